@@ -1,0 +1,4 @@
+export * from "./bareme.js";
+export * from "./hours.js";
+export * from "./modulation.js";
+export * from "./simulate.js";
