@@ -1,0 +1,2 @@
+export * from "./cddi.js";
+export * from "./chains.js";

@@ -1,0 +1,2 @@
+export * from "./examined.js";
+export * from "./referential.js";

@@ -1,0 +1,3 @@
+export * from "./definitions.js";
+export * from "./formulas.js";
+export * from "./records.js";
