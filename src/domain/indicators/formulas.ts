@@ -1,4 +1,4 @@
-import { compareDates, ensureOrderedPeriod, type IsoDate, isWithin, monthKey, monthsCovered, monthsOverlap } from "../calendar/isoDate.js";
+import { ensureOrderedPeriod, type IsoDate, isWithin, monthKey, monthsCovered, monthsOverlap, parseMonthKey } from "../calendar/isoDate.js";
 import { countsForStatistics, selectCurrentVersions } from "../conventions/states.js";
 import { etpRealises } from "../declarations/etp.js";
 import { DomainRuleError } from "../errors.js";
@@ -49,6 +49,7 @@ function declarationsInPeriod(afs: readonly AfRecord[], declarations: readonly D
   const last = monthKey(period.to);
   const out: { d: DeclarationRecord; af: AfRecord }[] = [];
   for (const d of declarations) {
+    parseMonthKey(d.month, "indicators.declaration.month");
     if (d.month < first || d.month > last) continue;
     const af = byId.get(d.afId);
     if (af) out.push({ d, af });
@@ -135,8 +136,4 @@ export function budgetForPeriod(afs: readonly AfRecord[], period: Period): Budge
 export function yearPeriod(year: number): Period {
   if (!Number.isInteger(year) || year < 1900 || year > 2199) throw new DomainRuleError("indicators.year", year, "année invalide");
   return { from: `${year}-01-01`, to: `${year}-12-31` };
-}
-
-export function isAfter(a: IsoDate, b: IsoDate): boolean {
-  return compareDates(a, b) > 0;
 }

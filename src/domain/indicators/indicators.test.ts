@@ -71,6 +71,8 @@ describe("indicator formulas (twin of the SQL, iae-reference §10)", () => {
     expect(t?.raw.toFixed(4)).toBe("0.1000");
     expect(tauxRealisationForPeriod([], decl, period)).toBeNull();
     expect(peoplePresent(afs, decl, period)).toBe(1);
+    expect(() => peoplePresent(afs, [{ afId: "af1", personKey: "h1", structureId: "s1", month: "2024-13", hours: "1" }], period)).toThrow(/indicators.declaration.month/);
+    expect(() => etpRealisesForPeriod(afs, [{ afId: "af1", personKey: "h1", structureId: "s1", month: "2024-01", hours: "NaN" }], period)).toThrow(/indicators.declaration.hours/);
   });
   const contracts: ContractRecord[] = [
     { id: "c1", personKey: "h1", structureId: "s1", kind: "ACI", mesure: "ACI_DC", rank: 0, hiringDate: "2024-02-01", endDate: null, exitDate: null, rsa: "OUI-M" },
