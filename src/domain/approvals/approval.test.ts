@@ -11,6 +11,7 @@ import {
   canObtainNewApproval,
   createApproval,
   cumulatedProlongationDays,
+  endSuspensionOnHiring,
   isInWaitingPeriod,
   PROLONGATION_RULES,
   type ProlongationReason,
@@ -37,6 +38,16 @@ describe("PASS IAE (iae-reference §5)", () => {
   it("pushes the end back by the suspension length", () => {
     const a = addSuspension(createApproval("2024-01-15"), { startAt: "2024-03-01", endAt: "2024-03-31", reason: "CONTRACT_SUSPENDED" }, clock);
     expect(a.endAt).toBe("2026-02-13");
+  });
+  it("ends a suspension the day before a hiring", () => {
+    const a = addSuspension(createApproval("2025-01-15"), { startAt: "2025-03-01", endAt: "2025-03-31", reason: "CONTRACT_BROKEN" }, fixedClock("2025-03-01"));
+    expect(a.endAt).toBe("2027-02-14");
+    const h = endSuspensionOnHiring(a, "2025-03-11");
+    expect(h.suspensions[0]).toMatchObject({ startAt: "2025-03-01", endAt: "2025-03-10" });
+    expect(h.endAt).toBe("2027-01-24");
+    const first = endSuspensionOnHiring(a, "2025-03-01");
+    expect([first.suspensions.length, first.endAt]).toEqual([0, "2027-01-14"]);
+    expect(endSuspensionOnHiring(a, "2025-05-01")).toBe(a);
   });
   it("rejects invalid suspensions with the rule", () => {
     const a = createApproval("2023-01-01");

@@ -169,3 +169,14 @@ export function canObtainNewApproval(input: {
   if (input.viaAuthorisedPrescriber) return { allowed: true, reason: "exception : prescripteur habilité" };
   return { allowed: false, reason: "délai de carence de 2 ans : passer par un prescripteur habilité" };
 }
+
+// Rule: a hiring during a suspension ends it the day before; the end date moves back by the days removed — iae-reference §5
+export function endSuspensionOnHiring(a: Approval, hiringDate: IsoDate): Approval {
+  parseIsoDate(hiringDate, "approval.hiringDate");
+  const s = a.suspensions.find((x) => isWithin(hiringDate, x.startAt, x.endAt));
+  if (!s) return a;
+  const others = a.suspensions.filter((x) => x !== s);
+  const removed = diffDays(hiringDate, s.endAt) + 1;
+  const kept = compareDates(hiringDate, s.startAt) > 0 ? [...others, { ...s, endAt: addDays(hiringDate, -1) }] : others;
+  return { ...a, endAt: addDays(a.endAt, -removed), suspensions: kept };
+}

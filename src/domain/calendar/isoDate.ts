@@ -61,6 +61,7 @@ function toEpochDay(date: IsoDate): number {
 }
 
 function fromEpochDay(day: number): IsoDate {
+  // Pure conversion of a day number (no clock read): the only Date use in the domain.
   const dt = new Date(day * DAY_MS);
   return `${String(dt.getUTCFullYear()).padStart(4, "0")}-${pad2(dt.getUTCMonth() + 1)}-${pad2(dt.getUTCDate())}`;
 }
