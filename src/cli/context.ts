@@ -1,0 +1,44 @@
+// Shared helpers for CLI commands: open the configured database (DATABASE_URL or the embedded one
+// in PASSERELLE_DATA_DIR), migrated and with the reference data loaded; print results.
+import { configFromEnv, type DatabaseHandle, openDatabase } from "../db/connection.js";
+import { migrate } from "../db/migrate.js";
+import { seedReference } from "../db/seedReference.js";
+
+/** Error whose exit code is 1 (invalid input, nothing written). */
+export class InvalidInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidInputError";
+  }
+}
+
+export async function openConfiguredDatabase(): Promise<DatabaseHandle> {
+  const handle = await openDatabase(configFromEnv());
+  try {
+    await migrate(handle);
+    await seedReference(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+/** Run fn with the configured database, closing it afterwards; maps errors to exit codes 1/2. */
+export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>): Promise<T | undefined> {
+  let handle: DatabaseHandle | undefined;
+  try {
+    handle = await openConfiguredDatabase();
+    return await fn(handle);
+  } catch (error) {
+    process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof InvalidInputError ? 1 : 2;
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,533 @@
+// Kysely table types. Keep in step with src/db/migrations/*.sql (the SQL is the source of truth;
+// test/db/schema.db.test.ts checks that every table here exists with these columns).
+// Types as returned by both engines (see connection.ts): int8 -> number, numeric -> string,
+// date -> 'YYYY-MM-DD' string, timestamptz -> Date, jsonb -> parsed JSON.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Id = Generated<number>;
+/** numeric: read as exact decimal string; numbers accepted on write. */
+type Numeric = ColumnType<string, string | number, string | number>;
+type NumericNullable = ColumnType<string | null, string | number | null | undefined, string | number | null>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string | undefined, string>;
+type DefaultBool = ColumnType<boolean, boolean | undefined, boolean>;
+type DefaultNumber = ColumnType<number, number | undefined, number>;
+type DefaultText = ColumnType<string, string | undefined, string>;
+
+export type StructureKind = "ACI" | "AI" | "EI" | "ETTI" | "EITI";
+export type AnnexState =
+  | "BROUILLON"
+  | "SAISI"
+  | "VALIDE"
+  | "PROVISOIRE"
+  | "REJETE"
+  | "HISTORISE"
+  | "ANNULE"
+  | "DEMANDE_ANNULATION"
+  | "CLOTURE";
+export type RsaFlag = "NON" | "OUI-M" | "OUI-NM";
+export type ExitGroup = "durable" | "transition" | "positive" | "other" | "retrait";
+export type Role = "national" | "regional" | "departemental" | "conseil_departemental" | "siae" | "admin";
+
+export interface SchemaMigrationTable {
+  version: string;
+  name: string;
+  checksum: string;
+  applied_at: DefaultTimestamp;
+}
+export interface ReferenceDataVersionTable {
+  name: string;
+  checksum: string;
+  loaded_at: DefaultTimestamp;
+}
+
+export interface RefRegionTable {
+  code: string;
+  name: string;
+}
+export interface RefDepartementTable {
+  code: string;
+  name: string;
+  region_code: string;
+}
+export interface RefDepartementAspCodeTable {
+  asp_code: string;
+  departement_code: string;
+}
+export interface RefCommuneTable {
+  code: string;
+  name: string;
+  departement_code: string;
+}
+export interface RefPostalCodeTable {
+  postal_code: string;
+  commune_code: string;
+}
+export interface RefPublicHolidayTable {
+  day: string;
+  zone: string;
+  name: string;
+}
+export interface RefMesureTable {
+  code: string;
+  asp_id: number | null;
+  kind: string;
+  label: string;
+  counts_for_posts: boolean;
+  penitentiary: DefaultBool;
+}
+export interface RefExitCategoryTable {
+  code: number;
+  label: string;
+  grp: ExitGroup;
+  confidence: DefaultText;
+}
+export interface RefExitMotifTable {
+  code: number;
+  label: string;
+  category_code: number;
+  confidence: DefaultText;
+}
+export interface RefEligibilityCriterionTable {
+  code: string;
+  level: number;
+  label: string;
+  description: string | null;
+  written_proof: string | null;
+  proof_validity: string | null;
+  certifiable: DefaultBool;
+}
+export interface RefCodeLabelTable {
+  code: string;
+  label: string;
+}
+export interface RefAidRateTable {
+  id: Id;
+  kind: string;
+  territory: "droit_commun" | "penitentiaire" | "mayotte";
+  valid_from: string;
+  valid_to: string | null;
+  unit_amount: Numeric;
+  accompaniment_amount: NumericNullable;
+  confidence: "H" | "M" | "L";
+  source: string;
+}
+export interface RefAnnualHoursTable {
+  kind: StructureKind;
+  hours: Numeric;
+  confidence: "H" | "M" | "L";
+}
+export interface FundingLineTable {
+  code: string;
+  label: string;
+  financer: "etat" | "departement" | "autre";
+}
+
+export interface StructureGroupTable {
+  id: Id;
+  name: string;
+  description: string | null;
+  created_at: DefaultTimestamp;
+}
+export interface StructureTable {
+  id: Id;
+  kind: StructureKind;
+  asp_id: number | null;
+  siret: string | null;
+  name: string;
+  legal_form: string | null;
+  naf_code: string | null;
+  address_line: string | null;
+  postal_code: string | null;
+  commune_code: string | null;
+  commune_name: string | null;
+  departement_code: string;
+  departement_asp_code: string | null;
+  phone: string | null;
+  email: string | null;
+  created_on: string | null;
+  closed_on: string | null;
+  is_synthetic: DefaultBool;
+  source: DefaultText;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+export interface StructureGroupMemberTable {
+  group_id: number;
+  structure_id: number;
+}
+export interface SiteTable {
+  id: Id;
+  structure_id: number | null;
+  group_id: number | null;
+  name: string;
+  address_line: string | null;
+  postal_code: string | null;
+  commune_code: string | null;
+  surface_m2: NumericNullable;
+  permanent_staff: number | null;
+  opened_on: string | null;
+  closed_on: string | null;
+}
+export interface ConventionTable {
+  id: Id;
+  structure_id: number;
+  number: string;
+  starts_on: string;
+  ends_on: string;
+  signed_on: string | null;
+  created_at: DefaultTimestamp;
+}
+export interface FinancialAnnexTable {
+  id: Id;
+  structure_id: number;
+  convention_id: number | null;
+  asp_af_id: number | null;
+  number_prefix: string;
+  renewal: DefaultNumber;
+  modification: DefaultNumber;
+  number: ColumnType<string, never, never>;
+  mesure_code: string;
+  state: AnnexState;
+  starts_on: string;
+  ends_on: string;
+  etp: Numeric;
+  annual_hours: Numeric;
+  unit_amount: NumericNullable;
+  total_amount: NumericNullable;
+  cofinanced: DefaultBool;
+  cofinanced_amount: ColumnType<string, string | number | undefined, string | number>;
+  financer_code: string | null;
+  penitentiary: DefaultBool;
+  modulation_percent: NumericNullable;
+  modulated_amount: NumericNullable;
+  forecast_exits: number | null;
+  forecast_dynamic_rate: NumericNullable;
+  forecast_durable_rate: NumericNullable;
+  forecast_transition_rate: NumericNullable;
+  forecast_positive_rate: NumericNullable;
+  signed_on: string | null;
+  state_dates: Json;
+  extra: Json;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+export interface FinancialAnnexFundingTable {
+  annex_id: number;
+  funding_line_code: string;
+  amount: Numeric;
+}
+
+export interface PersonTable {
+  id: Id;
+  nir_encrypted: string | null;
+  nir_hash: string | null;
+  ntt: string | null;
+  civility: "M" | "MME" | null;
+  last_name: string | null;
+  birth_name: string | null;
+  first_name: string | null;
+  birth_date: string | null;
+  birth_year: number | null;
+  birth_country_code: string | null;
+  address_line: string | null;
+  postal_code: string | null;
+  commune_code: string | null;
+  departement_code: string | null;
+  email: string | null;
+  phone: string | null;
+  education_level_code: string | null;
+  is_qpv: boolean | null;
+  is_zrr: boolean | null;
+  is_synthetic: DefaultBool;
+  pseudonymised: DefaultBool;
+  anonymised_at: TimestampNullable;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+export interface PersonAspIdTable {
+  structure_id: number;
+  asp_pph_id: number;
+  person_id: number;
+}
+export interface EligibilityDiagnosisTable {
+  id: Id;
+  person_id: number;
+  author_kind: "prescriber" | "siae";
+  author_structure_id: number | null;
+  prescriber_organization: string | null;
+  made_on: string;
+  expires_on: string;
+  created_at: DefaultTimestamp;
+}
+export interface EligibilityDiagnosisCriterionTable {
+  diagnosis_id: number;
+  criterion_code: string;
+  certified: DefaultBool;
+}
+export interface ApprovalTable {
+  id: Id;
+  person_id: number;
+  number_encrypted: string | null;
+  number_hash: string | null;
+  number_last4: string | null;
+  starts_on: string;
+  ends_on: string;
+  diagnosis_id: number | null;
+  origin: DefaultText;
+  created_at: DefaultTimestamp;
+}
+export interface ApprovalSuspensionTable {
+  id: Id;
+  approval_id: number;
+  starts_on: string;
+  ends_on: string;
+  reason: string;
+  declared_by_structure_id: number | null;
+  created_at: DefaultTimestamp;
+}
+export interface ApprovalProlongationTable {
+  id: Id;
+  approval_id: number;
+  starts_on: string;
+  ends_on: string;
+  reason: string;
+  declared_by_structure_id: number | null;
+  prescriber_organization: string | null;
+  created_at: DefaultTimestamp;
+}
+export interface ContractTable {
+  id: Id;
+  asp_contract_id: number | null;
+  person_id: number;
+  structure_id: number;
+  recruitment_id: number | null;
+  rank: DefaultNumber;
+  mesure_code: string;
+  contract_type:
+    | "CDDI"
+    | "MISSION"
+    | "MISE_A_DISPOSITION"
+    | "CDD_USAGE"
+    | "CDI_INCLUSION"
+    | "PROFESSIONNALISATION"
+    | "ACCOMPAGNEMENT_TI"
+    | "AUTRE";
+  starts_on: string;
+  planned_end_on: string | null;
+  exit_on: string | null;
+  weekly_hours: NumericNullable;
+  monthly_gross_pay: NumericNullable;
+  rome_code: string | null;
+  rsa: ColumnType<RsaFlag, RsaFlag | undefined, RsaFlag>;
+  rqth: DefaultBool;
+  aged_50_or_more: boolean | null;
+  orienteur_code: string | null;
+  education_level_code: string | null;
+  approval_id: number | null;
+  extra: Json;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+export interface MonthlyDeclarationTable {
+  id: Id;
+  asp_emi_id: number | null;
+  annex_id: number;
+  contract_id: number;
+  person_id: number;
+  structure_id: number;
+  month: string;
+  hours: Numeric;
+  billed_hours: NumericNullable;
+  gross_pay: NumericNullable;
+  state: ColumnType<"BROUILLON" | "VALIDE", "BROUILLON" | "VALIDE" | undefined, "BROUILLON" | "VALIDE">;
+  exit_motif_code: number | null;
+  validated_at: TimestampNullable;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+export interface SupportActionTable {
+  id: Id;
+  person_id: number;
+  structure_id: number;
+  contract_id: number | null;
+  kind: "social" | "professionnel" | "technique";
+  starts_on: string;
+  ends_on: string | null;
+  hours: NumericNullable;
+  internal: DefaultBool;
+  notes: string | null;
+  created_at: DefaultTimestamp;
+}
+export interface SupportActionBarrierTable {
+  action_id: number;
+  barrier_code: string;
+}
+export interface TrainingTable {
+  id: Id;
+  asp_training_id: number | null;
+  person_id: number;
+  structure_id: number;
+  contract_id: number | null;
+  title: string;
+  objective_code: string | null;
+  type_code: string | null;
+  qualifying: DefaultBool;
+  starts_on: string;
+  ends_on: string | null;
+  hours: NumericNullable;
+  created_at: DefaultTimestamp;
+}
+export interface ExitTable {
+  id: Id;
+  recruitment_id: number;
+  person_id: number;
+  structure_id: number;
+  exit_on: string;
+  motif_code: number;
+  created_at: DefaultTimestamp;
+}
+
+export interface AppUserTable {
+  id: Id;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  oidc_subject: string | null;
+  role: Role;
+  region_code: string | null;
+  departement_code: string | null;
+  disabled: DefaultBool;
+  failed_logins: DefaultNumber;
+  locked_until: TimestampNullable;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+export interface MembershipTable {
+  user_id: number;
+  structure_id: number;
+  is_admin: DefaultBool;
+  created_at: DefaultTimestamp;
+}
+export interface InvitationTable {
+  id: Id;
+  token_hash: string;
+  email: string;
+  structure_id: number;
+  is_admin: DefaultBool;
+  invited_by: number | null;
+  expires_at: Timestamp;
+  accepted_at: TimestampNullable;
+  created_at: DefaultTimestamp;
+}
+export interface UserSessionTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: DefaultTimestamp;
+  last_seen_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+export interface AuditEventTable {
+  id: Id;
+  at: DefaultTimestamp;
+  actor_user_id: number | null;
+  actor_label: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  person_id: number | null;
+  structure_id: number | null;
+  before: Json | null;
+  after: Json | null;
+  ip: string | null;
+}
+export interface ImportRunTable {
+  id: Id;
+  started_at: DefaultTimestamp;
+  finished_at: TimestampNullable;
+  source: string;
+  format: string;
+  checksum: string | null;
+  status: "running" | "succeeded" | "failed" | "dry_run";
+  dry_run: DefaultBool;
+  rows_read: DefaultNumber;
+  inserted: DefaultNumber;
+  updated: DefaultNumber;
+  unchanged: DefaultNumber;
+  rejected: DefaultNumber;
+  duration_ms: number | null;
+  user_id: number | null;
+  error: string | null;
+}
+export interface ImportRejectionTable {
+  id: Id;
+  import_run_id: number;
+  file: string;
+  line: number | null;
+  column_name: string | null;
+  reason: string;
+  severity: ColumnType<"error" | "warning", "error" | "warning" | undefined, "error" | "warning">;
+}
+
+export interface Database {
+  schema_migration: SchemaMigrationTable;
+  reference_data_version: ReferenceDataVersionTable;
+  ref_region: RefRegionTable;
+  ref_departement: RefDepartementTable;
+  ref_departement_asp_code: RefDepartementAspCodeTable;
+  ref_commune: RefCommuneTable;
+  ref_postal_code: RefPostalCodeTable;
+  ref_public_holiday: RefPublicHolidayTable;
+  ref_mesure: RefMesureTable;
+  ref_exit_category: RefExitCategoryTable;
+  ref_exit_motif: RefExitMotifTable;
+  ref_eligibility_criterion: RefEligibilityCriterionTable;
+  ref_education_level: RefCodeLabelTable;
+  ref_orienteur: RefCodeLabelTable;
+  ref_barrier: RefCodeLabelTable;
+  ref_aid_rate: RefAidRateTable;
+  ref_annual_hours: RefAnnualHoursTable;
+  funding_line: FundingLineTable;
+  structure_group: StructureGroupTable;
+  structure: StructureTable;
+  structure_group_member: StructureGroupMemberTable;
+  site: SiteTable;
+  convention: ConventionTable;
+  financial_annex: FinancialAnnexTable;
+  financial_annex_funding: FinancialAnnexFundingTable;
+  person: PersonTable;
+  person_asp_id: PersonAspIdTable;
+  eligibility_diagnosis: EligibilityDiagnosisTable;
+  eligibility_diagnosis_criterion: EligibilityDiagnosisCriterionTable;
+  approval: ApprovalTable;
+  approval_suspension: ApprovalSuspensionTable;
+  approval_prolongation: ApprovalProlongationTable;
+  contract: ContractTable;
+  monthly_declaration: MonthlyDeclarationTable;
+  support_action: SupportActionTable;
+  support_action_barrier: SupportActionBarrierTable;
+  training: TrainingTable;
+  exit: ExitTable;
+  app_user: AppUserTable;
+  membership: MembershipTable;
+  invitation: InvitationTable;
+  user_session: UserSessionTable;
+  audit_event: AuditEventTable;
+  import_run: ImportRunTable;
+  import_rejection: ImportRejectionTable;
+}
+
+export type Structure = Selectable<StructureTable>;
+export type NewStructure = Insertable<StructureTable>;
+export type StructureUpdate = Updateable<StructureTable>;
+export type FinancialAnnex = Selectable<FinancialAnnexTable>;
+export type NewFinancialAnnex = Insertable<FinancialAnnexTable>;
+export type Person = Selectable<PersonTable>;
+export type Contract = Selectable<ContractTable>;
+export type MonthlyDeclaration = Selectable<MonthlyDeclarationTable>;
+export type AppUser = Selectable<AppUserTable>;

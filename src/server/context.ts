@@ -1,0 +1,44 @@
+// What every route receives: the database, the clock and the configuration.
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { DatabaseHandle } from "../db/connection.js";
+import type { Clock } from "../domain/calendar/clock.js";
+
+export interface AppConfig {
+  /** Public base URL (used for cookies' Secure flag and OIDC redirects). */
+  publicUrl: string;
+  /** Folder of the embedded data (key file, etc.); undefined on PostgreSQL without a data dir. */
+  dataDir: string;
+  /** Body size limit for JSON requests, bytes. */
+  bodyLimit: number;
+  /** Upload size limit (imports), bytes. */
+  uploadLimit: number;
+}
+
+/** The domain clock plus the instant (sessions, audit). */
+export interface ServerClock extends Clock {
+  now(): Date;
+}
+
+export const systemClock: ServerClock = {
+  now: () => new Date(),
+  // Calendar day in France (Europe/Paris), the day the users live in.
+  today: () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date()),
+};
+
+export interface AppContext {
+  handle: DatabaseHandle;
+  clock: ServerClock;
+  config: AppConfig;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** A route module in src/server/routes/: `export default async function routes(app, ctx) {…}`. */
+export type RouteModule = (app: App, ctx: AppContext) => Promise<void>;
