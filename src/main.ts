@@ -6,6 +6,7 @@ import { migrate } from "./db/migrate.js";
 import { seedReference } from "./db/seedReference.js";
 import { buildApp } from "./server/app.js";
 import { type AppConfig, systemClock } from "./server/context.js";
+import { createPersonalDataCipher, loadSecret } from "./security/personalData.js";
 
 export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig & { port: number; host: string } {
   const port = Number(env.PORT ?? 3000);
@@ -24,6 +25,13 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfi
 async function main(): Promise<void> {
   const config = appConfigFromEnv();
   const log = (message: string) => process.stderr.write(`${message}\n`);
+  let pii: ReturnType<typeof createPersonalDataCipher>;
+  try {
+    pii = createPersonalDataCipher(loadSecret(config.dataDir));
+  } catch (error) {
+    log(`Passerelle ne démarre pas : ${(error as Error).message}`);
+    process.exit(1);
+  }
   let handle: Awaited<ReturnType<typeof openDatabase>>;
   try {
     handle = await openDatabase(configFromEnv());
@@ -41,7 +49,7 @@ async function main(): Promise<void> {
   if (seed.loaded) log("Données de référence chargées.");
 
   const app = await buildApp(
-    { handle, clock: systemClock, config },
+    { handle, clock: systemClock, config, pii },
     { logger: { level: process.env.LOG_LEVEL ?? "warn" } },
   );
   let stopping = false;

@@ -3,6 +3,8 @@
 import { configFromEnv, type DatabaseHandle, openDatabase } from "../db/connection.js";
 import { migrate } from "../db/migrate.js";
 import { seedReference } from "../db/seedReference.js";
+import { createPersonalDataCipher, loadSecret, type PersonalDataCipher } from "../security/personalData.js";
+import { dataDirFromEnv } from "../db/connection.js";
 
 /** Error whose exit code is 1 (invalid input, nothing written). */
 export class InvalidInputError extends Error {
@@ -41,4 +43,9 @@ export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The personal-data cipher configured like the server's (same key: PASSERELLE_SECRET_KEY or key file). */
+export function configuredCipher(): PersonalDataCipher {
+  return createPersonalDataCipher(loadSecret(dataDirFromEnv()));
 }

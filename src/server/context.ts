@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { DatabaseHandle } from "../db/connection.js";
 import type { Clock } from "../domain/calendar/clock.js";
+import type { PersonalDataCipher } from "../security/personalData.js";
 
 export interface AppConfig {
   /** Public base URL (used for cookies' Secure flag and OIDC redirects). */
@@ -30,6 +31,8 @@ export interface AppContext {
   handle: DatabaseHandle;
   clock: ServerClock;
   config: AppConfig;
+  /** Encryption and keyed hashing of NIR / PASS numbers. */
+  pii: PersonalDataCipher;
 }
 
 export type App = FastifyInstance<
