@@ -36,7 +36,7 @@ export interface MigrateResult {
   schemaVersion: string;
 }
 
-export async function migrate(handle: DatabaseHandle): Promise<MigrateResult> {
+export async function migrate(handle: DatabaseHandle, options: { upTo?: string } = {}): Promise<MigrateResult> {
   await sql`CREATE TABLE IF NOT EXISTS schema_migration (
     version text PRIMARY KEY,
     name text NOT NULL,
@@ -52,6 +52,7 @@ export async function migrate(handle: DatabaseHandle): Promise<MigrateResult> {
   const applied: string[] = [];
   const files = listMigrations();
   for (const m of files) {
+    if (options.upTo !== undefined && m.version > options.upTo) break;
     const previous = done.get(m.version);
     if (previous) {
       if (previous.checksum !== m.checksum) {

@@ -47,3 +47,30 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const handle = await openDatabase({ pgliteDir: "memory://", loadDataDir: new Blob([readFileSync(dump)]) });
   return { handle, destroy: () => handle.close() };
 }
+
+/** An EMPTY database (no migration applied): for migration tests. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const name = `passerelle_t_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const dbUrl = withDatabaseName(url, name);
+    const handle = await openDatabase({ url: dbUrl, poolSize: 2 });
+    return {
+      handle,
+      url: dbUrl,
+      destroy: async () => {
+        await handle.close();
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const handle = await openDatabase({ pgliteDir: "memory://" });
+  return { handle, destroy: () => handle.close() };
+}
