@@ -17,7 +17,7 @@ export interface MigrationFile {
 }
 
 export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  return readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
     .map((file) => {
@@ -29,6 +29,12 @@ export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
         checksum: createHash("sha256").update(text).digest("hex"),
       };
     });
+  for (let i = 1; i < files.length; i++) {
+    if (files[i]!.version === files[i - 1]!.version) {
+      throw new Error(`Deux migrations portent le numéro ${files[i]!.version} : ${files[i - 1]!.name} et ${files[i]!.name}.`);
+    }
+  }
+  return files;
 }
 
 export interface MigrateResult {
