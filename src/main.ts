@@ -5,6 +5,7 @@ import { DataDirLockedError } from "./db/dataDirLock.js";
 import { migrate } from "./db/migrate.js";
 import { seedReference } from "./db/seedReference.js";
 import { buildApp } from "./server/app.js";
+import { ensureWebBuilt } from "./server/webBuild.js";
 import { type AppConfig, systemClock } from "./server/context.js";
 import { createPersonalDataCipher, loadSecret } from "./security/personalData.js";
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const seed = await seedReference(handle);
   if (seed.loaded) log("Données de référence chargées.");
 
+  if (process.env.PASSERELLE_SKIP_WEB_BUILD !== "1") await ensureWebBuilt(log);
   const app = await buildApp(
     { handle, clock: systemClock, config, pii },
     { logger: { level: process.env.LOG_LEVEL ?? "warn" } },
