@@ -25,6 +25,10 @@ export interface AfRecord {
   cofinancedAmount: string | null;
   /** Annual hours per ETP carried by the AF. */
   hoursPerEtp: string;
+  /** Part modulée of the aide au poste (paid on top of the AF total), null/absent if none. */
+  modulatedAmount?: string | null;
+  /** Amounts by funding line code (financial_annex_funding), absent if not known. */
+  funding?: Readonly<Record<string, string>>;
 }
 
 export interface DeclarationRecord {
@@ -34,6 +38,8 @@ export interface DeclarationRecord {
   structureId: string;
   month: MonthKey;
   hours: string;
+  /** Contract of the declaration (its recruitment carries the exit thresholds); absent when unknown. */
+  contractId?: string;
 }
 
 export type RsaFlag = "NON" | "OUI-M" | "OUI-NM";

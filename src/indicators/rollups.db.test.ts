@@ -1,0 +1,86 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
+import { toCsvLine } from "../db/bulkLoad.js";
+import { findRollupDrift, rebuildRollups } from "../db/rollups.js";
+import { insertDataset, randomDataset } from "./testkit/randomDataset.js";
+
+describe("rollups maintained by triggers (issue 5)", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t.destroy();
+  });
+  const count = async (table: string) =>
+    Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.handle.db)).rows[0]?.n);
+
+  it("stay exact through INSERT, UPDATE, DELETE, COPY, contract moves and cascades, and rebuild gives the same rows", async () => {
+    const ds = randomDataset(7, { structures: 5, persons: 20 });
+    await t.handle.withTransaction(({ db }) => insertDataset(db, ds));
+    expect(ds.declarations.length).toBeGreaterThan(20);
+    expect(await count("rollup_annex_month")).toBeGreaterThan(0);
+    expect(await findRollupDrift(t.handle.db)).toEqual([]);
+
+    const db = t.handle.db;
+    // UPDATE: hours, month, annex and person changes.
+    await sql`UPDATE monthly_declaration SET hours = hours / 2 WHERE id % 3 = 0`.execute(db);
+    const d0 = ds.declarations[0];
+    const d1 = ds.declarations.find((d) => d.personId !== d0?.personId && d.annexId !== d0?.annexId);
+    if (!d0 || !d1) throw new Error("dataset too small");
+    await sql`UPDATE monthly_declaration SET person_id = ${d1.personId}, contract_id = ${d1.contractId}, annex_id = ${d1.annexId}, month = '2030-01-01'
+      WHERE id = ${d0.id}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // DELETE a few declarations (rollup rows reaching 0 declarations disappear).
+    await sql`DELETE FROM monthly_declaration WHERE id % 4 = 1`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // A renewal attached to another recruitment.
+    const renewal = ds.contracts.find((c) => c.rank === 1);
+    const otherInitial = ds.contracts.find((c) => c.rank === 0 && c.id !== renewal?.recruitmentId);
+    if (renewal && otherInitial) {
+      await sql`UPDATE contract SET recruitment_id = ${otherInitial.id} WHERE id = ${renewal.id}`.execute(db);
+      expect(await findRollupDrift(db)).toEqual([]);
+    }
+    // COPY (bulk path used by the importers) in a transaction.
+    const c = ds.contracts[0];
+    const af = ds.afs.find((a) => a.structureId === c?.structureId);
+    if (!c || !af) throw new Error("dataset too small");
+    await t.handle.withTransaction(async ({ bulk }) => {
+      const lines = ["2031-01-01", "2031-02-01", "2031-03-01"].map((m) => toCsvLine([af.id, c.id, c.personId, c.structureId, m, "12.50"]));
+      await bulk.copyCsv("monthly_declaration", ["annex_id", "contract_id", "person_id", "structure_id", "month", "hours"], lines);
+    });
+    expect(await findRollupDrift(db)).toEqual([]);
+    // Cascades: deleting an annex, a contract, a person.
+    await sql`DELETE FROM financial_annex WHERE id = ${af.id}`.execute(db);
+    await sql`DELETE FROM contract WHERE id = ${ds.contracts[1]?.id ?? 0}`.execute(db);
+    await sql`DELETE FROM person WHERE id = ${ds.persons[2] ?? 0}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // A failed write leaves the rollups untouched (same transaction).
+    const before = await count("rollup_annex_month");
+    await expect(
+      t.handle.withTransaction(async ({ db: tx }) => {
+        await sql`INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours)
+          SELECT ${d1.annexId}, ${d1.contractId}, ${d1.personId}, ${d1.structureId}, '2040-01-01', 5`.execute(tx);
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(await count("rollup_annex_month")).toBe(before);
+
+    // Rebuild: scoped then full, identical to the trigger-maintained state.
+    const snapshot = async () =>
+      (await sql<{ k: string }>`SELECT annex_id || '/' || month || '/' || hours || '/' || declarations AS k FROM rollup_annex_month
+        UNION ALL SELECT annex_id || '/' || year || '/' || person_id || '/' || hours || '/' || declarations FROM rollup_person_year
+        UNION ALL SELECT recruitment_id || '/' || annex_id || '/' || hours || '/' || declarations FROM rollup_recruitment_annex ORDER BY 1`.execute(db)).rows.map((r) => r.k);
+    const expected = await snapshot();
+    await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx, { structureIds: [ds.structures[0]?.id ?? 0] }));
+    expect(await snapshot()).toEqual(expected);
+    await sql`DELETE FROM rollup_annex_month`.execute(db);
+    await sql`UPDATE rollup_person_year SET hours = hours + 1`.execute(db);
+    expect((await findRollupDrift(db)).length).toBeGreaterThan(0);
+    const res = await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx));
+    expect(res.annexMonths).toBeGreaterThan(0);
+    expect(await snapshot()).toEqual(expected);
+    await expect(rebuildRollups(db, { structureIds: [-1] })).rejects.toThrow(/invalide/);
+  });
+});
