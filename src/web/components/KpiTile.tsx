@@ -1,0 +1,28 @@
+// A KPI tile; its French definition is shown on hover and on keyboard focus (tooltip) and read by
+// screen readers through aria-describedby.
+import { useId } from "react";
+import { INDICATOR_DEFINITIONS, type IndicatorKey } from "../../domain/indicators/definitions.js";
+
+export function KpiTile({ indicator, value, testId }: { indicator: IndicatorKey; value: string; testId: string }) {
+  const id = useId();
+  const def = INDICATOR_DEFINITIONS[indicator];
+  return (
+    <div className="kpi-tile" data-testid={testId}>
+      <p className="fr-text--sm fr-mb-0">{def.label}</p>
+      <p className="kpi-value" data-testid={`${testId}-value`}>
+        {value}
+      </p>
+      <button
+        type="button"
+        className="fr-btn--tooltip fr-btn"
+        aria-describedby={id}
+        title={def.definition}
+      >
+        Définition : {def.label}
+      </button>
+      <span className="fr-tooltip fr-placement" id={id} role="tooltip" aria-hidden="true">
+        {def.definition}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// Page frame: DSFR header (service "Passerelle", navigation by role, logout), main, footer.
+import { Footer } from "@codegouvfr/react-dsfr/Footer.js";
+import { Header } from "@codegouvfr/react-dsfr/Header/index.js";
+import type { ReactNode } from "react";
+import { useLocation, useNavigate } from "react-router-dom";
+import { roleLabels, type SessionUser, useLogout } from "../auth/session.js";
+
+interface NavItem {
+  text: string;
+  to: string;
+}
+
+function navigationFor(user: SessionUser | null): NavItem[] {
+  if (!user) return [];
+  switch (user.role) {
+    case "siae": {
+      const id = user.structureIds[0];
+      if (id === undefined) return [];
+      return [
+        { text: "Salariés", to: `/structures/${id}/salaries` },
+        { text: "Déclaration mensuelle", to: `/structures/${id}/declaration` },
+        { text: "Fiches salarié", to: `/structures/${id}/fiches-salarie` },
+        { text: "Ma structure", to: `/structures/${id}` },
+      ];
+    }
+    case "conseil_departemental":
+      return [{ text: "Bénéficiaires du RSA", to: "/rsa" }];
+    default:
+      return [
+        { text: "Tableau de bord", to: "/tableau-de-bord" },
+        { text: "Structures", to: "/structures" },
+        { text: "Simulation", to: "/simulation" },
+        { text: "Imports", to: "/imports" },
+        { text: "Rapport annuel", to: "/rapport" },
+      ];
+  }
+}
+
+export function Layout({ user, children }: { user: SessionUser | null; children: ReactNode }) {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const nav = navigationFor(user);
+  return (
+    <>
+      <Header
+        brandTop={
+          <>
+            République
+            <br />
+            Française
+          </>
+        }
+        serviceTitle="Passerelle"
+        serviceTagline="Insertion par l'activité économique"
+        homeLinkProps={{ to: "/", title: "Accueil — Passerelle" }}
+        quickAccessItems={
+          user
+            ? [
+                { iconId: "fr-icon-account-circle-line", text: `${user.displayName} (${roleLabels[user.role]})`, linkProps: { to: "/" } },
+                {
+                  iconId: "fr-icon-logout-box-r-line",
+                  text: "Se déconnecter",
+                  buttonProps: {
+                    onClick: () => logout.mutate(undefined, { onSettled: () => navigate("/connexion") }),
+                  },
+                },
+              ]
+            : [{ iconId: "fr-icon-lock-line", text: "Se connecter", linkProps: { to: "/connexion" } }]
+        }
+        navigation={nav.map((item) => ({
+          text: item.text,
+          linkProps: { to: item.to },
+          isActive: location.pathname === item.to || location.pathname.startsWith(`${item.to}/`),
+        }))}
+      />
+      <main id="contenu" className="fr-container fr-py-4w passerelle-main" tabIndex={-1}>
+        {children}
+      </main>
+      <Footer
+        accessibility="partially compliant"
+        contentDescription="Passerelle, système d'information de l'insertion par l'activité économique. Logiciel libre (AGPL-3.0)."
+        bottomItems={[{ text: "Documentation de l'API", linkProps: { href: "/api/docs" } }]}
+      />
+    </>
+  );
+}

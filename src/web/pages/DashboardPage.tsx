@@ -1,0 +1,266 @@
+// DDETS / DREETS / DGEFP dashboard: KPI tiles for a scope and a year, charts, and the table of
+// structures with their taux de réalisation and taux de sorties dynamiques. Scope and year live in
+// the URL (?scope=departement:62&year=2025) so that the page can be shared.
+import { Select } from "@codegouvfr/react-dsfr/Select.js";
+import { useQuery } from "@tanstack/react-query";
+import type { EChartsOption } from "echarts";
+import { useMemo } from "react";
+import { Link, useSearchParams } from "react-router-dom";
+import { api } from "../api/client.js";
+import type { Departement, IndicatorSeries, Indicators, StructurePerformance } from "../api/types.js";
+import type { SessionUser } from "../auth/session.js";
+import { Chart } from "../components/Chart.js";
+import { KpiTile } from "../components/KpiTile.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
+
+/** National target of the taux de sorties dynamiques — iae-reference §6.3 / §10. */
+const DYNAMIC_RATE_TARGET = 0.6;
+/**
+ * Alert threshold of the taux de réalisation. [L] No official target was found (iae-reference §3, §10):
+ * 90 % is a local choice, shown on screen and adjustable with ?seuil=.
+ */
+const DEFAULT_REALISATION_THRESHOLD = 0.9;
+
+export function defaultScope(user: SessionUser): string {
+  if (user.departementCode) return `departement:${user.departementCode}`;
+  if (user.regionCode) return `region:${user.regionCode}`;
+  return "nation";
+}
+
+export function DashboardPage({ user }: { user: SessionUser }) {
+  const [params, setParams] = useSearchParams();
+  const currentYear = new Date().getFullYear();
+  const year = Number(params.get("year") ?? currentYear - 1);
+  const scope = params.get("scope") ?? defaultScope(user);
+  const threshold = Number(params.get("seuil") ?? DEFAULT_REALISATION_THRESHOLD * 100) / 100;
+  const update = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    next.set(key, value);
+    if (!next.has("scope")) next.set("scope", scope);
+    if (!next.has("year")) next.set("year", String(year));
+    setParams(next);
+  };
+
+  const departements = useQuery({
+    queryKey: ["departements"],
+    queryFn: () => api.get<Departement[]>("/api/v1/referentials/departements"),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const indicators = useQuery({
+    queryKey: ["indicators", scope, year],
+    queryFn: () => api.get<Indicators>("/api/v1/indicators", { scope, year }),
+  });
+  const series = useQuery({
+    queryKey: ["indicators-series", scope, year],
+    queryFn: () => api.get<IndicatorSeries>("/api/v1/indicators/series", { scope, year }),
+  });
+  const table = useQuery({
+    queryKey: ["indicators-structures", scope, year],
+    queryFn: () => api.get<{ items: StructurePerformance[] }>("/api/v1/indicators/structures", { scope, year }),
+  });
+
+  const scopeOptions = useMemo(() => {
+    const options: { value: string; label: string }[] = [];
+    if (user.role === "national" || user.role === "admin") options.push({ value: "nation", label: "France entière" });
+    for (const d of departements.data ?? []) {
+      const allowed =
+        user.role === "national" ||
+        user.role === "admin" ||
+        (user.role === "regional" && d.regionCode === user.regionCode) ||
+        d.code === user.departementCode;
+      if (allowed) options.push({ value: `departement:${d.code}`, label: `${d.code} — ${d.name}` });
+    }
+    if (!options.some((o) => o.value === scope)) options.unshift({ value: scope, label: scope });
+    return options;
+  }, [departements.data, user, scope]);
+
+  const years = Array.from({ length: 8 }, (_, i) => currentYear - i);
+
+  return (
+    <>
+      <h1>Tableau de bord</h1>
+      <div className="filters fr-mb-4w">
+        <Select
+          label="Territoire"
+          nativeSelectProps={{ value: scope, onChange: (e) => update("scope", e.target.value), name: "scope" }}
+        >
+          {scopeOptions.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </Select>
+        <Select
+          label="Année"
+          nativeSelectProps={{ value: String(year), onChange: (e) => update("year", e.target.value), name: "year" }}
+        >
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {y}
+            </option>
+          ))}
+        </Select>
+      </div>
+
+      <h2 className="fr-h4">Indicateurs {year}</h2>
+      {indicators.isPending && <Loading label="Calcul des indicateurs…" />}
+      {indicators.isError && <ErrorState error={indicators.error} />}
+      {indicators.data && <KpiTiles data={indicators.data} />}
+
+      <h2 className="fr-h4 fr-mt-6w">Évolution</h2>
+      {series.isPending && <Loading label="Chargement des séries…" />}
+      {series.isError && <ErrorState error={series.error} />}
+      {series.data && indicators.data && <Charts series={series.data} indicators={indicators.data} />}
+
+      <h2 className="fr-h4 fr-mt-6w">Structures</h2>
+      <p className="fr-text--sm">
+        Signalées : taux de réalisation sous {formatRate(threshold)} (seuil local, pas de cible nationale publiée) ou
+        taux de sorties dynamiques sous l'objectif national de {formatRate(DYNAMIC_RATE_TARGET)}.
+      </p>
+      {table.isPending && <Loading label="Chargement des structures…" />}
+      {table.isError && <ErrorState error={table.error} />}
+      {table.data && <StructureTable rows={table.data.items} threshold={threshold} scope={scope} year={year} />}
+    </>
+  );
+}
+
+function KpiTiles({ data }: { data: Indicators }) {
+  return (
+    <div className="kpi-grid">
+      <KpiTile indicator="structures" testId="kpi-structures" value={formatInt(data.structures.total)} />
+      <KpiTile indicator="etpConventionnes" testId="kpi-etp-conventionnes" value={formatEtp(data.etp.conventionnes)} />
+      <KpiTile indicator="etpRealises" testId="kpi-etp-realises" value={formatEtp(data.etp.realises)} />
+      <KpiTile indicator="tauxRealisation" testId="kpi-taux-realisation" value={formatRate(data.etp.tauxRealisation)} />
+      <KpiTile indicator="peoplePresent" testId="kpi-present" value={formatInt(data.people.present)} />
+      <KpiTile indicator="peopleEntered" testId="kpi-entered" value={formatInt(data.people.entered)} />
+      <KpiTile indicator="rsaShare" testId="kpi-rsa" value={formatRate(data.people.rsaShare)} />
+      <KpiTile indicator="exitsExamined" testId="kpi-exits" value={formatInt(data.exits.examined)} />
+      <KpiTile indicator="dynamicRate" testId="kpi-dynamic-rate" value={formatRate(data.exits.dynamicRate)} />
+      <KpiTile indicator="durableRate" testId="kpi-durable-rate" value={formatRate(data.exits.durableRate)} />
+      <KpiTile indicator="budget" testId="kpi-budget" value={formatEuros(data.budget.total)} />
+    </div>
+  );
+}
+
+function Charts({ series, indicators }: { series: IndicatorSeries; indicators: Indicators }) {
+  const months = series.months.map((m) => m.month);
+  const etp: EChartsOption = {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    xAxis: { type: "category", data: months },
+    yAxis: { type: "value", name: "ETP" },
+    series: [
+      { name: "ETP conventionnés", type: "line", data: series.months.map((m) => m.etpConventionnes) },
+      { name: "ETP réalisés", type: "bar", data: series.months.map((m) => m.etpRealises) },
+    ],
+  };
+  const entries: EChartsOption = {
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: months },
+    yAxis: { type: "value", name: "Entrées" },
+    series: [{ name: "Salariés entrés", type: "bar", data: series.months.map((m) => m.entered) }],
+  };
+  const categories = [
+    ["durable", "Emploi durable"],
+    ["transition", "Emploi de transition"],
+    ["positive", "Sorties positives"],
+    ["other", "Autres sorties"],
+  ] as const;
+  const exits: EChartsOption = {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    xAxis: { type: "category", data: series.exitsByYear.map((e) => String(e.year)) },
+    yAxis: { type: "value", name: "Sorties" },
+    series: categories.map(([key, label]) => ({
+      name: label,
+      type: "bar" as const,
+      stack: "sorties",
+      data: series.exitsByYear.map((e) => e[key]),
+    })),
+  };
+  const lines = Object.entries(indicators.budget.byFundingLine);
+  const budget: EChartsOption = {
+    tooltip: { trigger: "item" },
+    legend: { bottom: 0 },
+    series: [{ name: "Enveloppe", type: "pie", radius: ["35%", "65%"], data: lines.map(([name, value]) => ({ name, value })) }],
+  };
+  return (
+    <div className="chart-grid">
+      <Chart title="ETP conventionnés et réalisés par mois" option={etp} testId="chart-etp" />
+      <Chart title="Salariés entrés par mois" option={entries} testId="chart-entries" />
+      <Chart title="Sorties par catégorie et par année" option={exits} testId="chart-exits" />
+      {lines.length > 0 ? (
+        <Chart title="Enveloppe par ligne de financement" option={budget} testId="chart-budget" />
+      ) : (
+        <Empty>Aucun financement sur la période.</Empty>
+      )}
+    </div>
+  );
+}
+
+function StructureTable({
+  rows,
+  threshold,
+  scope,
+  year,
+}: { rows: StructurePerformance[]; threshold: number; scope: string; year: number }) {
+  if (rows.length === 0) return <Empty>Aucune structure conventionnée sur la période.</Empty>;
+  const exportHref = (format: string) =>
+    `/api/v1/indicators/structures?${new URLSearchParams({ scope, year: String(year), format })}`;
+  return (
+    <>
+      <div className="fr-table fr-table--no-caption" data-testid="structures-table">
+        <table>
+          <caption>Structures du territoire</caption>
+          <thead>
+            <tr>
+              <th scope="col">Structure</th>
+              <th scope="col">Type</th>
+              <th scope="col">Commune</th>
+              <th scope="col" className="numeric">ETP conventionnés</th>
+              <th scope="col" className="numeric">ETP réalisés</th>
+              <th scope="col" className="numeric">Taux de réalisation</th>
+              <th scope="col" className="numeric">Sorties examinées</th>
+              <th scope="col" className="numeric">Sorties dynamiques</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const lowReal = r.tauxRealisation !== null && r.tauxRealisation < threshold;
+              const lowDyn = r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET;
+              return (
+                <tr key={r.id} data-below-target={lowReal || lowDyn ? "true" : "false"}>
+                  <td>
+                    <Link to={`/structures/${r.id}?year=${year}`}>{r.name}</Link>
+                  </td>
+                  <td>{r.kind}</td>
+                  <td>{r.commune ?? "—"}</td>
+                  <td className="numeric">{formatEtp(r.etpConventionnes)}</td>
+                  <td className="numeric">{formatEtp(r.etpRealises)}</td>
+                  <td className={`numeric${lowReal ? " flag-below" : ""}`}>
+                    {formatRate(r.tauxRealisation)}
+                    {lowReal && <span className="fr-sr-only"> (sous le seuil)</span>}
+                  </td>
+                  <td className="numeric">{formatInt(r.exitsExamined)}</td>
+                  <td className={`numeric${lowDyn ? " flag-below" : ""}`}>
+                    {formatRate(r.dynamicRate)}
+                    {lowDyn && <span className="fr-sr-only"> (sous l'objectif)</span>}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={exportHref("csv")}>
+          Exporter en CSV
+        </a>
+        <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref("xlsx")}>
+          Exporter en XLSX
+        </a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+// Chromium through playwright-core (Debian's /usr/bin/chromium), one logged-in context per role,
+// accessibility check with axe-core, screenshots on failure into test-results/e2e/.
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+
+const require = createRequire(import.meta.url);
+export const SCREENSHOT_DIR = path.resolve("test-results/e2e");
+export const DEMO_PASSWORD = process.env.PASSERELLE_DEMO_PASSWORD ?? "passerelle-demo";
+
+export const ACCOUNTS = {
+  ddets: "ddets62@demo.passerelle.test",
+  siae: "aviee@demo.passerelle.test",
+  cd: "cd62@demo.passerelle.test",
+  dgefp: "dgefp@demo.passerelle.test",
+} as const;
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export async function newPage(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseUrl, locale: "fr-FR", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { context, page };
+}
+
+/** Logs in through the login form and returns the page on the role's home screen. */
+export async function loginAs(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await newPage(browser, baseUrl);
+  await page.goto("/connexion");
+  await page.getByLabel("Adresse électronique").fill(email);
+  await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/connexion"));
+  return { context, page };
+}
+
+/** Runs axe-core in the page; fails on any serious or critical violation. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  if (!(await page.evaluate(() => "axe" in window))) {
+    await page.addScriptTag({ path: require.resolve("axe-core") });
+  }
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global script (library boundary)
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return (result.violations as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[])
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  expect(violations, `accessibilité (${label})`).toEqual([]);
+}
+
+export async function screenshotOnFailure(page: Page | undefined, testName: string, failed: boolean): Promise<void> {
+  if (!failed || !page) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const name = testName.replace(/[^a-zA-Z0-9_-]+/g, "_").slice(0, 120);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true }).catch(() => undefined);
+}
+
+/** Reads a JSON API response with the page's cookies (the figures the screen must show). */
+export async function apiGet<T>(page: Page, url: string): Promise<T> {
+  const response = await page.request.get(url);
+  if (!response.ok()) throw new Error(`${url} → ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
