@@ -1,0 +1,15 @@
+// zod building blocks shared by the operation inputs (dates, decimals, codes).
+import { z } from "zod";
+import { parseIsoDate } from "../domain/calendar/isoDate.js";
+import { toResult } from "../domain/errors.js";
+
+export const isoDate = z.string().refine((v) => toResult(() => parseIsoDate(v)).ok, { message: "date AAAA-MM-JJ attendue" });
+export const monthKeyString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "mois AAAA-MM attendu");
+/** Decimal as number or string ("12.5"), non-negative. */
+export const decimalString = z
+  .union([z.number(), z.string()])
+  .transform((v) => String(v).trim().replace(",", "."))
+  .refine((v) => /^\d+(\.\d+)?$/.test(v), { message: "nombre décimal positif attendu" });
+export const id = z.number().int().positive();
+export const kind = z.enum(["ACI", "AI", "EI", "ETTI", "EITI"]);
+export const optionalText = z.string().trim().min(1).max(500).optional();

@@ -1,0 +1,26 @@
+// Use case: suspend a PASS IAE (iae-reference §5): rules in addSuspension (reason, ≤ 36 months,
+// retroactivity 365 days, no overlap); the PASS end date moves back by the suspension length.
+import { z } from "zod";
+import { addSuspension } from "../domain/approvals/approval.js";
+import { loadApproval } from "./approvals.js";
+import { recordAudit } from "./audit.js";
+import { id, isoDate } from "./schemas.js";
+import { type Db, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+
+export const suspendApprovalInput = z.object({ approvalId: id, startsOn: isoDate, endsOn: isoDate, reason: z.string(), structureId: id.optional() });
+export type SuspendApprovalInput = z.input<typeof suspendApprovalInput>;
+
+export async function suspendApproval(db: Db, deps: OperationDeps, raw: SuspendApprovalInput): Promise<{ endsOn: string }> {
+  const input = parseInput(suspendApprovalInput, raw);
+  const { row, approval } = await loadApproval(db, input.approvalId);
+  const next = ruleOnField("startsOn", () => addSuspension(approval, { startAt: input.startsOn, endAt: input.endsOn, reason: input.reason }, deps.clock));
+  const added = next.suspensions[next.suspensions.length - 1];
+  if (!added) throw new Error("suspension not added");
+  await db
+    .insertInto("approval_suspension")
+    .values({ approval_id: row.id, starts_on: added.startAt, ends_on: added.endAt, reason: added.reason, declared_by_structure_id: input.structureId ?? null })
+    .execute();
+  await db.updateTable("approval").set({ ends_on: next.endAt }).where("id", "=", row.id).execute();
+  await recordAudit(db, deps.actor, { action: "approval.suspend", entity: "approval", entityId: row.id, personId: row.person_id, structureId: input.structureId ?? null, before: { endsOn: row.ends_on }, after: { endsOn: next.endAt, suspension: added } });
+  return { endsOn: next.endAt };
+}
