@@ -1,0 +1,58 @@
+// CSV and XLSX rendering of a list (every list route accepts ?format=csv|xlsx).
+// CSV: UTF-8 with BOM, `;` separator, CRLF — what French spreadsheet users open without a wizard.
+import ExcelJS from "exceljs";
+import type { FastifyReply } from "fastify";
+
+export interface ExportColumn<T> {
+  header: string;
+  value: (row: T) => string | number | null | undefined;
+  /** Excel number format, e.g. "0.00" or "0.0%". */
+  numFmt?: string;
+}
+
+function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  const s = typeof value === "number" ? String(value).replace(".", ",") : value;
+  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv<T>(rows: readonly T[], columns: readonly ExportColumn<T>[]): string {
+  const lines = [columns.map((c) => csvCell(c.header)).join(";")];
+  for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(";"));
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+export async function toXlsx<T>(rows: readonly T[], columns: readonly ExportColumn<T>[], sheetName: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Passerelle";
+  const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
+  sheet.columns = columns.map((c) => ({ header: c.header, width: Math.max(12, c.header.length + 2) }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow(columns.map((c) => c.value(row) ?? null));
+  columns.forEach((c, i) => {
+    if (c.numFmt) sheet.getColumn(i + 1).numFmt = c.numFmt;
+  });
+  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Sends the rows as a file download named `<baseName>.<format>`. */
+export async function sendExport<T>(
+  reply: FastifyReply,
+  format: "csv" | "xlsx",
+  baseName: string,
+  rows: readonly T[],
+  columns: readonly ExportColumn<T>[],
+): Promise<FastifyReply> {
+  const safe = baseName.replace(/[^a-zA-Z0-9_-]+/g, "-");
+  if (format === "csv") {
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${safe}.csv"`)
+      .send(toCsv(rows, columns));
+  }
+  return reply
+    .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    .header("content-disposition", `attachment; filename="${safe}.xlsx"`)
+    .send(await toXlsx(rows, columns, safe));
+}
