@@ -3,6 +3,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyMultipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -14,6 +17,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { installAuth, isSecureUrl } from "./auth/plugin.js";
 import type { App, AppContext, RouteModule } from "./context.js";
 import { sendProblem } from "./problem.js";
 
@@ -28,6 +32,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimit,
     trustProxy: true,
+    // Never log cookies, CSRF tokens or credentials (request bodies are never logged).
+    ...(options.logger && typeof options.logger === "object"
+      ? {
+          logger: {
+            ...options.logger,
+            redact: ["req.headers.cookie", "req.headers.authorization", 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+          },
+        }
+      : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -58,6 +71,35 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     );
   });
 
+  // Security (issue 8): headers, cookies, upload limits, then the session/policy/CSRF layer, installed
+  // before any route so that a route without a policy cannot be registered.
+  const secure = isSecureUrl(ctx.config.publicUrl);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: ctx.config.uploadLimit, files: 50, fields: 50, fieldSize: 64 * 1024, parts: 200 },
+  });
+  installAuth(app, ctx);
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.0.3",
@@ -69,7 +111,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
   const routesDir = fileURLToPath(new URL("./routes/", import.meta.url));
   const files = readdirSync(routesDir)
@@ -88,7 +130,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       return sendProblem(reply, 404, "Ressource introuvable", `Aucune ressource à l'adresse ${request.url}.`);
     });
   } else {
-    app.get("/", { schema: { hide: true } }, async (_request, reply) =>
+    app.get("/", { schema: { hide: true }, config: { policy: "public" } }, async (_request, reply) =>
       reply
         .type("text/html; charset=utf-8")
         .send(

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { DatabaseHandle } from "../db/connection.js";
 import type { Clock } from "../domain/calendar/clock.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
+import type { OidcConfig } from "./auth/oidc.js";
 
 export interface AppConfig {
   /** Public base URL (used for cookies' Secure flag and OIDC redirects). */
@@ -14,6 +15,11 @@ export interface AppConfig {
   bodyLimit: number;
   /** Upload size limit (imports), bytes. */
   uploadLimit: number;
+  /**
+   * Single sign-on (ProConnect-compatible OpenID Connect). undefined: read PASSERELLE_OIDC_* from the
+   * environment; null: SSO disabled.
+   */
+  oidc?: OidcConfig | null;
 }
 
 /** The domain clock plus the instant (sessions, audit). */

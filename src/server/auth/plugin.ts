@@ -1,0 +1,169 @@
+// The security layer of the HTTP API (issue 8), installed by buildApp BEFORE any route module:
+//  - onRoute: every /api route must declare `config: { policy }` (a known PolicyName), else the app
+//    refuses to start; non-API routes (web app files) and the OpenAPI documentation are public;
+//  - onRequest: the session cookie gives `request.principal`; anonymous calls to non-public routes
+//    get 401; state-changing methods carrying a session need the session's CSRF token in
+//    `x-csrf-token` (403 otherwise);
+//  - preValidation: the policy is evaluated against the resource of the request (policies.ts); reads of a
+//    salarié's personal page (person:read GET with a personId) are written to the audit trail;
+//  - onResponse: every successful write is written to the audit trail (who, when, which route, ids).
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { recordAudit } from "../../operations/audit.js";
+import type { App, AppContext } from "../context.js";
+import { sendProblem } from "../problem.js";
+import { authorize, POLICY_NAMES, resourceFromRequest } from "./policies.js";
+import type { PolicyName, Principal } from "./principal.js";
+import { loadSession, SESSION_COOKIE, type SessionInfo, sameSecret } from "./sessions.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route policy (src/server/auth/principal.ts). Mandatory on every /api route. */
+    policy?: PolicyName;
+    /** false only on routes that open a session (login): no CSRF token exists yet. */
+    csrf?: boolean;
+    /** false when the route writes its own, more precise, audit entry. */
+    audit?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    session: SessionInfo | null;
+  }
+}
+
+export interface RouteRecord {
+  method: string;
+  url: string;
+  policy: PolicyName;
+}
+
+const routeTables = new WeakMap<object, RouteRecord[]>();
+
+/** Every route registered on the app with its policy (tests build the policy matrix from it). */
+export function routeTableOf(app: App): readonly RouteRecord[] {
+  return routeTables.get(app) ?? [];
+}
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function isSecureUrl(publicUrl: string): boolean {
+  return publicUrl.startsWith("https://");
+}
+
+export function sessionCookieOptions(ctx: AppContext, expires?: Date) {
+  return {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: isSecureUrl(ctx.config.publicUrl),
+    ...(expires ? { expires } : {}),
+  };
+}
+
+export function actorOf(request: FastifyRequest) {
+  return {
+    userId: request.principal?.userId ?? null,
+    label: request.principal?.email ?? "anonyme",
+    ip: request.ip,
+  };
+}
+
+function policyOf(request: FastifyRequest): PolicyName {
+  return request.routeOptions.config?.policy ?? "public";
+}
+
+export function installAuth(app: App, ctx: AppContext): void {
+  const table: RouteRecord[] = [];
+  routeTables.set(app, table);
+  app.decorateRequest("principal", null);
+  app.decorateRequest("session", null);
+
+  app.addHook("onRoute", (route) => {
+    const url = route.url ?? route.path;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    route.config = route.config ?? {};
+    const isApi = url.startsWith("/api/") && !url.startsWith("/api/docs");
+    if (route.config.policy === undefined) {
+      if (isApi) {
+        throw new Error(
+          `La route ${methods.join(",")} ${url} ne déclare pas de politique d'accès (config: { policy }) : refusée.`,
+        );
+      }
+      // Web app files and the API documentation are public by nature.
+      route.config.policy = "public";
+    }
+    if (!POLICY_NAMES.includes(route.config.policy)) {
+      throw new Error(`La route ${methods.join(",")} ${url} déclare une politique inconnue : ${route.config.policy}.`);
+    }
+    for (const method of methods) table.push({ method: String(method), url, policy: route.config.policy });
+  });
+
+  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      request.session = await loadSession(ctx.handle.db, token, ctx.clock.now());
+      request.principal = request.session?.principal ?? null;
+    }
+    const policy = policyOf(request);
+    if (policy !== "public" && !request.principal) {
+      return sendProblem(reply, 401, "Authentification requise", "Connectez-vous pour accéder à cette ressource.");
+    }
+    if (STATE_CHANGING.has(request.method) && request.session && request.routeOptions.config?.csrf !== false) {
+      const header = request.headers["x-csrf-token"];
+      if (typeof header !== "string" || !sameSecret(header, request.session.csrfToken)) {
+        return sendProblem(
+          reply,
+          403,
+          "Jeton CSRF invalide",
+          "La requête ne porte pas le jeton anti-falsification (en-tête x-csrf-token) de votre session.",
+        );
+      }
+    }
+  });
+
+  // Before validation: a caller outside the scope learns nothing, not even the expected body shape.
+  app.addHook("preValidation", async (request: FastifyRequest, reply: FastifyReply) => {
+    const policy = policyOf(request);
+    if (policy === "public") return;
+    const { resource, invalid } = resourceFromRequest(
+      (request.params ?? {}) as Record<string, unknown>,
+      (request.query ?? {}) as Record<string, unknown>,
+    );
+    if (invalid) return sendProblem(reply, 400, "Requête invalide", `Le paramètre ${invalid} n'est pas valide.`);
+    const decision = await authorize(ctx.handle.db, request.principal, policy, resource);
+    if (!decision.allow) {
+      const titles = { 401: "Authentification requise", 403: "Accès refusé", 404: "Ressource introuvable" };
+      return sendProblem(reply, decision.status, titles[decision.status], decision.detail);
+    }
+    if (policy === "person:read" && request.method === "GET" && resource.personId !== undefined) {
+      await recordAudit(ctx.handle.db, actorOf(request), {
+        action: "person.read",
+        entity: "person",
+        entityId: resource.personId,
+        personId: resource.personId,
+        structureId: resource.structureId ?? null,
+        after: { route: request.routeOptions.url },
+      });
+    }
+  });
+
+  app.addHook("onResponse", async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!STATE_CHANGING.has(request.method) || reply.statusCode >= 400 || !request.principal) return;
+    if (request.routeOptions.config?.audit === false || !request.routeOptions.url) return;
+    const { resource } = resourceFromRequest(
+      (request.params ?? {}) as Record<string, unknown>,
+      (request.query ?? {}) as Record<string, unknown>,
+    );
+    try {
+      await recordAudit(ctx.handle.db, actorOf(request), {
+        action: `${request.method} ${request.routeOptions.url}`,
+        entity: "request",
+        entityId: null,
+        personId: resource.personId ?? null,
+        structureId: resource.structureId ?? null,
+        after: { params: request.params ?? null, status: reply.statusCode },
+      });
+    } catch (error) {
+      request.log.error({ err: error }, "audit of a write failed");
+    }
+  });
+}
