@@ -46,6 +46,33 @@ export const INDICATOR_DEFINITIONS = {
     definition:
       "Somme, sur les annexes comptées, du montant total de l'annexe × mois de l'annexe dans la période ÷ mois de l'annexe ; part État = total − montant cofinancé (conseil départemental), proratisé de la même façon. Hors part modulée.",
   },
+  structuresCreated: {
+    label: "Structures créées sur la période",
+    definition: "Nombre de structures (par type de SIAE) dont la date de premier conventionnement (date de création) est comprise dans la période.",
+  },
+  structuresCreatedLast2Years: {
+    label: "Structures créées au cours des deux dernières années",
+    definition:
+      "Parmi les structures conventionnées à la date d'observation, celles dont la date de création est comprise entre le 1er janvier de l'année précédente et la date d'observation.",
+  },
+  budgetByFundingLine: {
+    label: "Enveloppe par ligne de financement",
+    definition:
+      "Pour chaque ligne de financement (aide au poste de droit commun, ERBM, plan pauvreté, conseil départemental…), somme des montants portés par les annexes comptées, proratisés sur les mois de la période comme l'enveloppe totale.",
+  },
+  modulatedPart: {
+    label: "Part modulée",
+    definition: "Somme des montants de part modulée (0 à 10 % de l'aide, versée en plus du montant de l'annexe) des annexes comptées, proratisés sur les mois de la période.",
+  },
+  amountPerEtp: {
+    label: "Montant par ETP",
+    definition: "Enveloppe de la période (totale ou part État) ÷ ETP conventionnés de la période.",
+  },
+  change: {
+    label: "Évolution",
+    definition:
+      "Écart avec la période précédente de même durée (l'année précédente pour une année, les mois précédents pour une période en mois entiers) : différence et variation relative (non calculée si la valeur précédente est nulle).",
+  },
 } as const satisfies Record<string, { label: string; definition: string }>;
 
 export type IndicatorKey = keyof typeof INDICATOR_DEFINITIONS;

@@ -6,6 +6,7 @@ import { countExaminedExits, type ExitCounts, type ExitRates, exitRates } from "
 import type { ExitReferential } from "../exits/referential.js";
 import { Decimal, parseDecimal } from "../money/money.js";
 import { mesureCountsForPosts, SIAE_KINDS, type SiaeKind } from "../structures/kinds.js";
+import { type ProratedAmount, addProrated, proratedCents } from "./proration.js";
 import type { AfRecord, ContractRecord, DeclarationRecord, ExitRecord, Period } from "./records.js";
 
 function checkPeriod(p: Period): void {
@@ -116,20 +117,21 @@ export interface Budget {
 // Rule: budget of a period = Σ counting AF total × (months inside period / AF months); State part = (total − co-financed) prorated the same way; rounded to the cent at the end — iae-reference §10/§2.4
 export function budgetForPeriod(afs: readonly AfRecord[], period: Period): Budget {
   checkPeriod(period);
-  let total = new Decimal(0);
-  let cof = new Decimal(0);
+  const total: ProratedAmount = new Map();
+  const cof: ProratedAmount = new Map();
   for (const af of countingAfs(afs)) {
     const inside = monthsOverlap(af.startDate, af.endDate, period.from, period.to);
     if (inside === 0) continue;
-    const ratio = new Decimal(inside).dividedBy(monthsCovered(af.startDate, af.endDate));
+    const months = monthsCovered(af.startDate, af.endDate);
     const t = parseDecimal(af.total, "indicators.af.total");
     const c = af.cofinancedAmount === null || af.cofinancedAmount === "" ? new Decimal(0) : parseDecimal(af.cofinancedAmount, "indicators.af.cofinancedAmount");
     if (c.greaterThan(t)) throw new DomainRuleError("indicators.af.cofinancedAmount", af.id, "montant cofinancé supérieur au total");
-    total = total.plus(t.times(ratio));
-    cof = cof.plus(c.times(ratio));
+    addProrated(total, t, inside, months);
+    addProrated(cof, c, inside, months);
   }
-  const r = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
-  return { total: r(total), cofinanced: r(cof), state: r(total).minus(r(cof)) };
+  const t = proratedCents(total);
+  const c = proratedCents(cof);
+  return { total: t, cofinanced: c, state: t.minus(c) };
 }
 
 /** Period of a calendar year. */

@@ -1,0 +1,211 @@
+// computeIndicators(db, { scope, from, to, at }) — the §5 JSON shape (design §5 `passerelle indicators`)
+// plus extras (capped taux, sub-rates, created structures, modulated part, amounts per ETP, previous
+// period and change). Pure function of (db, params): used by the CLI, the HTTP API and the report.
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { endOfMonth, ensureOrderedPeriod, parseIsoDate } from "../domain/calendar/isoDate.js";
+import { type ExitCounts, exitRates } from "../domain/exits/examined.js";
+import { INDICATOR_DEFINITIONS } from "../domain/indicators/definitions.js";
+import { previousPeriod, relativeChange } from "../domain/indicators/periods.js";
+import { mergeProrated, type ProratedAmount, proratedCents } from "../domain/indicators/proration.js";
+import type { Period } from "../domain/indicators/records.js";
+import { Decimal } from "../domain/money/money.js";
+import type { SiaeKind } from "../domain/structures/kinds.js";
+import { queryFigures, type RawFigures } from "./figures.js";
+import { describeScope, formatScope, parseScope, type Scope, ScopeError } from "./scope.js";
+
+export interface IndicatorParams {
+  scope: Scope | string;
+  from: string;
+  to: string;
+  /** Observation date of the structure counts (default: end of period). */
+  at?: string;
+  /** Restrict to one SIAE kind. */
+  kind?: SiaeKind;
+  /** Compute the previous period and the changes (default true). */
+  withPrevious?: boolean;
+}
+
+export interface FundingLineAmount {
+  code: string;
+  label: string;
+  financer: string;
+  amount: number;
+}
+
+export interface PeriodFigures {
+  period: { from: string; to: string };
+  at: string;
+  structures: {
+    total: number;
+    byKind: Record<SiaeKind, number>;
+    createdLast2Years: number;
+    createdInPeriod: { total: number; byKind: Record<SiaeKind, number> };
+  };
+  etp: { conventionnes: number; realises: number; tauxRealisation: number | null; tauxRealisationCapped: number | null };
+  people: { present: number; entered: number; rsaShare: number | null; rsaEntered: number };
+  exits: {
+    examined: number;
+    byCategory: { durable: number; transition: number; positive: number; other: number };
+    dynamicRate: number | null;
+    durableRate: number | null;
+    transitionRate: number | null;
+    positiveRate: number | null;
+  };
+  budget: {
+    total: number;
+    state: number;
+    departement: number;
+    modulated: number;
+    byFundingLine: Record<string, number>;
+    fundingLines: FundingLineAmount[];
+    perEtp: { total: number | null; state: number | null };
+  };
+}
+
+export interface Change {
+  previous: number | null;
+  current: number | null;
+  difference: number | null;
+  relative: number | null;
+}
+
+export interface Indicators extends PeriodFigures {
+  scope: string;
+  scopeLabel: string;
+  kind: SiaeKind | null;
+  previous: PeriodFigures | null;
+  change: Record<"etpConventionnes" | "etpRealises" | "entered" | "present" | "budgetTotal" | "budgetState" | "structures" | "dynamicRate", Change> | null;
+  definitions: typeof INDICATOR_DEFINITIONS;
+}
+
+const cents = (d: Decimal) => Number(d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
+const etpNumber = (d: Decimal) => Number(d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4));
+
+/** Validates the period; errors are the caller's input (ScopeError → exit 1 / HTTP 400). */
+export function checkedPeriod(from: string, to: string, at?: string): { period: Period; at: string } {
+  try {
+    parseIsoDate(from, "période (début)");
+    parseIsoDate(to, "période (fin)");
+    ensureOrderedPeriod(from, to, "période");
+    if (at !== undefined) parseIsoDate(at, "date d'observation");
+  } catch (e) {
+    throw new ScopeError(e instanceof Error ? e.message : String(e));
+  }
+  return { period: { from, to }, at: at ?? to };
+}
+
+/** Sums the raw figures into the period figures (exact decimals, rounded at the end like the twin). */
+export function summarise(raw: RawFigures, period: Period, at: string, lines: ReadonlyMap<string, { label: string; financer: string }>): PeriodFigures {
+  let etpConv = new Decimal(0);
+  let etpReal = new Decimal(0);
+  const total: ProratedAmount = new Map();
+  const cof: ProratedAmount = new Map();
+  const modulated: ProratedAmount = new Map();
+  const exits: ExitCounts = { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 };
+  for (const s of raw.perStructure) {
+    etpConv = etpConv.plus(s.etpConventionnes);
+    etpReal = etpReal.plus(s.etpRealises);
+    mergeProrated(total, s.budgetTotal);
+    mergeProrated(cof, s.budgetCofinanced);
+    mergeProrated(modulated, s.modulated);
+    for (const k of ["examined", "durable", "transition", "positive", "other"] as const) exits[k] += s.exits[k];
+  }
+  const taux = etpConv.isZero() ? null : etpReal.dividedBy(etpConv);
+  const rates = exitRates(exits);
+  const totalC = proratedCents(total);
+  const cofC = proratedCents(cof);
+  const stateC = totalC.minus(cofC);
+  const fundingLines: FundingLineAmount[] = [...raw.fundingLines].map(([code, amount]) => ({
+    code,
+    label: lines.get(code)?.label ?? code,
+    financer: lines.get(code)?.financer ?? "autre",
+    amount: cents(proratedCents(amount)),
+  }));
+  const structuresTotal = Object.values(raw.structuresAt).reduce((a, b) => a + b, 0);
+  const createdTotal = Object.values(raw.createdInPeriod).reduce((a, b) => a + b, 0);
+  return {
+    period: { from: period.from, to: period.to },
+    at,
+    structures: { total: structuresTotal, byKind: raw.structuresAt, createdLast2Years: raw.createdLast2Years, createdInPeriod: { total: createdTotal, byKind: raw.createdInPeriod } },
+    etp: {
+      conventionnes: etpNumber(etpConv),
+      realises: etpNumber(etpReal),
+      tauxRealisation: taux === null ? null : taux.toNumber(),
+      tauxRealisationCapped: taux === null ? null : Decimal.min(taux, 1).toNumber(),
+    },
+    people: { present: raw.present, entered: raw.entered, rsaShare: raw.entered === 0 ? null : raw.rsaEntered / raw.entered, rsaEntered: raw.rsaEntered },
+    exits: {
+      examined: exits.examined,
+      byCategory: { durable: exits.durable, transition: exits.transition, positive: exits.positive, other: exits.other },
+      dynamicRate: rates.dynamic,
+      durableRate: rates.durable,
+      transitionRate: rates.transition,
+      positiveRate: rates.positive,
+    },
+    budget: {
+      total: cents(totalC),
+      state: cents(stateC),
+      departement: cents(cofC),
+      modulated: cents(proratedCents(modulated)),
+      byFundingLine: Object.fromEntries(fundingLines.map((l) => [l.code, l.amount])),
+      fundingLines,
+      perEtp: { total: etpConv.isZero() ? null : cents(totalC.dividedBy(etpConv)), state: etpConv.isZero() ? null : cents(stateC.dividedBy(etpConv)) },
+    },
+  };
+}
+
+export async function fundingLineLabels(db: Kysely<Database>): Promise<Map<string, { label: string; financer: string }>> {
+  const rows = await db.selectFrom("funding_line").select(["code", "label", "financer"]).execute();
+  return new Map(rows.map((r) => [r.code, { label: r.label, financer: r.financer }]));
+}
+
+/** Figures of one period (no previous period). */
+export async function computePeriodFigures(db: Kysely<Database>, scope: Scope, period: Period, at: string, kind?: SiaeKind): Promise<PeriodFigures> {
+  const raw = await queryFigures(db, { scope, period, at, ...(kind ? { kind } : {}) });
+  return summarise(raw, period, at, await fundingLineLabels(db));
+}
+
+function change(previous: number | null, current: number | null): Change {
+  return {
+    previous,
+    current,
+    difference: previous === null || current === null ? null : current - previous,
+    relative: relativeChange(current, previous),
+  };
+}
+
+export async function computeIndicators(db: Kysely<Database>, params: IndicatorParams): Promise<Indicators> {
+  const scope = typeof params.scope === "string" ? parseScope(params.scope) : params.scope;
+  const { period, at } = checkedPeriod(params.from, params.to, params.at);
+  const scopeLabel = await describeScope(db, scope);
+  const current = await computePeriodFigures(db, scope, period, at, params.kind);
+  let previous: PeriodFigures | null = null;
+  if (params.withPrevious !== false) {
+    const prev = previousPeriod(period);
+    // The previous period's structures are observed at its own end (same offset as `at` when it is the period end).
+    const prevAt = params.at === undefined || params.at === period.to ? prev.to : endOfMonth(prev.to);
+    previous = await computePeriodFigures(db, scope, prev, prevAt, params.kind);
+  }
+  return {
+    scope: formatScope(scope),
+    scopeLabel,
+    kind: params.kind ?? null,
+    ...current,
+    previous,
+    change:
+      previous === null
+        ? null
+        : {
+            etpConventionnes: change(previous.etp.conventionnes, current.etp.conventionnes),
+            etpRealises: change(previous.etp.realises, current.etp.realises),
+            entered: change(previous.people.entered, current.people.entered),
+            present: change(previous.people.present, current.people.present),
+            budgetTotal: change(previous.budget.total, current.budget.total),
+            budgetState: change(previous.budget.state, current.budget.state),
+            structures: change(previous.structures.total, current.structures.total),
+            dynamicRate: change(previous.exits.dynamicRate, current.exits.dynamicRate),
+          },
+    definitions: INDICATOR_DEFINITIONS,
+  };
+}
