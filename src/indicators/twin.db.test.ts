@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
+import { endOfMonth, maxDate, minDate } from "../domain/calendar/isoDate.js";
 import { parseExitReferential } from "../domain/exits/referential.js";
 import {
   amountPerEtp,
@@ -25,6 +26,8 @@ import {
 import { Decimal } from "../domain/money/money.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
 import { computeIndicators, fundingLineLabels, summarise } from "./computeIndicators.js";
+import { computeSeries } from "./computeSeries.js";
+import { computeStructureTable } from "./structureTable.js";
 import { queryFigures } from "./figures.js";
 import type { Scope } from "./scope.js";
 import { type Dataset, insertDataset, randomDataset, twinRecords } from "./testkit/randomDataset.js";
@@ -194,6 +197,32 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
       expect(full.previous?.budget).toEqual(y2018.budget);
       expect(full.change?.etpConventionnes.difference).toBeCloseTo(y2019.etp.conventionnes - y2018.etp.conventionnes, 9);
       expect(full.definitions.dynamicRate.definition).toMatch(/sorties examinées/);
+
+      // Monthly series = twin of each month × 12; yearly points = figures of each (clipped) year.
+      const series = await computeSeries(db, { scope: "nation", from: "2017-06-15", to: "2019-02-10" });
+      expect(series.monthly).toHaveLength(21);
+      const all = inScope(ds, { type: "nation" });
+      for (const point of series.monthly) {
+        const month = { from: `${point.month}-01`, to: endOfMonth(`${point.month}-01`) };
+        const clipped = { from: maxDate(month.from, "2017-06-15"), to: minDate(month.to, "2019-02-10") };
+        const tw = twin(ds, { type: "nation" }, month, month.to);
+        expect(point.etpConventionnes, point.month).toBeCloseTo(tw.etpConv.times(12).toNumber(), 4);
+        expect(point.etpRealises, point.month).toBeCloseTo(tw.etpReal.times(12).toNumber(), 4);
+        expect(point.entered, point.month).toBe(twin(ds, { type: "nation" }, clipped, clipped.to).entered);
+      }
+      expect(all.size).toBe(ds.structures.length);
+      expect(series.yearly.map((y) => y.period)).toEqual([
+        { from: "2017-06-15", to: "2017-12-31" },
+        { from: "2018-01-01", to: "2018-12-31" },
+        { from: "2019-01-01", to: "2019-02-10" },
+      ]);
+      expect(series.yearly[1]?.exitsExamined).toBe(twin(ds, { type: "nation" }, PERIODS[1] as Period, "2018-12-31").exits.counts.examined);
+
+      // Structure table: its rows add up to the totals.
+      const table = await computeStructureTable(db, { scope: "nation", from: "2018-01-01", to: "2018-12-31" });
+      const tw2018 = twin(ds, { type: "nation" }, PERIODS[1] as Period, "2018-12-31");
+      expect(table.reduce((a, r) => a + r.exitsExamined, 0)).toBe(tw2018.exits.counts.examined);
+      expect(table.reduce((a, r) => a + r.etpConventionnes, 0)).toBeCloseTo(tw2018.etpConv.toNumber(), 2);
     });
   }
 });
