@@ -1,0 +1,72 @@
+// Inputs of the Pas-de-Calais demo generator (2016 warm-up, 2017–2019 shown). These are the knobs
+// the generator is tuned with; the figures the product shows are computed by the indicators from
+// the rows written, and src/demo/demo.db.test.ts checks them against the published ones:
+//   2019: ≈ 3 000 ETP d'insertion (2018: ≈ 2 800; press: 2 802 subventionnés in 2018), ≈ 8 000 people
+//   entered, State envelope ≈ 38 M€ of which ≈ 2 M€ ERBM and 0.5 M€ plan pauvreté, ≈ 50 % bRSA,
+//   taux de réalisation 95–100 %; taux de sorties dynamiques 56 % (2017), 62 % (2018).
+//   Sources: iae-reference §8 "Pas-de-Calais" [M, press], DEVELOPERS brief (issue 6).
+import type { SiaeKind } from "../domain/structures/kinds.js";
+
+export const DEMO_SEED = 62_2019;
+export const DEMO_DEPARTEMENT = "62";
+export const DEMO_ASP_DEPARTEMENT = "062";
+export const FIRST_YEAR = 2016; // warm-up year (not shown): stock in progress at 1 Jan 2017
+export const LAST_YEAR = 2019;
+/** Day the demo is "as of" (clock of the operations). */
+export const DEMO_TODAY = "2019-12-31";
+
+type KindTable = Record<Exclude<SiaeKind, "EITI">, number>;
+
+/** ETP conventionnés (annualised) per kind and year: the AF ETP are scaled to these sums. */
+export const ETP_BY_YEAR: Record<number, KindTable> = {
+  2016: { ACI: 1_380, AI: 730, EI: 380, ETTI: 230 },
+  2017: { ACI: 1_400, AI: 750, EI: 390, ETTI: 235 },
+  2018: { ACI: 1_450, AI: 750, EI: 370, ETTI: 230 },
+  2019: { ACI: 1_565, AI: 770, EI: 415, ETTI: 250 },
+};
+
+/** Hours actually worked / hours conventioned targeted each month (taux de réalisation). */
+export const TARGET_REALISATION = 0.985;
+
+/** Parcours length in days by kind: [min, mean, max] (ACI/EI capped below the 24-month CDDI limit and the 730-day PASS). */
+export const PARCOURS_DAYS: Record<Exclude<SiaeKind, "EITI">, readonly [number, number, number]> = {
+  ACI: [45, 360, 700],
+  EI: [45, 390, 700],
+  AI: [20, 156, 600],
+  ETTI: [20, 166, 600],
+};
+
+/** Monthly hours of a full month of presence by kind: [min, mean, max]. */
+export const MONTHLY_HOURS: Record<Exclude<SiaeKind, "EITI">, readonly [number, number, number]> = {
+  ACI: [86, 113, 151],
+  EI: [104, 135, 151],
+  AI: [12, 58, 140],
+  ETTI: [30, 95, 151],
+};
+
+/** Target taux de sorties dynamiques among the exits examined, per exit year. */
+export const DYNAMIC_EXIT_RATE: Record<number, number> = { 2016: 0.55, 2017: 0.56, 2018: 0.62, 2019: 0.63 };
+/** Share of exits that are "retraits" (removed from the denominator). */
+export const RETRAIT_SHARE = 0.04;
+
+/** Share of people receiving the RSA at entry. */
+export const RSA_SHARE = 0.5;
+
+/** Funding lines other than the State droit commun, in euros per year (spread over the AFs in proportion). */
+export const ERBM_BY_YEAR: Record<number, number> = { 2016: 0, 2017: 0, 2018: 1_300_000, 2019: 2_150_000 };
+export const PLAN_PAUVRETE_BY_YEAR: Record<number, number> = { 2016: 0, 2017: 0, 2018: 0, 2019: 500_000 };
+export const CONSEIL_DEPARTEMENTAL_BY_YEAR: Record<number, number> = { 2016: 350_000, 2017: 400_000, 2018: 450_000, 2019: 500_000 };
+
+/**
+ * Postal codes of the Pas-de-Calais communes of the mining basin (territory of the ERBM,
+ * Engagement pour le renouveau du bassin minier) — main communes only [L]: the official list of
+ * the 250 ERBM communes was not available; this subset is used to pick the structures that receive
+ * ERBM funding lines in the demo.
+ */
+export const MINING_BASIN_POSTAL_CODES = new Set([
+  "62300", "62800", "62110", "62700", "62400", "62220", "62210", "62440", "62160", "62290", "62260", "62540", "62430", "62640", "62710",
+  "62590", "62420", "62820", "62670", "62138", "62460", "62620", "62950", "62880", "62410", "62680", "62119", "62150", "62232", "62131",
+]);
+
+/** Real structures of the July 2019 list given a creation date in 2018–2019 (besides the synthetic ones): how many. */
+export const REAL_RECENT_STRUCTURES = 6;
