@@ -5,7 +5,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import { type Approval, approvalStatus, type ProlongationReason, type SuspensionReason } from "../../domain/approvals/approval.js";
-import { diffDays, endOfMonth } from "../../domain/calendar/isoDate.js";
+import { diffDays, endOfMonth, maxDate } from "../../domain/calendar/isoDate.js";
 import type { RouteModule } from "../context.js";
 import { sendExport } from "../lists/exportList.js";
 import { listQuerySchema, pageSchema, parseSort, window } from "../lists/listQuery.js";
@@ -366,7 +366,7 @@ const routes: RouteModule = async (app, ctx) => {
             // Rule: status and remaining days from the PASS end (already pushed back by suspensions
             // and prolongations) — iae-reference §5, src/domain/approvals.
             status: approvalStatus(domain, today),
-            remainingDays: today > a.ends_on ? 0 : diffDays(today < a.starts_on ? a.starts_on : today, a.ends_on) + 1,
+            remainingDays: today > a.ends_on ? 0 : diffDays(maxDate(today, a.starts_on), a.ends_on) + 1,
             suspensions: domain.suspensions.map((s) => ({ startsOn: s.startAt, endsOn: s.endAt, reason: s.reason })),
             prolongations: domain.prolongations.map((s) => ({ startsOn: s.startAt, endsOn: s.endAt, reason: s.reason })),
           };
