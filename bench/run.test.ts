@@ -1,0 +1,62 @@
+// Pure checks of the bench harness: options, ratios, tables and the generated markdown (no database, no child).
+import { describe, expect, it } from "vitest";
+import { BenchContext } from "./lib/context.js";
+import { renderBenchmarksMarkdown } from "./lib/markdown.js";
+import { type Figure, markdownTable, notMeasured, ratioOf, textTable } from "./lib/results.js";
+import { parseOptions } from "./run.js";
+import { tenthOf } from "./scenarios/importScenario.js";
+
+const machine = { cpu: "cpu", cores: 2, memoryGb: 4, os: "Linux", node: "v20", pglite: "0.5", postgres: "15.18", autocannon: "9", commit: "abc" };
+
+describe("bench options", () => {
+  it("--quick is small and does not write the document by default", () => {
+    const o = parseOptions(["--quick"]);
+    expect(o.scale).toBe("0.02");
+    expect(o.write).toBe(false);
+    expect(o.loadSeconds).toBe(5);
+    const full = parseOptions([]);
+    expect(full).toMatchObject({ scale: "national", write: true, loadSeconds: 30, connections: 50, writers: 1000 });
+    expect(parseOptions(["--quick", "--write"]).write).toBe(true);
+    expect(parseOptions(["--no-write"]).write).toBe(false);
+  });
+  it("--only and --runs are validated", () => {
+    expect([...(parseOptions(["--only", "http,import"]).only ?? [])].sort()).toEqual(["http", "import"]);
+    expect(() => parseOptions(["--only", "nope"])).toThrow(/scénario inconnu/);
+    expect(() => parseOptions(["--runs", "0"])).toThrow(/entier positif/);
+    expect(() => parseOptions(["--scale", "2"])).toThrow(/--scale/);
+  });
+  it("the memory-flatness comparison uses a tenth of the scale", () => {
+    expect(tenthOf("national")).toBe("0.1");
+    expect(tenthOf("0.02")).toBe("0.002");
+  });
+});
+
+describe("bench results", () => {
+  const fast: Figure = { scenario: "2", label: "national", engine: "postgresql", value: 40, unit: "ms", baseline: { label: "full scan", value: 800 }, ratioKind: "speedup", target: { text: "≤ 100 ms", met: true } };
+  const rate: Figure = { scenario: "1", label: "import", engine: "postgresql", value: 50_000, unit: "lignes/s", baseline: { label: "COPY", value: 200_000 }, ratioKind: "relative", target: { text: "≥ 100 000", met: false } };
+  const missing = notMeasured("3", "http", "pglite", "ms", "route absente", "p99 ≤ 50 ms");
+
+  it("ratios read as speedups or relative costs; no ratio without a value", () => {
+    expect(ratioOf(fast)).toBe(20);
+    expect(ratioOf(rate)).toBe(0.25);
+    expect(ratioOf(missing)).toBeNull();
+  });
+  it("tables show the reason of what was not measured", () => {
+    expect(textTable([fast, missing])).toContain("non mesuré : route absente");
+    const md = markdownTable([fast, rate, missing]);
+    expect(md).toContain("20× plus rapide");
+    expect(md).toContain("NON atteinte");
+  });
+  it("the document lists every missed or unmeasured target", () => {
+    const ctx = new BenchContext(parseOptions(["--quick"]));
+    ctx.removeScratch();
+    ctx.figures.push(fast, rate, missing);
+    const doc = renderBenchmarksMarkdown(ctx, machine, new Date("2026-01-01T10:00:00Z"), new Date("2026-01-01T10:05:00Z"));
+    const gaps = doc.slice(doc.indexOf("## Cibles non atteintes"));
+    expect(gaps).toContain("1 — import");
+    expect(gaps).toContain("3 — http");
+    expect(gaps).not.toContain("2 — national");
+    expect(doc).toContain("npm run bench -- --quick");
+    expect(doc).toContain("15.18");
+  });
+});

@@ -1,0 +1,185 @@
+// Scenario 2 — Indicators: national dashboard for a year, a département dashboard, one structure's page
+// (computeIndicators, read from the rollups, with the previous period as the dashboard shows it), and the
+// annual report of a département (HTML and PDF, `passerelle report`). Baseline in the same run: the same
+// figures by plain full-scan SQL over the monthly rows (bench/baseline.ts), cross-checked for equality.
+import path from "node:path";
+import { type Kysely, sql } from "kysely";
+import { type DatabaseHandle, openDatabase } from "../../src/db/connection.js";
+import type { Database } from "../../src/db/schema.js";
+import { previousPeriod } from "../../src/domain/indicators/periods.js";
+import { computeIndicators } from "../../src/indicators/computeIndicators.js";
+import type { Scope } from "../../src/indicators/scope.js";
+import { baselineDisagreements, baselinePeriodFigures } from "../baseline.js";
+import { pgliteDemo, postgresImport } from "../datasets.js";
+import type { BenchContext } from "../lib/context.js";
+import { tempDataDir } from "../lib/benchDatabases.js";
+import { tail } from "../lib/processes.js";
+import { type Engine, notMeasured } from "../lib/results.js";
+import { median, percentile, repeat } from "../lib/stats.js";
+import { NATIONAL_DB } from "./importScenario.js";
+
+const S = "2. Indicateurs";
+
+export interface Subjects {
+  year: number;
+  departement: string;
+  structureId: number;
+}
+
+/** The last full year with declarations, the département with most structures, its busiest structure. */
+export async function pickSubjects(db: Kysely<Database>): Promise<Subjects | null> {
+  const y = await sql<{ m: string | null }>`SELECT max(month)::text AS m FROM rollup_annex_month`.execute(db);
+  const last = y.rows[0]?.m;
+  if (!last) return null;
+  const lastYear = Number(last.slice(0, 4));
+  const year = last.slice(5, 7) === "12" ? lastYear : lastYear - 1;
+  const d = await sql<{ code: string }>`
+    SELECT s.departement_code AS code FROM structure s GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`.execute(db);
+  const departement = d.rows[0]?.code;
+  if (!departement) return null;
+  const s = await sql<{ id: number }>`
+    SELECT a.structure_id AS id FROM rollup_annex_month r JOIN financial_annex a ON a.id = r.annex_id
+    JOIN structure s ON s.id = a.structure_id
+    WHERE s.departement_code = ${departement} AND r.month BETWEEN ${`${year}-01-01`}::date AND ${`${year}-12-01`}::date
+    GROUP BY 1 ORDER BY sum(r.declarations) DESC, 1 LIMIT 1`.execute(db);
+  const structureId = s.rows[0]?.id;
+  if (structureId === undefined) return null;
+  return { year, departement, structureId };
+}
+
+async function measureDashboard(
+  ctx: BenchContext,
+  handle: DatabaseHandle,
+  label: string,
+  scope: Scope,
+  year: number,
+  target: { text: string; maxMs: number; minSpeedup?: number } | undefined,
+): Promise<void> {
+  const engine: Engine = handle.engine;
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  const runs = ctx.options.runs;
+  const real = await repeat(() => computeIndicators(handle.db, { scope, from, to }), runs);
+  const prev = previousPeriod({ from, to });
+  const base = await repeat(
+    async () => [await baselinePeriodFigures(handle.db, scope, { from, to }, to), await baselinePeriodFigures(handle.db, scope, prev, prev.to)] as const,
+    runs,
+  ).catch((error: Error) => ({ error }));
+  const value = median(real.times);
+  let baseline: number | undefined;
+  if ("error" in base) ctx.note(`${label} : base non mesurée (${base.error.message})`);
+  else {
+    baseline = median(base.times);
+    const diff = baselineDisagreements(base.last[0], real.last);
+    if (diff.length > 0) ctx.note(`${label} [${engine}] : la base plein-balayage diffère de computeIndicators : ${diff.join(", ")}`);
+  }
+  const speedup = baseline === undefined ? null : baseline / value;
+  const met =
+    target === undefined ? null : value <= target.maxMs && (target.minSpeedup === undefined || (speedup !== null && speedup >= target.minSpeedup));
+  ctx.add({
+    scenario: S,
+    label: `${label} (${year}, avec période précédente)`,
+    engine,
+    value,
+    unit: "ms",
+    samples: runs,
+    p99: percentile(real.times, 99),
+    ...(baseline === undefined ? {} : { baseline: { label: "SQL plein balayage sans agrégats", value: baseline }, ratioKind: "speedup" as const }),
+    ...(target ? { target: { text: target.text, met } } : {}),
+  });
+}
+
+async function measureReport(ctx: BenchContext, env: NodeJS.ProcessEnv, engine: Engine, subjects: Subjects): Promise<void> {
+  const missing = await ctx.missingCommand("report");
+  for (const format of ["html", "pdf"] as const) {
+    const label = `Rapport annuel du département ${subjects.departement} (${format.toUpperCase()}, commande complète)`;
+    if (missing) {
+      ctx.add(notMeasured(S, label, engine, "ms", missing, "≤ 2 s"));
+      continue;
+    }
+    const out = tempDataDir("report");
+    try {
+      const times: number[] = [];
+      let failure: string | null = null;
+      for (let i = 0; i < Math.max(1, Math.min(ctx.options.runs, 3)); i++) {
+        const run = await ctx.cli(
+          ["report", "--departement", subjects.departement, "--year", String(subjects.year), "--format", format, "--out", path.join(out.dir, `rapport.${format}`)],
+          env,
+        );
+        if (run.code !== 0) {
+          failure = `report a échoué (code ${run.code}) : ${tail(run.stderr)}`;
+          break;
+        }
+        times.push(run.wallMs);
+      }
+      if (failure) {
+        ctx.add(notMeasured(S, label, engine, "ms", failure, "≤ 2 s"));
+        continue;
+      }
+      // Baseline: the same CLI doing nothing but start (Node + tsx + module loading), same run.
+      const idle: number[] = [];
+      for (let i = 0; i < times.length; i++) idle.push((await ctx.cli(["--help"], env)).wallMs);
+      const value = median(times);
+      ctx.add({
+        scenario: S,
+        label,
+        engine,
+        value,
+        unit: "ms",
+        samples: times.length,
+        baseline: { label: "démarrage à vide de la CLI (--help)", value: median(idle) },
+        ratioKind: "relative",
+        target: { text: "≤ 2 s", met: value <= 2000 },
+      });
+    } finally {
+      out.remove();
+    }
+  }
+}
+
+export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
+  const national = await postgresImport(ctx, ctx.options.scale, NATIONAL_DB);
+  if (!national.ok) {
+    for (const l of ["Tableau de bord national", "Tableau de bord départemental", "Page d'une structure"])
+      ctx.add(notMeasured(S, l, "postgresql", "ms", national.reason));
+  } else {
+    const handle = await openDatabase({ url: national.url as string, poolSize: 2 });
+    try {
+      const subjects = await pickSubjects(handle.db);
+      if (!subjects) ctx.add(notMeasured(S, "Indicateurs", "postgresql", "ms", "aucune déclaration mensuelle dans les données importées"));
+      else {
+        await measureDashboard(ctx, handle, "Tableau de bord national", { type: "nation" }, subjects.year, { text: "≤ 100 ms et ≥ 10× la base", maxMs: 100, minSpeedup: 10 });
+        await measureDashboard(ctx, handle, `Tableau de bord départemental (${subjects.departement})`, { type: "departement", code: subjects.departement }, subjects.year, {
+          text: "≤ 20 ms",
+          maxMs: 20,
+        });
+        await measureDashboard(ctx, handle, `Page d'une structure (n° ${subjects.structureId})`, { type: "structure", id: subjects.structureId }, subjects.year, undefined);
+        await measureReport(ctx, national.env, "postgresql", subjects);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const demo = await pgliteDemo(ctx);
+  if (!demo.ok) {
+    ctx.add(notMeasured(S, "Tableau de bord départemental (démo)", "pglite", "ms", demo.reason, "≤ 20 ms"));
+    return;
+  }
+  const handle = await openDatabase({ pgliteDir: path.join(demo.dataDir, "pglite"), lock: true });
+  let subjects: Subjects | null = null;
+  try {
+    subjects = await pickSubjects(handle.db);
+    if (!subjects) ctx.add(notMeasured(S, "Indicateurs (démo)", "pglite", "ms", "la démo ne contient aucune déclaration mensuelle"));
+    else {
+      await measureDashboard(ctx, handle, `Tableau de bord départemental (démo ${subjects.departement})`, { type: "departement", code: subjects.departement }, subjects.year, {
+        text: "≤ 20 ms",
+        maxMs: 20,
+      });
+      await measureDashboard(ctx, handle, `Page d'une structure (démo, n° ${subjects.structureId})`, { type: "structure", id: subjects.structureId }, subjects.year, undefined);
+    }
+  } finally {
+    await handle.close();
+  }
+  if (subjects) await measureReport(ctx, demo.env, "pglite", subjects);
+}
