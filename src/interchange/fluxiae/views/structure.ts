@@ -1,0 +1,137 @@
+// fluxIAE_Structure → asp_structure (every column kept) and a refresh of the `structure` rows of that
+// ASP id. The view has no kind (it comes from the AF mesure, iae-reference §7.1), so a Structure row
+// alone creates no `structure`: the AnnexeFinanciere import creates it from this row.
+// The gestion address is used (the ASP advises it), the admin one when the gestion one is empty.
+import { sql } from "kysely";
+import { checkSiret, normalizeCommuneCode, normalizeSiret } from "../../../domain/identifiers/index.js";
+import { type FluxImportContext, rejectRow, stableJson } from "../importContext.js";
+import type { OpenedView } from "../reader.js";
+import { RowFields } from "../rowFields.js";
+
+export interface StructureFields {
+  siret: string | null;
+  name: string | null;
+  naf_code: string | null;
+  address_line: string | null;
+  postal_code: string | null;
+  commune_code: string | null;
+  commune_name: string | null;
+  departement_code: string | null;
+  phone: string | null;
+}
+
+const communeCache = new WeakMap<FluxImportContext, Map<string, string | null>>();
+
+async function departementOfCommune(ctx: FluxImportContext, code: string): Promise<string | null> {
+  let cache = communeCache.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    communeCache.set(ctx, cache);
+  }
+  if (cache.has(code)) return cache.get(code) ?? null;
+  const row = await ctx.tx.db.selectFrom("ref_commune").select("departement_code").where("code", "=", code).executeTakeFirst();
+  cache.set(code, row?.departement_code ?? null);
+  return row?.departement_code ?? null;
+}
+
+/** The structure fields a fluxIAE_Structure row gives (values that do not fit are left null). */
+export async function structureFieldsFromRaw(ctx: FluxImportContext, raw: Readonly<Record<string, string | null>>): Promise<StructureFields> {
+  const f = new RowFields(raw);
+  const gestion = f.text("structure_adresse_gestion_nom_voie") || f.text("structure_adresse_gestion_cp");
+  const p = gestion ? "structure_adresse_gestion_" : "structure_adresse_admin_";
+  const siretRaw = f.text("structure_siret_actualise") ?? f.text("structure_siret_signature");
+  const siretCheck = siretRaw ? checkSiret(siretRaw) : null;
+  const siret = siretCheck?.ok ? siretCheck.value : siretRaw && /^\d{14}$/.test(normalizeSiret(siretRaw)) ? normalizeSiret(siretRaw) : null;
+  const naf = f.text("structure_code_naf")?.toUpperCase() ?? null;
+  const cp = f.text(`${p}cp`);
+  let communeCode: string | null = null;
+  let departementCode: string | null = null;
+  const insee = f.text(`${p}code_insee`);
+  if (insee) {
+    try {
+      const c = normalizeCommuneCode(insee);
+      departementCode = await departementOfCommune(ctx, c);
+      communeCode = departementCode ? c : null;
+    } catch {
+      communeCode = null;
+    }
+  }
+  const address = [f.text(`${p}numero`), f.text(`${p}cplt_num_voie`), f.text(`${p}type_voie`), f.text(`${p}nom_voie`)].filter((x) => x !== null).join(" ");
+  return {
+    siret,
+    name: f.text("structure_denomination"),
+    naf_code: naf && /^[0-9]{2}\.?[0-9]{2}[A-Z]$/.test(naf) ? naf : null,
+    address_line: address === "" ? null : address,
+    postal_code: cp && /^\d{5}$/.test(cp) ? cp : null,
+    commune_code: communeCode,
+    commune_name: f.text(`${p}commune`),
+    departement_code: departementCode,
+    phone: f.text(`${p}telephone`),
+  };
+}
+
+export async function importStructureView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
+  const db = ctx.tx.db;
+  const seen = new Map<number, number>();
+  for await (const record of view.records()) {
+    ctx.tally.rowsRead++;
+    const f = new RowFields(record.values);
+    if (record.problem) {
+      rejectRow(ctx, view.file, record, [{ column: null, reason: record.problem }]);
+      continue;
+    }
+    const aspId = f.integer("structure_id_siae", true);
+    const name = f.required("structure_denomination");
+    if (aspId !== null && aspId <= 0) f.problem("structure_id_siae", "identifiant ASP invalide");
+    if (f.issues.length > 0 || aspId === null || name === null) {
+      rejectRow(ctx, view.file, record, f.issues);
+      continue;
+    }
+    const previousLine = seen.get(aspId);
+    if (previousLine !== undefined) {
+      ctx.tally.warn({ file: view.file, line: record.line, column: "structure_id_siae", reason: `structure ASP n°${aspId} déjà lue ligne ${previousLine} : la dernière ligne l'emporte` });
+    }
+    seen.set(aspId, record.line);
+    const fields = await structureFieldsFromRaw(ctx, record.values);
+    const siretRaw = f.text("structure_siret_actualise") ?? f.text("structure_siret_signature");
+    if (siretRaw && !fields.siret) ctx.tally.warn({ file: view.file, line: record.line, column: "structure_siret_actualise", reason: `SIRET « ${siretRaw} » invalide : ignoré` });
+    const raw = JSON.stringify(record.values);
+    const before = await sql<{ raw: unknown }>`SELECT raw FROM asp_structure WHERE asp_id = ${aspId}`.execute(db);
+    const old = before.rows[0];
+    if (old && stableJson(old.raw) === stableJson(record.values)) {
+      ctx.tally.unchanged++;
+      continue;
+    }
+    await sql`INSERT INTO asp_structure (asp_id, siret, name, raw, updated_at) VALUES (${aspId}, ${fields.siret}, ${fields.name}, ${raw}::jsonb, now())
+      ON CONFLICT (asp_id) DO UPDATE SET siret = EXCLUDED.siret, name = EXCLUDED.name, raw = EXCLUDED.raw, updated_at = now()`.execute(db);
+    if (old) ctx.tally.updated++;
+    else ctx.tally.inserted++;
+    // Refresh the structures of that ASP id (every kind).
+    const targets = await db.selectFrom("structure").select(["id", "kind", "siret"]).where("asp_id", "=", aspId).execute();
+    for (const t of targets) {
+      let siret = t.siret;
+      if (fields.siret && fields.siret !== t.siret) {
+        const clash = await db.selectFrom("structure").select("id").where("siret", "=", fields.siret).where("kind", "=", t.kind).where("id", "<>", t.id).executeTakeFirst();
+        if (clash) ctx.tally.warn({ file: view.file, line: record.line, column: "structure_siret_actualise", reason: `SIRET ${fields.siret} déjà porté par une autre structure ${t.kind} : non modifié` });
+        else siret = fields.siret;
+      }
+      await db
+        .updateTable("structure")
+        .set({
+          siret,
+          name: fields.name ?? name,
+          naf_code: fields.naf_code,
+          address_line: fields.address_line,
+          postal_code: fields.postal_code,
+          commune_code: fields.commune_code,
+          commune_name: fields.commune_name,
+          phone: fields.phone,
+          ...(fields.departement_code ? { departement_code: fields.departement_code } : {}),
+          updated_at: new Date(),
+        })
+        .where("id", "=", t.id)
+        .execute();
+      ctx.touchedStructures.add(t.id);
+    }
+  }
+}
