@@ -30,6 +30,8 @@ export interface OpenedView {
   header: string[];
   /** Data records, in file order. Throws ImportInputError when the FIN count does not match. */
   records(): AsyncGenerator<FluxIaeRecord>;
+  /** Open the same file again from its start (importers that need several passes). */
+  reopen(): Promise<OpenedView>;
 }
 
 /** Split bytes into lines (\n or \r\n), decoding UTF-8 across chunk boundaries. */
@@ -148,7 +150,7 @@ export async function openView(entry: FluxIaeEntry): Promise<OpenedView> {
       }
       if (pending.fields === expected && fields === 1 && expected > 1 && text.trim() !== "" && !tooLong) {
         // A raw newline inside the last value: a line without any separator continues it.
-        pending = { ...pending, text: `${pending.text}\n${text}`, parts: pending.parts + 1 };
+        pending = { line: pending.line, text: `${pending.text}\n${text}`, fields: pending.fields, parts: pending.parts + 1 };
         continue;
       }
       yield emit(pending);
@@ -162,5 +164,5 @@ export async function openView(entry: FluxIaeEntry): Promise<OpenedView> {
     }
   }
 
-  return { file, view, viewLabel, header, records };
+  return { file, view, viewLabel, header, records, reopen: () => openView(entry) };
 }

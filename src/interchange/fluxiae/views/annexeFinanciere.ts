@@ -174,9 +174,28 @@ function parseAf(f: RowFields): ParsedAf | null {
 
 const COMPARED = AF_COLUMNS.map((c) => c.field);
 
+// Three passes over the file (it is small: one row per AF version), so that memory stays flat:
+//  1. the last line of each af_id_avenant_modification (a key read twice: lines merged, the last one wins);
+//  2. every row: rejections, and the rows of the kinds ACI/AI/EI/ETTI/EITI (they create the structures);
+//  3. the FDI_DC rows, attached to a structure of their ASP id.
 export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
-  const seen = new Map<number, number>();
-  const fdi: { record: FluxIaeRecord; parsed: ParsedAf }[] = [];
+  const lastLine = new Map<number, number>();
+  for await (const record of (await view.reopen()).records()) {
+    const raw = record.values.af_id_avenant_modification;
+    const key = raw && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : null;
+    if (key === null || record.problem) continue;
+    const previous = lastLine.get(key);
+    if (previous !== undefined) {
+      ctx.tally.warn({
+        file: view.file,
+        line: record.line,
+        column: "af_id_avenant_modification",
+        reason: `annexe ${record.values.af_numero_annexe_financiere ?? "?"}A${record.values.af_numero_avenant_renouvellement ?? "?"}M${record.values.af_numero_avenant_modification ?? "?"} (id ${key}) déjà lue ligne ${previous} : lignes fusionnées, la dernière l'emporte`,
+      });
+    }
+    lastLine.set(key, record.line);
+  }
+  let fdiRows = 0;
   for await (const record of view.records()) {
     ctx.tally.rowsRead++;
     if (record.problem) {
@@ -189,23 +208,22 @@ export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: O
       rejectRow(ctx, view.file, record, f.issues);
       continue;
     }
-    const previous = seen.get(parsed.aspAfId);
-    if (previous !== undefined) {
-      ctx.tally.warn({
-        file: view.file,
-        line: record.line,
-        column: "af_id_avenant_modification",
-        reason: `annexe ${parsed.row.number_prefix}A${parsed.row.renewal}M${parsed.row.modification} (id ${parsed.aspAfId}) déjà lue ligne ${previous} : lignes fusionnées, la dernière l'emporte`,
-      });
+    if (lastLine.get(parsed.aspAfId) !== record.line) {
+      ctx.tally.unchanged++; // merged into the later line of the same AF version
+      continue;
     }
-    seen.set(parsed.aspAfId, record.line);
     if (parsed.kind === null) {
-      fdi.push({ record, parsed });
+      fdiRows++;
       continue;
     }
     await upsertAf(ctx, view, record, parsed);
   }
-  for (const { record, parsed } of fdi) await upsertAf(ctx, view, record, parsed);
+  if (fdiRows === 0) return;
+  for await (const record of (await view.reopen()).records()) {
+    if (record.problem || record.values.af_mesure_dispositif_code?.trim().toUpperCase() !== "FDI_DC") continue;
+    const parsed = parseAf(new RowFields(record.values));
+    if (parsed && parsed.kind === null && lastLine.get(parsed.aspAfId) === record.line) await upsertAf(ctx, view, record, parsed);
+  }
 }
 
 async function upsertAf(ctx: FluxImportContext, view: OpenedView, record: FluxIaeRecord, parsed: ParsedAf): Promise<void> {
