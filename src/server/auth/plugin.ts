@@ -23,6 +23,8 @@ declare module "fastify" {
     csrf?: boolean;
     /** false when the route writes its own, more precise, audit entry. */
     audit?: boolean;
+    /** Audit action of a person:read GET (default "person.read"), e.g. "person.export". */
+    auditAction?: string;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -136,7 +138,7 @@ export function installAuth(app: App, ctx: AppContext): void {
     }
     if (policy === "person:read" && request.method === "GET" && resource.personId !== undefined) {
       await recordAudit(ctx.handle.db, actorOf(request), {
-        action: "person.read",
+        action: request.routeOptions.config?.auditAction ?? "person.read",
         entity: "person",
         entityId: resource.personId,
         personId: resource.personId,

@@ -1,0 +1,93 @@
+// The personal-data cipher: AES-256-GCM round trip, tamper detection, keyed hash, key file 0600.
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { createPersonalDataCipher, loadSecret, normalizeIdentifier, SecretKeyError, testCipher } from "../../src/security/personalData.js";
+import { maskNir } from "../../src/security/personExport.js";
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), "passerelle-key-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe("AES-256-GCM", () => {
+  const cipher = testCipher();
+  test("round trip; two encryptions of the same value differ (random IV); no clear text inside", () => {
+    const a = cipher.encrypt("169056212345644");
+    const b = cipher.encrypt("169056212345644");
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^v1:/);
+    expect(a).not.toContain("169056212345644");
+    expect(Buffer.from(a.split(":")[3] ?? "", "base64").toString("utf8")).not.toContain("1690562");
+    expect(cipher.decrypt(a)).toBe("169056212345644");
+  });
+
+  test("tampering with the ciphertext, the tag or the IV is detected", () => {
+    const token = cipher.encrypt("284021301234595");
+    const [v, iv, tag, data] = token.split(":") as [string, string, string, string];
+    const flip = (b64: string) => {
+      const buf = Buffer.from(b64, "base64");
+      buf[0] = (buf[0] ?? 0) ^ 1;
+      return buf.toString("base64");
+    };
+    expect(() => cipher.decrypt([v, iv, tag, flip(data)].join(":"))).toThrow();
+    expect(() => cipher.decrypt([v, iv, flip(tag), data].join(":"))).toThrow();
+    expect(() => cipher.decrypt([v, flip(iv), tag, data].join(":"))).toThrow();
+    expect(() => cipher.decrypt("v2:garbage")).toThrow(SecretKeyError);
+  });
+
+  test("another key cannot decrypt", () => {
+    const other = createPersonalDataCipher(Buffer.alloc(32, 9));
+    expect(() => other.decrypt(cipher.encrypt("secret"))).toThrow();
+  });
+
+  test("keyed hash: stable, normalised, kind-separated, key-dependent", () => {
+    expect(cipher.hash("nir", "1 69 05 62 123 456 44")).toBe(cipher.hash("nir", "169056212345644"));
+    expect(cipher.hash("nir", "169056212345644")).not.toBe(cipher.hash("pass", "169056212345644"));
+    expect(cipher.hash("nir", "169056212345644")).not.toBe(createPersonalDataCipher(Buffer.alloc(32, 9)).hash("nir", "169056212345644"));
+    expect(cipher.hash("identity", "Élodie  Dupont")).toBe(cipher.hash("identity", "ELODIE DUPONT"));
+    expect(normalizeIdentifier("pass", "9999 9 12-34567")).toBe("999991234567");
+    expect(cipher.hash("nir", "x")).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("NIR masking keeps sex, birth year and month only", () => {
+    expect(maskNir("169056212345644")).toBe("1 69 05 ** *** *** **");
+  });
+});
+
+describe("key management", () => {
+  test("embedded mode creates the key file with mode 0600 on first start, then reuses it", () => {
+    const dir = path.join(tempDir(), "data");
+    const first = loadSecret(dir, {});
+    const file = path.join(dir, "secret.key");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first).toHaveLength(32);
+    expect(loadSecret(dir, {}).equals(first)).toBe(true);
+    expect(readFileSync(file, "utf8").trim()).toBe(first.toString("hex"));
+  });
+
+  test("a world- or group-readable key file is refused", () => {
+    const dir = tempDir();
+    loadSecret(dir, {});
+    chmodSync(path.join(dir, "secret.key"), 0o644);
+    expect(() => loadSecret(dir, {})).toThrow(/lisible par d'autres utilisateurs/);
+    chmodSync(path.join(dir, "secret.key"), 0o640);
+    expect(() => loadSecret(dir, {})).toThrow(SecretKeyError);
+  });
+
+  test("PASSERELLE_SECRET_KEY wins and must be 64 hex characters; a corrupt key file is refused", () => {
+    const dir = tempDir();
+    const key = "ab".repeat(32);
+    expect(loadSecret(dir, { PASSERELLE_SECRET_KEY: key }).toString("hex")).toBe(key);
+    expect(() => loadSecret(dir, { PASSERELLE_SECRET_KEY: "trop-court" })).toThrow(/64 caractères/);
+    writeFileSync(path.join(dir, "secret.key"), "pas une clé\n", { mode: 0o600 });
+    expect(() => loadSecret(dir, {})).toThrow(/invalide/);
+    expect(() => createPersonalDataCipher(Buffer.alloc(16))).toThrow(SecretKeyError);
+  });
+});
