@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const exportText = async (view: Parameters<typeof exportFluxiaeView>[1]["view"], extra: Partial<Parameters<typeof exportFluxiaeView>[1]> = {}) => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** RFC 4180 line split (quotes, doubled quotes, commas inside quotes). */
