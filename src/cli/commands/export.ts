@@ -11,7 +11,9 @@ import { parseIsoDate } from "../../domain/calendar/isoDate.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { exportFluxiaeView } from "../../interchange/fluxiae-export/exportFluxiaeView.js";
 import { FLUXIAE_EXPORT_VIEWS, parseExportView } from "../../interchange/fluxiae-export/views.js";
+import { exportFichesSalarie } from "../../interchange/fiche-salarie/exportFichesSalarie.js";
 import { exportOpenData } from "../../interchange/opendata/exportOpenData.js";
+import { NotFoundError } from "../../operations/types.js";
 import { configuredCipher, InvalidInputError, printJson, withDatabase } from "../context.js";
 
 const CLI_ACTOR = { userId: null, label: "cli" };
@@ -93,6 +95,43 @@ export function register(program: Command): void {
         progress.stop();
         if (opts.json) printJson(result);
         else process.stdout.write(`${result.rows} structures conventionnées au ${result.at} écrites dans ${result.file}\n`);
+      });
+    });
+
+  exp
+    .command("fiches-salarie")
+    .description("Écrire les fiches salarié d'une structure pour l'ASP (lots RIAE_FS_<AAAAMMJJHHMMSS>.json), après validation")
+    .requiredOption("--structure <id>", "identifiant Passerelle de la structure")
+    .requiredOption("--out <folder>", "dossier où écrire les lots (dépôt SFTP de l'ASP)")
+    .option("--dry-run", "valider et compter sans rien écrire ni enregistrer")
+    .option("--json", "résultat en JSON sur la sortie standard")
+    .action(async (opts: { structure: string; out: string; dryRun?: boolean; json?: boolean }) => {
+      await withDatabase(async (handle) => {
+        const structureId = Number(opts.structure);
+        if (!Number.isSafeInteger(structureId) || structureId <= 0) throw new InvalidInputError(`--structure : identifiant entier attendu (reçu « ${opts.structure} »)`);
+        if (!existsSync(opts.out) || !statSync(opts.out).isDirectory()) throw new InvalidInputError(`--out : dossier introuvable : ${opts.out}`);
+        let result: Awaited<ReturnType<typeof exportFichesSalarie>>;
+        try {
+          result = await exportFichesSalarie(handle, { structureId, outDir: opts.out, pii: configuredCipher(), actor: CLI_ACTOR, dryRun: opts.dryRun === true });
+        } catch (e) {
+          if (e instanceof NotFoundError) throw new InvalidInputError(`Structure introuvable : ${structureId}`);
+          throw e;
+        }
+        if (opts.json) {
+          printJson(result);
+          return;
+        }
+        const out: string[] = [];
+        out.push(
+          `${opts.dryRun ? "[simulation] " : ""}${result.sent} fiche(s) ${opts.dryRun ? "prête(s) à envoyer" : "écrite(s)"} (${result.creations} création(s), ${result.modifications} modification(s)) ; ` +
+            `${result.awaitingReturn} en attente du fichier retour ; ${result.upToDate} à jour ; ${result.invalid.length} à compléter.`,
+        );
+        for (const f of result.files) out.push(`  ${f.file} : ${f.lines} ligne(s), ${f.bytes} octets`);
+        for (const inv of result.invalid) {
+          out.push(`\n${inv.salarie} (personne n° ${inv.personId}, contrat n° ${inv.contractId}) — ${inv.errors.length} erreur(s) :`);
+          for (const e of inv.errors) out.push(`  - ${e.field} : ${e.message}`);
+        }
+        process.stdout.write(`${out.join("\n")}\n`);
       });
     });
 }
