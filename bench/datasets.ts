@@ -5,12 +5,15 @@
 //  - demo département: `passerelle demo` into a fresh PGlite folder (PASSERELLE_DATA_DIR).
 // Each builder returns the measured child run (time, peak RSS) so that the import scenario reports it,
 // and is memoised so that later scenarios reuse the data.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { openDatabase } from "../src/db/connection.js";
+import { migrate } from "../src/db/migrate.js";
+import { seedReference } from "../src/db/seedReference.js";
+import { createPersonalDataCipher, loadSecret } from "../src/security/personalData.js";
 import { type BenchContext, REPO_ROOT } from "./lib/context.js";
-import { dropBenchDatabase, postgresAvailable, recreateBenchDatabase, tempDataDir } from "./lib/benchDatabases.js";
+import { databaseComment, dropBenchDatabase, postgresAvailable, recreateBenchDatabase, tempDataDir, urlFor } from "./lib/benchDatabases.js";
 import { type MeasuredRun, tail } from "./lib/processes.js";
 
 export type Built<T> = ({ ok: true } & T) | { ok: false; reason: string };
@@ -58,7 +61,6 @@ export function generatedDelivery(ctx: BenchContext, scale: string): Promise<Bui
       ctx.log(`génération des données (échelle ${scale}) dans ${dir}…`);
       const run = await ctx.cli(["generate", "--scale", scale, "--out", dir, "--seed", String(ctx.options.seed)]);
       if (run.code !== 0) return { ok: false, reason: `generate --scale ${scale} a échoué (code ${run.code}) : ${tail(run.stderr)}` };
-      const { writeFileSync } = await import("node:fs");
       writeFileSync(done, new Date().toISOString());
       ctx.log(`génération terminée en ${(run.wallMs / 1000).toFixed(1)} s`);
     }
@@ -119,18 +121,97 @@ export function pgliteImport(ctx: BenchContext): Promise<Built<ImportedDatabase>
   });
 }
 
-/** The demo département loaded by `passerelle demo` into a fresh PGlite folder. */
-export function pgliteDemo(ctx: BenchContext): Promise<Built<{ dataDir: string; env: NodeJS.ProcessEnv; run: MeasuredRun }>> {
+export interface PostgresData {
+  url: string;
+  env: NodeJS.ProcessEnv;
+  /** What the data are, for the labels ("échelle national", or the demo fallback). */
+  description: string;
+  /** True when these are the national (generated) data the issue asks for. */
+  national: boolean;
+}
+
+/**
+ * The PostgreSQL data of scenarios 2–4: the imported national delivery; while the generator or the importer is
+ * missing, the demo département loaded into PostgreSQL (loadDemo), clearly labelled as such.
+ */
+export function postgresData(ctx: BenchContext, name: string): Promise<Built<PostgresData>> {
+  return once(`pgdata:${name}`, async () => {
+    const imported = await postgresImport(ctx, ctx.options.scale, name);
+    if (imported.ok) return { ok: true, url: imported.url as string, env: imported.env, description: `données nationales générées (échelle ${ctx.options.scale})`, national: true };
+    if (!existsSync(path.join(REPO_ROOT, "src/demo/loadDemo.ts"))) return imported;
+    ctx.note(`PostgreSQL : données nationales indisponibles (${imported.reason}) ; mesures faites sur la démo (Pas-de-Calais) chargée dans PostgreSQL.`);
+    const stamp = `passerelle-bench demo ${demoSourcesStamp()}`;
+    const url = urlFor(name);
+    // A bench database left by --keep-database with the same demo is reused (loading the demo takes minutes).
+    if ((await databaseComment(name)) === stamp) {
+      ctx.log(`base ${name} réutilisée (démo déjà chargée)`);
+      return { ok: true, url, env: { DATABASE_URL: url }, description: "démo Pas-de-Calais (générateur national absent)", national: false };
+    }
+    await recreateBenchDatabase(name);
+    const handle = await openDatabase({ url, poolSize: 1 });
+    try {
+      await migrate(handle);
+      await seedReference(handle);
+      const { loadDemo } = await import("../src/demo/loadDemo.js");
+      ctx.log("chargement de la démo dans PostgreSQL…");
+      await loadDemo(handle, { pii: createPersonalDataCipher(Buffer.from(ctx.secretKey, "hex")), log: (m) => ctx.log(`démo (PostgreSQL) : ${m.trim()}`) });
+      await sql`${sql.raw(`COMMENT ON DATABASE ${name} IS '${stamp}'`)}`.execute(handle.db);
+    } catch (error) {
+      return { ok: false, reason: `${imported.reason} ; démo dans PostgreSQL en échec : ${(error as Error).message}` };
+    } finally {
+      await handle.close();
+    }
+    return { ok: true, url, env: { DATABASE_URL: url }, description: "démo Pas-de-Calais (générateur national absent)", national: false };
+  });
+}
+
+/** Newest modification time of the demo sources: a changed demo invalidates the cached demo database. */
+function demoSourcesStamp(): string {
+  const dir = path.join(REPO_ROOT, "src/demo");
+  let newest = 0;
+  for (const name of readdirSync(dir)) newest = Math.max(newest, statSync(path.join(dir, name)).mtimeMs);
+  return String(Math.floor(newest));
+}
+
+/**
+ * The demo département (`passerelle demo`, or the loader src/demo/loadDemo.ts in-process while the command is
+ * missing) loaded ONCE into a cached PGlite folder (it takes minutes), then copied into a fresh temp folder for
+ * each use. The folder keeps its own secret.key (the demo's personal data are encrypted with it).
+ */
+export function pgliteDemo(ctx: BenchContext): Promise<Built<{ dataDir: string; env: NodeJS.ProcessEnv }>> {
   return once("pglite:demo", async () => {
-    const missing = await ctx.missingCommand("demo");
-    if (missing) return { ok: false, reason: missing };
+    const cached = path.join(ctx.options.cacheDir, `demo-${demoSourcesStamp()}`);
+    const done = path.join(cached, ".complete");
+    if (!existsSync(done)) {
+      rmSync(cached, { recursive: true, force: true });
+      mkdirSync(cached, { recursive: true });
+      const env = { PASSERELLE_DATA_DIR: cached, DATABASE_URL: "", PASSERELLE_SECRET_KEY: "" };
+      ctx.log(`chargement de la démo (PGlite) dans ${cached} — une seule fois, gardée en cache…`);
+      if ((await ctx.missingCommand("demo")) === null) {
+        const run = await ctx.cli(["demo"], env);
+        if (run.code !== 0) return { ok: false, reason: `demo a échoué (code ${run.code}) : ${tail(run.stderr || run.stdout)}` };
+      } else {
+        if (!existsSync(path.join(REPO_ROOT, "src/demo/loadDemo.ts"))) return { ok: false, reason: "commande « passerelle demo » et src/demo/loadDemo.ts absents" };
+        const { loadDemo } = await import("../src/demo/loadDemo.js");
+        const handle = await openDatabase({ pgliteDir: path.join(cached, "pglite"), lock: true });
+        try {
+          await migrate(handle);
+          await seedReference(handle);
+          await loadDemo(handle, { pii: createPersonalDataCipher(loadSecret(cached, {})), log: (m) => ctx.log(`démo : ${m.trim()}`) });
+        } catch (error) {
+          return { ok: false, reason: `chargement de la démo (loadDemo) en échec : ${(error as Error).message}` };
+        } finally {
+          await handle.close();
+        }
+      }
+      writeFileSync(done, new Date().toISOString());
+    }
     const data = tempDataDir("demo");
     cleanups.push(data.remove);
-    const env = { PASSERELLE_DATA_DIR: data.dir, DATABASE_URL: "" };
-    ctx.log("chargement de la démo (PGlite)…");
-    const run = await ctx.cli(["demo"], env);
-    if (run.code !== 0) return { ok: false, reason: `demo a échoué (code ${run.code}) : ${tail(run.stderr || run.stdout)}` };
-    return { ok: true, dataDir: data.dir, env, run };
+    cpSync(cached, data.dir, { recursive: true });
+    rmSync(path.join(data.dir, ".complete"), { force: true });
+    // PASSERELLE_SECRET_KEY emptied: the copy's own secret.key is the demo's key.
+    return { ok: true, dataDir: data.dir, env: { PASSERELLE_DATA_DIR: data.dir, DATABASE_URL: "", PASSERELLE_SECRET_KEY: "" } };
   });
 }
 

@@ -46,6 +46,17 @@ export async function recreateBenchDatabase(name = "passerelle_bench"): Promise<
   return urlFor(name);
 }
 
+/** The comment of a bench database (null when absent): marks what it holds, for reuse across runs. */
+export async function databaseComment(name: string): Promise<string | null> {
+  return admin(async (c) => {
+    const r = await c.query<{ comment: string | null }>(
+      "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
+      [name],
+    );
+    return r.rows[0]?.comment ?? null;
+  });
+}
+
 export async function dropBenchDatabase(name = "passerelle_bench"): Promise<void> {
   if (!NAME_RE.test(name)) throw new Error(`refusing to drop ${name}`);
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

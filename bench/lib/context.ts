@@ -1,7 +1,7 @@
 // Shared state of one benchmark run: options, the figures collected, logging on stderr, and how to run
 // the project's own CLI (`passerelle …`) as a measured child process.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,10 +38,12 @@ export class BenchContext {
   readonly notes: string[] = [];
   readonly commands: string[] = [];
   /** One personal-data key for every child of the run (import, server, demo must agree), never ./data's key. */
-  readonly secretKey = randomBytes(32).toString("hex");
+  readonly secretKey: string;
   /** PASSERELLE_DATA_DIR of children that use PostgreSQL (so that nothing is written in the project's ./data). */
   readonly scratchDir = mkdtempSync(path.join(tmpdir(), "passerelle-bench-scratch-"));
-  constructor(readonly options: BenchOptions) {}
+  constructor(readonly options: BenchOptions) {
+    this.secretKey = benchSecretKey(options.cacheDir);
+  }
 
   /** Environment of every child process; scenario-specific variables override it. */
   childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -95,6 +97,16 @@ export class BenchContext {
     this.commandCache.set(command, reason);
     return reason;
   }
+}
+
+/** The bench's own personal-data key, kept in the cache folder (0600) so that cached databases stay readable. */
+function benchSecretKey(cacheDir: string): string {
+  mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, "bench-secret.key");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  const key = readFileSync(file, "utf8").trim();
+  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`${file} : clé invalide (supprimez le fichier)`);
+  return key;
 }
 
 /** null when the module file exists in the repository, else the reason. */

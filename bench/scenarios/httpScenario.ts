@@ -6,7 +6,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { sql } from "kysely";
 import { type DatabaseHandle, openDatabase } from "../../src/db/connection.js";
-import { pgliteDemo, postgresImport } from "../datasets.js";
+import { pgliteDemo, postgresData } from "../datasets.js";
 import type { BenchContext } from "../lib/context.js";
 import { type Engine, notMeasured } from "../lib/results.js";
 import { ensureBenchAccount, login, openApiPaths, type RunningServer, type Session, startServer } from "../lib/server.js";
@@ -111,7 +111,7 @@ async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number;
 }
 
 export async function httpScenario(ctx: BenchContext): Promise<void> {
-  const national = await postgresImport(ctx, ctx.options.scale, NATIONAL_DB);
+  const national = await postgresData(ctx, NATIONAL_DB);
   if (!national.ok) ctx.add(notMeasured(S, "Tableau de bord et page salarié (national)", "postgresql", "ms", national.reason, TARGET));
   else {
     const handle = await openDatabase({ url: national.url as string, poolSize: 1 });
@@ -122,7 +122,7 @@ export async function httpScenario(ctx: BenchContext): Promise<void> {
       await handle.close();
     }
     if (!subjects) ctx.add(notMeasured(S, "Charge HTTP (national)", "postgresql", "ms", "aucune déclaration mensuelle"));
-    else await runTarget(ctx, { handle, env: national.env, engine: "postgresql", label: "PostgreSQL, données nationales" }, subjects, "nation");
+    else await runTarget(ctx, { handle, env: national.env, engine: "postgresql", label: `PostgreSQL, ${national.description}` }, subjects, "nation");
   }
 
   const demo = await pgliteDemo(ctx);

@@ -10,7 +10,7 @@ import { previousPeriod } from "../../src/domain/indicators/periods.js";
 import { computeIndicators } from "../../src/indicators/computeIndicators.js";
 import type { Scope } from "../../src/indicators/scope.js";
 import { baselineDisagreements, baselinePeriodFigures } from "../baseline.js";
-import { pgliteDemo, postgresImport } from "../datasets.js";
+import { pgliteDemo, postgresData } from "../datasets.js";
 import type { BenchContext } from "../lib/context.js";
 import { tempDataDir } from "../lib/benchDatabases.js";
 import { tail } from "../lib/processes.js";
@@ -138,7 +138,7 @@ async function measureReport(ctx: BenchContext, env: NodeJS.ProcessEnv, engine: 
 }
 
 export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
-  const national = await postgresImport(ctx, ctx.options.scale, NATIONAL_DB);
+  const national = await postgresData(ctx, NATIONAL_DB);
   if (!national.ok) {
     for (const l of ["Tableau de bord national", "Tableau de bord départemental", "Page d'une structure"])
       ctx.add(notMeasured(S, l, "postgresql", "ms", national.reason));
@@ -148,12 +148,12 @@ export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
       const subjects = await pickSubjects(handle.db);
       if (!subjects) ctx.add(notMeasured(S, "Indicateurs", "postgresql", "ms", "aucune déclaration mensuelle dans les données importées"));
       else {
-        await measureDashboard(ctx, handle, "Tableau de bord national", { type: "nation" }, subjects.year, { text: "≤ 100 ms et ≥ 10× la base", maxMs: 100, minSpeedup: 10 });
-        await measureDashboard(ctx, handle, `Tableau de bord départemental (${subjects.departement})`, { type: "departement", code: subjects.departement }, subjects.year, {
+        await measureDashboard(ctx, handle, `Tableau de bord national — ${national.description}`, { type: "nation" }, subjects.year, { text: "≤ 100 ms et ≥ 10× la base", maxMs: 100, minSpeedup: 10 });
+        await measureDashboard(ctx, handle, `Tableau de bord départemental (${subjects.departement}) — ${national.description}`, { type: "departement", code: subjects.departement }, subjects.year, {
           text: "≤ 20 ms",
           maxMs: 20,
         });
-        await measureDashboard(ctx, handle, `Page d'une structure (n° ${subjects.structureId})`, { type: "structure", id: subjects.structureId }, subjects.year, undefined);
+        await measureDashboard(ctx, handle, `Page d'une structure (n° ${subjects.structureId}) — ${national.description}`, { type: "structure", id: subjects.structureId }, subjects.year, undefined);
         await measureReport(ctx, national.env, "postgresql", subjects);
       }
     } finally {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { type DatabaseHandle, openDatabase } from "../../src/db/connection.js";
 import { findRollupDrift } from "../../src/db/rollups.js";
-import { pgliteDemo, postgresImport } from "../datasets.js";
+import { pgliteDemo, postgresData } from "../datasets.js";
 import type { BenchContext } from "../lib/context.js";
 import { type Engine, notMeasured } from "../lib/results.js";
 import { BENCH_SIAE_EMAIL, BENCH_PASSWORD, ensureSiaeBenchAccount, login, openApiPaths, startServer } from "../lib/server.js";
@@ -75,7 +75,7 @@ async function runWrites(ctx: BenchContext, engine: Engine, label: string, open:
     const times: number[] = [];
     for (const l of lines) {
       const url = `${server.url}${route.route.replace("{annexId}", String(l.annexId)).replace("{structureId}", String(l.structureId)).replace("{month}", l.month)}`;
-      const body = { annexId: l.annexId, month: l.month, lines: [{ contractId: l.contractId, hours: (Number(l.hours) + 1).toFixed(2) }] };
+      const body = { annexId: l.annexId, month: l.month, lines: [{ contractId: l.contractId, hours: Number(l.hours) + 1 }] };
       const start = process.hrtime.bigint();
       const res = await fetch(url, {
         method: route.method,
@@ -122,9 +122,9 @@ async function runWrites(ctx: BenchContext, engine: Engine, label: string, open:
 }
 
 export async function writesScenario(ctx: BenchContext): Promise<void> {
-  const national = await postgresImport(ctx, ctx.options.scale, NATIONAL_DB);
+  const national = await postgresData(ctx, NATIONAL_DB);
   if (!national.ok) ctx.add(notMeasured(S, "Déclarations mensuelles par l'API (national)", "postgresql", "ms", national.reason));
-  else await runWrites(ctx, "postgresql", "PostgreSQL, données nationales", () => openDatabase({ url: national.url as string, poolSize: 1 }), national.env);
+  else await runWrites(ctx, "postgresql", `PostgreSQL, ${national.description}`, () => openDatabase({ url: national.url as string, poolSize: 1 }), national.env);
 
   const demo = await pgliteDemo(ctx);
   if (!demo.ok) ctx.add(notMeasured(S, "Déclarations mensuelles par l'API (démo)", "pglite", "ms", demo.reason));
