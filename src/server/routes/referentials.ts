@@ -7,6 +7,28 @@ const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
 
   app.get(
+    "/api/v1/referentials/calendar",
+    {
+      config: { policy: "authenticated" },
+      schema: {
+        tags: ["référentiels"],
+        summary: "Date du jour du serveur et dernière année ayant des annexes financières (année par défaut des écrans)",
+        response: { 200: z.object({ today: z.string(), currentMonth: z.string(), latestYear: z.number().int() }) },
+      },
+    },
+    async () => {
+      const today = ctx.clock.today();
+      const row = await db
+        .selectFrom("financial_annex")
+        .select((eb) => eb.fn.max("starts_on").as("latest"))
+        .where("starts_on", "<=", today)
+        .executeTakeFirst();
+      const latest = row?.latest ? String(row.latest).slice(0, 4) : today.slice(0, 4);
+      return { today, currentMonth: today.slice(0, 7), latestYear: Number(latest) };
+    },
+  );
+
+  app.get(
     "/api/v1/referentials/departements",
     {
       config: { policy: "authenticated" },

@@ -1,0 +1,117 @@
+// Simulations of the aide au poste (no write): one AF from the barème (same as `passerelle simulate
+// af`) and the what-if of next year's allocation of an existing AF.
+import { z } from "zod";
+import { type AfSimulation, simulateAf, simulateNextYear } from "../../domain/aid/simulate.js";
+import { DomainRuleError } from "../../domain/errors.js";
+import { loadBaremeRows } from "../../operations/referenceData.js";
+import type { RouteModule } from "../context.js";
+import { sendProblem } from "../problem.js";
+
+const KIND = z.enum(["ACI", "AI", "EI", "ETTI", "EITI"]);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Date attendue au format AAAA-MM-JJ.");
+const decimal = z.string().regex(/^-?\d+([.,]\d{1,2})?$/, "Nombre attendu (2 décimales au plus).").transform((v) => v.replace(",", "."));
+const territory = z.enum(["droit_commun", "penitentiaire", "mayotte"]).default("droit_commun");
+
+const Simulation = z.object({
+  kind: KIND,
+  territory: z.string(),
+  unitAmount: z.string(),
+  months: z.number().int(),
+  total: z.string(),
+  modulationPercent: z.string(),
+  modulatedAmount: z.string(),
+  modulatedPaymentMonth: z.string(),
+  monthly: z.array(z.object({ month: z.string(), amount: z.string(), regularisation: z.boolean() })),
+});
+
+const routes: RouteModule = async (app, ctx) => {
+  const db = ctx.handle.db;
+
+  app.get(
+    "/api/v1/simulations/af",
+    {
+      config: { policy: "authenticated" },
+      schema: {
+        tags: ["simulations"],
+        summary: "Aide au poste d'une annexe financière (barème en vigueur au début sauf montant unitaire fourni)",
+        querystring: z.object({
+          kind: KIND,
+          etp: decimal,
+          from: isoDate,
+          to: isoDate,
+          unit: decimal.optional(),
+          modulation: decimal.optional(),
+          territory,
+        }),
+        response: { 200: Simulation },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      try {
+        const result: AfSimulation = simulateAf(
+          {
+            kind: q.kind,
+            etp: q.etp,
+            from: q.from,
+            to: q.to,
+            ...(q.unit !== undefined ? { unit: q.unit } : {}),
+            ...(q.modulation !== undefined ? { modulationPercent: q.modulation } : {}),
+            territory: q.territory,
+          },
+          await loadBaremeRows(db),
+        );
+        return result;
+      } catch (error) {
+        if (error instanceof DomainRuleError) return sendProblem(reply, 422, "Simulation impossible", error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    "/api/v1/structures/:structureId/annexes/:annexId/next-year",
+    {
+      config: { policy: "structure:read" },
+      schema: {
+        tags: ["simulations"],
+        summary: "Simulation de l'allocation de l'année suivante d'une annexe (ETP + variation, barème de l'année suivante)",
+        params: z.object({ structureId: z.coerce.number().int().positive(), annexId: z.coerce.number().int().positive() }),
+        querystring: z.object({ etpChange: decimal.default("0"), modulation: decimal.optional() }),
+        response: {
+          200: z.object({ annexNumber: z.string(), lastYearEtp: z.number(), nextEtp: z.string(), lastYearTotal: z.string(), difference: z.string(), next: Simulation }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { structureId, annexId } = request.params;
+      const annex = await db
+        .selectFrom("financial_annex as a")
+        .innerJoin("structure as s", "s.id", "a.structure_id")
+        .innerJoin("ref_mesure as m", "m.code", "a.mesure_code")
+        .select(["a.number", "a.etp", "a.starts_on", "a.ends_on", "a.total_amount", "s.kind", "m.penitentiary"])
+        .where("a.id", "=", annexId)
+        .where("a.structure_id", "=", structureId)
+        .executeTakeFirst();
+      if (!annex) return sendProblem(reply, 404, "Ressource introuvable", `Aucune annexe financière n° ${annexId} pour cette structure.`);
+      if (annex.total_amount === null) return sendProblem(reply, 422, "Simulation impossible", "L'annexe n'a pas de montant total.");
+      try {
+        const result = simulateNextYear(
+          {
+            kind: annex.kind as z.infer<typeof KIND>,
+            lastYear: { etp: annex.etp, from: annex.starts_on, to: annex.ends_on, total: annex.total_amount },
+            etpChange: request.query.etpChange,
+            territory: annex.penitentiary ? "penitentiaire" : "droit_commun",
+            ...(request.query.modulation !== undefined ? { modulationPercent: request.query.modulation } : {}),
+          },
+          await loadBaremeRows(db),
+        );
+        return { annexNumber: annex.number, lastYearEtp: Number(annex.etp), ...result };
+      } catch (error) {
+        if (error instanceof DomainRuleError) return sendProblem(reply, 422, "Simulation impossible", error.message);
+        throw error;
+      }
+    },
+  );
+};
+export default routes;

@@ -1,0 +1,121 @@
+// AF creation / new version through the API (aide au poste from the barème, modulated part, funding
+// lines), the what-if of next year, and the simulation route (same function as `simulate af`).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { simulateAf } from "../../src/domain/aid/simulate.js";
+import { loadBaremeRows } from "../../src/operations/referenceData.js";
+import type { App } from "../../src/server/context.js";
+import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
+import { insertStructure, type TestUser, testApp, userWithSession } from "./support/apiKit.js";
+
+let t: TestDatabase;
+let app: App;
+let ddets: TestUser;
+let siae: TestUser;
+let structureId: number;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  structureId = await insertStructure(t, { name: "ACI des Deux Caps", kind: "ACI", siret: "12121212100012", departementCode: "62" });
+  ddets = await userWithSession(t, { email: "agent@ddets62.test", role: "departemental", departementCode: "62" });
+  siae = await userWithSession(t, { email: "staff@caps.test", role: "siae", structureIds: [structureId] });
+  app = await testApp(t);
+});
+afterAll(async () => {
+  await app?.close();
+  await t.destroy();
+});
+
+describe("annexes financières", () => {
+  let annexId: number;
+
+  it("creates an AF whose total comes from the barème, with funding lines and a modulated part", async () => {
+    const sim = simulateAf({ kind: "ACI", etp: "10", from: "2019-01-01", to: "2019-12-31", modulationPercent: "5" }, await loadBaremeRows(t.handle.db));
+    const res = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes`,
+      headers: ddets.headers,
+      payload: {
+        startsOn: "2019-01-01",
+        endsOn: "2019-12-31",
+        etp: "10",
+        modulationPercent: "5",
+        funding: [
+          { code: "ETAT_DROIT_COMMUN", amount: (Number(sim.total) - 20000).toFixed(2) },
+          { code: "CONSEIL_DEPARTEMENTAL", amount: "20000" },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const created = res.json();
+    expect(created.total).toBe(sim.total);
+    expect(created.unitAmount).toBe(sim.unitAmount);
+    expect(created.number).toMatch(/^ACI06219\d{4}A0M0$/);
+    annexId = created.id;
+    const detail = (await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${annexId}`, headers: ddets.headers })).json();
+    expect(detail).toMatchObject({ state: "VALIDE", modulatedAmount: sim.modulatedAmount, totalAmount: sim.total });
+    expect(detail.funding.map((f: { code: string }) => f.code).sort()).toEqual(["CONSEIL_DEPARTEMENTAL", "ETAT_DROIT_COMMUN"]);
+  });
+
+  it("names the wrong field when funding lines do not add up; SIAE staff cannot write an AF", async () => {
+    const bad = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes`,
+      headers: ddets.headers,
+      payload: { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "2", funding: [{ code: "ETAT_DROIT_COMMUN", amount: "1" }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe("funding");
+    const forbidden = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes`,
+      headers: siae.headers,
+      payload: { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "2" },
+    });
+    expect(forbidden.statusCode).toBe(403);
+  });
+
+  it("edits an AF as a new version M+1 and historises the previous one", async () => {
+    const res = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes/${annexId}/versions`,
+      headers: ddets.headers,
+      payload: { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "12" },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().number).toMatch(/A0M1$/);
+    expect(res.json().historisedId).toBe(annexId);
+    const old = (await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${annexId}`, headers: ddets.headers })).json();
+    expect(old.state).toBe("HISTORISE");
+    const again = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes/${annexId}/versions`,
+      headers: ddets.headers,
+      payload: { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "13" },
+    });
+    expect(again.statusCode).toBe(409);
+    const structure = (await app.inject({ url: `/api/v1/structures/${structureId}`, headers: ddets.headers })).json();
+    expect(structure.annexesWithoutConvention.map((a: { state: string }) => a.state)).toEqual(["VALIDE", "HISTORISE"]);
+  });
+
+  it("simulates next year's allocation of the current version", async () => {
+    const current = (await app.inject({ url: `/api/v1/structures/${structureId}`, headers: ddets.headers })).json().annexesWithoutConvention[0];
+    const res = await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${current.id}/next-year?etpChange=1,5`, headers: ddets.headers });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.nextEtp).toBe("13.5");
+    expect(body.next.months).toBe(12);
+    expect(body.next.monthly[0].month).toBe("2020-01");
+  });
+});
+
+describe("GET /api/v1/simulations/af", () => {
+  it("returns simulateAf's result and refuses an empty period with a French message", async () => {
+    const res = await app.inject({ url: "/api/v1/simulations/af?kind=EI&etp=3&from=2019-01-01&to=2019-06-30&modulation=10", headers: siae.headers });
+    expect(res.statusCode).toBe(200);
+    const direct = simulateAf({ kind: "EI", etp: "3", from: "2019-01-01", to: "2019-06-30", modulationPercent: "10" }, await loadBaremeRows(t.handle.db));
+    expect(res.json()).toEqual(direct);
+    const bad = await app.inject({ url: "/api/v1/simulations/af?kind=EI&etp=3&from=2019-06-30&to=2019-01-01", headers: siae.headers });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.headers["content-type"]).toContain("application/problem+json");
+  });
+});
