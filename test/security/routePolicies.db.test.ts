@@ -6,12 +6,13 @@ import { routeTableOf } from "../../src/server/auth/plugin.js";
 import type { App } from "../../src/server/context.js";
 import { testCipher } from "../../src/security/personalData.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
-import { buildTestApp } from "./support/fixture.js";
+import { buildTestApp, seedWorld } from "./support/fixture.js";
 
 let t: TestDatabase;
 let app: App;
 beforeAll(async () => {
   t = await createTestDatabase();
+  await seedWorld(t.handle.db, testCipher());
   app = await buildTestApp(t, testCipher());
   await app.ready();
   // The routes answer on a live database (anonymous call to a protected route).

@@ -17,6 +17,7 @@ CREATE INDEX oidc_login_expires_idx ON oidc_login (expires_at);
 CREATE TABLE login_attempt (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   ip text NOT NULL,
+  -- SHA-256 of the e-mail typed (never the clear value: users mistype secrets in this field).
   email text NOT NULL,
   succeeded boolean NOT NULL,
   at timestamptz NOT NULL DEFAULT now()

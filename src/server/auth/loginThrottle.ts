@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { securityDb } from "./securityTables.js";
+import { sha256Hex } from "./sessions.js";
 
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 15 * 60 * 1000;
@@ -39,7 +40,8 @@ export function accountLocked(lockedUntil: Date | null, now: Date): LockState {
 
 export async function recordAttempt(db: Kysely<Database>, ip: string, email: string, succeeded: boolean, now: Date): Promise<void> {
   const sdb = securityDb(db);
-  await sdb.insertInto("login_attempt").values({ ip, email: email.slice(0, 254), succeeded, at: now }).execute();
+  // Only a hash of what was typed: people sometimes type a password or an identifier in the e-mail field.
+  await sdb.insertInto("login_attempt").values({ ip, email: sha256Hex(email.toLowerCase()), succeeded, at: now }).execute();
   // Keep the table small: attempts older than a day are useless for throttling.
   if (Math.random() < 0.05) {
     await sdb.deleteFrom("login_attempt").where("at", "<", new Date(now.getTime() - 24 * 3600 * 1000)).execute();
