@@ -15,6 +15,9 @@ import { type OpenedView, openView } from "./reader.js";
 import { type FluxIaeView, importOrder, REQUIRED_COLUMNS } from "./views.js";
 import { importAnnexeFinanciereView } from "./views/annexeFinanciere.js";
 import { importRefCategorieSortView, importRefMontantIaeView, importRefMotifSortView } from "./views/referentials.js";
+import { deriveExits, importContratMissionView } from "./views/contratMission.js";
+import { importEtatMensuelIndivView } from "./views/etatMensuelIndiv.js";
+import { importSalarieView } from "./views/salarie.js";
 import { importStructureView } from "./views/structure.js";
 
 export interface ImportFluxIaeOptions {
@@ -38,6 +41,9 @@ const IMPORTERS: Partial<Record<FluxIaeView, ViewImporter>> = {
   RefMontantIae: importRefMontantIaeView,
   Structure: importStructureView,
   AnnexeFinanciere: importAnnexeFinanciereView,
+  Salarie: importSalarieView,
+  ContratMission: importContratMissionView,
+  EtatMensuelIndiv: importEtatMensuelIndivView,
 };
 
 /** Register a view importer (used by the view modules loaded below). */
@@ -138,6 +144,7 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
         await importer(ctx, watched);
         progress?.(tally.rowsRead, probe.view);
       }
+      if (ctx.touchedContracts) await deriveExits(ctx);
     },
   );
 }

@@ -1,0 +1,124 @@
+// fluxIAE_EtatMensuelIndiv (≈ 7 million rows nationally) → monthly_declaration, streamed:
+// rows are parsed one at a time and COPYed into a temporary staging table (COPY on both engines), then
+// one INSERT … SELECT … ON CONFLICT (annex_id, contract_id, month) DO UPDATE upserts them, only
+// touching rows whose values changed. Memory stays flat whatever the size of the file.
+//  - emi_afi_id → the AF (af_id_annexe_financiere, shared by its versions): the current version, i.e.
+//    the highest modification not HISTORISE/ANNULE/REJETE (as the indicators count it), else the latest;
+//  - emi_ctr_id → contract (contrat_id_ctr); the person and structure are those of the contract;
+//  - month = emi_sme_annee / emi_sme_mois; hours = emi_nb_heures_travail; billed = emi_nb_heures_facturees;
+//    gross pay = emi_mt_salaire_brut; exit motif = emi_motif_sortie_code when the referential knows it.
+// Rollups: statement triggers on monthly_declaration keep them right (src/db/rollups.ts: writers do nothing).
+import { sql } from "kysely";
+import { toCsvLine } from "../../../db/bulkLoad.js";
+import { type FluxImportContext, rejectRow } from "../importContext.js";
+import type { OpenedView } from "../reader.js";
+import { RowFields } from "../rowFields.js";
+
+const STAGE_COLUMNS = ["line", "afi", "ctr", "month", "hours", "billed", "pay", "state", "motif", "validated_at"] as const;
+
+// Rule: an EMI is final once validated by the SIAE (emi_esm_etat_code VALIDE) [L: other state codes of
+// RefEtatSuiviMensuel are taken as not yet validated] — iae-reference §7.1
+function stateOf(code: string | null): "VALIDE" | "BROUILLON" {
+  return code === null || code.toUpperCase().startsWith("VALID") ? "VALIDE" : "BROUILLON";
+}
+
+export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
+  const db = ctx.tx.db;
+  await sql`CREATE TEMP TABLE IF NOT EXISTS emi_stage (
+    line integer NOT NULL, afi bigint NOT NULL, ctr bigint NOT NULL, month date NOT NULL, hours numeric(7, 2) NOT NULL,
+    billed numeric(7, 2), pay numeric(10, 2), state text NOT NULL, motif integer, validated_at timestamp
+  ) ON COMMIT DROP`.execute(db);
+  await sql`TRUNCATE emi_stage`.execute(db);
+  const tally = ctx.tally;
+  const file = view.file;
+  async function* lines(): AsyncGenerator<string> {
+    for await (const record of view.records()) {
+      tally.rowsRead++;
+      const f = new RowFields(record.values);
+      if (record.problem) f.problem(null, record.problem);
+      const afi = f.integer("emi_afi_id", true);
+      const ctr = f.integer("emi_ctr_id", true);
+      f.integer("emi_pph_id", true);
+      const month = f.integer("emi_sme_mois", true);
+      const year = f.integer("emi_sme_annee", true);
+      if (month !== null && (month < 1 || month > 12)) f.problem("emi_sme_mois", `mois ${month} hors de 1 à 12`);
+      if (year !== null && (year < 1990 || year > 2100)) f.problem("emi_sme_annee", `année ${year} invalide`);
+      const hours = f.decimal("emi_nb_heures_travail", 2, true);
+      if (hours !== null && (Number(hours) < 0 || Number(hours) > 744)) f.problem("emi_nb_heures_travail", `${hours} heures dans un mois (0 à 744)`);
+      const billed = f.decimal("emi_nb_heures_facturees");
+      if (billed !== null && Number(billed) < 0) f.problem("emi_nb_heures_facturees", "nombre d'heures négatif");
+      const pay = f.decimal("emi_mt_salaire_brut");
+      if (pay !== null && Number(pay) < 0) f.problem("emi_mt_salaire_brut", "montant négatif");
+      const motifRaw = f.text("emi_motif_sortie_code");
+      const validatedAt = f.timestamp("emi_date_validation");
+      if (f.issues.length > 0 || afi === null || ctr === null || month === null || year === null || hours === null) {
+        rejectRow(ctx, file, record, f.issues);
+        continue;
+      }
+      const monthDate = `${year}-${String(month).padStart(2, "0")}-01`;
+      const motif = motifRaw && /^\d{1,6}$/.test(motifRaw) ? Number(motifRaw) : null;
+      yield toCsvLine([record.line, afi, ctr, monthDate, hours, billed, pay, stateOf(f.text("emi_esm_etat_code")), motif, validatedAt]);
+    }
+  }
+  await ctx.tx.bulk.copyCsv("emi_stage", STAGE_COLUMNS, lines());
+
+  // Rows that cannot be attached (unknown AF or contract) are rejected with their line.
+  const orphans = await sql<{ line: number; afi: string; ctr: string; missing: string }>`
+    SELECT s.line, s.afi::text AS afi, s.ctr::text AS ctr,
+      CASE WHEN NOT EXISTS (SELECT 1 FROM financial_annex fa WHERE fa.extra->>'af_id_annexe_financiere' = s.afi::text) THEN 'af' ELSE 'contract' END AS missing
+    FROM emi_stage s
+    WHERE NOT EXISTS (SELECT 1 FROM financial_annex fa WHERE fa.extra->>'af_id_annexe_financiere' = s.afi::text)
+       OR NOT EXISTS (SELECT 1 FROM contract c WHERE c.asp_contract_id = s.ctr)
+    ORDER BY s.line`.execute(db);
+  for (const o of orphans.rows) {
+    tally.reject(
+      o.missing === "af"
+        ? { file, line: o.line, column: "emi_afi_id", reason: `annexe financière ASP n°${o.afi} inconnue : importez la vue AnnexeFinanciere` }
+        : { file, line: o.line, column: "emi_ctr_id", reason: `contrat ASP n°${o.ctr} inconnu : importez la vue ContratMission` },
+    );
+  }
+  // The same (AF, contract, month) twice: the last line wins, the others are merged (reported).
+  const duplicates = await sql<{ line: number; kept: number }>`
+    SELECT line, kept FROM (
+      SELECT line, max(line) OVER (PARTITION BY afi, ctr, month) AS kept FROM emi_stage
+    ) d WHERE line <> kept ORDER BY line`.execute(db);
+  for (const d of duplicates.rows) {
+    tally.warn({ file, line: d.line, column: "emi_sme_mois", reason: `même annexe, contrat et mois que la ligne ${d.kept} : la dernière ligne l'emporte` });
+  }
+  tally.unchanged += duplicates.rows.length;
+
+  const written = await sql<{ inserted: number; written: number }>`
+    WITH w AS (
+    INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours, billed_hours, gross_pay, state, exit_motif_code, validated_at)
+    SELECT fa.id, c.id, c.person_id, c.structure_id, s.month, s.hours, s.billed, s.pay, s.state, m.code, s.validated_at
+    FROM (SELECT DISTINCT ON (afi, ctr, month) * FROM emi_stage ORDER BY afi, ctr, month, line DESC) s
+    JOIN contract c ON c.asp_contract_id = s.ctr
+    JOIN LATERAL (
+      SELECT a.id FROM financial_annex a
+      WHERE a.extra->>'af_id_annexe_financiere' = s.afi::text
+      ORDER BY (a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, a.renewal DESC, a.modification DESC
+      LIMIT 1
+    ) fa ON true
+    LEFT JOIN ref_exit_motif m ON m.code = s.motif
+    ON CONFLICT (annex_id, contract_id, month) DO UPDATE SET
+      hours = EXCLUDED.hours, billed_hours = EXCLUDED.billed_hours, gross_pay = EXCLUDED.gross_pay, state = EXCLUDED.state,
+      exit_motif_code = EXCLUDED.exit_motif_code, validated_at = EXCLUDED.validated_at, person_id = EXCLUDED.person_id,
+      structure_id = EXCLUDED.structure_id, updated_at = now()
+    WHERE (monthly_declaration.hours, monthly_declaration.billed_hours, monthly_declaration.gross_pay, monthly_declaration.state,
+           monthly_declaration.exit_motif_code, monthly_declaration.validated_at, monthly_declaration.person_id, monthly_declaration.structure_id)
+      IS DISTINCT FROM (EXCLUDED.hours, EXCLUDED.billed_hours, EXCLUDED.gross_pay, EXCLUDED.state, EXCLUDED.exit_motif_code,
+           EXCLUDED.validated_at, EXCLUDED.person_id, EXCLUDED.structure_id)
+    RETURNING (xmax = 0) AS inserted)
+    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db);
+  const inserted = written.rows[0]?.inserted ?? 0;
+  const writtenCount = written.rows[0]?.written ?? 0;
+  const attached = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT DISTINCT afi, ctr, month FROM emi_stage) s
+    WHERE EXISTS (SELECT 1 FROM contract c WHERE c.asp_contract_id = s.ctr)
+      AND EXISTS (SELECT 1 FROM financial_annex fa WHERE fa.extra->>'af_id_annexe_financiere' = s.afi::text)`.execute(db);
+  const total = attached.rows[0]?.n ?? 0;
+  tally.inserted += inserted;
+  tally.updated += writtenCount - inserted;
+  tally.unchanged += total - writtenCount;
+  await sql`TRUNCATE emi_stage`.execute(db);
+}

@@ -1,0 +1,140 @@
+// A whole FluxIAE delivery (Structure, AF, Salarie, ContratMission, EtatMensuelIndiv, referentials):
+// people with encrypted NIR, contracts and renewals, monthly hours through COPY, exits per recruitment,
+// idempotence, pseudonymised mode.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findRollupDrift } from "../../../src/db/rollups.js";
+import { fictitiousNir } from "../../../src/demo/fictitiousNir.js";
+import { importFluxIae } from "../../../src/interchange/fluxiae/index.js";
+import { testCipher } from "../../../src/security/personalData.js";
+import { createTestDatabase, type TestDatabase } from "../../support/testDb.js";
+import { tempDir, viewText } from "./support.js";
+
+const AF_SAMPLE = path.resolve("test/fixtures/external/fluxiae/fluxIAE_AnnexeFinanciere_22022022_112211.csv.gz");
+const NIR_A = fictitiousNir(1, "1985-03-15", 1);
+const NIR_B = fictitiousNir(2, "1990-11-02", 2);
+
+const SALARIE = ["salarie_id", "salarie_rci_libelle", "salarie_nom_usage", "salarie_nom_naissance", "salarie_prenom", "salarie_date_naissance", "salarie_nir", "salarie_agrement", "salarie_adr_numero_voie", "salarie_adr_libelle_voie", "salarie_codeinseecom", "salarie_codepostalcedex", "salarie_commune", "salarie_adr_qpv_type", "salarie_adr_is_zrr"];
+const CONTRAT = ["contrat_id_ctr", "contrat_id_pph", "contrat_id_structure", "contrat_mesure_disp_id", "contrat_mesure_disp_code", "contrat_type_contrat", "contrat_date_embauche", "contrat_date_fin_contrat", "contrat_date_sortie_definitive", "contrat_duree_hebdo_travail", "contrat_motif_sortie_id", "contrat_motif_sortie_code", "contrat_salarie_rsa", "contrat_salarie_rqth", "contrat_code_rome"];
+const EMI = ["emi_date_creation", "emi_afi_id", "emi_sme_mois", "emi_sme_annee", "emi_esm_etat_code", "emi_pph_id", "emi_ctr_id", "emi_nb_heures_travail", "emi_nb_heures_facturees", "emi_mt_salaire_brut", "emi_date_validation", "emi_motif_sortie_code"];
+
+function deliveryFiles(): Record<string, string> {
+  const text = gunzipSync(readFileSync(AF_SAMPLE)).toString("utf8");
+  const lines = text.split("\n").filter((l) => l !== "");
+  const header = (lines[1] ?? "").split("|");
+  const af = lines.slice(2).map((l) => l.split("|")).filter((r) => r[0] === "2855" && r[3] === "ACI_DC");
+  return {
+    "fluxIAE_EtatMensuelIndiv_07022022_063004.csv": viewText("EtatMensuelIndiv", EMI, [
+      ["01/08/2018", "4764", "8", "2018", "VALIDE", "501", "9001", "120.00", "", "1450.50", "10/09/2018 08:00:00", ""],
+      ["01/09/2018", "4764", "9", "2018", "VALIDE", "501", "9001", "130.50", "", "1570.00", "10/10/2018 08:00:00", ""],
+      ["01/10/2018", "4764", "10", "2018", "VALIDE", "501", "9002", "140.00", "", "1650.00", "10/11/2018 08:00:00", "3"],
+      ["01/10/2018", "4764", "10", "2018", "VALIDE", "502", "9003", "80.00", "", "900.00", "10/11/2018 08:00:00", ""],
+      ["01/10/2018", "999999", "10", "2018", "VALIDE", "502", "9003", "10.00", "", "", "", ""],
+    ], { fin: true }),
+    "fluxIAE_ContratMission_07022022_063004.csv": viewText("ContratMission", CONTRAT, [
+      ["9002", "501", "2855", "2", "ACI_DC", "1", "01/10/2018", "31/12/2018", "15/12/2018", "26:00", "3", "3", "OUI-NM", "false", "F1603"],
+      ["9001", "501", "2855", "2", "ACI_DC", "0", "01/08/2018", "30/09/2018", "", "26:00", "", "", "OUI-NM", "false", "F1603"],
+      ["9003", "502", "2855", "2", "ACI_DC", "0", "01/10/2018", "31/03/2019", "", "20:00", "", "", "NON", "true", "N1103"],
+    ], { fin: true }),
+    "fluxIAE_Salarie_07022022_063004.csv": viewText("Salarie", SALARIE, [
+      ["501", "M.", "DURAND", "DURAND", "Paul", "15/03/1985", NIR_A, "999991812345", "3", "rue des Palmiers", "97213", "97232", "LE LAMENTIN", "QP", "false"],
+      ["502", "MME", "MARTIN", "LEROY", "Julie", "02/11/1990", NIR_B, "", "", "", "", "", "", "", ""],
+    ]),
+    "fluxIAE_AnnexeFinanciere_07022022_063004.csv": viewText("AnnexeFinanciere", header, af, { fin: true }),
+    "fluxIAE_RefCategorieSort_07022022_063004.csv": viewText("RefCategorieSort", ["rcs_id", "rcs_code", "rcs_libelle"], [["1", "1", "Emploi durable"]]),
+    "fluxIAE_RefMotifSort_07022022_063004.csv": viewText("RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], [["3", "3", "Embauche en CDI non aidé", "1"]]),
+  };
+}
+
+describe("FluxIAE delivery with people, contracts and monthly states", () => {
+  let t: TestDatabase;
+  const tmp = tempDir();
+  const pii = testCipher();
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t?.destroy();
+    tmp.remove();
+  });
+
+  it("imports every view, encrypts the NIR, links renewals to their recruitment and derives the exit", async () => {
+    for (const [name, content] of Object.entries(deliveryFiles())) tmp.write(`delivery/${name}`.replace("delivery/", ""), content);
+    const report = await importFluxIae(t.handle, tmp.dir, { pii });
+    expect(report.format).toBe("fluxiae");
+    expect(report.rejections).toEqual([{ file: "fluxIAE_EtatMensuelIndiv_07022022_063004.csv", line: 7, column: "emi_afi_id", reason: "annexe financière ASP n°999999 inconnue : importez la vue AnnexeFinanciere" }]);
+    expect(report.rejected).toBe(1);
+
+    const people = await t.handle.db.selectFrom("person").selectAll().orderBy("id").execute();
+    expect(people).toHaveLength(2);
+    expect(people[0]).toMatchObject({ last_name: "DURAND", first_name: "Paul", civility: "M", birth_date: "1985-03-15", birth_year: 1985, commune_code: "97213", is_qpv: true, pseudonymised: false });
+    expect(people[0]?.nir_hash).toBe(pii.hash("nir", NIR_A));
+    expect(pii.decrypt(people[0]?.nir_encrypted ?? "")).toBe(NIR_A);
+    const everything = JSON.stringify(await sql`SELECT * FROM person`.execute(t.handle.db)) + JSON.stringify(await sql`SELECT * FROM audit_event`.execute(t.handle.db));
+    expect(everything).not.toContain(NIR_A);
+    expect(everything).not.toContain("999991812345");
+
+    const contracts = await t.handle.db.selectFrom("contract").selectAll().orderBy("asp_contract_id").execute();
+    expect(contracts.map((c) => [c.asp_contract_id, c.rank, c.contract_type, c.weekly_hours, c.rsa])).toEqual([
+      [9001, 0, "CDDI", "26.00", "OUI-NM"],
+      [9002, 1, "CDDI", "26.00", "OUI-NM"],
+      [9003, 0, "CDDI", "20.00", "NON"],
+    ]);
+    expect(contracts[1]?.recruitment_id).toBe(contracts[0]?.id);
+    const exits = await t.handle.db.selectFrom("exit").selectAll().execute();
+    expect(exits).toEqual([expect.objectContaining({ recruitment_id: contracts[0]?.id, exit_on: "2018-12-15", motif_code: 3 })]);
+
+    const declarations = await t.handle.db.selectFrom("monthly_declaration").selectAll().orderBy("month").orderBy("hours").execute();
+    expect(declarations.map((d) => [d.month, d.hours, d.gross_pay])).toEqual([
+      ["2018-08-01", "120.00", "1450.50"],
+      ["2018-09-01", "130.50", "1570.00"],
+      ["2018-10-01", "80.00", "900.00"],
+      ["2018-10-01", "140.00", "1650.00"],
+    ]);
+    const annex = await t.handle.db.selectFrom("financial_annex").select(["id", "number"]).where("id", "=", declarations[0]?.annex_id ?? -1).executeTakeFirstOrThrow();
+    expect(annex.number).toBe("ACI972180024A0M1");
+    expect(await findRollupDrift(t.handle.db)).toEqual([]);
+    const links = await sql<{ n: number }>`SELECT count(*)::int AS n FROM person_asp_id`.execute(t.handle.db);
+    expect(links.rows[0]?.n).toBe(2);
+  });
+
+  it("re-importing the same delivery changes nothing; a newer delivery updates by natural keys", async () => {
+    const again = await importFluxIae(t.handle, tmp.dir, { pii });
+    expect(again.inserted).toBe(0);
+    expect(again.updated).toBe(0);
+    const files = deliveryFiles();
+    const emi = (files["fluxIAE_EtatMensuelIndiv_07022022_063004.csv"] ?? "").replace("130.50", "131.00");
+    const newer = tmp.write("fluxIAE_EtatMensuelIndiv_14022022_063004.csv", emi);
+    const update = await importFluxIae(t.handle, newer);
+    expect(update).toMatchObject({ format: "fluxiae:EtatMensuelIndiv", inserted: 0, updated: 1, unchanged: 3, rejected: 1 });
+    const sept = await t.handle.db.selectFrom("monthly_declaration").select("hours").where("month", "=", "2018-09-01").executeTakeFirstOrThrow();
+    expect(sept.hours).toBe("131.00");
+    expect(await findRollupDrift(t.handle.db)).toEqual([]);
+  });
+});
+
+describe("FluxIAE pseudonymised import (statistics-only deployment)", () => {
+  let t: TestDatabase;
+  const tmp = tempDir();
+  const pii = testCipher();
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t?.destroy();
+    tmp.remove();
+  });
+
+  it("keeps only the keyed hash of the NIR, drops names and contacts, cuts the birth date to the year", async () => {
+    const files = deliveryFiles();
+    const file = tmp.write("fluxIAE_Salarie_07022022_063004.csv", files["fluxIAE_Salarie_07022022_063004.csv"] ?? "");
+    const report = await importFluxIae(t.handle, file, { pii, pseudonymise: true });
+    expect(report).toMatchObject({ inserted: 2, rejected: 0 });
+    const people = await t.handle.db.selectFrom("person").selectAll().orderBy("id").execute();
+    expect(people[0]).toMatchObject({ nir_encrypted: null, last_name: null, birth_name: null, first_name: null, civility: null, birth_date: null, birth_year: 1985, address_line: null, postal_code: null, commune_code: null, departement_code: "972", pseudonymised: true });
+    expect(people[0]?.nir_hash).toBe(pii.hash("nir", NIR_A));
+  });
+});
