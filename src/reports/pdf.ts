@@ -65,10 +65,14 @@ function table(doc: Doc, t: ReportTable, footnotes: string): void {
   const firstW = n > 6 ? width * 0.26 : width * 0.4;
   const widths = t.columns.map((_, i) => (i === 0 ? firstW : (width - firstW) / (n - 1)));
   const pad = 3;
-  const rowHeight = (cells: string[], bold: boolean) => {
-    doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(size);
-    return Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: (widths[i] ?? 50) - 2 * pad }))) + 2 * pad;
-  };
+  const rowHeight = (cells: string[], header: boolean) =>
+    Math.max(
+      ...cells.map((c, i) => {
+        doc.font(header || i === 0 ? "Helvetica-Bold" : "Helvetica").fontSize(size);
+        return doc.heightOfString(c, { width: (widths[i] ?? 50) - 2 * pad });
+      }),
+    ) +
+    2 * pad;
   const drawRow = (cells: string[], header: boolean, numeric: boolean[]) => {
     const h = rowHeight(cells, header);
     let x = MARGIN;
@@ -91,7 +95,7 @@ function table(doc: Doc, t: ReportTable, footnotes: string): void {
   drawRow(header, true, []);
   for (const r of t.rows) {
     const cells = r.map((v, i) => pdfText(formatCell(v, t.columns[i]?.format)));
-    const numeric = r.map((v) => typeof v === "number");
+    const numeric = t.columns.map((c) => c.format !== undefined && c.format !== "text");
     if (doc.y + rowHeight(cells, false) > doc.page.height - MARGIN) {
       doc.addPage();
       drawRow(header, true, []);
@@ -166,6 +170,8 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     doc.font("Helvetica").fontSize(7).fillColor("#666666");
+    // Writing below the bottom margin would make pdfkit add a page: lift the margin for the footer.
+    doc.page.margins.bottom = 0;
     doc.text(pdfText(`${model.subtitle} — bilan ${model.year} — page ${i + 1}/${range.count}`), MARGIN, doc.page.height - 30, { width: doc.page.width - 2 * MARGIN, align: "center", lineBreak: false });
   }
   doc.end();

@@ -1,5 +1,6 @@
 // The annual report on random data: model consistent with computeIndicators, and every format renders.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
@@ -65,6 +66,21 @@ describe("annual report (issue 5)", () => {
     const pages = text.match(/\/Type \/Page\b/g)?.length ?? 0;
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(pdfText("1\u202f234 € ≥ 60 % − x")).toBe("1\u00a0234 € >= 60 % - x");
+  });
+
+  // Rendering check with poppler (apt package poppler-utils), as scripts/check-report-pdf.sh does.
+  const hasPoppler = spawnSync("pdftoppm", ["-v"]).error === undefined;
+  it.skipIf(!hasPoppler)("renders every PDF page to a non-blank PNG (pdftoppm)", async () => {
+    const file = path.join(dir, "bilan.pdf");
+    writeFileSync(file, await renderReportPdf(model));
+    const info = spawnSync("pdfinfo", [file], { encoding: "utf8" });
+    const pages = Number(/Pages:\s+(\d+)/.exec(info.stdout)?.[1] ?? 0);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    const r = spawnSync("pdftoppm", ["-r", "40", "-png", file, path.join(dir, "page")], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const pngs = readdirSync(dir).filter((f) => /^page-\d+\.png$/.test(f));
+    expect(pngs).toHaveLength(pages);
+    for (const png of pngs) expect(statSync(path.join(dir, png)).size).toBeGreaterThan(2000);
   });
 
   it("writes every table as CSV (folder and zip) and XLSX", async () => {

@@ -113,7 +113,7 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
   paragraphs.push(
     `L'État a financé ${formatNumber(ind.etp.conventionnes, 0)} postes d'insertion en équivalent temps plein (ETP)` +
       (prev && prev.etp.conventionnes > 0
-        ? `, soit ${formatNumber(ind.etp.conventionnes - prev.etp.conventionnes, 0)} de ${ind.etp.conventionnes >= prev.etp.conventionnes ? "plus" : "moins"} qu'en ${year - 1} (${formatChange(ind.change?.etpConventionnes.relative ?? null)})`
+        ? `, soit ${formatNumber(Math.abs(ind.etp.conventionnes - prev.etp.conventionnes), 0)} de ${ind.etp.conventionnes >= prev.etp.conventionnes ? "plus" : "moins"} qu'en ${year - 1} (${formatChange(ind.change?.etpConventionnes.relative ?? null)})`
         : "") +
       `. ${formatNumber(ind.etp.realises, 0)} ETP ont été réalisés, soit un taux de réalisation des postes de ${formatPercent(ind.etp.tauxRealisation)}.`,
   );
