@@ -54,23 +54,26 @@ describe("export fluxiae (FluxIAE format written from Passerelle's data)", () =>
       af_mesure_dispositif_id: "2",
       af_etat_annexe_financiere_id: "3",
       af_indic_cofinancement: "false",
-      af_id_annexe_financiere: String(PASSERELLE_ID_OFFSET + data.annex),
+      af_id_avenant_modification: String(PASSERELLE_ID_OFFSET + data.annex),
       af_id_structure: String(PASSERELLE_ID_OFFSET + data.aci),
       af_date_etat_valide: "15/03/2022",
     });
     expect(f.rows[0]?.["af_numero_convention"]).toBe("062 010122 ACI 00001");
+    // The versions of one AF share its af_id_annexe_financiere (the lowest version id), each keeps its own version id.
+    expect(f.rows[0]?.["af_id_annexe_financiere"]).toBe(f.rows[1]?.["af_id_annexe_financiere"]);
+    expect(f.rows[0]?.["af_id_avenant_modification"]).not.toBe(f.rows[1]?.["af_id_avenant_modification"]);
     // The AI shares the ACI's SIRET: FluxIAE knows one structure id per SIRET.
     expect(f.rows[2]?.["af_id_structure"]).toBe(String(PASSERELLE_ID_OFFSET + data.aci));
   });
 
-  it("AnnexeFinanciere: columns Passerelle does not model come back from financial_annex.extra; no ASP id is invented for imported rows", async () => {
+  it("AnnexeFinanciere: columns kept in financial_annex.extra by the importer (unmapped, or raw text that would not render back) are written from it", async () => {
     await t.handle.db
       .updateTable("financial_annex")
-      .set({ asp_af_id: 4080, extra: JSON.stringify({ af_id_avenant_modification: "4348", af_nb_effectif_total_annee_prec: "285", af_duree_collective_hebdo: "35:00", af_description_action: "ligne 1\nligne | 2" }) })
+      .set({ asp_af_id: 4348, extra: JSON.stringify({ af_id_annexe_financiere: "4080", af_etp_postes_insertion: null, af_nb_effectif_total_annee_prec: "285", af_duree_collective_hebdo: "35:00", af_description_action: "ligne 1\nligne | 2" }) })
       .where("id", "=", data.annex)
       .execute();
     const f = readFluxiae((await exportText("AnnexeFinanciere")).text);
-    expect(f.rows[1]).toMatchObject({ af_id_annexe_financiere: "4080", af_id_avenant_modification: "4348", af_nb_effectif_total_annee_prec: "285", af_duree_collective_hebdo: "35:00", af_description_action: "ligne 1 ligne \u00a6 2" });
+    expect(f.rows[1]).toMatchObject({ af_id_annexe_financiere: "4080", af_id_avenant_modification: "4348", af_etp_postes_insertion: "", af_nb_effectif_total_annee_prec: "285", af_duree_collective_hebdo: "35:00", af_description_action: "ligne 1 ligne \u00a6 2" });
   });
 
   it("Structure: one row per SIRET, 37 columns, `|` inside a value never breaks the row", async () => {

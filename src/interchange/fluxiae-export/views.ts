@@ -52,10 +52,21 @@ function extraValue(extra: unknown, column: string): FluxValue {
   return JSON.stringify(v);
 }
 
-/** Build a row in `columns` order from mapped values, falling back on `extra` for the other columns. */
+/**
+ * Build a row in `columns` order. The importer's contract (src/interchange/fluxiae/columnMap.ts): `extra`
+ * holds the raw text of every unmapped column and of every mapped column whose stored value would not
+ * render back identically (JSON null = empty); so a column present in `extra` is written from it, the
+ * others from the mapped value.
+ */
 function rowOf(columns: readonly string[], mapped: Record<string, FluxValue>, extra: unknown): FluxValue[] {
-  return columns.map((c) => (Object.hasOwn(mapped, c) ? mapped[c] : extraValue(extra, c)));
+  const hasExtra = extra !== null && typeof extra === "object";
+  return columns.map((c) => (hasExtra && Object.hasOwn(extra as Extra, c) ? extraValue(extra, c) : mapped[c]));
 }
+
+/** SQL: the FluxIAE AF id shared by the versions of an AF (af_id_annexe_financiere, kept in extra by the importer), else offset + the lowest Passerelle id of the AF's versions. */
+const annexAspIdSql = (alias: string) =>
+  sql.raw(`CASE WHEN ${alias}.extra->>'af_id_annexe_financiere' ~ '^[0-9]{1,15}$' THEN (${alias}.extra->>'af_id_annexe_financiere')::bigint
+    ELSE ${PASSERELLE_ID_OFFSET}::bigint + (SELECT min(v.id) FROM financial_annex v WHERE v.number_prefix = ${alias}.number_prefix AND v.renewal = ${alias}.renewal AND v.starts_on = ${alias}.starts_on) END`);
 
 /** Structure id as FluxIAE knows it: one id per SIRET (the kind is carried by the AF mesure). */
 export async function loadStructureIds(db: Db): Promise<Map<number, number>> {
@@ -98,17 +109,24 @@ const structureView: ViewDefinition = {
   personal: false,
   async *pages({ db, pageSize }) {
     const ids = await loadStructureIds(db);
-    // One row per FluxIAE structure id: the lowest Passerelle id among the rows sharing it.
+    // One row per FluxIAE structure id: the lowest Passerelle id among the rows sharing it…
     const firstOfSid = new Map<number, number>();
     for (const [id, sid] of ids) if (!firstOfSid.has(sid) || (firstOfSid.get(sid) ?? 0) > id) firstOfSid.set(sid, id);
-    const wanted = [...firstOfSid.entries()].sort((a, b) => a[0] - b[0]);
-    for (let i = 0; i < wanted.length; i += pageSize) {
-      const slice = wanted.slice(i, i + pageSize);
-      const rows = await db.selectFrom("structure").selectAll().where("id", "in", slice.map(([, id]) => id)).execute();
+    // …and every structure of an imported fluxIAE_Structure (asp_structure, kept as delivered), even without AF.
+    const delivered = await sql<{ asp_id: number }>`SELECT asp_id FROM asp_structure ORDER BY asp_id`.execute(db);
+    const sids = [...new Set([...firstOfSid.keys(), ...delivered.rows.map((r) => Number(r.asp_id))])].sort((a, b) => a - b);
+    for (let i = 0; i < sids.length; i += pageSize) {
+      const slice = sids.slice(i, i + pageSize);
+      const raws = await sql<{ asp_id: number; raw: unknown }>`SELECT asp_id, raw FROM asp_structure WHERE asp_id = ANY(${sql.val(slice)}::bigint[])`.execute(db);
+      const rawBySid = new Map(raws.rows.map((r) => [Number(r.asp_id), r.raw]));
+      const structureIds = slice.map((sid) => firstOfSid.get(sid)).filter((id): id is number => id !== undefined);
+      const rows = structureIds.length === 0 ? [] : await db.selectFrom("structure").selectAll().where("id", "in", structureIds).execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
-      yield slice.flatMap(([sid, id]) => {
-        const s = byId.get(id);
-        if (!s) return [];
+      yield slice.flatMap((sid) => {
+        const raw = rawBySid.get(sid);
+        const id = firstOfSid.get(sid);
+        const s = id === undefined ? undefined : byId.get(id);
+        if (!s) return raw === undefined ? [] : [rowOf(STRUCTURE_COLUMNS, {}, raw)];
         const address = (prefix: string): Record<string, FluxValue> => ({
           [`${prefix}_nom_voie`]: s.address_line,
           [`${prefix}_cp`]: s.postal_code,
@@ -116,6 +134,7 @@ const structureView: ViewDefinition = {
           [`${prefix}_code_insee`]: s.commune_code,
           [`${prefix}_telephone`]: s.phone,
         });
+        // A delivered row is given back as delivered (raw); a structure created in Passerelle from its fields.
         return [
           rowOf(
             STRUCTURE_COLUMNS,
@@ -132,7 +151,7 @@ const structureView: ViewDefinition = {
               ...address("structure_adresse_gestion"),
               structure_adresse_mail_corresp_technique: s.email,
             },
-            null,
+            raw ?? null,
           ),
         ];
       });
@@ -169,6 +188,7 @@ interface AnnexRow {
   signed_on: string | null;
   state_dates: unknown;
   extra: unknown;
+  afi: number;
 }
 
 const annexView: ViewDefinition = {
@@ -184,7 +204,7 @@ const annexView: ViewDefinition = {
                fa.number_prefix, fa.renewal, fa.modification, fa.state, fa.starts_on, fa.ends_on, fa.etp, fa.annual_hours,
                fa.unit_amount, fa.total_amount, fa.cofinanced, fa.cofinanced_amount, fa.financer_code, fa.penitentiary,
                fa.forecast_exits, fa.forecast_dynamic_rate, fa.forecast_durable_rate, fa.forecast_transition_rate,
-               fa.forecast_positive_rate, fa.signed_on, fa.state_dates, fa.extra
+               fa.forecast_positive_rate, fa.signed_on, fa.state_dates, fa.extra, ${annexAspIdSql("fa")} AS afi
         FROM financial_annex fa
         LEFT JOIN convention c ON c.id = fa.convention_id
         LEFT JOIN ref_mesure m ON m.code = fa.mesure_code
@@ -202,7 +222,9 @@ const annexView: ViewDefinition = {
           af_numero_annexe_financiere: a.number_prefix,
           af_numero_avenant_renouvellement: a.renewal,
           af_numero_avenant_modification: a.modification,
-          af_id_annexe_financiere: a.asp_af_id ?? PASSERELLE_ID_OFFSET + Number(a.id),
+          // asp_af_id is the ASP id of the version (af_id_avenant_modification); af_id_annexe_financiere is shared by the versions.
+          af_id_avenant_modification: a.asp_af_id ?? PASSERELLE_ID_OFFSET + Number(a.id),
+          af_id_annexe_financiere: a.afi,
           af_etat_annexe_financiere_id: AF_STATE_IDS[a.state] ?? extraValue(a.extra, "af_etat_annexe_financiere_id"),
           af_etat_annexe_financiere_code: a.state,
           af_date_debut_effet: fluxDate(a.starts_on),
@@ -292,9 +314,11 @@ const salarieView: ViewDefinition = {
     for (;;) {
       const page = await sql<PersonExportRow>`
         SELECT DISTINCT ON (pa.asp_pph_id) pa.asp_pph_id AS salarie_id, ${PERSON_COLUMNS}
-        FROM person_asp_id pa JOIN person p ON p.id = pa.person_id LEFT JOIN ref_commune rc ON rc.code = p.commune_code
-        WHERE pa.asp_pph_id > ${after} AND pa.asp_pph_id < ${PASSERELLE_ID_OFFSET}
-        ORDER BY pa.asp_pph_id, pa.structure_id
+        FROM (SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id > ${after} AND asp_pph_id < ${PASSERELLE_ID_OFFSET}
+              UNION ALL
+              SELECT asp_pph_id, person_id FROM person_asp_id WHERE asp_pph_id > ${after} AND asp_pph_id < ${PASSERELLE_ID_OFFSET}) pa
+        JOIN person p ON p.id = pa.person_id LEFT JOIN ref_commune rc ON rc.code = p.commune_code
+        ORDER BY pa.asp_pph_id
         LIMIT ${pageSize}`.execute(db);
       if (page.rows.length === 0) break;
       after = Number(page.rows[page.rows.length - 1]?.salarie_id);
@@ -310,6 +334,7 @@ const salarieView: ViewDefinition = {
           SELECT c.person_id FROM contract c
           WHERE c.person_id > ${afterPerson}
             AND NOT EXISTS (SELECT 1 FROM person_asp_id pa WHERE pa.person_id = c.person_id AND pa.structure_id = c.structure_id)
+            AND NOT EXISTS (SELECT 1 FROM asp_person ap WHERE ap.person_id = c.person_id)
           ORDER BY c.person_id LIMIT ${pageSize})
         ORDER BY p.id`.execute(db);
       if (page.rows.length === 0) return;
@@ -421,7 +446,7 @@ const declarationView: ViewDefinition = {
     let after = 0;
     for (;;) {
       const page = await sql<DeclarationExportRow>`
-        SELECT d.id, d.created_at, d.updated_at, coalesce(fa.asp_af_id, ${PASSERELLE_ID_OFFSET}::bigint + fa.id) AS afi, d.month, d.state, d.validated_at,
+        SELECT d.id, d.created_at, d.updated_at, ${annexAspIdSql("fa")} AS afi, d.month, d.state, d.validated_at,
                coalesce(pa.asp_pph_id, ${PASSERELLE_ID_OFFSET}::bigint + d.person_id) AS pph,
                coalesce(c.asp_contract_id, ${PASSERELLE_ID_OFFSET}::bigint + c.id) AS ctr,
                d.hours, d.billed_hours, d.gross_pay, d.exit_motif_code, c.exit_on
