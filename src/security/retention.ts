@@ -1,0 +1,146 @@
+// Retention of personal data (issue 8). Rule: identification data, NIR and contact details are kept
+// 2 years (730 days) after the end of the IAE parcours — or after collection for people who never
+// entered one — then the person is anonymised; parcours, contract, hours and exit rows stay (without
+// identity) so that statistics do not change — iae-reference §9 (les-emplois privacy page,
+// `archive/constants.py`: 730 days). What is kept: birth year, département, civility (sex), education
+// level, QPV/ZRR flags, every parcours row. What is erased: names, NIR (cipher and keyed hash), NTT,
+// birth date (→ year), address, commune, e-mail, phone, birth country, PASS numbers (cipher, hash,
+// last 4), free-text notes of support actions.
+// [L] Which date ends the parcours is not fixed by a text: we take the latest of contract exits (or
+// planned ends), monthly declarations, exits, support actions, trainings and diagnoses — the record's
+// creation when there is none; a person with a contract still open (no exit, planned end unknown or recent) is kept.
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../db/schema.js";
+
+export const RETENTION_DAYS = 730;
+
+export interface RetentionCandidate {
+  personId: number;
+  lastActivityOn: string;
+}
+
+export interface RetentionReport {
+  dryRun: boolean;
+  today: string;
+  cutoff: string;
+  candidates: number;
+  anonymised: number;
+  people: RetentionCandidate[];
+}
+
+export function retentionCutoff(today: string): string {
+  const d = new Date(`${today}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`Date invalide : ${today} (attendu AAAA-MM-JJ)`);
+  return new Date(d.getTime() - RETENTION_DAYS * 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function findRetentionCandidates(db: Kysely<Database>, today: string): Promise<RetentionCandidate[]> {
+  const cutoff = retentionCutoff(today);
+  const rows = await sql<{ id: number; last_activity: string }>`
+    WITH activity AS (
+      SELECT p.id, coalesce(GREATEST(
+        (SELECT max(coalesce(c.exit_on, c.planned_end_on)) FROM contract c WHERE c.person_id = p.id),
+        (SELECT max((d.month + interval '1 month' - interval '1 day')::date) FROM monthly_declaration d WHERE d.person_id = p.id),
+        (SELECT max(e.exit_on) FROM exit e WHERE e.person_id = p.id),
+        (SELECT max(coalesce(s.ends_on, s.starts_on)) FROM support_action s WHERE s.person_id = p.id),
+        (SELECT max(coalesce(t.ends_on, t.starts_on)) FROM training t WHERE t.person_id = p.id),
+        (SELECT max(g.made_on) FROM eligibility_diagnosis g WHERE g.person_id = p.id)
+      ), (p.created_at AT TIME ZONE 'Europe/Paris')::date) AS last_activity
+      FROM person p
+      WHERE p.anonymised_at IS NULL
+        AND NOT EXISTS (
+          SELECT 1 FROM contract c
+          WHERE c.person_id = p.id AND c.exit_on IS NULL
+            AND (c.planned_end_on IS NULL OR c.planned_end_on >= ${cutoff}::date)
+        )
+    )
+    SELECT id, to_char(last_activity, 'YYYY-MM-DD') AS last_activity FROM activity
+    WHERE last_activity < ${cutoff}::date
+    ORDER BY id`.execute(db);
+  return rows.rows.map((r) => ({ personId: Number(r.id), lastActivityOn: r.last_activity }));
+}
+
+const ERASED_FIELDS = [
+  "last_name",
+  "birth_name",
+  "first_name",
+  "birth_date",
+  "nir_encrypted",
+  "nir_hash",
+  "ntt",
+  "address_line",
+  "postal_code",
+  "commune_code",
+  "email",
+  "phone",
+  "birth_country_code",
+  "approval.number_encrypted",
+  "approval.number_hash",
+  "approval.number_last4",
+  "support_action.notes",
+];
+
+/** Anonymise one batch of people (call inside a transaction). */
+export async function anonymisePeople(db: Kysely<Database>, personIds: readonly number[], now: Date, actorLabel = "retention"): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const ids = [...personIds];
+  const updated = await db
+    .updateTable("person")
+    .set({
+      birth_year: sql<number>`coalesce(birth_year, extract(year FROM birth_date)::smallint)`,
+      birth_date: null,
+      last_name: null,
+      birth_name: null,
+      first_name: null,
+      nir_encrypted: null,
+      nir_hash: null,
+      ntt: null,
+      address_line: null,
+      postal_code: null,
+      commune_code: null,
+      email: null,
+      phone: null,
+      birth_country_code: null,
+      anonymised_at: now,
+      updated_at: now,
+    })
+    .where("id", "in", ids)
+    .where("anonymised_at", "is", null)
+    .executeTakeFirst();
+  await db.updateTable("approval").set({ number_encrypted: null, number_hash: null, number_last4: null }).where("person_id", "in", ids).execute();
+  await db.updateTable("support_action").set({ notes: null }).where("person_id", "in", ids).execute();
+  await db
+    .insertInto("audit_event")
+    .values(
+      ids.map((id) => ({
+        actor_user_id: null,
+        actor_label: actorLabel,
+        action: "person.anonymise",
+        entity: "person",
+        entity_id: String(id),
+        person_id: id,
+        before: JSON.stringify({ erased: ERASED_FIELDS }),
+        after: JSON.stringify({ rule: `${RETENTION_DAYS} jours après la fin du parcours` }),
+      })),
+    )
+    .execute();
+  return Number(updated.numUpdatedRows);
+}
+
+export const RETENTION_BATCH = 1000;
+
+/** The retention job: dry run by default (nothing written), `wetRun` to anonymise. */
+export async function runRetention(
+  handle: { db: Kysely<Database>; withTransaction<T>(fn: (tx: { db: Kysely<Database> }) => Promise<T>): Promise<T> },
+  options: { today: string; now: Date; wetRun: boolean },
+): Promise<RetentionReport> {
+  const people = await findRetentionCandidates(handle.db, options.today);
+  let anonymised = 0;
+  if (options.wetRun) {
+    for (let i = 0; i < people.length; i += RETENTION_BATCH) {
+      const batch = people.slice(i, i + RETENTION_BATCH).map((p) => p.personId);
+      anonymised += await handle.withTransaction(({ db }) => anonymisePeople(db, batch, options.now));
+    }
+  }
+  return { dryRun: !options.wetRun, today: options.today, cutoff: retentionCutoff(options.today), candidates: people.length, anonymised, people };
+}
