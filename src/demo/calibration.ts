@@ -1,4 +1,4 @@
-// Inputs of the Pas-de-Calais demo generator (2016 warm-up, 2017–2019 shown). These are the knobs
+// Inputs of the Pas-de-Calais demo generator (2017–2019). These are the knobs
 // the generator is tuned with; the figures the product shows are computed by the indicators from
 // the rows written, and src/demo/demo.db.test.ts checks them against the published ones:
 //   2019: ≈ 3 000 ETP d'insertion (2018: ≈ 2 800; press: 2 802 subventionnés in 2018), ≈ 8 000 people
@@ -10,7 +10,7 @@ import type { SiaeKind } from "../domain/structures/kinds.js";
 export const DEMO_SEED = 62_2019;
 export const DEMO_DEPARTEMENT = "62";
 export const DEMO_ASP_DEPARTEMENT = "062";
-export const FIRST_YEAR = 2016; // warm-up year (not shown): stock in progress at 1 Jan 2017
+export const FIRST_YEAR = 2017; // first simulated year: the stock in progress on 1 Jan 2017 is back-dated (steady state)
 export const LAST_YEAR = 2019;
 /** Day the demo is "as of" (clock of the operations). */
 export const DEMO_TODAY = "2019-12-31";

@@ -1,0 +1,245 @@
+// Synthetic national data for benchmarks, written as FluxIAE view files (iae-reference §7.1: `|`
+// separator, DEB/FIN markers, gzip) so that loading it goes through the real importer.
+// Skeleton: the real structures of the ASP list of July 2019 (distinct SIRET × kind; per-département
+// sizes are real). Activity is made up, deterministic for a seed, and streamed (flat memory).
+// At scale 1 ("national"): ≈ 300 000 people a year, ≈ 3 million monthly rows a year.
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from "node:fs";
+import path from "node:path";
+import { once } from "node:events";
+import { createGzip, type Gzip } from "node:zlib";
+import { fictitiousNir } from "../../src/demo/fictitiousNir.js";
+import { FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES } from "../../src/demo/names.js";
+import { Random } from "../../src/demo/random.js";
+import { afTotal } from "../../src/domain/conventions/amounts.js";
+import { lookupUnitAmount } from "../../src/domain/aid/bareme.js";
+import { defaultAnnualHours } from "../../src/domain/aid/hours.js";
+import { mesureFromId } from "../../src/domain/structures/kinds.js";
+import { loadAnnualHours, loadBareme, referencePath } from "../../src/reference/loadReferenceFiles.js";
+
+export interface GenerateOptions {
+  /** Multiplier of the national volume (1 = national). */
+  factor: number;
+  out: string;
+  seed: number;
+  /** First year (default 2018); `years` consecutive years (default 2). */
+  firstYear?: number;
+  years?: number;
+  /** Restrict the skeleton to one ASP département code ("062"). */
+  departement?: string;
+  log?: (s: string) => void;
+}
+
+export interface GenerateSummary {
+  structures: number;
+  annexes: number;
+  people: number;
+  contracts: number;
+  monthlyRows: number;
+  exits: number;
+  files: string[];
+  durationMs: number;
+}
+
+type Kind = "ACI" | "AI" | "EI" | "ETTI";
+const MESURE_ID: Record<Kind, number> = { AI: 1, ACI: 2, EI: 3, ETTI: 4 };
+/** National ETP conventionnés by kind (PLF 2020, iae-reference §8) and parcours/hours profile. */
+const PROFILE: Record<Kind, { etp: number; months: [number, number]; hours: [number, number] }> = {
+  ACI: { etp: 32_000, months: [4, 18], hours: [90, 140] },
+  AI: { etp: 17_500, months: [1, 10], hours: [15, 110] },
+  EI: { etp: 16_000, months: [4, 20], hours: [100, 151] },
+  ETTI: { etp: 13_000, months: [1, 10], hours: [40, 151] },
+};
+
+interface SkeletonStructure {
+  kind: Kind;
+  siret: string;
+  name: string;
+  postalCode: string;
+  communeCode: string | null;
+  departement: string;
+}
+
+export function readSkeleton(departement?: string): SkeletonStructure[] {
+  const postal = new Map<string, string>();
+  const lines = readFileSync(referencePath("pilotage-airflow", "insee", "seed_insee_code_postaux.csv"), "utf8").split(/\r?\n/).slice(1);
+  for (const l of lines) {
+    const [code, , cp] = l.split(",");
+    if (!code || !cp) continue;
+    const key = cp.padStart(5, "0");
+    if (!postal.has(key)) postal.set(key, code.padStart(5, "0"));
+  }
+  const rows = readFileSync(referencePath("les-emplois", "siae_lists", "2019_07_liste_siae.csv"), "utf8").split(/\r?\n/).slice(1);
+  const seen = new Set<string>();
+  const out: SkeletonStructure[] = [];
+  for (const r of rows) {
+    const c = r.split(";");
+    const kind = c[0] as Kind;
+    if (!(kind in PROFILE) || !c[7]) continue;
+    if (departement !== undefined && c[1] !== departement) continue;
+    const key = `${c[7]}|${kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const cp = (c[3] ?? "").padStart(5, "0");
+    out.push({ kind, siret: c[7], name: (c[8] ?? "").replaceAll("|", " "), postalCode: cp, communeCode: postal.get(cp) ?? null, departement: c[1] ?? "" });
+  }
+  return out;
+}
+
+const fr = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const isoOf = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+function monthIndexToIso(i: number, day = 1): string {
+  return isoOf(Math.floor(i / 12), (i % 12) + 1, day);
+}
+function lastDay(i: number): number {
+  const y = Math.floor(i / 12);
+  const m = (i % 12) + 1;
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+class ViewWriter {
+  private gzip: Gzip;
+  private file: WriteStream;
+  private rows = 0;
+  readonly path: string;
+  private done: Promise<unknown>;
+  constructor(
+    dir: string,
+    readonly view: string,
+    readonly columns: readonly string[],
+    stamp: string,
+  ) {
+    this.path = path.join(dir, `fluxIAE_${view}_${stamp}.csv.gz`);
+    this.gzip = createGzip({ level: 1 });
+    this.file = createWriteStream(this.path);
+    this.gzip.pipe(this.file);
+    this.done = once(this.file, "finish");
+    const pad = "|".repeat(columns.length - 1);
+    this.gzip.write(`DEB${view}${stamp}${pad}\n${columns.join("|")}\n`);
+  }
+  async row(values: readonly (string | number | null)[]): Promise<void> {
+    this.rows++;
+    if (!this.gzip.write(`${values.map((v) => (v === null ? "" : String(v))).join("|")}\n`)) await once(this.gzip, "drain");
+  }
+  async close(): Promise<number> {
+    this.gzip.end(`FIN${this.rows}${"|".repeat(this.columns.length - 1)}\n`);
+    await this.done;
+    return this.rows;
+  }
+}
+
+export async function generateFluxIae(options: GenerateOptions): Promise<GenerateSummary> {
+  const t0 = Date.now();
+  const log = options.log ?? (() => {});
+  if (!(options.factor > 0)) throw new RangeError("--scale : facteur > 0 attendu");
+  const firstYear = options.firstYear ?? 2018;
+  const years = options.years ?? 2;
+  const rnd = new Random(options.seed);
+  const bareme = loadBareme();
+  const hoursRows = loadAnnualHours();
+  const skeleton = readSkeleton(options.departement);
+  if (skeleton.length === 0) throw new RangeError(`aucune structure pour le département ${options.departement}`);
+  const national = readSkeleton();
+  const countByKind = new Map<Kind, number>();
+  for (const s of national) countByKind.set(s.kind, (countByKind.get(s.kind) ?? 0) + 1);
+  mkdirSync(options.out, { recursive: true });
+  const stamp = "31122019_235959";
+  const w = {
+    cat: new ViewWriter(options.out, "RefCategorieSort", ["rcs_id", "rcs_code", "rcs_libelle"], stamp),
+    motif: new ViewWriter(options.out, "RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], stamp),
+    structure: new ViewWriter(options.out, "Structure", ["structure_id_siae", "structure_siret_actualise", "structure_denomination", "structure_adresse_gestion_cp", "structure_adresse_gestion_code_insee", "structure_adresse_gestion_nom_voie"], stamp),
+    af: new ViewWriter(
+      options.out,
+      "AnnexeFinanciere",
+      ["af_id_annexe_financiere", "af_id_avenant_modification", "af_id_structure", "af_mesure_dispositif_id", "af_mesure_dispositif_code", "af_numero_annexe_financiere", "af_numero_avenant_renouvellement", "af_numero_avenant_modification", "af_etat_annexe_financiere_code", "af_date_debut_effet", "af_date_fin_effet", "af_etp_postes_insertion", "af_montant_unitaire_annuel_valeur", "af_montant_total_annuel", "af_duree_heure_annuel_etp_valeur", "af_indic_cofinancement", "af_mt_cofinance"],
+      stamp,
+    ),
+    salarie: new ViewWriter(options.out, "Salarie", ["salarie_id", "salarie_rci_libelle", "salarie_nom_usage", "salarie_prenom", "salarie_date_naissance", "salarie_nir", "salarie_codeinseecom"], stamp),
+    contrat: new ViewWriter(
+      options.out,
+      "ContratMission",
+      ["contrat_id_ctr", "contrat_id_pph", "contrat_id_structure", "contrat_mesure_disp_code", "contrat_type_contrat", "contrat_date_embauche", "contrat_date_fin_contrat", "contrat_date_sortie_definitive", "contrat_motif_sortie_code", "contrat_duree_hebdo_travail", "contrat_salarie_rsa"],
+      stamp,
+    ),
+    emi: new ViewWriter(options.out, "EtatMensuelIndiv", ["emi_afi_id", "emi_pph_id", "emi_ctr_id", "emi_sme_mois", "emi_sme_annee", "emi_nb_heures_travail", "emi_esm_etat_code"], stamp),
+  };
+  // Referentials: the exit referential shipped with Passerelle (motif → category, iae-reference §6.2).
+  const csv = (name: string) =>
+    readFileSync(referencePath("passerelle", name), "utf8")
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((l) => l !== "")
+      .map((l) => l.split(";"));
+  for (const [code, label] of csv("ref_categorie_sortie.csv")) await w.cat.row([code ?? "", code ?? "", label ?? ""]);
+  const motifs = csv("ref_motif_sortie.csv").map(([code, label, cat]) => ({ code: Number(code), label: label ?? "", cat: Number(cat) }));
+  for (const m of motifs) await w.motif.row([m.code, m.code, m.label, m.cat]);
+  const exitMotifs = motifs.filter((m) => m.code !== 96);
+
+  const serials = new Map<string, number>();
+  let pph = 0;
+  let ctr = 0;
+  let afId = 0;
+  let people = 0;
+  let monthlyRows = 0;
+  let exits = 0;
+  const firstMonth = firstYear * 12;
+  const lastMonth = (firstYear + years) * 12 - 1;
+  for (const [si, s] of skeleton.entries()) {
+    const structureId = si + 1;
+    await w.structure.row([structureId, s.siret, s.name, s.postalCode, s.communeCode, "RUE DE LA GARE"]);
+    const profile = PROFILE[s.kind];
+    const etp = Math.max(0.5, Math.round(((profile.etp / (countByKind.get(s.kind) ?? 1)) * Math.exp(rnd.normal(0, 0.5, -1.5, 1.5)) * options.factor) * 100) / 100);
+    const hoursPerEtp = Number(defaultAnnualHours(hoursRows, s.kind));
+    const afIdsByYear = new Map<number, number>();
+    for (let y = firstYear; y < firstYear + years; y++) {
+      afId++;
+      afIdsByYear.set(y, afId);
+      const startsOn = isoOf(y, 1, 1);
+      const unit = lookupUnitAmount(bareme, s.kind, "droit_commun", startsOn);
+      const dep = s.departement.padStart(3, "0").slice(0, 3);
+      const prefix = `${s.kind}${dep}${String(y).slice(2)}${String(structureId % 10_000).padStart(4, "0")}`;
+      await w.af.row([afId, afId, structureId, MESURE_ID[s.kind], mesureFromId(MESURE_ID[s.kind]), prefix, y - firstYear, 0, y < firstYear + years - 1 ? "CLOTURE" : "VALIDE", fr(startsOn), fr(isoOf(y, 12, 31)), etp.toFixed(2), unit.toFixed(2), afTotal(etp, unit, 12).toFixed(2), hoursPerEtp, "false", "0"]);
+    }
+    // People: occupy etp × hours each month; parcours of random length; streamed per structure.
+    const target = (etp * hoursPerEtp) / 12;
+    let active: { pph: number; ctr: number; end: number; hours: number }[] = [];
+    for (let m = firstMonth; m <= lastMonth; m++) {
+      active = active.filter((a) => a.end >= m);
+      let capacity = active.reduce((acc, a) => acc + a.hours, 0);
+      while (capacity < target) {
+        const length = rnd.int(profile.months[0], profile.months[1]);
+        const start = m === firstMonth ? m - rnd.int(0, length - 1) : m;
+        const end = start + length - 1;
+        const hours = rnd.int(profile.hours[0], profile.hours[1]);
+        pph++;
+        ctr++;
+        people++;
+        const sex: 1 | 2 = rnd.chance(0.4) ? 2 : 1;
+        const birthYear = Math.floor(start / 12) - rnd.int(18, 60);
+        const birth = isoOf(birthYear, rnd.int(1, 12), rnd.int(1, 28));
+        const bucket = `${sex}${birth.slice(2, 7)}`;
+        const serial = serials.get(bucket) ?? 0;
+        serials.set(bucket, serial + 1);
+        await w.salarie.row([pph, sex === 2 ? "MME" : "M", rnd.pick(LAST_NAMES), rnd.pick(sex === 2 ? FIRST_NAMES_F : FIRST_NAMES_M), fr(birth), fictitiousNir(sex, birth, serial % 9000), s.communeCode]);
+        const exitsNow = end <= lastMonth;
+        const exitDate = isoOf(Math.floor(end / 12), (end % 12) + 1, lastDay(end));
+        const motif = exitsNow ? (rnd.pick(exitMotifs)?.code ?? 7) : null;
+        if (exitsNow) exits++;
+        await w.contrat.row([ctr, pph, structureId, mesureFromId(MESURE_ID[s.kind]), 0, fr(monthIndexToIso(start)), fr(exitDate), exitsNow ? fr(exitDate) : null, motif, Math.min(35, Math.max(1, Math.round(hours / 4.33))), rnd.chance(0.3) ? "OUI-NM" : "NON"]);
+        active.push({ pph, ctr, end, hours });
+        capacity += hours;
+      }
+      const year = Math.floor(m / 12);
+      for (const a of active) {
+        monthlyRows++;
+        await w.emi.row([afIdsByYear.get(year) ?? null, a.pph, a.ctr, (m % 12) + 1, year, (a.hours * rnd.range(0.9, 1.05)).toFixed(2), "VALIDE"]);
+      }
+    }
+    if (si % 500 === 0) log(`  ${si + 1}/${skeleton.length} structures, ${people} salariés, ${monthlyRows} états mensuels`);
+  }
+  const files: string[] = [];
+  for (const v of Object.values(w)) {
+    await v.close();
+    files.push(v.path);
+  }
+  return { structures: skeleton.length, annexes: afId, people, contracts: ctr, monthlyRows, exits, files, durationMs: Date.now() - t0 };
+}

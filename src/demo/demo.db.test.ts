@@ -1,0 +1,95 @@
+// The demo département as a new user sees it: loads the demo once and reads the product's own
+// SQL indicators (computeIndicators), not the generator's constants — issue 6 "Done when".
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
+import { computeIndicators } from "../indicators/index.js";
+import { verifyPassword } from "../security/passwords.js";
+import { testCipher } from "../security/personalData.js";
+import { isFictitiousNir } from "./fictitiousNir.js";
+import { type DemoSummary, loadDemo, loadDemoIfEmpty } from "./loadDemo.js";
+
+let t: TestDatabase;
+let summary: DemoSummary;
+const pii = testCipher();
+const within = (value: number, target: number, tolerance = 0.02) => Math.abs(value - target) <= Math.abs(target) * tolerance;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  summary = await loadDemo(t.handle, { pii, env: {}, log: (s) => process.stderr.write(`${s}\n`) });
+}, 600_000);
+afterAll(async () => {
+  await t?.destroy();
+});
+
+describe("demo Pas-de-Calais", () => {
+  it("loads quickly enough for a first start", () => {
+    process.stderr.write(`demo loaded in ${summary.durationMs} ms: ${JSON.stringify({ ...summary, accounts: summary.accounts.length })}\n`);
+    expect(summary.structures).toMatchObject({ total: 122, real: 117, synthetic: 5 });
+  });
+
+  it("dashboard 2019 for the DDETS 62: 122 structures (52/27/34/9), ≈ 3 000 ETP, ≈ 8 000 entries, ≈ 38 M€, ≈ 50 % RSA", async () => {
+    const i = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2019-01-01", to: "2019-12-31" });
+    process.stderr.write(`${JSON.stringify({ structures: i.structures, etp: i.etp, people: i.people, exits: i.exits, budget: { ...i.budget, fundingLines: undefined } })}\n`);
+    expect(i.structures.total).toBe(122);
+    expect(i.structures.byKind).toMatchObject({ ACI: 52, AI: 27, EI: 34, ETTI: 9 });
+    expect(i.structures.createdLast2Years).toBeGreaterThanOrEqual(10);
+    expect(within(i.etp.conventionnes, 3000)).toBe(true);
+    expect(i.etp.tauxRealisation).toBeGreaterThanOrEqual(0.95);
+    expect(i.etp.tauxRealisation).toBeLessThanOrEqual(1);
+    expect(within(i.people.entered, 8000)).toBe(true);
+    expect(within(i.people.rsaShare ?? 0, 0.5)).toBe(true);
+    expect(within(i.budget.state, 38_000_000)).toBe(true);
+    expect(i.budget.byFundingLine.ERBM).toBeGreaterThan(2_000_000);
+    expect(i.budget.byFundingLine.ERBM).toBeLessThan(2_300_000);
+    expect(within(i.budget.byFundingLine.PLAN_PAUVRETE ?? 0, 500_000)).toBe(true);
+  });
+
+  it("structures on 2 December 2019 and 2018 vs 2017", async () => {
+    const at = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2019-01-01", to: "2019-12-31", at: "2019-12-02", withPrevious: false });
+    expect(at.structures.byKind).toMatchObject({ ACI: 52, AI: 27, EI: 34, ETTI: 9 });
+    const y18 = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2018-01-01", to: "2018-12-31", withPrevious: false });
+    const y17 = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2017-01-01", to: "2017-12-31", withPrevious: false });
+    process.stderr.write(`${JSON.stringify({ etp18: y18.etp, exits18: y18.exits, exits17: y17.exits })}\n`);
+    expect(within(y18.etp.conventionnes, 2800)).toBe(true);
+    expect(within(y18.exits.dynamicRate ?? 0, 0.62)).toBe(true);
+    expect(within(y17.exits.dynamicRate ?? 0, 0.56)).toBe(true);
+  });
+
+  it("only fictitious people, demo accounts per role, nothing in clear", async () => {
+    const people = await t.handle.db.selectFrom("person").select(["nir_encrypted", "is_synthetic", "email", "phone", "address_line"]).limit(200).execute();
+    for (const p of people) {
+      expect(p.is_synthetic).toBe(true);
+      expect(isFictitiousNir(pii.decrypt(p.nir_encrypted ?? ""))).toBe(true);
+      expect([p.email, p.phone, p.address_line]).toEqual([null, null, null]);
+    }
+    const users = await t.handle.db.selectFrom("app_user").select(["email", "role", "departement_code", "password_hash"]).orderBy("email").execute();
+    expect(users.map((u) => [u.email, u.role])).toEqual([
+      ["admin@demo.passerelle.test", "admin"],
+      ["aviee@demo.passerelle.test", "siae"],
+      ["cd62@demo.passerelle.test", "conseil_departemental"],
+      ["ddets62@demo.passerelle.test", "departemental"],
+      ["dgefp@demo.passerelle.test", "national"],
+    ]);
+    expect(await verifyPassword(users[0]?.password_hash ?? "", "passerelle-demo")).toBe(true);
+    const aviee = await t.handle.db
+      .selectFrom("membership")
+      .innerJoin("structure", "structure.id", "membership.structure_id")
+      .innerJoin("app_user", "app_user.id", "membership.user_id")
+      .select(["structure.name", "membership.is_admin"])
+      .where("app_user.email", "=", "aviee@demo.passerelle.test")
+      .execute();
+    expect(aviee).toEqual([{ name: "AVIEE", is_admin: true }]);
+    const group = await t.handle.db.selectFrom("site").select(["surface_m2", "permanent_staff", "opened_on"]).where("name", "=", "Site Trajectoire").executeTakeFirstOrThrow();
+    expect(group).toEqual({ surface_m2: "907.00", permanent_staff: 30, opened_on: "2019-12-02" });
+    const synthetic = await t.handle.db.selectFrom("structure").select(({ fn }) => ["is_synthetic", fn.countAll<string>().as("n")]).groupBy("is_synthetic").orderBy("is_synthetic").execute();
+    expect(synthetic.map((r) => [r.is_synthetic, Number(r.n)])).toEqual([
+      [false, 117],
+      [true, 5],
+    ]);
+  });
+
+  it("loads only into an empty database; --reset reloads the same data", async () => {
+    expect(await loadDemoIfEmpty(t.handle, { pii, env: {} })).toBeNull();
+    await expect(loadDemo(t.handle, { pii, env: {} })).rejects.toThrow(/déjà/);
+  });
+});
