@@ -1,0 +1,53 @@
+// The one entry point for imports (CLI `passerelle import`, and the HTTP upload of the web app):
+// detect the format by the bytes, then run the matching importer. Every importer runs in one
+// transaction and records an import_run with its rejections.
+import path from "node:path";
+import type { DatabaseHandle } from "../db/connection.js";
+import type { Actor } from "../operations/audit.js";
+import type { PersonalDataCipher } from "../security/personalData.js";
+import { importAspList } from "./asp-lists/importAspList.js";
+import { detectFormat } from "./detectFormat.js";
+import { importFluxIae } from "./fluxiae/importFluxIae.js";
+import { ImportInputError, type ImportReport } from "./importReport.js";
+
+export interface ImportPathOptions {
+  dryRun?: boolean;
+  actor?: Actor;
+  /** Cipher for NIR / PASS numbers (FluxIAE Salarie). */
+  pii?: PersonalDataCipher | null;
+  /** Name of the file as uploaded / given by the user (reports, import_run.source). */
+  originalName?: string;
+  /** Statistics-only deployments: NIR/PASS → keyed hashes, names and contacts dropped, birth date → year. */
+  pseudonymise?: boolean;
+  /** Progress (rows read so far, total when known, what is being read). */
+  onProgress?: (done: number, total: number | null, what: string) => void;
+}
+
+export async function importPath(handle: DatabaseHandle, pathOnDisk: string, options: ImportPathOptions = {}): Promise<ImportReport> {
+  const originalName = options.originalName ?? path.basename(pathOnDisk);
+  const format = await detectFormat(pathOnDisk, originalName);
+  const progress = options.onProgress;
+  switch (format) {
+    case "asp-liste-siae":
+      return importAspList(handle, pathOnDisk, {
+        dryRun: options.dryRun,
+        actor: options.actor,
+        originalName,
+        onProgress: progress ? (done, total) => progress(done, total, "structures") : undefined,
+      });
+    case "fluxiae":
+      return importFluxIae(handle, pathOnDisk, {
+        dryRun: options.dryRun,
+        actor: options.actor,
+        pii: options.pii ?? null,
+        pseudonymise: options.pseudonymise,
+        originalName,
+        onProgress: progress ? (done, view) => progress(done, null, view) : undefined,
+      });
+    case "fiche-salarie-retour":
+      throw new ImportInputError(
+        `${originalName} : fichier retour de fiches salarié de l'ASP — utilisez « passerelle fiches-salarie retour ${originalName} ».`,
+        [{ file: originalName, line: null, column: null, reason: "fichier retour fiche salarié : commande fiches-salarie retour" }],
+      );
+  }
+}
