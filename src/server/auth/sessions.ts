@@ -36,6 +36,12 @@ export async function createSession(
   const token = randomToken();
   const csrfToken = randomToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  // Housekeeping: the user's dead sessions go at each login.
+  await db
+    .deleteFrom("user_session")
+    .where("user_id", "=", userId)
+    .where((eb) => eb.or([eb("expires_at", "<=", now), eb("last_seen_at", "<", new Date(now.getTime() - SESSION_IDLE_MS))]))
+    .execute();
   await db
     .insertInto("user_session")
     .values({
