@@ -19,6 +19,8 @@ import { deriveExits, importContratMissionView } from "./views/contratMission.js
 import { importEtatMensuelIndivView } from "./views/etatMensuelIndiv.js";
 import { importSalarieView } from "./views/salarie.js";
 import { importStructureView } from "./views/structure.js";
+import { importAccompagnementView } from "./views/accompagnement.js";
+import { importFormationsView } from "./views/formations.js";
 
 export interface ImportFluxIaeOptions {
   dryRun?: boolean;
@@ -44,6 +46,8 @@ const IMPORTERS: Partial<Record<FluxIaeView, ViewImporter>> = {
   Salarie: importSalarieView,
   ContratMission: importContratMissionView,
   EtatMensuelIndiv: importEtatMensuelIndivView,
+  Formations: importFormationsView,
+  Accompagnement: importAccompagnementView,
 };
 
 /** Register a view importer (used by the view modules loaded below). */

@@ -44,6 +44,10 @@ function deliveryFiles(): Record<string, string> {
       ["502", "MME", "MARTIN", "LEROY", "Julie", "02/11/1990", NIR_B, "", "", "", "", "", "", "", ""],
     ]),
     "fluxIAE_AnnexeFinanciere_07022022_063004.csv": viewText("AnnexeFinanciere", header, af, { fin: true }),
+    "fluxIAE_Formations_07022022_063004.csv": viewText("Formations", ["formation_id_for", "formation_id_ctr", "formation_date_debut", "formation_date_fin", "formation_duree_jours", "formation_duree_heures", "formation_duree_minutes", "formation_objectif_for_code", "formation_type_for_code"], [
+      ["7001", "9001", "03/09/2018", "07/09/2018", "5", "35", "30", "QUALIF", "INTERNE"],
+    ]),
+    "fluxIAE_Accompagnement_07022022_063004.csv": viewText("Accompagnement", ["acc_afi_id", "acc_nb_sal_sante", "acc_nb_sal_hebergement"], [["4764", "3", "1"]]),
     "fluxIAE_RefCategorieSort_07022022_063004.csv": viewText("RefCategorieSort", ["rcs_id", "rcs_code", "rcs_libelle"], [["1", "1", "Emploi durable"]]),
     "fluxIAE_RefMotifSort_07022022_063004.csv": viewText("RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], [["3", "3", "Embauche en CDI non aidé", "1"]]),
   };
@@ -99,6 +103,10 @@ describe("FluxIAE delivery with people, contracts and monthly states", () => {
     expect(await findRollupDrift(t.handle.db)).toEqual([]);
     const links = await sql<{ n: number }>`SELECT count(*)::int AS n FROM person_asp_id`.execute(t.handle.db);
     expect(links.rows[0]?.n).toBe(2);
+    const trainings = await t.handle.db.selectFrom("training").selectAll().execute();
+    expect(trainings).toEqual([expect.objectContaining({ asp_training_id: 7001, contract_id: contracts[0]?.id, starts_on: "2018-09-03", ends_on: "2018-09-07", hours: "35.50", objective_code: "QUALIF", type_code: "INTERNE" })]);
+    const support = await sql<{ annex_id: number; raw: Record<string, string> }>`SELECT annex_id, raw FROM asp_support_summary`.execute(t.handle.db);
+    expect(support.rows).toEqual([{ annex_id: declarations[0]?.annex_id, raw: { acc_afi_id: "4764", acc_nb_sal_sante: "3", acc_nb_sal_hebergement: "1" } }]);
   });
 
   it("re-importing the same delivery changes nothing; a newer delivery updates by natural keys", async () => {
