@@ -44,10 +44,10 @@ type Kind = "ACI" | "AI" | "EI" | "ETTI";
 const MESURE_ID: Record<Kind, number> = { AI: 1, ACI: 2, EI: 3, ETTI: 4 };
 /** National ETP conventionnés by kind (PLF 2020, iae-reference §8) and parcours/hours profile. */
 const PROFILE: Record<Kind, { etp: number; months: [number, number]; hours: [number, number] }> = {
-  ACI: { etp: 32_000, months: [4, 18], hours: [90, 140] },
-  AI: { etp: 17_500, months: [1, 10], hours: [15, 110] },
-  EI: { etp: 16_000, months: [4, 20], hours: [100, 151] },
-  ETTI: { etp: 13_000, months: [1, 10], hours: [40, 151] },
+  ACI: { etp: 32_000, months: [5, 24], hours: [60, 105] },
+  AI: { etp: 17_500, months: [3, 20], hours: [8, 52] },
+  EI: { etp: 16_000, months: [5, 24], hours: [65, 115] },
+  ETTI: { etp: 13_000, months: [3, 18], hours: [25, 95] },
 };
 
 interface SkeletonStructure {
@@ -116,11 +116,19 @@ class ViewWriter {
     const pad = "|".repeat(columns.length - 1);
     this.gzip.write(`DEB${view}${stamp}${pad}\n${columns.join("|")}\n`);
   }
+  private buffer = "";
+  /** Rows are buffered and handed to gzip by ~256 kB chunks, waiting for drain (flat memory). */
   async row(values: readonly (string | number | null)[]): Promise<void> {
     this.rows++;
-    if (!this.gzip.write(`${values.map((v) => (v === null ? "" : String(v))).join("|")}\n`)) await once(this.gzip, "drain");
+    this.buffer += `${values.map((v) => (v === null ? "" : String(v))).join("|")}\n`;
+    if (this.buffer.length < 262_144) return;
+    const chunk = this.buffer;
+    this.buffer = "";
+    if (!this.gzip.write(chunk)) await once(this.gzip, "drain");
   }
   async close(): Promise<number> {
+    if (this.buffer !== "") this.gzip.write(this.buffer);
+    this.buffer = "";
     this.gzip.end(`FIN${this.rows}${"|".repeat(this.columns.length - 1)}\n`);
     await this.done;
     return this.rows;
