@@ -136,6 +136,12 @@ export interface PostgresData {
  */
 export function postgresData(ctx: BenchContext, name: string): Promise<Built<PostgresData>> {
   return once(`pgdata:${name}`, async () => {
+    const given = ctx.options.databaseUrl;
+    if (given) {
+      const description = ctx.options.databaseDescription ?? "base PostgreSQL fournie (--database-url)";
+      ctx.note(`PostgreSQL : base existante utilisée telle quelle (--database-url) : ${description}.`);
+      return { ok: true, url: given, env: { DATABASE_URL: given }, description, national: false };
+    }
     const imported = await postgresImport(ctx, ctx.options.scale, name);
     if (imported.ok) return { ok: true, url: imported.url as string, env: imported.env, description: `données nationales générées (échelle ${ctx.options.scale})`, national: true };
     if (!existsSync(path.join(REPO_ROOT, "src/demo/loadDemo.ts"))) return imported;
@@ -180,7 +186,16 @@ function demoSourcesStamp(): string {
  */
 export function pgliteDemo(ctx: BenchContext): Promise<Built<{ dataDir: string; env: NodeJS.ProcessEnv }>> {
   return once("pglite:demo", async () => {
-    const cached = path.join(ctx.options.cacheDir, `demo-${demoSourcesStamp()}`);
+    let cached = path.join(ctx.options.cacheDir, `demo-${demoSourcesStamp()}`);
+    // BENCH_REUSE_DEMO=1: any complete cached demo folder (loading it again takes minutes on a busy machine).
+    if (process.env.BENCH_REUSE_DEMO === "1" && !existsSync(path.join(cached, ".complete"))) {
+      const previous = readdirSync(ctx.options.cacheDir).filter((n) => n.startsWith("demo-") && existsSync(path.join(ctx.options.cacheDir, n, ".complete")));
+      const last = previous.sort().at(-1);
+      if (last) {
+        cached = path.join(ctx.options.cacheDir, last);
+        ctx.note(`PGlite : démo reprise du cache (${last}, chargée par une version antérieure des sources de src/demo) — BENCH_REUSE_DEMO=1.`);
+      }
+    }
     const done = path.join(cached, ".complete");
     if (!existsSync(done)) {
       rmSync(cached, { recursive: true, force: true });

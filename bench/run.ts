@@ -47,6 +47,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .option("--writers <n>", "salariés du scénario d'écritures", positiveInt("--writers"))
     .option("--write", "écrire docs/benchmarks.md (par défaut : seulement pour une exécution complète)")
     .option("--no-write", "ne pas écrire docs/benchmarks.md")
+    .option("--database-url <url>", "base PostgreSQL existante déjà importée, utilisée telle quelle (ni créée ni supprimée) pour les scénarios 2 à 4")
+    .option("--database-description <text>", "ce que contient --database-url (libellés du rapport)")
     .option("--keep-database", "garder les bases PostgreSQL passerelle_bench* après l'exécution")
     .option("--cache-dir <dir>", "dossier de cache des livraisons générées", path.join(tmpdir(), "passerelle-bench-cache"))
     .exitOverride()
@@ -64,6 +66,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     write?: boolean;
     keepDatabase?: boolean;
     cacheDir: string;
+    databaseUrl?: string;
+    databaseDescription?: string;
   }>();
   const quick = o.quick === true;
   let only: Set<ScenarioId> | null = null;
@@ -89,6 +93,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     write: explicitWrite ?? !quick,
     cacheDir: path.resolve(o.cacheDir),
     keepDatabase: o.keepDatabase === true,
+    databaseUrl: o.databaseUrl ?? null,
+    databaseDescription: o.databaseDescription ?? null,
   };
 }
 

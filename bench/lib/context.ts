@@ -31,6 +31,10 @@ export interface BenchOptions {
   /** Where generated deliveries are cached between runs. */
   cacheDir: string;
   keepDatabase: boolean;
+  /** An existing PostgreSQL database already holding imported data (used as is, never created nor dropped). */
+  databaseUrl: string | null;
+  /** What that database holds (for the labels). */
+  databaseDescription: string | null;
 }
 
 export class BenchContext {

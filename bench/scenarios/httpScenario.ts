@@ -84,7 +84,13 @@ async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number;
         continue;
       }
       // One request first: a 4xx/5xx here is a setup problem, reported as such rather than as load errors.
-      const probe = await fetch(`${server.url}${e.paths[0]}`, { headers: { cookie: session.cookie } });
+      const probe = await fetch(`${server.url}${e.paths[0]}`, { headers: { cookie: session.cookie }, signal: AbortSignal.timeout(60_000) }).catch(
+        (error: Error) => error,
+      );
+      if (probe instanceof Error) {
+        ctx.add(notMeasured(S, label, t.engine, "ms", `${e.paths[0]} ne répond pas en 60 s (${probe.message})`, TARGET));
+        continue;
+      }
       if (!probe.ok) {
         ctx.add(notMeasured(S, label, t.engine, "ms", `${e.paths[0]} répond ${probe.status} : ${(await probe.text()).slice(0, 160)}`, TARGET));
         continue;

@@ -20,6 +20,13 @@ import { NATIONAL_DB } from "./importScenario.js";
 
 const S = "2. Indicateurs";
 
+/** The URL with a server-side statement_timeout (ms) for every connection. */
+export function withStatementTimeout(url: string, ms: number): string {
+  const u = new URL(url);
+  u.searchParams.set("options", `-c statement_timeout=${ms}`);
+  return u.toString();
+}
+
 export interface Subjects {
   year: number;
   departement: string;
@@ -59,7 +66,11 @@ async function measureDashboard(
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   const runs = ctx.options.runs;
-  const real = await repeat(() => computeIndicators(handle.db, { scope, from, to }), runs);
+  const real = await repeat(() => computeIndicators(handle.db, { scope, from, to }), runs).catch((error: Error) => error);
+  if (real instanceof Error) {
+    ctx.add(notMeasured(S, `${label} (${year})`, engine, "ms", `computeIndicators en échec : ${real.message}`, target?.text));
+    return;
+  }
   const prev = previousPeriod({ from, to });
   const base = await repeat(
     async () => [await baselinePeriodFigures(handle.db, scope, { from, to }, to), await baselinePeriodFigures(handle.db, scope, prev, prev.to)] as const,
@@ -89,6 +100,36 @@ async function measureDashboard(
   });
 }
 
+/** `passerelle indicators --scope … --year … --json` (PGlite), against the CLI's idle start; bounded in time. */
+async function measureCliDashboard(ctx: BenchContext, env: NodeJS.ProcessEnv, label: string, scope: string, year: number, target: string | undefined): Promise<void> {
+  const full = `${label} (${year}) — commande \`passerelle indicators\` complète`;
+  const limitMs = ctx.options.quick ? 120_000 : 300_000;
+  const times: number[] = [];
+  for (let i = 0; i < Math.max(1, Math.min(ctx.options.runs, 3)); i++) {
+    const run = await ctx.cli(["indicators", "--scope", scope, "--year", String(year), "--json"], env, limitMs);
+    if (run.code !== 0) {
+      const reason = run.code === null ? `plus de ${limitMs / 1000} s (arrêtée)` : `code ${run.code} : ${tail(run.stderr)}`;
+      ctx.add(notMeasured(S, full, "pglite", "ms", `passerelle indicators ${reason}`, target));
+      return;
+    }
+    times.push(run.wallMs);
+  }
+  const idle: number[] = [];
+  for (let i = 0; i < times.length; i++) idle.push((await ctx.cli(["--help"], env)).wallMs);
+  const value = median(times);
+  ctx.add({
+    scenario: S,
+    label: full,
+    engine: "pglite",
+    value,
+    unit: "ms",
+    samples: times.length,
+    baseline: { label: "démarrage à vide de la CLI (--help)", value: median(idle) },
+    ratioKind: "relative",
+    ...(target ? { target: { text: `${target} (calcul seul ; ici la commande entière)`, met: null } } : {}),
+  });
+}
+
 async function measureReport(ctx: BenchContext, env: NodeJS.ProcessEnv, engine: Engine, subjects: Subjects): Promise<void> {
   const missing = await ctx.missingCommand("report");
   for (const format of ["html", "pdf"] as const) {
@@ -105,9 +146,10 @@ async function measureReport(ctx: BenchContext, env: NodeJS.ProcessEnv, engine: 
         const run = await ctx.cli(
           ["report", "--departement", subjects.departement, "--year", String(subjects.year), "--format", format, "--out", path.join(out.dir, `rapport.${format}`)],
           env,
+          ctx.options.quick ? 120_000 : 300_000,
         );
         if (run.code !== 0) {
-          failure = `report a échoué (code ${run.code}) : ${tail(run.stderr)}`;
+          failure = run.code === null ? "passerelle report arrêtée après le délai maximal" : `report a échoué (code ${run.code}) : ${tail(run.stderr)}`;
           break;
         }
         times.push(run.wallMs);
@@ -143,7 +185,8 @@ export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
     for (const l of ["Tableau de bord national", "Tableau de bord départemental", "Page d'une structure"])
       ctx.add(notMeasured(S, l, "postgresql", "ms", national.reason));
   } else {
-    const handle = await openDatabase({ url: national.url as string, poolSize: 2 });
+    // A statement_timeout bounds a pathological query (reported as not measured instead of stalling the run).
+    const handle = await openDatabase({ url: withStatementTimeout(national.url, ctx.options.quick ? 120_000 : 300_000), poolSize: 2 });
     try {
       const subjects = await pickSubjects(handle.db);
       if (!subjects) ctx.add(notMeasured(S, "Indicateurs", "postgresql", "ms", "aucune déclaration mensuelle dans les données importées"));
@@ -166,20 +209,20 @@ export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
     ctx.add(notMeasured(S, "Tableau de bord départemental (démo)", "pglite", "ms", demo.reason, "≤ 20 ms"));
     return;
   }
+  // PGlite runs SQL on the JS thread: a pathological query cannot be interrupted in-process, so the embedded
+  // dashboards are measured through `passerelle indicators --json` in a child process with a time limit.
   const handle = await openDatabase({ pgliteDir: path.join(demo.dataDir, "pglite"), lock: true });
   let subjects: Subjects | null = null;
   try {
     subjects = await pickSubjects(handle.db);
-    if (!subjects) ctx.add(notMeasured(S, "Indicateurs (démo)", "pglite", "ms", "la démo ne contient aucune déclaration mensuelle"));
-    else {
-      await measureDashboard(ctx, handle, `Tableau de bord départemental (démo ${subjects.departement})`, { type: "departement", code: subjects.departement }, subjects.year, {
-        text: "≤ 20 ms",
-        maxMs: 20,
-      });
-      await measureDashboard(ctx, handle, `Page d'une structure (démo, n° ${subjects.structureId})`, { type: "structure", id: subjects.structureId }, subjects.year, undefined);
-    }
   } finally {
     await handle.close();
   }
+  if (!subjects) {
+    ctx.add(notMeasured(S, "Indicateurs (démo)", "pglite", "ms", "la démo ne contient aucune déclaration mensuelle"));
+    return;
+  }
+  await measureCliDashboard(ctx, demo.env, `Tableau de bord départemental (démo ${subjects.departement})`, `departement:${subjects.departement}`, subjects.year, "≤ 20 ms");
+  await measureCliDashboard(ctx, demo.env, `Page d'une structure (démo, n° ${subjects.structureId})`, `structure:${subjects.structureId}`, subjects.year, undefined);
   if (subjects) await measureReport(ctx, demo.env, "pglite", subjects);
 }
