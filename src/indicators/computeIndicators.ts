@@ -2,6 +2,7 @@
 // plus extras (capped taux, sub-rates, created structures, modulated part, amounts per ETP, previous
 // period and change). Pure function of (db, params): used by the CLI, the HTTP API and the report.
 import type { Kysely } from "kysely";
+import { refreshPlannerStatistics } from "../db/rollups.js";
 import type { Database } from "../db/schema.js";
 import { endOfMonth, ensureOrderedPeriod, parseIsoDate } from "../domain/calendar/isoDate.js";
 import { type ExitCounts, exitRates } from "../domain/exits/examined.js";
@@ -179,6 +180,7 @@ export async function computeIndicators(db: Kysely<Database>, params: IndicatorP
   const scope = typeof params.scope === "string" ? parseScope(params.scope) : params.scope;
   const { period, at } = checkedPeriod(params.from, params.to, params.at);
   const scopeLabel = await describeScope(db, scope);
+  await refreshPlannerStatistics(db);
   const current = await computePeriodFigures(db, scope, period, at, params.kind);
   let previous: PeriodFigures | null = null;
   if (params.withPrevious !== false) {

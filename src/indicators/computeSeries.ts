@@ -1,6 +1,7 @@
 // Time series for the dashboards' charts: monthly ETP conventionnés vs réalisés and entries; per year:
 // structures by kind, exits by category, budget by funding line. Pure function of (db, params).
 import { type Kysely, sql } from "kysely";
+import { refreshPlannerStatistics } from "../db/rollups.js";
 import type { Database } from "../db/schema.js";
 import { maxDate, minDate } from "../domain/calendar/isoDate.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
@@ -51,6 +52,7 @@ const MAX_MONTHS = 240;
 
 export async function computeSeries(db: Kysely<Database>, params: SeriesParams): Promise<Series> {
   const scope = typeof params.scope === "string" ? parseScope(params.scope) : params.scope;
+  await refreshPlannerStatistics(db);
   const { period } = checkedPeriod(params.from, params.to);
   const firstYear = Number(period.from.slice(0, 4));
   const lastYear = Number(period.to.slice(0, 4));

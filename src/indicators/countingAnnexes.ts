@@ -1,7 +1,7 @@
 // The SQL twin of countingAfs() (src/domain/indicators/formulas.ts) as common table expressions:
 //   scoped   — structures of the scope (id, kind, name, departement_code, created_on)
 //   counting — counting AFs of those structures: current version per (prefix, renewal) = highest
-//              modification not HISTORISE/ANNULE/REJETE, state VALIDE/PROVISOIRE/CLOTURE, mesure counting
+//              modification not HISTORISE/ANNULE/REJETE, whose state is VALIDE/PROVISOIRE/CLOTURE, mesure counting
 //              for posts (iae-reference §2.1/§3.2), with `inside` = months of the AF inside the period and
 //              `months` = months covered by the AF (iae-reference §2.1, monthsOverlap / monthsCovered).
 import { type RawBuilder, sql } from "kysely";
@@ -15,25 +15,26 @@ const monthIndex = (d: RawBuilder<unknown>) => sql`(extract(year FROM ${d})::int
 export function countingCtes(scope: Scope, period: Period, kind?: SiaeKind): RawBuilder<unknown> {
   const from = sql`${period.from}::date`;
   const to = sql`${period.to}::date`;
-  const lo = sql`greatest(cur.starts_on, ${from})`;
-  const hi = sql`least(cur.ends_on, ${to})`;
+  const lo = sql`greatest(a.starts_on, ${from})`;
+  const hi = sql`least(a.ends_on, ${to})`;
+  // Index-driven on purpose (PGlite has no autovacuum, so plans must stay good without statistics):
+  // "current version" = no higher modification of the same (prefix, renewal) outside HISTORISE/ANNULE/REJETE
+  // (unique index on (number_prefix, renewal, modification)); the scope is a primary-key lookup on structure.
   return sql`
-    scoped AS (
+    scoped AS NOT MATERIALIZED (
       SELECT s.id, s.kind, s.name, s.departement_code, s.created_on FROM structure s WHERE ${scopeCondition(scope, kind)}
     ),
-    cur AS (
-      SELECT DISTINCT ON (a.number_prefix, a.renewal)
-        a.id, a.structure_id, a.state, a.mesure_code, a.starts_on, a.ends_on, a.etp, a.annual_hours,
-        coalesce(a.total_amount, 0) AS total_amount, a.cofinanced_amount, coalesce(a.modulated_amount, 0) AS modulated_amount
-      FROM financial_annex a
-      WHERE a.structure_id IN (SELECT id FROM scoped) AND a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')
-      ORDER BY a.number_prefix, a.renewal, a.modification DESC
-    ),
-    counting AS (
-      SELECT cur.*,
+    counting AS NOT MATERIALIZED (
+      SELECT a.id, a.structure_id, a.state, a.mesure_code, a.starts_on, a.ends_on, a.etp, a.annual_hours,
+        coalesce(a.total_amount, 0) AS total_amount, a.cofinanced_amount, coalesce(a.modulated_amount, 0) AS modulated_amount,
         greatest(0, ${monthIndex(hi)} - ${monthIndex(lo)} + 1) AS inside,
-        ${monthIndex(sql`cur.ends_on`)} - ${monthIndex(sql`cur.starts_on`)} + 1 AS months
-      FROM cur JOIN ref_mesure m ON m.code = cur.mesure_code
-      WHERE cur.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND m.counts_for_posts
+        ${monthIndex(sql`a.ends_on`)} - ${monthIndex(sql`a.starts_on`)} + 1 AS months
+      FROM financial_annex a JOIN ref_mesure m ON m.code = a.mesure_code
+      WHERE a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND m.counts_for_posts
+        AND EXISTS (SELECT 1 FROM structure s WHERE s.id = a.structure_id AND ${scopeCondition(scope, kind)})
+        AND NOT EXISTS (
+          SELECT 1 FROM financial_annex b
+          WHERE b.number_prefix = a.number_prefix AND b.renewal = a.renewal AND b.modification > a.modification
+            AND b.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE'))
     )`;
 }

@@ -141,17 +141,21 @@ export async function queryFigures(db: Kysely<Database>, p: FigureParams): Promi
       JOIN ref_exit_category cat ON cat.code = mo.category_code
       WHERE e.exit_on BETWEEN ${from} AND ${to} AND cat.grp <> 'retrait'),
     per_af AS (
-      SELECT ex.id, ra.hours, c.starts_on, max(c.starts_on) OVER (PARTITION BY ex.id) AS last_start
-      FROM ex JOIN rollup_recruitment_annex ra ON ra.recruitment_id = ex.recruitment_id JOIN counting c ON c.id = ra.annex_id),
+      SELECT ex.*, ra.hours, c.starts_on AS af_start, max(c.starts_on) OVER (PARTITION BY ex.id) AS last_start
+      FROM ex LEFT JOIN rollup_recruitment_annex ra ON ra.recruitment_id = ex.recruitment_id
+      LEFT JOIN counting c ON c.id = ra.annex_id),
     h AS (
-      SELECT id, sum(hours) AS all_hours, sum(hours) FILTER (WHERE starts_on = last_start) AS last_hours FROM per_af GROUP BY id)
-    SELECT ex.structure_id, ex.grp, count(*)::int AS n
-    FROM ex LEFT JOIN h ON h.id = ex.id
+      SELECT id, structure_id, grp, kind, exit_on, start_on,
+        coalesce(sum(hours) FILTER (WHERE af_start IS NOT NULL), 0) AS all_hours,
+        coalesce(sum(hours) FILTER (WHERE af_start = last_start), 0) AS last_hours
+      FROM per_af GROUP BY id, structure_id, grp, kind, exit_on, start_on)
+    SELECT structure_id, grp, count(*)::int AS n
+    FROM h
     WHERE CASE
-      WHEN ex.kind IN ('ACI', 'EI') THEN coalesce(h.all_hours, 0) >= 1 AND (ex.exit_on - ex.start_on) * 0.0328767 > 2.65
-      WHEN ex.kind IN ('AI', 'ETTI') THEN coalesce(h.last_hours, 0) >= 150
-      ELSE coalesce(h.all_hours, 0) >= 1 END
-    GROUP BY ex.structure_id, ex.grp`.execute(db);
+      WHEN kind IN ('ACI', 'EI') THEN all_hours >= 1 AND (exit_on - start_on) * 0.0328767 > 2.65
+      WHEN kind IN ('AI', 'ETTI') THEN last_hours >= 150
+      ELSE all_hours >= 1 END
+    GROUP BY structure_id, grp`.execute(db);
   const exitsOf = new Map<number, ExitCounts>();
   for (const r of ex.rows) {
     const c = exitsOf.get(r.structure_id) ?? { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 };

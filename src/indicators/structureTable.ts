@@ -1,6 +1,7 @@
 // Per-structure table of a dashboard: ETP conventionnés / réalisés, taux de réalisation, examined exits and
 // taux de sorties dynamiques, envelope — same definitions as computeIndicators (sums of these rows = totals).
 import type { Kysely } from "kysely";
+import { refreshPlannerStatistics } from "../db/rollups.js";
 import type { Database } from "../db/schema.js";
 import { exitRates } from "../domain/exits/examined.js";
 import { proratedCents } from "../domain/indicators/proration.js";
@@ -31,6 +32,7 @@ export async function computeStructureTable(
   params: { scope: Scope | string; from: string; to: string; kind?: SiaeKind },
 ): Promise<StructureRow[]> {
   const scope = typeof params.scope === "string" ? parseScope(params.scope) : params.scope;
+  await refreshPlannerStatistics(db);
   const { period, at } = checkedPeriod(params.from, params.to);
   const raw = await queryFigures(db, { scope, period, at, ...(params.kind ? { kind: params.kind } : {}) });
   return raw.perStructure
