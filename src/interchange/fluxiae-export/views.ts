@@ -205,12 +205,10 @@ const annexView: ViewDefinition = {
                fa.unit_amount, fa.total_amount, fa.cofinanced, fa.cofinanced_amount, fa.financer_code, fa.penitentiary,
                fa.forecast_exits, fa.forecast_dynamic_rate, fa.forecast_durable_rate, fa.forecast_transition_rate,
                fa.forecast_positive_rate, fa.signed_on, fa.state_dates, fa.extra, ${annexAspIdSql("fa")} AS afi
-        FROM financial_annex fa
+        FROM (SELECT * FROM financial_annex WHERE id > ${after} ORDER BY id LIMIT ${pageSize}) fa
         LEFT JOIN convention c ON c.id = fa.convention_id
         LEFT JOIN ref_mesure m ON m.code = fa.mesure_code
-        WHERE fa.id > ${after}
-        ORDER BY fa.id
-        LIMIT ${pageSize}`.execute(db);
+        ORDER BY fa.id`.execute(db);
       if (page.rows.length === 0) return;
       after = Number(page.rows[page.rows.length - 1]?.id);
       yield page.rows.map((a) => {
@@ -381,13 +379,11 @@ const contractView: ViewDefinition = {
                m.asp_id AS mesure_asp_id, c.mesure_code, c.created_at, c.updated_at, c.starts_on, c.planned_end_on, c.exit_on, c.rank,
                c.rome_code, c.monthly_gross_pay, c.weekly_hours, e.motif_code AS exit_motif, c.orienteur_code, c.education_level_code,
                c.rsa, c.rqth, c.extra
-        FROM contract c
+        FROM (SELECT * FROM contract WHERE id > ${after} ORDER BY id LIMIT ${pageSize}) c
         LEFT JOIN LATERAL (SELECT asp_pph_id FROM person_asp_id x WHERE x.structure_id = c.structure_id AND x.person_id = c.person_id ORDER BY asp_pph_id LIMIT 1) pa ON true
         LEFT JOIN ref_mesure m ON m.code = c.mesure_code
-        LEFT JOIN exit e ON e.recruitment_id = coalesce(c.recruitment_id, c.id) AND c.exit_on IS NOT NULL
-        WHERE c.id > ${after}
-        ORDER BY c.id
-        LIMIT ${pageSize}`.execute(db);
+        LEFT JOIN LATERAL (SELECT motif_code FROM exit x WHERE x.recruitment_id = coalesce(c.recruitment_id, c.id) AND c.exit_on IS NOT NULL LIMIT 1) e ON true
+        ORDER BY c.id`.execute(db);
       if (page.rows.length === 0) return;
       after = Number(page.rows[page.rows.length - 1]?.id);
       yield page.rows.map((c) =>
@@ -450,13 +446,12 @@ const declarationView: ViewDefinition = {
                coalesce(pa.asp_pph_id, ${PASSERELLE_ID_OFFSET}::bigint + d.person_id) AS pph,
                coalesce(c.asp_contract_id, ${PASSERELLE_ID_OFFSET}::bigint + c.id) AS ctr,
                d.hours, d.billed_hours, d.gross_pay, d.exit_motif_code, c.exit_on
-        FROM monthly_declaration d
-        JOIN financial_annex fa ON fa.id = d.annex_id
-        JOIN contract c ON c.id = d.contract_id
+        FROM (SELECT * FROM monthly_declaration WHERE id > ${after} ORDER BY id LIMIT ${pageSize}) d
+        -- LATERAL … LIMIT 1: one primary-key lookup per row, whatever the planner's statistics (never a scan of the table per page).
+        JOIN LATERAL (SELECT * FROM financial_annex x WHERE x.id = d.annex_id LIMIT 1) fa ON true
+        JOIN LATERAL (SELECT * FROM contract x WHERE x.id = d.contract_id LIMIT 1) c ON true
         LEFT JOIN LATERAL (SELECT asp_pph_id FROM person_asp_id x WHERE x.structure_id = d.structure_id AND x.person_id = d.person_id ORDER BY asp_pph_id LIMIT 1) pa ON true
-        WHERE d.id > ${after}
-        ORDER BY d.id
-        LIMIT ${pageSize}`.execute(db);
+        ORDER BY d.id`.execute(db);
       if (page.rows.length === 0) return;
       after = Number(page.rows[page.rows.length - 1]?.id);
       yield page.rows.map((d) =>
