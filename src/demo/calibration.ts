@@ -30,10 +30,10 @@ export const TARGET_REALISATION = 0.985;
 
 /** Parcours length in days by kind: [min, mean, max] (ACI/EI capped below the 24-month CDDI limit and the 730-day PASS). */
 export const PARCOURS_DAYS: Record<Exclude<SiaeKind, "EITI">, readonly [number, number, number]> = {
-  ACI: [45, 360, 700],
-  EI: [45, 390, 700],
-  AI: [20, 156, 600],
-  ETTI: [20, 166, 600],
+  ACI: [45, 366, 700],
+  EI: [45, 396, 700],
+  AI: [20, 160, 600],
+  ETTI: [20, 170, 600],
 };
 
 /** Monthly hours of a full month of presence by kind: [min, mean, max]. */
