@@ -62,13 +62,21 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
   }
   await ctx.tx.bulk.copyCsv("emi_stage", STAGE_COLUMNS, lines());
 
+  await sql`ANALYZE emi_stage`.execute(db);
+  // Each AF id of the file resolved once to its current version (not once per row).
+  await sql`DROP TABLE IF EXISTS emi_annex`.execute(db);
+  await sql`CREATE TEMP TABLE emi_annex ON COMMIT DROP AS
+    SELECT DISTINCT ON (s.afi) s.afi, a.id AS annex_id
+    FROM (SELECT DISTINCT afi FROM emi_stage) s
+    JOIN financial_annex a ON a.extra->>'af_id_annexe_financiere' = s.afi::text
+    ORDER BY s.afi, (a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, a.renewal DESC, a.modification DESC`.execute(db);
+  await sql`ANALYZE emi_annex`.execute(db);
+
   // Rows that cannot be attached (unknown AF or contract) are rejected with their line.
   const orphans = await sql<{ line: number; afi: string; ctr: string; missing: string }>`
-    SELECT s.line, s.afi::text AS afi, s.ctr::text AS ctr,
-      CASE WHEN NOT EXISTS (SELECT 1 FROM financial_annex fa WHERE fa.extra->>'af_id_annexe_financiere' = s.afi::text) THEN 'af' ELSE 'contract' END AS missing
-    FROM emi_stage s
-    WHERE NOT EXISTS (SELECT 1 FROM financial_annex fa WHERE fa.extra->>'af_id_annexe_financiere' = s.afi::text)
-       OR NOT EXISTS (SELECT 1 FROM contract c WHERE c.asp_contract_id = s.ctr)
+    SELECT s.line, s.afi::text AS afi, s.ctr::text AS ctr, CASE WHEN ea.afi IS NULL THEN 'af' ELSE 'contract' END AS missing
+    FROM emi_stage s LEFT JOIN emi_annex ea ON ea.afi = s.afi LEFT JOIN contract c ON c.asp_contract_id = s.ctr
+    WHERE ea.afi IS NULL OR c.id IS NULL
     ORDER BY s.line`.execute(db);
   for (const o of orphans.rows) {
     tally.reject(
@@ -90,15 +98,10 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
   const written = await sql<{ inserted: number; written: number }>`
     WITH w AS (
     INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours, billed_hours, gross_pay, state, exit_motif_code, validated_at)
-    SELECT fa.id, c.id, c.person_id, c.structure_id, s.month, s.hours, s.billed, s.pay, s.state, m.code, s.validated_at
+    SELECT ea.annex_id, c.id, c.person_id, c.structure_id, s.month, s.hours, s.billed, s.pay, s.state, m.code, s.validated_at
     FROM (SELECT DISTINCT ON (afi, ctr, month) * FROM emi_stage ORDER BY afi, ctr, month, line DESC) s
     JOIN contract c ON c.asp_contract_id = s.ctr
-    JOIN LATERAL (
-      SELECT a.id FROM financial_annex a
-      WHERE a.extra->>'af_id_annexe_financiere' = s.afi::text
-      ORDER BY (a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, a.renewal DESC, a.modification DESC
-      LIMIT 1
-    ) fa ON true
+    JOIN emi_annex ea ON ea.afi = s.afi
     LEFT JOIN ref_exit_motif m ON m.code = s.motif
     ON CONFLICT (annex_id, contract_id, month) DO UPDATE SET
       hours = EXCLUDED.hours, billed_hours = EXCLUDED.billed_hours, gross_pay = EXCLUDED.gross_pay, state = EXCLUDED.state,
@@ -114,8 +117,7 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
   const writtenCount = written.rows[0]?.written ?? 0;
   const attached = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM (SELECT DISTINCT afi, ctr, month FROM emi_stage) s
-    WHERE EXISTS (SELECT 1 FROM contract c WHERE c.asp_contract_id = s.ctr)
-      AND EXISTS (SELECT 1 FROM financial_annex fa WHERE fa.extra->>'af_id_annexe_financiere' = s.afi::text)`.execute(db);
+    JOIN emi_annex ea ON ea.afi = s.afi JOIN contract c ON c.asp_contract_id = s.ctr`.execute(db);
   const total = attached.rows[0]?.n ?? 0;
   tally.inserted += inserted;
   tally.updated += writtenCount - inserted;
