@@ -5,6 +5,11 @@ import { homePath, type SessionUser, useSession } from "./auth/session.js";
 import { Layout } from "./components/Layout.js";
 import { ErrorState, Loading } from "./components/States.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
+import { DeclarationPage } from "./pages/DeclarationPage.js";
+import { PersonPage } from "./pages/PersonPage.js";
+import { PersonsPage } from "./pages/PersonsPage.js";
+import { StructurePage } from "./pages/StructurePage.js";
+import { StructuresPage } from "./pages/StructuresPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 
@@ -33,6 +38,11 @@ export function AppRoutes() {
         <Route path="/" element={user ? <Navigate to={homePath(user)} replace /> : <Navigate to="/connexion" replace />} />
         <Route path="/connexion" element={user ? <Navigate to={homePath(user)} replace /> : <LoginPage />} />
         <Route path="/tableau-de-bord" element={guard(<DashboardPage user={user as SessionUser} />)} />
+        <Route path="/structures" element={guard(<StructuresPage />)} />
+        <Route path="/structures/:structureId" element={guard(<StructurePage user={user as SessionUser} />)} />
+        <Route path="/structures/:structureId/salaries" element={guard(<PersonsPage />)} />
+        <Route path="/structures/:structureId/declaration" element={guard(<DeclarationPage />)} />
+        <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>

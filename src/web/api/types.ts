@@ -1,6 +1,7 @@
 // Shapes of the API responses used by the screens (mirrors of the zod schemas in src/server/routes).
 export interface Indicators {
   scope: string;
+  scopeLabel?: string;
   period: { from: string; to: string };
   structures: { total: number; byKind: Record<string, number>; createdLast2Years: number };
   etp: { conventionnes: number; realises: number; tauxRealisation: number | null };
@@ -11,19 +12,36 @@ export interface Indicators {
     dynamicRate: number | null;
     durableRate: number | null;
   };
-  budget: { total: number; state: number; departement: number; byFundingLine: Record<string, number> };
+  budget: {
+    total: number;
+    state: number;
+    departement: number;
+    modulated: number;
+    byFundingLine: Record<string, number>;
+    fundingLines: { code: string; label: string; financer: string; amount: number }[];
+  };
 }
 
 export interface IndicatorSeries {
-  months: { month: string; etpConventionnes: number; etpRealises: number; entered: number }[];
-  exitsByYear: { year: number; durable: number; transition: number; positive: number; other: number }[];
+  monthly: { month: string; etpConventionnes: number; etpRealises: number; entered: number }[];
+  yearly: {
+    year: number;
+    exitsByCategory: { durable: number; transition: number; positive: number; other: number };
+    exitsExamined: number;
+  }[];
+}
+
+export interface Calendar {
+  today: string;
+  currentMonth: string;
+  latestYear: number;
 }
 
 export interface StructurePerformance {
   id: number;
   name: string;
   kind: string;
-  commune: string | null;
+  departement: string;
   etpConventionnes: number;
   etpRealises: number;
   tauxRealisation: number | null;

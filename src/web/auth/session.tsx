@@ -62,7 +62,8 @@ export function useLogin() {
       return user;
     },
     onSuccess: (user) => {
-      client.clear();
+      // Drop what a previous user may have cached, keep the session just opened.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
       client.setQueryData(["session"], user);
     },
   });

@@ -8,6 +8,7 @@ import { useMemo } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { api } from "../api/client.js";
 import type { Departement, IndicatorSeries, Indicators, StructurePerformance } from "../api/types.js";
+import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { Chart } from "../components/Chart.js";
 import { KpiTile } from "../components/KpiTile.js";
@@ -30,8 +31,9 @@ export function defaultScope(user: SessionUser): string {
 
 export function DashboardPage({ user }: { user: SessionUser }) {
   const [params, setParams] = useSearchParams();
-  const currentYear = new Date().getFullYear();
-  const year = Number(params.get("year") ?? currentYear - 1);
+  const calendar = useCalendar();
+  const currentYear = Number((calendar.data?.today ?? new Date().toISOString()).slice(0, 4));
+  const year = Number(params.get("year") ?? calendar.data?.latestYear ?? currentYear);
   const scope = params.get("scope") ?? defaultScope(user);
   const threshold = Number(params.get("seuil") ?? DEFAULT_REALISATION_THRESHOLD * 100) / 100;
   const update = (key: string, value: string) => {
@@ -47,17 +49,22 @@ export function DashboardPage({ user }: { user: SessionUser }) {
     queryFn: () => api.get<Departement[]>("/api/v1/referentials/departements"),
     staleTime: Number.POSITIVE_INFINITY,
   });
+  const ready = calendar.isSuccess || calendar.isError;
   const indicators = useQuery({
+    enabled: ready,
     queryKey: ["indicators", scope, year],
     queryFn: () => api.get<Indicators>("/api/v1/indicators", { scope, year }),
   });
   const series = useQuery({
+    enabled: ready,
     queryKey: ["indicators-series", scope, year],
     queryFn: () => api.get<IndicatorSeries>("/api/v1/indicators/series", { scope, year }),
   });
   const table = useQuery({
+    enabled: ready,
     queryKey: ["indicators-structures", scope, year],
-    queryFn: () => api.get<{ items: StructurePerformance[] }>("/api/v1/indicators/structures", { scope, year }),
+    queryFn: () =>
+      api.get<{ items: StructurePerformance[] }>("/api/v1/indicators/structures", { scope, year, pageSize: 500 }),
   });
 
   const scopeOptions = useMemo(() => {
@@ -75,7 +82,7 @@ export function DashboardPage({ user }: { user: SessionUser }) {
     return options;
   }, [departements.data, user, scope]);
 
-  const years = Array.from({ length: 8 }, (_, i) => currentYear - i);
+  const years = Array.from({ length: Math.max(8, currentYear - 2014) }, (_, i) => currentYear - i);
 
   return (
     <>
@@ -112,6 +119,7 @@ export function DashboardPage({ user }: { user: SessionUser }) {
       {series.isPending && <Loading label="Chargement des séries…" />}
       {series.isError && <ErrorState error={series.error} />}
       {series.data && indicators.data && <Charts series={series.data} indicators={indicators.data} />}
+      {indicators.data && <p className="fr-text--xs fr-mt-1w">Périmètre : {indicators.data.scopeLabel ?? indicators.data.scope}.</p>}
 
       <h2 className="fr-h4 fr-mt-6w">Structures</h2>
       <p className="fr-text--sm">
@@ -144,22 +152,22 @@ function KpiTiles({ data }: { data: Indicators }) {
 }
 
 function Charts({ series, indicators }: { series: IndicatorSeries; indicators: Indicators }) {
-  const months = series.months.map((m) => m.month);
+  const months = series.monthly.map((m) => m.month);
   const etp: EChartsOption = {
     tooltip: { trigger: "axis" },
     legend: { top: 0 },
     xAxis: { type: "category", data: months },
     yAxis: { type: "value", name: "ETP" },
     series: [
-      { name: "ETP conventionnés", type: "line", data: series.months.map((m) => m.etpConventionnes) },
-      { name: "ETP réalisés", type: "bar", data: series.months.map((m) => m.etpRealises) },
+      { name: "ETP conventionnés", type: "line", data: series.monthly.map((m) => m.etpConventionnes) },
+      { name: "ETP réalisés", type: "bar", data: series.monthly.map((m) => m.etpRealises) },
     ],
   };
   const entries: EChartsOption = {
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: months },
     yAxis: { type: "value", name: "Entrées" },
-    series: [{ name: "Salariés entrés", type: "bar", data: series.months.map((m) => m.entered) }],
+    series: [{ name: "Salariés entrés", type: "bar", data: series.monthly.map((m) => m.entered) }],
   };
   const categories = [
     ["durable", "Emploi durable"],
@@ -170,16 +178,16 @@ function Charts({ series, indicators }: { series: IndicatorSeries; indicators: I
   const exits: EChartsOption = {
     tooltip: { trigger: "axis" },
     legend: { top: 0 },
-    xAxis: { type: "category", data: series.exitsByYear.map((e) => String(e.year)) },
+    xAxis: { type: "category", data: series.yearly.map((e) => String(e.year)) },
     yAxis: { type: "value", name: "Sorties" },
     series: categories.map(([key, label]) => ({
       name: label,
       type: "bar" as const,
       stack: "sorties",
-      data: series.exitsByYear.map((e) => e[key]),
+      data: series.yearly.map((e) => e.exitsByCategory[key]),
     })),
   };
-  const lines = Object.entries(indicators.budget.byFundingLine);
+  const lines = indicators.budget.fundingLines.filter((l) => l.amount > 0).map((l) => [l.label, l.amount] as const);
   const budget: EChartsOption = {
     tooltip: { trigger: "item" },
     legend: { bottom: 0 },
@@ -208,8 +216,14 @@ function StructureTable({
   if (rows.length === 0) return <Empty>Aucune structure conventionnée sur la période.</Empty>;
   const exportHref = (format: string) =>
     `/api/v1/indicators/structures?${new URLSearchParams({ scope, year: String(year), format })}`;
+  const flagged = rows.filter(
+    (r) => (r.tauxRealisation !== null && r.tauxRealisation < threshold) || (r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET),
+  ).length;
   return (
     <>
+      <p data-testid="structures-flagged">
+        {formatInt(rows.length)} structures, dont {formatInt(flagged)} signalées.
+      </p>
       <div className="fr-table fr-table--no-caption" data-testid="structures-table">
         <table>
           <caption>Structures du territoire</caption>
@@ -217,7 +231,7 @@ function StructureTable({
             <tr>
               <th scope="col">Structure</th>
               <th scope="col">Type</th>
-              <th scope="col">Commune</th>
+              <th scope="col">Département</th>
               <th scope="col" className="numeric">ETP conventionnés</th>
               <th scope="col" className="numeric">ETP réalisés</th>
               <th scope="col" className="numeric">Taux de réalisation</th>
@@ -235,7 +249,7 @@ function StructureTable({
                     <Link to={`/structures/${r.id}?year=${year}`}>{r.name}</Link>
                   </td>
                   <td>{r.kind}</td>
-                  <td>{r.commune ?? "—"}</td>
+                  <td>{r.departement}</td>
                   <td className="numeric">{formatEtp(r.etpConventionnes)}</td>
                   <td className="numeric">{formatEtp(r.etpRealises)}</td>
                   <td className={`numeric${lowReal ? " flag-below" : ""}`}>

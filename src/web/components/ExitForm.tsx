@@ -1,0 +1,117 @@
+// Recording the exit of a recruitment: motif from the referential (its category shown as soon as it
+// is chosen), date checked as you type; confirms what was recorded.
+import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
+import { Button } from "@codegouvfr/react-dsfr/Button.js";
+import { Input } from "@codegouvfr/react-dsfr/Input.js";
+import { Select } from "@codegouvfr/react-dsfr/Select.js";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { ApiError, api } from "../api/client.js";
+import { formatDate } from "../format.js";
+
+interface Motif {
+  code: number;
+  label: string;
+  categoryLabel: string;
+  group: string;
+}
+
+export function exitDateError(value: string, minDate: string): string | null {
+  if (value === "") return "Indiquez la date de sortie.";
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return "Date attendue au format JJ/MM/AAAA.";
+  if (value < minDate) return `La sortie ne peut pas précéder le début du contrat (${formatDate(minDate)}).`;
+  return null;
+}
+
+export function ExitForm({ structureId, contractId, minDate, personId }: { structureId: number; contractId: number; minDate: string; personId: number }) {
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [exitOn, setExitOn] = useState("");
+  const [motif, setMotif] = useState("");
+  const [touched, setTouched] = useState(false);
+  const motifs = useQuery({
+    enabled: open,
+    queryKey: ["exit-motifs"],
+    queryFn: () => api.get<Motif[]>("/api/v1/referentials/exit-motifs"),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      api.post<{ id: number; motifLabel: string; categoryLabel: string }>(`/api/v1/structures/${structureId}/exits`, {
+        contractId,
+        exitOn,
+        motifCode: Number(motif),
+      }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["person", String(personId)] });
+      void client.invalidateQueries({ queryKey: ["persons"] });
+    },
+  });
+  const dateError = touched || exitOn !== "" ? exitDateError(exitOn, minDate) : null;
+  const motifError = touched && motif === "" ? "Choisissez le motif de sortie." : null;
+  const chosen = motifs.data?.find((m) => String(m.code) === motif);
+
+  if (save.isSuccess) {
+    return (
+      <Alert
+        severity="success"
+        title="Sortie enregistrée"
+        description={`Sortie du ${formatDate(exitOn)} : ${save.data.motifLabel} (catégorie : ${save.data.categoryLabel}).`}
+      />
+    );
+  }
+  if (!open) {
+    return (
+      <Button priority="secondary" onClick={() => setOpen(true)}>
+        Enregistrer la sortie
+      </Button>
+    );
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (exitDateError(exitOn, minDate) || motif === "") return;
+    save.mutate();
+  };
+  return (
+    <form onSubmit={submit} noValidate aria-label="Enregistrer la sortie" className="fr-mt-2w">
+      {save.isError && (
+        <Alert
+          severity="error"
+          title="Sortie non enregistrée"
+          description={save.error instanceof ApiError ? save.error.message : "Erreur inattendue."}
+          className="fr-mb-2w"
+        />
+      )}
+      <Input
+        label="Date de sortie"
+        state={dateError ? "error" : "default"}
+        stateRelatedMessage={dateError ?? undefined}
+        nativeInputProps={{ type: "date", name: "exitOn", value: exitOn, min: minDate, onChange: (e) => setExitOn(e.target.value) }}
+      />
+      <Select
+        label="Motif de sortie"
+        state={motifError ? "error" : "default"}
+        stateRelatedMessage={motifError ?? undefined}
+        nativeSelectProps={{ name: "motif", value: motif, onChange: (e) => setMotif(e.target.value) }}
+      >
+        <option value="" disabled>
+          {motifs.isPending ? "Chargement des motifs…" : "Choisir un motif"}
+        </option>
+        {(motifs.data ?? []).map((m) => (
+          <option key={m.code} value={m.code}>
+            {m.code} — {m.label}
+          </option>
+        ))}
+      </Select>
+      {chosen && (
+        <p data-testid="exit-category" aria-live="polite">
+          Catégorie : <strong>{chosen.categoryLabel}</strong>
+        </p>
+      )}
+      <Button type="submit" disabled={save.isPending}>
+        {save.isPending ? "Enregistrement…" : "Enregistrer la sortie"}
+      </Button>
+    </form>
+  );
+}

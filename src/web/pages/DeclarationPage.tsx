@@ -1,0 +1,196 @@
+// Monthly declaration: one grid per AF covering the month, every salarié under contract that month,
+// hours pre-filled from the contract (or already declared), live totals in ETP against the AF's
+// target, validation of the grid (then a confirmation of what was recorded).
+import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
+import { Button } from "@codegouvfr/react-dsfr/Button.js";
+import { Input } from "@codegouvfr/react-dsfr/Input.js";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useParams, useSearchParams } from "react-router-dom";
+import { ApiError, api } from "../api/client.js";
+import { useCalendar } from "../api/useCalendar.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import { formatEtp } from "../format.js";
+
+interface Line {
+  contractId: number;
+  personId: number;
+  lastName: string | null;
+  firstName: string | null;
+  contractType: string;
+  weeklyHours: number | null;
+  prefilledHours: number;
+  declaredHours: number | null;
+  declarationState: string | null;
+}
+interface AnnexGrid {
+  id: number;
+  number: string;
+  mesure: string;
+  etpTarget: number;
+  annualHours: number;
+  declaredHours: number;
+  declaredEtp: number;
+  lines: Line[];
+}
+interface Grid {
+  month: string;
+  annexes: AnnexGrid[];
+}
+
+/** French decimal input ("151,67") → number; null when not a valid number of hours. */
+export function parseHours(value: string): number | null {
+  const v = value.trim().replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(v)) return null;
+  const n = Number(v);
+  return n >= 0 && n <= 744 ? n : null;
+}
+
+export function hoursError(value: string): string | null {
+  if (value.trim() === "") return "Saisissez les heures (0 si aucune).";
+  const v = value.trim().replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(v)) return "Nombre d'heures attendu, 2 décimales au plus (ex. 151,67).";
+  if (Number(v) > 744) return "Au plus 744 heures dans un mois.";
+  return null;
+}
+
+export function DeclarationPage() {
+  const { structureId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const calendar = useCalendar();
+  const month = params.get("mois") ?? calendar.data?.currentMonth;
+  const grid = useQuery({
+    enabled: month !== undefined,
+    queryKey: ["declaration", structureId, month],
+    queryFn: () => api.get<Grid>(`/api/v1/structures/${structureId}/declarations`, { month }),
+  });
+  return (
+    <>
+      <h1>Déclaration mensuelle</h1>
+      <Input
+        label="Mois déclaré"
+        nativeInputProps={{
+          type: "month",
+          value: month ?? "",
+          onChange: (e) => {
+            if (/^\d{4}-\d{2}$/.test(e.target.value)) setParams({ mois: e.target.value });
+          },
+        }}
+      />
+      {grid.isPending && <Loading />}
+      {grid.isError && <ErrorState error={grid.error} />}
+      {grid.data && grid.data.annexes.length === 0 && <Empty>Aucune annexe financière ne couvre ce mois.</Empty>}
+      {grid.data?.annexes.map((a) => (
+        <AnnexDeclaration key={`${a.id}-${grid.data.month}`} structureId={Number(structureId)} month={grid.data.month} annex={a} />
+      ))}
+    </>
+  );
+}
+
+function AnnexDeclaration({ structureId, month, annex }: { structureId: number; month: string; annex: AnnexGrid }) {
+  const client = useQueryClient();
+  const [values, setValues] = useState<Record<number, string>>(() =>
+    Object.fromEntries(annex.lines.map((l) => [l.contractId, String(l.declaredHours ?? l.prefilledHours).replace(".", ",")])),
+  );
+  const total = annex.lines.reduce((sum, l) => sum + (parseHours(values[l.contractId] ?? "") ?? 0), 0);
+  // Rule: monthly ETP = hours ÷ (annual hours of the AF ÷ 12) — iae-reference §3 (same as the API).
+  const etp = annex.annualHours > 0 ? total / (annex.annualHours / 12) : 0;
+  const errors = annex.lines.map((l) => hoursError(values[l.contractId] ?? ""));
+  const hasErrors = errors.some((e) => e !== null);
+  const save = useMutation({
+    mutationFn: () =>
+      api.post<{ upserted: number }>(`/api/v1/structures/${structureId}/declarations`, {
+        annexId: annex.id,
+        month,
+        state: "VALIDE",
+        lines: annex.lines.map((l) => ({ contractId: l.contractId, hours: parseHours(values[l.contractId] ?? "") ?? 0 })),
+      }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["persons"] });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!hasErrors) save.mutate();
+  };
+  const captionId = `af-${annex.id}`;
+  return (
+    <form onSubmit={submit} noValidate className="fr-mt-4w" aria-labelledby={captionId} data-testid={`grid-${annex.number}`}>
+      <h2 className="fr-h5" id={captionId}>
+        Annexe {annex.number} ({annex.mesure})
+      </h2>
+      <p data-testid="grid-totals">
+        Total : <strong>{formatEtp(total)} h</strong>, soit <strong data-testid="grid-etp">{formatEtp(etp)} ETP</strong> pour{" "}
+        {formatEtp(annex.etpTarget)} ETP conventionnés ({annex.etpTarget > 0 ? Math.round((etp / annex.etpTarget) * 100) : 0} %).
+      </p>
+      {annex.lines.length === 0 ? (
+        <Empty>Aucun salarié sous contrat ce mois-ci sur cette annexe.</Empty>
+      ) : (
+        <div className="fr-table fr-table--sm">
+          <table>
+            <caption>Heures travaillées en {month}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Salarié</th>
+                <th scope="col">Contrat</th>
+                <th scope="col" className="numeric">Heures / semaine</th>
+                <th scope="col">Heures du mois</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              {annex.lines.map((l, i) => (
+                <tr key={l.contractId}>
+                  <td>
+                    {l.lastName} {l.firstName}
+                  </td>
+                  <td>{l.contractType}</td>
+                  <td className="numeric">{l.weeklyHours ?? "—"}</td>
+                  <td>
+                    <Input
+                      label={`Heures de ${l.lastName ?? ""} ${l.firstName ?? ""}`}
+                      hideLabel
+                      state={errors[i] ? "error" : "default"}
+                      stateRelatedMessage={errors[i] ?? undefined}
+                      nativeInputProps={{
+                        inputMode: "decimal",
+                        value: values[l.contractId] ?? "",
+                        onChange: (e) => setValues((v) => ({ ...v, [l.contractId]: e.target.value })),
+                      }}
+                    />
+                  </td>
+                  <td>{l.declarationState === "VALIDE" ? "Validée" : l.declarationState === "BROUILLON" ? "Brouillon" : "À déclarer"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {save.isSuccess && (
+        <Alert
+          severity="success"
+          title="Déclaration validée"
+          description={`${save.data.upserted} salarié(s), ${formatEtp(total)} heures, ${formatEtp(etp)} ETP pour ${month} sur l'annexe ${annex.number}.`}
+          className="fr-mb-2w"
+        />
+      )}
+      {save.isError && (
+        <Alert
+          severity="error"
+          title="Déclaration refusée"
+          description={
+            save.error instanceof ApiError && save.error.errors.length > 0
+              ? save.error.errors.map((e) => e.message).join(" ; ")
+              : save.error.message
+          }
+          className="fr-mb-2w"
+        />
+      )}
+      {annex.lines.length > 0 && (
+        <Button type="submit" disabled={hasErrors || save.isPending}>
+          {save.isPending ? "Validation…" : `Valider la déclaration de ${month}`}
+        </Button>
+      )}
+    </form>
+  );
+}

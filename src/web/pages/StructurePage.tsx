@@ -1,0 +1,314 @@
+// A structure's page: identity, group, sites, conventions and AF versions (ETP, amounts, funding),
+// monthly realisation of a year (chart + table), exits by category (indicators of the structure).
+import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
+import { Select } from "@codegouvfr/react-dsfr/Select.js";
+import { useQuery } from "@tanstack/react-query";
+import type { EChartsOption } from "echarts";
+import { Link, useParams, useSearchParams } from "react-router-dom";
+import { api } from "../api/client.js";
+import type { Indicators } from "../api/types.js";
+import { useCalendar } from "../api/useCalendar.js";
+import type { SessionUser } from "../auth/session.js";
+import { Chart } from "../components/Chart.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import { formatDate, formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
+
+export interface AnnexVersion {
+  id: number;
+  number: string;
+  mesure: string;
+  state: string;
+  startsOn: string;
+  endsOn: string;
+  etp: number;
+  annualHours: number;
+  unitAmount: number | null;
+  totalAmount: number | null;
+  cofinancedAmount: number;
+  modulationPercent: number | null;
+  modulatedAmount: number | null;
+  funding: { fundingLine: string; label: string; amount: number }[];
+}
+
+export interface StructureDetail {
+  id: number;
+  name: string;
+  kind: string;
+  siret: string | null;
+  aspId: number | null;
+  departement: string;
+  departementName: string;
+  commune: string | null;
+  address: string | null;
+  postalCode: string | null;
+  legalForm: string | null;
+  createdOn: string | null;
+  closedOn: string | null;
+  groups: { id: number; name: string; members: { id: number; name: string; kind: string }[] }[];
+  sites: { id: number; name: string; address: string | null; postalCode: string | null; sharedByGroup: boolean }[];
+  conventions: { id: number; number: string; startsOn: string; endsOn: string; annexes: AnnexVersion[] }[];
+  annexesWithoutConvention: AnnexVersion[];
+}
+
+interface Realisation {
+  months: { month: string; hours: number; etpRealises: number; etpConventionnes: number; declarations: number }[];
+}
+
+const STATE_SEVERITY: Record<string, "success" | "info" | "warning" | "error" | "new"> = {
+  VALIDE: "success",
+  PROVISOIRE: "info",
+  CLOTURE: "info",
+  HISTORISE: "new",
+  BROUILLON: "warning",
+  SAISI: "warning",
+  REJETE: "error",
+  ANNULE: "error",
+};
+
+export function StructurePage({ user }: { user: SessionUser }) {
+  const { structureId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const calendar = useCalendar();
+  const year = Number(params.get("year") ?? calendar.data?.latestYear ?? new Date().getFullYear());
+  const detail = useQuery({
+    queryKey: ["structure", structureId],
+    queryFn: () => api.get<StructureDetail>(`/api/v1/structures/${structureId}`),
+  });
+  const realisation = useQuery({
+    enabled: calendar.isSuccess,
+    queryKey: ["realisation", structureId, year],
+    queryFn: () => api.get<Realisation>(`/api/v1/structures/${structureId}/realisation`, { year }),
+  });
+  const indicators = useQuery({
+    enabled: calendar.isSuccess,
+    queryKey: ["indicators", `structure:${structureId}`, year],
+    queryFn: () => api.get<Indicators>("/api/v1/indicators", { scope: `structure:${structureId}`, year }),
+  });
+  if (detail.isPending) return <Loading />;
+  if (detail.isError) return <ErrorState error={detail.error} />;
+  const s = detail.data;
+  const canWrite = user.role === "departemental" || user.role === "regional" || user.role === "national" || user.role === "admin";
+  const allAnnexes = [...s.conventions.flatMap((c) => c.annexes), ...s.annexesWithoutConvention];
+  return (
+    <>
+      <nav className="fr-breadcrumb" aria-label="vous êtes ici :">
+        <ol className="fr-breadcrumb__list">
+          <li>
+            <Link className="fr-breadcrumb__link" to="/structures">
+              Structures
+            </Link>
+          </li>
+          <li>
+            <a className="fr-breadcrumb__link" aria-current="page" href={`/structures/${s.id}`}>
+              {s.name}
+            </a>
+          </li>
+        </ol>
+      </nav>
+      <h1>
+        {s.name} <Badge severity="info">{s.kind}</Badge>
+      </h1>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-md-6">
+          <h2 className="fr-h5">Identité</h2>
+          <dl>
+            <dt className="fr-text--bold">SIRET</dt>
+            <dd>{s.siret ?? "—"}</dd>
+            <dt className="fr-text--bold">Identifiant ASP</dt>
+            <dd>{s.aspId ?? "—"}</dd>
+            <dt className="fr-text--bold">Adresse</dt>
+            <dd>{[s.address, s.postalCode, s.commune].filter(Boolean).join(" ") || "—"}</dd>
+            <dt className="fr-text--bold">Département</dt>
+            <dd>
+              {s.departement} — {s.departementName}
+            </dd>
+            <dt className="fr-text--bold">Conventionnée depuis</dt>
+            <dd>{formatDate(s.createdOn)}</dd>
+          </dl>
+        </div>
+        <div className="fr-col-12 fr-col-md-6">
+          <h2 className="fr-h5">Groupe et sites</h2>
+          {s.groups.length === 0 && <p>Cette structure n'appartient à aucun groupe.</p>}
+          {s.groups.map((g) => (
+            <p key={g.id}>
+              Groupe <strong>{g.name}</strong> :{" "}
+              {g.members.map((m, i) => (
+                <span key={m.id}>
+                  {i > 0 && ", "}
+                  <Link to={`/structures/${m.id}`}>
+                    {m.name} ({m.kind})
+                  </Link>
+                </span>
+              ))}
+            </p>
+          ))}
+          {s.sites.length === 0 ? (
+            <p>Aucun site enregistré.</p>
+          ) : (
+            <ul>
+              {s.sites.map((site) => (
+                <li key={site.id}>
+                  {site.name}
+                  {site.postalCode ? ` (${site.postalCode})` : ""}
+                  {site.sharedByGroup ? " — partagé par le groupe" : ""}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+
+      <h2 className="fr-h4 fr-mt-4w">Conventions et annexes financières</h2>
+      {canWrite && (
+        <p>
+          <Link className="fr-btn fr-btn--secondary fr-icon-add-line fr-btn--icon-left" to={`/structures/${s.id}/annexes/nouvelle`}>
+            Nouvelle annexe financière
+          </Link>
+        </p>
+      )}
+      {allAnnexes.length === 0 ? (
+        <Empty>Aucune annexe financière.</Empty>
+      ) : (
+        <div className="fr-table" data-testid="annexes-table">
+          <table>
+            <caption>Versions des annexes financières</caption>
+            <thead>
+              <tr>
+                <th scope="col">Numéro</th>
+                <th scope="col">Convention</th>
+                <th scope="col">État</th>
+                <th scope="col">Période</th>
+                <th scope="col" className="numeric">ETP</th>
+                <th scope="col" className="numeric">Montant unitaire</th>
+                <th scope="col" className="numeric">Montant total</th>
+                <th scope="col" className="numeric">Part modulée</th>
+                <th scope="col">Financements</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.conventions
+                .flatMap((c) => c.annexes.map((a) => ({ a, convention: c.number })))
+                .concat(s.annexesWithoutConvention.map((a) => ({ a, convention: "—" })))
+                .map(({ a, convention }) => (
+                  <tr key={a.id}>
+                    <td>{canWrite ? <Link to={`/structures/${s.id}/annexes/${a.id}`}>{a.number}</Link> : a.number}</td>
+                    <td>{convention}</td>
+                    <td>
+                      <Badge severity={STATE_SEVERITY[a.state] ?? "info"} small>
+                        {a.state}
+                      </Badge>
+                    </td>
+                    <td>
+                      {formatDate(a.startsOn)} – {formatDate(a.endsOn)}
+                    </td>
+                    <td className="numeric">{formatEtp(a.etp)}</td>
+                    <td className="numeric">{formatEuros(a.unitAmount)}</td>
+                    <td className="numeric">{formatEuros(a.totalAmount)}</td>
+                    <td className="numeric">{formatEuros(a.modulatedAmount)}</td>
+                    <td>{a.funding.map((f) => `${f.label} : ${formatEuros(f.amount)}`).join(" ; ") || "—"}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2 className="fr-h4 fr-mt-4w">Réalisation mensuelle</h2>
+      <Select
+        label="Année"
+        className="fr-mb-2w"
+        nativeSelectProps={{
+          value: String(year),
+          onChange: (e) => {
+            const next = new URLSearchParams(params);
+            next.set("year", e.target.value);
+            setParams(next);
+          },
+        }}
+      >
+        {Array.from({ length: 10 }, (_, i) => (calendar.data?.latestYear ?? year) - i).map((y) => (
+          <option key={y} value={y}>
+            {y}
+          </option>
+        ))}
+      </Select>
+      {realisation.isPending && <Loading />}
+      {realisation.isError && <ErrorState error={realisation.error} />}
+      {realisation.data && <RealisationView data={realisation.data} />}
+
+      <h2 className="fr-h4 fr-mt-4w">Sorties {year}</h2>
+      {indicators.isPending && <Loading />}
+      {indicators.isError && <ErrorState error={indicators.error} />}
+      {indicators.data && (
+        <div className="fr-table" data-testid="structure-exits">
+          <table>
+            <caption>Sorties examinées par catégorie</caption>
+            <thead>
+              <tr>
+                <th scope="col">Sorties examinées</th>
+                <th scope="col">Emploi durable</th>
+                <th scope="col">Emploi de transition</th>
+                <th scope="col">Sorties positives</th>
+                <th scope="col">Autres</th>
+                <th scope="col">Taux de sorties dynamiques</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <td>{formatInt(indicators.data.exits.examined)}</td>
+                <td>{formatInt(indicators.data.exits.byCategory.durable)}</td>
+                <td>{formatInt(indicators.data.exits.byCategory.transition)}</td>
+                <td>{formatInt(indicators.data.exits.byCategory.positive)}</td>
+                <td>{formatInt(indicators.data.exits.byCategory.other)}</td>
+                <td>{formatRate(indicators.data.exits.dynamicRate)}</td>
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function RealisationView({ data }: { data: Realisation }) {
+  const option: EChartsOption = {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    xAxis: { type: "category", data: data.months.map((m) => m.month) },
+    yAxis: { type: "value", name: "ETP" },
+    series: [
+      { name: "ETP conventionnés", type: "line", data: data.months.map((m) => m.etpConventionnes) },
+      { name: "ETP réalisés", type: "bar", data: data.months.map((m) => m.etpRealises) },
+    ],
+  };
+  return (
+    <>
+      <Chart title="ETP conventionnés et réalisés par mois" option={option} testId="chart-realisation" />
+      <div className="fr-table fr-table--sm" data-testid="realisation-table">
+        <table>
+          <caption>Réalisation par mois</caption>
+          <thead>
+            <tr>
+              <th scope="col">Mois</th>
+              <th scope="col" className="numeric">Heures déclarées</th>
+              <th scope="col" className="numeric">ETP réalisés</th>
+              <th scope="col" className="numeric">ETP conventionnés</th>
+              <th scope="col" className="numeric">Taux</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.months.map((m) => (
+              <tr key={m.month}>
+                <td>{m.month}</td>
+                <td className="numeric">{formatEtp(m.hours)}</td>
+                <td className="numeric">{formatEtp(m.etpRealises)}</td>
+                <td className="numeric">{formatEtp(m.etpConventionnes)}</td>
+                <td className="numeric">{m.etpConventionnes > 0 ? formatRate(m.etpRealises / m.etpConventionnes) : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
