@@ -19,7 +19,10 @@ export function countingCtes(scope: Scope, period: Period, kind?: SiaeKind): Raw
   const hi = sql`least(a.ends_on, ${to})`;
   // Index-driven on purpose (PGlite has no autovacuum, so plans must stay good without statistics):
   // "current version" = no higher modification of the same (prefix, renewal) outside HISTORISE/ANNULE/REJETE
-  // (unique index on (number_prefix, renewal, modification)); the scope is a primary-key lookup on structure.
+  // (index on (number_prefix, renewal, modification, …)); the scope is a primary-key lookup on structure.
+  // Choice [M]: since migration 0360 the ASP may reuse one number (prefix, A, M) for two AFs with different start
+  // dates; such rows are both counted here (distinct AFs), whereas the pure twin (selectCurrentVersions) refuses
+  // two different versions with the same rank — the random-data twin tests never generate that case.
   return sql`
     scoped AS NOT MATERIALIZED (
       SELECT s.id, s.kind, s.name, s.departement_code, s.created_on FROM structure s WHERE ${scopeCondition(scope, kind)}
