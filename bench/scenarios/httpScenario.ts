@@ -9,7 +9,17 @@ import { type DatabaseHandle, openDatabase } from "../../src/db/connection.js";
 import { pgliteDemo, postgresData } from "../datasets.js";
 import type { BenchContext } from "../lib/context.js";
 import { type Engine, notMeasured } from "../lib/results.js";
-import { ensureBenchAccount, login, openApiPaths, type RunningServer, type Session, startServer } from "../lib/server.js";
+import {
+  BENCH_PASSWORD,
+  BENCH_SIAE_EMAIL,
+  ensureBenchAccount,
+  ensureSiaeBenchAccount,
+  login,
+  openApiPaths,
+  type RunningServer,
+  type Session,
+  startServer,
+} from "../lib/server.js";
 import { NATIONAL_DB } from "./importScenario.js";
 import { pickSubjects } from "./indicatorsScenario.js";
 
@@ -56,8 +66,11 @@ async function prepare(handle: DatabaseHandle): Promise<{ year: number; personId
   await ensureBenchAccount(handle);
   const subjects = await pickSubjects(handle.db);
   if (!subjects) return null;
-  const ids = await sql<{ id: number }>`
-    SELECT DISTINCT person_id AS id FROM rollup_person_year WHERE year = ${subjects.year} ORDER BY 1 LIMIT 1000`.execute(handle.db);
+  // Salarié pages are for SIAE staff (State agents have no access to them): an SIAE account member of their structures.
+  const ids = await sql<{ id: number; structure_id: number }>`
+    SELECT DISTINCT ON (p.person_id) p.person_id AS id, a.structure_id FROM rollup_person_year p JOIN financial_annex a ON a.id = p.annex_id
+    WHERE p.year = ${subjects.year} ORDER BY p.person_id LIMIT 1000`.execute(handle.db);
+  await ensureSiaeBenchAccount(handle, [...new Set(ids.rows.map((r) => r.structure_id))]);
   return { year: subjects.year, personIds: ids.rows.map((r) => r.id) };
 }
 
@@ -67,11 +80,17 @@ async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number;
   try {
     server = await startServer({ env: ctx.childEnv(t.env) });
     const session = await login(server.url);
+    const siaeSession = await login(server.url, BENCH_SIAE_EMAIL, BENCH_PASSWORD);
     const paths = await openApiPaths(server.url);
     const health = await loadTest(server.url, ["/api/health"], null, seconds, connections);
-    const endpoints: { label: string; route: string; paths: string[] }[] = [
-      { label: `Tableau de bord (${dashboardScope}, ${subjects.year})`, route: "/api/v1/indicators", paths: [`/api/v1/indicators?scope=${dashboardScope}&year=${subjects.year}`] },
-      { label: "Page salarié (1 000 salariés en rotation)", route: "/api/v1/persons/{personId}", paths: subjects.personIds.map((id) => `/api/v1/persons/${id}`) },
+    const endpoints: { label: string; route: string; paths: string[]; session: Session }[] = [
+      { label: `Tableau de bord (${dashboardScope}, ${subjects.year}), compte national`, route: "/api/v1/indicators", paths: [`/api/v1/indicators?scope=${dashboardScope}&year=${subjects.year}`], session },
+      {
+        label: "Page salarié (1 000 salariés en rotation), compte SIAE",
+        route: "/api/v1/persons/{personId}",
+        paths: subjects.personIds.map((id) => `/api/v1/persons/${id}`),
+        session: siaeSession,
+      },
     ];
     for (const e of endpoints) {
       const label = `${e.label} — ${connections} connexions × ${seconds} s (${t.label})`;
@@ -84,7 +103,7 @@ async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number;
         continue;
       }
       // One request first: a 4xx/5xx here is a setup problem, reported as such rather than as load errors.
-      const probe = await fetch(`${server.url}${e.paths[0]}`, { headers: { cookie: session.cookie }, signal: AbortSignal.timeout(60_000) }).catch(
+      const probe = await fetch(`${server.url}${e.paths[0]}`, { headers: { cookie: e.session.cookie }, signal: AbortSignal.timeout(60_000) }).catch(
         (error: Error) => error,
       );
       if (probe instanceof Error) {
@@ -95,7 +114,14 @@ async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number;
         ctx.add(notMeasured(S, label, t.engine, "ms", `${e.paths[0]} répond ${probe.status} : ${(await probe.text()).slice(0, 160)}`, TARGET));
         continue;
       }
-      const r = await loadTest(server.url, e.paths, session, seconds, connections);
+      const r = await loadTest(server.url, e.paths, e.session, seconds, connections);
+      if (r.requests === 0) {
+        ctx.add({
+          ...notMeasured(S, label, t.engine, "ms", `aucune requête aboutie en ${seconds} s (${r.errors} erreurs ou délais dépassés)`, TARGET),
+          target: { text: TARGET, met: false },
+        });
+        continue;
+      }
       ctx.add({
         scenario: S,
         label: `${label}, ${r.requests.toLocaleString("fr-FR")} requêtes, ${r.errors} erreurs, ${r.non2xx} non-2xx`,
