@@ -1,7 +1,8 @@
 // Journey: login form (validation as you type, French messages, keyboard), then a DDETS agent logs in
 // and lands on the dashboard of the Pas-de-Calais.
+import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ACCOUNTS, DEMO_PASSWORD, expectAccessible, loginAs, newPage } from "./support/browser.js";
+import { ACCOUNTS, apiGet, DEMO_PASSWORD, expectAccessible, loginAs, newPage } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 
 describe("connexion", () => {
@@ -29,13 +30,23 @@ describe("connexion", () => {
     await context.close();
   });
 
-  it.skipIf(!demoAvailable)("logs a DDETS agent in and shows the dashboard of the département", async () => {
+  it.skipIf(!demoAvailable)("logs a DDETS agent in and shows the dashboard of the département", { timeout: 600_000 }, async () => {
     const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.ddets);
     j.page = page;
     await page.waitForURL("**/tableau-de-bord**");
-    await page.getByRole("heading", { level: 1, name: "Tableau de bord" }).waitFor();
-    await page.getByTestId("kpi-structures-value").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Tableau de bord" }).waitFor({ timeout: 60_000 });
+    // Indicators over the whole demo département are slow on PGlite: generous wait.
+    const tile = page.getByTestId("kpi-structures-value");
+    await tile.waitFor({ timeout: 240_000 });
+    const api = await apiGet<{ structures: { total: number } }>(page, "/api/v1/indicators?scope=departement:62&year=2019");
+    expect(await tile.textContent()).toBe(new Intl.NumberFormat("fr-FR").format(api.structures.total));
+    await page.getByTestId("structures-table").waitFor({ timeout: 240_000 });
+    mkdirSync("docs/screenshots", { recursive: true });
+    await page.screenshot({ path: "docs/screenshots/tableau-de-bord.png" });
     await expectAccessible(page, "tableau de bord");
+    // The URL carries the scope and year once chosen: shareable.
+    await page.getByLabel("Année").selectOption("2018");
+    await page.waitForURL(/scope=departement%3A62.*year=2018|year=2018.*scope=departement%3A62/);
     await context.close();
   });
 

@@ -33,7 +33,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export async function newPage(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: baseUrl, locale: "fr-FR", viewport: { width: 1280, height: 900 } });
+  // bypassCSP: the app's CSP (script-src 'self') would block the injected axe-core script.
+  const context = await browser.newContext({ baseURL: baseUrl, locale: "fr-FR", viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return { context, page };

@@ -19,10 +19,11 @@ export const demoAvailable = existsSync(new URL("../../../src/demo/loadDemo.ts",
 
 export function useJourney(): JourneyState {
   const state = {} as JourneyState;
+  // Building the demo database the first time takes minutes on PGlite (then it is a cached dump).
   beforeAll(async () => {
     state.app = await startApp({ demo: demoAvailable });
     state.browser = await launchBrowser();
-  });
+  }, 20 * 60_000);
   afterEach(async (ctx) => {
     await screenshotOnFailure(state.page, ctx.task.name, ctx.task.result?.state === "fail");
   });

@@ -1,13 +1,16 @@
 // The application for browser tests: in-process Fastify on a random port over a fresh in-memory
-// PGlite database (migrate + reference data + demo). The demo database is built once per test run
-// and cloned for each test file from a data-dir dump (same idea as test/support/db-global-setup.ts).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// PGlite database (migrate + reference data + demo). The demo database is built once and cloned for
+// each test file from a data-dir dump (same idea as test/support/db-global-setup.ts), cached in the
+// temporary folder until the code that shapes it changes.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, openDatabase } from "../../../src/db/connection.js";
 import { migrate } from "../../../src/db/migrate.js";
 import { seedReference } from "../../../src/db/seedReference.js";
+import { DEMO_TODAY } from "../../../src/demo/calibration.js";
 import { testCipher } from "../../../src/security/personalData.js";
 import { buildApp, WEB_DIST } from "../../../src/server/app.js";
 import type { App, AppContext } from "../../../src/server/context.js";
@@ -37,15 +40,32 @@ async function loadDemoInto(handle: DatabaseHandle, ctx: Pick<AppContext, "pii">
   await mod.loadDemo(handle, { pii: ctx.pii });
 }
 
-/** Dump of the demo database shared by the files of one run (keyed by the vitest main process). */
-function dumpPath(): string {
+/**
+ * Dump of the demo database, cached between runs: its name is a hash of everything that shapes it
+ * (migrations, reference data, demo loader, write operations), so that any change rebuilds it.
+ */
+function dumpPath(demo: boolean): string {
   const dir = path.join(tmpdir(), "passerelle-e2e");
   mkdirSync(dir, { recursive: true });
-  return path.join(dir, `demo-${process.env.VITEST_POOL_ID ? process.ppid : process.pid}.tar`);
+  const hash = createHash("sha256");
+  const feed = (folder: string) => {
+    if (!existsSync(folder)) return;
+    for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      if (/\.(test|db\.test)\.ts$/.test(file)) continue;
+      hash.update(path.relative(ROOT, file));
+      hash.update(readFileSync(file));
+    }
+  };
+  for (const folder of ["src/db", "data/reference", ...(demo ? ["src/demo", "src/operations", "src/domain"] : [])]) {
+    feed(path.join(ROOT, folder));
+  }
+  return path.join(dir, `${demo ? "demo" : "empty"}-${hash.digest("hex").slice(0, 16)}.tar`);
 }
 
 async function demoDatabase(pii: AppContext["pii"], demo: boolean): Promise<DatabaseHandle> {
-  const file = demo ? dumpPath() : `${dumpPath()}.nodemo`;
+  const file = dumpPath(demo);
   if (existsSync(file)) {
     return openDatabase({ pgliteDir: "memory://", loadDataDir: new Blob([readFileSync(file)]) });
   }
@@ -56,7 +76,10 @@ async function demoDatabase(pii: AppContext["pii"], demo: boolean): Promise<Data
   const pglite = handle.pglite;
   if (pglite) {
     const dump = await pglite.dumpDataDir("none");
-    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    // Written under a temporary name then renamed: a concurrent or interrupted run never reads half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
   }
   return handle;
 }
@@ -68,10 +91,8 @@ export async function startApp(options: { demo?: boolean } = {}): Promise<Runnin
   const ctx: AppContext = {
     handle,
     pii,
-    clock: {
-      now: () => new Date(),
-      today: () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date()),
-    },
+    // The demo's "today" (its data ends then): screens and API agree whatever the real date.
+    clock: { now: () => new Date(), today: () => DEMO_TODAY },
     config: {
       publicUrl: "http://127.0.0.1",
       dataDir: path.join(tmpdir(), "passerelle-e2e"),
