@@ -6,6 +6,8 @@ import { migrate } from "./db/migrate.js";
 import { seedReference } from "./db/seedReference.js";
 import { buildApp } from "./server/app.js";
 import { ensureWebBuilt } from "./server/webBuild.js";
+import { loadDemoIfEmpty } from "./demo/loadDemo.js";
+import { printDemoAccounts } from "./cli/commands/demo.js";
 import { type AppConfig, systemClock } from "./server/context.js";
 import { createPersonalDataCipher, loadSecret } from "./security/personalData.js";
 
@@ -49,6 +51,11 @@ async function main(): Promise<void> {
   const seed = await seedReference(handle);
   if (seed.loaded) log("Données de référence chargées.");
 
+  // First start on an empty database: load the demo département (issue 6). PASSERELLE_NO_DEMO=1 skips it.
+  if (process.env.PASSERELLE_NO_DEMO !== "1") {
+    const demo = await loadDemoIfEmpty(handle, { pii, log });
+    if (demo) printDemoAccounts(demo, (s) => process.stderr.write(s));
+  }
   if (process.env.PASSERELLE_SKIP_WEB_BUILD !== "1") await ensureWebBuilt(log);
   const app = await buildApp(
     { handle, clock: systemClock, config, pii },

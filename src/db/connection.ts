@@ -127,6 +127,11 @@ async function runInTransaction<T>(
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client killed by the server (restart, DROP DATABASE … WITH (FORCE), admin action) must not
+  // crash the process: the pool drops it and opens a new one on the next query.
+  pool.on("error", (error) => {
+    process.stderr.write(`PostgreSQL : connexion inactive fermée par le serveur (${error.message})\n`);
+  });
   pool.on("connect", (client) => {
     client.query(`SET random_page_cost = 1.1`).catch(() => {});
   });

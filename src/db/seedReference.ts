@@ -55,15 +55,19 @@ async function upsertChunks<T extends keyof Database & string>(
 ): Promise<void> {
   if (rows.length === 0) return;
   // Source files can repeat a key (e.g. two holidays on one day): the last row wins.
-  rows = [...new Map(rows.map((r) => [conflict.map((c) => String(r[c])).join("|"), r])).values()];
+  // (Not for tables keyed by a generated id, such as the barème: their rows carry no key.)
+  if (conflict.every((c) => c in rows[0]!)) {
+    rows = [...new Map(rows.map((r) => [conflict.map((c) => String(r[c])).join("|"), r])).values()];
+  }
   const columns = Object.keys(rows[0]!);
   const updates = columns.filter((c) => !conflict.includes(c));
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     // biome-ignore lint/suspicious/noExplicitAny: generic upsert over any reference table
     let q = (db as Kysely<any>).insertInto(table).values(chunk);
-    q =
-      updates.length === 0
+    q = !conflict.every((c) => columns.includes(c))
+      ? q
+      : updates.length === 0
         ? q.onConflict((oc) => oc.columns(conflict).doNothing())
         : q.onConflict((oc) =>
             oc

@@ -102,7 +102,7 @@ describe("database constraints", () => {
     await refused(db.insertInto("financial_annex").values({ ...base, mesure_code: "XYZ_DC" }).execute(), /foreign key/);
     await refused(
       db.insertInto("financial_annex").values({ ...base, number_prefix: "ACI001190001" }).execute(),
-      /financial_annex_number_prefix_renewal_modification_key/,
+      /financial_annex_number_start_key/,
     );
     const row = await db.selectFrom("financial_annex").select("number").where("id", "=", annexId).executeTakeFirstOrThrow();
     expect(row.number).toBe("ACI001190001A0M0");
