@@ -20,28 +20,32 @@ export interface TestDatabase {
 export const testEngine = (): "pglite" | "postgresql" =>
   process.env.TEST_DATABASE_URL ? "postgresql" : "pglite";
 
+/** A new database on the test PostgreSQL server (from the migrated template, or empty). */
+async function createPostgresDatabase(url: string, template: string | null, poolSize: number): Promise<TestDatabase> {
+  const name = `passerelle_t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
+  await admin.end();
+  const dbUrl = withDatabaseName(url, name);
+  const handle = await openDatabase({ url: dbUrl, poolSize });
+  return {
+    handle,
+    url: dbUrl,
+    destroy: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: url });
+      c.on("error", () => {});
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = `passerelle_t_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
-    await admin.end();
-    const dbUrl = withDatabaseName(url, name);
-    const handle = await openDatabase({ url: dbUrl, poolSize: 4 });
-    return {
-      handle,
-      url: dbUrl,
-      destroy: async () => {
-        await handle.close();
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
+  if (url) return createPostgresDatabase(url, TEMPLATE_DB, 4);
   const dump = process.env.PASSERELLE_TEST_PGLITE_DUMP;
   if (!dump) throw new Error("db tests must run in the 'db' vitest project (globalSetup builds the template)");
   const handle = await openDatabase({ pgliteDir: "memory://", loadDataDir: new Blob([readFileSync(dump)]) });
@@ -51,26 +55,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** An EMPTY database (no migration applied): for migration tests. */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = `passerelle_t_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const dbUrl = withDatabaseName(url, name);
-    const handle = await openDatabase({ url: dbUrl, poolSize: 2 });
-    return {
-      handle,
-      url: dbUrl,
-      destroy: async () => {
-        await handle.close();
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
+  if (url) return createPostgresDatabase(url, null, 2);
   const handle = await openDatabase({ pgliteDir: "memory://" });
   return { handle, destroy: () => handle.close() };
 }
