@@ -96,6 +96,24 @@ function lastDay(i: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
+/** Smallest convention a structure gets (ETP); below it, structures are sampled instead. */
+const MIN_ETP = 0.5;
+/** Mean of exp(N(0, 0.5²)): the log-normal spread below must not inflate the national total. */
+const LOGNORMAL_MEAN = Math.exp(0.125);
+
+/**
+ * ETP conventionnés of one structure at `factor` of the national volume, or null when the structure
+ * is left out. The expected value is `averageEtp × factor` whatever the factor: a structure whose
+ * share falls under MIN_ETP is kept with probability share / MIN_ETP and then gets MIN_ETP (raising
+ * every structure to MIN_ETP instead inflated small scales ~8× — 0.002 gave 103 742 monthly rows
+ * for 2 years instead of ≈ 12 000).
+ */
+export function structureEtp(rnd: Random, averageEtp: number, factor: number): number | null {
+  const share = (averageEtp * Math.exp(rnd.normal(0, 0.5, -1.5, 1.5)) * factor) / LOGNORMAL_MEAN;
+  if (share >= MIN_ETP) return Math.round(share * 100) / 100;
+  return rnd.chance(share / MIN_ETP) ? MIN_ETP : null;
+}
+
 class ViewWriter {
   private gzip: Gzip;
   private file: WriteStream;
@@ -191,11 +209,14 @@ export async function generateFluxIae(options: GenerateOptions): Promise<Generat
   let exits = 0;
   const firstMonth = firstYear * 12;
   const lastMonth = (firstYear + years) * 12 - 1;
+  let structures = 0;
   for (const [si, s] of skeleton.entries()) {
     const structureId = si + 1;
-    await w.structure.row([structureId, s.siret, s.name, s.postalCode, s.communeCode, "RUE DE LA GARE"]);
     const profile = PROFILE[s.kind];
-    const etp = Math.max(0.5, Math.round(((profile.etp / (countByKind.get(s.kind) ?? 1)) * Math.exp(rnd.normal(0, 0.5, -1.5, 1.5)) * options.factor) * 100) / 100);
+    const etp = structureEtp(rnd, profile.etp / (countByKind.get(s.kind) ?? 1), options.factor);
+    if (etp === null) continue;
+    structures++;
+    await w.structure.row([structureId, s.siret, s.name, s.postalCode, s.communeCode, "RUE DE LA GARE"]);
     const hoursPerEtp = Number(defaultAnnualHours(hoursRows, s.kind));
     const afIdsByYear = new Map<number, number>();
     for (let y = firstYear; y < firstYear + years; y++) {
@@ -249,5 +270,5 @@ export async function generateFluxIae(options: GenerateOptions): Promise<Generat
     await v.close();
     files.push(v.path);
   }
-  return { structures: skeleton.length, annexes: afId, people, contracts: ctr, monthlyRows, exits, files, durationMs: Date.now() - t0 };
+  return { structures, annexes: afId, people, contracts: ctr, monthlyRows, exits, files, durationMs: Date.now() - t0 };
 }
