@@ -1,6 +1,7 @@
 // Login / logout (issue 8): local accounts (e-mail + argon2id password) and OpenID Connect SSO
 // (ProConnect). A new session id is issued at every login (no fixation); failures are throttled per
 // account (temporary lock) and per client address.
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAudit } from "../../operations/audit.js";
 import { hashPassword, verifyPassword } from "../../security/passwords.js";
@@ -9,13 +10,41 @@ import { accountLocked, ipLocked, recordAttempt, registerFailure, registerSucces
 import { beginLogin, completeLogin, OIDC_LOGIN_TTL_MS, OIDC_STATE_COOKIE, OidcError, oidcConfigFromEnv } from "../auth/oidc.js";
 import { createSession, destroySession, destroyUserSessions, loadPrincipal, SESSION_COOKIE } from "../auth/sessions.js";
 import { sessionViewSchema, userView } from "../auth/userView.js";
-import type { RouteModule } from "../context.js";
+import type { Principal } from "../auth/principal.js";
+import type { AppContext, RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() });
 
 // Same cost as a real verification, so that unknown e-mails are not distinguishable by timing.
 let dummyHash: Promise<string> | undefined;
+
+/**
+ * Opens a session for a user who has just proved who they are: no fixation (whatever session the
+ * browser had is closed and a new id is issued), the login is audited with its method, and the
+ * session cookie is set. Null when the account can no longer be loaded (disabled in between).
+ */
+async function openSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  userId: number,
+  method: "password" | "oidc",
+): Promise<{ principal: Principal; csrfToken: string } | null> {
+  const db = ctx.handle.db;
+  if (request.session) await destroySession(db, request.session.sessionId);
+  const principal = await loadPrincipal(db, userId);
+  if (!principal) return null;
+  const session = await createSession(db, principal.userId, { ip: request.ip, userAgent: request.headers["user-agent"] ?? null }, ctx.clock.now());
+  await recordAudit(db, { userId: principal.userId, label: principal.email, ip: request.ip }, {
+    action: "auth.login",
+    entity: "app_user",
+    entityId: principal.userId,
+    after: { method },
+  });
+  reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
+  return { principal, csrfToken: session.csrfToken };
+}
 
 const routes: RouteModule = async (app, ctx) => {
   const oidc = ctx.config.oidc === undefined ? oidcConfigFromEnv() : ctx.config.oidc;
@@ -72,19 +101,9 @@ const routes: RouteModule = async (app, ctx) => {
       }
       await recordAttempt(db, request.ip, email, true, now);
       await registerSuccess(db, Number(user.id));
-      // No fixation: whatever session the browser had is closed and a new id is issued.
-      if (request.session) await destroySession(db, request.session.sessionId);
-      const principal = await loadPrincipal(db, Number(user.id));
-      if (!principal) return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
-      const session = await createSession(db, principal.userId, { ip: request.ip, userAgent: request.headers["user-agent"] ?? null }, now);
-      await recordAudit(db, { userId: principal.userId, label: principal.email, ip: request.ip }, {
-        action: "auth.login",
-        entity: "app_user",
-        entityId: principal.userId,
-        after: { method: "password" },
-      });
-      reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
-      return { user: userView(principal), csrfToken: session.csrfToken };
+      const opened = await openSession(ctx, request, reply, Number(user.id), "password");
+      if (!opened) return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
+      return { user: userView(opened.principal), csrfToken: opened.csrfToken };
     },
   );
 
@@ -218,17 +237,8 @@ const routes: RouteModule = async (app, ctx) => {
       if (!user.oidc_subject) {
         await db.updateTable("app_user").set({ oidc_subject: identity.subject, updated_at: now }).where("id", "=", user.id).execute();
       }
-      if (request.session) await destroySession(db, request.session.sessionId);
-      const principal = await loadPrincipal(db, Number(user.id));
-      if (!principal) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");
-      const session = await createSession(db, principal.userId, { ip: request.ip, userAgent: request.headers["user-agent"] ?? null }, now);
-      await recordAudit(db, { userId: principal.userId, label: principal.email, ip: request.ip }, {
-        action: "auth.login",
-        entity: "app_user",
-        entityId: principal.userId,
-        after: { method: "oidc" },
-      });
-      reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
+      const opened = await openSession(ctx, request, reply, Number(user.id), "oidc");
+      if (!opened) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");
       return reply.redirect(identity.returnTo ?? "/", 302);
     },
   );
