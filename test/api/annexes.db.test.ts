@@ -95,6 +95,43 @@ describe("annexes financières", () => {
     expect(again.statusCode).toBe(409);
     const structure = (await app.inject({ url: `/api/v1/structures/${structureId}`, headers: ddets.headers })).json();
     expect(structure.annexesWithoutConvention.map((a: { state: string }) => a.state)).toEqual(["VALIDE", "HISTORISE"]);
+    const current = (await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${res.json().id}`, headers: ddets.headers })).json();
+    expect(current.versions.map((v: { modification: number; state: string; etp: string }) => [v.modification, v.state, v.etp])).toEqual([
+      [1, "VALIDE", "12.00"],
+      [0, "HISTORISE", "10.00"],
+    ]);
+    expect(current.versions[0].totalAmount).toBe(res.json().total);
+  });
+
+  it("refuses an AF over two calendar years or with no ETP, naming the field in French", async () => {
+    const twoYears = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes`,
+      headers: ddets.headers,
+      payload: { startsOn: "2019-07-01", endsOn: "2020-06-30", etp: "2" },
+    });
+    expect(twoYears.statusCode).toBe(400);
+    expect(twoYears.json().errors).toEqual([{ field: "/endsOn", message: "Une annexe financière couvre une seule année civile : date de fin attendue en 2019." }]);
+    const noEtp = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes`,
+      headers: ddets.headers,
+      payload: { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "0" },
+    });
+    expect(noEtp.statusCode).toBe(400);
+    expect(noEtp.json().errors[0].field).toBe("/etp");
+  });
+
+  it("answers 404 for another structure's AF on every AF route", async () => {
+    const other = await insertStructure(t, { name: "EI du Boulonnais", kind: "EI", siret: "34343434300034", departementCode: "62" });
+    const payload = { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "1" };
+    const responses = await Promise.all([
+      app.inject({ url: `/api/v1/structures/${other}/annexes/${annexId}`, headers: ddets.headers }),
+      app.inject({ method: "POST", url: `/api/v1/structures/${other}/annexes/${annexId}/versions`, headers: ddets.headers, payload }),
+      app.inject({ url: `/api/v1/structures/${other}/annexes/${annexId}/next-year`, headers: ddets.headers }),
+    ]);
+    expect(responses.map((r) => r.statusCode)).toEqual([404, 404, 404]);
+    expect(responses[0]?.json().detail).toBe(`Aucune annexe financière n° ${annexId} pour cette structure.`);
   });
 
   it("simulates next year's allocation of the current version", async () => {
@@ -105,6 +142,12 @@ describe("annexes financières", () => {
     expect(body.nextEtp).toBe("13.5");
     expect(body.next.months).toBe(12);
     expect(body.next.monthly[0].month).toBe("2020-01");
+    expect(body.lastYearTotal).toBe(current.totalAmount.toFixed(2));
+    const direct = simulateAf({ kind: "ACI", etp: "13.5", from: "2020-01-01", to: "2020-12-31" }, await loadBaremeRows(t.handle.db));
+    expect(body.next).toEqual(direct);
+    expect(body.difference).toBe((Number(direct.total) - current.totalAmount).toFixed(2));
+    const modulated = (await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${current.id}/next-year?etpChange=0&modulation=12`, headers: ddets.headers })).json();
+    expect(modulated.status).toBe(422);
   });
 });
 

@@ -1,29 +1,42 @@
-// Annexes financières of a structure: read one version, create an AF (aide au poste computed from
-// the barème, modulated part, funding lines) and create a new version of an AF (M+1, the current one
-// becomes HISTORISE) — all through createFinancialAnnex.
+// Annexes financières of a structure: read one version (with every version of the same AF), create
+// an AF (aide au poste computed from the barème, modulated part, funding lines) and create a new
+// version of an AF (M+1, the current one becomes HISTORISE) — all through createFinancialAnnex.
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { createFinancialAnnex } from "../../operations/createFinancialAnnex.js";
-import type { RouteModule } from "../context.js";
+import { type CreateFinancialAnnexInput, createFinancialAnnex } from "../../operations/createFinancialAnnex.js";
+import type { Db } from "../../operations/types.js";
+import type { AppContext, RouteModule } from "../context.js";
 import { runOperation } from "../lists/runOperation.js";
 import { sendProblem } from "../problem.js";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Date attendue au format AAAA-MM-JJ.");
 const decimal = z.string().regex(/^\d+([.,]\d{1,2})?$/, "Nombre positif attendu (2 décimales au plus).").transform((v) => v.replace(",", "."));
-const StructureParams = z.object({ structureId: z.coerce.number().int().positive() });
-const AnnexParams = StructureParams.extend({ annexId: z.coerce.number().int().positive() });
+export const StructureParams = z.object({ structureId: z.coerce.number().int().positive() });
+export const AnnexParams = StructureParams.extend({ annexId: z.coerce.number().int().positive() });
 
-const AnnexBody = z.object({
-  conventionId: z.number().int().positive().optional(),
-  state: z.enum(["BROUILLON", "SAISI", "VALIDE", "PROVISOIRE"]).default("VALIDE"),
-  startsOn: isoDate,
-  endsOn: isoDate,
-  etp: decimal,
-  unitAmount: decimal.optional(),
-  annualHours: decimal.optional(),
-  penitentiary: z.boolean().default(false),
-  modulationPercent: decimal.optional(),
-  funding: z.array(z.object({ code: z.string(), amount: decimal })).optional(),
-});
+// Rule: an AF is annual, over one calendar year — iae-reference §2.1 ("normally annual, calendar year").
+const AnnexBody = z
+  .object({
+    conventionId: z.number().int().positive().optional(),
+    state: z.enum(["BROUILLON", "SAISI", "VALIDE", "PROVISOIRE"]).default("VALIDE"),
+    startsOn: isoDate,
+    endsOn: isoDate,
+    etp: decimal,
+    unitAmount: decimal.optional(),
+    annualHours: decimal.optional(),
+    penitentiary: z.boolean().default(false),
+    modulationPercent: decimal.optional(),
+    funding: z.array(z.object({ code: z.string(), amount: decimal })).optional(),
+  })
+  .superRefine((body, issues) => {
+    if (body.endsOn < body.startsOn) {
+      issues.addIssue({ code: "custom", path: ["endsOn"], message: "La date de fin doit suivre la date de début." });
+    } else if (body.endsOn.slice(0, 4) !== body.startsOn.slice(0, 4)) {
+      issues.addIssue({ code: "custom", path: ["endsOn"], message: `Une annexe financière couvre une seule année civile : date de fin attendue en ${body.startsOn.slice(0, 4)}.` });
+    }
+    if (Number(body.etp) <= 0) issues.addIssue({ code: "custom", path: ["etp"], message: "Nombre d'ETP conventionnés > 0 attendu." });
+  });
+type AnnexBodyValue = z.output<typeof AnnexBody>;
 
 const Created = z.object({
   id: z.number().int(),
@@ -32,6 +45,20 @@ const Created = z.object({
   unitAmount: z.string(),
   months: z.number().int(),
   historisedId: z.number().int().nullable(),
+});
+
+const Version = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  modification: z.number().int(),
+  state: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  etp: z.string(),
+  unitAmount: z.string().nullable(),
+  totalAmount: z.string().nullable(),
+  modulationPercent: z.string().nullable(),
+  modulatedAmount: z.string().nullable(),
 });
 
 const AnnexDetail = z.object({
@@ -56,7 +83,41 @@ const AnnexDetail = z.object({
   modulationPercent: z.string().nullable(),
   modulatedAmount: z.string().nullable(),
   funding: z.array(z.object({ code: z.string(), label: z.string(), amount: z.string() })),
+  /** Every version of this AF (same number without M, same renewal), newest first. */
+  versions: z.array(Version),
 });
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+/** One AF version of a structure with its structure's name and kind, or undefined (never another structure's AF). */
+export function findAnnex(db: Db, structureId: number, annexId: number) {
+  return db
+    .selectFrom("financial_annex as a")
+    .innerJoin("structure as s", "s.id", "a.structure_id")
+    .innerJoin("ref_mesure as m", "m.code", "a.mesure_code")
+    .selectAll("a")
+    .select(["s.name as structure_name", "s.kind", "m.penitentiary as mesure_penitentiary"])
+    .where("a.id", "=", annexId)
+    .where("a.structure_id", "=", structureId)
+    .executeTakeFirst();
+}
+
+export function annexNotFound(reply: FastifyReply, annexId: number): FastifyReply {
+  return sendProblem(reply, 404, "Ressource introuvable", `Aucune annexe financière n° ${annexId} pour cette structure.`);
+}
+
+/** Runs createFinancialAnnex in a transaction and answers 201 with what was written (or the problem). */
+async function createAndReply(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: AnnexBodyValue,
+  extra: Partial<CreateFinancialAnnexInput> & { structureId: number },
+): Promise<FastifyReply> {
+  const outcome = await runOperation(ctx, request, reply, (db, deps) => createFinancialAnnex(db, deps, { ...body, ...extra }));
+  if (!outcome.ok) return outcome.reply;
+  return reply.status(201).send(outcome.value);
+}
 
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
@@ -67,23 +128,15 @@ const routes: RouteModule = async (app, ctx) => {
       config: { policy: "structure:read" },
       schema: {
         tags: ["annexes financières"],
-        summary: "Une version d'annexe financière",
+        summary: "Une version d'annexe financière et toutes les versions de la même annexe",
         params: AnnexParams,
         response: { 200: AnnexDetail },
       },
     },
     async (request, reply) => {
       const { structureId, annexId } = request.params;
-      const a = await db
-        .selectFrom("financial_annex as a")
-        .innerJoin("structure as s", "s.id", "a.structure_id")
-        .innerJoin("ref_mesure as m", "m.code", "a.mesure_code")
-        .selectAll("a")
-        .select(["s.name as structure_name", "s.kind", "m.penitentiary as mesure_penitentiary"])
-        .where("a.id", "=", annexId)
-        .where("a.structure_id", "=", structureId)
-        .executeTakeFirst();
-      if (!a) return sendProblem(reply, 404, "Ressource introuvable", `Aucune annexe financière n° ${annexId} pour cette structure.`);
+      const a = await findAnnex(db, structureId, annexId);
+      if (!a) return annexNotFound(reply, annexId);
       const funding = await db
         .selectFrom("financial_annex_funding as f")
         .innerJoin("funding_line as l", "l.code", "f.funding_line_code")
@@ -91,7 +144,14 @@ const routes: RouteModule = async (app, ctx) => {
         .where("f.annex_id", "=", annexId)
         .orderBy("l.label")
         .execute();
-      const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+      const versions = await db
+        .selectFrom("financial_annex")
+        .select(["id", "number", "modification", "state", "starts_on", "ends_on", "etp", "unit_amount", "total_amount", "modulation_percent", "modulated_amount"])
+        .where("structure_id", "=", structureId)
+        .where("number_prefix", "=", a.number_prefix)
+        .where("renewal", "=", a.renewal)
+        .orderBy("modification", "desc")
+        .execute();
       return {
         id: Number(a.id),
         structureId: Number(a.structure_id),
@@ -114,6 +174,19 @@ const routes: RouteModule = async (app, ctx) => {
         modulationPercent: str(a.modulation_percent),
         modulatedAmount: str(a.modulated_amount),
         funding: funding.map((f) => ({ code: f.funding_line_code, label: f.label, amount: String(f.amount) })),
+        versions: versions.map((v) => ({
+          id: Number(v.id),
+          number: v.number,
+          modification: v.modification,
+          state: v.state,
+          startsOn: v.starts_on,
+          endsOn: v.ends_on,
+          etp: String(v.etp),
+          unitAmount: str(v.unit_amount),
+          totalAmount: str(v.total_amount),
+          modulationPercent: str(v.modulation_percent),
+          modulatedAmount: str(v.modulated_amount),
+        })),
       };
     },
   );
@@ -130,13 +203,7 @@ const routes: RouteModule = async (app, ctx) => {
         response: { 201: Created },
       },
     },
-    async (request, reply) => {
-      const outcome = await runOperation(ctx, request, reply, (db, deps) =>
-        createFinancialAnnex(db, deps, { ...request.body, structureId: request.params.structureId }),
-      );
-      if (!outcome.ok) return outcome.reply;
-      return reply.status(201).send(outcome.value);
-    },
+    async (request, reply) => createAndReply(ctx, request, reply, request.body, { structureId: request.params.structureId }),
   );
 
   app.post(
@@ -145,7 +212,7 @@ const routes: RouteModule = async (app, ctx) => {
       config: { policy: "structure:write", audit: false },
       schema: {
         tags: ["annexes financières"],
-        summary: "Modifie une annexe financière : nouvelle version M+1, la version courante devient HISTORISE",
+        summary: "Modifie une annexe financière (avenant) : nouvelle version M+1, la version courante devient HISTORISE",
         params: AnnexParams,
         body: AnnexBody,
         response: { 201: Created },
@@ -153,21 +220,19 @@ const routes: RouteModule = async (app, ctx) => {
     },
     async (request, reply) => {
       const { structureId, annexId } = request.params;
-      const base = await db
-        .selectFrom("financial_annex")
-        .select(["number_prefix", "renewal", "state"])
-        .where("id", "=", annexId)
-        .where("structure_id", "=", structureId)
-        .executeTakeFirst();
-      if (!base) return sendProblem(reply, 404, "Ressource introuvable", `Aucune annexe financière n° ${annexId} pour cette structure.`);
+      const base = await findAnnex(db, structureId, annexId);
+      if (!base) return annexNotFound(reply, annexId);
       if (base.state === "HISTORISE") {
         return sendProblem(reply, 409, "Conflit", "Cette version est historisée : modifiez la version courante de l'annexe.");
       }
-      const outcome = await runOperation(ctx, request, reply, (db, deps) =>
-        createFinancialAnnex(db, deps, { ...request.body, structureId, numberPrefix: base.number_prefix, renewal: base.renewal }),
-      );
-      if (!outcome.ok) return outcome.reply;
-      return reply.status(201).send(outcome.value);
+      // The new version stays attached to the convention of the version it replaces unless told otherwise.
+      const conventionId = request.body.conventionId ?? (base.convention_id === null ? undefined : Number(base.convention_id));
+      return createAndReply(ctx, request, reply, request.body, {
+        structureId,
+        numberPrefix: base.number_prefix,
+        renewal: base.renewal,
+        ...(conventionId !== undefined ? { conventionId } : {}),
+      });
     },
   );
 };

@@ -1,11 +1,13 @@
 // Simulations of the aide au poste (no write): one AF from the barème (same as `passerelle simulate
 // af`) and the what-if of next year's allocation of an existing AF.
+import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { type AfSimulation, simulateAf, simulateNextYear } from "../../domain/aid/simulate.js";
+import { simulateAf, simulateNextYear } from "../../domain/aid/simulate.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { loadBaremeRows } from "../../operations/referenceData.js";
 import type { RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
+import { AnnexParams, annexNotFound, findAnnex } from "./annexes.js";
 
 const KIND = z.enum(["ACI", "AI", "EI", "ETTI", "EITI"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Date attendue au format AAAA-MM-JJ.");
@@ -23,6 +25,16 @@ const Simulation = z.object({
   modulatedPaymentMonth: z.string(),
   monthly: z.array(z.object({ month: z.string(), amount: z.string(), regularisation: z.boolean() })),
 });
+
+/** A domain rule broken by the inputs (empty period, ETP ≤ 0, modulation out of range…) is a 422 with its French message. */
+async function simulated<T>(reply: FastifyReply, compute: () => Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await compute();
+  } catch (error) {
+    if (error instanceof DomainRuleError) return sendProblem(reply, 422, "Simulation impossible", error.message);
+    throw error;
+  }
+}
 
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
@@ -48,8 +60,8 @@ const routes: RouteModule = async (app, ctx) => {
     },
     async (request, reply) => {
       const q = request.query;
-      try {
-        const result: AfSimulation = simulateAf(
+      return simulated(reply, async () =>
+        simulateAf(
           {
             kind: q.kind,
             etp: q.etp,
@@ -60,12 +72,8 @@ const routes: RouteModule = async (app, ctx) => {
             territory: q.territory,
           },
           await loadBaremeRows(db),
-        );
-        return result;
-      } catch (error) {
-        if (error instanceof DomainRuleError) return sendProblem(reply, 422, "Simulation impossible", error.message);
-        throw error;
-      }
+        ),
+      );
     },
   );
 
@@ -76,7 +84,7 @@ const routes: RouteModule = async (app, ctx) => {
       schema: {
         tags: ["simulations"],
         summary: "Simulation de l'allocation de l'année suivante d'une annexe (ETP + variation, barème de l'année suivante)",
-        params: z.object({ structureId: z.coerce.number().int().positive(), annexId: z.coerce.number().int().positive() }),
+        params: AnnexParams,
         querystring: z.object({ etpChange: decimal.default("0"), modulation: decimal.optional() }),
         response: {
           200: z.object({ annexNumber: z.string(), lastYearEtp: z.number(), nextEtp: z.string(), lastYearTotal: z.string(), difference: z.string(), next: Simulation }),
@@ -85,32 +93,23 @@ const routes: RouteModule = async (app, ctx) => {
     },
     async (request, reply) => {
       const { structureId, annexId } = request.params;
-      const annex = await db
-        .selectFrom("financial_annex as a")
-        .innerJoin("structure as s", "s.id", "a.structure_id")
-        .innerJoin("ref_mesure as m", "m.code", "a.mesure_code")
-        .select(["a.number", "a.etp", "a.starts_on", "a.ends_on", "a.total_amount", "s.kind", "m.penitentiary"])
-        .where("a.id", "=", annexId)
-        .where("a.structure_id", "=", structureId)
-        .executeTakeFirst();
-      if (!annex) return sendProblem(reply, 404, "Ressource introuvable", `Aucune annexe financière n° ${annexId} pour cette structure.`);
-      if (annex.total_amount === null) return sendProblem(reply, 422, "Simulation impossible", "L'annexe n'a pas de montant total.");
-      try {
+      const annex = await findAnnex(db, structureId, annexId);
+      if (!annex) return annexNotFound(reply, annexId);
+      const lastYearTotal = annex.total_amount;
+      if (lastYearTotal === null) return sendProblem(reply, 422, "Simulation impossible", "L'annexe n'a pas de montant total.");
+      return simulated(reply, async () => {
         const result = simulateNextYear(
           {
-            kind: annex.kind as z.infer<typeof KIND>,
-            lastYear: { etp: annex.etp, from: annex.starts_on, to: annex.ends_on, total: annex.total_amount },
+            kind: annex.kind,
+            lastYear: { etp: annex.etp, from: annex.starts_on, to: annex.ends_on, total: lastYearTotal },
             etpChange: request.query.etpChange,
-            territory: annex.penitentiary ? "penitentiaire" : "droit_commun",
+            territory: annex.mesure_penitentiary ? "penitentiaire" : "droit_commun",
             ...(request.query.modulation !== undefined ? { modulationPercent: request.query.modulation } : {}),
           },
           await loadBaremeRows(db),
         );
         return { annexNumber: annex.number, lastYearEtp: Number(annex.etp), ...result };
-      } catch (error) {
-        if (error instanceof DomainRuleError) return sendProblem(reply, 422, "Simulation impossible", error.message);
-        throw error;
-      }
+      });
     },
   );
 };
