@@ -1,22 +1,22 @@
 // Imports through the web: upload an ASP list of SIAE (CSV) or a FluxIAE delivery (view file, gzip,
 // ZIP); the format is detected, the file is imported atomically (or in dry run) and the report names
-// every rejected line (file, line, column, reason). Past runs and their rejections can be listed.
+// every rejected line (file, line, column, reason). With ?background=true the upload answers 202 with
+// a job that the page polls (phase, rows read) until the report is there. Past runs and their
+// rejections can be listed.
 import { createWriteStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
-import { importAspList, looksLikeAspList } from "../../interchange/asp-lists/importAspList.js";
-import { importFluxIae } from "../../interchange/fluxiae/index.js";
+import { importPath } from "../../interchange/importPath.js";
 import { ImportInputError, type ImportReport } from "../../interchange/importReport.js";
-import { decodeText } from "../../interchange/text/decodeText.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
+import { type ImportJob, ImportJobRegistry } from "../imports/importJobs.js";
 import { sendExport } from "../lists/exportList.js";
 import { listQuerySchema, pageSchema, window } from "../lists/listQuery.js";
 import { sendProblem } from "../problem.js";
-
 const Issue = z.object({ file: z.string(), line: z.number().int().nullable(), column: z.string().nullable(), reason: z.string() });
 const Report = z.object({
   format: z.string(),
@@ -43,26 +43,75 @@ const Run = z.object({
   unchanged: z.number().int(),
   rejected: z.number().int(),
   error: z.string().nullable(),
+  dryRun: z.boolean(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  userName: z.string().nullable(),
 });
 
-/** First line of an uploaded file, decoded (UTF-8 or Windows-1252), to recognise an ASP list. */
-async function firstLine(file: string): Promise<string> {
-  const handle = await open(file, "r");
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const head = buffer.subarray(0, bytesRead);
-    // gzip / zip containers are FluxIAE deliveries.
-    if (head[0] === 0x1f && head[1] === 0x8b) return "";
-    if (head[0] === 0x50 && head[1] === 0x4b) return "";
-    return decodeText(head).text.split(/\r?\n/, 1)[0] ?? "";
-  } finally {
-    await handle.close();
-  }
+const Job = z.object({
+  id: z.string(),
+  status: z.enum(["running", "succeeded", "failed"]),
+  fileName: z.string(),
+  dryRun: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  phase: z.enum(["detection", "import", "termine"]),
+  what: z.string().nullable(),
+  rowsRead: z.number().int(),
+  total: z.number().int().nullable(),
+  report: Report.nullable(),
+  error: z.object({ title: z.string(), detail: z.string(), rejections: z.array(Issue) }).nullable(),
+});
+
+function jobJson(job: ImportJob): z.infer<typeof Job> {
+  return {
+    id: job.id,
+    status: job.status,
+    fileName: job.fileName,
+    dryRun: job.dryRun,
+    startedAt: job.startedAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    phase: job.progress.phase,
+    what: job.progress.what,
+    rowsRead: job.progress.rowsRead,
+    total: job.progress.total,
+    report: job.report,
+    error: job.failure ? { title: job.failure.title, detail: job.failure.detail, rejections: job.failure.issues } : null,
+  };
 }
 
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
+  const runs = () =>
+    db
+      .selectFrom("import_run as r")
+      .leftJoin("app_user as u", "u.id", "r.user_id")
+      .selectAll("r")
+      .select(["u.display_name as user_name", "u.email as user_email"]);
+  type RunRow = Awaited<ReturnType<ReturnType<typeof runs>["executeTakeFirstOrThrow"]>>;
+  const runJson = (r: RunRow): z.infer<typeof Run> => ({
+    id: Number(r.id),
+    startedAt: new Date(r.started_at).toISOString(),
+    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    source: r.source,
+    format: r.format,
+    status: r.status,
+    dryRun: Boolean(r.dry_run),
+    rowsRead: r.rows_read,
+    inserted: r.inserted,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    rejected: r.rejected,
+    durationMs: r.duration_ms,
+    error: r.error,
+    userName: r.user_name ?? r.user_email ?? null,
+  });
+  const jobs = new ImportJobRegistry();
+  // A background import still running holds the database: let it finish before the handle closes.
+  app.addHook("onClose", async () => {
+    await jobs.settled();
+  });
 
   app.post(
     "/api/v1/imports",
@@ -70,9 +119,11 @@ const routes: RouteModule = async (app, ctx) => {
       config: { policy: "import:write", audit: false },
       schema: {
         tags: ["imports"],
-        summary: "Importe un fichier (liste ASP des SIAE ou livraison FluxIAE) envoyé en multipart/form-data (champ « file »)",
-        querystring: z.object({ dryRun: z.enum(["true", "false"]).optional() }),
-        response: { 200: Report },
+        summary:
+          "Importe un fichier (liste ASP des SIAE ou livraison FluxIAE) envoyé en multipart/form-data (champ « file ») ; " +
+          "avec background=true, répond 202 avec une tâche à suivre sur /api/v1/imports/jobs/{jobId}",
+        querystring: z.object({ dryRun: z.enum(["true", "false"]).optional(), background: z.enum(["true", "false"]).optional() }),
+        response: { 200: Report, 202: Job },
       },
     },
     async (request, reply) => {
@@ -84,8 +135,10 @@ const routes: RouteModule = async (app, ctx) => {
         return sendProblem(reply, 400, "Requête invalide", "Aucun fichier reçu dans le champ « file ».");
       }
       const dir = await mkdtemp(path.join(tmpdir(), "passerelle-upload-"));
+      const cleanup = () => rm(dir, { recursive: true, force: true });
       const originalName = path.basename(part.filename || "fichier");
       const file = path.join(dir, originalName.replace(/[^\w.-]+/g, "_"));
+      let handedOver = false;
       try {
         await pipeline(part.file, createWriteStream(file));
         if (part.file.truncated) {
@@ -93,11 +146,23 @@ const routes: RouteModule = async (app, ctx) => {
         }
         const dryRun = request.query.dryRun === "true";
         const actor = actorOf(request);
-        let report: ImportReport;
+        const run = async (onProgress?: (done: number, total: number | null, what: string) => void): Promise<ImportReport> => {
+          const report = await importPath(ctx.handle, file, { dryRun, actor, originalName, pii: ctx.pii, onProgress });
+          if (report.importRunId !== null && actor.userId !== null) {
+            await db.updateTable("import_run").set({ user_id: actor.userId }).where("id", "=", report.importRunId).where("user_id", "is", null).execute();
+          }
+          return report;
+        };
+        if (request.query.background === "true") {
+          const job = jobs.start({ ownerId: actor.userId, fileName: originalName, dryRun }, run, {
+            cleanup,
+            onUnexpected: (error) => request.log.error({ err: error }, "background import failed"),
+          });
+          handedOver = true;
+          return reply.code(202).header("location", `/api/v1/imports/jobs/${job.id}`).send(jobJson(job));
+        }
         try {
-          report = looksLikeAspList(await firstLine(file))
-            ? await importAspList(ctx.handle, file, { dryRun, actor, originalName })
-            : await importFluxIae(ctx.handle, file, { dryRun, actor, originalName, pii: ctx.pii });
+          return await run();
         } catch (error) {
           if (error instanceof ImportInputError) {
             return sendProblem(reply, 400, "Fichier non importable", error.message, {
@@ -106,13 +171,35 @@ const routes: RouteModule = async (app, ctx) => {
           }
           throw error;
         }
-        if (report.importRunId !== null && actor.userId !== null) {
-          await db.updateTable("import_run").set({ user_id: actor.userId }).where("id", "=", report.importRunId).where("user_id", "is", null).execute();
-        }
-        return report;
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        if (!handedOver) await cleanup();
       }
+    },
+  );
+
+  app.get(
+    "/api/v1/imports/jobs/:jobId",
+    {
+      config: { policy: "import:write" },
+      schema: {
+        tags: ["imports"],
+        summary: "Avancement d'un import lancé en arrière-plan (phase, lignes lues), puis son rapport",
+        params: z.object({ jobId: z.string().uuid("Identifiant de tâche d'import invalide.") }),
+        response: { 200: Job },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const job = jobs.get(request.params.jobId, { userId: principal.userId, isAdmin: principal.role === "admin" });
+      if (!job) {
+        return sendProblem(
+          reply,
+          404,
+          "Tâche d'import introuvable",
+          "Cette tâche d'import est inconnue de ce serveur (terminée depuis plus d'une heure, lancée par un autre compte ou sur une autre instance) : consultez l'historique des imports.",
+        );
+      }
+      return jobJson(job);
     },
   );
 
@@ -132,32 +219,19 @@ const routes: RouteModule = async (app, ctx) => {
       const { limit, offset } = window(q);
       const [count, rows] = await Promise.all([
         db.selectFrom("import_run").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-        db
-          .selectFrom("import_run")
-          .selectAll()
-          .orderBy("started_at", q.sort.startsWith("-") ? "desc" : "asc")
-          .orderBy("id", "desc")
+        runs()
+          .orderBy("r.started_at", q.sort.startsWith("-") ? "desc" : "asc")
+          .orderBy("r.id", "desc")
           .limit(limit)
           .offset(offset)
           .execute(),
       ]);
-      const items = rows.map((r) => ({
-        id: Number(r.id),
-        startedAt: new Date(r.started_at).toISOString(),
-        source: r.source,
-        format: r.format,
-        status: r.status,
-        rowsRead: r.rows_read,
-        inserted: r.inserted,
-        updated: r.updated,
-        unchanged: r.unchanged,
-        rejected: r.rejected,
-        error: r.error,
-      }));
+      const items = rows.map(runJson);
       if (q.format !== "json") {
         return sendExport(reply, q.format, "imports", items, [
           { header: "Identifiant", value: (r) => r.id },
           { header: "Début", value: (r) => r.startedAt },
+          { header: "Par", value: (r) => r.userName },
           { header: "Fichier", value: (r) => r.source },
           { header: "Format", value: (r) => r.format },
           { header: "État", value: (r) => r.status },
@@ -166,9 +240,28 @@ const routes: RouteModule = async (app, ctx) => {
           { header: "Mises à jour", value: (r) => r.updated },
           { header: "Inchangées", value: (r) => r.unchanged },
           { header: "Rejetées", value: (r) => r.rejected },
+          { header: "À blanc", value: (r) => (r.dryRun ? "oui" : "non") },
         ]);
       }
       return { items, total: Number(count.n), page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  app.get(
+    "/api/v1/imports/:importRunId",
+    {
+      config: { policy: "import:write" },
+      schema: {
+        tags: ["imports"],
+        summary: "Un import passé : fichier, auteur, date, compteurs (rejets sur /rejections)",
+        params: z.object({ importRunId: z.coerce.number().int().positive() }),
+        response: { 200: Run },
+      },
+    },
+    async (request, reply) => {
+      const row = await runs().where("r.id", "=", request.params.importRunId).executeTakeFirst();
+      if (!row) return sendProblem(reply, 404, "Import introuvable", `Aucun import n'a l'identifiant ${request.params.importRunId}.`);
+      return runJson(row);
     },
   );
 
