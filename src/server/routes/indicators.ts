@@ -4,6 +4,8 @@
 import { z } from "zod";
 import { computeIndicators, computeSeries, computeStructureTable, ScopeError } from "../../indicators/index.js";
 import type { RouteModule } from "../context.js";
+import { readDataGeneration } from "../cache/dataGeneration.js";
+import { cacheKey, ResponseCache } from "../cache/responseCache.js";
 import { sendExport } from "../lists/exportList.js";
 import { listQuerySchema, pageSchema, parseSort } from "../lists/listQuery.js";
 import { sendProblem } from "../problem.js";
@@ -136,6 +138,12 @@ export const SERIES_YEARS = 5;
 
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
+  // Responses cached by (route, every query parameter the figures depend on, data generation): the
+  // policy (scope check) has already run when a handler reads the cache, and a write committed by any
+  // server changes the generation read at the next request.
+  const figuresCache = new ResponseCache<Awaited<ReturnType<typeof computeIndicators>>>();
+  const seriesCache = new ResponseCache<{ scope: string; period: { from: string; to: string }; monthly: Awaited<ReturnType<typeof computeSeries>>["monthly"]; yearly: Awaited<ReturnType<typeof computeSeries>>["yearly"] }>();
+  const tableCache = new ResponseCache<readonly StructureRow[]>();
 
   app.get(
     "/api/v1/indicators",
@@ -150,8 +158,12 @@ const routes: RouteModule = async (app, ctx) => {
     },
     async (request, reply) => {
       const q = request.query;
+      const period = periodOf(q);
       try {
-        return await computeIndicators(db, { scope: q.scope, ...periodOf(q), ...(q.at ? { at: q.at } : {}), ...(q.kind ? { kind: q.kind } : {}) });
+        const key = cacheKey("indicators", { scope: q.scope, ...period, at: q.at, kind: q.kind });
+        return await figuresCache.get(key, await readDataGeneration(db), () =>
+          computeIndicators(db, { scope: q.scope, ...period, ...(q.at ? { at: q.at } : {}), ...(q.kind ? { kind: q.kind } : {}) }),
+        );
       } catch (error) {
         if (error instanceof ScopeError) return sendProblem(reply, 400, "Requête invalide", error.message);
         throw error;
@@ -175,10 +187,13 @@ const routes: RouteModule = async (app, ctx) => {
       const period = periodOf(q);
       const kind = q.kind ? { kind: q.kind } : {};
       try {
-        const monthly = await computeSeries(db, { scope: q.scope, ...period, ...kind });
-        const firstYear = Number(period.to.slice(0, 4)) - (SERIES_YEARS - 1);
-        const yearly = await computeSeries(db, { scope: q.scope, from: `${firstYear}-01-01`, to: period.to, ...kind });
-        return { scope: monthly.scope, period: monthly.period, monthly: monthly.monthly, yearly: yearly.yearly };
+        const key = cacheKey("series", { scope: q.scope, ...period, kind: q.kind });
+        return await seriesCache.get(key, await readDataGeneration(db), async () => {
+          const monthly = await computeSeries(db, { scope: q.scope, ...period, ...kind });
+          const firstYear = Number(period.to.slice(0, 4)) - (SERIES_YEARS - 1);
+          const yearly = await computeSeries(db, { scope: q.scope, from: `${firstYear}-01-01`, to: period.to, ...kind });
+          return { scope: monthly.scope, period: monthly.period, monthly: monthly.monthly, yearly: yearly.yearly };
+        });
       } catch (error) {
         if (error instanceof ScopeError) return sendProblem(reply, 400, "Requête invalide", error.message);
         throw error;
@@ -204,7 +219,14 @@ const routes: RouteModule = async (app, ctx) => {
       }
       let rows: StructureRow[];
       try {
-        rows = await computeStructureTable(db, { scope: q.scope, ...periodOf(q), ...(q.kind ? { kind: q.kind } : {}) });
+        const period = periodOf(q);
+        const key = cacheKey("structures", { scope: q.scope, ...period, kind: q.kind });
+        // A copy: the rows are sorted below, the cached array is shared.
+        rows = [
+          ...(await tableCache.get(key, await readDataGeneration(db), () =>
+            computeStructureTable(db, { scope: q.scope, ...period, ...(q.kind ? { kind: q.kind } : {}) }),
+          )),
+        ];
       } catch (error) {
         if (error instanceof ScopeError) return sendProblem(reply, 400, "Requête invalide", error.message);
         throw error;

@@ -1,0 +1,9 @@
+// The data generation number (migration 0210): grows at every committed write to a table that feeds the
+// indicators. One cheap query (16 rows) per cached request.
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../db/schema.js";
+
+export async function readDataGeneration(db: Kysely<Database>): Promise<number> {
+  const r = await sql<{ g: number }>`SELECT coalesce(sum(n), 0)::int8 AS g FROM data_generation`.execute(db);
+  return r.rows[0]?.g ?? 0;
+}
