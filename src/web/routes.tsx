@@ -6,6 +6,8 @@ import { Layout } from "./components/Layout.js";
 import { ErrorState, Loading } from "./components/States.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
+import { DepartementRsaPage, RsaHomeRedirect } from "./pages/DepartementRsaPage.js";
+import { FichesSalariePage } from "./pages/FichesSalariePage.js";
 import { PersonPage } from "./pages/PersonPage.js";
 import { PersonsPage } from "./pages/PersonsPage.js";
 import { StructurePage } from "./pages/StructurePage.js";
@@ -42,6 +44,9 @@ export function AppRoutes() {
         <Route path="/structures/:structureId" element={guard(<StructurePage user={user as SessionUser} />)} />
         <Route path="/structures/:structureId/salaries" element={guard(<PersonsPage />)} />
         <Route path="/structures/:structureId/declaration" element={guard(<DeclarationPage />)} />
+        <Route path="/structures/:structureId/fiches-salarie" element={guard(<FichesSalariePage />)} />
+        <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
+        <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />
         <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>

@@ -95,7 +95,7 @@ export function homePath(user: SessionUser): string {
     case "siae":
       return user.structureIds[0] !== undefined ? `/structures/${user.structureIds[0]}/salaries` : "/structures";
     case "conseil_departemental":
-      return "/rsa";
+      return user.departementCode ? `/departement/${user.departementCode}/rsa` : "/rsa";
     default:
       return "/tableau-de-bord";
   }

@@ -24,7 +24,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
       ];
     }
     case "conseil_departemental":
-      return [{ text: "Bénéficiaires du RSA", to: "/rsa" }];
+      return [{ text: "Bénéficiaires du RSA", to: user.departementCode ? `/departement/${user.departementCode}/rsa` : "/rsa" }];
     default:
       return [
         { text: "Tableau de bord", to: "/tableau-de-bord" },

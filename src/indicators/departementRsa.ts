@@ -1,0 +1,303 @@
+// RSA beneficiaries in IAE in one département for a period (issue 7, conseil départemental page): the SQL
+// source of truth. The pure TypeScript twin is departementRsaTwin.ts; both produce the same RsaRaw and are
+// compared on random data (departementRsa.db.test.ts). summariseRsa() turns RsaRaw into the API shape.
+//
+// Definitions (iae-reference §2.4, §3.2, §6.3, §10):
+//  - present: distinct persons with ≥ 1 h over the period on counting AFs of the structures of the group;
+//    presentRsa: those of them with at least one declaration of the period on a contract whose
+//    contrat_salarie_rsa is OUI-M / OUI-NM (the RSA status recorded at hiring).
+//  - entered / enteredRsa: distinct persons with an initial contract (rank 0) hired in the period, mesure
+//    counting for posts; RSA when that contract is OUI-M / OUI-NM.
+//  - ETP co-financed by the département: Σ counting AF etp × months inside / 12 × (amount of the AF's funding
+//    lines whose financer is the département) / AF total — PA's ETP conventionnés × af_mt_cofinance /
+//    af_montant_total_annuel, with the co-financed amount read from the funding lines.
+//  - cdAmount: Σ département funding-line amount × months inside / AF months (rounded to the cent at the end).
+//  - exits: examined exits (same thresholds as figures.ts) of recruitments whose initial contract is RSA.
+import { type Kysely, sql } from "kysely";
+import { refreshPlannerStatistics } from "../db/rollups.js";
+import type { Database } from "../db/schema.js";
+import { type ExitCounts, exitRates } from "../domain/exits/examined.js";
+import { addProrated, mergeProrated, type ProratedAmount, proratedCents } from "../domain/indicators/proration.js";
+import type { Period } from "../domain/indicators/records.js";
+import { Decimal } from "../domain/money/money.js";
+import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
+import { countingCtes } from "./countingAnnexes.js";
+import { describeScope, ScopeError } from "./scope.js";
+
+export interface RsaPeople {
+  present: number;
+  presentRsa: number;
+  entered: number;
+  enteredRsa: number;
+}
+
+export interface RsaRawStructure {
+  id: number;
+  name: string;
+  kind: SiaeKind;
+  people: RsaPeople;
+  /** Exact decimal strings. */
+  etpConventionnes: string;
+  etpCofinanced: string;
+  cdAmount: ProratedAmount;
+  /** Examined exits of RSA beneficiaries. */
+  exits: ExitCounts;
+}
+
+export interface RsaRaw {
+  structures: RsaRawStructure[];
+  /** Distinct people per kind and over the département (a person in two structures counts once). */
+  byKind: Record<SiaeKind, RsaPeople>;
+  total: RsaPeople;
+}
+
+export const emptyPeople = (): RsaPeople => ({ present: 0, presentRsa: 0, entered: 0, enteredRsa: 0 });
+export const emptyExits = (): ExitCounts => ({ examined: 0, durable: 0, transition: 0, positive: 0, other: 0 });
+const monthStart = (isoDate: string) => `${isoDate.slice(0, 7)}-01`;
+
+/** The raw figures of the département (code already validated) over the period, read in SQL. */
+export async function queryDepartementRsa(db: Kysely<Database>, departement: string, period: Period): Promise<RsaRaw> {
+  const scope = { type: "departement", code: departement } as const;
+  const ctes = countingCtes(scope, period);
+  const from = sql`${period.from}::date`;
+  const to = sql`${period.to}::date`;
+  const fromMonth = sql`${monthStart(period.from)}::date`;
+
+  const rows = new Map<number, RsaRawStructure>();
+  const names = await sql<{ id: number; name: string; kind: SiaeKind }>`
+    SELECT id, name, kind FROM structure WHERE departement_code = ${departement}`.execute(db);
+  const info = new Map(names.rows.map((r) => [Number(r.id), r]));
+  const row = (id: number): RsaRawStructure => {
+    let r = rows.get(id);
+    if (!r) {
+      const s = info.get(id);
+      if (!s) throw new Error(`structure ${id} hors du département ${departement}`);
+      r = { id, name: s.name, kind: s.kind, people: emptyPeople(), etpConventionnes: "0", etpCofinanced: "0", cdAmount: new Map(), exits: emptyExits() };
+      rows.set(id, r);
+    }
+    return r;
+  };
+
+  // ETP conventionnés, ETP co-financed by the département, département amount (numerators per AF months).
+  const af = await sql<{ structure_id: number; months: number; etp: string; etp_cd: string; cd: string }>`
+    WITH ${ctes},
+    cd AS (
+      SELECT f.annex_id, sum(f.amount) AS amount
+      FROM financial_annex_funding f JOIN funding_line l ON l.code = f.funding_line_code AND l.financer = 'departement'
+      WHERE f.annex_id IN (SELECT id FROM counting) GROUP BY f.annex_id)
+    SELECT c.structure_id, c.months,
+      sum(c.etp * c.inside / 12) AS etp,
+      sum(CASE WHEN c.total_amount > 0 THEN c.etp * c.inside / 12 * coalesce(cd.amount, 0) / c.total_amount ELSE 0 END) AS etp_cd,
+      sum(coalesce(cd.amount, 0) * c.inside) AS cd
+    FROM counting c LEFT JOIN cd ON cd.annex_id = c.id
+    WHERE c.inside > 0 GROUP BY c.structure_id, c.months ORDER BY 1, 2`.execute(db);
+  for (const r of af.rows) {
+    const s = row(Number(r.structure_id));
+    s.etpConventionnes = new Decimal(s.etpConventionnes).plus(r.etp).toString();
+    s.etpCofinanced = new Decimal(s.etpCofinanced).plus(r.etp_cd).toString();
+    addProrated(s.cdAmount, r.cd, 1, r.months);
+  }
+
+  // People present (≥ 1 h) and RSA among them, per structure, per kind and overall (grouping sets).
+  const byKind = Object.fromEntries(SIAE_KINDS.map((k) => [k, emptyPeople()])) as Record<SiaeKind, RsaPeople>;
+  const total = emptyPeople();
+  // GROUPING(structure, kind): 0 = per structure, 2 = per kind, 3 = overall.
+  const target = (g: number, sid: number | null, kind: SiaeKind | null): RsaPeople =>
+    g === 0 && sid !== null ? row(Number(sid)).people : g === 2 && kind !== null ? byKind[kind] : total;
+  const pres = await sql<{ sid: number | null; kind: SiaeKind | null; g: number; present: number; rsa: number }>`
+    WITH ${ctes},
+    p AS (
+      SELECT c.structure_id AS sid, s.kind, d.person_id, sum(d.hours) AS hours, bool_or(k.rsa <> 'NON') AS rsa,
+        GROUPING(c.structure_id, s.kind) AS g
+      FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id
+      JOIN scoped s ON s.id = c.structure_id JOIN contract k ON k.id = d.contract_id
+      WHERE d.month BETWEEN ${fromMonth} AND ${to}
+      GROUP BY GROUPING SETS ((c.structure_id, s.kind, d.person_id), (s.kind, d.person_id), (d.person_id)))
+    SELECT g::int AS g, sid, kind,
+      count(*) FILTER (WHERE hours >= 1)::int AS present, count(*) FILTER (WHERE hours >= 1 AND rsa)::int AS rsa
+    FROM p GROUP BY g, sid, kind`.execute(db);
+  for (const r of pres.rows) {
+    if (r.present === 0) continue;
+    const t = target(r.g, r.sid, r.kind);
+    t.present = r.present;
+    t.presentRsa = r.rsa;
+  }
+
+  // People entered in the period (initial contract), RSA at hiring.
+  const ent = await sql<{ sid: number | null; kind: SiaeKind | null; g: number; entered: number; rsa: number }>`
+    WITH ${ctes}
+    SELECT s.id AS sid, s.kind, GROUPING(s.id, s.kind)::int AS g,
+      count(DISTINCT c.person_id)::int AS entered,
+      count(DISTINCT c.person_id) FILTER (WHERE c.rsa <> 'NON')::int AS rsa
+    FROM contract c JOIN scoped s ON s.id = c.structure_id JOIN ref_mesure m ON m.code = c.mesure_code AND m.counts_for_posts
+    WHERE c.rank = 0 AND c.starts_on BETWEEN ${from} AND ${to}
+    GROUP BY GROUPING SETS ((s.id, s.kind), (s.kind), ())`.execute(db);
+  for (const r of ent.rows) {
+    const t = target(r.g, r.sid, r.kind);
+    t.entered = r.entered;
+    t.enteredRsa = r.rsa;
+  }
+
+  // Examined exits of RSA beneficiaries (same thresholds as figures.ts; recruitment RSA at hiring).
+  const ex = await sql<{ structure_id: number; grp: keyof ExitCounts; n: number }>`
+    WITH ${ctes},
+    ex AS (
+      SELECT e.id, e.structure_id, e.exit_on, s.kind, cat.grp, r0.starts_on AS start_on, e.recruitment_id
+      FROM exit e JOIN scoped s ON s.id = e.structure_id
+      JOIN contract r0 ON r0.id = e.recruitment_id AND r0.rsa <> 'NON'
+      JOIN ref_mesure m ON m.code = r0.mesure_code AND m.counts_for_posts
+      JOIN ref_exit_motif mo ON mo.code = e.motif_code
+      JOIN ref_exit_category cat ON cat.code = mo.category_code
+      WHERE e.exit_on BETWEEN ${from} AND ${to} AND cat.grp <> 'retrait'),
+    per_af AS (
+      SELECT ex.*, ra.hours, c.starts_on AS af_start, max(c.starts_on) OVER (PARTITION BY ex.id) AS last_start
+      FROM ex LEFT JOIN rollup_recruitment_annex ra ON ra.recruitment_id = ex.recruitment_id
+      LEFT JOIN counting c ON c.id = ra.annex_id),
+    h AS (
+      SELECT id, structure_id, grp, kind, exit_on, start_on,
+        coalesce(sum(hours) FILTER (WHERE af_start IS NOT NULL), 0) AS all_hours,
+        coalesce(sum(hours) FILTER (WHERE af_start = last_start), 0) AS last_hours
+      FROM per_af GROUP BY id, structure_id, grp, kind, exit_on, start_on)
+    SELECT structure_id, grp, count(*)::int AS n FROM h
+    WHERE CASE
+      WHEN kind IN ('ACI', 'EI') THEN all_hours >= 1 AND (exit_on - start_on) * 0.0328767 > 2.65
+      WHEN kind IN ('AI', 'ETTI') THEN last_hours >= 150
+      ELSE all_hours >= 1 END
+    GROUP BY structure_id, grp`.execute(db);
+  for (const r of ex.rows) {
+    const e = row(Number(r.structure_id)).exits;
+    e[r.grp] += r.n;
+    e.examined += r.n;
+  }
+
+  return { structures: [...rows.values()].sort((a, b) => a.id - b.id), byKind, total };
+}
+
+export interface RsaStructureRow {
+  id: number;
+  name: string;
+  kind: SiaeKind;
+  present: number;
+  presentRsa: number;
+  rsaShare: number | null;
+  entered: number;
+  enteredRsa: number;
+  etpConventionnes: number;
+  etpCofinances: number;
+  montantDepartement: number;
+  exitsExamined: number;
+  exitsByCategory: { durable: number; transition: number; positive: number; other: number };
+  dynamicRate: number | null;
+}
+
+export interface RsaKindRow extends Omit<RsaStructureRow, "id" | "name"> {
+  structures: number;
+}
+
+export interface DepartementRsa {
+  departement: string;
+  departementLabel: string;
+  period: Period;
+  people: RsaPeople & { rsaShare: number | null; rsaShareEntered: number | null };
+  etp: { conventionnes: number; cofinances: number; cofinancedShare: number | null };
+  montantDepartement: number;
+  exits: {
+    examined: number;
+    byCategory: { durable: number; transition: number; positive: number; other: number };
+    dynamicRate: number | null;
+    durableRate: number | null;
+  };
+  byKind: RsaKindRow[];
+  structures: RsaStructureRow[];
+}
+
+const share = (n: number, d: number) => (d === 0 ? null : n / d);
+const etp4 = (d: Decimal) => Number(d.toFixed(4));
+
+function rowOf(
+  people: RsaPeople,
+  etpConv: Decimal,
+  etpCd: Decimal,
+  cd: ProratedAmount,
+  exits: ExitCounts,
+): Omit<RsaStructureRow, "id" | "name" | "kind"> {
+  return {
+    ...people,
+    rsaShare: share(people.presentRsa, people.present),
+    etpConventionnes: etp4(etpConv),
+    etpCofinances: etp4(etpCd),
+    montantDepartement: proratedCents(cd).toNumber(),
+    exitsExamined: exits.examined,
+    exitsByCategory: { durable: exits.durable, transition: exits.transition, positive: exits.positive, other: exits.other },
+    dynamicRate: exitRates(exits).dynamic,
+  };
+}
+
+/** The API shape of the raw figures (one function for the SQL and the twin's output). */
+export function summariseRsa(raw: RsaRaw, departement: string, departementLabel: string, period: Period): DepartementRsa {
+  const structures = raw.structures
+    .map((s) => ({ id: s.id, name: s.name, kind: s.kind, ...rowOf(s.people, new Decimal(s.etpConventionnes), new Decimal(s.etpCofinanced), s.cdAmount, s.exits) }))
+    .sort((a, b) => a.name.localeCompare(b.name, "fr") || a.id - b.id);
+  const sumOf = (list: readonly RsaRawStructure[]) => {
+    const cd: ProratedAmount = new Map();
+    const exits = emptyExits();
+    let conv = new Decimal(0);
+    let etpCd = new Decimal(0);
+    for (const s of list) {
+      mergeProrated(cd, s.cdAmount);
+      conv = conv.plus(s.etpConventionnes);
+      etpCd = etpCd.plus(s.etpCofinanced);
+      for (const k of Object.keys(exits) as (keyof ExitCounts)[]) exits[k] += s.exits[k];
+    }
+    return { cd, exits, conv, etpCd };
+  };
+  const byKind: RsaKindRow[] = SIAE_KINDS.map((kind) => {
+    const list = raw.structures.filter((s) => s.kind === kind);
+    const t = sumOf(list);
+    return { kind, structures: list.length, ...rowOf(raw.byKind[kind], t.conv, t.etpCd, t.cd, t.exits) };
+  }).filter((k) => k.structures > 0);
+  const all = sumOf(raw.structures);
+  const rates = exitRates(all.exits);
+  return {
+    departement,
+    departementLabel,
+    period,
+    people: {
+      ...raw.total,
+      rsaShare: share(raw.total.presentRsa, raw.total.present),
+      rsaShareEntered: share(raw.total.enteredRsa, raw.total.entered),
+    },
+    etp: {
+      conventionnes: etp4(all.conv),
+      cofinances: etp4(all.etpCd),
+      cofinancedShare: all.conv.isZero() ? null : all.etpCd.dividedBy(all.conv).toNumber(),
+    },
+    montantDepartement: proratedCents(all.cd).toNumber(),
+    exits: {
+      examined: all.exits.examined,
+      byCategory: { durable: all.exits.durable, transition: all.exits.transition, positive: all.exits.positive, other: all.exits.other },
+      dynamicRate: rates.dynamic,
+      durableRate: rates.durable,
+    },
+    byKind,
+    structures,
+  };
+}
+
+/** Normalises a département code ("62", "2a", "971"); throws ScopeError when malformed. */
+export function checkedDepartement(code: string): string {
+  const c = code.trim().toUpperCase();
+  const v = /^[0-9]$/.test(c) ? `0${c}` : c;
+  if (!/^([0-9]{2}|2A|2B|97[1-6])$/.test(v)) throw new ScopeError(`code de département invalide « ${code} » (ex. 62, 2A, 971)`);
+  return v;
+}
+
+/** The département's RSA figures for a calendar year (API / web page). */
+export async function computeDepartementRsa(db: Kysely<Database>, params: { departement: string; year: number }): Promise<DepartementRsa> {
+  const departement = checkedDepartement(params.departement);
+  if (!Number.isInteger(params.year) || params.year < 2000 || params.year > 2100) throw new ScopeError(`année invalide : ${params.year}`);
+  const label = await describeScope(db, { type: "departement", code: departement });
+  await refreshPlannerStatistics(db);
+  const period = { from: `${params.year}-01-01`, to: `${params.year}-12-31` };
+  return summariseRsa(await queryDepartementRsa(db, departement, period), departement, label, period);
+}

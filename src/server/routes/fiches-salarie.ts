@@ -1,0 +1,147 @@
+// Fiches salarié of a structure (issue 7, SIAE journey): the pre-send validation (every error per salarié
+// and per ASP field, French messages) and the export of the valid ones as the CLI writes them
+// (`passerelle export fiches-salarie`: RIAE_FS_<horodatage>.json batches, recorded as sent). One batch is
+// downloaded as is, several as a zip. Policy structure:declare (members of the structure, admins).
+// Audited: the validation (it shows names) as fiche_salarie.validate; each sent batch as
+// fiche_salarie.send (exportFichesSalarie) and the request itself by the state-changing hook.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { zipSync } from "fflate";
+import { z } from "zod";
+import { exportFichesSalarie, type FichesExportResult } from "../../interchange/fiche-salarie/exportFichesSalarie.js";
+import { recordAudit } from "../../operations/audit.js";
+import { NotFoundError } from "../../operations/types.js";
+import { actorOf } from "../auth/plugin.js";
+import type { RouteModule } from "../context.js";
+import { sendProblem } from "../problem.js";
+
+const Params = z.object({ structureId: z.coerce.number().int().positive() });
+
+const FieldError = z.object({ field: z.string(), message: z.string() });
+const Validation = z.object({
+  structureId: z.number().int(),
+  /** Fiches that would be sent now (valid). */
+  valid: z.number().int(),
+  creations: z.number().int(),
+  modifications: z.number().int(),
+  awaitingReturn: z.number().int(),
+  upToDate: z.number().int(),
+  invalid: z.array(
+    z.object({
+      personId: z.number().int(),
+      contractId: z.number().int(),
+      salarie: z.string(),
+      movement: z.enum(["C", "M"]),
+      errors: z.array(FieldError),
+    }),
+  ),
+});
+
+function validationOf(r: FichesExportResult): z.infer<typeof Validation> {
+  return {
+    structureId: r.structureId,
+    valid: r.sent,
+    creations: r.creations,
+    modifications: r.modifications,
+    awaitingReturn: r.awaitingReturn,
+    upToDate: r.upToDate,
+    invalid: r.invalid.map((i) => ({ personId: i.personId, contractId: i.contractId, salarie: i.salarie, movement: i.movement, errors: i.errors.map((e) => ({ field: e.field, message: e.message })) })),
+  };
+}
+
+const routes: RouteModule = async (app, ctx) => {
+  const run = async (structureId: number, actor: ReturnType<typeof actorOf>, dryRun: boolean, outDir: string) =>
+    exportFichesSalarie(ctx.handle, { structureId, outDir, pii: ctx.pii, actor, dryRun, now: ctx.clock.now() });
+
+  app.get(
+    "/api/v1/structures/:structureId/fiches-salarie/validation",
+    {
+      config: { policy: "structure:declare" },
+      schema: {
+        tags: ["fiches salarié"],
+        summary: "Contrôle avant envoi des fiches salarié : erreurs par salarié et par champ (rien n'est écrit)",
+        params: Params,
+        response: { 200: Validation },
+      },
+    },
+    async (request, reply) => {
+      const { structureId } = request.params;
+      let result: FichesExportResult;
+      try {
+        result = await run(structureId, actorOf(request), true, tmpdir());
+      } catch (error) {
+        if (error instanceof NotFoundError) return sendProblem(reply, 404, "Structure introuvable", `Structure ${structureId} introuvable.`);
+        throw error;
+      }
+      await recordAudit(ctx.handle.db, actorOf(request), {
+        action: "fiche_salarie.validate",
+        entity: "structure",
+        entityId: structureId,
+        structureId,
+        after: { valid: result.sent, invalid: result.invalid.length },
+      });
+      return validationOf(result);
+    },
+  );
+
+  app.post(
+    "/api/v1/structures/:structureId/fiches-salarie/exports",
+    {
+      config: { policy: "structure:declare" },
+      schema: {
+        tags: ["fiches salarié"],
+        summary: "Exporte les fiches salarié valides (fichier RIAE_FS_….json, ou zip de plusieurs lots) et les enregistre comme envoyées",
+        params: Params,
+      },
+    },
+    async (request, reply) => {
+      const { structureId } = request.params;
+      const dir = await mkdtemp(path.join(tmpdir(), "passerelle-fs-"));
+      try {
+        let result: FichesExportResult;
+        try {
+          result = await run(structureId, actorOf(request), false, dir);
+        } catch (error) {
+          if (error instanceof NotFoundError) return sendProblem(reply, 404, "Structure introuvable", `Structure ${structureId} introuvable.`);
+          throw error;
+        }
+        const summary = {
+          "x-fiches-envoyees": String(result.sent),
+          "x-fiches-en-erreur": String(result.invalid.length),
+          "access-control-expose-headers": "x-fiches-envoyees, x-fiches-en-erreur, content-disposition",
+        };
+        if (result.files.length === 0) {
+          return sendProblem(
+            reply,
+            409,
+            "Aucune fiche à envoyer",
+            result.invalid.length > 0
+              ? `Aucune fiche valide à envoyer : ${result.invalid.length} fiche(s) en erreur à corriger.`
+              : "Aucune fiche à envoyer : toutes les fiches sont à jour ou en attente du fichier retour de l'ASP.",
+            validationOf(result),
+          );
+        }
+        const files = await Promise.all(result.files.map(async (f) => ({ name: path.basename(f.file), data: await readFile(f.file) })));
+        const only = files.length === 1 ? files[0] : undefined;
+        if (only) {
+          return reply
+            .headers(summary)
+            .type("application/json; charset=utf-8")
+            .header("content-disposition", `attachment; filename="${only.name}"`)
+            .send(only.data);
+        }
+        const zip = zipSync(Object.fromEntries(files.map((f) => [f.name, new Uint8Array(f.data)])));
+        const first = files[0]?.name.replace(/\.json$/, "") ?? "RIAE_FS";
+        return reply
+          .headers(summary)
+          .type("application/zip")
+          .header("content-disposition", `attachment; filename="${first}_${files.length}-lots.zip"`)
+          .send(Buffer.from(zip));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+};
+export default routes;

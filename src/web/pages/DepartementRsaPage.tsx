@@ -1,0 +1,275 @@
+// Conseil départemental: RSA beneficiaries in IAE in the département for a year (issue 7). Aggregates only,
+// from GET /api/v1/departements/{code}/rsa; the year is in the URL (?annee=) so the page can be shared.
+import { Select } from "@codegouvfr/react-dsfr/Select.js";
+import { useQuery } from "@tanstack/react-query";
+import { useId } from "react";
+import { Navigate, useParams, useSearchParams } from "react-router-dom";
+import { api } from "../api/client.js";
+import { useCalendar } from "../api/useCalendar.js";
+import type { SessionUser } from "../auth/session.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
+
+type Kind = "ACI" | "AI" | "EI" | "ETTI" | "EITI";
+interface ExitsByCategory {
+  durable: number;
+  transition: number;
+  positive: number;
+  other: number;
+}
+interface RsaRow {
+  kind: Kind;
+  present: number;
+  presentRsa: number;
+  rsaShare: number | null;
+  entered: number;
+  enteredRsa: number;
+  etpConventionnes: number;
+  etpCofinances: number;
+  montantDepartement: number;
+  exitsExamined: number;
+  exitsByCategory: ExitsByCategory;
+  dynamicRate: number | null;
+}
+export interface DepartementRsa {
+  departement: string;
+  departementLabel: string;
+  period: { from: string; to: string };
+  people: { present: number; presentRsa: number; entered: number; enteredRsa: number; rsaShare: number | null; rsaShareEntered: number | null };
+  etp: { conventionnes: number; cofinances: number; cofinancedShare: number | null };
+  montantDepartement: number;
+  exits: { examined: number; byCategory: ExitsByCategory; dynamicRate: number | null; durableRate: number | null };
+  byKind: (RsaRow & { structures: number })[];
+  structures: (RsaRow & { id: number; name: string })[];
+}
+
+function Tile({ label, value, definition, testId }: { label: string; value: string; definition: string; testId: string }) {
+  const id = useId();
+  return (
+    <div className="kpi-tile" data-testid={testId}>
+      <p className="fr-text--sm fr-mb-0">{label}</p>
+      <p className="kpi-value" data-testid={`${testId}-value`}>
+        {value}
+      </p>
+      <button type="button" className="fr-btn--tooltip fr-btn" aria-describedby={id} title={definition}>
+        Définition : {label}
+      </button>
+      <span className="fr-tooltip fr-placement" id={id} role="tooltip" aria-hidden="true">
+        {definition}
+      </span>
+    </div>
+  );
+}
+
+/** /rsa: the conseil départemental's own département (others pick one on the dashboard). */
+export function RsaHomeRedirect({ user }: { user: SessionUser }) {
+  const [params] = useSearchParams();
+  if (!user.departementCode) return <Navigate to="/tableau-de-bord" replace />;
+  return <Navigate to={`/departement/${user.departementCode}/rsa${params.toString() ? `?${params}` : ""}`} replace />;
+}
+
+export function DepartementRsaPage() {
+  const { code = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const calendar = useCalendar();
+  const currentYear = Number((calendar.data?.today ?? new Date().toISOString()).slice(0, 4));
+  const year = Number(params.get("annee") ?? calendar.data?.latestYear ?? currentYear);
+  const ready = calendar.isSuccess || calendar.isError;
+  const data = useQuery({
+    enabled: ready,
+    queryKey: ["departement-rsa", code, year],
+    queryFn: () => api.get<DepartementRsa>(`/api/v1/departements/${encodeURIComponent(code)}/rsa`, { year }),
+  });
+  const years = Array.from({ length: Math.max(8, currentYear - 2014) }, (_, i) => currentYear - i);
+  const d = data.data;
+
+  return (
+    <>
+      <h1>Bénéficiaires du RSA en insertion par l'activité économique</h1>
+      <p className="fr-text--lg">{d ? d.departementLabel : `Département ${code}`}</p>
+      <div className="filters fr-mb-4w">
+        <Select
+          label="Année"
+          nativeSelectProps={{
+            value: String(year),
+            name: "annee",
+            onChange: (e) => {
+              const next = new URLSearchParams(params);
+              next.set("annee", e.target.value);
+              setParams(next);
+            },
+          }}
+        >
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {y}
+            </option>
+          ))}
+        </Select>
+      </div>
+      {(data.isPending || !ready) && <Loading label="Calcul des chiffres du département…" />}
+      {data.isError && <ErrorState error={data.error} />}
+      {d && <RsaFigures d={d} year={year} />}
+    </>
+  );
+}
+
+function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
+  const exportHref = (format: string) => `/api/v1/departements/${encodeURIComponent(d.departement)}/rsa/structures?${new URLSearchParams({ year: String(year), format })}`;
+  return (
+    <>
+      <h2 className="fr-h4">Chiffres {year}</h2>
+      <div className="kpi-grid" data-testid="rsa-tiles">
+        <Tile
+          testId="rsa-present"
+          label="Bénéficiaires du RSA présents"
+          value={formatInt(d.people.presentRsa)}
+          definition="Salariés ayant au moins une heure déclarée dans l'année sur une annexe financière du département, au titre d'un contrat signé alors qu'ils étaient bénéficiaires du RSA (majoré ou non)."
+        />
+        <Tile
+          testId="rsa-share"
+          label="Part des bénéficiaires du RSA"
+          value={formatRate(d.people.rsaShare)}
+          definition={`Bénéficiaires du RSA présents / salariés présents (${formatInt(d.people.present)} salariés présents dans l'année).`}
+        />
+        <Tile
+          testId="rsa-entered"
+          label="Bénéficiaires du RSA entrés"
+          value={formatInt(d.people.enteredRsa)}
+          definition={`Personnes embauchées dans l'année (contrat initial) bénéficiaires du RSA à l'embauche, sur ${formatInt(d.people.entered)} entrées (${formatRate(d.people.rsaShareEntered)}).`}
+        />
+        <Tile
+          testId="rsa-etp-cd"
+          label="ETP cofinancés par le département"
+          value={formatEtp(d.etp.cofinances)}
+          definition={`ETP conventionnés × part du montant de l'annexe financière financée par le conseil départemental (lignes de financement du département), sur ${formatEtp(d.etp.conventionnes)} ETP conventionnés. Montant du département : ${formatEuros(d.montantDepartement)}.`}
+        />
+        <Tile
+          testId="rsa-dynamic"
+          label="Sorties dynamiques des bénéficiaires du RSA"
+          value={formatRate(d.exits.dynamicRate)}
+          definition={`(Emploi durable + emploi de transition + sorties positives) / sorties examinées des salariés bénéficiaires du RSA à l'embauche (${formatInt(d.exits.examined)} sorties examinées ; retraits exclus).`}
+        />
+      </div>
+
+      <h2 className="fr-h4 fr-mt-6w">Sorties des bénéficiaires du RSA</h2>
+      <div className="fr-table" data-testid="rsa-exits">
+        <table>
+          <caption>Sorties examinées par catégorie ({year})</caption>
+          <thead>
+            <tr>
+              <th scope="col">Catégorie</th>
+              <th scope="col" className="numeric">Sorties</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(
+              [
+                ["Emploi durable", d.exits.byCategory.durable],
+                ["Emploi de transition", d.exits.byCategory.transition],
+                ["Sorties positives", d.exits.byCategory.positive],
+                ["Autres sorties", d.exits.byCategory.other],
+                ["Total examiné", d.exits.examined],
+              ] as const
+            ).map(([label, n]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td className="numeric">{formatInt(n)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2 className="fr-h4 fr-mt-6w">Par type de structure</h2>
+      {d.byKind.length === 0 ? (
+        <Empty>Aucune structure du département sur l'année.</Empty>
+      ) : (
+        <div className="fr-table" data-testid="rsa-by-kind">
+          <table>
+            <caption>Bénéficiaires du RSA par type de structure ({year})</caption>
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col" className="numeric">Structures</th>
+                <th scope="col" className="numeric">Présents</th>
+                <th scope="col" className="numeric">dont RSA</th>
+                <th scope="col" className="numeric">Part RSA</th>
+                <th scope="col" className="numeric">ETP cofinancés</th>
+                <th scope="col" className="numeric">Sorties examinées (RSA)</th>
+                <th scope="col" className="numeric">Sorties dynamiques (RSA)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.byKind.map((k) => (
+                <tr key={k.kind}>
+                  <th scope="row">{k.kind}</th>
+                  <td className="numeric">{formatInt(k.structures)}</td>
+                  <td className="numeric">{formatInt(k.present)}</td>
+                  <td className="numeric">{formatInt(k.presentRsa)}</td>
+                  <td className="numeric">{formatRate(k.rsaShare)}</td>
+                  <td className="numeric">{formatEtp(k.etpCofinances)}</td>
+                  <td className="numeric">{formatInt(k.exitsExamined)}</td>
+                  <td className="numeric">{formatRate(k.dynamicRate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2 className="fr-h4 fr-mt-6w">Par structure</h2>
+      {d.structures.length === 0 ? (
+        <Empty>Aucune structure du département sur l'année.</Empty>
+      ) : (
+        <>
+          <div className="fr-table" data-testid="rsa-structures">
+            <table>
+              <caption>Bénéficiaires du RSA par structure ({year})</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Structure</th>
+                  <th scope="col">Type</th>
+                  <th scope="col" className="numeric">Présents</th>
+                  <th scope="col" className="numeric">dont RSA</th>
+                  <th scope="col" className="numeric">Entrés RSA</th>
+                  <th scope="col" className="numeric">ETP cofinancés</th>
+                  <th scope="col" className="numeric">Montant du département</th>
+                  <th scope="col" className="numeric">Sorties examinées (RSA)</th>
+                  <th scope="col" className="numeric">Sorties dynamiques (RSA)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.structures.map((s) => (
+                  <tr key={s.id} data-structure-id={s.id}>
+                    <th scope="row">{s.name}</th>
+                    <td>{s.kind}</td>
+                    <td className="numeric">{formatInt(s.present)}</td>
+                    <td className="numeric">{formatInt(s.presentRsa)}</td>
+                    <td className="numeric">{formatInt(s.enteredRsa)}</td>
+                    <td className="numeric">{formatEtp(s.etpCofinances)}</td>
+                    <td className="numeric">{formatEuros(s.montantDepartement)}</td>
+                    <td className="numeric">{formatInt(s.exitsExamined)}</td>
+                    <td className="numeric">{formatRate(s.dynamicRate)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={exportHref("csv")}>
+              Exporter le tableau en CSV
+            </a>
+            <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref("xlsx")}>
+              Exporter le tableau en XLSX
+            </a>
+          </p>
+        </>
+      )}
+      <p className="fr-text--xs fr-mt-2w">
+        Agrégats uniquement : aucune donnée personnelle n'est affichée ni exportée. Le statut RSA est celui déclaré à l'embauche sur le contrat
+        (contrat_salarie_rsa).
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,203 @@
+// Fiches salarié of a structure (issue 7, SIAE journey): pre-send validation with the errors per salarié and
+// per field, then the export of the valid fiches (file RIAE_FS_….json, zip when several batches) as the
+// CLI `passerelle export fiches-salarie` writes them. The export records the fiches as sent.
+import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
+import { Button } from "@codegouvfr/react-dsfr/Button.js";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useParams } from "react-router-dom";
+import { ApiError, csrfToken } from "../api/client.js";
+import { api } from "../api/client.js";
+import { ErrorState, Loading } from "../components/States.js";
+import { formatInt } from "../format.js";
+
+export interface FichesValidation {
+  structureId: number;
+  valid: number;
+  creations: number;
+  modifications: number;
+  awaitingReturn: number;
+  upToDate: number;
+  invalid: { personId: number; contractId: number; salarie: string; movement: "C" | "M"; errors: { field: string; message: string }[] }[];
+}
+
+/** French names of the ASP fields (iae-reference §7.2); unknown ones are shown as sent to the ASP. */
+const FIELD_LABELS: Record<string, string> = {
+  siret: "SIRET de la structure",
+  "personnePhysique.passIae": "Numéro de PASS IAE",
+  "personnePhysique.passDateFin": "Dates du PASS IAE",
+  "personnePhysique.civilite": "Civilité",
+  "personnePhysique.nomUsage": "Nom d'usage",
+  "personnePhysique.nomNaissance": "Nom de naissance",
+  "personnePhysique.prenom": "Prénom",
+  "personnePhysique.dateNaissance": "Date de naissance",
+  "personnePhysique.salarieNIR": "NIR / NTT",
+  "personnePhysique.codeInseePays": "Pays de naissance",
+  "personnePhysique.codeComInsee": "Commune de naissance",
+  "adresse.adrNumeroVoie": "Numéro de voie",
+  "adresse.codeextensionvoie": "Extension de voie (bis, ter…)",
+  "adresse.codetypevoie": "Type de voie",
+  "adresse.adrLibelleVoie": "Libellé de voie",
+  "adresse.adrCpltDistribution": "Complément d'adresse",
+  "adresse.codeinseecom": "Commune de résidence",
+  "adresse.codepostalcedex": "Code postal",
+  "situationSalarie.orienteur": "Orienteur",
+  "situationSalarie.niveauFormation": "Niveau de formation",
+  "situationSalarie.salarieEnEmploi": "En emploi avant l'embauche",
+  "situationSalarie.salarieTypeEmployeur": "Type d'employeur précédent",
+  "situationSalarie.salarieSansEmploiDepuis": "Sans emploi depuis",
+  "situationSalarie.salarieSansRessource": "Sans ressource",
+  "situationSalarie.inscritPoleEmploi": "Inscrit à France Travail",
+  "situationSalarie.inscritPoleEmploiDepuis": "Inscrit à France Travail depuis",
+  "situationSalarie.numeroIDE": "Identifiant France Travail",
+  "situationSalarie.salarieBenefRSA": "Bénéficiaire du RSA",
+  "situationSalarie.salarieBenefRSADepuis": "Bénéficiaire du RSA depuis",
+  "situationSalarie.salarieAideSociale": "Bénéficiaire de l'aide sociale",
+  "situationSalarie.salarieOETH": "Bénéficiaire de l'obligation d'emploi (OETH)",
+};
+
+interface Download {
+  fileName: string;
+  sent: number;
+  inError: number;
+  url: string;
+}
+
+/** POST the export and hand the file to the browser (the API answers with the file itself). */
+async function runExport(structureId: string): Promise<Download> {
+  const headers: Record<string, string> = {};
+  const token = csrfToken();
+  if (token) headers["x-csrf-token"] = token;
+  const response = await fetch(`/api/v1/structures/${encodeURIComponent(structureId)}/fiches-salarie/exports`, {
+    method: "POST",
+    headers,
+    credentials: "same-origin",
+  });
+  if (!response.ok) {
+    let b: { title?: string; detail?: string } = {};
+    try {
+      b = (await response.json()) as { title?: string; detail?: string };
+    } catch {
+      b = {};
+    }
+    throw new ApiError(response.status, b.title ?? `Erreur ${response.status}`, b.detail ?? "L'export a échoué.");
+  }
+  const disposition = response.headers.get("content-disposition") ?? "";
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "fiches-salarie.json";
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  return {
+    fileName,
+    url,
+    sent: Number(response.headers.get("x-fiches-envoyees") ?? 0),
+    inError: Number(response.headers.get("x-fiches-en-erreur") ?? 0),
+  };
+}
+
+export function FichesSalariePage() {
+  const { structureId = "" } = useParams();
+  const queryClient = useQueryClient();
+  const validation = useQuery({
+    queryKey: ["fiches-validation", structureId],
+    queryFn: () => api.get<FichesValidation>(`/api/v1/structures/${encodeURIComponent(structureId)}/fiches-salarie/validation`),
+  });
+  const exporting = useMutation({
+    mutationFn: () => runExport(structureId),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["fiches-validation", structureId] }),
+  });
+  const v = validation.data;
+
+  return (
+    <>
+      <h1>Fiches salarié</h1>
+      <p>
+        Contrôle avant envoi à l'ASP des fiches salarié de la structure (une fiche par PASS IAE et par mesure), puis export du fichier
+        à déposer. Les fiches en erreur ne sont pas exportées : corrigez les champs signalés sur la <Link to={`/structures/${structureId}/salaries`}>page du salarié</Link>.
+      </p>
+      {validation.isPending && <Loading label="Contrôle des fiches salarié…" />}
+      {validation.isError && <ErrorState error={validation.error} />}
+      {v && (
+        <>
+          <ul className="fr-mb-3w" data-testid="fiches-summary">
+            <li>
+              <strong data-testid="fiches-valid">{formatInt(v.valid)}</strong> fiche(s) prête(s) à l'envoi ({formatInt(v.creations)} création(s),{" "}
+              {formatInt(v.modifications)} modification(s))
+            </li>
+            <li>
+              <strong data-testid="fiches-invalid">{formatInt(v.invalid.length)}</strong> fiche(s) en erreur
+            </li>
+            <li>
+              {formatInt(v.awaitingReturn)} en attente du fichier retour de l'ASP, {formatInt(v.upToDate)} à jour
+            </li>
+          </ul>
+          {v.invalid.length === 0 ? (
+            <Alert severity="success" small description="Aucune erreur : toutes les fiches à envoyer sont valides." className="fr-mb-3w" data-testid="fiches-no-error" />
+          ) : (
+            <div className="fr-table" data-testid="fiches-errors">
+              <table>
+                <caption>Erreurs par salarié et par champ</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Salarié</th>
+                    <th scope="col">Mouvement</th>
+                    <th scope="col">Champ</th>
+                    <th scope="col">Erreur</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {v.invalid.flatMap((fiche) =>
+                    fiche.errors.map((e, i) => (
+                      <tr key={`${fiche.contractId}-${e.field}-${e.message}`} data-person-id={fiche.personId}>
+                        {i === 0 && (
+                          <th scope="rowgroup" rowSpan={fiche.errors.length}>
+                            <Link to={`/salaries/${fiche.personId}`}>{fiche.salarie}</Link>
+                          </th>
+                        )}
+                        {i === 0 && <td rowSpan={fiche.errors.length}>{fiche.movement === "C" ? "Création" : "Modification"}</td>}
+                        <td>
+                          {FIELD_LABELS[e.field] ?? e.field}
+                          <span className="fr-text--xs fr-ml-1w">({e.field})</span>
+                        </td>
+                        <td>{e.message}</td>
+                      </tr>
+                    )),
+                  )}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <Button
+            iconId="fr-icon-download-line"
+            disabled={v.valid === 0 || exporting.isPending}
+            onClick={() => exporting.mutate()}
+            nativeButtonProps={{ "data-testid": "fiches-export" } as Record<string, string>}
+          >
+            {exporting.isPending ? "Export en cours…" : `Exporter les ${formatInt(v.valid)} fiche(s) valide(s)`}
+          </Button>
+          {v.valid === 0 && <p className="fr-text--sm fr-mt-1w">Aucune fiche valide à exporter pour le moment.</p>}
+        </>
+      )}
+      {exporting.isError && <ErrorState error={exporting.error} />}
+      {exporting.data && (
+        <Alert
+          severity="success"
+          className="fr-mt-3w"
+          title="Export effectué"
+          description={
+            <span data-testid="fiches-export-done">
+              {formatInt(exporting.data.sent)} fiche(s) exportée(s) dans {exporting.data.fileName} et enregistrée(s) comme envoyée(s).{" "}
+              <a href={exporting.data.url} download={exporting.data.fileName}>
+                Télécharger à nouveau
+              </a>
+            </span>
+          }
+        />
+      )}
+    </>
+  );
+}
