@@ -35,6 +35,16 @@ export interface ImportFluxIaeOptions {
   onProgress?: (rowsRead: number, view: string) => void;
 }
 
+/** Time spent on each view of a delivery (rows read, milliseconds), in import order. */
+export interface ViewTiming {
+  view: string;
+  file: string;
+  rows: number;
+  ms: number;
+}
+
+export type FluxIaeImportReport = ImportReport & { views: ViewTiming[] };
+
 type ViewImporter = (ctx: FluxImportContext, view: OpenedView) => Promise<void>;
 
 const IMPORTERS: Partial<Record<FluxIaeView, ViewImporter>> = {
@@ -73,7 +83,7 @@ export async function checksumPath(pathOnDisk: string): Promise<string> {
   return hash.digest("hex");
 }
 
-export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, options: ImportFluxIaeOptions = {}): Promise<ImportReport> {
+export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, options: ImportFluxIaeOptions = {}): Promise<FluxIaeImportReport> {
   const displayName = options.originalName ?? path.basename(pathOnDisk);
   const entries = await listEntries(pathOnDisk, displayName);
   if (entries.length === 0) throw new ImportInputError(`${displayName} : aucun fichier à importer`, [{ file: displayName, line: null, column: null, reason: "aucun fichier" }]);
@@ -92,7 +102,8 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
     ]);
   }
   const format: ImportFormat = single && firstView ? `fluxiae:${firstView}` : "fluxiae";
-  return runImport(
+  const views: ViewTiming[] = [];
+  const report = await runImport(
     handle,
     { format, source: displayName, checksum, dryRun: options.dryRun ?? false, actor: options.actor ?? IMPORT_ACTOR },
     async (tx, tally) => {
@@ -145,10 +156,18 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
               },
             }
           : view;
+        const started = performance.now();
+        const rowsBefore = tally.rowsRead;
         await importer(ctx, watched);
+        views.push({ view: probe.view, file: entry.name, rows: tally.rowsRead - rowsBefore, ms: Math.round(performance.now() - started) });
         progress?.(tally.rowsRead, probe.view);
       }
-      if (ctx.touchedContracts) await deriveExits(ctx);
+      if (ctx.touchedContracts) {
+        const started = performance.now();
+        const exits = await deriveExits(ctx);
+        views.push({ view: "sorties (dérivées des contrats)", file: "", rows: exits, ms: Math.round(performance.now() - started) });
+      }
     },
   );
+  return { ...report, views };
 }

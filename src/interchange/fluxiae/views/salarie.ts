@@ -6,9 +6,13 @@
 // the PASS number of the view (salarie_agrement) comes without its dates, so no approval is created
 // from it and it is not stored. Pseudonymised mode: NIR kept only as its keyed hash, names, address
 // and contacts dropped, birth date cut to the year (iae-reference §9).
+// Speed (≈ 700,000 rows nationally): rows are parsed and their NIR hashed/encrypted in JavaScript, then
+// handled by batches of BATCH rows with a fixed number of statements per batch (links and NIR owners
+// looked up with `= ANY`, new people inserted with ids taken from the sequence, changes applied by one
+// UPDATE … FROM, audit rows by one INSERT): no per-row round trip. Rows of one batch are resolved in
+// file order against in-memory maps, so a person repeated in the file behaves as if imported row by row.
 import { sql } from "kysely";
 import { checkNir, normalizeCommuneCode } from "../../../domain/identifiers/index.js";
-import { recordAudit } from "../../../operations/audit.js";
 import { ImportInputError } from "../../importReport.js";
 import { type FluxImportContext, rejectRow } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
@@ -49,16 +53,24 @@ const COMPARED: (keyof PersonValues)[] = [
   "pseudonymised",
 ];
 
+const BATCH = 5_000;
+
+interface ParsedSalarie {
+  line: number;
+  pph: number;
+  values: PersonValues;
+}
+
+type PersonRow = PersonValues & { id: number };
+
 export async function importSalarieView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
   const db = ctx.tx.db;
-  const communes = new Map<string, string | null>();
-  const departementOf = async (code: string): Promise<string | null> => {
-    if (!communes.has(code)) {
-      const r = await db.selectFrom("ref_commune").select("departement_code").where("code", "=", code).executeTakeFirst();
-      communes.set(code, r?.departement_code ?? null);
-    }
-    return communes.get(code) ?? null;
-  };
+  // Referentials read once (a few tens of thousands of rows) instead of one query per row.
+  const communes = new Map<string, string>();
+  for (const r of await db.selectFrom("ref_commune").select(["code", "departement_code"]).execute()) communes.set(r.code, r.departement_code);
+  const aspDepartements = new Map<string, string>();
+  for (const r of await db.selectFrom("ref_departement_asp_code").select(["asp_code", "departement_code"]).execute()) aspDepartements.set(r.asp_code, r.departement_code);
+  let batch: ParsedSalarie[] = [];
   for await (const record of view.records()) {
     ctx.tally.rowsRead++;
     const f = new RowFields(record.values);
@@ -91,7 +103,7 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
     if (insee) {
       try {
         const c = normalizeCommuneCode(insee);
-        departementCode = await departementOf(c);
+        departementCode = communes.get(c) ?? null;
         if (departementCode) communeCode = c;
       } catch {
         communeCode = null;
@@ -103,66 +115,137 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
     }
     const cp = f.text("salarie_codepostalcedex");
     const address = [f.text("salarie_adr_numero_voie"), f.text("salarie_codeextensionvoie"), f.text("salarie_codetypevoie"), f.text("salarie_adr_libelle_voie")].filter((x) => x !== null).join(" ");
+    const aspDepartement = f.text("salarie_code_dpt");
     const pseudo = ctx.pseudonymise;
-    const values: PersonValues = {
-      nir_encrypted: nirEncrypted,
-      nir_hash: nirHash,
-      civility: pseudo ? null : civility,
-      last_name: pseudo ? null : (f.text("salarie_nom_usage") ?? f.text("salarie_nom_naissance")),
-      birth_name: pseudo ? null : f.text("salarie_nom_naissance"),
-      first_name: pseudo ? null : f.text("salarie_prenom"),
-      birth_date: pseudo ? null : birthDate,
-      birth_year: birthDate ? Number(birthDate.slice(0, 4)) : null,
-      address_line: pseudo || address === "" ? null : address,
-      postal_code: pseudo || !cp || !/^\d{5}$/.test(cp) ? null : cp,
-      commune_code: pseudo ? null : communeCode,
-      departement_code: departementCode ?? (f.text("salarie_code_dpt") ? await departementOfAsp(ctx, f.text("salarie_code_dpt") as string) : null),
-      is_qpv: qpvType === null ? null : qpvType.toUpperCase() === "QP",
-      is_zrr: zrr,
-      pseudonymised: pseudo,
-    };
-    const linked = await sql<{ person_id: number }>`SELECT person_id FROM asp_person WHERE asp_pph_id = ${pph}`.execute(db);
-    let personId = linked.rows[0]?.person_id ?? null;
-    if (personId === null && nirHash) {
-      const byNir = await db.selectFrom("person").select("id").where("nir_hash", "=", nirHash).executeTakeFirst();
-      personId = byNir?.id ?? null;
+    batch.push({
+      line: record.line,
+      pph,
+      values: {
+        nir_encrypted: nirEncrypted,
+        nir_hash: nirHash,
+        civility: pseudo ? null : civility,
+        last_name: pseudo ? null : (f.text("salarie_nom_usage") ?? f.text("salarie_nom_naissance")),
+        birth_name: pseudo ? null : f.text("salarie_nom_naissance"),
+        first_name: pseudo ? null : f.text("salarie_prenom"),
+        birth_date: pseudo ? null : birthDate,
+        birth_year: birthDate ? Number(birthDate.slice(0, 4)) : null,
+        address_line: pseudo || address === "" ? null : address,
+        postal_code: pseudo || !cp || !/^\d{5}$/.test(cp) ? null : cp,
+        commune_code: pseudo ? null : communeCode,
+        departement_code: departementCode ?? (aspDepartement ? (aspDepartements.get(aspDepartement.trim().toUpperCase().padStart(3, "0")) ?? null) : null),
+        is_qpv: qpvType === null ? null : qpvType.toUpperCase() === "QP",
+        is_zrr: zrr,
+        pseudonymised: pseudo,
+      },
+    });
+    if (batch.length >= BATCH) {
+      await writeBatch(ctx, view.file, batch);
+      batch = [];
     }
-    if (personId !== null && nirHash) {
-      const other = await db.selectFrom("person").select("id").where("nir_hash", "=", nirHash).where("id", "<>", personId).executeTakeFirst();
-      if (other) {
-        ctx.tally.reject({ file: view.file, line: record.line, column: "salarie_nir", reason: `salarié ${pph} : ce NIR est déjà celui d'une autre personne` });
+  }
+  if (batch.length > 0) await writeBatch(ctx, view.file, batch);
+}
+
+const PERSON_FIELDS = ["nir_encrypted", ...COMPARED] as const;
+
+async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly ParsedSalarie[]): Promise<void> {
+  const db = ctx.tx.db;
+  const pphs = [...new Set(batch.map((b) => b.pph))];
+  const hashes = [...new Set(batch.map((b) => b.values.nir_hash).filter((h): h is string => h !== null))];
+  const linkOf = new Map<number, number>();
+  for (const r of (await sql<{ asp_pph_id: string; person_id: string }>`SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id = ANY(${pphs}::bigint[])`.execute(db)).rows) {
+    linkOf.set(Number(r.asp_pph_id), Number(r.person_id));
+  }
+  const ownerOf = new Map<string, number>();
+  if (hashes.length > 0) {
+    for (const r of (await sql<{ id: string; nir_hash: string }>`SELECT id, nir_hash FROM person WHERE nir_hash = ANY(${hashes}::text[])`.execute(db)).rows) ownerOf.set(r.nir_hash, Number(r.id));
+  }
+  // Stored state of the people this batch can touch; updated in memory as rows are applied.
+  const known = [...new Set([...linkOf.values(), ...ownerOf.values()])];
+  const people = new Map<number, PersonRow>();
+  if (known.length > 0) {
+    const rows = await db.selectFrom("person").select(["id", ...PERSON_FIELDS]).where("id", "in", known).execute();
+    for (const r of rows) people.set(Number(r.id), { ...(r as unknown as PersonRow), id: Number(r.id) });
+  }
+  // New people get provisional negative ids, replaced by sequence values before writing.
+  let provisional = 0;
+  const created = new Map<number, PersonRow>();
+  const changed = new Set<number>();
+  const newLinks = new Map<number, number>();
+  const audited: { id: number; pph: number }[] = [];
+  for (const row of batch) {
+    const { pph, values } = row;
+    const hash = values.nir_hash;
+    let personId = linkOf.get(pph) ?? null;
+    if (personId === null && hash) personId = ownerOf.get(hash) ?? null;
+    if (personId !== null && hash) {
+      const other = ownerOf.get(hash);
+      if (other !== undefined && other !== personId) {
+        ctx.tally.reject({ file, line: row.line, column: "salarie_nir", reason: `salarié ${pph} : ce NIR est déjà celui d'une autre personne` });
         continue;
       }
     }
     if (personId === null) {
-      const inserted = await db.insertInto("person").values(values).returning("id").executeTakeFirstOrThrow();
-      personId = inserted.id;
-      await sql`INSERT INTO asp_person (asp_pph_id, person_id) VALUES (${pph}, ${personId}) ON CONFLICT (asp_pph_id) DO UPDATE SET person_id = EXCLUDED.person_id, updated_at = now()`.execute(db);
-      await recordAudit(db, { userId: null, label: "import" }, { action: "person.import", entity: "person", entityId: personId, personId, after: { asp_pph_id: pph, pseudonymised: pseudo } });
+      provisional--;
+      const person: PersonRow = { ...values, id: provisional };
+      created.set(provisional, person);
+      people.set(provisional, person);
+      linkOf.set(pph, provisional);
+      newLinks.set(pph, provisional);
+      if (hash) ownerOf.set(hash, provisional);
+      audited.push({ id: provisional, pph });
       ctx.tally.inserted++;
       continue;
     }
-    await sql`INSERT INTO asp_person (asp_pph_id, person_id) VALUES (${pph}, ${personId}) ON CONFLICT (asp_pph_id) DO NOTHING`.execute(db);
-    const existing = await db.selectFrom("person").selectAll().where("id", "=", personId).executeTakeFirstOrThrow();
+    if (!linkOf.has(pph)) {
+      linkOf.set(pph, personId);
+      newLinks.set(pph, personId);
+    }
+    const existing = people.get(personId);
+    if (!existing) throw new Error(`person ${personId} vanished during the import`);
     // A stored NIR is never removed by a row without one (or by a pseudonymised delivery).
-    const next: PersonValues = { ...values, nir_hash: values.nir_hash ?? existing.nir_hash, nir_encrypted: values.nir_encrypted ?? existing.nir_encrypted };
-    const same = COMPARED.every((k) => String((existing as Record<string, unknown>)[k] ?? "") === String(next[k] ?? ""));
+    const next: PersonRow = { ...values, nir_hash: values.nir_hash ?? existing.nir_hash, nir_encrypted: values.nir_encrypted ?? existing.nir_encrypted, id: personId };
+    const same = COMPARED.every((k) => String(existing[k] ?? "") === String(next[k] ?? ""));
     if (same) {
       ctx.tally.unchanged++;
       continue;
     }
-    await db
-      .updateTable("person")
-      .set({ ...next, updated_at: new Date() })
-      .where("id", "=", personId)
-      .execute();
-    await recordAudit(db, { userId: null, label: "import" }, { action: "person.import", entity: "person", entityId: personId, personId, after: { asp_pph_id: pph, pseudonymised: pseudo } });
+    if (existing.nir_hash && existing.nir_hash !== next.nir_hash && ownerOf.get(existing.nir_hash) === personId) ownerOf.delete(existing.nir_hash);
+    if (next.nir_hash) ownerOf.set(next.nir_hash, personId);
+    people.set(personId, next);
+    if (personId < 0) created.set(personId, next);
+    else changed.add(personId);
+    audited.push({ id: personId, pph });
     ctx.tally.updated++;
   }
-}
-
-async function departementOfAsp(ctx: FluxImportContext, aspCode: string): Promise<string | null> {
-  const code = aspCode.trim().toUpperCase().padStart(3, "0");
-  const r = await ctx.tx.db.selectFrom("ref_departement_asp_code").select("departement_code").where("asp_code", "=", code).executeTakeFirst();
-  return r?.departement_code ?? null;
+  // Sequence values for the new people, in file order.
+  const realId = new Map<number, number>();
+  if (created.size > 0) {
+    const ids = await sql<{ id: string }>`SELECT nextval(pg_get_serial_sequence('person', 'id')) AS id FROM generate_series(1, ${created.size}::int) ORDER BY 1`.execute(db);
+    const order = [...created.keys()].sort((a, b) => b - a);
+    for (const [i, tmp] of order.entries()) realId.set(tmp, Number(ids.rows[i]?.id));
+  }
+  const idOf = (id: number) => (id < 0 ? (realId.get(id) as number) : id);
+  const asJson = (rows: Iterable<PersonRow>) => JSON.stringify([...rows].map((p) => ({ ...p, id: idOf(p.id) })));
+  const columns = sql.join(PERSON_FIELDS.map((c) => sql.ref(c)));
+  const fromRecords = (json: string) => sql`jsonb_populate_recordset(NULL::person, ${json}::jsonb)`;
+  if (created.size > 0) {
+    await sql`INSERT INTO person (id, ${columns}) OVERRIDING SYSTEM VALUE SELECT id, ${columns} FROM ${fromRecords(asJson(created.values()))}`.execute(db);
+  }
+  if (changed.size > 0) {
+    const sets = sql.join(PERSON_FIELDS.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));
+    const json = asJson([...changed].map((id) => people.get(id) as PersonRow));
+    await sql`UPDATE person p SET ${sets}, updated_at = now() FROM ${fromRecords(json)} r WHERE p.id = r.id`.execute(db);
+  }
+  if (newLinks.size > 0) {
+    const links = JSON.stringify([...newLinks].map(([pph, id]) => ({ pph, id: idOf(id) })));
+    await sql`INSERT INTO asp_person (asp_pph_id, person_id) SELECT pph, id FROM jsonb_to_recordset(${links}::jsonb) AS r(pph bigint, id bigint)
+      ON CONFLICT (asp_pph_id) DO UPDATE SET person_id = EXCLUDED.person_id, updated_at = now()`.execute(db);
+  }
+  if (audited.length > 0) {
+    const entries = JSON.stringify(audited.map((a) => ({ pph: a.pph, id: idOf(a.id) })));
+    await sql`INSERT INTO audit_event (actor_user_id, actor_label, action, entity, entity_id, person_id, after)
+      SELECT NULL, 'import', 'person.import', 'person', r.id::text, r.id, jsonb_build_object('asp_pph_id', r.pph, 'pseudonymised', ${ctx.pseudonymise}::boolean)
+      FROM jsonb_to_recordset(${entries}::jsonb) AS r(pph bigint, id bigint)`.execute(db);
+  }
 }
