@@ -6,10 +6,13 @@ import { Layout } from "./components/Layout.js";
 import { ErrorState, Loading } from "./components/States.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
+import { ImportPage } from "./pages/ImportPage.js";
+import { ImportRunPage } from "./pages/ImportRunPage.js";
 import { DepartementRsaPage, RsaHomeRedirect } from "./pages/DepartementRsaPage.js";
 import { FichesSalariePage } from "./pages/FichesSalariePage.js";
 import { PersonPage } from "./pages/PersonPage.js";
 import { PersonsPage } from "./pages/PersonsPage.js";
+import { ReportPage } from "./pages/ReportPage.js";
 import { StructurePage } from "./pages/StructurePage.js";
 import { StructuresPage } from "./pages/StructuresPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
@@ -48,6 +51,9 @@ export function AppRoutes() {
         <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
         <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />
         <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
+        <Route path="/imports" element={guard(<ImportPage />)} />
+        <Route path="/imports/:importRunId" element={guard(<ImportRunPage />)} />
+        <Route path="/rapport" element={guard(<ReportPage user={user as SessionUser} />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>

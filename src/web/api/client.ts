@@ -90,3 +90,35 @@ export interface Page<T> {
   page: number;
   pageSize: number;
 }
+
+/**
+ * Multipart upload of one file (field « file ») with upload progress — fetch cannot report it, so this
+ * goes through XMLHttpRequest; same CSRF header and problem+json errors as `request`.
+ */
+export function uploadFile<T>(path: string, file: File, onProgress?: (sent: number, total: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("accept", "application/json");
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader("x-csrf-token", token);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress?.(event.loaded, event.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, "Envoi impossible", "Le fichier n'a pas pu être envoyé (connexion interrompue ?)."));
+    xhr.onload = () => {
+      const response = new Response(xhr.responseText || null, {
+        status: xhr.status,
+        headers: { "content-type": xhr.getResponseHeader("content-type") ?? "application/json" },
+      });
+      if (!response.ok) {
+        void toApiError(response).then(reject, reject);
+        return;
+      }
+      response.json().then((body) => resolve(body as T), reject);
+    };
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.send(form);
+  });
+}

@@ -54,3 +54,60 @@ export interface Departement {
   name: string;
   regionCode: string;
 }
+
+/** One rejected line of an import (design §5 keys). */
+export interface ImportIssue {
+  file: string;
+  line: number | null;
+  column: string | null;
+  reason: string;
+}
+
+export interface ImportReport {
+  format: string;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  rejections: ImportIssue[];
+  warnings: ImportIssue[];
+  importRunId: number | null;
+  dryRun: boolean;
+  durationMs: number;
+}
+
+/** An import running in the background (POST /api/v1/imports?background=true). */
+export interface ImportJob {
+  id: string;
+  status: "running" | "succeeded" | "failed";
+  fileName: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  phase: "detection" | "import" | "termine";
+  what: string | null;
+  rowsRead: number;
+  total: number | null;
+  report: ImportReport | null;
+  error: { title: string; detail: string; rejections: ImportIssue[] } | null;
+}
+
+/** A past import (import_run). */
+export interface ImportRun {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  source: string;
+  format: string;
+  status: string;
+  dryRun: boolean;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  durationMs: number | null;
+  error: string | null;
+  userName: string | null;
+}

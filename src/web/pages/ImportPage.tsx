@@ -1,0 +1,321 @@
+// Import page (DDETS / DREETS / DGEFP agents, admins): upload an ASP list of SIAE or a FluxIAE delivery,
+// optionally « à blanc » (dry run), follow the upload then the server-side import (job polled every
+// half second), read the result and the rejection report; history of past imports below.
+import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
+import { Button } from "@codegouvfr/react-dsfr/Button.js";
+import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox.js";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useId, useState } from "react";
+import { Link } from "react-router-dom";
+import { ApiError, api, type Page, uploadFile } from "../api/client.js";
+import type { ImportJob, ImportReport, ImportRun } from "../api/types.js";
+import { ImportRejections, IssuesTable } from "../components/ImportRejections.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import { formatInt } from "../format.js";
+
+type Stage =
+  | { kind: "idle" }
+  | { kind: "uploading"; sent: number; total: number }
+  | { kind: "running"; job: ImportJob }
+  | { kind: "done"; job: ImportJob }
+  | { kind: "error"; error: unknown };
+
+const POLL_MS = 500;
+
+export const FORMAT_LABELS: Record<string, string> = {
+  "asp-liste-siae": "Liste ASP des SIAE",
+  fluxiae: "Livraison FluxIAE",
+};
+
+export function formatLabel(format: string): string {
+  return FORMAT_LABELS[format] ?? (format.startsWith("fluxiae:") ? `FluxIAE (${format.slice(8)})` : format);
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  succeeded: "Terminé",
+  failed: "Échec",
+  dry_run: "À blanc",
+  running: "En cours",
+};
+
+const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
+export const formatDateTime = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : "—");
+
+export function ImportPage() {
+  const [file, setFile] = useState<File | null>(null);
+  const [dryRun, setDryRun] = useState(false);
+  const [stage, setStage] = useState<Stage>({ kind: "idle" });
+  const [fileError, setFileError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const inputId = useId();
+
+  // Poll the running job until it ends.
+  const runningId = stage.kind === "running" ? stage.job.id : null;
+  useEffect(() => {
+    if (!runningId) return;
+    let cancelled = false;
+    const tick = async () => {
+      try {
+        const job = await api.get<ImportJob>(`/api/v1/imports/jobs/${runningId}`);
+        if (cancelled) return;
+        if (job.status === "running") {
+          setStage({ kind: "running", job });
+          timer = setTimeout(tick, POLL_MS);
+        } else {
+          setStage({ kind: "done", job });
+          void queryClient.invalidateQueries({ queryKey: ["imports"] });
+        }
+      } catch (error) {
+        if (!cancelled) setStage({ kind: "error", error });
+      }
+    };
+    let timer = setTimeout(tick, POLL_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [runningId, queryClient]);
+
+  const busy = stage.kind === "uploading" || stage.kind === "running";
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!file) {
+      setFileError("Choisissez le fichier à importer.");
+      return;
+    }
+    setStage({ kind: "uploading", sent: 0, total: file.size });
+    try {
+      const job = await uploadFile<ImportJob>(`/api/v1/imports?background=true&dryRun=${dryRun}`, file, (sent, total) =>
+        setStage({ kind: "uploading", sent, total }),
+      );
+      setStage(job.status === "running" ? { kind: "running", job } : { kind: "done", job });
+    } catch (error) {
+      setStage({ kind: "error", error });
+    }
+  };
+
+  return (
+    <>
+      <h1>Imports</h1>
+      <p>
+        Importez une <strong>liste ASP des SIAE conventionnées</strong> (CSV) ou une <strong>livraison FluxIAE</strong> (fichier de
+        vue, archive ZIP ou gzip). Le format est reconnu automatiquement ; un import est complet ou n'a pas lieu.
+      </p>
+      <form onSubmit={submit} noValidate className="fr-mb-4w" aria-label="Importer un fichier">
+        <div className={`fr-upload-group fr-mb-2w${fileError ? " fr-input-group--error" : ""}`}>
+          <label className="fr-label" htmlFor={inputId}>
+            Fichier à importer
+            <span className="fr-hint-text">Liste ASP (.csv) ou livraison FluxIAE (.txt, .csv, .zip, .gz)</span>
+          </label>
+          <input
+            id={inputId}
+            className="fr-upload"
+            type="file"
+            name="file"
+            accept=".csv,.txt,.zip,.gz,.tar,text/csv,application/zip,application/gzip"
+            aria-describedby={fileError ? `${inputId}-error` : undefined}
+            disabled={busy}
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setFileError(null);
+            }}
+          />
+          {fileError && (
+            <p id={`${inputId}-error`} className="fr-error-text">
+              {fileError}
+            </p>
+          )}
+        </div>
+        <Checkbox
+          options={[
+            {
+              label: "Import à blanc",
+              hintText: "Tout est vérifié et compté comme pour un vrai import, mais rien n'est enregistré.",
+              nativeInputProps: { name: "dryRun", checked: dryRun, disabled: busy, onChange: (e) => setDryRun(e.target.checked) },
+            },
+          ]}
+        />
+        <Button type="submit" iconId="fr-icon-upload-line" disabled={busy}>
+          {dryRun ? "Vérifier le fichier (à blanc)" : "Importer"}
+        </Button>
+      </form>
+
+      <ImportProgress stage={stage} />
+      {stage.kind === "error" && <ErrorState error={stage.error} />}
+      {stage.kind === "error" && stage.error instanceof ApiError && stage.error.errors.length > 0 && (
+        <ul>
+          {stage.error.errors.map((e) => (
+            <li key={`${e.field}-${e.message}`}>
+              {e.field} : {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {stage.kind === "done" && <ImportOutcome job={stage.job} />}
+
+      <ImportHistory />
+    </>
+  );
+}
+
+function ImportProgress({ stage }: { stage: Stage }) {
+  if (stage.kind !== "uploading" && stage.kind !== "running") return null;
+  let label: string;
+  let value: number | undefined;
+  let max: number | undefined;
+  if (stage.kind === "uploading") {
+    const percent = stage.total > 0 ? Math.floor((stage.sent / stage.total) * 100) : 0;
+    label = `Envoi du fichier : ${percent} %`;
+    value = stage.sent;
+    max = stage.total;
+  } else {
+    const { job } = stage;
+    const what = job.what ? ` (${job.what})` : "";
+    label =
+      job.phase === "detection"
+        ? `Fichier reçu : reconnaissance du format de ${job.fileName}…`
+        : `Import en cours : ${formatInt(job.rowsRead)}${job.total ? ` / ${formatInt(job.total)}` : ""} lignes lues${what}`;
+    if (job.total) {
+      value = job.rowsRead;
+      max = job.total;
+    }
+  }
+  return (
+    <div className="fr-my-3w" data-testid="import-progress">
+      <p role="status" aria-live="polite" className="fr-mb-1w">
+        {label}
+      </p>
+      <progress value={value} max={max} aria-label={label} style={{ width: "100%", maxWidth: "40rem" }} />
+    </div>
+  );
+}
+
+function ImportOutcome({ job }: { job: ImportJob }) {
+  if (job.status === "failed" || !job.report) {
+    return (
+      <section className="fr-my-3w" data-testid="import-result">
+        <Alert
+          severity="error"
+          title={job.error?.title ?? "Échec de l'import"}
+          description={job.error?.detail ?? "L'import n'a pas abouti ; rien n'a été enregistré."}
+        />
+        {job.error && job.error.rejections.length > 0 && (
+          <IssuesTable caption={`Problèmes empêchant l'import de ${job.fileName}`} items={job.error.rejections} />
+        )}
+      </section>
+    );
+  }
+  const r = job.report;
+  return (
+    <section className="fr-my-3w" data-testid="import-result">
+      <Alert
+        severity={r.rejected > 0 ? "warning" : "success"}
+        title={
+          r.dryRun
+            ? `Import à blanc de ${job.fileName} : rien n'a été enregistré`
+            : `Import de ${job.fileName} terminé${r.rejected > 0 ? ` avec ${formatInt(r.rejected)} ligne${r.rejected > 1 ? "s" : ""} rejetée${r.rejected > 1 ? "s" : ""}` : ""}`
+        }
+        description={summary(r)}
+      />
+      {r.importRunId !== null && (
+        <>
+          <div className="fr-mt-3w">
+            <ImportRejections importRunId={r.importRunId} />
+          </div>
+          <p>
+            <Link to={`/imports/${r.importRunId}`}>Voir la fiche de cet import</Link>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function summary(r: ImportReport): string {
+  const verb = r.dryRun ? "seraient " : "";
+  return (
+    `${formatLabel(r.format)} — ${formatInt(r.rowsRead)} lignes lues : ${formatInt(r.inserted)} ${verb}insérées, ` +
+    `${formatInt(r.updated)} ${verb}mises à jour, ${formatInt(r.unchanged)} inchangées, ${formatInt(r.rejected)} rejetées` +
+    `${r.warnings.length > 0 ? `, ${formatInt(r.warnings.length)} avertissement${r.warnings.length > 1 ? "s" : ""}` : ""}.`
+  );
+}
+
+const HISTORY_SIZE = 10;
+
+function ImportHistory() {
+  const [page, setPage] = useState(1);
+  const history = useQuery({
+    queryKey: ["imports", page],
+    queryFn: () => api.get<Page<ImportRun>>("/api/v1/imports", { page, pageSize: HISTORY_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+  const pages = history.data ? Math.max(1, Math.ceil(history.data.total / HISTORY_SIZE)) : 1;
+  return (
+    <section className="fr-mt-6w" aria-labelledby="historique-imports">
+      <h2 id="historique-imports">Historique des imports</h2>
+      {history.isPending && <Loading />}
+      {history.isError && <ErrorState error={history.error} />}
+      {history.data && history.data.items.length === 0 && <Empty>Aucun import pour l'instant.</Empty>}
+      {history.data && history.data.items.length > 0 && (
+        <>
+          <div className="fr-table" data-testid="import-history">
+            <table>
+              <caption>Imports passés, du plus récent au plus ancien</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Par</th>
+                  <th scope="col">Fichier</th>
+                  <th scope="col">Format</th>
+                  <th scope="col">État</th>
+                  <th scope="col">Lues</th>
+                  <th scope="col">Insérées</th>
+                  <th scope="col">Mises à jour</th>
+                  <th scope="col">Inchangées</th>
+                  <th scope="col">Rejetées</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.data.items.map((run) => (
+                  <tr key={run.id}>
+                    <td>
+                      <Link to={`/imports/${run.id}`}>{formatDateTime(run.startedAt)}</Link>
+                    </td>
+                    <td>{run.userName ?? "Ligne de commande"}</td>
+                    <td>{run.source}</td>
+                    <td>{formatLabel(run.format)}</td>
+                    <td>{STATUS_LABELS[run.status] ?? run.status}</td>
+                    <td>{formatInt(run.rowsRead)}</td>
+                    <td>{formatInt(run.inserted)}</td>
+                    <td>{formatInt(run.updated)}</td>
+                    <td>{formatInt(run.unchanged)}</td>
+                    <td>{formatInt(run.rejected)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {pages > 1 && (
+            <nav aria-label="Pages de l'historique" className="fr-btns-group fr-btns-group--inline-sm">
+              <Button priority="secondary" size="small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                Plus récents
+              </Button>
+              <span className="fr-mx-2w">
+                Page {page} sur {pages}
+              </span>
+              <Button priority="secondary" size="small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+                Plus anciens
+              </Button>
+            </nav>
+          )}
+          <p className="fr-mt-2w">
+            <a className="fr-link fr-icon-download-line fr-link--icon-left" href="/api/v1/imports?format=csv">
+              Exporter l'historique (CSV)
+            </a>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
