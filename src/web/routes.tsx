@@ -4,6 +4,9 @@ import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { homePath, type SessionUser, useSession } from "./auth/session.js";
 import { Layout } from "./components/Layout.js";
 import { ErrorState, Loading } from "./components/States.js";
+import { AnnexeNewPage } from "./pages/AnnexeNewPage.js";
+import { AnnexePage } from "./pages/AnnexePage.js";
+import { AnnexeVersionPage } from "./pages/AnnexeVersionPage.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
 import { ImportPage } from "./pages/ImportPage.js";
@@ -12,6 +15,7 @@ import { DepartementRsaPage, RsaHomeRedirect } from "./pages/DepartementRsaPage.
 import { FichesSalariePage } from "./pages/FichesSalariePage.js";
 import { PersonPage } from "./pages/PersonPage.js";
 import { PersonsPage } from "./pages/PersonsPage.js";
+import { SimulationNextYearPage } from "./pages/SimulationNextYearPage.js";
 import { ReportPage } from "./pages/ReportPage.js";
 import { StructurePage } from "./pages/StructurePage.js";
 import { StructuresPage } from "./pages/StructuresPage.js";
@@ -47,6 +51,10 @@ export function AppRoutes() {
         <Route path="/structures/:structureId" element={guard(<StructurePage user={user as SessionUser} />)} />
         <Route path="/structures/:structureId/salaries" element={guard(<PersonsPage />)} />
         <Route path="/structures/:structureId/declaration" element={guard(<DeclarationPage />)} />
+        <Route path="/structures/:structureId/annexes/nouvelle" element={guard(<AnnexeNewPage />)} />
+        <Route path="/structures/:structureId/annexes/:annexId" element={guard(<AnnexePage user={user as SessionUser} />)} />
+        <Route path="/structures/:structureId/annexes/:annexId/avenant" element={guard(<AnnexeVersionPage />)} />
+        <Route path="/structures/:structureId/annexes/:annexId/simulation" element={guard(<SimulationNextYearPage />)} />
         <Route path="/structures/:structureId/fiches-salarie" element={guard(<FichesSalariePage />)} />
         <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
         <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />

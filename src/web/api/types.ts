@@ -55,6 +55,83 @@ export interface Departement {
   regionCode: string;
 }
 
+/** GET /api/v1/simulations/af — the aide au poste of an AF (same as `passerelle simulate af`). */
+export interface AfSimulation {
+  kind: string;
+  territory: string;
+  unitAmount: string;
+  months: number;
+  total: string;
+  modulationPercent: string;
+  modulatedAmount: string;
+  modulatedPaymentMonth: string;
+  monthly: { month: string; amount: string; regularisation: boolean }[];
+}
+
+/** GET /api/v1/structures/:id/annexes/:annexId — one AF version and every version of the same AF. */
+export interface AnnexDetail {
+  id: number;
+  structureId: number;
+  structureName: string;
+  kind: string;
+  number: string;
+  numberPrefix: string;
+  renewal: number;
+  modification: number;
+  state: string;
+  mesure: string;
+  penitentiary: boolean;
+  conventionId: number | null;
+  startsOn: string;
+  endsOn: string;
+  etp: string;
+  annualHours: string;
+  unitAmount: string | null;
+  totalAmount: string | null;
+  modulationPercent: string | null;
+  modulatedAmount: string | null;
+  funding: { code: string; label: string; amount: string }[];
+  versions: {
+    id: number;
+    number: string;
+    modification: number;
+    state: string;
+    startsOn: string;
+    endsOn: string;
+    etp: string;
+    unitAmount: string | null;
+    totalAmount: string | null;
+    modulationPercent: string | null;
+    modulatedAmount: string | null;
+  }[];
+}
+
+/** POST …/annexes and …/annexes/:annexId/versions — what was written. */
+export interface CreatedAnnex {
+  id: number;
+  number: string;
+  total: string;
+  unitAmount: string;
+  months: number;
+  historisedId: number | null;
+}
+
+/** GET …/annexes/:annexId/next-year — what-if of next year's allocation. */
+export interface NextYearSimulation {
+  annexNumber: string;
+  lastYearEtp: number;
+  nextEtp: string;
+  lastYearTotal: string;
+  difference: string;
+  next: AfSimulation;
+}
+
+export interface FundingLine {
+  code: string;
+  label: string;
+  financer: "etat" | "departement" | "autre";
+}
+
 /** One rejected line of an import (design §5 keys). */
 export interface ImportIssue {
   file: string;

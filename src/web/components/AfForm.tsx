@@ -1,0 +1,404 @@
+// Form of an annexe financière (new AF or new version of one): period, ETP conventionnés, milieu
+// pénitentiaire, modulated part with its three criteria, funding lines. Checked as you type (French
+// messages); the aide au poste is computed live by the API from the barème (AfSimulationView) and
+// the first funding line takes what the other lines leave of the total. Confirms what was written.
+import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
+import { Button } from "@codegouvfr/react-dsfr/Button.js";
+import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox.js";
+import { Input } from "@codegouvfr/react-dsfr/Input.js";
+import { Select } from "@codegouvfr/react-dsfr/Select.js";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useState } from "react";
+import { Link } from "react-router-dom";
+import { ApiError, api } from "../api/client.js";
+import type { AfSimulation, CreatedAnnex, FundingLine } from "../api/types.js";
+import { formatEuros } from "../format.js";
+import { AfSimulationView } from "./AfSimulationView.js";
+import { ErrorState, Loading } from "./States.js";
+
+export interface AfFormValues {
+  startsOn: string;
+  endsOn: string;
+  etp: string;
+  penitentiary: boolean;
+  modulation: string;
+  /** Funding line that receives the remainder of the total (State droit commun by default). */
+  mainLine: string;
+  /** The other funding lines, with the amounts typed by the agent. */
+  otherLines: { code: string; amount: string }[];
+}
+
+const DECIMAL = /^\d+([.,]\d{1,2})?$/;
+
+/** "12,5" → 1250 hundredths; null when not a positive decimal with 2 digits at most. */
+export function toHundredths(value: string): number | null {
+  const v = value.trim();
+  if (!DECIMAL.test(v)) return null;
+  const [int = "0", frac = ""] = v.replace(",", ".").split(".");
+  return Number(int) * 100 + Number(frac.padEnd(2, "0"));
+}
+
+/** 1250 → "12.50" (API decimal string), sign kept. */
+export function fromHundredths(n: number): string {
+  const sign = n < 0 ? "-" : "";
+  const a = Math.abs(n);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")}`;
+}
+
+export function etpError(value: string): string | null {
+  if (value.trim() === "") return "Indiquez le nombre d'ETP conventionnés.";
+  const h = toHundredths(value);
+  if (h === null) return "Nombre attendu, 2 décimales au plus (ex. 12,5).";
+  if (h <= 0) return "Le nombre d'ETP conventionnés doit être supérieur à 0.";
+  return null;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+export function startError(startsOn: string): string | null {
+  if (startsOn === "") return "Indiquez la date de début.";
+  if (!ISO.test(startsOn)) return "Date attendue au format JJ/MM/AAAA.";
+  return null;
+}
+
+// Rule: an AF is annual, over one calendar year — iae-reference §2.1.
+export function endError(startsOn: string, endsOn: string): string | null {
+  if (endsOn === "") return "Indiquez la date de fin.";
+  if (!ISO.test(endsOn)) return "Date attendue au format JJ/MM/AAAA.";
+  if (!ISO.test(startsOn)) return null;
+  if (endsOn < startsOn) return "La date de fin doit suivre la date de début.";
+  if (endsOn.slice(0, 4) !== startsOn.slice(0, 4)) return `Une annexe financière couvre une seule année civile : date de fin attendue en ${startsOn.slice(0, 4)}.`;
+  return null;
+}
+
+// Rule: modulated part 0–10 % of the socle, 5 % max in prisons — iae-reference §2.2.
+export function modulationError(value: string, penitentiary: boolean): string | null {
+  if (value.trim() === "") return null;
+  const h = toHundredths(value);
+  const max = penitentiary ? 5 : 10;
+  if (h === null || h > max * 100) return `Part modulée entre 0 et ${max} % attendue${penitentiary ? " en milieu pénitentiaire" : ""}.`;
+  return null;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [current, setCurrent] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setCurrent(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return current;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  "/etp": "ETP conventionnés",
+  etp: "ETP conventionnés",
+  "/startsOn": "Date de début",
+  startsOn: "Date de début",
+  "/endsOn": "Date de fin",
+  endsOn: "Date de fin",
+  "/modulationPercent": "Part modulée",
+  modulationPercent: "Part modulée",
+  funding: "Financements",
+  penitentiary: "Milieu pénitentiaire",
+  unitAmount: "Montant unitaire",
+};
+
+export function AfForm({
+  structureId,
+  kind,
+  initial,
+  endpoint,
+  mode,
+}: {
+  structureId: number;
+  kind: string;
+  initial: AfFormValues;
+  /** POST URL: …/annexes (new AF) or …/annexes/{id}/versions (avenant). */
+  endpoint: string;
+  mode: "create" | "version";
+}) {
+  const client = useQueryClient();
+  const [v, setV] = useState<AfFormValues>(initial);
+  const [touched, setTouched] = useState(false);
+  const set = (patch: Partial<AfFormValues>) => setV((prev) => ({ ...prev, ...patch }));
+  const penitentiaryAllowed = kind === "ACI" || kind === "EI";
+  const lines = useQuery({
+    queryKey: ["funding-lines"],
+    queryFn: () => api.get<FundingLine[]>("/api/v1/referentials/funding-lines"),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+  const errors = {
+    etp: etpError(v.etp),
+    startsOn: startError(v.startsOn),
+    endsOn: endError(v.startsOn, v.endsOn),
+    modulation: modulationError(v.modulation, v.penitentiary),
+  };
+  const show = (field: keyof typeof errors, value: string) => (touched || value !== "" ? errors[field] : null);
+  const inputsValid = !errors.etp && !errors.startsOn && !errors.endsOn && !errors.modulation;
+
+  // Debounced on the serialized inputs (a new object each render would never settle).
+  const simKey = useDebounced(
+    JSON.stringify({
+      kind,
+      etp: v.etp.trim().replace(",", "."),
+      from: v.startsOn,
+      to: v.endsOn,
+      modulation: v.modulation.trim() === "" ? undefined : v.modulation.trim().replace(",", "."),
+      territory: v.penitentiary ? "penitentiaire" : "droit_commun",
+    }),
+    250,
+  );
+  const simInput = JSON.parse(simKey) as Record<string, string | undefined>;
+  const simulation = useQuery({
+    enabled: inputsValid,
+    queryKey: ["simulation-af", simKey],
+    queryFn: () => api.get<AfSimulation>("/api/v1/simulations/af", simInput),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const sim = inputsValid ? simulation.data : undefined;
+
+  // Funding: the main line takes the remainder of the total.
+  const totalCents = sim ? toHundredths(sim.total) : null;
+  const otherErrors = v.otherLines.map((l, i) => {
+    if (l.code === "") return "Choisissez la ligne de financement.";
+    if (l.code === v.mainLine || v.otherLines.findIndex((o) => o.code === l.code) !== i) return "Ligne de financement en double.";
+    if (l.amount.trim() === "") return "Indiquez le montant.";
+    if (toHundredths(l.amount) === null) return "Montant attendu en euros, 2 décimales au plus (ex. 20000,50).";
+    return null;
+  });
+  const othersCents = v.otherLines.reduce((sum, l) => sum + (toHundredths(l.amount) ?? 0), 0);
+  const remainder = totalCents === null ? null : totalCents - othersCents;
+  const fundingError = remainder !== null && remainder < 0 ? `Les autres financements dépassent le total de l'annexe (${formatEuros(sim?.total)}).` : null;
+
+  const save = useMutation({
+    mutationFn: () =>
+      api.post<CreatedAnnex>(endpoint, {
+        startsOn: v.startsOn,
+        endsOn: v.endsOn,
+        etp: v.etp.trim().replace(",", "."),
+        penitentiary: v.penitentiary,
+        ...(v.modulation.trim() !== "" ? { modulationPercent: v.modulation.trim().replace(",", ".") } : {}),
+        funding: [
+          { code: v.mainLine, amount: fromHundredths(remainder ?? 0) },
+          ...v.otherLines.map((l) => ({ code: l.code, amount: fromHundredths(toHundredths(l.amount) ?? 0) })),
+        ],
+      }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["structure", String(structureId)] });
+      void client.invalidateQueries({ queryKey: ["annex"] });
+    },
+  });
+
+  if (save.isSuccess) {
+    const c = save.data;
+    return (
+      <div data-testid="af-created">
+        <Alert
+          severity="success"
+          title={mode === "create" ? "Annexe financière créée" : "Nouvelle version enregistrée"}
+          description={`Annexe financière n° ${c.number} enregistrée : ${c.months} mois, montant unitaire ${formatEuros(c.unitAmount)}, aide au poste ${formatEuros(c.total)}.${c.historisedId !== null ? " La version précédente est historisée." : ""}`}
+          className="fr-mb-2w"
+        />
+        <p>
+          <Link className="fr-btn fr-mr-2w" to={`/structures/${structureId}/annexes/${c.id}`}>
+            Voir l'annexe {c.number}
+          </Link>
+          <Link className="fr-btn fr-btn--secondary" to={`/structures/${structureId}`}>
+            Retour à la structure
+          </Link>
+        </p>
+      </div>
+    );
+  }
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (!inputsValid || !sim || remainder === null || fundingError || otherErrors.some(Boolean)) return;
+    save.mutate();
+  };
+  const saveError = save.error instanceof ApiError ? save.error : null;
+
+  return (
+    <form onSubmit={submit} noValidate aria-label={mode === "create" ? "Nouvelle annexe financière" : "Nouvelle version de l'annexe financière"}>
+      {save.isError && (
+        <Alert
+          severity="error"
+          title={mode === "create" ? "Annexe non créée" : "Version non enregistrée"}
+          description={
+            <>
+              {saveError ? saveError.message : "Erreur inattendue."}
+              {saveError && saveError.errors.length > 0 && (
+                <ul>
+                  {saveError.errors.map((err) => (
+                    <li key={`${err.field}-${err.message}`}>
+                      {FIELD_LABELS[err.field] ?? err.field} : {err.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          }
+          className="fr-mb-2w"
+        />
+      )}
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-lg-6">
+          <fieldset className="fr-fieldset">
+            <legend className="fr-fieldset__legend">Période et postes</legend>
+            <div className="fr-fieldset__element">
+              <p className="fr-mb-1w">
+                Type de structure : <strong>{kind}</strong> (aide au poste selon le barème {kind} en vigueur à la date de début)
+              </p>
+            </div>
+            <div className="fr-fieldset__element">
+              <Input
+                label="Date de début"
+                state={show("startsOn", v.startsOn) ? "error" : "default"}
+                stateRelatedMessage={show("startsOn", v.startsOn) ?? undefined}
+                nativeInputProps={{ type: "date", name: "startsOn", value: v.startsOn, onChange: (e) => set({ startsOn: e.target.value }) }}
+              />
+            </div>
+            <div className="fr-fieldset__element">
+              <Input
+                label="Date de fin"
+                hintText="Dans la même année civile que la date de début"
+                state={show("endsOn", v.endsOn) ? "error" : "default"}
+                stateRelatedMessage={show("endsOn", v.endsOn) ?? undefined}
+                nativeInputProps={{ type: "date", name: "endsOn", value: v.endsOn, onChange: (e) => set({ endsOn: e.target.value }) }}
+              />
+            </div>
+            <div className="fr-fieldset__element">
+              <Input
+                label="ETP conventionnés"
+                hintText="Nombre d'équivalents temps plein, ex. 12,5"
+                state={show("etp", v.etp) ? "error" : "default"}
+                stateRelatedMessage={show("etp", v.etp) ?? undefined}
+                nativeInputProps={{ name: "etp", inputMode: "decimal", autoComplete: "off", value: v.etp, onChange: (e) => set({ etp: e.target.value }) }}
+              />
+            </div>
+            {penitentiaryAllowed && (
+              <div className="fr-fieldset__element">
+                <Checkbox
+                  options={[
+                    {
+                      label: "Milieu pénitentiaire",
+                      hintText: "Barème pénitentiaire, part modulée de 5 % au plus",
+                      nativeInputProps: { name: "penitentiary", checked: v.penitentiary, onChange: (e) => set({ penitentiary: e.target.checked }) },
+                    },
+                  ]}
+                />
+              </div>
+            )}
+          </fieldset>
+          <fieldset className="fr-fieldset">
+            <legend className="fr-fieldset__legend">Part modulée (facultative)</legend>
+            <div className="fr-fieldset__element">
+              <p className="fr-text--sm fr-mb-1w">
+                De 0 à {v.penitentiary ? 5 : 10} % du montant socle, fixée chaque année par le préfet selon trois critères : les caractéristiques
+                des personnes embauchées, les actions et moyens d'insertion mis en œuvre, les résultats constatés à la sortie. Versée en une
+                fois après le bilan annuel.
+              </p>
+              <Input
+                label="Part modulée (%)"
+                hintText="Laisser vide si aucune part modulée"
+                state={show("modulation", v.modulation) ? "error" : "default"}
+                stateRelatedMessage={show("modulation", v.modulation) ?? undefined}
+                nativeInputProps={{ name: "modulation", inputMode: "decimal", autoComplete: "off", value: v.modulation, onChange: (e) => set({ modulation: e.target.value }) }}
+              />
+            </div>
+          </fieldset>
+          <fieldset className="fr-fieldset" aria-describedby="funding-help">
+            <legend className="fr-fieldset__legend">Financements</legend>
+            <div className="fr-fieldset__element">
+              <p id="funding-help" className="fr-text--sm fr-mb-1w">
+                La première ligne reçoit ce que les autres lignes laissent du total de l'aide au poste.
+              </p>
+              {lines.isPending && <Loading label="Chargement des lignes de financement…" />}
+              {lines.isError && <ErrorState error={lines.error} />}
+              <Select
+                label="Ligne principale"
+                nativeSelectProps={{ name: "mainLine", value: v.mainLine, onChange: (e) => set({ mainLine: e.target.value }) }}
+              >
+                {(lines.data ?? [{ code: v.mainLine, label: v.mainLine, financer: "etat" }]).map((l) => (
+                  <option key={l.code} value={l.code}>
+                    {l.label}
+                  </option>
+                ))}
+              </Select>
+              <p data-testid="af-main-line-amount" aria-live="polite">
+                Montant de la ligne principale : <strong>{remainder === null ? "—" : formatEuros(fromHundredths(remainder))}</strong>
+              </p>
+              {fundingError && (
+                <p className="fr-error-text" role="alert">
+                  {fundingError}
+                </p>
+              )}
+            </div>
+            {v.otherLines.map((l, i) => {
+              const error = touched || l.amount !== "" ? otherErrors[i] : null;
+              const update = (patch: Partial<{ code: string; amount: string }>) =>
+                set({ otherLines: v.otherLines.map((o, j) => (j === i ? { ...o, ...patch } : o)) });
+              return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity before being saved
+                <div className="fr-fieldset__element fr-grid-row fr-grid-row--gutters" key={i}>
+                  <div className="fr-col-12 fr-col-md-6">
+                    <Select
+                      label={`Autre financement ${i + 1}`}
+                      nativeSelectProps={{ name: `funding-${i}-code`, value: l.code, onChange: (e) => update({ code: e.target.value }) }}
+                    >
+                      <option value="" disabled>
+                        Choisir une ligne
+                      </option>
+                      {(lines.data ?? []).map((f) => (
+                        <option key={f.code} value={f.code}>
+                          {f.label}
+                        </option>
+                      ))}
+                    </Select>
+                  </div>
+                  <div className="fr-col-12 fr-col-md-4">
+                    <Input
+                      label={`Montant ${i + 1} (€)`}
+                      state={error ? "error" : "default"}
+                      stateRelatedMessage={error ?? undefined}
+                      nativeInputProps={{ name: `funding-${i}-amount`, inputMode: "decimal", autoComplete: "off", value: l.amount, onChange: (e) => update({ amount: e.target.value }) }}
+                    />
+                  </div>
+                  <div className="fr-col-12 fr-col-md-2">
+                    <Button
+                      type="button"
+                      priority="tertiary"
+                      size="small"
+                      className="fr-mt-4w"
+                      onClick={() => set({ otherLines: v.otherLines.filter((_, j) => j !== i) })}
+                    >
+                      Retirer la ligne {i + 1}
+                    </Button>
+                  </div>
+                </div>
+              );
+            })}
+            <div className="fr-fieldset__element">
+              <Button type="button" priority="secondary" size="small" onClick={() => set({ otherLines: [...v.otherLines, { code: "", amount: "" }] })}>
+                Ajouter un financement
+              </Button>
+            </div>
+          </fieldset>
+          <Button type="submit" disabled={save.isPending}>
+            {save.isPending ? "Enregistrement…" : mode === "create" ? "Créer l'annexe financière" : "Enregistrer la nouvelle version"}
+          </Button>
+        </div>
+        <div className="fr-col-12 fr-col-lg-6">
+          <h2 className="fr-h5">Aide au poste calculée</h2>
+          {!inputsValid && <p>Complétez la période et les ETP pour calculer l'aide au poste.</p>}
+          {inputsValid && simulation.isPending && <Loading label="Calcul de l'aide au poste…" />}
+          {inputsValid && simulation.isError && <ErrorState error={simulation.error} />}
+          {sim && !simulation.isError && <AfSimulationView simulation={sim} stale={simulation.isPlaceholderData || simulation.isFetching} />}
+        </div>
+      </div>
+    </form>
+  );
+}

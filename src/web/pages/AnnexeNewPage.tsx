@@ -1,0 +1,48 @@
+// New annexe financière of a structure: the AF form (kind from the structure) with the aide au poste
+// computed live; the default period is the calendar year after the server's today.
+import { useQuery } from "@tanstack/react-query";
+import { useParams } from "react-router-dom";
+import { api } from "../api/client.js";
+import { useCalendar } from "../api/useCalendar.js";
+import { AfForm } from "../components/AfForm.js";
+import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
+import { ErrorState, Loading } from "../components/States.js";
+import type { StructureDetail } from "./StructurePage.js";
+
+export function AnnexeNewPage() {
+  const { structureId } = useParams();
+  const calendar = useCalendar();
+  const structure = useQuery({
+    queryKey: ["structure", structureId],
+    queryFn: () => api.get<StructureDetail>(`/api/v1/structures/${structureId}`),
+  });
+  if (structure.isPending || calendar.isPending) return <Loading />;
+  if (structure.isError) return <ErrorState error={structure.error} />;
+  if (calendar.isError) return <ErrorState error={calendar.error} />;
+  const s = structure.data;
+  const year = Number(calendar.data.today.slice(0, 4)) + 1;
+  return (
+    <>
+      <AnnexeBreadcrumb structure={s} current={{ label: "Nouvelle annexe financière", href: `/structures/${s.id}/annexes/nouvelle` }} />
+      <h1>Nouvelle annexe financière</h1>
+      <p className="fr-text--lead">
+        {s.name} ({s.kind}) — l'aide au poste est calculée depuis le barème en vigueur à la date de début.
+      </p>
+      <AfForm
+        structureId={s.id}
+        kind={s.kind}
+        mode="create"
+        endpoint={`/api/v1/structures/${s.id}/annexes`}
+        initial={{
+          startsOn: `${year}-01-01`,
+          endsOn: `${year}-12-31`,
+          etp: "",
+          penitentiary: false,
+          modulation: "",
+          mainLine: "ETAT_DROIT_COMMUN",
+          otherLines: [],
+        }}
+      />
+    </>
+  );
+}
