@@ -2,6 +2,10 @@
 //   rollup_annex_month        (annex_id, month)            Σ hours, number of declarations
 //   rollup_person_year        (annex_id, year, person_id)  Σ hours, number of declarations
 //   rollup_recruitment_annex  (recruitment_id, annex_id)   Σ hours, number of declarations
+// and by migrations/0102_rollups_entries_exits.sql (issue 9), recomputed per (structure, month) cell:
+//   rollup_entry_month        (structure_id, month, mesure_code)              initial contracts, RSA among them
+//   rollup_entry_repeat       initial contracts of persons having several (exact distinct counts)
+//   rollup_exit_month         (structure_id, month, motif_code, mesure_code)  examined exits
 //
 // WHAT WRITERS MUST DO: NOTHING. Statement-level AFTER triggers on monthly_declaration (INSERT, UPDATE,
 // DELETE — including COPY, which fires them once per statement) and on contract (UPDATE of
@@ -23,6 +27,8 @@ export interface RebuildResult {
   annexMonths: number;
   personYears: number;
   recruitmentAnnexes: number;
+  entryMonths: number;
+  exitMonths: number;
 }
 
 /**
@@ -33,7 +39,7 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
   const ids = scope.structureIds;
   if (ids !== undefined) {
     for (const id of ids) if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`rebuildRollups: identifiant de structure invalide : ${id}`);
-    if (ids.length === 0) return { annexMonths: 0, personYears: 0, recruitmentAnnexes: 0 };
+    if (ids.length === 0) return { annexMonths: 0, personYears: 0, recruitmentAnnexes: 0, entryMonths: 0, exitMonths: 0 };
   }
   const idList = ids === undefined ? null : sql.join(ids.map((id) => sql`${id}::bigint`));
   const annexFilter = idList === null ? sql`true` : sql`annex_id IN (SELECT id FROM financial_annex WHERE structure_id IN (${idList}))`;
@@ -60,12 +66,51 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
     SELECT coalesce(c.recruitment_id, c.id), d.annex_id, sum(d.hours), count(*)
     FROM monthly_declaration d JOIN contract c ON c.id = d.contract_id WHERE ${recruitmentOfDecl}
     GROUP BY 1, 2`.execute(db);
+  // Entries and exits per (structure, month) cell (after rollup_recruitment_annex: exits read it).
+  const structureFilter = idList === null ? sql`true` : sql`structure_id IN (${idList})`;
+  await sql`DELETE FROM rollup_entry_month WHERE ${structureFilter}`.execute(db);
+  await sql`DELETE FROM rollup_exit_month WHERE ${structureFilter}`.execute(db);
+  await sql`SELECT rollup_entry_refresh(array_agg(structure_id), array_agg(starts_on)) FROM contract WHERE rank = 0 AND ${structureFilter}`.execute(db);
+  if (idList === null) await sql`DELETE FROM rollup_entry_repeat`.execute(db);
+  await sql`SELECT rollup_entry_repeat_refresh(array_agg(DISTINCT person_id)) FROM contract WHERE rank = 0 AND ${structureFilter}`.execute(db);
+  await sql`SELECT rollup_exit_refresh(array_agg(structure_id), array_agg(exit_on)) FROM exit WHERE ${structureFilter}`.execute(db);
+  const counts = await sql<{ entries: number; exits: number }>`
+    SELECT (SELECT count(*)::int FROM rollup_entry_month WHERE ${structureFilter}) AS entries,
+      (SELECT count(*)::int FROM rollup_exit_month WHERE ${structureFilter}) AS exits`.execute(db);
   return {
     annexMonths: Number(a.numAffectedRows ?? 0),
     personYears: Number(p.numAffectedRows ?? 0),
     recruitmentAnnexes: Number(r.numAffectedRows ?? 0),
+    entryMonths: counts.rows[0]?.entries ?? 0,
+    exitMonths: counts.rows[0]?.exits ?? 0,
   };
 }
+
+/**
+ * Examined exits per (structure, month, motif, mesure) recomputed by a full scan of the monthly rows (not
+ * from rollup_recruitment_annex, unlike the triggers): the reference the drift check compares with.
+ */
+const expectedExitMonths = sql`
+  WITH cnt AS (
+    SELECT a.id, a.starts_on FROM financial_annex a JOIN ref_mesure m ON m.code = a.mesure_code AND m.counts_for_posts
+    WHERE a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND NOT EXISTS (
+      SELECT 1 FROM financial_annex b WHERE b.number_prefix = a.number_prefix AND b.renewal = a.renewal
+        AND b.modification > a.modification AND b.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE'))),
+  hours AS (
+    SELECT coalesce(k.recruitment_id, k.id) AS recruitment_id, c.starts_on, sum(d.hours) AS hours
+    FROM monthly_declaration d JOIN contract k ON k.id = d.contract_id JOIN cnt c ON c.id = d.annex_id GROUP BY 1, c.id, c.starts_on),
+  h AS (
+    SELECT recruitment_id, sum(hours) AS all_hours,
+      sum(hours) FILTER (WHERE starts_on = (SELECT max(x.starts_on) FROM hours x WHERE x.recruitment_id = hours.recruitment_id)) AS last_hours
+    FROM hours GROUP BY recruitment_id)
+  SELECT e.structure_id, date_trunc('month', e.exit_on)::date AS month, e.motif_code, r0.mesure_code, count(*)::integer AS n
+  FROM exit e JOIN structure s ON s.id = e.structure_id JOIN contract r0 ON r0.id = e.recruitment_id
+  LEFT JOIN h ON h.recruitment_id = e.recruitment_id
+  WHERE CASE
+    WHEN s.kind IN ('ACI', 'EI') THEN coalesce(h.all_hours, 0) >= 1 AND (e.exit_on - r0.starts_on) * 0.0328767 > 2.65
+    WHEN s.kind IN ('AI', 'ETTI') THEN coalesce(h.last_hours, 0) >= 150
+    ELSE coalesce(h.all_hours, 0) >= 1 END
+  GROUP BY 1, 2, 3, 4`;
 
 /** Rows where a rollup disagrees with the base tables (empty when consistent): used by tests and `rebuild` checks. */
 export async function findRollupDrift(db: Kysely<Database>): Promise<{ table: string; key: string }[]> {
@@ -86,7 +131,25 @@ export async function findRollupDrift(db: Kysely<Database>): Promise<{ table: st
     FROM (SELECT coalesce(c.recruitment_id, c.id) AS recruitment_id, d.annex_id, sum(d.hours) AS hours, count(*)::integer AS n
           FROM monthly_declaration d JOIN contract c ON c.id = d.contract_id GROUP BY 1, 2) e
     FULL JOIN rollup_recruitment_annex r ON r.recruitment_id = e.recruitment_id AND r.annex_id = e.annex_id
-    WHERE e.hours IS DISTINCT FROM r.hours OR e.n IS DISTINCT FROM r.declarations`.execute(db);
+    WHERE e.hours IS DISTINCT FROM r.hours OR e.n IS DISTINCT FROM r.declarations
+    UNION ALL
+    SELECT 'rollup_entry_month', coalesce(e.structure_id, r.structure_id)::text || '/' || coalesce(e.month, r.month)::text || '/' || coalesce(e.mesure_code, r.mesure_code)
+    FROM (SELECT structure_id, date_trunc('month', starts_on)::date AS month, mesure_code, count(*)::integer AS n,
+            count(*) FILTER (WHERE rsa IN ('OUI-M', 'OUI-NM'))::integer AS rsa
+          FROM contract WHERE rank = 0 GROUP BY 1, 2, 3) e
+    FULL JOIN rollup_entry_month r ON r.structure_id = e.structure_id AND r.month = e.month AND r.mesure_code = e.mesure_code
+    WHERE e.n IS DISTINCT FROM r.entries OR e.rsa IS DISTINCT FROM r.rsa_entries
+    UNION ALL
+    SELECT 'rollup_entry_repeat', coalesce(e.id, r.contract_id)::text
+    FROM (SELECT c.id, c.person_id, c.structure_id, c.starts_on, c.mesure_code, c.rsa IN ('OUI-M', 'OUI-NM') AS rsa FROM contract c
+          WHERE c.rank = 0 AND c.person_id IN (SELECT person_id FROM contract WHERE rank = 0 GROUP BY person_id HAVING count(*) > 1)) e
+    FULL JOIN rollup_entry_repeat r ON r.contract_id = e.id
+    WHERE (e.person_id, e.structure_id, e.starts_on, e.mesure_code, e.rsa) IS DISTINCT FROM (r.person_id, r.structure_id, r.starts_on, r.mesure_code, r.rsa)
+    UNION ALL
+    SELECT 'rollup_exit_month', coalesce(e.structure_id, r.structure_id)::text || '/' || coalesce(e.month, r.month)::text || '/' || coalesce(e.motif_code, r.motif_code)::text || '/' || coalesce(e.mesure_code, r.mesure_code)
+    FROM (${expectedExitMonths}) e
+    FULL JOIN rollup_exit_month r ON r.structure_id = e.structure_id AND r.month = e.month AND r.motif_code = e.motif_code AND r.mesure_code = e.mesure_code
+    WHERE e.n IS DISTINCT FROM r.examined`.execute(db);
   return rows;
 }
 
@@ -101,6 +164,9 @@ const INDICATOR_TABLES = [
   "rollup_annex_month",
   "rollup_person_year",
   "rollup_recruitment_annex",
+  "rollup_entry_month",
+  "rollup_entry_repeat",
+  "rollup_exit_month",
 ] as const;
 
 /**
@@ -119,4 +185,13 @@ export async function refreshPlannerStatistics(db: Kysely<Database>): Promise<st
     await sql`ANALYZE ${sql.table(r.relname)}`.execute(db);
   }
   return rows.map((r) => r.relname);
+}
+
+/**
+ * ANALYZEs every table read by the indicators, whatever its change counter: call it at the end of a bulk
+ * load (import, demo) so that the next dashboard is planned on real statistics (PGlite has no autovacuum;
+ * on PostgreSQL autovacuum may run minutes later).
+ */
+export async function analyzeIndicatorTables(db: Kysely<Database>): Promise<void> {
+  for (const t of INDICATOR_TABLES) await sql`ANALYZE ${sql.table(t)}`.execute(db);
 }

@@ -12,7 +12,7 @@ import { mergeProrated, type ProratedAmount, proratedCents } from "../domain/ind
 import type { Period } from "../domain/indicators/records.js";
 import { Decimal } from "../domain/money/money.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
-import { queryFigures, type RawFigures } from "./figures.js";
+import { type PeriodAt, queryFiguresMany, type RawFigures } from "./figures.js";
 import { describeScope, formatScope, parseScope, type Scope, ScopeError } from "./scope.js";
 
 export interface IndicatorParams {
@@ -163,8 +163,15 @@ export async function fundingLineLabels(db: Kysely<Database>): Promise<Map<strin
 
 /** Figures of one period (no previous period). */
 export async function computePeriodFigures(db: Kysely<Database>, scope: Scope, period: Period, at: string, kind?: SiaeKind): Promise<PeriodFigures> {
-  const raw = await queryFigures(db, { scope, period, at, ...(kind ? { kind } : {}) });
-  return summarise(raw, period, at, await fundingLineLabels(db));
+  const [figures] = await computePeriodsFigures(db, scope, [{ period, at }], kind);
+  if (!figures) throw new Error("computePeriodFigures: no result");
+  return figures;
+}
+
+/** Figures of several periods of one scope, in one query (queryFiguresMany). */
+export async function computePeriodsFigures(db: Kysely<Database>, scope: Scope, items: readonly PeriodAt[], kind?: SiaeKind): Promise<PeriodFigures[]> {
+  const [raws, lines] = await Promise.all([queryFiguresMany(db, scope, items, kind), fundingLineLabels(db)]);
+  return raws.map((raw, i) => summarise(raw, (items[i] as PeriodAt).period, (items[i] as PeriodAt).at, lines));
 }
 
 function change(previous: number | null, current: number | null): Change {
@@ -181,14 +188,17 @@ export async function computeIndicators(db: Kysely<Database>, params: IndicatorP
   const { period, at } = checkedPeriod(params.from, params.to, params.at);
   const scopeLabel = await describeScope(db, scope);
   await refreshPlannerStatistics(db);
-  const current = await computePeriodFigures(db, scope, period, at, params.kind);
-  let previous: PeriodFigures | null = null;
+  const items: PeriodAt[] = [{ period, at }];
   if (params.withPrevious !== false) {
     const prev = previousPeriod(period);
     // The previous period's structures are observed at its own end (same offset as `at` when it is the period end).
     const prevAt = params.at === undefined || params.at === period.to ? prev.to : endOfMonth(prev.to);
-    previous = await computePeriodFigures(db, scope, prev, prevAt, params.kind);
+    items.push({ period: prev, at: prevAt });
   }
+  // Both periods in one round trip.
+  const [current, previousOrUndefined] = await computePeriodsFigures(db, scope, items, params.kind);
+  if (!current) throw new Error("computeIndicators: no result");
+  const previous: PeriodFigures | null = previousOrUndefined ?? null;
   return {
     scope: formatScope(scope),
     scopeLabel,

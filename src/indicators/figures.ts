@@ -1,7 +1,7 @@
 // Raw figures of a scope and a period, read from the rollups and small tables (never the monthly rows of
 // whole years): the SQL twin of src/domain/indicators (formulas, exitHours, fundingLines, structureCreation).
 // Amounts/ETP are exact numeric strings (unrounded); callers round.
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/schema.js";
 import { monthKeysBetween } from "../domain/calendar/isoDate.js";
 import type { ExitCounts } from "../domain/exits/examined.js";
@@ -9,8 +9,7 @@ import { addProrated, type ProratedAmount } from "../domain/indicators/proration
 import type { Period } from "../domain/indicators/records.js";
 import { lastTwoYearsStart } from "../domain/indicators/structureCreation.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
-import { countingCtes } from "./countingAnnexes.js";
-import type { Scope } from "./scope.js";
+import { type Scope, scopeCondition } from "./scope.js";
 
 export interface StructureFigures {
   structureId: number;
@@ -81,179 +80,284 @@ function nextMonth(monthStartDate: string): string {
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
 }
 
+/** One period of a multi-period query, with the observation date of its structure counts. */
+export interface PeriodAt {
+  period: Period;
+  at: string;
+}
+
+/** Figures of one period (see queryFiguresMany). */
 export async function queryFigures(db: Kysely<Database>, p: FigureParams): Promise<RawFigures> {
-  const ctes = countingCtes(p.scope, p.period, p.kind);
-  const from = sql`${p.period.from}::date`;
-  const to = sql`${p.period.to}::date`;
-  const fromMonth = sql`${monthStart(p.period.from)}::date`;
-  const at = sql`${p.at}::date`;
+  const [raw] = await queryFiguresMany(db, p.scope, [{ period: p.period, at: p.at }], p.kind);
+  if (!raw) throw new Error("queryFigures: no result");
+  return raw;
+}
 
-  // Structures conventioned at `at` (a counting AF covers it), those created in the last two years, created in the period.
-  const structuresAt = byKind();
-  let createdLast2Years = 0;
-  const st = await sql<{ kind: SiaeKind; n: number; created: number }>`
-    WITH ${ctes}
-    SELECT s.kind, count(DISTINCT s.id)::int AS n,
-      count(DISTINCT s.id) FILTER (WHERE s.created_on BETWEEN ${lastTwoYearsStart(p.at)}::date AND ${at})::int AS created
-    FROM counting c JOIN scoped s ON s.id = c.structure_id
-    WHERE ${at} BETWEEN c.starts_on AND c.ends_on GROUP BY s.kind`.execute(db);
-  for (const r of st.rows) {
-    structuresAt[r.kind] = r.n;
-    createdLast2Years += r.created;
-  }
-  const createdInPeriod = byKind();
-  const cr = await sql<{ kind: SiaeKind; n: number }>`
-    WITH ${ctes}
-    SELECT kind, count(*)::int AS n FROM scoped WHERE created_on BETWEEN ${from} AND ${to} GROUP BY kind`.execute(db);
-  for (const r of cr.rows) createdInPeriod[r.kind] = r.n;
+const monthIndexOf = (isoDate: string) => Number(isoDate.slice(0, 4)) * 12 + Number(isoDate.slice(5, 7));
 
-  // Additive figures per structure: ETP conventionnés, budget, ETP réalisés (rollup_annex_month), exits (rollup_recruitment_annex).
-  const per = await sql<{
-    structure_id: number;
-    name: string;
-    kind: SiaeKind;
-    departement_code: string;
-    etp_conv: string | null;
-    etp_real: string | null;
-  }>`
-    WITH ${ctes},
-    af_agg AS (
-      SELECT structure_id, sum(etp * inside) / 12 AS etp_conv FROM counting WHERE inside > 0 GROUP BY structure_id),
-    real_agg AS (
-      SELECT c.structure_id, sum(r.hours / c.annual_hours) AS etp_real
-      FROM rollup_annex_month r JOIN counting c ON c.id = r.annex_id
-      WHERE r.month BETWEEN ${fromMonth} AND ${to} GROUP BY c.structure_id)
-    SELECT s.id AS structure_id, s.name, s.kind, s.departement_code, a.etp_conv, r.etp_real
-    FROM scoped s LEFT JOIN af_agg a ON a.structure_id = s.id LEFT JOIN real_agg r ON r.structure_id = s.id
-    WHERE a.structure_id IS NOT NULL OR r.structure_id IS NOT NULL
-    ORDER BY s.id`.execute(db);
+/** Whole months (from the 1st to the last day of a month): entries and exits are read from the monthly rollups. */
+export function isMonthAligned(period: Period): boolean {
+  if (!period.from.endsWith("-01")) return false;
+  const last = monthKeysBetween(period.to, period.to)[0];
+  if (last === undefined) return false;
+  const y = Number(last.slice(0, 4));
+  const m = Number(last.slice(5, 7));
+  const end = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return Number(period.to.slice(8, 10)) === end;
+}
 
-  // Rule: examined exits — thresholds ACI/EI ≥ 1 h and > 2.65 months (days × 0.0328767), AI/ETTI ≥ 150 h on the last AF,
-  // EITI ≥ 1 h; retraits and mesures not counting for posts excluded — iae-reference §6.3 (twin: exitRecordsFor + countExaminedExits)
-  const ex = await sql<{ structure_id: number; grp: keyof ExitCounts; n: number }>`
-    WITH ${ctes},
-    ex AS (
-      SELECT e.id, e.structure_id, e.recruitment_id, e.exit_on, s.kind, cat.grp, r0.starts_on AS start_on
-      FROM exit e JOIN scoped s ON s.id = e.structure_id
-      JOIN contract r0 ON r0.id = e.recruitment_id
-      JOIN ref_mesure m ON m.code = r0.mesure_code AND m.counts_for_posts
-      JOIN ref_exit_motif mo ON mo.code = e.motif_code
-      JOIN ref_exit_category cat ON cat.code = mo.category_code
-      WHERE e.exit_on BETWEEN ${from} AND ${to} AND cat.grp <> 'retrait'),
-    per_af AS (
-      SELECT ex.*, ra.hours, c.starts_on AS af_start, max(c.starts_on) OVER (PARTITION BY ex.id) AS last_start
-      FROM ex LEFT JOIN rollup_recruitment_annex ra ON ra.recruitment_id = ex.recruitment_id
-      LEFT JOIN counting c ON c.id = ra.annex_id),
-    h AS (
-      SELECT id, structure_id, grp, kind, exit_on, start_on,
-        coalesce(sum(hours) FILTER (WHERE af_start IS NOT NULL), 0) AS all_hours,
-        coalesce(sum(hours) FILTER (WHERE af_start = last_start), 0) AS last_hours
-      FROM per_af GROUP BY id, structure_id, grp, kind, exit_on, start_on)
-    SELECT structure_id, grp, count(*)::int AS n
-    FROM h
-    WHERE CASE
-      WHEN kind IN ('ACI', 'EI') THEN all_hours >= 1 AND (exit_on - start_on) * 0.0328767 > 2.65
-      WHEN kind IN ('AI', 'ETTI') THEN last_hours >= 150
-      ELSE all_hours >= 1 END
-    GROUP BY structure_id, grp`.execute(db);
-  const exitsOf = new Map<number, ExitCounts>();
-  for (const r of ex.rows) {
-    const c = exitsOf.get(r.structure_id) ?? { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 };
-    c[r.grp] += r.n;
-    c.examined += r.n;
-    exitsOf.set(r.structure_id, c);
-  }
-  const perStructure: StructureFigures[] = per.rows.map((r) => ({
-    structureId: r.structure_id,
-    name: r.name,
-    kind: r.kind,
-    departement: r.departement_code,
-    etpConventionnes: r.etp_conv ?? "0",
-    etpRealises: r.etp_real ?? "0",
-    budgetTotal: new Map(),
-    budgetCofinanced: new Map(),
-    modulated: new Map(),
-    exits: exitsOf.get(r.structure_id) ?? { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 },
+type Json = string | number | null;
+
+/**
+ * Raw figures of several periods of one scope in ONE statement (one round trip): the counting annexes are
+ * computed once (materialized) and every figure is grouped by period. Entries and examined exits come from
+ * rollup_entry_month / rollup_entry_repeat / rollup_exit_month for whole-month periods, from the base rows
+ * otherwise; hours from rollup_annex_month and rollup_person_year (+ monthly rows of partial years).
+ */
+export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items: readonly PeriodAt[], kind?: SiaeKind): Promise<RawFigures[]> {
+  if (items.length === 0) return [];
+  const periodRows = items.map(
+    ({ period, at }, i) =>
+      sql`(${i}::int, ${period.from}::date, ${period.to}::date, ${at}::date, ${monthStart(period.from)}::date, ${lastTwoYearsStart(at)}::date, ${monthIndexOf(period.from)}::int, ${monthIndexOf(period.to)}::int)`,
+  );
+  const exitParts = items.map(({ period }, i) => (isMonthAligned(period) ? exitsFromRollup(i, period) : exitsFromRows(i, period)));
+  const entryParts = items.map(({ period }, i) => (isMonthAligned(period) ? entriesFromRollup(i, period) : entriesFromRows(i, period)));
+  const presentParts = items.flatMap(({ period }, i) => {
+    const { years, edges } = splitYears(period);
+    const parts: RawBuilder<unknown>[] = [];
+    if (years !== null)
+      parts.push(sql`SELECT ${i}::int AS p, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`);
+    for (const [a, b] of edges)
+      parts.push(sql`SELECT ${i}::int AS p, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`);
+    return parts;
+  });
+  const presentSql =
+    presentParts.length === 0
+      ? sql`SELECT NULL::int AS p, 0 AS n WHERE false`
+      : sql`SELECT p, count(*)::int AS n FROM (SELECT p, person_id FROM (${sql.join(presentParts, sql` UNION ALL `)}) x GROUP BY p, person_id HAVING sum(hours) >= 1) y GROUP BY p`;
+  const cond = scopeCondition(scope, kind);
+  const { rows } = await sql<Record<"st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "ent" | "names", string | null>>`
+    WITH scoped AS MATERIALIZED (
+      SELECT s.id, s.kind, s.name, s.departement_code, s.created_on FROM structure s WHERE ${cond}
+    ),
+    counting AS MATERIALIZED (
+      SELECT a.id, a.structure_id, a.starts_on, a.ends_on, a.etp, a.annual_hours,
+        coalesce(a.total_amount, 0) AS total_amount, a.cofinanced_amount, coalesce(a.modulated_amount, 0) AS modulated_amount,
+        extract(year FROM a.starts_on)::int * 12 + extract(month FROM a.starts_on)::int AS mi_start,
+        extract(year FROM a.ends_on)::int * 12 + extract(month FROM a.ends_on)::int AS mi_end
+      FROM financial_annex a JOIN ref_mesure m ON m.code = a.mesure_code
+      WHERE a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND m.counts_for_posts
+        AND a.structure_id IN (SELECT id FROM scoped)
+        AND NOT EXISTS (
+          SELECT 1 FROM financial_annex b
+          WHERE b.number_prefix = a.number_prefix AND b.renewal = a.renewal AND b.modification > a.modification
+            AND b.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE'))
+    ),
+    periods (p, from_d, to_d, at_d, from_month, l2y, mi_from, mi_to) AS (VALUES ${sql.join(periodRows)}),
+    cp AS MATERIALIZED (
+      SELECT pr.p, c.*, greatest(0, least(c.mi_end, pr.mi_to) - greatest(c.mi_start, pr.mi_from) + 1) AS inside,
+        c.mi_end - c.mi_start + 1 AS months
+      FROM counting c CROSS JOIN periods pr
+    ),
+    conv AS (SELECT p, structure_id, sum(etp * inside) / 12 AS etp FROM cp WHERE inside > 0 GROUP BY p, structure_id),
+    annex_hours AS (
+      SELECT pr.p, r.annex_id, sum(r.hours) AS hours
+      FROM rollup_annex_month r JOIN periods pr ON r.month BETWEEN pr.from_month AND pr.to_d
+      WHERE r.annex_id IN (SELECT id FROM counting) GROUP BY pr.p, r.annex_id),
+    real AS (
+      SELECT h.p, c.structure_id, sum(h.hours / c.annual_hours) AS etp
+      FROM annex_hours h JOIN counting c ON c.id = h.annex_id GROUP BY h.p, c.structure_id),
+    ex AS (${sql.join(exitParts, sql` UNION ALL `)})
+    SELECT
+      (SELECT json_agg(json_build_array(p, kind, n, created))::text FROM (
+        SELECT c.p, s.kind, count(DISTINCT s.id)::int AS n,
+          count(DISTINCT s.id) FILTER (WHERE s.created_on BETWEEN pr.l2y AND pr.at_d)::int AS created
+        FROM cp c JOIN periods pr ON pr.p = c.p JOIN scoped s ON s.id = c.structure_id
+        WHERE pr.at_d BETWEEN c.starts_on AND c.ends_on GROUP BY c.p, s.kind) t) AS st,
+      (SELECT json_agg(json_build_array(p, kind, n))::text FROM (
+        SELECT pr.p, s.kind, count(*)::int AS n FROM scoped s JOIN periods pr ON s.created_on BETWEEN pr.from_d AND pr.to_d
+        GROUP BY pr.p, s.kind) t) AS cr,
+      (SELECT json_agg(json_build_array(p, structure_id, etp::text))::text FROM conv) AS conv,
+      (SELECT json_agg(json_build_array(p, structure_id, etp::text))::text FROM real) AS real,
+      (SELECT json_agg(json_build_array(p, structure_id, grp, n))::text FROM ex) AS ex,
+      (SELECT json_agg(json_build_array(p, structure_id, months, total::text, cof::text, modulated::text))::text FROM (
+        SELECT p, structure_id, months, sum(total_amount * inside) AS total, sum(cofinanced_amount * inside) AS cof,
+          sum(modulated_amount * inside) AS modulated
+        FROM cp WHERE inside > 0 GROUP BY p, structure_id, months) t) AS bud,
+      (SELECT json_agg(json_build_array(p, code, months, amount::text) ORDER BY p, code, months)::text FROM (
+        SELECT c.p, f.funding_line_code AS code, c.months, sum(f.amount * c.inside) AS amount
+        FROM cp c JOIN financial_annex_funding f ON f.annex_id = c.id WHERE c.inside > 0
+        GROUP BY c.p, f.funding_line_code, c.months) t) AS fl,
+      (SELECT json_agg(json_build_array(p, n))::text FROM (${presentSql}) t) AS pres,
+      (SELECT json_agg(json_build_array(p, entered, rsa))::text FROM (${sql.join(entryParts, sql` UNION ALL `)}) t) AS ent,
+      (SELECT json_agg(json_build_array(s.id, s.name, s.kind, s.departement_code))::text FROM scoped s
+        WHERE s.id IN (SELECT structure_id FROM conv UNION SELECT structure_id FROM real UNION SELECT structure_id FROM ex)) AS names`.execute(db);
+  const row = rows[0];
+  const parse = (text: string | null | undefined): Json[][] => (text ? (JSON.parse(text) as Json[][]) : []);
+  const num = (v: Json) => Number(v);
+  const str = (v: Json) => String(v);
+
+  const names = new Map(parse(row?.names).map((r) => [num(r[0] ?? null), { name: str(r[1] ?? null), kind: str(r[2] ?? null) as SiaeKind, departement: str(r[3] ?? null) }]));
+  const out: RawFigures[] = items.map(() => ({
+    structuresAt: byKind(),
+    createdLast2Years: 0,
+    createdInPeriod: byKind(),
+    perStructure: [],
+    fundingLines: new Map(),
+    present: 0,
+    entered: 0,
+    rsaEntered: 0,
   }));
-  // Structures with exits but no AF in the period still carry their exits.
-  const known = new Set(perStructure.map((s) => s.structureId));
-  const missing = [...exitsOf.keys()].filter((id) => !known.has(id));
-  if (missing.length > 0) {
-    const rows = await sql<{ id: number; name: string; kind: SiaeKind; departement_code: string }>`
-      SELECT id, name, kind, departement_code FROM structure WHERE id IN (${sql.join(missing.map((id) => sql`${id}::bigint`))}) ORDER BY id`.execute(db);
-    for (const r of rows.rows)
-      perStructure.push({
-        structureId: r.id,
-        name: r.name,
-        kind: r.kind,
-        departement: r.departement_code,
+  const at = (p: Json) => {
+    const r = out[num(p)];
+    if (!r) throw new Error(`queryFiguresMany: unknown period ${String(p)}`);
+    return r;
+  };
+  for (const [p, k, n, created] of parse(row?.st)) {
+    const r = at(p ?? null);
+    r.structuresAt[str(k ?? null) as SiaeKind] = num(n ?? 0);
+    r.createdLast2Years += num(created ?? 0);
+  }
+  for (const [p, k, n] of parse(row?.cr)) at(p ?? null).createdInPeriod[str(k ?? null) as SiaeKind] = num(n ?? 0);
+
+  // Per structure: structures with ETP (conventionnés or réalisés) by id, then those with exits only, by id.
+  const perMaps = items.map(() => new Map<number, StructureFigures>());
+  const structureOf = (p: number, id: number): StructureFigures => {
+    const m = perMaps[p] as Map<number, StructureFigures>;
+    let s = m.get(id);
+    if (!s) {
+      const n = names.get(id);
+      if (!n) throw new Error(`queryFiguresMany: structure ${id} hors périmètre`);
+      s = {
+        structureId: id,
+        name: n.name,
+        kind: n.kind,
+        departement: n.departement,
         etpConventionnes: "0",
         etpRealises: "0",
         budgetTotal: new Map(),
         budgetCofinanced: new Map(),
         modulated: new Map(),
-        exits: exitsOf.get(r.id) ?? { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 },
-      });
+        exits: { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 },
+      };
+      m.set(id, s);
+    }
+    return s;
+  };
+  const withEtp = items.map(() => new Set<number>());
+  for (const [p, id, etp] of parse(row?.conv)) {
+    structureOf(num(p ?? null), num(id ?? null)).etpConventionnes = str(etp ?? "0");
+    withEtp[num(p ?? null)]?.add(num(id ?? null));
   }
-
-  // Rule: budget = Σ counting AF amount × months inside / AF months, rounded at the end — iae-reference §2.4/§10 (twin: budgetForPeriod, proration.ts)
-  const byId = new Map(perStructure.map((s) => [s.structureId, s]));
-  const am = await sql<{ structure_id: number; months: number; total: string; cof: string; modulated: string }>`
-    WITH ${ctes}
-    SELECT structure_id, months, sum(total_amount * inside) AS total, sum(cofinanced_amount * inside) AS cof, sum(modulated_amount * inside) AS modulated
-    FROM counting WHERE inside > 0 GROUP BY structure_id, months`.execute(db);
-  for (const r of am.rows) {
-    const s = byId.get(r.structure_id);
+  for (const [p, id, etp] of parse(row?.real)) {
+    structureOf(num(p ?? null), num(id ?? null)).etpRealises = str(etp ?? "0");
+    withEtp[num(p ?? null)]?.add(num(id ?? null));
+  }
+  for (const [p, id, grp, n] of parse(row?.ex)) {
+    const e = structureOf(num(p ?? null), num(id ?? null)).exits;
+    const g = str(grp ?? null) as keyof ExitCounts;
+    e[g] += num(n ?? 0);
+    e.examined += num(n ?? 0);
+  }
+  for (const [p, id, months, total, cof, modulated] of parse(row?.bud)) {
+    const s = perMaps[num(p ?? null)]?.get(num(id ?? null));
     if (!s) continue;
-    addProrated(s.budgetTotal, r.total, 1, r.months);
-    addProrated(s.budgetCofinanced, r.cof, 1, r.months);
-    addProrated(s.modulated, r.modulated, 1, r.months);
+    addProrated(s.budgetTotal, str(total ?? "0"), 1, num(months ?? 1));
+    addProrated(s.budgetCofinanced, str(cof ?? "0"), 1, num(months ?? 1));
+    addProrated(s.modulated, str(modulated ?? "0"), 1, num(months ?? 1));
   }
-  const fl = await sql<{ code: string; months: number; amount: string }>`
-    WITH ${ctes}
-    SELECT f.funding_line_code AS code, c.months, sum(f.amount * c.inside) AS amount
-    FROM counting c JOIN financial_annex_funding f ON f.annex_id = c.id WHERE c.inside > 0
-    GROUP BY f.funding_line_code, c.months ORDER BY 1, 2`.execute(db);
-  const fundingLines = new Map<string, ProratedAmount>();
-  for (const r of fl.rows) {
-    const acc = fundingLines.get(r.code) ?? new Map();
-    addProrated(acc, r.amount, 1, r.months);
-    fundingLines.set(r.code, acc);
+  for (const [p, code, months, amount] of parse(row?.fl)) {
+    const fl = at(p ?? null).fundingLines;
+    const acc = fl.get(str(code ?? null)) ?? new Map();
+    addProrated(acc, str(amount ?? "0"), 1, num(months ?? 1));
+    fl.set(str(code ?? null), acc);
   }
+  for (const [p, n] of parse(row?.pres)) at(p ?? null).present = num(n ?? 0);
+  for (const [p, entered, rsa] of parse(row?.ent)) {
+    const r = at(p ?? null);
+    r.entered = num(entered ?? 0);
+    r.rsaEntered = num(rsa ?? 0);
+  }
+  out.forEach((r, i) => {
+    const m = perMaps[i] as Map<number, StructureFigures>;
+    const etp = withEtp[i] as Set<number>;
+    const ids = [...m.keys()];
+    const first = ids.filter((id) => etp.has(id)).sort((a, b) => a - b);
+    const exitsOnly = ids.filter((id) => !etp.has(id)).sort((a, b) => a - b);
+    r.perStructure = [...first, ...exitsOnly].map((id) => m.get(id) as StructureFigures);
+  });
+  return out;
+}
 
-  // Rule: people present = distinct persons with ≥ 1 h over the period on counting AFs — iae-reference §3.2/§10
-  const { years, edges } = splitYears(p.period);
-  const parts = [];
-  if (years !== null)
-    parts.push(sql`SELECT py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`);
-  for (const [a, b] of edges)
-    parts.push(sql`SELECT d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`);
-  const present =
-    parts.length === 0
-      ? 0
-      : ((
-          await sql<{ n: number }>`
-      WITH ${ctes}
-      SELECT count(*)::int AS n FROM (
-        SELECT person_id FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY person_id HAVING sum(hours) >= 1) p`.execute(db)
-        ).rows[0]?.n ?? 0);
+// Rule: examined exits — thresholds ACI/EI ≥ 1 h and > 2.65 months (days × 0.0328767), AI/ETTI ≥ 150 h on the last AF,
+// EITI ≥ 1 h; retraits and mesures not counting for posts excluded — iae-reference §6.3 (twin: exitRecordsFor + countExaminedExits).
+// Whole months: rollup_exit_month holds the exits meeting the thresholds (migration 0102); the reference tables filter here.
+function exitsFromRollup(i: number, period: Period): RawBuilder<unknown> {
+  return sql`
+    SELECT ${i}::int AS p, r.structure_id, cat.grp, sum(r.examined)::int AS n
+    FROM rollup_exit_month r JOIN scoped s ON s.id = r.structure_id
+    JOIN ref_mesure m ON m.code = r.mesure_code AND m.counts_for_posts
+    JOIN ref_exit_motif mo ON mo.code = r.motif_code
+    JOIN ref_exit_category cat ON cat.code = mo.category_code
+    WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date AND cat.grp <> 'retrait'
+    GROUP BY r.structure_id, cat.grp`;
+}
 
-  // Rule: people entered = distinct persons with an initial contract (rank 0) hired in the period, mesure counting for posts; RSA share among them — iae-reference §10
-  const en = await sql<{ entered: number; rsa: number }>`
-    WITH ${ctes}
-    SELECT count(DISTINCT c.person_id)::int AS entered,
+/** Other periods: the exit rows of the period with hours from rollup_recruitment_annex. */
+function exitsFromRows(i: number, period: Period): RawBuilder<unknown> {
+  return sql`
+    SELECT ${i}::int AS p, structure_id, grp, count(*)::int AS n FROM (
+      WITH ex0 AS (
+        SELECT e.id, e.structure_id, e.recruitment_id, e.exit_on, s.kind, cat.grp, r0.starts_on AS start_on
+        FROM exit e JOIN scoped s ON s.id = e.structure_id
+        JOIN contract r0 ON r0.id = e.recruitment_id
+        JOIN ref_mesure m ON m.code = r0.mesure_code AND m.counts_for_posts
+        JOIN ref_exit_motif mo ON mo.code = e.motif_code
+        JOIN ref_exit_category cat ON cat.code = mo.category_code
+        WHERE e.exit_on BETWEEN ${period.from}::date AND ${period.to}::date AND cat.grp <> 'retrait'),
+      per_af AS (
+        SELECT ex0.*, ra.hours, c.starts_on AS af_start, max(c.starts_on) OVER (PARTITION BY ex0.id) AS last_start
+        FROM ex0 LEFT JOIN rollup_recruitment_annex ra ON ra.recruitment_id = ex0.recruitment_id
+        LEFT JOIN counting c ON c.id = ra.annex_id),
+      h AS (
+        SELECT id, structure_id, grp, kind, exit_on, start_on,
+          coalesce(sum(hours) FILTER (WHERE af_start IS NOT NULL), 0) AS all_hours,
+          coalesce(sum(hours) FILTER (WHERE af_start = last_start), 0) AS last_hours
+        FROM per_af GROUP BY id, structure_id, grp, kind, exit_on, start_on)
+      SELECT structure_id, grp FROM h
+      WHERE CASE
+        WHEN kind IN ('ACI', 'EI') THEN all_hours >= 1 AND (exit_on - start_on) * 0.0328767 > 2.65
+        WHEN kind IN ('AI', 'ETTI') THEN last_hours >= 150
+        ELSE all_hours >= 1 END) x
+    GROUP BY structure_id, grp`;
+}
+
+// Rule: people entered = distinct persons with an initial contract (rank 0) hired in the period, mesure counting for posts;
+// RSA share among them — iae-reference §10. Whole months: Σ initial contracts (rollup_entry_month) minus, for the persons
+// with several initial contracts in the scope and period (rollup_entry_repeat), the extra ones (a person counts once,
+// and among RSA entrants when one of their counted contracts has RSA).
+function entriesFromRollup(i: number, period: Period): RawBuilder<unknown> {
+  return sql`
+    SELECT ${i}::int AS p,
+      (SELECT coalesce(sum(r.entries), 0) FROM rollup_entry_month r JOIN scoped s ON s.id = r.structure_id
+        JOIN ref_mesure m ON m.code = r.mesure_code AND m.counts_for_posts
+        WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date) - coalesce(d.extra, 0) AS entered,
+      (SELECT coalesce(sum(r.rsa_entries), 0) FROM rollup_entry_month r JOIN scoped s ON s.id = r.structure_id
+        JOIN ref_mesure m ON m.code = r.mesure_code AND m.counts_for_posts
+        WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date) - coalesce(d.extra_rsa, 0) AS rsa
+    FROM (
+      SELECT sum(n - 1) AS extra, sum(nr - CASE WHEN nr > 0 THEN 1 ELSE 0 END) AS extra_rsa FROM (
+        SELECT count(*) AS n, count(*) FILTER (WHERE x.rsa) AS nr
+        FROM rollup_entry_repeat x JOIN scoped s ON s.id = x.structure_id
+        JOIN ref_mesure m ON m.code = x.mesure_code AND m.counts_for_posts
+        WHERE x.starts_on BETWEEN ${period.from}::date AND ${period.to}::date
+        GROUP BY x.person_id) y) d`;
+}
+
+function entriesFromRows(i: number, period: Period): RawBuilder<unknown> {
+  return sql`
+    SELECT ${i}::int AS p, count(DISTINCT c.person_id)::int AS entered,
       count(DISTINCT c.person_id) FILTER (WHERE c.rsa IN ('OUI-M', 'OUI-NM'))::int AS rsa
     FROM contract c JOIN scoped s ON s.id = c.structure_id JOIN ref_mesure m ON m.code = c.mesure_code AND m.counts_for_posts
-    WHERE c.rank = 0 AND c.starts_on BETWEEN ${from} AND ${to}`.execute(db);
-
-  return {
-    structuresAt,
-    createdLast2Years,
-    createdInPeriod,
-    perStructure,
-    fundingLines,
-    present,
-    entered: en.rows[0]?.entered ?? 0,
-    rsaEntered: en.rows[0]?.rsa ?? 0,
-  };
+    WHERE c.rank = 0 AND c.starts_on BETWEEN ${period.from}::date AND ${period.to}::date`;
 }
