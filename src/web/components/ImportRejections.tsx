@@ -15,7 +15,7 @@ const PAGE_SIZE = 20;
 export function IssuesTable({ caption, items }: { caption: string; items: (ImportIssue & { severity?: string })[] }) {
   const withSeverity = items.some((i) => i.severity !== undefined);
   return (
-    <div className="fr-table fr-table--bordered" data-testid="import-rejections">
+    <div className="fr-table fr-table--bordered fr-table--no-caption" data-testid="import-rejections">
       <table>
         <caption>{caption}</caption>
         <thead>

@@ -259,7 +259,7 @@ function ImportHistory() {
       {history.data && history.data.items.length === 0 && <Empty>Aucun import pour l'instant.</Empty>}
       {history.data && history.data.items.length > 0 && (
         <>
-          <div className="fr-table" data-testid="import-history">
+          <div className="fr-table fr-table--no-caption" data-testid="import-history">
             <table>
               <caption>Imports passés, du plus récent au plus ancien</caption>
               <thead>
