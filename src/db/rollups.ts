@@ -6,6 +6,9 @@
 //   rollup_entry_month        (structure_id, month, mesure_code)              initial contracts, RSA among them
 //   rollup_entry_repeat       initial contracts of persons having several (exact distinct counts)
 //   rollup_exit_month         (structure_id, month, motif_code, mesure_code)  examined exits
+// and by migrations/0103_rollup_annex_year.sql (triggers on rollup_person_year):
+//   rollup_annex_year         (annex_id, year)  Σ hours, people present with no other annex that year
+//   rollup_multi_person_year  (year, person_id) people with several annexes that year
 //
 // WHAT WRITERS MUST DO: NOTHING. Statement-level AFTER triggers on monthly_declaration (INSERT, UPDATE,
 // DELETE — including COPY, which fires them once per statement) and on contract (UPDATE of
@@ -66,6 +69,12 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
     SELECT coalesce(c.recruitment_id, c.id), d.annex_id, sum(d.hours), count(*)
     FROM monthly_declaration d JOIN contract c ON c.id = d.contract_id WHERE ${recruitmentOfDecl}
     GROUP BY 1, 2`.execute(db);
+  // Per annex × year (kept by triggers on rollup_person_year; recomputed here in case they were written directly).
+  if (idList === null) {
+    await sql`DELETE FROM rollup_annex_year`.execute(db);
+    await sql`DELETE FROM rollup_multi_person_year`.execute(db);
+  }
+  await sql`SELECT rollup_annex_year_refresh(array_agg(year), array_agg(person_id), array_agg(annex_id)) FROM rollup_person_year WHERE ${annexFilter}`.execute(db);
   // Entries and exits per (structure, month) cell (after rollup_recruitment_annex: exits read it).
   const structureFilter = idList === null ? sql`true` : sql`structure_id IN (${idList})`;
   await sql`DELETE FROM rollup_entry_month WHERE ${structureFilter}`.execute(db);
@@ -133,6 +142,22 @@ export async function findRollupDrift(db: Kysely<Database>): Promise<{ table: st
     FULL JOIN rollup_recruitment_annex r ON r.recruitment_id = e.recruitment_id AND r.annex_id = e.annex_id
     WHERE e.hours IS DISTINCT FROM r.hours OR e.n IS DISTINCT FROM r.declarations
     UNION ALL
+    SELECT 'rollup_annex_year', coalesce(e.annex_id, r.annex_id)::text || '/' || coalesce(e.year, r.year)::text
+    FROM (SELECT d.annex_id, d.year, sum(d.hours) AS hours, sum(d.n)::integer AS n,
+            count(*) FILTER (WHERE d.hours >= 1 AND d.annexes = 1)::integer AS solo
+          FROM (SELECT annex_id, year, person_id, hours, n, count(*) OVER (PARTITION BY year, person_id) AS annexes
+                FROM (SELECT annex_id, extract(year FROM month)::smallint AS year, person_id, sum(hours) AS hours, count(*) AS n
+                      FROM monthly_declaration GROUP BY 1, 2, 3) x) d
+          GROUP BY 1, 2) e
+    FULL JOIN rollup_annex_year r ON r.annex_id = e.annex_id AND r.year = e.year
+    WHERE (e.hours, e.n, e.solo) IS DISTINCT FROM (r.hours, r.declarations, r.solo_present)
+    UNION ALL
+    SELECT 'rollup_multi_person_year', coalesce(e.year, r.year)::text || '/' || coalesce(e.person_id, r.person_id)::text
+    FROM (SELECT extract(year FROM month)::smallint AS year, person_id FROM monthly_declaration
+          GROUP BY 1, 2 HAVING count(DISTINCT annex_id) > 1) e
+    FULL JOIN rollup_multi_person_year r ON r.year = e.year AND r.person_id = e.person_id
+    WHERE e.year IS NULL OR r.year IS NULL
+    UNION ALL
     SELECT 'rollup_entry_month', coalesce(e.structure_id, r.structure_id)::text || '/' || coalesce(e.month, r.month)::text || '/' || coalesce(e.mesure_code, r.mesure_code)
     FROM (SELECT structure_id, date_trunc('month', starts_on)::date AS month, mesure_code, count(*)::integer AS n,
             count(*) FILTER (WHERE rsa IN ('OUI-M', 'OUI-NM'))::integer AS rsa
@@ -164,6 +189,8 @@ const INDICATOR_TABLES = [
   "rollup_annex_month",
   "rollup_person_year",
   "rollup_recruitment_annex",
+  "rollup_annex_year",
+  "rollup_multi_person_year",
   "rollup_entry_month",
   "rollup_entry_repeat",
   "rollup_exit_month",

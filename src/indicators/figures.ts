@@ -122,8 +122,35 @@ export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items
   );
   const exitParts = items.map(({ period }, i) => (isMonthAligned(period) ? exitsFromRollup(i, period) : exitsFromRows(i, period)));
   const entryParts = items.map(({ period }, i) => (isMonthAligned(period) ? entriesFromRollup(i, period) : entriesFromRows(i, period)));
+  // Hours per counting annex: whole calendar years from rollup_annex_year, other months from rollup_annex_month.
+  const hourParts = items.flatMap(({ period }, i) => {
+    const { years, edges } = splitYears(period);
+    const parts: RawBuilder<unknown>[] = [];
+    if (years !== null)
+      parts.push(sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year BETWEEN ${years[0]} AND ${years[1]}`);
+    for (const [a, b] of edges)
+      parts.push(sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_month r JOIN counting c ON c.id = r.annex_id WHERE r.month BETWEEN ${a}::date AND ${b}::date`);
+    return parts.length > 0 ? parts : [sql`SELECT ${i}::int AS p, NULL::bigint AS annex_id, 0::numeric AS hours WHERE false`];
+  });
+  // Rule: people present = distinct persons with ≥ 1 h over the period on counting AFs — iae-reference §3.2/§10.
+  // One calendar year: Σ solo_present of the counting annexes (people with a single annex that year) + the people
+  // with several annexes that year (rollup_multi_person_year) whose hours on counting annexes reach 1 h.
+  const presentOneYear = items.flatMap(({ period }, i) => {
+    const { years, edges } = splitYears(period);
+    if (years === null || edges.length > 0 || years[0] !== years[1]) return [];
+    return [
+      sql`SELECT ${i}::int AS p,
+        (SELECT coalesce(sum(r.solo_present), 0) FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year = ${years[0]})
+        + (SELECT count(*) FROM (
+            SELECT py.person_id FROM rollup_multi_person_year mp
+            JOIN rollup_person_year py ON py.year = mp.year AND py.person_id = mp.person_id
+            JOIN counting c ON c.id = py.annex_id
+            WHERE mp.year = ${years[0]} GROUP BY py.person_id HAVING sum(py.hours) >= 1) m) AS n`,
+    ];
+  });
   const presentParts = items.flatMap(({ period }, i) => {
     const { years, edges } = splitYears(period);
+    if (years !== null && edges.length === 0 && years[0] === years[1]) return [];
     const parts: RawBuilder<unknown>[] = [];
     if (years !== null)
       parts.push(sql`SELECT ${i}::int AS p, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`);
@@ -131,10 +158,16 @@ export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items
       parts.push(sql`SELECT ${i}::int AS p, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`);
     return parts;
   });
-  const presentSql =
-    presentParts.length === 0
-      ? sql`SELECT NULL::int AS p, 0 AS n WHERE false`
-      : sql`SELECT p, count(*)::int AS n FROM (SELECT p, person_id FROM (${sql.join(presentParts, sql` UNION ALL `)}) x GROUP BY p, person_id HAVING sum(hours) >= 1) y GROUP BY p`;
+  const presentSql = sql.join(
+    [
+      ...presentOneYear,
+      ...(presentParts.length === 0
+        ? []
+        : [sql`SELECT p, count(*)::int AS n FROM (SELECT p, person_id FROM (${sql.join(presentParts, sql` UNION ALL `)}) x GROUP BY p, person_id HAVING sum(hours) >= 1) y GROUP BY p`]),
+      sql`SELECT NULL::int AS p, 0::bigint AS n WHERE false`,
+    ],
+    sql` UNION ALL `,
+  );
   const cond = scopeCondition(scope, kind);
   const { rows } = await sql<Record<"st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "ent" | "names", string | null>>`
     WITH scoped AS MATERIALIZED (
@@ -161,9 +194,7 @@ export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items
     ),
     conv AS (SELECT p, structure_id, sum(etp * inside) / 12 AS etp FROM cp WHERE inside > 0 GROUP BY p, structure_id),
     annex_hours AS (
-      SELECT pr.p, r.annex_id, sum(r.hours) AS hours
-      FROM rollup_annex_month r JOIN periods pr ON r.month BETWEEN pr.from_month AND pr.to_d
-      WHERE r.annex_id IN (SELECT id FROM counting) GROUP BY pr.p, r.annex_id),
+      SELECT p, annex_id, sum(hours) AS hours FROM (${sql.join(hourParts, sql` UNION ALL `)}) x GROUP BY p, annex_id),
     real AS (
       SELECT h.p, c.structure_id, sum(h.hours / c.annual_hours) AS etp
       FROM annex_hours h JOIN counting c ON c.id = h.annex_id GROUP BY h.p, c.structure_id),
