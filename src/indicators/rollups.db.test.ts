@@ -56,6 +56,55 @@ describe("rollups maintained by triggers (issue 5)", () => {
     await sql`DELETE FROM contract WHERE id = ${ds.contracts[1]?.id ?? 0}`.execute(db);
     await sql`DELETE FROM person WHERE id = ${ds.persons[2] ?? 0}`.execute(db);
     expect(await findRollupDrift(db)).toEqual([]);
+    // Entries, exits and annex × year rollups (migrations 0102, 0103) are populated by the dataset.
+    for (const table of ["rollup_entry_month", "rollup_exit_month", "rollup_annex_year"]) expect(await count(table), table).toBeGreaterThan(0);
+    // A second initial contract of a person (distinct entries), then its deletion.
+    const person = ds.contracts.find((k) => k.rank === 0 && k.structureId === ds.structures[0]?.id) ?? ds.contracts[0];
+    if (!person) throw new Error("dataset too small");
+    const extra = await sql<{ id: number }>`
+      INSERT INTO contract (person_id, structure_id, rank, mesure_code, contract_type, starts_on, rsa)
+      SELECT person_id, structure_id, 0, mesure_code, contract_type, starts_on + 40, 'OUI-M' FROM contract WHERE id = ${person.id}
+      RETURNING id`.execute(db);
+    expect(await count("rollup_entry_repeat")).toBeGreaterThan(0);
+    expect(await findRollupDrift(db)).toEqual([]);
+    await sql`UPDATE contract SET rsa = 'NON', starts_on = starts_on + 31 WHERE id = ${extra.rows[0]?.id ?? 0}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // Exits: a new exit, a moved one, a deleted one.
+    const exited = await sql<{ recruitment_id: number }>`SELECT recruitment_id FROM exit ORDER BY id LIMIT 2`.execute(db);
+    const free = await sql<{ id: number }>`
+      SELECT c.id FROM contract c WHERE c.rank = 0 AND NOT EXISTS (SELECT 1 FROM exit e WHERE e.recruitment_id = c.id)
+        AND EXISTS (SELECT 1 FROM monthly_declaration d WHERE d.contract_id = c.id) ORDER BY c.id LIMIT 1`.execute(db);
+    if (free.rows[0]) {
+      await sql`INSERT INTO exit (recruitment_id, person_id, structure_id, exit_on, motif_code)
+        SELECT id, person_id, structure_id, starts_on + 200, (SELECT min(code) FROM ref_exit_motif) FROM contract WHERE id = ${free.rows[0].id}`.execute(db);
+      expect(await findRollupDrift(db)).toEqual([]);
+    }
+    await sql`UPDATE exit SET exit_on = exit_on + 45 WHERE recruitment_id = ${exited.rows[0]?.recruitment_id ?? 0}`.execute(db);
+    await sql`DELETE FROM exit WHERE recruitment_id = ${exited.rows[1]?.recruitment_id ?? 0}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // Annex state and version changes, a structure changing kind.
+    const someAf = ds.afs.find((a) => a.state === "VALIDE") ?? ds.afs[0];
+    await sql`UPDATE financial_annex SET state = 'ANNULE' WHERE id = ${someAf?.id ?? 0}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    await sql`UPDATE financial_annex SET state = 'VALIDE' WHERE id = ${someAf?.id ?? 0}`.execute(db);
+    await sql`UPDATE structure SET kind = CASE kind WHEN 'AI' THEN 'ACI' ELSE 'AI' END WHERE id = ${ds.structures[1]?.id ?? 0}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // A person declared on a second annex the same year (multi-annex people of rollup_annex_year).
+    const two = await sql<{ annex_id: number; other: number; contract_id: number; person_id: number; structure_id: number; month: string }>`
+      SELECT d.annex_id, o.id AS other, d.contract_id, d.person_id, d.structure_id, to_char(d.month, 'YYYY-MM-DD') AS month
+      FROM monthly_declaration d JOIN financial_annex o ON o.id <> d.annex_id
+      WHERE NOT EXISTS (SELECT 1 FROM monthly_declaration x WHERE x.annex_id = o.id AND x.contract_id = d.contract_id AND x.month = d.month)
+      ORDER BY d.id LIMIT 1`.execute(db);
+    const t2 = two.rows[0];
+    if (t2) {
+      await sql`INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours)
+        VALUES (${t2.other}, ${t2.contract_id}, ${t2.person_id}, ${t2.structure_id}, ${t2.month}::date, 0.5)`.execute(db);
+      expect(await count("rollup_multi_person_year")).toBeGreaterThan(0);
+      expect(await findRollupDrift(db)).toEqual([]);
+      await sql`DELETE FROM monthly_declaration WHERE annex_id = ${t2.other} AND contract_id = ${t2.contract_id} AND month = ${t2.month}::date`.execute(db);
+      expect(await findRollupDrift(db)).toEqual([]);
+    }
+
     // A failed write leaves the rollups untouched (same transaction).
     const before = await count("rollup_annex_month");
     await expect(
@@ -71,12 +120,19 @@ describe("rollups maintained by triggers (issue 5)", () => {
     const snapshot = async () =>
       (await sql<{ k: string }>`SELECT annex_id || '/' || month || '/' || hours || '/' || declarations AS k FROM rollup_annex_month
         UNION ALL SELECT annex_id || '/' || year || '/' || person_id || '/' || hours || '/' || declarations FROM rollup_person_year
-        UNION ALL SELECT recruitment_id || '/' || annex_id || '/' || hours || '/' || declarations FROM rollup_recruitment_annex ORDER BY 1`.execute(db)).rows.map((r) => r.k);
+        UNION ALL SELECT recruitment_id || '/' || annex_id || '/' || hours || '/' || declarations FROM rollup_recruitment_annex
+        UNION ALL SELECT 'y' || annex_id || '/' || year || '/' || hours || '/' || declarations || '/' || solo_present FROM rollup_annex_year
+        UNION ALL SELECT 'm' || year || '/' || person_id FROM rollup_multi_person_year
+        UNION ALL SELECT 'e' || structure_id || '/' || month || '/' || mesure_code || '/' || entries || '/' || rsa_entries FROM rollup_entry_month
+        UNION ALL SELECT 'r' || contract_id FROM rollup_entry_repeat
+        UNION ALL SELECT 'x' || structure_id || '/' || month || '/' || motif_code || '/' || mesure_code || '/' || examined FROM rollup_exit_month ORDER BY 1`.execute(db)).rows.map((r) => r.k);
     const expected = await snapshot();
     await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx, { structureIds: [ds.structures[0]?.id ?? 0] }));
     expect(await snapshot()).toEqual(expected);
     await sql`DELETE FROM rollup_annex_month`.execute(db);
     await sql`UPDATE rollup_person_year SET hours = hours + 1`.execute(db);
+    await sql`DELETE FROM rollup_exit_month`.execute(db);
+    await sql`UPDATE rollup_entry_month SET entries = entries + 1`.execute(db);
     expect((await findRollupDrift(db)).length).toBeGreaterThan(0);
     const res = await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx));
     expect(res.annexMonths).toBeGreaterThan(0);
