@@ -117,7 +117,9 @@ export function FichesSalariePage() {
       <h1>Fiches salarié</h1>
       <p>
         Contrôle avant envoi à l'ASP des fiches salarié de la structure (une fiche par PASS IAE et par mesure), puis export du fichier
-        à déposer. Les fiches en erreur ne sont pas exportées : corrigez les champs signalés sur la <Link to={`/structures/${structureId}/salaries`}>page du salarié</Link>.
+        à déposer. Les fiches en erreur ne sont pas exportées. Les champs propres à l'ASP (commune de naissance, situation à
+        l'embauche…) se complètent pour l'instant avec la commande <code>passerelle fiches-salarie completer --contrat &lt;n°&gt;</code> (numéro
+        de contrat indiqué dans le tableau) ; les données du salarié se corrigent sur sa fiche.
       </p>
       {validation.isPending && <Loading label="Contrôle des fiches salarié…" />}
       {validation.isError && <ErrorState error={validation.error} />}
@@ -144,6 +146,7 @@ export function FichesSalariePage() {
                 <thead>
                   <tr>
                     <th scope="col">Salarié</th>
+                    <th scope="col">Contrat</th>
                     <th scope="col">Mouvement</th>
                     <th scope="col">Champ</th>
                     <th scope="col">Erreur</th>
@@ -154,11 +157,12 @@ export function FichesSalariePage() {
                     fiche.errors.map((e, i) => (
                       <tr key={`${fiche.contractId}-${e.field}-${e.message}`} data-person-id={fiche.personId}>
                         {i === 0 && (
-                          <th scope="rowgroup" rowSpan={fiche.errors.length}>
+                          <th scope="rowgroup" rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>
                             <Link to={`/salaries/${fiche.personId}`}>{fiche.salarie}</Link>
                           </th>
                         )}
-                        {i === 0 && <td rowSpan={fiche.errors.length}>{fiche.movement === "C" ? "Création" : "Modification"}</td>}
+                        {i === 0 && <td rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>n° {fiche.contractId}</td>}
+                        {i === 0 && <td rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>{fiche.movement === "C" ? "Création" : "Modification"}</td>}
                         <td>
                           {FIELD_LABELS[e.field] ?? e.field}
                           <span className="fr-text--xs fr-ml-1w">({e.field})</span>
