@@ -16,8 +16,9 @@ export interface ImportJobProgress {
   phase: "detection" | "import" | "termine";
   /** What is being read: "structures" for an ASP list, the FluxIAE view name for a delivery. */
   what: string | null;
+  /** Units done so far: structures written for an ASP list, rows read for FluxIAE; rows read once finished. */
   rowsRead: number;
-  /** Rows expected, when the importer knows it (ASP lists); null for FluxIAE. */
+  /** Units expected, when the importer knows it (structures of an ASP list); null for FluxIAE. */
   total: number | null;
 }
 
@@ -97,7 +98,7 @@ export class ImportJobRegistry {
         const report = await work(sink);
         job.report = report;
         job.status = "succeeded";
-        job.progress = { phase: "termine", what: job.progress.what, rowsRead: report.rowsRead, total: job.progress.total ?? report.rowsRead };
+        job.progress = { phase: "termine", what: job.progress.what, rowsRead: report.rowsRead, total: report.rowsRead };
       } catch (error) {
         job.status = "failed";
         job.progress = { ...job.progress, phase: "termine" };

@@ -174,8 +174,10 @@ function ImportProgress({ stage }: { stage: Stage }) {
     const what = job.what ? ` (${job.what})` : "";
     label =
       job.phase === "detection"
-        ? `Fichier reçu : reconnaissance du format de ${job.fileName}…`
-        : `Import en cours : ${formatInt(job.rowsRead)}${job.total ? ` / ${formatInt(job.total)}` : ""} lignes lues${what}`;
+        ? `Fichier ${job.fileName} reçu : import en cours…`
+        : job.total
+          ? `Import en cours : ${formatInt(job.rowsRead)} / ${formatInt(job.total)} ${job.what ?? "lignes"}`
+          : `Import en cours : ${formatInt(job.rowsRead)} lignes lues${what}`;
     if (job.total) {
       value = job.rowsRead;
       max = job.total;
