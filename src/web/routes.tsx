@@ -16,6 +16,7 @@ import { FichesSalariePage } from "./pages/FichesSalariePage.js";
 import { PersonPage } from "./pages/PersonPage.js";
 import { PersonsPage } from "./pages/PersonsPage.js";
 import { SimulationNextYearPage } from "./pages/SimulationNextYearPage.js";
+import { SimulationPage } from "./pages/SimulationPage.js";
 import { ReportPage } from "./pages/ReportPage.js";
 import { StructurePage } from "./pages/StructurePage.js";
 import { StructuresPage } from "./pages/StructuresPage.js";
@@ -55,6 +56,7 @@ export function AppRoutes() {
         <Route path="/structures/:structureId/annexes/:annexId" element={guard(<AnnexePage user={user as SessionUser} />)} />
         <Route path="/structures/:structureId/annexes/:annexId/avenant" element={guard(<AnnexeVersionPage />)} />
         <Route path="/structures/:structureId/annexes/:annexId/simulation" element={guard(<SimulationNextYearPage />)} />
+        <Route path="/simulation" element={guard(<SimulationPage />)} />
         <Route path="/structures/:structureId/fiches-salarie" element={guard(<FichesSalariePage />)} />
         <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
         <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />

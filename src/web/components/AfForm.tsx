@@ -187,7 +187,8 @@ export function AfForm({
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["structure", String(structureId)] });
-      void client.invalidateQueries({ queryKey: ["annex"] });
+      // Marked stale without refetching: the page showing this form must keep its confirmation.
+      void client.invalidateQueries({ queryKey: ["annex"], refetchType: "none" });
     },
   });
 
