@@ -8,7 +8,7 @@ import { endOfMonth, ensureOrderedPeriod, parseIsoDate } from "../domain/calenda
 import { type ExitCounts, exitRates } from "../domain/exits/examined.js";
 import { INDICATOR_DEFINITIONS } from "../domain/indicators/definitions.js";
 import { previousPeriod, relativeChange } from "../domain/indicators/periods.js";
-import { mergeProrated, type ProratedAmount, proratedCents } from "../domain/indicators/proration.js";
+import { type ProratedAmount, proratedCents } from "../domain/indicators/proration.js";
 import type { Period } from "../domain/indicators/records.js";
 import { Decimal } from "../domain/money/money.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
@@ -98,20 +98,13 @@ export function checkedPeriod(from: string, to: string, at?: string): { period: 
 
 /** Sums the raw figures into the period figures (exact decimals, rounded at the end like the twin). */
 export function summarise(raw: RawFigures, period: Period, at: string, lines: ReadonlyMap<string, { label: string; financer: string }>): PeriodFigures {
-  let etpConv = new Decimal(0);
-  let etpReal = new Decimal(0);
-  const total: ProratedAmount = new Map();
-  const cof: ProratedAmount = new Map();
-  const modulated: ProratedAmount = new Map();
-  const exits: ExitCounts = { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 };
-  for (const s of raw.perStructure) {
-    etpConv = etpConv.plus(s.etpConventionnes);
-    etpReal = etpReal.plus(s.etpRealises);
-    mergeProrated(total, s.budgetTotal);
-    mergeProrated(cof, s.budgetCofinanced);
-    mergeProrated(modulated, s.modulated);
-    for (const k of ["examined", "durable", "transition", "positive", "other"] as const) exits[k] += s.exits[k];
-  }
+  // Sums over the structures, computed by the query (equal to the sums of raw.perStructure when it is asked).
+  const etpConv = new Decimal(raw.totals.etpConventionnes);
+  const etpReal = new Decimal(raw.totals.etpRealises);
+  const total: ProratedAmount = raw.totals.budgetTotal;
+  const cof: ProratedAmount = raw.totals.budgetCofinanced;
+  const modulated: ProratedAmount = raw.totals.modulated;
+  const exits: ExitCounts = raw.totals.exits;
   const taux = etpConv.isZero() ? null : etpReal.dividedBy(etpConv);
   const rates = exitRates(exits);
   const totalC = proratedCents(total);

@@ -25,10 +25,22 @@ export interface StructureFigures {
   exits: ExitCounts;
 }
 
+/** Sums over the structures of the scope (what the dashboards show). */
+export interface ScopeTotals {
+  etpConventionnes: string;
+  etpRealises: string;
+  budgetTotal: ProratedAmount;
+  budgetCofinanced: ProratedAmount;
+  modulated: ProratedAmount;
+  exits: ExitCounts;
+}
+
 export interface RawFigures {
   structuresAt: Record<SiaeKind, number>;
   createdLast2Years: number;
   createdInPeriod: Record<SiaeKind, number>;
+  totals: ScopeTotals;
+  /** Per structure (empty unless asked with `perStructure`: the national list is thousands of rows). */
   perStructure: StructureFigures[];
   /** Funding line code → prorated amount (exact numerators). */
   fundingLines: Map<string, ProratedAmount>;
@@ -43,6 +55,8 @@ export interface FigureParams {
   /** Observation date of the structure counts. */
   at: string;
   kind?: SiaeKind;
+  /** Also return the figures of each structure (default true). */
+  perStructure?: boolean;
 }
 
 const byKind = () => Object.fromEntries(SIAE_KINDS.map((k) => [k, 0])) as Record<SiaeKind, number>;
@@ -88,7 +102,7 @@ export interface PeriodAt {
 
 /** Figures of one period (see queryFiguresMany). */
 export async function queryFigures(db: Kysely<Database>, p: FigureParams): Promise<RawFigures> {
-  const [raw] = await queryFiguresMany(db, p.scope, [{ period: p.period, at: p.at }], p.kind);
+  const [raw] = await queryFiguresMany(db, p.scope, [{ period: p.period, at: p.at }], p.kind, p.perStructure ?? true);
   if (!raw) throw new Error("queryFigures: no result");
   return raw;
 }
@@ -114,7 +128,13 @@ type Json = string | number | null;
  * rollup_entry_month / rollup_entry_repeat / rollup_exit_month for whole-month periods, from the base rows
  * otherwise; hours from rollup_annex_month and rollup_person_year (+ monthly rows of partial years).
  */
-export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items: readonly PeriodAt[], kind?: SiaeKind): Promise<RawFigures[]> {
+export async function queryFiguresMany(
+  db: Kysely<Database>,
+  scope: Scope,
+  items: readonly PeriodAt[],
+  kind?: SiaeKind,
+  perStructure = false,
+): Promise<RawFigures[]> {
   if (items.length === 0) return [];
   const periodRows = items.map(
     ({ period, at }, i) =>
@@ -169,7 +189,8 @@ export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items
     sql` UNION ALL `,
   );
   const cond = scopeCondition(scope, kind);
-  const { rows } = await sql<Record<"st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "ent" | "names", string | null>>`
+  const none = sql`NULL::text`;
+  const { rows } = await sql<Record<"st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "ent" | "names" | "tot" | "totex" | "totbud", string | null>>`
     WITH scoped AS MATERIALIZED (
       SELECT s.id, s.kind, s.name, s.departement_code, s.created_on FROM structure s WHERE ${cond}
     ),
@@ -208,21 +229,37 @@ export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items
       (SELECT json_agg(json_build_array(p, kind, n))::text FROM (
         SELECT pr.p, s.kind, count(*)::int AS n FROM scoped s JOIN periods pr ON s.created_on BETWEEN pr.from_d AND pr.to_d
         GROUP BY pr.p, s.kind) t) AS cr,
-      (SELECT json_agg(json_build_array(p, structure_id, etp::text))::text FROM conv) AS conv,
-      (SELECT json_agg(json_build_array(p, structure_id, etp::text))::text FROM real) AS real,
-      (SELECT json_agg(json_build_array(p, structure_id, grp, n))::text FROM ex) AS ex,
-      (SELECT json_agg(json_build_array(p, structure_id, months, total::text, cof::text, modulated::text))::text FROM (
+      (SELECT json_agg(json_build_array(p, conv::text, real::text))::text FROM (
+        SELECT pr.p, (SELECT sum(etp) FROM conv WHERE conv.p = pr.p) AS conv, (SELECT sum(etp) FROM real WHERE real.p = pr.p) AS real
+        FROM periods pr) t) AS tot,
+      (SELECT json_agg(json_build_array(p, grp, n))::text FROM (SELECT p, grp, sum(n)::int AS n FROM ex GROUP BY p, grp) t) AS totex,
+      (SELECT json_agg(json_build_array(p, months, total::text, cof::text, modulated::text))::text FROM (
+        SELECT p, months, sum(total_amount * inside) AS total, sum(cofinanced_amount * inside) AS cof,
+          sum(modulated_amount * inside) AS modulated
+        FROM cp WHERE inside > 0 GROUP BY p, months) t) AS totbud,
+      ${perStructure ? sql`(SELECT json_agg(json_build_array(p, structure_id, etp::text))::text FROM conv)` : none} AS conv,
+      ${perStructure ? sql`(SELECT json_agg(json_build_array(p, structure_id, etp::text))::text FROM real)` : none} AS real,
+      ${perStructure ? sql`(SELECT json_agg(json_build_array(p, structure_id, grp, n))::text FROM ex)` : none} AS ex,
+      ${
+        perStructure
+          ? sql`(SELECT json_agg(json_build_array(p, structure_id, months, total::text, cof::text, modulated::text))::text FROM (
         SELECT p, structure_id, months, sum(total_amount * inside) AS total, sum(cofinanced_amount * inside) AS cof,
           sum(modulated_amount * inside) AS modulated
-        FROM cp WHERE inside > 0 GROUP BY p, structure_id, months) t) AS bud,
+        FROM cp WHERE inside > 0 GROUP BY p, structure_id, months) t)`
+          : none
+      } AS bud,
       (SELECT json_agg(json_build_array(p, code, months, amount::text) ORDER BY p, code, months)::text FROM (
         SELECT c.p, f.funding_line_code AS code, c.months, sum(f.amount * c.inside) AS amount
         FROM cp c JOIN financial_annex_funding f ON f.annex_id = c.id WHERE c.inside > 0
         GROUP BY c.p, f.funding_line_code, c.months) t) AS fl,
       (SELECT json_agg(json_build_array(p, n))::text FROM (${presentSql}) t) AS pres,
       (SELECT json_agg(json_build_array(p, entered, rsa))::text FROM (${sql.join(entryParts, sql` UNION ALL `)}) t) AS ent,
-      (SELECT json_agg(json_build_array(s.id, s.name, s.kind, s.departement_code))::text FROM scoped s
-        WHERE s.id IN (SELECT structure_id FROM conv UNION SELECT structure_id FROM real UNION SELECT structure_id FROM ex)) AS names`.execute(db);
+      ${
+        perStructure
+          ? sql`(SELECT json_agg(json_build_array(s.id, s.name, s.kind, s.departement_code))::text FROM scoped s
+        WHERE s.id IN (SELECT structure_id FROM conv UNION SELECT structure_id FROM real UNION SELECT structure_id FROM ex))`
+          : none
+      } AS names`.execute(db);
   const row = rows[0];
   const parse = (text: string | null | undefined): Json[][] => (text ? (JSON.parse(text) as Json[][]) : []);
   const num = (v: Json) => Number(v);
@@ -233,6 +270,14 @@ export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items
     structuresAt: byKind(),
     createdLast2Years: 0,
     createdInPeriod: byKind(),
+    totals: {
+      etpConventionnes: "0",
+      etpRealises: "0",
+      budgetTotal: new Map(),
+      budgetCofinanced: new Map(),
+      modulated: new Map(),
+      exits: { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 },
+    },
     perStructure: [],
     fundingLines: new Map(),
     present: 0,
@@ -250,6 +295,22 @@ export async function queryFiguresMany(db: Kysely<Database>, scope: Scope, items
     r.createdLast2Years += num(created ?? 0);
   }
   for (const [p, k, n] of parse(row?.cr)) at(p ?? null).createdInPeriod[str(k ?? null) as SiaeKind] = num(n ?? 0);
+  for (const [p, conv, real] of parse(row?.tot)) {
+    const t = at(p ?? null).totals;
+    t.etpConventionnes = conv === null || conv === undefined ? "0" : str(conv);
+    t.etpRealises = real === null || real === undefined ? "0" : str(real);
+  }
+  for (const [p, grp, n] of parse(row?.totex)) {
+    const e = at(p ?? null).totals.exits;
+    e[str(grp ?? null) as keyof ExitCounts] += num(n ?? 0);
+    e.examined += num(n ?? 0);
+  }
+  for (const [p, months, total, cof, modulated] of parse(row?.totbud)) {
+    const t = at(p ?? null).totals;
+    addProrated(t.budgetTotal, str(total ?? "0"), 1, num(months ?? 1));
+    addProrated(t.budgetCofinanced, str(cof ?? "0"), 1, num(months ?? 1));
+    addProrated(t.modulated, str(modulated ?? "0"), 1, num(months ?? 1));
+  }
 
   // Per structure: structures with ETP (conventionnés or réalisés) by id, then those with exits only, by id.
   const perMaps = items.map(() => new Map<number, StructureFigures>());
