@@ -37,6 +37,7 @@ import { checkContract } from "../operations/hire.js";
 import { loadAnnualHoursRows, loadBaremeRows, loadCriteria, loadExitReferentialFromDb } from "../operations/referenceData.js";
 import { type Db, type OperationDeps, parseInput } from "../operations/types.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
+import { bulkWithoutTriggers } from "./bulkWithoutTriggers.js";
 import { type DemoActivity, type DemoKind, type DemoStructure, simulateActivity } from "./activity.js";
 import { DEMO_ASP_DEPARTEMENT, DEMO_DEPARTEMENT, DEMO_SEED, DEMO_TODAY, LAST_YEAR, REAL_RECENT_STRUCTURES } from "./calibration.js";
 import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, type DemoAccount, demoPassword } from "./demoAccounts.js";
@@ -46,6 +47,9 @@ import { assignCreationDates, readAspList2019Rows, SYNTHETIC_STRUCTURES, TRAJECT
 export const DEMO_ACTOR: Actor = { userId: null, label: "demo" };
 export const DEMO_LIST_SOURCE = "asp-liste-2019-07";
 export const DEMO_SYNTHETIC_SOURCE = "demo";
+
+/** Tables written in bulk by writePeople (their foreign keys are checked after the load). */
+const BULK_TABLES = ["person", "eligibility_diagnosis", "eligibility_diagnosis_criterion", "approval", "contract", "monthly_declaration", "exit", "support_action", "support_action_barrier", "training"] as const;
 
 export interface DemoSummary {
   departement: string;
@@ -72,14 +76,17 @@ export class DemoAlreadyLoadedError extends Error {
 export interface LoadDemoDeps {
   pii: PersonalDataCipher;
   log?: (s: string) => void;
+  /** Called at each step with the share done (0–100) and the step's French label (npm start's progress page). */
+  progress?: (percent: number, step: string) => void;
   reset?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
 /** Loads the demo only when the database has no structure; returns null otherwise. */
-export async function loadDemoIfEmpty(handle: DatabaseHandle, deps: LoadDemoDeps): Promise<DemoSummary | null> {
+export async function loadDemoIfEmpty(handle: DatabaseHandle, deps: LoadDemoDeps & { onStart?: () => void }): Promise<DemoSummary | null> {
   const n = await countStructures(handle.db);
   if (n > 0) return null;
+  deps.onStart?.();
   return loadDemo(handle, { ...deps, reset: false });
 }
 
@@ -91,6 +98,11 @@ async function countStructures(db: Db): Promise<number> {
 export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Promise<DemoSummary> {
   const t0 = Date.now();
   const log = deps.log ?? (() => {});
+  // Each step is logged with the time elapsed since the start (per-phase timings by difference).
+  const step = (percent: number, message: string) => {
+    log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+    deps.progress?.(percent, message);
+  };
   if (deps.reset === true) {
     log("Suppression de la démo précédente…");
     await handle.withTransaction(({ db }) => resetDemo(db));
@@ -98,7 +110,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
   const existing = await countStructures(handle.db);
   if (existing > 0) throw new DemoAlreadyLoadedError(existing);
 
-  log("Import des SIAE du Pas-de-Calais (liste ASP de juillet 2019)…");
+  step(0, "Import des SIAE du Pas-de-Calais (liste ASP de juillet 2019)…");
   const { header, rows } = readAspList2019Rows(DEMO_ASP_DEPARTEMENT);
   const dir = mkdtempSync(path.join(tmpdir(), "passerelle-demo-"));
   const file = path.join(dir, "2019_07_liste_siae_062.csv");
@@ -114,8 +126,9 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
   const password = demoPassword(deps.env);
   const summary = await handle.withTransaction(async ({ db, bulk }) => {
     const opDeps: OperationDeps = { clock: fixedClock(DEMO_TODAY), pii: deps.pii, actor: DEMO_ACTOR };
+    step(3, "Structures fictives, groupe Trajectoire…");
     const structures = await prepareStructures(db, opDeps, log);
-    log("Simulation de l'activité 2017–2019 (graine fixe)…");
+    step(5, "Simulation de l'activité 2017–2019 (graine fixe)…");
     const refs = {
       bareme: await loadBaremeRows(db),
       annualHours: await loadAnnualHoursRows(db),
@@ -126,11 +139,13 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     };
     const activity = simulateActivity(structures.plan, refs, DEMO_SEED);
     log(`  ${activity.people.length} personnes, ${activity.people.reduce((a, p) => a + p.months.length, 0)} états mensuels.`);
-    log("Conventions et annexes financières…");
+    step(12, "Conventions et annexes financières…");
     const annexIds = await writeConventionsAndAnnexes(db, opDeps, structures.ids, structures.plan, activity);
-    log("Salariés, diagnostics, PASS IAE, contrats, heures, sorties…");
-    const counts = await writePeople(db, bulk, opDeps, structures.ids, annexIds, activity, refs, log);
-    log("Comptes de démonstration…");
+    const { result: counts, skipped } = await bulkWithoutTriggers(db, BULK_TABLES, [...structures.ids.values()], () => writePeople(db, bulk, opDeps, structures.ids, annexIds, activity, refs, step), () =>
+      step(90, "Contrôle des clés étrangères, calcul des agrégats…"),
+    );
+    if (skipped) log("  (écriture en masse sans déclencheurs, clés étrangères vérifiées ensuite, agrégats recalculés)");
+    step(96, "Comptes de démonstration…");
     const accounts = await createDemoAccounts(db, password);
     await recordAudit(db, DEMO_ACTOR, { action: "demo.load", entity: "demo", entityId: DEMO_DEPARTEMENT, after: { seed: DEMO_SEED, ...counts, accounts: accounts.map((a) => a.email) } });
     // Fresh planner statistics after the bulk load, or the first dashboards plan on empty-table estimates.
@@ -150,7 +165,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     };
   });
   summary.durationMs = Date.now() - t0;
-  log(`Démo chargée en ${(summary.durationMs / 1000).toFixed(1)} s.`);
+  step(100, `Démo chargée en ${(summary.durationMs / 1000).toFixed(1)} s.`);
   return summary;
 }
 
@@ -256,7 +271,7 @@ async function writePeople(
   annexIds: ReadonlyMap<string, number>,
   activity: DemoActivity,
   refs: Refs,
-  log: (s: string) => void,
+  step: (percent: number, message: string) => void,
 ): Promise<{ people: number; contracts: number; monthlyDeclarations: number; exits: number; supportActions: number; trainings: number }> {
   const people = activity.people;
   const sid = (key: string): number => {
@@ -264,6 +279,7 @@ async function writePeople(
     if (id === undefined) throw new Error(`structure inconnue ${key}`);
     return id;
   };
+  step(20, "Salariés (NIR fictifs chiffrés)…");
   // People: NIR in the fictitious range (fictitiousNir.ts), validated/encrypted/hashed by preparePersonRow.
   const serials = new Map<string, number>();
   const rows: PersonRow[] = people.map((p) => {
@@ -296,6 +312,7 @@ async function writePeople(
   });
   const minPersonId = Math.min(...personIds);
 
+  step(30, "Diagnostics d'éligibilité, PASS IAE…");
   // Eligibility diagnoses (authorised prescriber, criteria from the referential) — iae-reference §4.
   const criteriaRef = await loadCriteria(db);
   const diagLines: string[] = [];
@@ -324,6 +341,7 @@ async function writePeople(
   await bulk.copyCsv("approval", ["person_id", "number_encrypted", "number_hash", "number_last4", "starts_on", "ends_on", "diagnosis_id", "origin"], approvalLines);
   const approvalIds = new Map((await db.selectFrom("approval").select(["id", "person_id"]).where("person_id", ">=", minPersonId).execute()).map((r) => [r.person_id, r.id]));
 
+  step(42, "Contrats…");
   // Contracts: initial ones, then renewals (recruitment chain) — iae-reference §1.4, §6.3.
   const contractColumns = ["person_id", "structure_id", "recruitment_id", "rank", "mesure_code", "contract_type", "starts_on", "planned_end_on", "exit_on", "weekly_hours", "rsa", "rqth", "aged_50_or_more", "orienteur_code", "education_level_code", "approval_id"];
   const contractLine = (p: (typeof people)[number], i: number, rank: number, recruitmentId: number | null): string => {
@@ -340,6 +358,7 @@ async function writePeople(
   const contractIds = new Map<string, number>();
   for (const r of await db.selectFrom("contract").select(["id", "person_id", "rank"]).where("person_id", ">=", minPersonId).execute()) contractIds.set(`${r.person_id}|${r.rank}`, r.id);
 
+  step(52, "États mensuels (contrôlés un par un)…");
   // Monthly declarations, checked line by line like declareMonthlyHours does.
   const afPlans = new Map(activity.afs.map((a) => [`${a.structureKey}|${a.year}`, a]));
   const declLines: string[] = [];
@@ -364,9 +383,10 @@ async function writePeople(
       declLines.push(toCsvLine([annexId, contractId, personId, sid(p.structureKey), m.month, m.hours.toFixed(2), "VALIDE", isLast ? p.exitMotif : null]));
     });
   });
-  log(`  ${declLines.length} états mensuels vérifiés, écriture…`);
+  step(60, `${declLines.length} états mensuels vérifiés, écriture…`);
   await bulk.copyCsv("monthly_declaration", ["annex_id", "contract_id", "person_id", "structure_id", "month", "hours", "state", "exit_motif_code"], declLines);
 
+  step(80, "Sorties, accompagnements, formations…");
   // Exits: one per recruitment, motif checked against the referential — iae-reference §6.2.
   const exitLines: string[] = [];
   people.forEach((p, i) => {
