@@ -122,6 +122,21 @@ describe("annexes financières", () => {
     expect(noEtp.json().errors[0].field).toBe("/etp");
   });
 
+  it("lets the structure's staff read the AF, its versions and next year's what-if, not write a version", async () => {
+    const read = await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${annexId}`, headers: siae.headers });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().versions).toHaveLength(2);
+    const current = read.json().versions[0].id;
+    expect((await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${current}/next-year`, headers: siae.headers })).statusCode).toBe(200);
+    const write = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${structureId}/annexes/${current}/versions`,
+      headers: siae.headers,
+      payload: { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "1" },
+    });
+    expect(write.statusCode).toBe(403);
+  });
+
   it("answers 404 for another structure's AF on every AF route", async () => {
     const other = await insertStructure(t, { name: "EI du Boulonnais", kind: "EI", siret: "34343434300034", departementCode: "62" });
     const payload = { startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "1" };

@@ -191,7 +191,9 @@ export function StructurePage({ user }: { user: SessionUser }) {
                 .concat(s.annexesWithoutConvention.map((a) => ({ a, convention: "—" })))
                 .map(({ a, convention }) => (
                   <tr key={a.id}>
-                    <td>{canWrite ? <Link to={`/structures/${s.id}/annexes/${a.id}`}>{a.number}</Link> : a.number}</td>
+                    <td>
+                      <Link to={`/structures/${s.id}/annexes/${a.id}`}>{a.number}</Link>
+                    </td>
                     <td>{convention}</td>
                     <td>
                       <Badge severity={STATE_SEVERITY[a.state] ?? "info"} small>
