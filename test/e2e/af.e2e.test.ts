@@ -54,8 +54,10 @@ describe.skipIf(!demoAvailable)("annexe financière", () => {
     await expectAccessible(page, "nouvelle annexe financière");
     if (process.env.SCREENSHOTS) {
       mkdirSync("docs/screenshots", { recursive: true });
-      await page.locator("body").click({ position: { x: 5, y: 5 } });
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate(() => {
+        (document.activeElement as HTMLElement | null)?.blur();
+        window.scrollTo(0, 0);
+      });
       await page.screenshot({ path: "docs/screenshots/annexe-financiere.png", fullPage: true });
     }
     await page.getByRole("button", { name: "Créer l'annexe financière" }).click();

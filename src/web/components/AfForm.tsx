@@ -374,9 +374,10 @@ export function AfForm({
                       priority="tertiary"
                       size="small"
                       className="fr-mt-4w"
+                      nativeButtonProps={{ "aria-label": `Retirer la ligne ${i + 1}` }}
                       onClick={() => set({ otherLines: v.otherLines.filter((_, j) => j !== i) })}
                     >
-                      Retirer la ligne {i + 1}
+                      Retirer
                     </Button>
                   </div>
                 </div>
