@@ -166,6 +166,19 @@ describe("annexes financières", () => {
   });
 });
 
+describe("OpenAPI", () => {
+  it("documents the AF routes with their body", async () => {
+    const docs = (await app.inject({ url: "/api/docs/json" })).json();
+    const create = docs.paths["/api/v1/structures/{structureId}/annexes"].post;
+    expect(Object.keys(create.requestBody.content["application/json"].schema.properties)).toEqual(
+      expect.arrayContaining(["startsOn", "endsOn", "etp", "modulationPercent", "funding"]),
+    );
+    expect(docs.paths["/api/v1/structures/{structureId}/annexes/{annexId}/versions"].post).toBeDefined();
+    expect(docs.paths["/api/v1/structures/{structureId}/annexes/{annexId}/next-year"].get).toBeDefined();
+    expect(docs.paths["/api/v1/simulations/af"].get).toBeDefined();
+  });
+});
+
 describe("GET /api/v1/simulations/af", () => {
   it("returns simulateAf's result and refuses an empty period with a French message", async () => {
     const res = await app.inject({ url: "/api/v1/simulations/af?kind=EI&etp=3&from=2019-01-01&to=2019-06-30&modulation=10", headers: siae.headers });
