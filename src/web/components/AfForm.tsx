@@ -12,7 +12,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError, api } from "../api/client.js";
 import type { AfSimulation, CreatedAnnex, FundingLine } from "../api/types.js";
-import { formatEuros } from "../format.js";
+import { formatDate, formatEuros } from "../format.js";
 import { AfSimulationView } from "./AfSimulationView.js";
 import { ErrorState, Loading } from "./States.js";
 
@@ -26,6 +26,8 @@ export interface AfFormValues {
   mainLine: string;
   /** The other funding lines, with the amounts typed by the agent. */
   otherLines: { code: string; amount: string }[];
+  /** Convention the AF belongs to ("" = none); a new version keeps the one of the version it replaces. */
+  conventionId: string;
 }
 
 const DECIMAL = /^\d+([.,]\d{1,2})?$/;
@@ -109,9 +111,12 @@ export function AfForm({
   initial,
   endpoint,
   mode,
+  conventions = [],
 }: {
   structureId: number;
   kind: string;
+  /** Conventions of the structure the agent may attach a new AF to. */
+  conventions?: { id: number; number: string; startsOn: string; endsOn: string }[];
   initial: AfFormValues;
   /** POST URL: …/annexes (new AF) or …/annexes/{id}/versions (avenant). */
   endpoint: string;
@@ -179,6 +184,7 @@ export function AfForm({
         endsOn: v.endsOn,
         etp: v.etp.trim().replace(",", "."),
         penitentiary: v.penitentiary,
+        ...(v.conventionId !== "" ? { conventionId: Number(v.conventionId) } : {}),
         ...(v.modulation.trim() !== "" ? { modulationPercent: v.modulation.trim().replace(",", ".") } : {}),
         funding: [
           { code: v.mainLine, amount: fromHundredths(remainder ?? 0) },
@@ -254,6 +260,21 @@ export function AfForm({
                 Type de structure : <strong>{kind}</strong> (aide au poste selon le barème {kind} en vigueur à la date de début)
               </p>
             </div>
+            {mode === "create" && conventions.length > 0 && (
+              <div className="fr-fieldset__element">
+                <Select
+                  label="Convention"
+                  nativeSelectProps={{ name: "conventionId", value: v.conventionId, onChange: (e) => set({ conventionId: e.target.value }) }}
+                >
+                  <option value="">Aucune convention</option>
+                  {conventions.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.number} (du {formatDate(c.startsOn)} au {formatDate(c.endsOn)})
+                    </option>
+                  ))}
+                </Select>
+              </div>
+            )}
             <div className="fr-fieldset__element">
               <Input
                 label="Date de début"

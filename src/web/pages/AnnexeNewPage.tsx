@@ -21,6 +21,8 @@ export function AnnexeNewPage() {
   if (calendar.isError) return <ErrorState error={calendar.error} />;
   const s = structure.data;
   const year = Number(calendar.data.today.slice(0, 4)) + 1;
+  // By default the AF belongs to the convention in force on its start date, if any.
+  const inForce = s.conventions.find((c) => c.startsOn <= `${year}-01-01` && c.endsOn >= `${year}-01-01`);
   return (
     <>
       <AnnexeBreadcrumb structure={s} current={{ label: "Nouvelle annexe financière", href: `/structures/${s.id}/annexes/nouvelle` }} />
@@ -32,6 +34,7 @@ export function AnnexeNewPage() {
         structureId={s.id}
         kind={s.kind}
         mode="create"
+        conventions={s.conventions}
         endpoint={`/api/v1/structures/${s.id}/annexes`}
         initial={{
           startsOn: `${year}-01-01`,
@@ -41,6 +44,7 @@ export function AnnexeNewPage() {
           modulation: "",
           mainLine: "ETAT_DROIT_COMMUN",
           otherLines: [],
+          conventionId: inForce ? String(inForce.id) : "",
         }}
       />
     </>

@@ -52,6 +52,7 @@ export function AnnexeVersionPage() {
               modulation: a.modulationPercent === null ? "" : String(Number(a.modulationPercent)).replace(".", ","),
               mainLine: main?.code ?? "ETAT_DROIT_COMMUN",
               otherLines: others.map((f) => ({ code: f.code, amount: f.amount.replace(".", ",") })),
+              conventionId: a.conventionId === null ? "" : String(a.conventionId),
             }}
           />
         </>
