@@ -217,6 +217,15 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
         { from: "2019-01-01", to: "2019-02-10" },
       ]);
       expect(series.yearly[1]?.exitsExamined).toBe(twin(ds, { type: "nation" }, PERIODS[1] as Period, "2018-12-31").exits.counts.examined);
+      // Whole-month series read the entries from rollup_entry_month / rollup_entry_repeat.
+      for (const scope of [{ type: "nation" as const }, { type: "departement" as const, code: ds.structures[0]?.departement ?? "62" }]) {
+        const aligned = await computeSeries(db, { scope, from: "2018-01-01", to: "2018-12-31" });
+        for (const point of aligned.monthly) {
+          const month = { from: `${point.month}-01`, to: endOfMonth(`${point.month}-01`) };
+          expect(point.entered, `${scope.type} ${point.month}`).toBe(twin(ds, scope, month, month.to).entered);
+        }
+        expect(aligned.yearly[0]?.entered).toBe(twin(ds, scope, PERIODS[1] as Period, "2018-12-31").entered);
+      }
 
       // Structure table: its rows add up to the totals.
       const table = await computeStructureTable(db, { scope: "nation", from: "2018-01-01", to: "2018-12-31" });

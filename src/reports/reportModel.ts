@@ -93,12 +93,21 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
   if (!Number.isInteger(year) || year < 1990 || year > 2199) throw new ScopeError(`année invalide : ${year}`);
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
-  const ind = await computeIndicators(db, { scope, from, to });
-  const history: { year: number; figures: PeriodFigures }[] = [];
-  for (const y of [year - 2, year - 1]) history.push({ year: y, figures: await computePeriodFigures(db, scope, { from: `${y}-01-01`, to: `${y}-12-31` }, `${y}-12-31`) });
+  // Independent queries, concurrently (a PostgreSQL pool runs them on several connections). The year before is the
+  // dashboard's previous period (same definition: whole year, observed on 31 December).
+  const y2 = year - 2;
+  const [ind, before, series, structures] = await Promise.all([
+    computeIndicators(db, { scope, from, to }),
+    computePeriodFigures(db, scope, { from: `${y2}-01-01`, to: `${y2}-12-31` }, `${y2}-12-31`),
+    computeSeries(db, { scope, from, to, yearly: false }),
+    computeStructureTable(db, { scope, from, to }),
+  ]);
+  const history: { year: number; figures: PeriodFigures }[] = [{ year: y2, figures: before }];
+  history.push({
+    year: year - 1,
+    figures: ind.previous ?? (await computePeriodFigures(db, scope, { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` }, `${year - 1}-12-31`)),
+  });
   history.push({ year, figures: ind });
-  const series = await computeSeries(db, { scope, from, to });
-  const structures = await computeStructureTable(db, { scope, from, to });
   const where = territoryPhrase(scope, ind.scopeLabel);
   const prev = ind.previous;
 
