@@ -40,6 +40,7 @@ export function toCsvLine(values: readonly (string | number | boolean | null | u
 }
 
 const CHUNK_BYTES = 32 * 1024 * 1024;
+const SEND_CHARS = 256 * 1024;
 
 export function pgliteBulkLoader(pglite: PGlite): BulkLoader {
   return {
@@ -76,16 +77,27 @@ export function postgresBulkLoader(client: pg.PoolClient): BulkLoader {
         stream.on("finish", () => resolve());
         stream.on("error", reject);
       });
+      // Lines are sent by ~256 kB chunks: one CopyData message each instead of one per row.
+      let pending = "";
+      const send = async (chunk: string) => {
+        if (!stream.write(chunk)) {
+          await new Promise<void>((resolve, reject) => {
+            stream.once("drain", resolve);
+            stream.once("error", reject);
+          });
+        }
+      };
       try {
         for await (const line of lines) {
           rows++;
-          if (!stream.write(line)) {
-            await new Promise<void>((resolve, reject) => {
-              stream.once("drain", resolve);
-              stream.once("error", reject);
-            });
+          pending += line;
+          if (pending.length >= SEND_CHARS) {
+            const chunk = pending;
+            pending = "";
+            await send(chunk);
           }
         }
+        if (pending !== "") await send(pending);
         stream.end();
       } catch (error) {
         stream.destroy(error as Error);

@@ -1,4 +1,5 @@
 // State shared by the view importers of one FluxIAE import (one transaction).
+import { sql } from "kysely";
 import type { TransactionContext } from "../../db/connection.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import type { ImportTally } from "../importReport.js";
@@ -33,4 +34,26 @@ export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+}
+
+const grown = new WeakMap<FluxImportContext, Map<string, { written: number; analyzedAt: number }>>();
+
+/**
+ * The tables an import fills start (nearly) empty and their statistics only change when ANALYZE runs:
+ * autovacuum cannot see the rows of the open transaction, so without this the planner keeps the plans of
+ * an empty table (sequential scans inside the rollup triggers, run once per batch: quadratic time).
+ * ANALYZE sees the transaction's own rows; it runs each time a table has doubled during the import.
+ */
+export async function analyzeAsItGrows(ctx: FluxImportContext, table: "person" | "asp_person" | "contract" | "person_asp_id" | "financial_annex", written: number): Promise<void> {
+  let byTable = grown.get(ctx);
+  if (!byTable) {
+    byTable = new Map();
+    grown.set(ctx, byTable);
+  }
+  const state = byTable.get(table) ?? { written: 0, analyzedAt: 0 };
+  state.written += written;
+  byTable.set(table, state);
+  if (state.written < 1_000 || state.written < state.analyzedAt * 2) return;
+  state.analyzedAt = state.written;
+  await sql`ANALYZE ${sql.table(table)}`.execute(ctx.tx.db);
 }

@@ -4,12 +4,12 @@
 // `extra` (columnMap.ts) so that exporting the view gives every row back unchanged.
 // The structure is (af_id_structure, kind of the mesure); FDI_DC annexes (grants, no kind) are attached
 // to a structure of the same ASP id, after the other rows of the file.
-import type { Insertable } from "kysely";
-import type { AnnexState, Database, StructureKind } from "../../../db/schema.js";
+import { sql } from "kysely";
+import type { AnnexState, StructureKind } from "../../../db/schema.js";
 import { validateAfPrefix } from "../../../domain/identifiers/index.js";
 import { type AspMesure, kindOfMesure, parseAspMesure } from "../../../domain/structures/index.js";
 import { type MappedColumn, computeExtra, type StoredValue } from "../columnMap.js";
-import { type FluxImportContext, rejectRow, stableJson } from "../importContext.js";
+import { analyzeAsItGrows, type FluxImportContext, rejectRow, stableJson } from "../importContext.js";
 import type { FluxIaeRecord, OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 import { findStructureOfAnyKind, resolveStructure } from "./structureResolver.js";
@@ -196,6 +196,7 @@ export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: O
     lastLine.set(key, record.line);
   }
   let fdiRows = 0;
+  const batch = new AfBatch(ctx, view);
   for await (const record of view.records()) {
     ctx.tally.rowsRead++;
     if (record.problem) {
@@ -216,85 +217,143 @@ export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: O
       fdiRows++;
       continue;
     }
-    await upsertAf(ctx, view, record, parsed);
+    await batch.add(record, parsed);
   }
+  await batch.flush();
   if (fdiRows === 0) return;
   for await (const record of (await view.reopen()).records()) {
     if (record.problem || record.values.af_mesure_dispositif_code?.trim().toUpperCase() !== "FDI_DC") continue;
     const parsed = parseAf(new RowFields(record.values));
-    if (parsed && parsed.kind === null && lastLine.get(parsed.aspAfId) === record.line) await upsertAf(ctx, view, record, parsed);
+    if (parsed && parsed.kind === null && lastLine.get(parsed.aspAfId) === record.line) await batch.add(record, parsed);
   }
+  await batch.flush();
 }
 
-async function upsertAf(ctx: FluxImportContext, view: OpenedView, record: FluxIaeRecord, parsed: ParsedAf): Promise<void> {
-  const db = ctx.tx.db;
-  const prefix = String(parsed.row.number_prefix);
-  let structureId: number | null;
-  if (parsed.kind) {
-    const resolved = await resolveStructure(ctx, parsed.aspStructureId, parsed.kind, prefix);
-    if ("error" in resolved) {
-      ctx.tally.reject({ file: view.file, line: record.line, column: "af_id_structure", reason: resolved.error });
-      return;
+const BATCH = 2_000;
+
+interface StoredAf {
+  id: number;
+  structure_id: number;
+  extra: unknown;
+  state_dates: unknown;
+  [field: string]: unknown;
+}
+
+/**
+ * AF rows written by batches: the stored versions and the number clashes of a batch are read by two
+ * queries, structures resolved through the resolver's cache, inserts and updates done by one statement
+ * each; rows are applied in file order against in-memory state (a clash with an earlier row of the
+ * same batch is seen, as row by row).
+ */
+class AfBatch {
+  private rows: { record: FluxIaeRecord; parsed: ParsedAf }[] = [];
+  constructor(
+    private readonly ctx: FluxImportContext,
+    private readonly view: OpenedView,
+  ) {}
+
+  async add(record: FluxIaeRecord, parsed: ParsedAf): Promise<void> {
+    this.rows.push({ record, parsed });
+    if (this.rows.length >= BATCH) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const rows = this.rows;
+    this.rows = [];
+    if (rows.length === 0) return;
+    const { ctx, view } = this;
+    const db = ctx.tx.db;
+    const ids = [...new Set(rows.map((r) => r.parsed.aspAfId))];
+    const stored = new Map<number, StoredAf>();
+    const fields = sql.join(["id", "structure_id", ...COMPARED, "extra", "state_dates"].map((c) => sql.ref(c)));
+    for (const r of (await sql<StoredAf>`SELECT ${fields} FROM financial_annex WHERE asp_af_id = ANY(${ids}::bigint[])`.execute(db)).rows) {
+      stored.set(Number(r.asp_af_id), { ...r, id: Number(r.id), structure_id: Number(r.structure_id) });
     }
-    structureId = resolved.id;
-  } else {
-    structureId = await findStructureOfAnyKind(ctx, parsed.aspStructureId);
-    if (structureId === null) {
-      ctx.tally.reject({
-        file: view.file,
-        line: record.line,
-        column: "af_id_structure",
-        reason: `annexe ${parsed.mesure} d'une structure ASP n°${parsed.aspStructureId} inconnue : importez d'abord une annexe ACI/AI/EI/ETTI/EITI de cette structure`,
-      });
-      return;
+    const numberKey = (prefix: unknown, renewal: unknown, modification: unknown, startsOn: unknown) => `${prefix}|${Number(renewal)}|${Number(modification)}|${startsOn}`;
+    // Holder (row id, ASP id) of each AF number + start date of the batch.
+    const holders = new Map<string, { id: number; asp_af_id: number | null }>();
+    const keys = JSON.stringify(rows.map((r) => ({ p: r.parsed.row.number_prefix, r: r.parsed.row.renewal, m: r.parsed.row.modification, d: r.parsed.row.starts_on })));
+    const found = await sql<{ id: string; asp_af_id: string | null; number_prefix: string; renewal: number; modification: number; starts_on: string }>`
+      SELECT DISTINCT a.id, a.asp_af_id, a.number_prefix, a.renewal, a.modification, a.starts_on
+      FROM jsonb_to_recordset(${keys}::jsonb) AS k(p text, r int, m int, d date)
+      JOIN financial_annex a ON a.number_prefix = k.p AND a.renewal = k.r AND a.modification = k.m AND a.starts_on = k.d`.execute(db);
+    for (const h of found.rows) holders.set(numberKey(h.number_prefix, h.renewal, h.modification, h.starts_on), { id: Number(h.id), asp_af_id: h.asp_af_id === null ? null : Number(h.asp_af_id) });
+    let provisional = 0;
+    const created = new Map<number, StoredAf>();
+    const changed = new Map<number, StoredAf>();
+    for (const { record, parsed } of rows) {
+      const prefix = String(parsed.row.number_prefix);
+      let structureId: number | null;
+      if (parsed.kind) {
+        const resolved = await resolveStructure(ctx, parsed.aspStructureId, parsed.kind, prefix);
+        if ("error" in resolved) {
+          ctx.tally.reject({ file: view.file, line: record.line, column: "af_id_structure", reason: resolved.error });
+          continue;
+        }
+        structureId = resolved.id;
+      } else {
+        structureId = await findStructureOfAnyKind(ctx, parsed.aspStructureId);
+        if (structureId === null) {
+          ctx.tally.reject({
+            file: view.file,
+            line: record.line,
+            column: "af_id_structure",
+            reason: `annexe ${parsed.mesure} d'une structure ASP n°${parsed.aspStructureId} inconnue : importez d'abord une annexe ACI/AI/EI/ETTI/EITI de cette structure`,
+          });
+          continue;
+        }
+      }
+      const extra = computeExtra(record.values, AF_COLUMNS, parsed.row);
+      const existing = stored.get(parsed.aspAfId);
+      const key = numberKey(prefix, parsed.row.renewal, parsed.row.modification, parsed.row.starts_on);
+      const clash = holders.get(key);
+      if (clash && clash.id !== existing?.id) {
+        ctx.tally.reject({
+          file: view.file,
+          line: record.line,
+          column: "af_numero_annexe_financiere",
+          reason: `annexe ${prefix}A${parsed.row.renewal}M${parsed.row.modification} du ${parsed.row.starts_on} déjà enregistrée sous un autre identifiant ASP (${clash.asp_af_id ?? "saisie"})`,
+        });
+        continue;
+      }
+      ctx.touchedStructures.add(structureId);
+      const next: StoredAf = { ...parsed.row, id: existing?.id ?? 0, structure_id: structureId, extra, state_dates: parsed.stateDates };
+      if (!existing) {
+        provisional--;
+        next.id = provisional;
+        created.set(provisional, next);
+        stored.set(parsed.aspAfId, next);
+        holders.set(key, { id: provisional, asp_af_id: parsed.aspAfId });
+        ctx.tally.inserted++;
+        continue;
+      }
+      const same =
+        existing.structure_id === structureId &&
+        COMPARED.every((field) => String(existing[field] ?? "") === String(parsed.row[field] ?? "")) &&
+        stableJson(existing.extra) === stableJson(extra) &&
+        stableJson(existing.state_dates) === stableJson(parsed.stateDates);
+      if (same) {
+        ctx.tally.unchanged++;
+        continue;
+      }
+      const oldKey = numberKey(existing.number_prefix, existing.renewal, existing.modification, existing.starts_on);
+      if (holders.get(oldKey)?.id === existing.id) holders.delete(oldKey);
+      holders.set(key, { id: existing.id, asp_af_id: parsed.aspAfId });
+      stored.set(parsed.aspAfId, next);
+      if (existing.id < 0) created.set(existing.id, next);
+      else changed.set(existing.id, next);
+      ctx.tally.updated++;
     }
+    const columns = ["structure_id", ...COMPARED, "extra", "state_dates"];
+    const list = sql.join(columns.map((c) => sql.ref(c)));
+    if (created.size > 0) {
+      const json = JSON.stringify([...created.values()].sort((a, b) => b.id - a.id).map(({ id: _id, ...r }) => r));
+      await sql`INSERT INTO financial_annex (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::financial_annex, ${json}::jsonb)`.execute(db);
+    }
+    if (changed.size > 0) {
+      const sets = sql.join(columns.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));
+      await sql`UPDATE financial_annex a SET ${sets}, updated_at = now() FROM jsonb_populate_recordset(NULL::financial_annex, ${JSON.stringify([...changed.values()])}::jsonb) r WHERE a.id = r.id`.execute(db);
+    }
+    await analyzeAsItGrows(ctx, "financial_annex", created.size);
   }
-  const extra = computeExtra(record.values, AF_COLUMNS, parsed.row);
-  // parsed.row holds exactly the mapped fields of AF_COLUMNS, with the column types of financial_annex.
-  const values = {
-    ...parsed.row,
-    structure_id: structureId,
-    state_dates: JSON.stringify(parsed.stateDates),
-    extra: JSON.stringify(extra),
-  } as unknown as Insertable<Database["financial_annex"]>;
-  const existing = await db.selectFrom("financial_annex").selectAll().where("asp_af_id", "=", parsed.aspAfId).executeTakeFirst();
-  const clash = await db
-    .selectFrom("financial_annex")
-    .select(["id", "asp_af_id"])
-    .where("number_prefix", "=", prefix)
-    .where("renewal", "=", Number(parsed.row.renewal))
-    .where("modification", "=", Number(parsed.row.modification))
-    .where("starts_on", "=", String(parsed.row.starts_on))
-    .where((eb) => (existing ? eb("id", "<>", existing.id) : eb.val(true)))
-    .executeTakeFirst();
-  if (clash) {
-    ctx.tally.reject({
-      file: view.file,
-      line: record.line,
-      column: "af_numero_annexe_financiere",
-      reason: `annexe ${prefix}A${parsed.row.renewal}M${parsed.row.modification} du ${parsed.row.starts_on} déjà enregistrée sous un autre identifiant ASP (${clash.asp_af_id ?? "saisie"})`,
-    });
-    return;
-  }
-  ctx.touchedStructures.add(structureId);
-  if (!existing) {
-    await db.insertInto("financial_annex").values(values).execute();
-    ctx.tally.inserted++;
-    return;
-  }
-  const same =
-    existing.structure_id === structureId &&
-    COMPARED.every((field) => String((existing as Record<string, unknown>)[field] ?? "") === String(parsed.row[field] ?? "")) &&
-    stableJson(existing.extra) === stableJson(extra) &&
-    stableJson(existing.state_dates) === stableJson(parsed.stateDates);
-  if (same) {
-    ctx.tally.unchanged++;
-    return;
-  }
-  await db
-    .updateTable("financial_annex")
-    .set({ ...values, updated_at: new Date() })
-    .where("id", "=", existing.id)
-    .execute();
-  ctx.tally.updated++;
 }

@@ -14,7 +14,7 @@ import { sql } from "kysely";
 import type { StructureKind } from "../../../db/schema.js";
 import { kindOfMesure, parseAspMesure } from "../../../domain/structures/index.js";
 import { computeExtra, type MappedColumn, type StoredValue } from "../columnMap.js";
-import { type FluxImportContext, stableJson } from "../importContext.js";
+import { analyzeAsItGrows, type FluxImportContext, stableJson } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 
@@ -274,7 +274,8 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   if (changed.size > 0) {
     const sets = sql.join(fields.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));
     await sql`UPDATE contract c SET ${sets}, updated_at = now() FROM jsonb_populate_recordset(NULL::contract, ${asJson(changed.values())}::jsonb) r WHERE c.id = r.id`.execute(db);
-  }
+  }  await analyzeAsItGrows(ctx, "contract", created.size);
+  await analyzeAsItGrows(ctx, "person_asp_id", links.size);
 }
 
 /**

@@ -14,7 +14,7 @@
 import { sql } from "kysely";
 import { checkNir, normalizeCommuneCode } from "../../../domain/identifiers/index.js";
 import { ImportInputError } from "../../importReport.js";
-import { type FluxImportContext, rejectRow } from "../importContext.js";
+import { analyzeAsItGrows, type FluxImportContext, rejectRow } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 
@@ -248,4 +248,6 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
       SELECT NULL, 'import', 'person.import', 'person', r.id::text, r.id, jsonb_build_object('asp_pph_id', r.pph, 'pseudonymised', ${ctx.pseudonymise}::boolean)
       FROM jsonb_to_recordset(${entries}::jsonb) AS r(pph bigint, id bigint)`.execute(db);
   }
+  await analyzeAsItGrows(ctx, "person", created.size);
+  await analyzeAsItGrows(ctx, "asp_person", newLinks.size);
 }

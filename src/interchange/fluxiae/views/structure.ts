@@ -28,10 +28,12 @@ async function departementOfCommune(ctx: FluxImportContext, code: string): Promi
     cache = new Map();
     communeCache.set(ctx, cache);
   }
-  if (cache.has(code)) return cache.get(code) ?? null;
-  const row = await ctx.tx.db.selectFrom("ref_commune").select("departement_code").where("code", "=", code).executeTakeFirst();
-  cache.set(code, row?.departement_code ?? null);
-  return row?.departement_code ?? null;
+  if (cache.size === 0) {
+    // The commune referential read once (≈ 35,000 rows) instead of one query per new commune.
+    for (const r of await ctx.tx.db.selectFrom("ref_commune").select(["code", "departement_code"]).execute()) cache.set(r.code, r.departement_code);
+    cache.set("", null);
+  }
+  return cache.get(code) ?? null;
 }
 
 /** The structure fields a fluxIAE_Structure row gives (values that do not fit are left null). */
@@ -70,9 +72,19 @@ export async function structureFieldsFromRaw(ctx: FluxImportContext, raw: Readon
   };
 }
 
+const BATCH = 2_000;
+
+interface StructureRow {
+  line: number;
+  aspId: number;
+  name: string;
+  fields: StructureFields;
+  values: Readonly<Record<string, string | null>>;
+}
+
 export async function importStructureView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
-  const db = ctx.tx.db;
   const seen = new Map<number, number>();
+  let batch: StructureRow[] = [];
   for await (const record of view.records()) {
     ctx.tally.rowsRead++;
     const f = new RowFields(record.values);
@@ -95,43 +107,67 @@ export async function importStructureView(ctx: FluxImportContext, view: OpenedVi
     const fields = await structureFieldsFromRaw(ctx, record.values);
     const siretRaw = f.text("structure_siret_actualise") ?? f.text("structure_siret_signature");
     if (siretRaw && !fields.siret) ctx.tally.warn({ file: view.file, line: record.line, column: "structure_siret_actualise", reason: `SIRET « ${siretRaw} » invalide : ignoré` });
-    const raw = JSON.stringify(record.values);
-    const before = await sql<{ raw: unknown }>`SELECT raw FROM asp_structure WHERE asp_id = ${aspId}`.execute(db);
-    const old = before.rows[0];
-    if (old && stableJson(old.raw) === stableJson(record.values)) {
+    batch.push({ line: record.line, aspId, name, fields, values: record.values });
+    if (batch.length >= BATCH) {
+      await writeBatch(ctx, view, batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await writeBatch(ctx, view, batch);
+}
+
+/** One batch of Structure rows: stored rows read with `= ANY`, asp_structure written by one statement. */
+async function writeBatch(ctx: FluxImportContext, view: OpenedView, batch: readonly StructureRow[]): Promise<void> {
+  const db = ctx.tx.db;
+  const ids = [...new Set(batch.map((b) => b.aspId))];
+  const stored = new Map<number, unknown>();
+  for (const r of (await sql<{ asp_id: string; raw: unknown }>`SELECT asp_id, raw FROM asp_structure WHERE asp_id = ANY(${ids}::bigint[])`.execute(db)).rows) stored.set(Number(r.asp_id), r.raw);
+  const written = new Map<number, StructureRow>();
+  for (const row of batch) {
+    const old = stored.get(row.aspId);
+    if (old !== undefined && stableJson(old) === stableJson(row.values)) {
       ctx.tally.unchanged++;
       continue;
     }
-    await sql`INSERT INTO asp_structure (asp_id, siret, name, raw, updated_at) VALUES (${aspId}, ${fields.siret}, ${fields.name}, ${raw}::jsonb, now())
-      ON CONFLICT (asp_id) DO UPDATE SET siret = EXCLUDED.siret, name = EXCLUDED.name, raw = EXCLUDED.raw, updated_at = now()`.execute(db);
-    if (old) ctx.tally.updated++;
+    if (old !== undefined) ctx.tally.updated++;
     else ctx.tally.inserted++;
-    // Refresh the structures of that ASP id (every kind).
-    const targets = await db.selectFrom("structure").select(["id", "kind", "siret"]).where("asp_id", "=", aspId).execute();
-    for (const t of targets) {
-      let siret = t.siret;
-      if (fields.siret && fields.siret !== t.siret) {
-        const clash = await db.selectFrom("structure").select("id").where("siret", "=", fields.siret).where("kind", "=", t.kind).where("id", "<>", t.id).executeTakeFirst();
-        if (clash) ctx.tally.warn({ file: view.file, line: record.line, column: "structure_siret_actualise", reason: `SIRET ${fields.siret} déjà porté par une autre structure ${t.kind} : non modifié` });
-        else siret = fields.siret;
-      }
-      await db
-        .updateTable("structure")
-        .set({
-          siret,
-          name: fields.name ?? name,
-          naf_code: fields.naf_code,
-          address_line: fields.address_line,
-          postal_code: fields.postal_code,
-          commune_code: fields.commune_code,
-          commune_name: fields.commune_name,
-          phone: fields.phone,
-          ...(fields.departement_code ? { departement_code: fields.departement_code } : {}),
-          updated_at: new Date(),
-        })
-        .where("id", "=", t.id)
-        .execute();
-      ctx.touchedStructures.add(t.id);
+    stored.set(row.aspId, row.values);
+    written.delete(row.aspId);
+    written.set(row.aspId, row);
+  }
+  if (written.size === 0) return;
+  const json = JSON.stringify([...written.values()].map((w) => ({ asp_id: w.aspId, siret: w.fields.siret, name: w.fields.name, raw: w.values })));
+  await sql`INSERT INTO asp_structure (asp_id, siret, name, raw, updated_at)
+    SELECT asp_id, siret, name, raw, now() FROM jsonb_to_recordset(${json}::jsonb) AS r(asp_id bigint, siret text, name text, raw jsonb)
+    ON CONFLICT (asp_id) DO UPDATE SET siret = EXCLUDED.siret, name = EXCLUDED.name, raw = EXCLUDED.raw, updated_at = now()`.execute(db);
+  // Refresh the structures of those ASP ids (every kind).
+  const targets = await db.selectFrom("structure").select(["id", "kind", "siret", "asp_id"]).where("asp_id", "in", [...written.keys()]).orderBy("id").execute();
+  for (const t of targets) {
+    const row = written.get(Number(t.asp_id));
+    if (!row) continue;
+    const { fields } = row;
+    let siret = t.siret;
+    if (fields.siret && fields.siret !== t.siret) {
+      const clash = await db.selectFrom("structure").select("id").where("siret", "=", fields.siret).where("kind", "=", t.kind).where("id", "<>", t.id).executeTakeFirst();
+      if (clash) ctx.tally.warn({ file: view.file, line: row.line, column: "structure_siret_actualise", reason: `SIRET ${fields.siret} déjà porté par une autre structure ${t.kind} : non modifié` });
+      else siret = fields.siret;
     }
+    await db
+      .updateTable("structure")
+      .set({
+        siret,
+        name: fields.name ?? row.name,
+        naf_code: fields.naf_code,
+        address_line: fields.address_line,
+        postal_code: fields.postal_code,
+        commune_code: fields.commune_code,
+        commune_name: fields.commune_name,
+        phone: fields.phone,
+        ...(fields.departement_code ? { departement_code: fields.departement_code } : {}),
+        updated_at: new Date(),
+      })
+      .where("id", "=", t.id)
+      .execute();
+    ctx.touchedStructures.add(t.id);
   }
 }

@@ -11,6 +11,7 @@ import type { FluxImportContext } from "../importContext.js";
 import { structureFieldsFromRaw } from "./structure.js";
 
 const cache = new WeakMap<FluxImportContext, Map<string, number>>();
+const preloaded = new WeakSet<FluxImportContext>();
 
 function cacheOf(ctx: FluxImportContext): Map<string, number> {
   let c = cache.get(ctx);
@@ -39,6 +40,12 @@ export async function resolveStructure(
   afPrefix: string,
 ): Promise<{ id: number; created: boolean } | { error: string }> {
   const key = `${aspId}|${kind}`;
+  if (!preloaded.has(ctx)) {
+    // Every known (ASP id, kind) read once: existing structures cost no query per AF row.
+    preloaded.add(ctx);
+    const known = await ctx.tx.db.selectFrom("structure").select(["id", "asp_id", "kind"]).where("asp_id", "is not", null).execute();
+    for (const r of known) cacheOf(ctx).set(`${r.asp_id}|${r.kind}`, r.id);
+  }
   const cached = cacheOf(ctx).get(key);
   if (cached !== undefined) return { id: cached, created: false };
   const db = ctx.tx.db;
