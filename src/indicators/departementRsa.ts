@@ -4,8 +4,10 @@
 //
 // Definitions (iae-reference §2.4, §3.2, §6.3, §10):
 //  - present: distinct persons with ≥ 1 h over the period on counting AFs of the structures of the group;
-//    presentRsa: those of them with at least one declaration of the period on a contract whose
-//    contrat_salarie_rsa is OUI-M / OUI-NM (the RSA status recorded at hiring).
+//    presentRsa: those of them holding, in a structure of the group where they worked, a contract whose
+//    contrat_salarie_rsa is OUI-M / OUI-NM (the RSA status recorded at hiring) running during the period
+//    (hired by its end, exit — or planned end, or none — after its start). Read from the rollups, not the
+//    monthly rows (design §1: rollups for aggregates).
 //  - entered / enteredRsa: distinct persons with an initial contract (rank 0) hired in the period, mesure
 //    counting for posts; RSA when that contract is OUI-M / OUI-NM.
 //  - ETP co-financed by the département: Σ counting AF etp × months inside / 12 × (amount of the AF's funding
@@ -22,6 +24,7 @@ import type { Period } from "../domain/indicators/records.js";
 import { Decimal } from "../domain/money/money.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { countingCtes } from "./countingAnnexes.js";
+import { splitYears } from "./figures.js";
 import { describeScope, ScopeError } from "./scope.js";
 
 export interface RsaPeople {
@@ -53,7 +56,6 @@ export interface RsaRaw {
 
 export const emptyPeople = (): RsaPeople => ({ present: 0, presentRsa: 0, entered: 0, enteredRsa: 0 });
 export const emptyExits = (): ExitCounts => ({ examined: 0, durable: 0, transition: 0, positive: 0, other: 0 });
-const monthStart = (isoDate: string) => `${isoDate.slice(0, 7)}-01`;
 
 /** The raw figures of the département (code already validated) over the period, read in SQL. */
 export async function queryDepartementRsa(db: Kysely<Database>, departement: string, period: Period): Promise<RsaRaw> {
@@ -61,7 +63,6 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
   const ctes = countingCtes(scope, period);
   const from = sql`${period.from}::date`;
   const to = sql`${period.to}::date`;
-  const fromMonth = sql`${monthStart(period.from)}::date`;
 
   const rows = new Map<number, RsaRawStructure>();
   const names = await sql<{ id: number; name: string; kind: SiaeKind }>`
@@ -98,24 +99,41 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
     addProrated(s.cdAmount, r.cd, 1, r.months);
   }
 
-  // People present (≥ 1 h) and RSA among them, per structure, per kind and overall (grouping sets).
+  // People present (≥ 1 h) and RSA among them, per structure, per kind and overall.
   const byKind = Object.fromEntries(SIAE_KINDS.map((k) => [k, emptyPeople()])) as Record<SiaeKind, RsaPeople>;
   const total = emptyPeople();
-  // GROUPING(structure, kind): 0 = per structure, 2 = per kind, 3 = overall.
+  // Level g: 0 = per structure, 2 = per kind, 3 = overall.
   const target = (g: number, sid: number | null, kind: SiaeKind | null): RsaPeople =>
     g === 0 && sid !== null ? row(Number(sid)).people : g === 2 && kind !== null ? byKind[kind] : total;
-  const pres = await sql<{ sid: number | null; kind: SiaeKind | null; g: number; present: number; rsa: number }>`
+  // Hours per (structure, person): whole years from rollup_person_year, edge months from monthly_declaration
+  // (as figures.ts); RSA = a contract of the person in that structure flagged RSA and running in the period.
+  const { years, edges } = splitYears(period);
+  const parts = [];
+  if (years !== null)
+    parts.push(sql`SELECT c.structure_id AS sid, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`);
+  for (const [a, b] of edges)
+    parts.push(sql`SELECT c.structure_id AS sid, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`);
+  const pres =
+    parts.length === 0
+      ? { rows: [] }
+      : await sql<{ sid: number | null; kind: SiaeKind | null; g: number; present: number; rsa: number }>`
     WITH ${ctes},
-    p AS (
-      SELECT c.structure_id AS sid, s.kind, d.person_id, sum(d.hours) AS hours, bool_or(k.rsa <> 'NON') AS rsa,
-        GROUPING(c.structure_id, s.kind) AS g
-      FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id
-      JOIN scoped s ON s.id = c.structure_id JOIN contract k ON k.id = d.contract_id
-      WHERE d.month BETWEEN ${fromMonth} AND ${to}
-      GROUP BY GROUPING SETS ((c.structure_id, s.kind, d.person_id), (s.kind, d.person_id), (d.person_id)))
-    SELECT g::int AS g, sid, kind,
-      count(*) FILTER (WHERE hours >= 1)::int AS present, count(*) FILTER (WHERE hours >= 1 AND rsa)::int AS rsa
-    FROM p GROUP BY g, sid, kind`.execute(db);
+    sp AS MATERIALIZED (
+      SELECT sid, person_id, sum(hours) AS hours FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY sid, person_id),
+    rsa AS MATERIALIZED (
+      SELECT DISTINCT k.structure_id AS sid, k.person_id FROM contract k JOIN scoped s ON s.id = k.structure_id
+      WHERE k.rsa <> 'NON' AND k.starts_on <= ${to} AND coalesce(k.exit_on, k.planned_end_on, ${to}) >= ${from}),
+    spr AS MATERIALIZED (
+      SELECT sp.sid, s.kind, sp.person_id, sp.hours, r.sid IS NOT NULL AS rsa
+      FROM sp JOIN scoped s ON s.id = sp.sid LEFT JOIN rsa r ON r.sid = sp.sid AND r.person_id = sp.person_id),
+    k AS (SELECT kind, person_id, sum(hours) AS hours, bool_or(rsa) AS rsa FROM spr GROUP BY kind, person_id),
+    t AS (SELECT person_id, sum(hours) AS hours, bool_or(rsa) AS rsa FROM spr GROUP BY person_id)
+    SELECT 0 AS g, sid, kind, count(*) FILTER (WHERE hours >= 1)::int AS present, count(*) FILTER (WHERE hours >= 1 AND rsa)::int AS rsa
+    FROM spr GROUP BY sid, kind
+    UNION ALL
+    SELECT 2, NULL, kind, count(*) FILTER (WHERE hours >= 1)::int, count(*) FILTER (WHERE hours >= 1 AND rsa)::int FROM k GROUP BY kind
+    UNION ALL
+    SELECT 3, NULL, NULL, count(*) FILTER (WHERE hours >= 1)::int, count(*) FILTER (WHERE hours >= 1 AND rsa)::int FROM t`.execute(db);
   for (const r of pres.rows) {
     if (r.present === 0) continue;
     const t = target(r.g, r.sid, r.kind);

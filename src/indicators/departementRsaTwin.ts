@@ -80,14 +80,19 @@ export function departementRsaTwin(input: RsaTwinInput): RsaRaw {
     const p = acc.get(person) ?? { hours: new Decimal(0), rsa: false };
     acc.set(person, { hours: p.hours.plus(hours), rsa: p.rsa || rsa });
   };
+  // RSA: a contract of the person in the structure flagged RSA and running in the period.
+  const rsaIn = new Set(
+    input.contracts
+      .filter((c) => isRsa(c.rsa) && c.hiringDate <= period.to && (c.exitDate ?? c.endDate ?? period.to) >= period.from)
+      .map((c) => `${c.structureId}|${c.personKey}`),
+  );
   for (const d of input.declarations) {
     if (d.month < first || d.month > last) continue;
     const af = afById.get(d.afId);
     if (!af) continue;
     const s = inScope.get(af.structureId);
     if (!s) continue;
-    const contract = d.contractId === undefined ? undefined : contractById.get(d.contractId);
-    const rsa = isRsa(contract?.rsa ?? null);
+    const rsa = rsaIn.has(`${af.structureId}|${d.personKey}`);
     const hours = parseDecimal(d.hours, "rsa.declaration.hours");
     const sAcc = perStructure.get(af.structureId) ?? new Map();
     perStructure.set(af.structureId, sAcc);

@@ -124,7 +124,7 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
           testId="rsa-present"
           label="Bénéficiaires du RSA présents"
           value={formatInt(d.people.presentRsa)}
-          definition="Salariés ayant au moins une heure déclarée dans l'année sur une annexe financière du département, au titre d'un contrat signé alors qu'ils étaient bénéficiaires du RSA (majoré ou non)."
+          definition="Salariés ayant au moins une heure déclarée dans l'année sur une annexe financière du département et, dans la structure, un contrat en cours dans l'année signé alors qu'ils étaient bénéficiaires du RSA (majoré ou non)."
         />
         <Tile
           testId="rsa-share"
