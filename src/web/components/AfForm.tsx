@@ -143,17 +143,15 @@ export function AfForm({
   const inputsValid = !errors.etp && !errors.startsOn && !errors.endsOn && !errors.modulation;
 
   // Debounced on the serialized inputs (a new object each render would never settle).
-  const simKey = useDebounced(
-    JSON.stringify({
-      kind,
-      etp: v.etp.trim().replace(",", "."),
-      from: v.startsOn,
-      to: v.endsOn,
-      modulation: v.modulation.trim() === "" ? undefined : v.modulation.trim().replace(",", "."),
-      territory: v.penitentiary ? "penitentiaire" : "droit_commun",
-    }),
-    250,
-  );
+  const typedKey = JSON.stringify({
+    kind,
+    etp: v.etp.trim().replace(",", "."),
+    from: v.startsOn,
+    to: v.endsOn,
+    modulation: v.modulation.trim() === "" ? undefined : v.modulation.trim().replace(",", "."),
+    territory: v.penitentiary ? "penitentiaire" : "droit_commun",
+  });
+  const simKey = useDebounced(typedKey, 250);
   const simInput = JSON.parse(simKey) as Record<string, string | undefined>;
   const simulation = useQuery({
     enabled: inputsValid,
@@ -163,6 +161,8 @@ export function AfForm({
     retry: false,
   });
   const sim = inputsValid ? simulation.data : undefined;
+  // The funding split must follow the figures of what is typed, not those of a previous computation.
+  const computing = inputsValid && (simKey !== typedKey || simulation.isPlaceholderData || simulation.isFetching);
 
   // Funding: the main line takes the remainder of the total.
   const totalCents = sim ? toHundredths(sim.total) : null;
@@ -224,6 +224,7 @@ export function AfForm({
     e.preventDefault();
     setTouched(true);
     if (!inputsValid || !sim || remainder === null || fundingError || otherErrors.some(Boolean)) return;
+    if (computing) return;
     save.mutate();
   };
   const saveError = save.error instanceof ApiError ? save.error : null;
@@ -410,8 +411,8 @@ export function AfForm({
               </Button>
             </div>
           </fieldset>
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending ? "Enregistrement…" : mode === "create" ? "Créer l'annexe financière" : "Enregistrer la nouvelle version"}
+          <Button type="submit" disabled={save.isPending || computing}>
+            {save.isPending ? "Enregistrement…" : computing ? "Calcul en cours…" : mode === "create" ? "Créer l'annexe financière" : "Enregistrer la nouvelle version"}
           </Button>
         </div>
         <div className="fr-col-12 fr-col-lg-6">
