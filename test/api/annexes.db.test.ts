@@ -1,6 +1,7 @@
 // AF creation / new version through the API (aide au poste from the barème, modulated part, funding
 // lines), the what-if of next year, and the simulation route (same function as `simulate af`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSimulateAf } from "../../src/cli/commands/simulate.js";
 import { simulateAf } from "../../src/domain/aid/simulate.js";
 import { loadBaremeRows } from "../../src/operations/referenceData.js";
 import type { App } from "../../src/server/context.js";
@@ -185,6 +186,19 @@ describe("GET /api/v1/simulations/af", () => {
     expect(res.statusCode).toBe(200);
     const direct = simulateAf({ kind: "EI", etp: "3", from: "2019-01-01", to: "2019-06-30", modulationPercent: "10" }, await loadBaremeRows(t.handle.db));
     expect(res.json()).toEqual(direct);
+    // Same figures as `passerelle simulate af --json` (barème of the reference file vs the seeded table).
+    let printed = "";
+    expect(runSimulateAf({ kind: "EI", etp: "3", from: "2019-01-01", to: "2019-06-30", modulation: "10", json: true }, (s) => (printed += s), () => undefined)).toBe(0);
+    const cli = JSON.parse(printed);
+    const api = res.json();
+    expect({ kind: api.kind, unitAmount: api.unitAmount, months: api.months, total: api.total, modulatedAmount: api.modulatedAmount }).toEqual({
+      kind: cli.kind,
+      unitAmount: cli.unitAmount,
+      months: cli.months,
+      total: cli.total,
+      modulatedAmount: cli.modulatedAmount,
+    });
+    expect(api.monthly.map((m: { month: string; amount: string }) => ({ month: m.month, amount: m.amount }))).toEqual(cli.monthly);
     const bad = await app.inject({ url: "/api/v1/simulations/af?kind=EI&etp=3&from=2019-06-30&to=2019-01-01", headers: siae.headers });
     expect(bad.statusCode).toBe(422);
     expect(bad.headers["content-type"]).toContain("application/problem+json");
