@@ -1,20 +1,23 @@
 // `npm start`: open the database (embedded PGlite in PASSERELLE_DATA_DIR, or PostgreSQL with
-// DATABASE_URL), apply migrations, load reference data, serve the API and the web app on PORT.
-import { configFromEnv, dataDirFromEnv, openDatabase } from "./db/connection.js";
-import { DataDirLockedError } from "./db/dataDirLock.js";
-import { migrate } from "./db/migrate.js";
-import { seedReference } from "./db/seedReference.js";
-import { buildApp } from "./server/app.js";
-import { ensureWebBuilt } from "./server/webBuild.js";
-import { loadDemoIfEmpty } from "./demo/loadDemo.js";
-import { printDemoAccounts } from "./cli/commands/demo.js";
-import { type AppConfig, systemClock } from "./server/context.js";
-import { createPersonalDataCipher, loadSecret } from "./security/personalData.js";
+// DATABASE_URL), apply migrations, load reference data (and the demo on an empty database), serve the
+// API and the web app on PORT. The port answers from the start with a progress page (see startingPage.ts).
+// Only what the port needs is imported statically: the rest (PGlite, Fastify, the routes, the demo) is
+// imported once the port is open, so that the first answer comes within a second or two of `npm start`.
+import { createServer, type Server } from "node:http";
+import type { DatabaseHandle } from "./db/connection.js";
+import type { DemoSummary } from "./demo/loadDemo.js";
+import { respondWhileStarting, type StartupState } from "./demo/startingPage.js";
+import type { App, AppConfig } from "./server/context.js";
 
-export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig & { port: number; host: string } {
+function listenAddressFromEnv(env: NodeJS.ProcessEnv): { port: number; host: string } {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT invalide : ${env.PORT}`);
-  const host = env.HOST ?? "127.0.0.1";
+  return { port, host: env.HOST ?? "127.0.0.1" };
+}
+
+export async function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AppConfig & { port: number; host: string }> {
+  const { port, host } = listenAddressFromEnv(env);
+  const { dataDirFromEnv } = await import("./db/connection.js");
   return {
     port,
     host,
@@ -25,9 +28,54 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfi
   };
 }
 
+/** Opens the port (French message when it is taken). */
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new StartupRefusedError(`le port ${port} est déjà utilisé (une autre instance de Passerelle ?) ; choisissez-en un autre avec PORT=…`));
+      else reject(error);
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+class StartupRefusedError extends Error {}
+
 async function main(): Promise<void> {
-  const config = appConfigFromEnv();
   const log = (message: string) => process.stderr.write(`${message}\n`);
+  const address = listenAddressFromEnv(process.env);
+
+  // The port opens first: until the application is ready, a progress page, /api/health = 503 "starting"
+  // and 503 on the API (src/demo/startingPage.ts); then every request goes to the Fastify application.
+  const startup: StartupState = { percent: 0, step: "Ouverture de la base de données…", loadingDemo: false };
+  let app: App | null = null;
+  // Same timeouts as a Fastify-created server (no request timeout: large uploads; 72 s keep-alive).
+  const server = createServer({ requestTimeout: 0, keepAliveTimeout: 72_000 }, (req, res) => {
+    if (app) app.routing(req, res);
+    else respondWhileStarting(req, res, startup);
+  });
+  let port: number;
+  try {
+    port = await listen(server, address.port, address.host);
+  } catch (error) {
+    if (!(error instanceof StartupRefusedError)) throw error;
+    log(`Passerelle ne démarre pas : ${error.message}`);
+    process.exit(1);
+  }
+  const url = `http://localhost:${port}`;
+  log(`Passerelle démarre : ${url} affiche l'avancement.`);
+
+  const [{ configFromEnv, openDatabase }, { DataDirLockedError }, { migrate }, { seedReference }, { createPersonalDataCipher, loadSecret }] = await Promise.all([
+    import("./db/connection.js"),
+    import("./db/dataDirLock.js"),
+    import("./db/migrate.js"),
+    import("./db/seedReference.js"),
+    import("./security/personalData.js"),
+  ]);
+  const config = await appConfigFromEnv();
   let pii: ReturnType<typeof createPersonalDataCipher>;
   try {
     pii = createPersonalDataCipher(loadSecret(config.dataDir));
@@ -35,7 +83,36 @@ async function main(): Promise<void> {
     log(`Passerelle ne démarre pas : ${(error as Error).message}`);
     process.exit(1);
   }
-  let handle: Awaited<ReturnType<typeof openDatabase>>;
+
+  let handle: DatabaseHandle | null = null;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!app) {
+      // Mid-startup: nothing is committed half-way (migrations and the demo are transactions) — the next
+      // start resumes. The data folder lock is released on exit.
+      log(`${signal} reçu pendant le démarrage : arrêt.`);
+      server.close();
+      process.exit(1);
+    }
+    log(`${signal} reçu : arrêt propre…`);
+    try {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await app.close();
+      await handle?.close();
+      process.exit(0);
+    } catch (error) {
+      log(`Arrêt en erreur : ${(error as Error).message}`);
+      process.exit(2);
+    }
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+
   try {
     handle = await openDatabase(configFromEnv());
   } catch (error) {
@@ -46,41 +123,43 @@ async function main(): Promise<void> {
     throw error;
   }
   log(`Base de données : ${handle.engine}${handle.dataDir ? ` (${handle.dataDir})` : ""}`);
+  startup.step = "Mise à jour du schéma de la base…";
   const migration = await migrate(handle);
   if (migration.applied.length > 0) log(`Migrations appliquées : ${migration.applied.join(", ")}`);
+  startup.step = "Données de référence…";
   const seed = await seedReference(handle);
   if (seed.loaded) log("Données de référence chargées.");
 
   // First start on an empty database: load the demo département (issue 6). PASSERELLE_NO_DEMO=1 skips it.
+  let demo: DemoSummary | null = null;
   if (process.env.PASSERELLE_NO_DEMO !== "1") {
-    const demo = await loadDemoIfEmpty(handle, { pii, log });
-    if (demo) printDemoAccounts(demo, (s) => process.stderr.write(s));
+    const { loadDemoIfEmpty } = await import("./demo/loadDemo.js");
+    demo = await loadDemoIfEmpty(handle, {
+      pii,
+      log,
+      onStart: () => {
+        startup.loadingDemo = true;
+        log(`Premier démarrage : chargement de la démo (Pas-de-Calais 2017–2019) ; ${url} affiche l'avancement.`);
+      },
+      progress: (percent, step) => {
+        startup.percent = percent;
+        startup.step = step;
+      },
+    });
   }
-  if (process.env.PASSERELLE_SKIP_WEB_BUILD !== "1") await ensureWebBuilt(log);
-  const app = await buildApp(
-    { handle, clock: systemClock, config, pii },
-    { logger: { level: process.env.LOG_LEVEL ?? "warn" } },
-  );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal} reçu : arrêt propre…`);
-    try {
-      await app.close();
-      await handle.close();
-      process.exit(0);
-    } catch (error) {
-      log(`Arrêt en erreur : ${(error as Error).message}`);
-      process.exit(2);
-    }
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  log(`Passerelle est prête : http://localhost:${port}`);
+  startup.loadingDemo = false;
+  if (process.env.PASSERELLE_SKIP_WEB_BUILD !== "1") {
+    startup.step = "Construction de l'application web (première exécution)…";
+    const { ensureWebBuilt } = await import("./server/webBuild.js");
+    await ensureWebBuilt(log);
+  }
+  startup.step = "Démarrage du serveur…";
+  const [{ buildApp }, { systemClock }, { printDemoAccounts }] = await Promise.all([import("./server/app.js"), import("./server/context.js"), import("./cli/commands/demo.js")]);
+  const ready = await buildApp({ handle, clock: systemClock, config, pii }, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
+  await ready.ready();
+  app = ready;
+  if (demo) printDemoAccounts(demo, (s) => process.stderr.write(s));
+  log(`Passerelle est prête : ${url}`);
 }
 
 main().catch((error: unknown) => {

@@ -16,6 +16,12 @@ const routes: RouteModule = async (app, ctx) => {
             engine: z.enum(["pglite", "postgresql"]),
             schemaVersion: z.string(),
           }),
+          // Only while `npm start` is starting (migrations, first demo load): answered by src/demo/startingPage.ts.
+          503: z.object({
+            status: z.literal("starting"),
+            progress: z.number().int().min(0).max(100),
+            step: z.string(),
+          }),
         },
       },
     },
