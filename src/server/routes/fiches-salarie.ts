@@ -50,6 +50,22 @@ function validationOf(r: FichesExportResult): z.infer<typeof Validation> {
   };
 }
 
+export interface Download {
+  fileName: string;
+  contentType: string;
+  body: Buffer;
+}
+
+/** One batch is sent as written (RIAE_FS_….json); several go in one zip named after the first. */
+export function downloadOf(files: readonly { name: string; data: Buffer }[]): Download {
+  const only = files.length === 1 ? files[0] : undefined;
+  if (only) return { fileName: only.name, contentType: "application/json; charset=utf-8", body: only.data };
+  if (files.length === 0) throw new Error("aucun lot à télécharger");
+  const zip = zipSync(Object.fromEntries(files.map((f) => [f.name, new Uint8Array(f.data)])));
+  const first = files[0]?.name.replace(/\.json$/, "") ?? "RIAE_FS";
+  return { fileName: `${first}_${files.length}-lots.zip`, contentType: "application/zip", body: Buffer.from(zip) };
+}
+
 const routes: RouteModule = async (app, ctx) => {
   const run = async (structureId: number, actor: ReturnType<typeof actorOf>, dryRun: boolean, outDir: string) =>
     exportFichesSalarie(ctx.handle, { structureId, outDir, pii: ctx.pii, actor, dryRun, now: ctx.clock.now() });
@@ -123,21 +139,12 @@ const routes: RouteModule = async (app, ctx) => {
           );
         }
         const files = await Promise.all(result.files.map(async (f) => ({ name: path.basename(f.file), data: await readFile(f.file) })));
-        const only = files.length === 1 ? files[0] : undefined;
-        if (only) {
-          return reply
-            .headers(summary)
-            .type("application/json; charset=utf-8")
-            .header("content-disposition", `attachment; filename="${only.name}"`)
-            .send(only.data);
-        }
-        const zip = zipSync(Object.fromEntries(files.map((f) => [f.name, new Uint8Array(f.data)])));
-        const first = files[0]?.name.replace(/\.json$/, "") ?? "RIAE_FS";
+        const download = downloadOf(files);
         return reply
           .headers(summary)
-          .type("application/zip")
-          .header("content-disposition", `attachment; filename="${first}_${files.length}-lots.zip"`)
-          .send(Buffer.from(zip));
+          .type(download.contentType)
+          .header("content-disposition", `attachment; filename="${download.fileName}"`)
+          .send(download.body);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
