@@ -1,9 +1,8 @@
 // Journey: a DDETS agent creates an annexe financière for a structure (aide au poste computed live,
 // equal to the API simulation for the same inputs), finds it in the structure's AF list, creates a new
 // version (avenant), runs the what-if of next year's allocation and the simulation page; axe on every page.
-import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ACCOUNTS, apiGet, expectAccessible, loginAs } from "./support/browser.js";
+import { ACCOUNTS, apiGet, expectAccessible, loginAs, readmeScreenshot } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 
 interface Simulation {
@@ -53,12 +52,11 @@ describe.skipIf(!demoAvailable)("annexe financière", () => {
     expect(bare(await page.getByTestId("af-main-line-amount").textContent())).toContain(bare(euros((Number(sim.total) - 1000).toFixed(2))));
     await expectAccessible(page, "nouvelle annexe financière");
     if (process.env.SCREENSHOTS) {
-      mkdirSync("docs/screenshots", { recursive: true });
       await page.evaluate(() => {
         (document.activeElement as HTMLElement | null)?.blur();
         window.scrollTo(0, 0);
       });
-      await page.screenshot({ path: "docs/screenshots/annexe-financiere.png", fullPage: true });
+      await readmeScreenshot(page, "annexe-financiere", { fullPage: true });
     }
     await page.getByRole("button", { name: "Créer l'annexe financière" }).click();
     const created = page.getByTestId("af-created");

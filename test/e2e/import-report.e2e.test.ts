@@ -1,10 +1,9 @@
 // Journey: a DDETS agent imports an ASP list with one bad line (progress, then the result and the
 // rejection named by file/line/column), then opens the annual report: the preview's figures equal the
 // API's indicators for the same département and year, and the PDF download is a PDF.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACCOUNTS, apiGet, expectAccessible, loginAs } from "./support/browser.js";
+import { ACCOUNTS, apiGet, expectAccessible, loginAs, readmeScreenshot } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 
 const FIXTURE = path.resolve("test/e2e/fixtures/liste-asp-62-une-ligne-fausse.csv");
@@ -43,8 +42,7 @@ describe.skipIf(!demoAvailable)("imports et rapport annuel", () => {
     expect(cells[3]).toMatch(/SIRET/);
     // The history now lists the run, with the agent's name.
     await page.getByTestId("import-history").locator("tbody tr", { hasText: "liste-asp-62-une-ligne-fausse.csv" }).first().waitFor();
-    mkdirSync("docs/screenshots", { recursive: true });
-    await page.screenshot({ path: "docs/screenshots/import.png", fullPage: true });
+    await readmeScreenshot(page, "import", { fullPage: true });
     await expectAccessible(page, "résultat de l'import");
     await context.close();
   });
@@ -64,7 +62,7 @@ describe.skipIf(!demoAvailable)("imports et rapport annuel", () => {
     );
     expect(digits(await tile("Structures conventionnées").textContent())).toBe(String(api.structures.total));
     expect(digits(await tile("Salariés entrés").textContent())).toBe(String(api.people.entered));
-    await page.screenshot({ path: "docs/screenshots/rapport-annuel.png" });
+    await readmeScreenshot(page, "rapport-annuel");
     await expectAccessible(page, "rapport annuel");
     const href = await page.getByTestId("report-pdf").getAttribute("href");
     expect(href).toContain("format=pdf");

@@ -1,8 +1,7 @@
 // Journey: login form (validation as you type, French messages, keyboard), then a DDETS agent logs in
 // and lands on the dashboard of the Pas-de-Calais.
-import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ACCOUNTS, apiGet, DEMO_PASSWORD, expectAccessible, loginAs, newPage } from "./support/browser.js";
+import { ACCOUNTS, apiGet, DEMO_PASSWORD, expectAccessible, loginAs, newPage, readmeScreenshot } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 
 describe("connexion", () => {
@@ -41,8 +40,7 @@ describe("connexion", () => {
     const api = await apiGet<{ structures: { total: number } }>(page, "/api/v1/indicators?scope=departement:62&year=2019");
     expect(await tile.textContent()).toBe(new Intl.NumberFormat("fr-FR").format(api.structures.total));
     await page.getByTestId("structures-table").waitFor({ timeout: 240_000 });
-    mkdirSync("docs/screenshots", { recursive: true });
-    await page.screenshot({ path: "docs/screenshots/tableau-de-bord.png" });
+    await readmeScreenshot(page, "tableau-de-bord");
     await expectAccessible(page, "tableau de bord");
     // The URL carries the scope and year once chosen: shareable.
     await page.getByLabel("Année").selectOption("2018");

@@ -28,7 +28,10 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // French browser UI: date inputs read JJ/MM/AAAA and the file picker speaks French, as for users.
+      "--lang=fr-FR",
     ],
+    env: { ...process.env, LANG: "fr_FR.UTF-8", LANGUAGE: "fr" },
   });
 }
 
@@ -72,6 +75,16 @@ export async function screenshotOnFailure(page: Page | undefined, testName: stri
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const name = testName.replace(/[^a-zA-Z0-9_-]+/g, "_").slice(0, 120);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true }).catch(() => undefined);
+}
+
+/**
+ * Screenshot for the README (docs/screenshots/<name>.png), written only when SCREENSHOTS=1
+ * (`npm run screenshots`), so that an ordinary test run leaves the working tree untouched.
+ */
+export async function readmeScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (!process.env.SCREENSHOTS) return;
+  mkdirSync("docs/screenshots", { recursive: true });
+  await page.screenshot({ path: path.join("docs/screenshots", `${name}.png`), fullPage: options.fullPage ?? false });
 }
 
 /** Reads a JSON API response with the page's cookies (the figures the screen must show). */
