@@ -1,9 +1,8 @@
 // Journeys of issue 7 on the demo data:
 //  - conseil départemental (cd62): lands on the RSA page of its département; the tiles and the table equal
-//    GET /api/v1/departements/62/rsa; axe clean; screenshot docs/screenshots/departement-rsa.png.
+//    GET /api/v1/departements/62/rsa; axe clean; README screenshot departement-rsa.png (SCREENSHOTS=1).
 //  - SIAE staff (aviee): the fiches salarié page shows the pre-send errors per salarié and field (or
-//    "aucune erreur"), the export downloads the RIAE_FS file; axe clean; screenshot docs/screenshots/fiches-salarie.png.
-import { mkdirSync } from "node:fs";
+//    "aucune erreur"), the export downloads the RIAE_FS file; axe clean; README screenshot fiches-salarie.png.
 import { describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/connection.js";
 import { fixedClock } from "../../src/domain/calendar/clock.js";
@@ -19,7 +18,7 @@ import { testCipher } from "../../src/security/personalData.js";
 import type { DepartementRsa } from "../../src/web/pages/DepartementRsaPage.js";
 import type { FichesValidation } from "../../src/web/pages/FichesSalariePage.js";
 import { formatEtp, formatInt, formatRate } from "../../src/web/format.js";
-import { ACCOUNTS, apiGet, expectAccessible, loginAs } from "./support/browser.js";
+import { ACCOUNTS, apiGet, expectAccessible, loginAs, readmeScreenshot } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 
 /**
@@ -78,8 +77,7 @@ describe.skipIf(!demoAvailable)("conseil départemental et fiches salarié", () 
       expect(norm(await cells.nth(2).textContent())).toBe(norm(formatInt(first.presentRsa)));
     }
     await expectAccessible(page, "RSA du département");
-    mkdirSync("docs/screenshots", { recursive: true });
-    await page.screenshot({ path: "docs/screenshots/departement-rsa.png" });
+    await readmeScreenshot(page, "departement-rsa");
     // Changing the year keeps it in the URL.
     await page.getByLabel("Année").selectOption(String(Number(year) - 1));
     await page.waitForURL(new RegExp(`annee=${Number(year) - 1}`));
@@ -107,8 +105,7 @@ describe.skipIf(!demoAvailable)("conseil départemental et fiches salarié", () 
       if (e) await page.getByTestId("fiches-errors").getByText(e.message).first().waitFor();
     }
     await expectAccessible(page, "fiches salarié");
-    mkdirSync("docs/screenshots", { recursive: true });
-    await page.screenshot({ path: "docs/screenshots/fiches-salarie.png" });
+    await readmeScreenshot(page, "fiches-salarie");
     expect(before.valid, "the demo structure has fiches ready to send").toBeGreaterThan(0);
     const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.getByTestId("fiches-export").click()]);
     expect(download.suggestedFilename()).toMatch(/^RIAE_FS_\d{14}(\.json|_\d+-lots\.zip)$/);
