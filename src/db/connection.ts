@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { type BulkLoader, pgliteBulkLoader, postgresBulkLoader } from "./bulkLoad.js";
 import { acquireDataDirLock, type DataDirLock } from "./dataDirLock.js";
+import { PgliteWorker } from "./pgliteWorker.js";
 import type { Database } from "./schema.js";
 
 export type Engine = "pglite" | "postgresql";
@@ -43,9 +44,14 @@ export interface DatabaseHandle {
   withTransaction<T>(fn: (tx: TransactionContext) => Promise<T>): Promise<T>;
   /** Where the embedded data lives (pglite only). */
   readonly dataDir?: string;
-  /** The PGlite instance (pglite only) — for engine-specific tools such as dumps. */
-  readonly pglite?: PGlite;
+  /** Engine-specific tools of the embedded database (pglite only), such as dumps. */
+  readonly pglite?: EmbeddedTools;
   close(): Promise<void>;
+}
+
+export interface EmbeddedTools {
+  /** A tarball of the whole data directory (PGlite's dumpDataDir). */
+  dumpDataDir(compression?: "none" | "gzip" | "auto"): Promise<Blob>;
 }
 
 export interface TransactionContext {
@@ -66,6 +72,11 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Max connections for PostgreSQL. */
   poolSize?: number;
+  /**
+   * Where PGlite runs: "worker" (default) in a worker thread so that a long query never blocks the
+   * event loop (HTTP server); "main" on the calling thread. PASSERELLE_PGLITE_THREAD=main also selects it.
+   */
+  pgliteThread?: "worker" | "main";
 }
 
 /** Resolve the configuration from the environment (design §5). */
@@ -170,32 +181,44 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
     mkdirSync(path.dirname(dir), { recursive: true });
     if (options.lock !== false) lock = acquireDataDirLock(dir);
   }
-  let pglite: PGlite;
+  const thread = options.pgliteThread ?? (process.env.PASSERELLE_PGLITE_THREAD === "main" ? "main" : "worker");
+  let engine: PGlite | PgliteWorker;
   try {
-    // Options object form: the (dir, options) form ignores loadDataDir for in-memory databases.
-    pglite = new PGlite({
-      ...(inMemory ? {} : { dataDir: dir }),
-      postgresqlconf: PLANNER_SETTINGS,
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    });
-    await pglite.waitReady;
+    if (thread === "worker") {
+      engine = await PgliteWorker.start({
+        ...(inMemory ? {} : { dataDir: dir }),
+        postgresqlconf: PLANNER_SETTINGS,
+        ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      });
+    } else {
+      // Options object form: the (dir, options) form ignores loadDataDir for in-memory databases.
+      engine = new PGlite({
+        ...(inMemory ? {} : { dataDir: dir }),
+        postgresqlconf: PLANNER_SETTINGS,
+        ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      });
+      await engine.waitReady;
+    }
   } catch (error) {
     lock?.release();
     throw error;
   }
-  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  const pglite = engine;
+  // createPgConfig accepts any object with waitReady + execProtocolStream (the worker proxy has both).
+  const pool = new pg.Pool(createPgConfig(pglite as PGlite) as unknown as pg.PoolConfig);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     engine: "pglite",
     db,
-    pglite,
+    pglite: { dumpDataDir: async (compression) => pglite.dumpDataDir(compression) },
     ...(inMemory ? {} : { dataDir: dir }),
     withTransaction: (fn) =>
       runInTransaction(
         pool,
         {
-          bulk: () => pgliteBulkLoader(pglite),
+          // bulkLoad's PGlite loader only calls query(statement, [], { blob }), which the worker proxy has.
+          bulk: () => pgliteBulkLoader(pglite as PGlite),
           // The pg adapter refuses multi-statement text; PGlite runs it in the same (single) session.
           execScript: async (_client, script) => {
             await pglite.exec(script);
@@ -206,9 +229,12 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await db.destroy();
-      await pglite.close();
-      lock?.release();
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

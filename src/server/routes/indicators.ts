@@ -1,6 +1,7 @@
 // Indicators of a scope over a period (design §5 JSON: same figures as `passerelle indicators`),
 // monthly / yearly series for the charts, and the per-structure table of the dashboards (export
 // CSV/XLSX). All computed by src/indicators (one definition for CLI, API, reports).
+import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { computeIndicators, computeSeries, computeStructureTable, ScopeError } from "../../indicators/index.js";
 import type { RouteModule } from "../context.js";
@@ -133,6 +134,16 @@ const TableQuery = listQuerySchema(TABLE_SORT, "name").extend({
   kind: KIND.optional(),
 });
 
+/** Sends an already serialized JSON body (Fastify sends a string with a JSON content type as is). */
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type("application/json; charset=utf-8").send(json);
+}
+
+/** The response body as Fastify's zod serializer would send it (schema-checked, unknown keys dropped). */
+function serialize<S extends z.ZodType>(schema: S, value: z.input<S>): string {
+  return JSON.stringify(schema.parse(value));
+}
+
 /** How many years of yearly points the series give (exits by category per year). */
 export const SERIES_YEARS = 5;
 
@@ -141,8 +152,10 @@ const routes: RouteModule = async (app, ctx) => {
   // Responses cached by (route, every query parameter the figures depend on, data generation): the
   // policy (scope check) has already run when a handler reads the cache, and a write committed by any
   // server changes the generation read at the next request.
-  const figuresCache = new ResponseCache<Awaited<ReturnType<typeof computeIndicators>>>();
-  const seriesCache = new ResponseCache<{ scope: string; period: { from: string; to: string }; monthly: Awaited<ReturnType<typeof computeSeries>>["monthly"]; yearly: Awaited<ReturnType<typeof computeSeries>>["yearly"] }>();
+  // Figures and series are cached already serialized (checked against the response schema once, as
+  // Fastify's serializer would do): a hit costs no validation and no JSON.stringify.
+  const figuresCache = new ResponseCache<string>();
+  const seriesCache = new ResponseCache<string>();
   const tableCache = new ResponseCache<readonly StructureRow[]>();
 
   app.get(
@@ -161,9 +174,13 @@ const routes: RouteModule = async (app, ctx) => {
       const period = periodOf(q);
       try {
         const key = cacheKey("indicators", { scope: q.scope, ...period, at: q.at, kind: q.kind });
-        return await figuresCache.get(key, await readDataGeneration(db), () =>
-          computeIndicators(db, { scope: q.scope, ...period, ...(q.at ? { at: q.at } : {}), ...(q.kind ? { kind: q.kind } : {}) }),
+        const json = await figuresCache.get(key, await readDataGeneration(db), async () =>
+          serialize(
+            IndicatorsResponse,
+            await computeIndicators(db, { scope: q.scope, ...period, ...(q.at ? { at: q.at } : {}), ...(q.kind ? { kind: q.kind } : {}) }),
+          ),
         );
+        return sendJson(reply, json);
       } catch (error) {
         if (error instanceof ScopeError) return sendProblem(reply, 400, "Requête invalide", error.message);
         throw error;
@@ -188,12 +205,13 @@ const routes: RouteModule = async (app, ctx) => {
       const kind = q.kind ? { kind: q.kind } : {};
       try {
         const key = cacheKey("series", { scope: q.scope, ...period, kind: q.kind });
-        return await seriesCache.get(key, await readDataGeneration(db), async () => {
+        const json = await seriesCache.get(key, await readDataGeneration(db), async () => {
           const monthly = await computeSeries(db, { scope: q.scope, ...period, ...kind });
           const firstYear = Number(period.to.slice(0, 4)) - (SERIES_YEARS - 1);
           const yearly = await computeSeries(db, { scope: q.scope, from: `${firstYear}-01-01`, to: period.to, ...kind });
-          return { scope: monthly.scope, period: monthly.period, monthly: monthly.monthly, yearly: yearly.yearly };
+          return serialize(SeriesResponse, { scope: monthly.scope, period: monthly.period, monthly: monthly.monthly, yearly: yearly.yearly });
         });
+        return sendJson(reply, json);
       } catch (error) {
         if (error instanceof ScopeError) return sendProblem(reply, 400, "Requête invalide", error.message);
         throw error;

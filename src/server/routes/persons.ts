@@ -50,6 +50,40 @@ type PersonRow = z.infer<typeof PersonRow>;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** The salarié page's single statement: the person and one JSON array per section (dates as 'YYYY-MM-DD'). */
+interface PersonPageRow {
+  id: number;
+  last_name: string;
+  first_name: string | null;
+  birth_year: number | null;
+  birth_date: string | null;
+  has_nir: boolean;
+  diagnoses: { id: number; author_kind: string; made_on: string; expires_on: string }[];
+  criteria: { diagnosis_id: number; code: string; level: number; label: string; certified: boolean }[];
+  approvals: { id: number; number_last4: string | null; starts_on: string; ends_on: string }[];
+  suspensions: { approval_id: number; starts_on: string; ends_on: string; reason: string }[];
+  prolongations: { approval_id: number; starts_on: string; ends_on: string; reason: string }[];
+  contracts: {
+    id: number;
+    recruitment_id: number | null;
+    rank: number;
+    contract_type: string;
+    mesure_code: string;
+    starts_on: string;
+    planned_end_on: string | null;
+    exit_on: string | null;
+    weekly_hours: number | null;
+    rsa: string;
+    structure_id: number;
+    structure_name: string;
+  }[];
+  exits: { recruitment_id: number; exit_on: string; motif_code: number; motif_label: string; category_label: string; grp: string }[];
+  hours: { month: string; hours: number; number: string; state: string; structure_id: number }[];
+  actions: { id: number; kind: string; starts_on: string; ends_on: string | null; hours: number | null; structure_id: number }[];
+  barriers: { action_id: number; label: string }[];
+  trainings: { id: number; title: string; starts_on: string; ends_on: string | null; hours: number | null; qualifying: boolean; structure_id: number }[];
+}
+
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
 
@@ -260,67 +294,50 @@ const routes: RouteModule = async (app, ctx) => {
       // A conseil départemental sees RSA beneficiaries with limited fields (policies.ts, principal.ts).
       const limited = principal.role === "conseil_departemental";
       const visibleStructures = principal.role === "siae" ? principal.structureIds : null;
-      const p = await db.selectFrom("person").select(["id", "last_name", "first_name", "birth_year", "birth_date", "nir_hash"]).where("id", "=", personId).executeTakeFirst();
+      // One statement for the whole page (one round trip, one snapshot): each section is a JSON array
+      // built by an indexed subquery on person_id (contract, approval, monthly_declaration… _person_idx).
+      const page = await sql<PersonPageRow>`
+        SELECT p.id, p.last_name, p.first_name, p.birth_year, p.birth_date, p.nir_hash IS NOT NULL AS has_nir,
+          (SELECT coalesce(json_agg(x ORDER BY x.made_on DESC), '[]') FROM (
+             SELECT id, author_kind, made_on, expires_on FROM eligibility_diagnosis WHERE person_id = p.id) x) AS diagnoses,
+          (SELECT coalesce(json_agg(x ORDER BY x.level, x.label), '[]') FROM (
+             SELECT dc.diagnosis_id, c.code, c.level, c.label, dc.certified
+             FROM eligibility_diagnosis_criterion dc
+             JOIN eligibility_diagnosis d ON d.id = dc.diagnosis_id
+             JOIN ref_eligibility_criterion c ON c.code = dc.criterion_code
+             WHERE d.person_id = p.id) x) AS criteria,
+          (SELECT coalesce(json_agg(x ORDER BY x.starts_on DESC), '[]') FROM (
+             SELECT id, number_last4, starts_on, ends_on FROM approval WHERE person_id = p.id) x) AS approvals,
+          (SELECT coalesce(json_agg(x ORDER BY x.starts_on), '[]') FROM (
+             SELECT s.approval_id, s.starts_on, s.ends_on, s.reason
+             FROM approval_suspension s JOIN approval a ON a.id = s.approval_id WHERE a.person_id = p.id) x) AS suspensions,
+          (SELECT coalesce(json_agg(x ORDER BY x.starts_on), '[]') FROM (
+             SELECT s.approval_id, s.starts_on, s.ends_on, s.reason
+             FROM approval_prolongation s JOIN approval a ON a.id = s.approval_id WHERE a.person_id = p.id) x) AS prolongations,
+          (SELECT coalesce(json_agg(x ORDER BY x.starts_on, x.rank), '[]') FROM (
+             SELECT c.id, c.recruitment_id, c.rank, c.contract_type, c.mesure_code, c.starts_on, c.planned_end_on, c.exit_on,
+               c.weekly_hours, c.rsa, c.structure_id, s.name AS structure_name
+             FROM contract c JOIN structure s ON s.id = c.structure_id WHERE c.person_id = p.id) x) AS contracts,
+          (SELECT coalesce(json_agg(x), '[]') FROM (
+             SELECT e.recruitment_id, e.exit_on, e.motif_code, m.label AS motif_label, c.label AS category_label, c.grp
+             FROM exit e JOIN ref_exit_motif m ON m.code = e.motif_code JOIN ref_exit_category c ON c.code = m.category_code
+             WHERE e.person_id = p.id) x) AS exits,
+          (SELECT coalesce(json_agg(x ORDER BY x.month DESC), '[]') FROM (
+             SELECT d.month, d.hours, a.number, d.state, d.structure_id
+             FROM monthly_declaration d JOIN financial_annex a ON a.id = d.annex_id
+             WHERE d.person_id = p.id ORDER BY d.month DESC LIMIT 60) x) AS hours,
+          (SELECT coalesce(json_agg(x ORDER BY x.starts_on DESC), '[]') FROM (
+             SELECT id, kind, starts_on, ends_on, hours, structure_id FROM support_action WHERE person_id = p.id) x) AS actions,
+          (SELECT coalesce(json_agg(x), '[]') FROM (
+             SELECT b.action_id, r.label
+             FROM support_action_barrier b JOIN support_action a ON a.id = b.action_id JOIN ref_barrier r ON r.code = b.barrier_code
+             WHERE a.person_id = p.id) x) AS barriers,
+          (SELECT coalesce(json_agg(x ORDER BY x.starts_on DESC), '[]') FROM (
+             SELECT id, title, starts_on, ends_on, hours, qualifying, structure_id FROM training WHERE person_id = p.id) x) AS trainings
+        FROM person p WHERE p.id = ${personId}`.execute(db);
+      const p = page.rows[0];
       if (!p) return sendProblem(reply, 404, "Ressource introuvable", `Aucun salarié n° ${personId}.`);
-      const [diagnoses, criteria, approvals, suspensions, prolongations, contracts, exits, hours, actions, barriers, trainings] = await Promise.all([
-        db.selectFrom("eligibility_diagnosis").selectAll().where("person_id", "=", personId).orderBy("made_on", "desc").execute(),
-        db
-          .selectFrom("eligibility_diagnosis_criterion as dc")
-          .innerJoin("eligibility_diagnosis as d", "d.id", "dc.diagnosis_id")
-          .innerJoin("ref_eligibility_criterion as c", "c.code", "dc.criterion_code")
-          .select(["dc.diagnosis_id", "c.code", "c.level", "c.label", "dc.certified"])
-          .where("d.person_id", "=", personId)
-          .orderBy("c.level")
-          .orderBy("c.label")
-          .execute(),
-        db.selectFrom("approval").select(["id", "number_last4", "starts_on", "ends_on"]).where("person_id", "=", personId).orderBy("starts_on", "desc").execute(),
-        db
-          .selectFrom("approval_suspension as s")
-          .innerJoin("approval as a", "a.id", "s.approval_id")
-          .select(["s.approval_id", "s.starts_on", "s.ends_on", "s.reason"])
-          .where("a.person_id", "=", personId)
-          .orderBy("s.starts_on")
-          .execute(),
-        db
-          .selectFrom("approval_prolongation as s")
-          .innerJoin("approval as a", "a.id", "s.approval_id")
-          .select(["s.approval_id", "s.starts_on", "s.ends_on", "s.reason"])
-          .where("a.person_id", "=", personId)
-          .orderBy("s.starts_on")
-          .execute(),
-        db
-          .selectFrom("contract as c")
-          .innerJoin("structure as s", "s.id", "c.structure_id")
-          .select(["c.id", "c.recruitment_id", "c.rank", "c.contract_type", "c.mesure_code", "c.starts_on", "c.planned_end_on", "c.exit_on", "c.weekly_hours", "c.rsa", "c.structure_id", "s.name as structure_name"])
-          .where("c.person_id", "=", personId)
-          .orderBy("c.starts_on")
-          .orderBy("c.rank")
-          .execute(),
-        db
-          .selectFrom("exit as e")
-          .innerJoin("ref_exit_motif as m", "m.code", "e.motif_code")
-          .innerJoin("ref_exit_category as c", "c.code", "m.category_code")
-          .select(["e.recruitment_id", "e.exit_on", "e.motif_code", "m.label as motif_label", "c.label as category_label", "c.grp"])
-          .where("e.person_id", "=", personId)
-          .execute(),
-        db
-          .selectFrom("monthly_declaration as d")
-          .innerJoin("financial_annex as a", "a.id", "d.annex_id")
-          .select(["d.month", "d.hours", "a.number", "d.state", "d.structure_id"])
-          .where("d.person_id", "=", personId)
-          .orderBy("d.month", "desc")
-          .limit(60)
-          .execute(),
-        db.selectFrom("support_action").selectAll().where("person_id", "=", personId).orderBy("starts_on", "desc").execute(),
-        db
-          .selectFrom("support_action_barrier as b")
-          .innerJoin("support_action as a", "a.id", "b.action_id")
-          .innerJoin("ref_barrier as r", "r.code", "b.barrier_code")
-          .select(["b.action_id", "r.label"])
-          .where("a.person_id", "=", personId)
-          .execute(),
-        db.selectFrom("training").selectAll().where("person_id", "=", personId).orderBy("starts_on", "desc").execute(),
-      ]);
+      const { diagnoses, criteria, approvals, suspensions, prolongations, contracts, exits, hours, actions, barriers, trainings } = p;
       const inView = (structureId: number) => visibleStructures === null || visibleStructures.includes(Number(structureId));
       const chains = new Map<number, typeof contracts>();
       for (const c of contracts) {
@@ -333,7 +350,7 @@ const routes: RouteModule = async (app, ctx) => {
         lastName: p.last_name,
         firstName: p.first_name,
         birthYear: p.birth_year ?? (p.birth_date ? Number(String(p.birth_date).slice(0, 4)) : null),
-        hasNir: p.nir_hash !== null,
+        hasNir: p.has_nir,
         limited,
         diagnoses: limited
           ? []
