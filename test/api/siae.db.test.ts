@@ -128,7 +128,8 @@ describe("monthly declaration", () => {
       payload: { annexId, month, lines: [{ contractId: contracts.martin, hours: 151.67 }, { contractId: contracts.durand, hours: 151.67 }] },
     });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ upserted: 2, month, annexId, state: "VALIDE" });
+    // The response carries what is now recorded for the AF and the month (the screen confirms it).
+    expect(ok.json()).toEqual({ upserted: 2, month, annexId, state: "VALIDE", declaredHours: 303.34, declaredEtp: 2 });
     const grid = (await app.inject({ url: `${url}?month=${month}`, headers: staff.headers })).json();
     // 303.34 h ÷ (1820 ÷ 12) = 2.00 ETP
     expect(grid.annexes[0].declaredEtp).toBe(2);

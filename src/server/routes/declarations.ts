@@ -164,13 +164,28 @@ const routes: RouteModule = async (app, ctx) => {
             )
             .min(1, "Au moins un salarié."),
         }),
-        response: { 200: z.object({ upserted: z.number().int(), month: z.string(), annexId: z.number().int(), state: z.string() }) },
+        response: {
+          200: z.object({
+            upserted: z.number().int(),
+            month: z.string(),
+            annexId: z.number().int(),
+            state: z.string(),
+            // What is now recorded for the AF and the month (read back after the write): the screen
+            // confirms these figures.
+            declaredHours: z.number(),
+            declaredEtp: z.number(),
+          }),
+        },
       },
     },
     async (request, reply) => {
       const { structureId } = request.params;
       const body = request.body;
-      const annex = await db.selectFrom("financial_annex").select("structure_id").where("id", "=", body.annexId).executeTakeFirst();
+      const annex = await db
+        .selectFrom("financial_annex")
+        .select(["structure_id", "annual_hours"])
+        .where("id", "=", body.annexId)
+        .executeTakeFirst();
       if (!annex || Number(annex.structure_id) !== structureId) {
         return sendProblem(reply, 404, "Ressource introuvable", `L'annexe financière n° ${body.annexId} n'appartient pas à cette structure.`);
       }
@@ -183,7 +198,22 @@ const routes: RouteModule = async (app, ctx) => {
         }),
       );
       if (!outcome.ok) return outcome.reply;
-      return { upserted: outcome.value.upserted, month: body.month, annexId: body.annexId, state: body.state };
+      const recorded = await db
+        .selectFrom("monthly_declaration")
+        .select("hours")
+        .where("annex_id", "=", body.annexId)
+        .where("month", "=", `${body.month}-01`)
+        .execute();
+      const declaredHours = recorded.reduce((sum, x) => sum.plus(x.hours), new Decimal(0));
+      return {
+        upserted: outcome.value.upserted,
+        month: body.month,
+        annexId: body.annexId,
+        state: body.state,
+        declaredHours: declaredHours.toNumber(),
+        // Same rule and rounding as the grid (GET): hours ÷ (annual hours of the AF ÷ 12).
+        declaredEtp: monthlyEtp(declaredHours, annex.annual_hours).toDecimalPlaces(2).toNumber(),
+      };
     },
   );
 };
