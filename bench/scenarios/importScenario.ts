@@ -32,6 +32,24 @@ async function rawRate(imported: ImportedDatabase): Promise<number> {
   }
 }
 
+interface ViewTiming {
+  view: string;
+  rows: number;
+  ms: number;
+  steps?: Record<string, number>;
+}
+
+/** The per-view durations of a `passerelle import --json` report (empty when absent or unreadable). */
+export function viewTimings(stdout: string): ViewTiming[] {
+  try {
+    const report = JSON.parse(stdout) as { views?: unknown };
+    if (!Array.isArray(report.views)) return [];
+    return report.views.filter((v): v is ViewTiming => typeof v === "object" && v !== null && typeof v.view === "string" && typeof v.rows === "number" && typeof v.ms === "number");
+  } catch {
+    return [];
+  }
+}
+
 function reportImport(ctx: BenchContext, label: string, built: Built<ImportedDatabase>, target: string | undefined, targetRate: number | null, baseline: number | null): void {
   const engine = label.includes("PGlite") ? "pglite" : "postgresql";
   if (!built.ok) {
@@ -51,6 +69,14 @@ function reportImport(ctx: BenchContext, label: string, built: Built<ImportedDat
     ...(target ? { target: { text: target, met: targetRate === null ? null : rate >= targetRate } } : {}),
     note: "temps total du processus `passerelle import` (démarrage Node compris)",
   });
+  const views = viewTimings(built.run.stdout);
+  if (views.length > 0) {
+    ctx.note(
+      `${label} — durée par vue (\`views\` du rapport JSON) : ${views
+        .map((v) => `${v.view} ${v.rows.toLocaleString("fr-FR")} lignes en ${(v.ms / 1000).toFixed(1)} s${v.steps ? ` (${Object.entries(v.steps).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(", ")})` : ""}`)
+        .join(" ; ")}`,
+    );
+  }
   if (built.run.peakRssMb !== null)
     ctx.add({ scenario: S, label: `${label} — pic de mémoire (RSS)`, engine, value: built.run.peakRssMb, unit: "Mo", samples: 1 });
 }

@@ -22,6 +22,19 @@ export interface FluxImportContext extends FluxImportOptions {
   touchedStructures: Set<number>;
   /** Contracts written (exits are derived from them at the end). */
   touchedContracts: boolean;
+  /** Milliseconds of the named steps of the view being imported (reported with the view's duration). */
+  steps?: Record<string, number>;
+}
+
+/** Run one named step of a view, adding its duration to ctx.steps. */
+export async function timed<T>(ctx: FluxImportContext, step: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    ctx.steps ??= {};
+    ctx.steps[step] = Math.round((ctx.steps[step] ?? 0) + performance.now() - started);
+  }
 }
 
 export function rejectRow(ctx: FluxImportContext, file: string, record: FluxIaeRecord, issues: readonly FieldIssue[]): void {

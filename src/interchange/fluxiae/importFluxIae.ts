@@ -41,6 +41,8 @@ export interface ViewTiming {
   file: string;
   rows: number;
   ms: number;
+  /** Durations of the view's main steps (ms), when it measures them. */
+  steps?: Record<string, number>;
 }
 
 export type FluxIaeImportReport = ImportReport & { views: ViewTiming[] };
@@ -158,8 +160,9 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
           : view;
         const started = performance.now();
         const rowsBefore = tally.rowsRead;
+        ctx.steps = undefined;
         await importer(ctx, watched);
-        views.push({ view: probe.view, file: entry.name, rows: tally.rowsRead - rowsBefore, ms: Math.round(performance.now() - started) });
+        views.push({ view: probe.view, file: entry.name, rows: tally.rowsRead - rowsBefore, ms: Math.round(performance.now() - started), ...(ctx.steps ? { steps: ctx.steps } : {}) });
         progress?.(tally.rowsRead, probe.view);
       }
       if (ctx.touchedContracts) {

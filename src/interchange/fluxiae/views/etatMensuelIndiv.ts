@@ -10,7 +10,7 @@
 // Rollups: statement triggers on monthly_declaration keep them right (src/db/rollups.ts: writers do nothing).
 import { sql } from "kysely";
 import { toCsvLine } from "../../../db/bulkLoad.js";
-import { type FluxImportContext, rejectRow } from "../importContext.js";
+import { type FluxImportContext, rejectRow, timed } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 
@@ -60,9 +60,12 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
       yield toCsvLine([record.line, afi, ctr, monthDate, hours, billed, pay, stateOf(f.text("emi_esm_etat_code")), motif, validatedAt]);
     }
   }
-  await ctx.tx.bulk.copyCsv("emi_stage", STAGE_COLUMNS, lines());
+  await timed(ctx, "lecture + COPY", () => ctx.tx.bulk.copyCsv("emi_stage", STAGE_COLUMNS, lines()));
 
   await sql`ANALYZE emi_stage`.execute(db);
+  // The statements below sort and hash the whole staging table (millions of rows nationally): give them
+  // memory for this transaction only, instead of spilling to disk by 4 MB runs.
+  await sql`SET LOCAL work_mem = '64MB'`.execute(db);
   // Each AF id of the file resolved once to its current version (not once per row).
   await sql`DROP TABLE IF EXISTS emi_annex`.execute(db);
   await sql`CREATE TEMP TABLE emi_annex ON COMMIT DROP AS
@@ -95,7 +98,7 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
   }
   tally.unchanged += duplicates.rows.length;
 
-  const written = await sql<{ inserted: number; written: number }>`
+  const written = await timed(ctx, "INSERT … ON CONFLICT (+ agrégats)", () => sql<{ inserted: number; written: number }>`
     WITH w AS (
     INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours, billed_hours, gross_pay, state, exit_motif_code, validated_at)
     SELECT ea.annex_id, c.id, c.person_id, c.structure_id, s.month, s.hours, s.billed, s.pay, s.state, m.code, s.validated_at
@@ -112,7 +115,7 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
       IS DISTINCT FROM (EXCLUDED.hours, EXCLUDED.billed_hours, EXCLUDED.gross_pay, EXCLUDED.state, EXCLUDED.exit_motif_code,
            EXCLUDED.validated_at, EXCLUDED.person_id, EXCLUDED.structure_id)
     RETURNING (xmax = 0) AS inserted)
-    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db);
+    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db));
   const inserted = written.rows[0]?.inserted ?? 0;
   const writtenCount = written.rows[0]?.written ?? 0;
   const attached = await sql<{ n: number }>`
