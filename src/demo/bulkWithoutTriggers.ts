@@ -72,7 +72,7 @@ export async function bulkWithoutTriggers<T>(
   tables: readonly string[],
   structureIds: readonly number[],
   write: () => Promise<T>,
-  beforeChecks: () => void = () => {},
+  beforeChecks: () => Promise<void> | void = () => {},
 ): Promise<{ result: T; skipped: boolean }> {
   const skip = await canSkipTriggers(db);
   if (!skip) return { result: await write(), skipped: false };
@@ -80,7 +80,7 @@ export async function bulkWithoutTriggers<T>(
   await sql`SET LOCAL session_replication_role = replica`.execute(db);
   const result = await write();
   await sql`SET LOCAL session_replication_role = origin`.execute(db);
-  beforeChecks();
+  await beforeChecks();
   const problems = await foreignKeyViolations(db, tables);
   if (problems.length > 0) throw new Error(`démo : clés étrangères violées — ${problems.join(" ; ")}`);
   await rebuildRollups(db, { structureIds });

@@ -141,17 +141,30 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     log(`  ${activity.people.length} personnes, ${activity.people.reduce((a, p) => a + p.months.length, 0)} états mensuels.`);
     step(12, "Conventions et annexes financières…");
     const annexIds = await writeConventionsAndAnnexes(db, opDeps, structures.ids, structures.plan, activity);
-    const { result: counts, skipped } = await bulkWithoutTriggers(db, BULK_TABLES, [...structures.ids.values()], () => writePeople(db, bulk, opDeps, structures.ids, annexIds, activity, refs, step), () =>
-      step(90, "Contrôle des clés étrangères, calcul des agrégats…"),
+    // Planner statistics right after the bulk writes: the checks, the rollup rebuild and the first
+    // dashboards would otherwise be planned on empty-table estimates (PGlite has no autovacuum).
+    const analyze = async (tables: readonly string[]) => {
+      for (const table of tables) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+    };
+    const { result: counts, skipped } = await bulkWithoutTriggers(
+      db,
+      BULK_TABLES,
+      [...structures.ids.values()],
+      () => writePeople(db, bulk, opDeps, structures.ids, annexIds, activity, refs, step),
+      async () => {
+        step(86, "Statistiques du planificateur…");
+        await analyze(["structure", "convention", "financial_annex", ...BULK_TABLES]);
+        step(88, "Contrôle des clés étrangères, calcul des agrégats…");
+      },
     );
     if (skipped) log("  (écriture en masse sans déclencheurs, clés étrangères vérifiées ensuite, agrégats recalculés)");
     step(96, "Comptes de démonstration…");
     const accounts = await createDemoAccounts(db, password);
     await recordAudit(db, DEMO_ACTOR, { action: "demo.load", entity: "demo", entityId: DEMO_DEPARTEMENT, after: { seed: DEMO_SEED, ...counts, accounts: accounts.map((a) => a.email) } });
-    // Fresh planner statistics after the bulk load, or the first dashboards plan on empty-table estimates.
-    for (const table of ["structure", "financial_annex", "person", "contract", "monthly_declaration", "exit", "approval", "eligibility_diagnosis", "rollup_annex_month", "rollup_person_year", "rollup_recruitment_annex"]) {
-      await sql.raw(`ANALYZE ${table}`).execute(db);
-    }
+    if (!skipped) await analyze(["structure", "convention", "financial_annex", ...BULK_TABLES]);
+    // Every rollup table (rebuilt above, or kept by the triggers).
+    const rollups = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema() and left(tablename, 7) = 'rollup_' order by 1`.execute(db);
+    await analyze(rollups.rows.map((r) => r.name));
     const byKind: Record<string, number> = {};
     for (const s of structures.plan) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
     return {
