@@ -29,4 +29,56 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     await expectAccessible(page, "déclaration mensuelle");
     await context.close();
   });
+
+  it("records an exit's motif with its category, and validates a declaration with the keyboard only", { timeout: 300_000 }, async () => {
+    const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.siae);
+    j.page = page;
+    await page.waitForURL(/\/structures\/\d+\/salaries/);
+    const structureId = /\/structures\/(\d+)\//.exec(page.url())?.[1];
+    // Exit form: opening it moves the focus to the date; the motif's category (referential) is shown.
+    const present = await apiGet<{ items: { id: number; exitOn: string | null }[] }>(
+      page,
+      `/api/v1/structures/${structureId}/persons?month=2019-12&present=true&pageSize=50`,
+    );
+    const running = present.items.find((p) => p.exitOn === null);
+    expect(running, "un salarié présent sans sortie").toBeDefined();
+    await page.goto(`/salaries/${running?.id}`);
+    await page.getByRole("button", { name: "Enregistrer la sortie" }).first().click();
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("exitOn");
+    const motifs = await apiGet<{ code: number; categoryLabel: string }[]>(page, "/api/v1/referentials/exit-motifs");
+    await page.getByLabel("Motif de sortie").selectOption(String(motifs[0]?.code));
+    expect(await page.getByTestId("exit-category").textContent()).toBe(`Catégorie : ${motifs[0]?.categoryLabel}`);
+
+    // Declaration, keyboard only: the first Tab stop is the skip link, Enter jumps to the content,
+    // Tab reaches the first hours field, typing then Enter validates the grid.
+    await page.goto(`/structures/${structureId}/declaration?mois=2019-12`);
+    await page.getByTestId("grid-totals").first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Contenu");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("contenu");
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press("Tab");
+      if (await page.evaluate(() => document.activeElement?.getAttribute("inputmode") === "decimal")) break;
+    }
+    const gridId = await page.evaluate(() => document.activeElement?.closest("form")?.dataset.testid ?? null);
+    expect(gridId).toMatch(/^grid-/);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("120,5");
+    await page.keyboard.press("Enter");
+    const confirmation = page.getByTestId("declaration-confirmation");
+    await confirmation.waitFor({ timeout: 60_000 });
+    // What the confirmation says was written equals what the API now returns.
+    const grid = await apiGet<{ annexes: { number: string; declaredHours: number; declaredEtp: number; lines: { declaredHours: number | null }[] }[] }>(
+      page,
+      `/api/v1/structures/${structureId}/declarations?month=2019-12`,
+    );
+    const annex = grid.annexes.find((a) => `grid-${a.number}` === gridId);
+    expect(annex?.lines[0]?.declaredHours).toBe(120.5);
+    const fr = (n: number | undefined) => new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n ?? Number.NaN);
+    expect(await page.getByTestId("confirmed-hours").textContent()).toBe(`${fr(annex?.declaredHours)} h`);
+    expect(await page.getByTestId("confirmed-etp").textContent()).toBe(`${fr(annex?.declaredEtp)} ETP`);
+    await expectAccessible(page, "déclaration validée");
+    await context.close();
+  });
 });

@@ -5,7 +5,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button.js";
 import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api/client.js";
 import { formatDate } from "../format.js";
 
@@ -29,6 +29,11 @@ export function ExitForm({ structureId, contractId, minDate, personId }: { struc
   const [exitOn, setExitOn] = useState("");
   const [motif, setMotif] = useState("");
   const [touched, setTouched] = useState(false);
+  // Keyboard: opening the form moves the focus to its first field.
+  const dateRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (open) dateRef.current?.focus();
+  }, [open]);
   const motifs = useQuery({
     enabled: open,
     queryKey: ["exit-motifs"],
@@ -87,7 +92,7 @@ export function ExitForm({ structureId, contractId, minDate, personId }: { struc
         label="Date de sortie"
         state={dateError ? "error" : "default"}
         stateRelatedMessage={dateError ?? undefined}
-        nativeInputProps={{ type: "date", name: "exitOn", value: exitOn, min: minDate, onChange: (e) => setExitOn(e.target.value) }}
+        nativeInputProps={{ ref: dateRef, type: "date", name: "exitOn", value: exitOn, min: minDate, onChange: (e) => setExitOn(e.target.value) }}
       />
       <Select
         label="Motif de sortie"

@@ -1,5 +1,5 @@
-// A KPI tile; its French definition is shown on hover and on keyboard focus (tooltip) and read by
-// screen readers through aria-describedby.
+// A KPI tile; its French definition is shown on hover and on keyboard focus (DSFR tooltip, shown by
+// the DSFR script) and read by screen readers through aria-describedby.
 import { useId } from "react";
 import { INDICATOR_DEFINITIONS, type IndicatorKey } from "../../domain/indicators/definitions.js";
 
@@ -12,11 +12,13 @@ export function KpiTile({ indicator, value, testId }: { indicator: IndicatorKey;
       <p className="kpi-value" data-testid={`${testId}-value`}>
         {value}
       </p>
+      {/* Icon-only DSFR button, not "fr-btn--tooltip": the DSFR shows button tooltips on focus and click
+          only; this referent gets hover too. */}
       <button
         type="button"
-        className="fr-btn--tooltip fr-btn"
+        className="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-information-line"
         aria-describedby={id}
-        title={def.definition}
+        data-testid={`${testId}-definition`}
       >
         Définition : {def.label}
       </button>

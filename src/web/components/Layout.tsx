@@ -1,6 +1,8 @@
-// Page frame: DSFR header (service "Passerelle", navigation by role, logout), main, footer.
+// Page frame: DSFR skip links (first Tab stop: content, menu, footer), header (service "Passerelle",
+// navigation by role, logout), main, footer.
 import { Footer } from "@codegouvfr/react-dsfr/Footer.js";
 import { Header } from "@codegouvfr/react-dsfr/Header/index.js";
+import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks.js";
 import type { ReactNode } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
 import { roleLabels, type SessionUser, useLogout } from "../auth/session.js";
@@ -43,7 +45,15 @@ export function Layout({ user, children }: { user: SessionUser | null; children:
   const nav = navigationFor(user);
   return (
     <>
+      <SkipLinks
+        links={[
+          { label: "Contenu", anchor: "#contenu" },
+          ...(nav.length > 0 ? [{ label: "Menu", anchor: "#fr-header-main-navigation" }] : []),
+          { label: "Pied de page", anchor: "#fr-footer" },
+        ]}
+      />
       <Header
+        id="fr-header"
         brandTop={
           <>
             République
@@ -78,6 +88,7 @@ export function Layout({ user, children }: { user: SessionUser | null; children:
         {children}
       </main>
       <Footer
+        id="fr-footer"
         accessibility="partially compliant"
         contentDescription="Passerelle, système d'information de l'insertion par l'activité économique. Logiciel libre (AGPL-3.0)."
         bottomItems={[{ text: "Documentation de l'API", linkProps: { href: "/api/docs" } }]}

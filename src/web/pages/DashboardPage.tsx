@@ -123,7 +123,7 @@ export function DashboardPage({ user }: { user: SessionUser }) {
 
       <h2 className="fr-h4 fr-mt-6w">Structures</h2>
       <p className="fr-text--sm">
-        Signalées : taux de réalisation sous {formatRate(threshold)} (seuil local, pas de cible nationale publiée) ou
+        Signalées (icône d'alerte) : taux de réalisation sous {formatRate(threshold)} (seuil local, pas de cible nationale publiée) ou
         taux de sorties dynamiques sous l'objectif national de {formatRate(DYNAMIC_RATE_TARGET)}.
       </p>
       {table.isPending && <Loading label="Chargement des structures…" />}
@@ -253,11 +253,13 @@ function StructureTable({
                   <td className="numeric">{formatEtp(r.etpConventionnes)}</td>
                   <td className="numeric">{formatEtp(r.etpRealises)}</td>
                   <td className={`numeric${lowReal ? " flag-below" : ""}`}>
+                    {lowReal && <span className="fr-icon-warning-fill fr-icon--sm fr-mr-1v" aria-hidden="true" />}
                     {formatRate(r.tauxRealisation)}
                     {lowReal && <span className="fr-sr-only"> (sous le seuil)</span>}
                   </td>
                   <td className="numeric">{formatInt(r.exitsExamined)}</td>
                   <td className={`numeric${lowDyn ? " flag-below" : ""}`}>
+                    {lowDyn && <span className="fr-icon-warning-fill fr-icon--sm fr-mr-1v" aria-hidden="true" />}
                     {formatRate(r.dynamicRate)}
                     {lowDyn && <span className="fr-sr-only"> (sous l'objectif)</span>}
                   </td>

@@ -33,6 +33,15 @@ interface AnnexGrid {
   declaredEtp: number;
   lines: Line[];
 }
+/** Answer of the validation: what is now recorded for the AF and the month. */
+interface DeclarationWritten {
+  upserted: number;
+  month: string;
+  annexId: number;
+  state: string;
+  declaredHours: number;
+  declaredEtp: number;
+}
 interface Grid {
   month: string;
   annexes: AnnexGrid[];
@@ -99,7 +108,7 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
   const hasErrors = errors.some((e) => e !== null);
   const save = useMutation({
     mutationFn: () =>
-      api.post<{ upserted: number }>(`/api/v1/structures/${structureId}/declarations`, {
+      api.post<DeclarationWritten>(`/api/v1/structures/${structureId}/declarations`, {
         annexId: annex.id,
         month,
         state: "VALIDE",
@@ -107,6 +116,8 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["persons"] });
+      // The grid's "État" column and recorded totals come back from the API.
+      void client.invalidateQueries({ queryKey: ["declaration", String(structureId), month] });
     },
   });
   const submit = (e: FormEvent) => {
@@ -166,14 +177,22 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
           </table>
         </div>
       )}
-      {save.isSuccess && (
-        <Alert
-          severity="success"
-          title="Déclaration validée"
-          description={`${save.data.upserted} salarié(s), ${formatEtp(total)} heures, ${formatEtp(etp)} ETP pour ${month} sur l'annexe ${annex.number}.`}
-          className="fr-mb-2w"
-        />
-      )}
+      <div role="status" aria-live="polite">
+        {save.isSuccess && (
+          <Alert
+            severity="success"
+            title="Déclaration validée"
+            description={
+              <span data-testid="declaration-confirmation">
+                {save.data.upserted} salarié(s) déclaré(s) pour {month} sur l'annexe {annex.number}. Enregistré pour le mois :{" "}
+                <strong data-testid="confirmed-hours">{formatEtp(save.data.declaredHours)} h</strong>, soit{" "}
+                <strong data-testid="confirmed-etp">{formatEtp(save.data.declaredEtp)} ETP</strong>.
+              </span>
+            }
+            className="fr-mb-2w"
+          />
+        )}
+      </div>
       {save.isError && (
         <Alert
           severity="error"
