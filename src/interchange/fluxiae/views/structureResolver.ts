@@ -11,7 +11,36 @@ import type { FluxImportContext } from "../importContext.js";
 import { structureFieldsFromRaw } from "./structure.js";
 
 const cache = new WeakMap<FluxImportContext, Map<string, number>>();
-const preloaded = new WeakSet<FluxImportContext>();
+
+/** What the resolver reads once per import (a few thousand structures nationally) instead of per AF row. */
+interface Known {
+  /** ASP ids that have at least one structure. */
+  aspIds: Set<number>;
+  /** `${siret}|${kind}` → structure */
+  bySiret: Map<string, { id: number; asp_id: number | null }>;
+  /** fluxIAE_Structure rows (asp_structure.raw) by ASP id. */
+  raws: Map<number, Record<string, string | null>>;
+  aspDepartements: Map<string, string>;
+}
+const knownByImport = new WeakMap<FluxImportContext, Known>();
+
+async function knownOf(ctx: FluxImportContext): Promise<Known> {
+  const hit = knownByImport.get(ctx);
+  if (hit) return hit;
+  const db = ctx.tx.db;
+  const known: Known = { aspIds: new Set(), bySiret: new Map(), raws: new Map(), aspDepartements: new Map() };
+  for (const r of await db.selectFrom("structure").select(["id", "asp_id", "kind", "siret"]).execute()) {
+    if (r.asp_id !== null) {
+      cacheOf(ctx).set(`${r.asp_id}|${r.kind}`, r.id);
+      known.aspIds.add(Number(r.asp_id));
+    }
+    if (r.siret !== null) known.bySiret.set(`${r.siret}|${r.kind}`, { id: r.id, asp_id: r.asp_id === null ? null : Number(r.asp_id) });
+  }
+  for (const r of (await sql<{ asp_id: string; raw: Record<string, string | null> }>`SELECT asp_id, raw FROM asp_structure`.execute(db)).rows) known.raws.set(Number(r.asp_id), r.raw);
+  for (const r of await db.selectFrom("ref_departement_asp_code").select(["asp_code", "departement_code"]).execute()) known.aspDepartements.set(r.asp_code, r.departement_code);
+  knownByImport.set(ctx, known);
+  return known;
+}
 
 function cacheOf(ctx: FluxImportContext): Map<string, number> {
   let c = cache.get(ctx);
@@ -40,23 +69,15 @@ export async function resolveStructure(
   afPrefix: string,
 ): Promise<{ id: number; created: boolean } | { error: string }> {
   const key = `${aspId}|${kind}`;
-  if (!preloaded.has(ctx)) {
-    // Every known (ASP id, kind) read once: existing structures cost no query per AF row.
-    preloaded.add(ctx);
-    const known = await ctx.tx.db.selectFrom("structure").select(["id", "asp_id", "kind"]).where("asp_id", "is not", null).execute();
-    for (const r of known) cacheOf(ctx).set(`${r.asp_id}|${r.kind}`, r.id);
-  }
+  const known = await knownOf(ctx);
   const cached = cacheOf(ctx).get(key);
   if (cached !== undefined) return { id: cached, created: false };
   const db = ctx.tx.db;
-  const existing = await db.selectFrom("structure").select("id").where("asp_id", "=", aspId).where("kind", "=", kind).executeTakeFirst();
-  if (existing) {
-    cacheOf(ctx).set(key, existing.id);
-    return { id: existing.id, created: false };
-  }
-  const staged = await sql<{ raw: Record<string, string | null> }>`SELECT raw FROM asp_structure WHERE asp_id = ${aspId}`.execute(db);
-  const fromView = staged.rows[0] ? await structureFieldsFromRaw(ctx, staged.rows[0].raw) : null;
-  const sibling = await db
+  const raw = known.raws.get(aspId);
+  const fromView = raw ? await structureFieldsFromRaw(ctx, raw) : null;
+  const sibling = !known.aspIds.has(aspId)
+    ? undefined
+    : await db
     .selectFrom("structure")
     .select(["siret", "name", "legal_form", "naf_code", "address_line", "postal_code", "commune_code", "commune_name", "departement_code", "departement_asp_code", "phone", "email"])
     .where("asp_id", "=", aspId)
@@ -64,12 +85,14 @@ export async function resolveStructure(
     .executeTakeFirst();
   const siret = fromView?.siret ?? sibling?.siret ?? null;
   if (siret) {
-    const bySiret = await db.selectFrom("structure").select(["id", "asp_id"]).where("siret", "=", siret).where("kind", "=", kind).executeTakeFirst();
+    const bySiret = known.bySiret.get(`${siret}|${kind}`);
     if (bySiret) {
       if (bySiret.asp_id !== null && bySiret.asp_id !== aspId) {
         return { error: `le SIRET ${siret} (${kind}) appartient déjà à la structure ASP n°${bySiret.asp_id}` };
       }
       await db.updateTable("structure").set({ asp_id: aspId, updated_at: new Date() }).where("id", "=", bySiret.id).execute();
+      bySiret.asp_id = aspId;
+      known.aspIds.add(aspId);
       cacheOf(ctx).set(key, bySiret.id);
       return { id: bySiret.id, created: false };
     }
@@ -78,10 +101,10 @@ export async function resolveStructure(
   let departementCode = fromView?.departement_code ?? sibling?.departement_code ?? null;
   let departementAspCode = sibling?.departement_asp_code ?? null;
   if (aspDpt) {
-    const known = await db.selectFrom("ref_departement_asp_code").select("departement_code").where("asp_code", "=", aspDpt).executeTakeFirst();
-    if (known) {
+    const knownDepartement = known.aspDepartements.get(aspDpt);
+    if (knownDepartement) {
       departementAspCode = aspDpt;
-      departementCode ??= known.departement_code;
+      departementCode ??= knownDepartement;
     } else if (!departementCode) {
       try {
         departementCode = aspDepartementToInsee(aspDpt);
@@ -113,6 +136,8 @@ export async function resolveStructure(
     .returning("id")
     .executeTakeFirstOrThrow();
   cacheOf(ctx).set(key, inserted.id);
+  known.aspIds.add(aspId);
+  if (siret) known.bySiret.set(`${siret}|${kind}`, { id: inserted.id, asp_id: aspId });
   ctx.touchedStructures.add(inserted.id);
   return { id: inserted.id, created: true };
 }
