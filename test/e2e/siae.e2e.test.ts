@@ -53,6 +53,7 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     // Tab reaches the first hours field, typing then Enter validates the grid.
     await page.goto(`/structures/${structureId}/declaration?mois=2019-12`);
     await page.getByTestId("grid-totals").first().waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.title()).toBe("Déclaration mensuelle — Passerelle");
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Contenu");
     await page.keyboard.press("Enter");

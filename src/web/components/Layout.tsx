@@ -3,7 +3,7 @@
 import { Footer } from "@codegouvfr/react-dsfr/Footer.js";
 import { Header } from "@codegouvfr/react-dsfr/Header/index.js";
 import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks.js";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
 import { roleLabels, type SessionUser, useLogout } from "../auth/session.js";
 
@@ -43,6 +43,20 @@ export function Layout({ user, children }: { user: SessionUser | null; children:
   const navigate = useNavigate();
   const logout = useLogout();
   const nav = navigationFor(user);
+  // Each screen has its own document title ("<h1> — Passerelle"), followed as pages load their data.
+  useEffect(() => {
+    const main = document.getElementById("contenu");
+    if (!main) return;
+    const update = () => {
+      const h1 = main.querySelector("h1")?.textContent?.trim();
+      const title = h1 ? `${h1} — Passerelle` : "Passerelle";
+      if (document.title !== title) document.title = title;
+    };
+    update();
+    const observer = new MutationObserver(update);
+    observer.observe(main, { childList: true, subtree: true, characterData: true });
+    return () => observer.disconnect();
+  }, []);
   return (
     <>
       <SkipLinks

@@ -53,6 +53,8 @@ const STATUS: Record<string, { label: string; severity: "success" | "warning" | 
   EXPIRED: { label: "Expiré", severity: "error" },
 };
 
+const DECLARATION_STATE: Record<string, string> = { VALIDE: "Validée", BROUILLON: "Brouillon" };
+
 export function PersonPage() {
   const { personId } = useParams();
   const page = useQuery({
@@ -198,7 +200,7 @@ export function PersonPage() {
                     <td>{h.month}</td>
                     <td className="numeric">{formatEtp(h.hours)}</td>
                     <td>{h.annexNumber}</td>
-                    <td>{h.state}</td>
+                    <td>{DECLARATION_STATE[h.state] ?? h.state}</td>
                   </tr>
                 ))}
               </tbody>
