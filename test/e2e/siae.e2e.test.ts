@@ -64,6 +64,13 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     }
     const gridId = await page.evaluate(() => document.activeElement?.closest("form")?.dataset.testid ?? null);
     expect(gridId).toMatch(/^grid-/);
+    // A wrong figure is reported as you type; Enter from another line brings the focus back to it.
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("12,345");
+    await page.getByText("Nombre d'heures attendu, 2 décimales au plus (ex. 151,67).").first().waitFor();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe("12,345");
     await page.keyboard.press("Control+A");
     await page.keyboard.type("120,5");
     await page.keyboard.press("Enter");

@@ -120,9 +120,14 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
       void client.invalidateQueries({ queryKey: ["declaration", String(structureId), month] });
     },
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    if (!hasErrors) save.mutate();
+    if (!hasErrors) {
+      save.mutate();
+      return;
+    }
+    // Keyboard: Enter with an invalid line takes the focus to the first one (its message is shown).
+    e.currentTarget.querySelector<HTMLInputElement>(".fr-input-group--error input")?.focus();
   };
   const captionId = `af-${annex.id}`;
   return (
@@ -205,8 +210,14 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
           className="fr-mb-2w"
         />
       )}
+      {annex.lines.length > 5 && (
+        // Long grids: the running total is repeated next to the button.
+        <p className="fr-mb-1w">
+          Total saisi : {formatEtp(total)} h, soit {formatEtp(etp)} ETP pour {formatEtp(annex.etpTarget)} ETP conventionnés.
+        </p>
+      )}
       {annex.lines.length > 0 && (
-        <Button type="submit" disabled={hasErrors || save.isPending}>
+        <Button type="submit" disabled={save.isPending}>
           {save.isPending ? "Validation…" : `Valider la déclaration de ${month}`}
         </Button>
       )}
