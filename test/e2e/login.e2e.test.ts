@@ -25,6 +25,11 @@ describe("connexion", () => {
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("password");
     await page.keyboard.press("Enter");
     await page.getByText("Saisissez votre mot de passe.").waitFor();
+    // Submitting with a wrong e-mail brings the focus back to it.
+    await email.fill("agent");
+    await page.getByLabel("Mot de passe").focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("email");
     await expectAccessible(page, "connexion");
     await context.close();
   });

@@ -72,10 +72,17 @@ export function ExitForm({ structureId, contractId, minDate, personId }: { struc
       </Button>
     );
   }
-  const submit = (e: FormEvent) => {
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     setTouched(true);
-    if (exitDateError(exitOn, minDate) || motif === "") return;
+    if (exitDateError(exitOn, minDate)) {
+      dateRef.current?.focus();
+      return;
+    }
+    if (motif === "") {
+      e.currentTarget.querySelector<HTMLSelectElement>('select[name="motif"]')?.focus();
+      return;
+    }
     save.mutate();
   };
   return (

@@ -23,9 +23,12 @@ export function LoginPage() {
   const eError = touched.email ? emailError(email) : null;
   const pError = touched.password && password === "" ? "Saisissez votre mot de passe." : null;
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setTouched({ email: true, password: true });
+    // Keyboard: the focus goes to the first field to correct.
+    if (emailError(email)) event.currentTarget.querySelector<HTMLInputElement>('input[name="email"]')?.focus();
+    else if (password === "") event.currentTarget.querySelector<HTMLInputElement>('input[name="password"]')?.focus();
     if (emailError(email) || password === "") return;
     login.mutate(
       { email: email.trim().toLowerCase(), password },
