@@ -1,5 +1,6 @@
-// The generator's volume is proportional to --scale: the national header promises ≈ 3 million
-// monthly rows a year, so a factor must give factor × that (a 0.5 ETP floor once inflated 0.002 ~8×).
+// The generator's volume is proportional to --scale: nationally ≈ 2.3 million monthly rows a year
+// (4.57 M for 2018–2019, seed 1), so a factor must give factor × that (a 0.5 ETP floor once inflated
+// 0.002 ~8×: 103,742 rows for 2 years).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +17,7 @@ describe("structureEtp", () => {
     for (let i = 0; i < n; i++) {
       const etp = structureEtp(rnd, 20, factor);
       if (etp === null) continue;
-      expect(etp).toBeGreaterThanOrEqual(0.5);
+      expect(etp).toBeGreaterThanOrEqual(2);
       sum += etp;
       kept++;
     }
@@ -27,13 +28,13 @@ describe("structureEtp", () => {
 });
 
 describe("generateFluxIae volume", () => {
-  it("gives ≈ factor × 3 million monthly rows a year", async () => {
+  it("gives ≈ factor × the national 4.57 million monthly rows (2 years)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "passerelle-scale-"));
     try {
-      const s = await generateFluxIae({ factor: 0.002, out: dir, seed: 1, years: 1 });
-      const expected = 0.002 * 3_000_000;
-      expect(s.monthlyRows).toBeGreaterThan(expected * 0.7);
-      expect(s.monthlyRows).toBeLessThan(expected * 1.3);
+      const s = await generateFluxIae({ factor: 0.002, out: dir, seed: 1, years: 2 });
+      const expected = 0.002 * 4_570_000;
+      expect(s.monthlyRows).toBeGreaterThan(expected * 0.8);
+      expect(s.monthlyRows).toBeLessThan(expected * 1.2);
       expect(s.structures).toBeLessThan(3823);
     } finally {
       rmSync(dir, { recursive: true, force: true });
