@@ -48,6 +48,20 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     const motifs = await apiGet<{ code: number; categoryLabel: string }[]>(page, "/api/v1/referentials/exit-motifs");
     await page.getByLabel("Motif de sortie").selectOption(String(motifs[0]?.code));
     expect(await page.getByTestId("exit-category").textContent()).toBe(`Catégorie : ${motifs[0]?.categoryLabel}`);
+    // Recording it confirms what was written, as the API now returns it.
+    const { today } = await apiGet<{ today: string }>(page, "/api/v1/referentials/calendar");
+    await page.getByLabel("Date de sortie").fill(today);
+    await page.getByRole("button", { name: "Enregistrer la sortie" }).last().click();
+    // The refreshed page shows the exit and keeps the confirmation.
+    await page.getByTestId("exit-recorded").waitFor({ timeout: 30_000 });
+    await page.getByText("Sortie enregistrée").waitFor();
+    const person = await apiGet<{ recruitments: { exit: { exitOn: string; motifLabel: string; categoryLabel: string } | null }[] }>(
+      page,
+      `/api/v1/persons/${running?.id}`,
+    );
+    const exit = person.recruitments.map((r) => r.exit).find((e) => e?.exitOn === today);
+    expect(exit, "sortie enregistrée par l'API").toBeDefined();
+    await page.getByText(`Sortie du ${today.split("-").reverse().join("/")} : ${exit?.motifLabel} (catégorie : ${exit?.categoryLabel}).`).waitFor();
 
     // Declaration, keyboard only: the first Tab stop is the skip link, Enter jumps to the content,
     // Tab reaches the first hours field, typing then Enter validates the grid.

@@ -23,7 +23,25 @@ export function exitDateError(value: string, minDate: string): string | null {
   return null;
 }
 
-export function ExitForm({ structureId, contractId, minDate, personId }: { structureId: number; contractId: number; minDate: string; personId: number }) {
+/** What the confirmation of a recorded exit says (the API's motif and category). */
+export function exitConfirmation(exitOn: string, written: { motifLabel: string; categoryLabel: string }): string {
+  return `Sortie du ${formatDate(exitOn)} : ${written.motifLabel} (catégorie : ${written.categoryLabel}).`;
+}
+
+export function ExitForm({
+  structureId,
+  contractId,
+  minDate,
+  personId,
+  onRecorded,
+}: {
+  structureId: number;
+  contractId: number;
+  minDate: string;
+  personId: number;
+  /** Called with the confirmation text: the page keeps it shown once the refreshed salarié replaces this form. */
+  onRecorded?: (confirmation: string) => void;
+}) {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [exitOn, setExitOn] = useState("");
@@ -47,7 +65,8 @@ export function ExitForm({ structureId, contractId, minDate, personId }: { struc
         exitOn,
         motifCode: Number(motif),
       }),
-    onSuccess: () => {
+    onSuccess: (written) => {
+      onRecorded?.(exitConfirmation(exitOn, written));
       void client.invalidateQueries({ queryKey: ["person", String(personId)] });
       void client.invalidateQueries({ queryKey: ["persons"] });
     },
@@ -61,7 +80,7 @@ export function ExitForm({ structureId, contractId, minDate, personId }: { struc
       <Alert
         severity="success"
         title="Sortie enregistrée"
-        description={`Sortie du ${formatDate(exitOn)} : ${save.data.motifLabel} (catégorie : ${save.data.categoryLabel}).`}
+        description={exitConfirmation(exitOn, save.data)}
       />
     );
   }

@@ -2,7 +2,9 @@
 // remaining days), contract chains, monthly hours, support actions and barriers, trainings, exit —
 // and the exit form for a running recruitment.
 import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
+import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useParams } from "react-router-dom";
 import { api } from "../api/client.js";
 import { ExitForm } from "../components/ExitForm.js";
@@ -57,6 +59,8 @@ const DECLARATION_STATE: Record<string, string> = { VALIDE: "Validée", BROUILLO
 
 export function PersonPage() {
   const { personId } = useParams();
+  // Confirmation of an exit just recorded, kept once the refreshed page replaces the form.
+  const [recorded, setRecorded] = useState<{ recruitmentId: number; text: string } | null>(null);
   const page = useQuery({
     queryKey: ["person", personId],
     queryFn: () => api.get<PersonPageData>(`/api/v1/persons/${personId}`),
@@ -166,12 +170,26 @@ export function PersonPage() {
                   </tbody>
                 </table>
               </div>
+              <div role="status" aria-live="polite">
+                {recorded?.recruitmentId === r.id && r.exit && (
+                  <Alert severity="success" title="Sortie enregistrée" description={recorded.text} className="fr-mb-2w" />
+                )}
+              </div>
               {r.exit ? (
                 <p data-testid="exit-recorded">
                   Sortie le {formatDate(r.exit.exitOn)} : {r.exit.motifLabel} — catégorie <strong>{r.exit.categoryLabel}</strong>
                 </p>
               ) : (
-                !p.limited && last && <ExitForm structureId={r.structureId} contractId={last.id} minDate={last.startsOn} personId={p.id} />
+                !p.limited &&
+                last && (
+                  <ExitForm
+                    structureId={r.structureId}
+                    contractId={last.id}
+                    minDate={last.startsOn}
+                    personId={p.id}
+                    onRecorded={(text) => setRecorded({ recruitmentId: r.id, text })}
+                  />
+                )
               )}
             </div>
           );
