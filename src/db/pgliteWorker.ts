@@ -94,6 +94,9 @@ export interface PgliteWorkerOptions {
   loadDataDir?: Blob;
 }
 
+/** Frontend message types that a server answers only at the next Sync/Flush: P, B, D, E, C. */
+const BATCHED_TYPES = new Set([0x50, 0x42, 0x44, 0x45, 0x43]);
+
 function rebuildError(fields: Record<string, unknown> & { message: string; name: string }): Error {
   const error = new Error(fields.message);
   Object.assign(error, fields);
@@ -116,6 +119,7 @@ export class PgliteWorker implements ProtocolEndpoint {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #nextId = 1;
+  #batch: Uint8Array[] = [];
   #failure: Error | undefined;
   #closed = false;
 
@@ -157,8 +161,26 @@ export class PgliteWorker implements ProtocolEndpoint {
   }
 
   async execProtocolStream(message: Uint8Array): Promise<unknown[]> {
-    // A copy: the pg serializer reuses its buffer.
-    const messages = (await this.#call({ op: "protocol", bytes: new Uint8Array(message) })) as unknown[];
+    // Extended-protocol messages (Parse, Bind, Describe, Execute, Close) only queue work until a Sync or
+    // Flush, as on a PostgreSQL server: they are held here and sent with the Sync/Flush in one round trip
+    // to the worker (pg pipelines them without waiting for their answers). A copy: pg reuses its buffer.
+    if (BATCHED_TYPES.has(message[0] ?? 0)) {
+      this.#batch.push(new Uint8Array(message));
+      return [];
+    }
+    let bytes: Uint8Array;
+    if (this.#batch.length === 0) bytes = new Uint8Array(message);
+    else {
+      this.#batch.push(message);
+      bytes = new Uint8Array(this.#batch.reduce((n, b) => n + b.length, 0));
+      let offset = 0;
+      for (const b of this.#batch) {
+        bytes.set(b, offset);
+        offset += b.length;
+      }
+      this.#batch = [];
+    }
+    const messages = (await this.#call({ op: "protocol", bytes }, [bytes.buffer as ArrayBuffer])) as unknown[];
     return messages.map(rebuildMessage);
   }
 
