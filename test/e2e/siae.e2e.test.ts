@@ -1,7 +1,7 @@
 // Journey: SIAE staff (AVIEE) — salariés list with filters, a salarié's page, the monthly declaration
 // grid; every page passes axe; figures read on screen equal the API's.
 import { describe, expect, it } from "vitest";
-import { ACCOUNTS, apiGet, expectAccessible, loginAs } from "./support/browser.js";
+import { ACCOUNTS, apiGet, expectAccessible, loginAs, readmeScreenshot } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 
 describe.skipIf(!demoAvailable)("SIAE", () => {
@@ -16,6 +16,7 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     const api = await apiGet<{ total: number }>(page, `/api/v1/structures/${structureId}/persons?month=2019-12`);
     expect(await page.getByTestId("persons-total").textContent()).toBe(`${api.total} salariés`);
     await expectAccessible(page, "salariés");
+    await readmeScreenshot(page, "salaries");
     await page.getByText("Présents ce mois-ci").click();
     await page.waitForURL(/filtre=present/);
     const present = await apiGet<{ total: number }>(page, `/api/v1/structures/${structureId}/persons?month=2019-12&present=true`);
@@ -24,9 +25,11 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     await page.waitForURL(/\/salaries\/\d+/);
     await page.getByRole("heading", { level: 2, name: "PASS IAE" }).waitFor({ timeout: 30_000 });
     await expectAccessible(page, "fiche salarié");
+    await readmeScreenshot(page, "fiche-salarie", { fullPage: true });
     await page.goto(`/structures/${structureId}/declaration?mois=2019-12`);
     await page.getByTestId("grid-totals").first().waitFor({ timeout: 60_000 });
     await expectAccessible(page, "déclaration mensuelle");
+    await readmeScreenshot(page, "declaration-mensuelle");
     await context.close();
   });
 
