@@ -108,10 +108,11 @@ const expectedExitMonths = sql`
   hours AS (
     SELECT coalesce(k.recruitment_id, k.id) AS recruitment_id, c.starts_on, sum(d.hours) AS hours
     FROM monthly_declaration d JOIN contract k ON k.id = d.contract_id JOIN cnt c ON c.id = d.annex_id GROUP BY 1, c.id, c.starts_on),
+  -- Hours of the recruitment's last counting annex by a window (a correlated max() over the CTE was quadratic).
   h AS (
-    SELECT recruitment_id, sum(hours) AS all_hours,
-      sum(hours) FILTER (WHERE starts_on = (SELECT max(x.starts_on) FROM hours x WHERE x.recruitment_id = hours.recruitment_id)) AS last_hours
-    FROM hours GROUP BY recruitment_id)
+    SELECT recruitment_id, sum(hours) AS all_hours, sum(hours) FILTER (WHERE starts_on = last_starts_on) AS last_hours
+    FROM (SELECT recruitment_id, starts_on, hours, max(starts_on) OVER (PARTITION BY recruitment_id) AS last_starts_on FROM hours) x
+    GROUP BY recruitment_id)
   SELECT e.structure_id, date_trunc('month', e.exit_on)::date AS month, e.motif_code, r0.mesure_code, count(*)::integer AS n
   FROM exit e JOIN structure s ON s.id = e.structure_id JOIN contract r0 ON r0.id = e.recruitment_id
   LEFT JOIN h ON h.recruitment_id = e.recruitment_id
