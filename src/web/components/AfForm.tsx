@@ -8,13 +8,14 @@ import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox.js";
 import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError, api } from "../api/client.js";
 import type { AfSimulation, CreatedAnnex, FundingLine } from "../api/types.js";
 import { formatDate, formatEuros } from "../format.js";
 import { AfSimulationView } from "./AfSimulationView.js";
 import { ErrorState, Loading } from "./States.js";
+import { useDebounced } from "./useDebounced.js";
 
 export interface AfFormValues {
   startsOn: string;
@@ -80,15 +81,6 @@ export function modulationError(value: string, penitentiary: boolean): string | 
   const max = penitentiary ? 5 : 10;
   if (h === null || h > max * 100) return `Part modulée entre 0 et ${max} % attendue${penitentiary ? " en milieu pénitentiaire" : ""}.`;
   return null;
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [current, setCurrent] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setCurrent(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return current;
 }
 
 const FIELD_LABELS: Record<string, string> = {

@@ -3,7 +3,7 @@
 // shown against this year's.
 import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useParams } from "react-router-dom";
 import { api } from "../api/client.js";
 import type { NextYearSimulation } from "../api/types.js";
@@ -12,15 +12,7 @@ import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros } from "../format.js";
 import { useAnnexDetail } from "./AnnexePage.js";
-
-function useDebounced(value: string, ms: number): string {
-  const [current, setCurrent] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setCurrent(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return current;
-}
+import { useDebounced } from "../components/useDebounced.js";
 
 /** The same day one year later (29 February → 28 February), as the API shifts the period. */
 export function nextYearDate(iso: string): string {

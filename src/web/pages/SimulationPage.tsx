@@ -3,13 +3,14 @@
 import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api } from "../api/client.js";
 import type { AfSimulation } from "../api/types.js";
 import { useCalendar } from "../api/useCalendar.js";
 import { endError, etpError, modulationError, startError, toHundredths } from "../components/AfForm.js";
 import { AfSimulationView } from "../components/AfSimulationView.js";
 import { ErrorState, Loading } from "../components/States.js";
+import { useDebounced } from "../components/useDebounced.js";
 
 const KINDS = ["ACI", "AI", "EI", "ETTI", "EITI"] as const;
 const TERRITORIES = [
@@ -29,15 +30,6 @@ function territoryError(kind: string, territory: string): string | null {
   if (territory === "penitentiaire" && kind !== "ACI" && kind !== "EI") return "Seuls les ACI et EI existent en milieu pénitentiaire.";
   if (territory === "mayotte" && kind === "EITI") return "Pas de barème EITI pour Mayotte.";
   return null;
-}
-
-function useDebounced(value: string, ms: number): string {
-  const [current, setCurrent] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setCurrent(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return current;
 }
 
 const decimal = (v: string) => v.trim().replace(",", ".");
