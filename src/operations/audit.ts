@@ -37,20 +37,22 @@ export function redactForAudit(value: unknown): unknown {
   return value;
 }
 
+/** The INSERT of one audit row, not executed: embed it in the statement it describes (a WITH clause) for one commit. */
+export function auditInsert(db: Kysely<Database>, actor: Actor, entry: AuditEntry) {
+  return db.insertInto("audit_event").values({
+    actor_user_id: actor.userId,
+    actor_label: actor.label,
+    action: entry.action,
+    entity: entry.entity,
+    entity_id: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
+    person_id: entry.personId ?? null,
+    structure_id: entry.structureId ?? null,
+    before: entry.before === undefined ? null : JSON.stringify(redactForAudit(entry.before)),
+    after: entry.after === undefined ? null : JSON.stringify(redactForAudit(entry.after)),
+    ip: actor.ip ?? null,
+  });
+}
+
 export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto("audit_event")
-    .values({
-      actor_user_id: actor.userId,
-      actor_label: actor.label,
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
-      person_id: entry.personId ?? null,
-      structure_id: entry.structureId ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(redactForAudit(entry.before)),
-      after: entry.after === undefined ? null : JSON.stringify(redactForAudit(entry.after)),
-      ip: actor.ip ?? null,
-    })
-    .execute();
+  await auditInsert(db, actor, entry).execute();
 }

@@ -8,7 +8,7 @@
 //    salarié's personal page (person:read GET with a personId) are written to the audit trail;
 //  - onResponse: every successful write is written to the audit trail (who, when, which route, ids).
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { recordAudit } from "../../operations/audit.js";
+import { type AuditEntry, recordAudit } from "../../operations/audit.js";
 import type { App, AppContext } from "../context.js";
 import { sendProblem } from "../problem.js";
 import { authorize, POLICY_NAMES, resourceFromRequest } from "./policies.js";
@@ -25,10 +25,20 @@ declare module "fastify" {
     audit?: boolean;
     /** Audit action of a person:read GET (default "person.read"), e.g. "person.export". */
     auditAction?: string;
+    /**
+     * "inline" on a person:read GET: the handler writes the read's audit row itself, in the same statement
+     * as its read (`auditInsert(db, actor, request.readAudit)` in a WITH clause: one commit); the plugin
+     * then only prepares `request.readAudit`, and refuses to send a 2xx whose audit was not taken.
+     */
+    readAudit?: "inline";
   }
   interface FastifyRequest {
     principal: Principal | null;
     session: SessionInfo | null;
+    /** The audit entry of this personal read, when the route writes it inline (see readAudit). */
+    readAudit: AuditEntry | null;
+    /** Set by the handler once readAudit is part of a committed statement. */
+    readAuditTaken: boolean;
   }
 }
 
@@ -78,6 +88,8 @@ export function installAuth(app: App, ctx: AppContext): void {
   routeTables.set(app, table);
   app.decorateRequest("principal", null);
   app.decorateRequest("session", null);
+  app.decorateRequest("readAudit", null);
+  app.decorateRequest("readAuditTaken", false);
 
   app.addHook("onRoute", (route) => {
     const url = route.url ?? route.path;
@@ -137,15 +149,27 @@ export function installAuth(app: App, ctx: AppContext): void {
       return sendProblem(reply, decision.status, titles[decision.status], decision.detail);
     }
     if (policy === "person:read" && request.method === "GET" && resource.personId !== undefined) {
-      await recordAudit(ctx.handle.db, actorOf(request), {
+      const entry: AuditEntry = {
         action: request.routeOptions.config?.auditAction ?? "person.read",
         entity: "person",
         entityId: resource.personId,
         personId: resource.personId,
         structureId: resource.structureId ?? null,
         after: { route: request.routeOptions.url },
-      });
+      };
+      if (request.routeOptions.config?.readAudit === "inline") request.readAudit = entry;
+      else await recordAudit(ctx.handle.db, actorOf(request), entry);
     }
+  });
+
+  // A personal read whose audit the handler was to write inline never leaves unaudited.
+  app.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    if (request.readAudit && !request.readAuditTaken && reply.statusCode < 300) {
+      request.log.error({ route: request.routeOptions.url }, "personal read without its audit row");
+      reply.code(500).type("application/problem+json; charset=utf-8");
+      return JSON.stringify({ type: "about:blank", title: "Erreur interne", status: 500, detail: "Lecture non journalisée : refusée." });
+    }
+    return payload;
   });
 
   app.addHook("onResponse", async (request: FastifyRequest, reply: FastifyReply) => {

@@ -177,16 +177,19 @@ async function scopeAllowed(db: Kysely<Database>, principal: Principal, scope: S
   }
 }
 
-/** Structures that employ or employed the person, or where one of their diagnoses was made. */
+/** Structures that employ or employed the person, or where one of their diagnoses was made (one statement). */
 async function personStructures(db: Kysely<Database>, personId: number): Promise<number[] | null> {
-  const exists = await db.selectFrom("person").select("id").where("id", "=", personId).executeTakeFirst();
-  if (!exists) return null;
-  const rows = await sql<{ structure_id: number }>`
-    SELECT structure_id FROM contract WHERE person_id = ${personId}
-    UNION SELECT structure_id FROM person_asp_id WHERE person_id = ${personId}
-    UNION SELECT author_structure_id FROM eligibility_diagnosis
-      WHERE person_id = ${personId} AND author_structure_id IS NOT NULL`.execute(db);
-  return rows.rows.map((r) => Number(r.structure_id));
+  const result = await sql<{ structures: (number | string)[] | string | null }>`
+    SELECT (SELECT coalesce(json_agg(u.structure_id), '[]') FROM (
+        SELECT structure_id FROM contract WHERE person_id = p.id
+        UNION SELECT structure_id FROM person_asp_id WHERE person_id = p.id
+        UNION SELECT author_structure_id FROM eligibility_diagnosis
+          WHERE person_id = p.id AND author_structure_id IS NOT NULL) u) AS structures
+    FROM person p WHERE p.id = ${personId}`.execute(db);
+  const row = result.rows[0];
+  if (!row) return null;
+  const structures = typeof row.structures === "string" ? (JSON.parse(row.structures) as (number | string)[]) : (row.structures ?? []);
+  return structures.map(Number);
 }
 
 /** A conseil départemental sees a person only as an RSA beneficiary employed in its département. */

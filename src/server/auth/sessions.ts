@@ -2,8 +2,8 @@
 // its SHA-256 (user_session.id), so a leaked database dump gives no usable session. Any app instance
 // can serve any session. A new token is issued at every login (no session fixation).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema.js";
+import { type Kysely, sql } from "kysely";
+import type { Database, Role } from "../../db/schema.js";
 import type { Principal } from "./principal.js";
 
 export const SESSION_COOKIE = "passerelle_session";
@@ -87,24 +87,59 @@ export async function loadPrincipal(db: Kysely<Database>, userId: number): Promi
   };
 }
 
-/** The session of a cookie token, or null (unknown, expired, idle too long, user disabled). */
+interface SessionRow {
+  csrf_token: string;
+  expires_at: Date;
+  last_seen_at: Date;
+  user_id: number | string;
+  email: string | null;
+  display_name: string | null;
+  role: Role | null;
+  region_code: string | null;
+  departement_code: string | null;
+  disabled: boolean | null;
+  memberships: [number | string, boolean][];
+}
+
+/**
+ * The session of a cookie token, or null (unknown, expired, idle too long, user disabled).
+ * One statement reads the session, its user and the user's memberships (checked at every request, so
+ * a revoked session, a disabled user or a removed membership takes effect immediately).
+ */
 export async function loadSession(db: Kysely<Database>, token: string, now: Date): Promise<SessionInfo | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const id = sha256Hex(token);
-  const row = await db
-    .selectFrom("user_session")
-    .select(["id", "user_id", "csrf_token", "expires_at", "last_seen_at"])
-    .where("id", "=", id)
-    .executeTakeFirst();
+  const result = await sql<SessionRow>`
+    SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at,
+      u.email, u.display_name, u.role, u.region_code, u.departement_code, u.disabled,
+      CASE WHEN u.role = 'siae' THEN (
+        SELECT coalesce(json_agg(json_build_array(m.structure_id, m.is_admin) ORDER BY m.structure_id), '[]')
+        FROM membership m WHERE m.user_id = u.id)
+      ELSE '[]' END AS memberships
+    FROM user_session s LEFT JOIN app_user u ON u.id = s.user_id
+    WHERE s.id = ${id}`.execute(db);
+  const row = result.rows[0];
   if (!row) return null;
-  if (row.expires_at.getTime() <= now.getTime() || now.getTime() - row.last_seen_at.getTime() > SESSION_IDLE_MS) {
+  const expiresAt = new Date(row.expires_at);
+  const lastSeenAt = new Date(row.last_seen_at);
+  if (expiresAt.getTime() <= now.getTime() || now.getTime() - lastSeenAt.getTime() > SESSION_IDLE_MS) {
     await db.deleteFrom("user_session").where("id", "=", id).execute();
     return null;
   }
-  const principal = await loadPrincipal(db, Number(row.user_id));
-  if (!principal) return null;
+  if (row.role === null || row.email === null || row.display_name === null || row.disabled !== false) return null;
+  const memberships = typeof row.memberships === "string" ? (JSON.parse(row.memberships) as SessionRow["memberships"]) : row.memberships;
+  const principal: Principal = {
+    userId: Number(row.user_id),
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    regionCode: row.region_code,
+    departementCode: row.departement_code,
+    structureIds: memberships.map(([structureId]) => Number(structureId)),
+    adminStructureIds: memberships.filter(([, isAdmin]) => isAdmin).map(([structureId]) => Number(structureId)),
+  };
   // Touch at most once a minute (keeps writes low under load).
-  if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
+  if (now.getTime() - lastSeenAt.getTime() > 60_000) {
     await db.updateTable("user_session").set({ last_seen_at: now }).where("id", "=", id).execute();
   }
   return { sessionId: id, csrfToken: row.csrf_token, principal };

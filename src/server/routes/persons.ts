@@ -6,6 +6,8 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { type Approval, approvalStatus, type ProlongationReason, type SuspensionReason } from "../../domain/approvals/approval.js";
 import { diffDays, endOfMonth, maxDate } from "../../domain/calendar/isoDate.js";
+import { auditInsert } from "../../operations/audit.js";
+import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
 import { sendExport } from "../lists/exportList.js";
 import { listQuerySchema, pageSchema, parseSort, window } from "../lists/listQuery.js";
@@ -279,7 +281,7 @@ const routes: RouteModule = async (app, ctx) => {
   app.get(
     "/api/v1/persons/:personId",
     {
-      config: { policy: "person:read" },
+      config: { policy: "person:read", readAudit: "inline" },
       schema: {
         tags: ["salariés"],
         summary: "Page d'un salarié : éligibilité, PASS IAE, contrats, heures, accompagnement, formations, sortie",
@@ -296,7 +298,11 @@ const routes: RouteModule = async (app, ctx) => {
       const visibleStructures = principal.role === "siae" ? principal.structureIds : null;
       // One statement for the whole page (one round trip, one snapshot): each section is a JSON array
       // built by an indexed subquery on person_id (contract, approval, monthly_declaration… _person_idx).
+      // The read's audit row (issue 8) is written by this same statement: one commit per page view.
+      const audit = request.readAudit;
+      if (!audit) throw new Error("person page: the auth plugin prepared no audit entry");
       const page = await sql<PersonPageRow>`
+        WITH audit AS (${auditInsert(db, actorOf(request), audit)})
         SELECT p.id, p.last_name, p.first_name, p.birth_year, p.birth_date, p.nir_hash IS NOT NULL AS has_nir,
           (SELECT coalesce(json_agg(x ORDER BY x.made_on DESC), '[]') FROM (
              SELECT id, author_kind, made_on, expires_on FROM eligibility_diagnosis WHERE person_id = p.id) x) AS diagnoses,
@@ -335,6 +341,7 @@ const routes: RouteModule = async (app, ctx) => {
           (SELECT coalesce(json_agg(x ORDER BY x.starts_on DESC), '[]') FROM (
              SELECT id, title, starts_on, ends_on, hours, qualifying, structure_id FROM training WHERE person_id = p.id) x) AS trainings
         FROM person p WHERE p.id = ${personId}`.execute(db);
+      request.readAuditTaken = true;
       const p = page.rows[0];
       if (!p) return sendProblem(reply, 404, "Ressource introuvable", `Aucun salarié n° ${personId}.`);
       const { diagnoses, criteria, approvals, suspensions, prolongations, contracts, exits, hours, actions, barriers, trainings } = p;
