@@ -140,8 +140,15 @@ export async function queryFiguresMany(
     ({ period, at }, i) =>
       sql`(${i}::int, ${period.from}::date, ${period.to}::date, ${at}::date, ${monthStart(period.from)}::date, ${lastTwoYearsStart(at)}::date, ${monthIndexOf(period.from)}::int, ${monthIndexOf(period.to)}::int)`,
   );
-  const exitParts = items.map(({ period }, i) => (isMonthAligned(period) ? exitsFromRollup(i, period) : exitsFromRows(i, period)));
-  const entryParts = items.map(({ period }, i) => (isMonthAligned(period) ? entriesFromRollup(i, period) : entriesFromRows(i, period)));
+  // Rollup rows of the scope: every structure for the whole nation without a kind (the rollups' foreign keys
+  // reference structure), else a semi-join on the scoped structures (no per-row join work).
+  const inScope = (column: RawBuilder<unknown>) => (scope.type === "nation" && kind === undefined ? sql`true` : sql`${column} IN (SELECT id FROM scoped)`);
+  const exitParts = items.map(({ period }, i) =>
+    isMonthAligned(period) ? exitsFromRollup(i, period, inScope(sql`r.structure_id`), perStructure) : exitsFromRows(i, period),
+  );
+  const entryParts = items.map(({ period }, i) =>
+    isMonthAligned(period) ? entriesFromRollup(i, period, inScope(sql`r.structure_id`), inScope(sql`x.structure_id`)) : entriesFromRows(i, period),
+  );
   // Hours per counting annex: whole calendar years from rollup_annex_year, other months from rollup_annex_month.
   const hourParts = items.flatMap(({ period }, i) => {
     const { years, edges } = splitYears(period);
@@ -384,15 +391,21 @@ export async function queryFiguresMany(
 // Rule: examined exits — thresholds ACI/EI ≥ 1 h and > 2.65 months (days × 0.0328767), AI/ETTI ≥ 150 h on the last AF,
 // EITI ≥ 1 h; retraits and mesures not counting for posts excluded — iae-reference §6.3 (twin: exitRecordsFor + countExaminedExits).
 // Whole months: rollup_exit_month holds the exits meeting the thresholds (migration 0102); the reference tables filter here.
-function exitsFromRollup(i: number, period: Period): RawBuilder<unknown> {
+function exitsFromRollup(i: number, period: Period, inScope: RawBuilder<unknown>, perStructure: boolean): RawBuilder<unknown> {
+  // Summed per (structure or none, motif, mesure) first: the reference tables then join a few hundred rows, not every cell.
+  const structure = perStructure ? sql`r.structure_id` : sql`NULL::bigint`;
   return sql`
-    SELECT ${i}::int AS p, r.structure_id, cat.grp, sum(r.examined)::int AS n
-    FROM rollup_exit_month r JOIN scoped s ON s.id = r.structure_id
-    JOIN ref_mesure m ON m.code = r.mesure_code AND m.counts_for_posts
-    JOIN ref_exit_motif mo ON mo.code = r.motif_code
+    SELECT ${i}::int AS p, x.structure_id, cat.grp, sum(x.n)::int AS n
+    FROM (
+      SELECT ${structure} AS structure_id, r.motif_code, r.mesure_code, sum(r.examined) AS n
+      FROM rollup_exit_month r
+      WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date AND ${inScope}
+      GROUP BY 1, 2, 3) x
+    JOIN ref_mesure m ON m.code = x.mesure_code AND m.counts_for_posts
+    JOIN ref_exit_motif mo ON mo.code = x.motif_code
     JOIN ref_exit_category cat ON cat.code = mo.category_code
-    WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date AND cat.grp <> 'retrait'
-    GROUP BY r.structure_id, cat.grp`;
+    WHERE cat.grp <> 'retrait'
+    GROUP BY x.structure_id, cat.grp`;
 }
 
 /** Other periods: the exit rows of the period with hours from rollup_recruitment_annex. */
@@ -428,21 +441,21 @@ function exitsFromRows(i: number, period: Period): RawBuilder<unknown> {
 // RSA share among them — iae-reference §10. Whole months: Σ initial contracts (rollup_entry_month) minus, for the persons
 // with several initial contracts in the scope and period (rollup_entry_repeat), the extra ones (a person counts once,
 // and among RSA entrants when one of their counted contracts has RSA).
-function entriesFromRollup(i: number, period: Period): RawBuilder<unknown> {
+function entriesFromRollup(i: number, period: Period, inScope: RawBuilder<unknown>, repeatInScope: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    SELECT ${i}::int AS p,
-      (SELECT coalesce(sum(r.entries), 0) FROM rollup_entry_month r JOIN scoped s ON s.id = r.structure_id
-        JOIN ref_mesure m ON m.code = r.mesure_code AND m.counts_for_posts
-        WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date) - coalesce(d.extra, 0) AS entered,
-      (SELECT coalesce(sum(r.rsa_entries), 0) FROM rollup_entry_month r JOIN scoped s ON s.id = r.structure_id
-        JOIN ref_mesure m ON m.code = r.mesure_code AND m.counts_for_posts
-        WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date) - coalesce(d.extra_rsa, 0) AS rsa
+    SELECT ${i}::int AS p, e.entries - coalesce(d.extra, 0) AS entered, e.rsa - coalesce(d.extra_rsa, 0) AS rsa
     FROM (
+      SELECT coalesce(sum(t.entries), 0) AS entries, coalesce(sum(t.rsa), 0) AS rsa FROM (
+        SELECT r.mesure_code, sum(r.entries) AS entries, sum(r.rsa_entries) AS rsa FROM rollup_entry_month r
+        WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date AND ${inScope}
+        GROUP BY r.mesure_code) t
+      JOIN ref_mesure m ON m.code = t.mesure_code AND m.counts_for_posts) e
+    CROSS JOIN (
       SELECT sum(n - 1) AS extra, sum(nr - CASE WHEN nr > 0 THEN 1 ELSE 0 END) AS extra_rsa FROM (
         SELECT count(*) AS n, count(*) FILTER (WHERE x.rsa) AS nr
-        FROM rollup_entry_repeat x JOIN scoped s ON s.id = x.structure_id
+        FROM rollup_entry_repeat x
         JOIN ref_mesure m ON m.code = x.mesure_code AND m.counts_for_posts
-        WHERE x.starts_on BETWEEN ${period.from}::date AND ${period.to}::date
+        WHERE x.starts_on BETWEEN ${period.from}::date AND ${period.to}::date AND ${repeatInScope}
         GROUP BY x.person_id) y) d`;
 }
 
