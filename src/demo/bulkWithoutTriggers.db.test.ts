@@ -78,9 +78,22 @@ describe("bulkWithoutTriggers", () => {
             (${ids.annexId}, 987654321, ${ids.personId}, ${ids.structureId}, '2019-03-01', 100)`.execute(db);
         }),
       ),
-    ).rejects.toThrow(/monthly_declaration\.monthly_declaration_contract_id_fkey : 1 ligne\(s\) sans contract/);
+    ).rejects.toThrow(/monthly_declaration\.monthly_declaration_contract_fkey : 1 ligne\(s\) sans contract/);
     const after = await t.handle.db.selectFrom("monthly_declaration").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     expect(await foreignKeyViolations(t.handle.db, ["monthly_declaration"])).toEqual([]);
+  });
+
+  it("checks every column of a composite foreign key (a declaration's person must be its contract's)", async () => {
+    const ids = await seedStructureAndAnnex();
+    const other = await seedStructureAndAnnex();
+    await expect(
+      t.handle.withTransaction(({ db }) =>
+        bulkWithoutTriggers(db, ["monthly_declaration"], [ids.structureId], async () => {
+          await sql`insert into monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours) values
+            (${ids.annexId}, ${ids.contractId}, ${other.personId}, ${ids.structureId}, '2019-03-01', 100)`.execute(db);
+        }),
+      ),
+    ).rejects.toThrow(/monthly_declaration\.monthly_declaration_contract_fkey : 1 ligne\(s\) sans contract/);
   });
 });

@@ -29,7 +29,7 @@ describe("rollups maintained by triggers (issue 5)", () => {
     const d0 = ds.declarations[0];
     const d1 = ds.declarations.find((d) => d.personId !== d0?.personId && d.annexId !== d0?.annexId);
     if (!d0 || !d1) throw new Error("dataset too small");
-    await sql`UPDATE monthly_declaration SET person_id = ${d1.personId}, contract_id = ${d1.contractId}, annex_id = ${d1.annexId}, month = '2030-01-01'
+    await sql`UPDATE monthly_declaration SET person_id = ${d1.personId}, structure_id = ${d1.structureId}, contract_id = ${d1.contractId}, annex_id = ${d1.annexId}, month = '2030-01-01'
       WHERE id = ${d0.id}`.execute(db);
     expect(await findRollupDrift(db)).toEqual([]);
     // DELETE a few declarations (rollup rows reaching 0 declarations disappear).

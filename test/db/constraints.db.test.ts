@@ -117,6 +117,49 @@ describe("database constraints", () => {
     await refused(db.insertInto("monthly_declaration").values({ ...base, month: "2019-05-01", hours: "-1" }).execute(), /hours_check/);
   });
 
+  test("monthly declaration: person and structure are its contract's (composite key), cascades through the contract", async () => {
+    const newPerson = async (last: string) => (await db.insertInto("person").values({ first_name: "C", last_name: last }).returning("id").executeTakeFirstOrThrow()).id;
+    const newContract = async (person: number, structure: number) =>
+      (
+        await db
+          .insertInto("contract")
+          .values({ person_id: person, structure_id: structure, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: "2019-02-01" })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+    const declarationsOf = async (contract: number) =>
+      db.selectFrom("monthly_declaration").select(["person_id", "structure_id"]).where("contract_id", "=", contract).execute();
+    const other = await newPerson("D");
+    const otherStructure = (
+      await db.insertInto("structure").values({ kind: "EI", siret: "34356040500049", name: "AUTRE", departement_code: "01" }).returning("id").executeTakeFirstOrThrow()
+    ).id;
+    const base = { annex_id: annexId, contract_id: contractId, person_id: personId, structure_id: structureId, month: "2019-07-01", hours: "35" };
+    await refused(db.insertInto("monthly_declaration").values({ ...base, person_id: other }).execute(), /monthly_declaration_contract_fkey/);
+    await refused(db.insertInto("monthly_declaration").values({ ...base, structure_id: otherStructure }).execute(), /monthly_declaration_contract_fkey/);
+    await db.insertInto("monthly_declaration").values(base).execute();
+    await refused(
+      db.updateTable("monthly_declaration").set({ person_id: other }).where("contract_id", "=", contractId).where("month", "=", "2019-07-01").execute(),
+      /monthly_declaration_contract_fkey/,
+    );
+
+    // A contract moved to another person carries its declarations' copies along.
+    const moved = await newPerson("E");
+    const movedContract = await newContract(moved, structureId);
+    await db.insertInto("monthly_declaration").values({ ...base, contract_id: movedContract, person_id: moved }).execute();
+    await db.updateTable("contract").set({ person_id: other }).where("id", "=", movedContract).execute();
+    expect(await declarationsOf(movedContract)).toEqual([{ person_id: other, structure_id: structureId }]);
+    // Deleting the person deletes the contract, hence its declarations.
+    await db.deleteFrom("person").where("id", "=", other).execute();
+    expect(await declarationsOf(movedContract)).toEqual([]);
+
+    // Deleting a structure deletes its contracts, hence their declarations.
+    const elsewhere = await newContract(moved, otherStructure);
+    await db.insertInto("monthly_declaration").values({ ...base, contract_id: elsewhere, person_id: moved, structure_id: otherStructure }).execute();
+    expect(await declarationsOf(elsewhere)).toHaveLength(1);
+    await db.deleteFrom("structure").where("id", "=", otherStructure).execute();
+    expect(await declarationsOf(elsewhere)).toEqual([]);
+  });
+
   test("contracts and exits: renewal chain, dates, referential motif, one exit per recruitment", async () => {
     const base = { person_id: personId, structure_id: structureId, mesure_code: "ACI_DC", contract_type: "CDDI" as const, starts_on: "2019-06-01" };
     await refused(db.insertInto("contract").values({ ...base, rank: 1 }).execute(), /contract_check/);
