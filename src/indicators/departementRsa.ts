@@ -24,6 +24,7 @@ import type { Period } from "../domain/indicators/records.js";
 import { Decimal } from "../domain/money/money.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { countingCtes } from "./countingAnnexes.js";
+import { examinedExitRows } from "./examinedExits.js";
 import { splitYears } from "./figures.js";
 import { describeScope, ScopeError } from "./scope.js";
 
@@ -158,29 +159,8 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
 
   // Examined exits of RSA beneficiaries (same thresholds as figures.ts; recruitment RSA at hiring).
   const ex = await sql<{ structure_id: number; grp: keyof ExitCounts; n: number }>`
-    WITH ${ctes},
-    ex AS (
-      SELECT e.id, e.structure_id, e.exit_on, s.kind, cat.grp, r0.starts_on AS start_on, e.recruitment_id
-      FROM exit e JOIN scoped s ON s.id = e.structure_id
-      JOIN contract r0 ON r0.id = e.recruitment_id AND r0.rsa <> 'NON'
-      JOIN ref_mesure m ON m.code = r0.mesure_code AND m.counts_for_posts
-      JOIN ref_exit_motif mo ON mo.code = e.motif_code
-      JOIN ref_exit_category cat ON cat.code = mo.category_code
-      WHERE e.exit_on BETWEEN ${from} AND ${to} AND cat.grp <> 'retrait'),
-    per_af AS (
-      SELECT ex.*, ra.hours, c.starts_on AS af_start, max(c.starts_on) OVER (PARTITION BY ex.id) AS last_start
-      FROM ex LEFT JOIN rollup_recruitment_annex ra ON ra.recruitment_id = ex.recruitment_id
-      LEFT JOIN counting c ON c.id = ra.annex_id),
-    h AS (
-      SELECT id, structure_id, grp, kind, exit_on, start_on,
-        coalesce(sum(hours) FILTER (WHERE af_start IS NOT NULL), 0) AS all_hours,
-        coalesce(sum(hours) FILTER (WHERE af_start = last_start), 0) AS last_hours
-      FROM per_af GROUP BY id, structure_id, grp, kind, exit_on, start_on)
-    SELECT structure_id, grp, count(*)::int AS n FROM h
-    WHERE CASE
-      WHEN kind IN ('ACI', 'EI') THEN all_hours >= 1 AND (exit_on - start_on) * 0.0328767 > 2.65
-      WHEN kind IN ('AI', 'ETTI') THEN last_hours >= 150
-      ELSE all_hours >= 1 END
+    WITH ${ctes}
+    SELECT structure_id, grp, count(*)::int AS n FROM (${examinedExitRows(period, { rsaOnly: true })}) x
     GROUP BY structure_id, grp`.execute(db);
   for (const r of ex.rows) {
     const e = row(Number(r.structure_id)).exits;

@@ -9,6 +9,7 @@ import { addProrated, type ProratedAmount } from "../domain/indicators/proration
 import type { Period } from "../domain/indicators/records.js";
 import { lastTwoYearsStart } from "../domain/indicators/structureCreation.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
+import { examinedExitRows } from "./examinedExits.js";
 import { type Scope, scopeCondition } from "./scope.js";
 
 export interface StructureFigures {
@@ -410,31 +411,7 @@ function exitsFromRollup(i: number, period: Period, inScope: RawBuilder<unknown>
 
 /** Other periods: the exit rows of the period with hours from rollup_recruitment_annex. */
 function exitsFromRows(i: number, period: Period): RawBuilder<unknown> {
-  return sql`
-    SELECT ${i}::int AS p, structure_id, grp, count(*)::int AS n FROM (
-      WITH ex0 AS (
-        SELECT e.id, e.structure_id, e.recruitment_id, e.exit_on, s.kind, cat.grp, r0.starts_on AS start_on
-        FROM exit e JOIN scoped s ON s.id = e.structure_id
-        JOIN contract r0 ON r0.id = e.recruitment_id
-        JOIN ref_mesure m ON m.code = r0.mesure_code AND m.counts_for_posts
-        JOIN ref_exit_motif mo ON mo.code = e.motif_code
-        JOIN ref_exit_category cat ON cat.code = mo.category_code
-        WHERE e.exit_on BETWEEN ${period.from}::date AND ${period.to}::date AND cat.grp <> 'retrait'),
-      per_af AS (
-        SELECT ex0.*, ra.hours, c.starts_on AS af_start, max(c.starts_on) OVER (PARTITION BY ex0.id) AS last_start
-        FROM ex0 LEFT JOIN rollup_recruitment_annex ra ON ra.recruitment_id = ex0.recruitment_id
-        LEFT JOIN counting c ON c.id = ra.annex_id),
-      h AS (
-        SELECT id, structure_id, grp, kind, exit_on, start_on,
-          coalesce(sum(hours) FILTER (WHERE af_start IS NOT NULL), 0) AS all_hours,
-          coalesce(sum(hours) FILTER (WHERE af_start = last_start), 0) AS last_hours
-        FROM per_af GROUP BY id, structure_id, grp, kind, exit_on, start_on)
-      SELECT structure_id, grp FROM h
-      WHERE CASE
-        WHEN kind IN ('ACI', 'EI') THEN all_hours >= 1 AND (exit_on - start_on) * 0.0328767 > 2.65
-        WHEN kind IN ('AI', 'ETTI') THEN last_hours >= 150
-        ELSE all_hours >= 1 END) x
-    GROUP BY structure_id, grp`;
+  return sql`SELECT ${i}::int AS p, structure_id, grp, count(*)::int AS n FROM (${examinedExitRows(period)}) x GROUP BY structure_id, grp`;
 }
 
 // Rule: people entered = distinct persons with an initial contract (rank 0) hired in the period, mesure counting for posts;
