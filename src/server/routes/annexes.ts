@@ -8,13 +8,14 @@ import type { Db } from "../../operations/types.js";
 import type { AppContext, RouteModule } from "../context.js";
 import { runOperation } from "../lists/runOperation.js";
 import { sendProblem } from "../problem.js";
+import { annexPeriodError } from "../../domain/conventions/annexPeriod.js";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Date attendue au format AAAA-MM-JJ.");
 const decimal = z.string().regex(/^\d+([.,]\d{1,2})?$/, "Nombre positif attendu (2 décimales au plus).").transform((v) => v.replace(",", "."));
 export const StructureParams = z.object({ structureId: z.coerce.number().int().positive() });
 export const AnnexParams = StructureParams.extend({ annexId: z.coerce.number().int().positive() });
 
-// Rule: an AF is annual, over one calendar year — iae-reference §2.1 ("normally annual, calendar year").
+// AF period rule: src/domain/conventions/annexPeriod.ts (iae-reference §2.1).
 const AnnexBody = z
   .object({
     conventionId: z.number().int().positive().optional(),
@@ -29,11 +30,8 @@ const AnnexBody = z
     funding: z.array(z.object({ code: z.string(), amount: decimal })).optional(),
   })
   .superRefine((body, issues) => {
-    if (body.endsOn < body.startsOn) {
-      issues.addIssue({ code: "custom", path: ["endsOn"], message: "La date de fin doit suivre la date de début." });
-    } else if (body.endsOn.slice(0, 4) !== body.startsOn.slice(0, 4)) {
-      issues.addIssue({ code: "custom", path: ["endsOn"], message: `Une annexe financière couvre une seule année civile : date de fin attendue en ${body.startsOn.slice(0, 4)}.` });
-    }
+    const periodError = annexPeriodError(body.startsOn, body.endsOn);
+    if (periodError) issues.addIssue({ code: "custom", path: ["endsOn"], message: periodError });
     if (Number(body.etp) <= 0) issues.addIssue({ code: "custom", path: ["etp"], message: "Nombre d'ETP conventionnés > 0 attendu." });
   });
 type AnnexBodyValue = z.output<typeof AnnexBody>;

@@ -16,6 +16,8 @@ import { formatDate, formatEuros } from "../format.js";
 import { AfSimulationView } from "./AfSimulationView.js";
 import { ErrorState, Loading } from "./States.js";
 import { useDebounced } from "./useDebounced.js";
+import { maxModulationPercent } from "../../domain/aid/modulation.js";
+import { annexPeriodError } from "../../domain/conventions/annexPeriod.js";
 
 export interface AfFormValues {
   startsOn: string;
@@ -64,21 +66,19 @@ export function startError(startsOn: string): string | null {
   return null;
 }
 
-// Rule: an AF is annual, over one calendar year — iae-reference §2.1.
+// AF period: src/domain/conventions/annexPeriod.ts (iae-reference §2.1).
 export function endError(startsOn: string, endsOn: string): string | null {
   if (endsOn === "") return "Indiquez la date de fin.";
   if (!ISO.test(endsOn)) return "Date attendue au format JJ/MM/AAAA.";
   if (!ISO.test(startsOn)) return null;
-  if (endsOn < startsOn) return "La date de fin doit suivre la date de début.";
-  if (endsOn.slice(0, 4) !== startsOn.slice(0, 4)) return `Une annexe financière couvre une seule année civile : date de fin attendue en ${startsOn.slice(0, 4)}.`;
-  return null;
+  return annexPeriodError(startsOn, endsOn);
 }
 
-// Rule: modulated part 0–10 % of the socle, 5 % max in prisons — iae-reference §2.2.
+// Modulated part bound: src/domain/aid/modulation.ts (iae-reference §2.2).
 export function modulationError(value: string, penitentiary: boolean): string | null {
   if (value.trim() === "") return null;
   const h = toHundredths(value);
-  const max = penitentiary ? 5 : 10;
+  const max = maxModulationPercent(penitentiary ? "penitentiaire" : "droit_commun");
   if (h === null || h > max * 100) return `Part modulée entre 0 et ${max} % attendue${penitentiary ? " en milieu pénitentiaire" : ""}.`;
   return null;
 }
