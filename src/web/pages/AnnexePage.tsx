@@ -1,6 +1,4 @@
-// One annexe financière: the version shown (period, ETP, amounts, funding lines), every version of
-// the AF (avenants) with ETP and amounts, and the actions: new version (avenant), next-year what-if.
-import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
+
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import { api } from "../api/client.js";
@@ -9,6 +7,7 @@ import type { SessionUser } from "../auth/session.js";
 import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros } from "../format.js";
+import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
 
 export function useAnnexDetail(structureId: string | undefined, annexId: string | undefined) {
   return useQuery({
@@ -21,15 +20,6 @@ export function useAnnexDetail(structureId: string | undefined, annexId: string 
 export function canWriteAnnexes(user: SessionUser): boolean {
   return ["national", "regional", "departemental", "admin"].includes(user.role);
 }
-
-const SEVERITY: Record<string, "success" | "info" | "warning" | "error" | "new"> = {
-  VALIDE: "success",
-  PROVISOIRE: "info",
-  CLOTURE: "info",
-  HISTORISE: "new",
-  BROUILLON: "warning",
-  SAISI: "warning",
-};
 
 export function AnnexePage({ user }: { user: SessionUser }) {
   const { structureId, annexId } = useParams();
@@ -45,9 +35,7 @@ export function AnnexePage({ user }: { user: SessionUser }) {
       <AnnexeBreadcrumb structure={structure} current={{ label: `Annexe ${a.number}`, href: base }} />
       <h1>
         Annexe financière {a.number}{" "}
-        <Badge severity={SEVERITY[a.state] ?? "info"} small>
-          {a.state}
-        </Badge>
+        <AnnexStateBadge state={a.state} />
       </h1>
       {a.state === "HISTORISE" && current && (
         <p>
@@ -142,9 +130,7 @@ export function AnnexePage({ user }: { user: SessionUser }) {
               <tr key={v.id}>
                 <td>{v.id === a.id ? <strong>{v.number}</strong> : <Link to={`/structures/${a.structureId}/annexes/${v.id}`}>{v.number}</Link>}</td>
                 <td>
-                  <Badge severity={SEVERITY[v.state] ?? "info"} small>
-                    {v.state}
-                  </Badge>
+                  <AnnexStateBadge state={v.state} />
                 </td>
                 <td>
                   {formatDate(v.startsOn)} – {formatDate(v.endsOn)}

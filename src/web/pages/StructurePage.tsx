@@ -12,6 +12,7 @@ import type { SessionUser } from "../auth/session.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
+import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
 
 export interface AnnexVersion {
   id: number;
@@ -53,17 +54,6 @@ export interface StructureDetail {
 interface Realisation {
   months: { month: string; hours: number; etpRealises: number; etpConventionnes: number; declarations: number }[];
 }
-
-const STATE_SEVERITY: Record<string, "success" | "info" | "warning" | "error" | "new"> = {
-  VALIDE: "success",
-  PROVISOIRE: "info",
-  CLOTURE: "info",
-  HISTORISE: "new",
-  BROUILLON: "warning",
-  SAISI: "warning",
-  REJETE: "error",
-  ANNULE: "error",
-};
 
 export function StructurePage({ user }: { user: SessionUser }) {
   const { structureId } = useParams();
@@ -196,9 +186,7 @@ export function StructurePage({ user }: { user: SessionUser }) {
                     </td>
                     <td>{convention}</td>
                     <td>
-                      <Badge severity={STATE_SEVERITY[a.state] ?? "info"} small>
-                        {a.state}
-                      </Badge>
+                      <AnnexStateBadge state={a.state} />
                     </td>
                     <td>
                       {formatDate(a.startsOn)} – {formatDate(a.endsOn)}
