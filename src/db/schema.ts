@@ -2,7 +2,7 @@
 // test/db/schema.db.test.ts checks that every table here exists with these columns).
 // Types as returned by both engines (see connection.ts): int8 -> number, numeric -> string,
 // date -> 'YYYY-MM-DD' string, timestamptz -> Date, jsonb -> parsed JSON.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from "kysely";
 
 type Id = Generated<number>;
 /** numeric: read as exact decimal string; numbers accepted on write. */
@@ -531,3 +531,6 @@ export type Person = Selectable<PersonTable>;
 export type Contract = Selectable<ContractTable>;
 export type MonthlyDeclaration = Selectable<MonthlyDeclarationTable>;
 export type AppUser = Selectable<AppUserTable>;
+
+/** The query builder every module receives (one typed handle over either engine). */
+export type Db = Kysely<Database>;

@@ -13,7 +13,7 @@
 // Without superuser rights (a managed PostgreSQL), nothing changes: triggers fire as usual.
 import { sql } from "kysely";
 import { rebuildRollups } from "../db/rollups.js";
-import type { Db } from "../operations/types.js";
+import type { Db } from "../db/schema.js";
 
 /** True when this session may disable triggers (session_replication_role needs superuser). */
 export async function canSkipTriggers(db: Db): Promise<boolean> {

@@ -2,7 +2,7 @@
 // "passerelle-demo" unless PASSERELLE_DEMO_PASSWORD is set; hashed with argon2id (hashPassword).
 import type { Role } from "../db/schema.js";
 import { hashPassword } from "../security/passwords.js";
-import type { Db } from "../operations/types.js";
+import type { Db } from "../db/schema.js";
 import { TRAJECTOIRE } from "./structures.js";
 
 export const DEFAULT_DEMO_PASSWORD = "passerelle-demo";

@@ -3,7 +3,7 @@
 // transaction and records an import_run with its rejections.
 import path from "node:path";
 import type { DatabaseHandle } from "../db/connection.js";
-import type { Actor } from "../operations/audit.js";
+import type { Actor } from "../db/audit.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { importAspList } from "./asp-lists/importAspList.js";
 import { detectFormat } from "./detectFormat.js";

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DatabaseHandle, TransactionContext } from "../db/connection.js";
 import type { Database } from "../db/schema.js";
-import { type Actor, recordAudit } from "../operations/audit.js";
+import { type Actor, recordAudit } from "../db/audit.js";
 import { type ImportFormat, type ImportIssue, type ImportReport, ImportTally } from "./importReport.js";
 
 export const IMPORT_ACTOR: Actor = { userId: null, label: "import" };

@@ -1,8 +1,9 @@
 // Use case: a site (premises) of one structure, or shared by a group of structures.
 import { z } from "zod";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { decimalString, id, isoDate, optionalText } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const addSiteInput = z
   .object({

@@ -1,9 +1,10 @@
 // Use case: a support action (accompagnement social, professionnel or technique) and the barriers
 // (freins, referential ref_barrier) it addresses.
 import { z } from "zod";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { decimalString, id, isoDate } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const addSupportActionInput = z
   .object({

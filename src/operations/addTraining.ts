@@ -1,9 +1,10 @@
 // Use case: a training followed by a salarié during the parcours (FluxIAE Formations view, §7.1).
 import { z } from "zod";
 import { checkPersonStructure } from "./addSupportAction.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { decimalString, id, isoDate } from "./schemas.js";
-import { type Db, type OperationDeps, parseInput } from "./types.js";
+import { type OperationDeps, parseInput } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const addTrainingInput = z
   .object({

@@ -2,7 +2,8 @@
 import type { Approval, ProlongationReason, SuspensionReason } from "../domain/approvals/approval.js";
 import { parsePassNumber, PASS_PLATFORM_PREFIX } from "../domain/identifiers/passNumber.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
-import { type Db, NotFoundError } from "./types.js";
+import { NotFoundError } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export async function loadApproval(db: Db, approvalId: number): Promise<{ row: { id: number; person_id: number; starts_on: string; ends_on: string }; approval: Approval }> {
   const row = await db.selectFrom("approval").select(["id", "person_id", "starts_on", "ends_on"]).where("id", "=", approvalId).executeTakeFirst();

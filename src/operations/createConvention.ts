@@ -1,9 +1,10 @@
 // Use case: a convention between the préfet and a SIAE (1 to 3 years) — iae-reference §2.1.
 import { z } from "zod";
 import { addDays, addYears, compareDates } from "../domain/calendar/isoDate.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { id, isoDate } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const createConventionInput = z.object({
   structureId: id,

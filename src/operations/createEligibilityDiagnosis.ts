@@ -3,10 +3,11 @@
 import { z } from "zod";
 import { checkCriteria } from "../domain/eligibility/criteria.js";
 import { diagnosisExpiresAt } from "../domain/eligibility/diagnosis.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { loadCriteria } from "./referenceData.js";
 import { id, isoDate, kind, optionalText } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const createEligibilityDiagnosisInput = z
   .object({

@@ -15,10 +15,11 @@ import type { AfState } from "../domain/conventions/states.js";
 import { afNumberFromParts, validateAfPrefix } from "../domain/identifiers/afNumber.js";
 import { Decimal, roundCents } from "../domain/money/money.js";
 import { mesureOfKind, type SiaeKind } from "../domain/structures/kinds.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { loadAnnualHoursRows, loadBaremeRows } from "./referenceData.js";
 import { decimalString, id, isoDate } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 const fundingLine = z.object({ code: z.string().regex(/^[A-Z0-9_]+$/, "code de ligne de financement attendu"), amount: decimalString });
 

@@ -4,9 +4,10 @@
 import { z } from "zod";
 import { validateNir, validateNtt } from "../domain/identifiers/nir.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { isoDate, optionalText } from "./schemas.js";
-import { type Db, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const createPersonInput = z
   .object({

@@ -2,9 +2,10 @@
 // iae-reference §1.1, design §4. The département comes from the commune when one is given.
 import { z } from "zod";
 import { validateSiret } from "../domain/identifiers/siret.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { id, isoDate, kind, optionalText } from "./schemas.js";
-import { type Db, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const createStructureInput = z
   .object({

@@ -1,8 +1,9 @@
 // Use case: a group of structures (e.g. several SIAE of one ensemblier sharing premises).
 import { z } from "zod";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { id, optionalText } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const createStructureGroupInput = z.object({
   name: z.string().trim().min(1).max(200),

@@ -9,10 +9,11 @@ import { endOfMonth, type IsoDate } from "../domain/calendar/isoDate.js";
 import { countsForStatistics, type AfState } from "../domain/conventions/states.js";
 import { exitGroupOfMotif, type ExitReferential } from "../domain/exits/referential.js";
 import { toResult } from "../domain/errors.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { loadExitReferentialFromDb } from "./referenceData.js";
 import { decimalString, id, monthKeyString } from "./schemas.js";
-import { type Db, type InputIssue, NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import { type InputIssue, NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const MAX_MONTHLY_HOURS = 744;
 

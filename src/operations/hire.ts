@@ -10,9 +10,10 @@ import { type CddiDerogation, validateCddi } from "../domain/contracts/cddi.js";
 import { isActive } from "../domain/conventions/states.js";
 import { mesureOfKind, type SiaeKind } from "../domain/structures/kinds.js";
 import { loadApproval } from "./approvals.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { decimalString, id, isoDate } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const CONTRACT_TYPES = ["CDDI", "MISSION", "MISE_A_DISPOSITION", "CDD_USAGE", "CDI_INCLUSION", "PROFESSIONNALISATION", "ACCOMPAGNEMENT_TI", "AUTRE"] as const;
 

@@ -6,9 +6,10 @@ import { z } from "zod";
 import { canObtainNewApproval, initialEndDate } from "../domain/approvals/approval.js";
 import { isDiagnosisValid } from "../domain/eligibility/diagnosis.js";
 import { passNumberColumns, platformPassNumber } from "./approvals.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { id, isoDate } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const issueApprovalInput = z.object({
   personId: id,

@@ -19,7 +19,8 @@ import { issueApproval } from "./issueApproval.js";
 import { prolongApproval } from "./prolongApproval.js";
 import { recordExit } from "./recordExit.js";
 import { suspendApproval } from "./suspendApproval.js";
-import { type Db, OperationInputError, type OperationDeps } from "./types.js";
+import { OperationInputError, type OperationDeps } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 let t: TestDatabase;
 const pii = testCipher();

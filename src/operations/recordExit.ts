@@ -4,10 +4,11 @@
 import { z } from "zod";
 import { compareDates } from "../domain/calendar/isoDate.js";
 import { exitGroupOfMotif } from "../domain/exits/referential.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { loadExitReferentialFromDb } from "./referenceData.js";
 import { id, isoDate } from "./schemas.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const recordExitInput = z.object({ contractId: id, exitOn: isoDate, motifCode: z.number().int() });
 export type RecordExitInput = z.input<typeof recordExitInput>;

@@ -7,7 +7,7 @@ import type { AdministrativeCriterion } from "../domain/eligibility/criteria.js"
 import { type ExitReferential, exitReferentialFrom } from "../domain/exits/referential.js";
 import { Decimal } from "../domain/money/money.js";
 import { loadBareme } from "../reference/loadReferenceFiles.js";
-import type { Db } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 let baremeCache: BaremeRow[] | null = null;
 

@@ -3,9 +3,10 @@
 import { z } from "zod";
 import { addSuspension } from "../domain/approvals/approval.js";
 import { loadApproval } from "./approvals.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../db/audit.js";
 import { id, isoDate } from "./schemas.js";
-import { type Db, type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import { type OperationDeps, parseInput, ruleOnField } from "./types.js";
+import type { Db } from "../db/schema.js";
 
 export const suspendApprovalInput = z.object({ approvalId: id, startsOn: isoDate, endsOn: isoDate, reason: z.string(), structureId: id.optional() });
 export type SuspendApprovalInput = z.input<typeof suspendApprovalInput>;

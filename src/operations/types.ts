@@ -1,22 +1,15 @@
-// Shared contract of the write operations (one file per use case, named by verb).
-// Every operation: (db, deps, input) → result; the CALLER runs it inside handle.withTransaction so
-// that the write and its audit row commit together. Input is validated here (zod) whatever the
-// caller (HTTP route, CLI, demo loader) already checked.
-import type { Kysely } from "kysely";
+
 import type { z } from "zod";
 import type { Clock } from "../domain/calendar/clock.js";
 import { DomainRuleError } from "../domain/errors.js";
-import type { Database } from "../db/schema.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
-import type { Actor } from "./audit.js";
+import type { Actor } from "../db/audit.js";
 
 export interface OperationDeps {
   clock: Clock;
   pii: PersonalDataCipher;
   actor: Actor;
 }
-
-export type Db = Kysely<Database>;
 
 export interface InputIssue {
   field: string;

@@ -2,7 +2,7 @@
 // Role and scope must agree: regional → région; departemental / conseil départemental → département;
 // siae → at least one structure (through membership). Passwords: argon2id, ≥ 12 characters.
 import type { Kysely } from "kysely";
-import { recordAudit, type Actor } from "../operations/audit.js";
+import { recordAudit, type Actor } from "../db/audit.js";
 import type { Database, Role } from "../db/schema.js";
 import { hashPassword } from "./passwords.js";
 

@@ -13,7 +13,8 @@ import { createFinancialAnnex } from "../../src/operations/createFinancialAnnex.
 import { createPerson } from "../../src/operations/createPerson.js";
 import { hire } from "../../src/operations/hire.js";
 import { issueApproval } from "../../src/operations/issueApproval.js";
-import type { Db, OperationDeps } from "../../src/operations/types.js";
+import type { OperationDeps } from "../../src/operations/types.js";
+import type { Db } from "../../src/db/schema.js";
 import { testCipher } from "../../src/security/personalData.js";
 import type { DepartementRsa } from "../../src/web/pages/DepartementRsaPage.js";
 import type { FichesValidation } from "../../src/web/pages/FichesSalariePage.js";

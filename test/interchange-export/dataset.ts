@@ -13,7 +13,8 @@ import { declareMonthlyHours } from "../../src/operations/declareMonthlyHours.js
 import { hire } from "../../src/operations/hire.js";
 import { issueApproval } from "../../src/operations/issueApproval.js";
 import { recordExit } from "../../src/operations/recordExit.js";
-import type { Db, OperationDeps } from "../../src/operations/types.js";
+import type { OperationDeps } from "../../src/operations/types.js";
+import type { Db } from "../../src/db/schema.js";
 import type { DatabaseHandle } from "../../src/db/connection.js";
 import { testCipher } from "../../src/security/personalData.js";
 

@@ -1,7 +1,7 @@
 // Account creation rules (API for platform admins, CLI for operators).
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { buildProgram } from "../../src/cli/index.js";
-import { SYSTEM_ACTOR } from "../../src/operations/audit.js";
+import { SYSTEM_ACTOR } from "../../src/db/audit.js";
 import { verifyPassword } from "../../src/security/passwords.js";
 import { testCipher } from "../../src/security/personalData.js";
 import { createUser, UserInputError } from "../../src/security/users.js";

@@ -1,5 +1,6 @@
 // Global setup of the "db" test project: builds ONE migrated + seeded database, then every test file
 // clones it (PGlite: from a data-dir dump; PostgreSQL: CREATE DATABASE … TEMPLATE). See testDb.ts.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,11 +8,13 @@ import pg from "pg";
 import { openDatabase } from "../../src/db/connection.js";
 import { migrate } from "../../src/db/migrate.js";
 import { seedReference } from "../../src/db/seedReference.js";
-import { TEMPLATE_DB, withDatabaseName } from "./testDbNames.js";
+import { templateDbName, testDbPrefix, withDatabaseName } from "./testDbNames.js";
 
 export default async function setup(): Promise<() => Promise<void>> {
+  process.env.PASSERELLE_TEST_RUN = randomBytes(4).toString("hex");
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
+    const TEMPLATE_DB = templateDbName();
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
@@ -26,8 +29,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       const { rows } = await c.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'passerelle_t_%' OR datname = $1",
-        [TEMPLATE_DB],
+        "SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2",
+        [testDbPrefix(), TEMPLATE_DB],
       );
       for (const r of rows) await c.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
       await c.end();

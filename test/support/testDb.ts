@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "../../src/db/connection.js";
-import { TEMPLATE_DB, withDatabaseName } from "./testDbNames.js";
+import { templateDbName, testDbPrefix, withDatabaseName } from "./testDbNames.js";
 
 export interface TestDatabase {
   handle: DatabaseHandle;
@@ -22,7 +22,7 @@ export const testEngine = (): "pglite" | "postgresql" =>
 
 /** A new database on the test PostgreSQL server (from the migrated template, or empty). */
 async function createPostgresDatabase(url: string, template: string | null, poolSize: number): Promise<TestDatabase> {
-  const name = `passerelle_t_${randomBytes(6).toString("hex")}`;
+  const name = `${testDbPrefix()}${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
@@ -45,7 +45,7 @@ async function createPostgresDatabase(url: string, template: string | null, pool
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL;
-  if (url) return createPostgresDatabase(url, TEMPLATE_DB, 4);
+  if (url) return createPostgresDatabase(url, templateDbName(), 4);
   const dump = process.env.PASSERELLE_TEST_PGLITE_DUMP;
   if (!dump) throw new Error("db tests must run in the 'db' vitest project (globalSetup builds the template)");
   const handle = await openDatabase({ pgliteDir: "memory://", loadDataDir: new Blob([readFileSync(dump)]) });

@@ -16,7 +16,7 @@ import type { DatabaseHandle } from "../../db/connection.js";
 import type { Database, StructureKind, StructureUpdate } from "../../db/schema.js";
 import { checkSiret } from "../../domain/identifiers/index.js";
 import { kindOfMesure, parseAspMesure, SIAE_KINDS } from "../../domain/structures/index.js";
-import type { Actor } from "../../operations/audit.js";
+import type { Actor } from "../../db/audit.js";
 import { type ImportIssue, type ImportReport, ImportInputError, type ImportTally } from "../importReport.js";
 import { IMPORT_ACTOR, runImport, sha256 } from "../importRun.js";
 import { decodeText } from "../text/decodeText.js";

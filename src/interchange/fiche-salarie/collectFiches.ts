@@ -4,7 +4,7 @@
 // M when the PASS dates changed since the last accepted record (suspension, prolongation); nothing
 // while a sent file awaits its return file, nor when the ASP already has the same dates.
 import { sql } from "kysely";
-import type { Db } from "../../operations/types.js";
+import type { Db } from "../../db/schema.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import type { FicheReferentials } from "./aspReferentials.js";
 import { loadFileReferentials } from "./aspReferentials.js";

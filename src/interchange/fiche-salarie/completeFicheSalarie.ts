@@ -4,8 +4,9 @@
 // given fields replace the stored ones, null erases one. Audited. Run inside handle.withTransaction.
 import { sql } from "kysely";
 import { z } from "zod";
-import { recordAudit } from "../../operations/audit.js";
-import { type Db, NotFoundError, OperationInputError, type OperationDeps, parseInput } from "../../operations/types.js";
+import { recordAudit } from "../../db/audit.js";
+import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "../../operations/types.js";
+import type { Db } from "../../db/schema.js";
 
 const duration = z.enum(["01", "02", "03", "04"]).nullable().optional();
 const flag = z.boolean().nullable().optional();

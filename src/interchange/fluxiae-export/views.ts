@@ -7,7 +7,7 @@
 // Columns that Passerelle does not model are taken from the `extra` jsonb the importer keeps
 // (financial_annex.extra, contract.extra), so that re-exporting an imported view gives its values back.
 import { sql } from "kysely";
-import type { Db } from "../../operations/types.js";
+import type { Db } from "../../db/schema.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import {
   ANNEXE_FINANCIERE_COLUMNS,

@@ -5,7 +5,7 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DatabaseHandle } from "../../db/connection.js";
-import type { Actor } from "../../operations/audit.js";
+import type { Actor } from "../../db/audit.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import { ImportInputError, type ImportFormat, type ImportReport } from "../importReport.js";
 import { IMPORT_ACTOR, runImport } from "../importRun.js";

@@ -8,7 +8,7 @@
 //    salarié's personal page (person:read GET with a personId) are written to the audit trail;
 //  - onResponse: every successful write is written to the audit trail (who, when, which route, ids).
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type AuditEntry, recordAudit } from "../../operations/audit.js";
+import { type AuditEntry, recordAudit } from "../../db/audit.js";
 import type { App, AppContext } from "../context.js";
 import { sendProblem } from "../problem.js";
 import { authorize, POLICY_NAMES, resourceFromRequest } from "./policies.js";

@@ -3,7 +3,8 @@
 // 404 for a missing row, 422 for a domain rule).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { DomainRuleError } from "../../domain/errors.js";
-import { NotFoundError, type OperationDeps, OperationInputError, type Db } from "../../operations/types.js";
+import { NotFoundError, type OperationDeps, OperationInputError } from "../../operations/types.js";
+import type { Db } from "../../db/schema.js";
 import { actorOf } from "../auth/plugin.js";
 import type { AppContext } from "../context.js";
 import { sendProblem } from "../problem.js";

@@ -1,6 +1,6 @@
 // Platform administration of accounts (policy admin): list, create, disable / enable, unlock.
 import { z } from "zod";
-import { recordAudit } from "../../operations/audit.js";
+import { recordAudit } from "../../db/audit.js";
 import { createUser, ROLES, UserInputError } from "../../security/users.js";
 import { actorOf } from "../auth/plugin.js";
 import { destroyUserSessions } from "../auth/sessions.js";

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type CreateFinancialAnnexInput, createFinancialAnnex } from "../../operations/createFinancialAnnex.js";
-import type { Db } from "../../operations/types.js";
+import type { Db } from "../../db/schema.js";
 import type { AppContext, RouteModule } from "../context.js";
 import { runOperation } from "../lists/runOperation.js";
 import { sendProblem } from "../problem.js";

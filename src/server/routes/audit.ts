@@ -2,7 +2,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema.js";
-import { recordAudit } from "../../operations/audit.js";
+import { recordAudit } from "../../db/audit.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
 

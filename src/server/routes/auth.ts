@@ -3,7 +3,7 @@
 // account (temporary lock) and per client address.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { recordAudit } from "../../operations/audit.js";
+import { recordAudit } from "../../db/audit.js";
 import { hashPassword, verifyPassword } from "../../security/passwords.js";
 import { actorOf, sessionCookieOptions } from "../auth/plugin.js";
 import { accountLocked, ipLocked, recordAttempt, registerFailure, registerSuccess } from "../auth/loginThrottle.js";

@@ -10,7 +10,7 @@ import path from "node:path";
 import { zipSync } from "fflate";
 import { z } from "zod";
 import { exportFichesSalarie, type FichesExportResult } from "../../interchange/fiche-salarie/exportFichesSalarie.js";
-import { recordAudit } from "../../operations/audit.js";
+import { recordAudit } from "../../db/audit.js";
 import { NotFoundError } from "../../operations/types.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";

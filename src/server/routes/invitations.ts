@@ -3,7 +3,7 @@
 // password hashed with argon2id) or, when already logged in with that e-mail, joining the structure.
 import { sql } from "kysely";
 import { z } from "zod";
-import { recordAudit } from "../../operations/audit.js";
+import { recordAudit } from "../../db/audit.js";
 import { hashPassword } from "../../security/passwords.js";
 import { createInvitation, findInvitation, invitationState } from "../auth/invitations.js";
 import { actorOf, sessionCookieOptions } from "../auth/plugin.js";

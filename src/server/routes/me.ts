@@ -1,6 +1,6 @@
 // The logged-in user's own account: structures, open sessions, password change.
 import { z } from "zod";
-import { recordAudit } from "../../operations/audit.js";
+import { recordAudit } from "../../db/audit.js";
 import { hashPassword, verifyPassword } from "../../security/passwords.js";
 import { MIN_PASSWORD_LENGTH } from "../../security/users.js";
 import { actorOf } from "../auth/plugin.js";

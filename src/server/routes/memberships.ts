@@ -1,7 +1,7 @@
 // Members of a structure (issue 8): list, promote/demote, remove. A structure never loses its last
 // admin (checked here under a row lock on the structure, and by a trigger in the database).
 import { z } from "zod";
-import { recordAudit } from "../../operations/audit.js";
+import { recordAudit } from "../../db/audit.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";

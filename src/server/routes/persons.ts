@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { type Approval, approvalStatus, type ProlongationReason, type SuspensionReason } from "../../domain/approvals/approval.js";
 import { diffDays, endOfMonth, maxDate } from "../../domain/calendar/isoDate.js";
-import { auditInsert } from "../../operations/audit.js";
+import { auditInsert } from "../../db/audit.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
 import { sendExport } from "../lists/exportList.js";

@@ -2,7 +2,7 @@
 // export — appends one row to audit_event (append-only, enforced by a trigger). Call it inside the
 // same transaction as the write it describes. Never put clear NIR / PASS numbers in before/after.
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
+import type { Database } from "./schema.js";
 
 export interface Actor {
   userId: number | null;
