@@ -13,8 +13,8 @@
 // WHAT WRITERS MUST DO: NOTHING. Statement-level AFTER triggers on monthly_declaration (INSERT, UPDATE,
 // DELETE — including COPY, which fires them once per statement) and on contract (UPDATE of
 // recruitment_id) keep the rollups exact in the same transaction as the write. Financial annexes need
-// no maintenance: rollups are keyed by annex and whether an annex counts (current version, state,
-// mesure) is decided when the indicators are read.
+// no maintenance: rollups are keyed by annex and whether an annex counts (view counting_annex, migration
+// 0410) is decided when the indicators are read — except the examined exits, recomputed by their trigger.
 //
 // rebuildRollups() recomputes them from the base tables: for repair (e.g. after a restore made with
 // triggers disabled, or data written with session_replication_role = replica); it is idempotent.
@@ -100,26 +100,26 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
  * from rollup_recruitment_annex, unlike the triggers): the reference the drift check compares with.
  */
 const expectedExitMonths = sql`
-  WITH cnt AS (
-    SELECT a.id, a.starts_on FROM financial_annex a JOIN ref_mesure m ON m.code = a.mesure_code AND m.counts_for_posts
-    WHERE a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND NOT EXISTS (
-      SELECT 1 FROM financial_annex b WHERE b.number_prefix = a.number_prefix AND b.renewal = a.renewal
-        AND b.modification > a.modification AND b.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE'))),
-  hours AS (
-    SELECT coalesce(k.recruitment_id, k.id) AS recruitment_id, c.starts_on, sum(d.hours) AS hours
-    FROM monthly_declaration d JOIN contract k ON k.id = d.contract_id JOIN cnt c ON c.id = d.annex_id GROUP BY 1, c.id, c.starts_on),
+  WITH hours AS (
+    SELECT coalesce(k.recruitment_id, k.id) AS recruitment_id, c.starts_on, c.ends_on, sum(d.hours) AS hours
+    FROM monthly_declaration d JOIN contract k ON k.id = d.contract_id JOIN counting_annex c ON c.id = d.annex_id
+    GROUP BY 1, c.id, c.starts_on, c.ends_on),
   -- Hours of the recruitment's last counting annex by a window (a correlated max() over the CTE was quadratic).
   h AS (
-    SELECT recruitment_id, sum(hours) AS all_hours, sum(hours) FILTER (WHERE starts_on = last_starts_on) AS last_hours
-    FROM (SELECT recruitment_id, starts_on, hours, max(starts_on) OVER (PARTITION BY recruitment_id) AS last_starts_on FROM hours) x
-    GROUP BY recruitment_id)
+    SELECT recruitment_id, starts_on, ends_on, hours, max(starts_on) OVER (PARTITION BY recruitment_id) AS last_starts_on FROM hours),
+  -- ACI/EI/EITI: hours of the counting annexes meeting the exit's calendar year (migration 0410).
+  hx AS (
+    SELECT e.id, coalesce(sum(h.hours) FILTER (WHERE h.starts_on <= make_date(extract(year FROM e.exit_on)::int, 12, 31)
+             AND h.ends_on >= make_date(extract(year FROM e.exit_on)::int, 1, 1)), 0) AS year_hours,
+      coalesce(sum(h.hours) FILTER (WHERE h.starts_on = h.last_starts_on), 0) AS last_hours
+    FROM exit e LEFT JOIN h ON h.recruitment_id = e.recruitment_id GROUP BY e.id)
   SELECT e.structure_id, date_trunc('month', e.exit_on)::date AS month, e.motif_code, r0.mesure_code, count(*)::integer AS n
   FROM exit e JOIN structure s ON s.id = e.structure_id JOIN contract r0 ON r0.id = e.recruitment_id
-  LEFT JOIN h ON h.recruitment_id = e.recruitment_id
+  JOIN hx ON hx.id = e.id
   WHERE CASE
-    WHEN s.kind IN ('ACI', 'EI') THEN coalesce(h.all_hours, 0) >= 1 AND (e.exit_on - r0.starts_on) * 0.0328767 > 2.65
-    WHEN s.kind IN ('AI', 'ETTI') THEN coalesce(h.last_hours, 0) >= 150
-    ELSE coalesce(h.all_hours, 0) >= 1 END
+    WHEN s.kind IN ('ACI', 'EI') THEN hx.year_hours >= 1 AND (e.exit_on - r0.starts_on) * 0.0328767 > 2.65
+    WHEN s.kind IN ('AI', 'ETTI') THEN hx.last_hours >= 150
+    ELSE hx.year_hours >= 1 END
   GROUP BY 1, 2, 3, 4`;
 
 /** Rows where a rollup disagrees with the base tables (empty when consistent): used by tests and `rebuild` checks. */

@@ -1,8 +1,8 @@
 // The SQL twin of countingAfs() (src/domain/indicators/formulas.ts) as common table expressions:
 //   scoped   — structures of the scope (id, kind, name, departement_code, created_on)
-//   counting — counting AFs of those structures: current version per (prefix, renewal) = highest
-//              modification not HISTORISE/ANNULE/REJETE, whose state is VALIDE/PROVISOIRE/CLOTURE, mesure counting
-//              for posts (iae-reference §2.1/§3.2), with `inside` = months of the AF inside the period and
+//   counting — counting AFs of those structures: the view counting_annex (migration 0410, the one definition:
+//              highest VALIDATED version of each (prefix, renewal), mesure counting for posts — iae-reference
+//              §2.1/§3.2), with `inside` = months of the AF inside the period and
 //              `months` = months covered by the AF (iae-reference §2.1, monthsOverlap / monthsCovered).
 import { type RawBuilder, sql } from "kysely";
 import type { SiaeKind } from "../domain/structures/kinds.js";
@@ -17,9 +17,9 @@ export function countingCtes(scope: Scope, period: Period, kind?: SiaeKind): Raw
   const to = sql`${period.to}::date`;
   const lo = sql`greatest(a.starts_on, ${from})`;
   const hi = sql`least(a.ends_on, ${to})`;
-  // Index-driven on purpose (PGlite has no autovacuum, so plans must stay good without statistics):
-  // "current version" = no higher modification of the same (prefix, renewal) outside HISTORISE/ANNULE/REJETE
-  // (index on (number_prefix, renewal, modification, …)); the scope is a primary-key lookup on structure.
+  // Index-driven on purpose (PGlite has no autovacuum, so plans must stay good without statistics): the view is
+  // inlined, its "no higher validated modification" reads the index on (number_prefix, renewal, modification, …);
+  // the scope is a primary-key lookup on structure.
   // Choice [M]: since migration 0360 the ASP may reuse one number (prefix, A, M) for two AFs with different start
   // dates; such rows are both counted here (distinct AFs), whereas the pure twin (selectCurrentVersions) refuses
   // two different versions with the same rank — the random-data twin tests never generate that case.
@@ -32,12 +32,7 @@ export function countingCtes(scope: Scope, period: Period, kind?: SiaeKind): Raw
         coalesce(a.total_amount, 0) AS total_amount, a.cofinanced_amount, coalesce(a.modulated_amount, 0) AS modulated_amount,
         greatest(0, ${monthIndex(hi)} - ${monthIndex(lo)} + 1) AS inside,
         ${monthIndex(sql`a.ends_on`)} - ${monthIndex(sql`a.starts_on`)} + 1 AS months
-      FROM financial_annex a JOIN ref_mesure m ON m.code = a.mesure_code
-      WHERE a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND m.counts_for_posts
-        AND EXISTS (SELECT 1 FROM structure s WHERE s.id = a.structure_id AND ${scopeCondition(scope, kind)})
-        AND NOT EXISTS (
-          SELECT 1 FROM financial_annex b
-          WHERE b.number_prefix = a.number_prefix AND b.renewal = a.renewal AND b.modification > a.modification
-            AND b.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE'))
+      FROM counting_annex a
+      WHERE EXISTS (SELECT 1 FROM structure s WHERE s.id = a.structure_id AND ${scopeCondition(scope, kind)})
     )`;
 }

@@ -207,13 +207,7 @@ export async function queryFiguresMany(
         coalesce(a.total_amount, 0) AS total_amount, a.cofinanced_amount, coalesce(a.modulated_amount, 0) AS modulated_amount,
         extract(year FROM a.starts_on)::int * 12 + extract(month FROM a.starts_on)::int AS mi_start,
         extract(year FROM a.ends_on)::int * 12 + extract(month FROM a.ends_on)::int AS mi_end
-      FROM financial_annex a JOIN ref_mesure m ON m.code = a.mesure_code
-      WHERE a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND m.counts_for_posts
-        AND a.structure_id IN (SELECT id FROM scoped)
-        AND NOT EXISTS (
-          SELECT 1 FROM financial_annex b
-          WHERE b.number_prefix = a.number_prefix AND b.renewal = a.renewal AND b.modification > a.modification
-            AND b.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE'))
+      FROM counting_annex a WHERE a.structure_id IN (SELECT id FROM scoped)
     ),
     periods (p, from_d, to_d, at_d, from_month, l2y, mi_from, mi_to) AS (VALUES ${sql.join(periodRows)}),
     cp AS MATERIALIZED (

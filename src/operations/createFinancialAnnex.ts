@@ -1,17 +1,20 @@
 // Use case: an annexe financière (AF) of a structure, or a new version of an existing one.
 // - total = afTotal(ETP, unit amount, months) — iae-reference §2.1 (unit amount from the AF input,
-//   else the barème in force at the AF start, §2.3; hours per ETP from the input, else the default
+//   else the barème in force at the AF start for the structure's territory — Mayotte (976), prison or
+//   droit commun, baremeTerritory — §2.3; hours per ETP from the input, else the default
 //   of the kind, §3.1);
-// - a new version (same prefix and renewal A) gets modification M+1 and the previous current
-//   version becomes HISTORISE (never summed) — iae-reference §2.1, design §4;
+// - a new version (same prefix and renewal A) gets modification M+1; when it is validated (VALIDE/
+//   PROVISOIRE) the previous current version becomes HISTORISE (never summed), a draft changes nothing
+//   — iae-reference §2.1, design §4;
 // - funding lines split the total (State droit commun, ERBM, plan pauvreté, conseil départemental…):
 //   they must add up to the total; the conseil départemental part is the co-financed amount (§2.4).
 import { z } from "zod";
 import { type BaremeRow, lookupUnitAmount } from "../domain/aid/bareme.js";
+import { baremeTerritory, modulationTerritory } from "../domain/aid/territory.js";
 import { type AnnualHoursRow, defaultAnnualHours } from "../domain/aid/hours.js";
 import { modulatedAmount as computeModulatedAmount } from "../domain/aid/modulation.js";
 import { afMonths, afTotal } from "../domain/conventions/amounts.js";
-import type { AfState } from "../domain/conventions/states.js";
+import { type AfState, countsForStatistics } from "../domain/conventions/states.js";
 import { afNumberFromParts, validateAfPrefix } from "../domain/identifiers/afNumber.js";
 import { Decimal, roundCents } from "../domain/money/money.js";
 import { mesureOfKind, type SiaeKind } from "../domain/structures/kinds.js";
@@ -65,13 +68,16 @@ export function computeAnnexFigures(
   input: Pick<ParsedAnnexInput, "startsOn" | "endsOn" | "etp" | "unitAmount" | "annualHours" | "penitentiary" | "modulationPercent" | "funding">,
   kind: SiaeKind,
   refs: { bareme: readonly BaremeRow[]; annualHours: readonly AnnualHoursRow[]; financers: ReadonlyMap<string, string> },
+  /** INSEE département of the structure: its territory (Mayotte) decides the barème with the prison flag. */
+  departementCode = "",
 ): AnnexFigures {
+  const place = { departementCode, penitentiary: input.penitentiary };
   const months = ruleOnField("endsOn", () => afMonths(input.startsOn, input.endsOn));
   const mesureCode = ruleOnField("penitentiary", () => mesureOfKind(kind, input.penitentiary));
   const unitAmount =
     input.unitAmount !== undefined
       ? new Decimal(input.unitAmount)
-      : ruleOnField("unitAmount", () => lookupUnitAmount(refs.bareme, kind, input.penitentiary ? "penitentiaire" : "droit_commun", input.startsOn));
+      : ruleOnField("unitAmount", () => lookupUnitAmount(refs.bareme, kind, baremeTerritory(place), input.startsOn));
   const annualHours = input.annualHours !== undefined ? new Decimal(input.annualHours) : ruleOnField("annualHours", () => defaultAnnualHours(refs.annualHours, kind));
   if (!annualHours.greaterThan(0)) throw new OperationInputError([{ field: "annualHours", reason: "nombre d'heures par ETP > 0 attendu" }]);
   const total = ruleOnField("etp", () => afTotal(input.etp, unitAmount, months));
@@ -79,7 +85,7 @@ export function computeAnnexFigures(
   if (input.modulationPercent !== undefined) {
     const pct = input.modulationPercent;
     // Rule: modulated part 0–10 % of the socle (5 % in prisons) — iae-reference §2.2 (checked by the domain)
-    modulatedAmount = ruleOnField("modulationPercent", () => computeModulatedAmount(total, pct, input.penitentiary ? "penitentiaire" : "droit_commun"));
+    modulatedAmount = ruleOnField("modulationPercent", () => computeModulatedAmount(total, pct, modulationTerritory(place)));
   }
   const funding = (input.funding ?? [{ code: "ETAT_DROIT_COMMUN", amount: total.toFixed(2) }]).map((f) => ({ code: f.code, amount: roundCents(f.amount) }));
   const seen = new Set<string>();
@@ -125,7 +131,7 @@ export async function createFinancialAnnex(db: Db, deps: OperationDeps, raw: Cre
     const conv = await db.selectFrom("convention").select("structure_id").where("id", "=", input.conventionId).executeTakeFirst();
     if (!conv || conv.structure_id !== structure.id) throw new OperationInputError([{ field: "conventionId", reason: "convention inconnue pour cette structure" }]);
   }
-  const figures = computeAnnexFigures(input, structure.kind, { bareme: await loadBaremeRows(db), annualHours: await loadAnnualHoursRows(db), financers: await loadFinancers(db) });
+  const figures = computeAnnexFigures(input, structure.kind, { bareme: await loadBaremeRows(db), annualHours: await loadAnnualHoursRows(db), financers: await loadFinancers(db) }, structure.departement_code);
   let prefix: string;
   if (input.numberPrefix !== undefined) {
     prefix = ruleOnField("numberPrefix", () => validateAfPrefix(input.numberPrefix as string));
@@ -151,7 +157,9 @@ export async function createFinancialAnnex(db: Db, deps: OperationDeps, raw: Cre
   const number = ruleOnField("numberPrefix", () => afNumberFromParts(prefix, input.renewal, modification));
   const today = deps.clock.today();
   let historisedId: number | null = null;
-  const current = versions.find((v) => !["HISTORISE", "ANNULE", "REJETE"].includes(v.state));
+  // A draft amendment (BROUILLON/SAISI) leaves the version in force untouched: it keeps counting until an
+  // amendment is validated (view counting_annex, migration 0410; pilotage-airflow stg_etp_conventionnes.sql).
+  const current = countsForStatistics({ state: input.state }) ? versions.find((v) => !["HISTORISE", "ANNULE", "REJETE"].includes(v.state)) : undefined;
   if (current) {
     await db.updateTable("financial_annex").set({ state: "HISTORISE", updated_at: new Date() }).where("id", "=", current.id).execute();
     await recordAudit(db, deps.actor, { action: "financial_annex.historise", entity: "financial_annex", entityId: current.id, structureId: structure.id, before: { state: current.state }, after: { state: "HISTORISE" } });

@@ -95,6 +95,11 @@ describe("write operations (one transaction each, audited)", () => {
     expect(rows.map((r) => r.state)).toEqual(["HISTORISE", "VALIDE"]);
     expect(rows[1]?.cofinanced_amount).toBe("10000.00");
     annex = v2.id;
+    // A draft amendment (SAISI) historises nothing: the validated M1 stays the version in force.
+    const draft = await run((db) => createFinancialAnnex(db, deps, { structureId: aci, numberPrefix: "ACI062190001", startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "20", state: "SAISI" }));
+    expect([draft.number, draft.historisedId]).toEqual(["ACI062190001A0M2", null]);
+    const inForce = await t.handle.db.selectFrom("counting_annex" as "financial_annex").select("id").where("number_prefix", "=", "ACI062190001").execute();
+    expect(inForce.map((r) => r.id)).toEqual([v2.id]);
     expect(await issuesOf(run((db) => createFinancialAnnex(db, deps, { structureId: aci, startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "1", funding: [{ code: "ERBM", amount: "1" }] })))).toEqual(["funding"]);
     expect(await issuesOf(run((db) => createFinancialAnnex(db, deps, { structureId: aci, startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "1", modulationPercent: "11" })))).toEqual(["modulationPercent"]);
     await run((db) => createFinancialAnnex(db, deps, { structureId: ai, startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "3" }));

@@ -18,7 +18,7 @@ export interface ExitCandidate {
   recruitmentStart: IsoDate;
   /** Definitive exit date (max of the chain). */
   exitDate: IsoDate;
-  /** Hours worked (ACI/EI/EITI: over the recruitment; AI/ETTI: on the last AF). */
+  /** Hours worked (ACI/EI/EITI: in the calendar year of the exit, pilotage-airflow stg_sorties_aci_ei; AI/ETTI: on the last AF). */
   hoursWorked: DecimalInput;
   motifCode: string;
 }

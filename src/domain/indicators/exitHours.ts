@@ -25,7 +25,10 @@ export interface RecruitmentExit {
  */
 // Rule: exits of mesures that do not count for posts (FDI, ACIPA/EIPA) are not examined — iae-reference §6.3
 // Rule: hours used by the thresholds come from the monthly declarations on counting AFs (VALIDE/PROVISOIRE/CLOTURE, current version) — iae-reference §6.3
-// Rule: ACI/EI/EITI: hours of the whole recruitment; AI/ETTI: hours "on the last AF" — iae-reference §6.3
+// Rule: ACI/EI/EITI: hours in the calendar year of the exit — the Pilotage sums hours per salarié × AF × year and keeps
+// the exit when ≥ 1 h was worked "dans l'année de sortie" (pilotage-airflow dbt/models/staging/properties.yml
+// stg_sorties_aci_ei, stg_sorties_eiti.sql); an AF covers one calendar year (conventions/annexPeriod.ts), so these are the
+// hours of the counting AFs whose period meets the exit year. AI/ETTI: hours "on the last AF" — iae-reference §6.3
 // Choice [M]: "last AF" = the counting AF(s) with the latest start date among those on which the recruitment has at least one
 // declaration (ties summed); the reference implementation's exact tie-break is not documented.
 export function exitRecordsFor(
@@ -59,7 +62,11 @@ export function exitRecordsFor(
       }
       for (const [afId, h] of perAf) if (counting.get(afId)?.startDate === lastStart) hours = hours.plus(h);
     } else {
-      for (const h of perAf.values()) hours = hours.plus(h);
+      const year = e.exitDate.slice(0, 4);
+      for (const [afId, h] of perAf) {
+        const af = counting.get(afId);
+        if (af !== undefined && af.startDate.slice(0, 4) <= year && af.endDate.slice(0, 4) >= year) hours = hours.plus(h);
+      }
     }
     out.push({ personKey: e.personKey, structureId: e.structureId, kind: e.kind, recruitmentStart: e.recruitmentStart, exitDate: e.exitDate, hoursWorked: hours.toString(), motifCode: e.motifCode });
   }

@@ -61,7 +61,7 @@ describe("indicator twin extensions", () => {
     expect(structuresCreatedLastTwoYears(structures, [af({})], "2024-12-31")).toBe(1);
     expect(structuresCreatedLastTwoYears(structures, [af({})], "2025-01-31")).toBe(0);
   });
-  it("takes the hours of the whole recruitment (ACI) or of the last AF (AI), on counting AFs only", () => {
+  it("takes the hours of the exit year (ACI, pilotage-airflow stg_sorties_aci_ei) or of the last AF (AI), on counting AFs only", () => {
     const afs = [af({ id: "old", startDate: "2023-01-01", endDate: "2023-12-31", prefix: "AI062230001" }), af({ id: "new" }), af({ id: "draft", prefix: "AI062240003", state: "BROUILLON" })];
     const decl = [
       { afId: "old", personKey: "p", structureId: "s1", month: "2023-11", hours: "100", contractId: "c1" },
@@ -74,7 +74,10 @@ describe("indicator twin extensions", () => {
     ]);
     const exit = { recruitmentId: "c1", personKey: "p", structureId: "s1", recruitmentStart: "2023-11-01", exitDate: "2024-01-31", motifCode: "1" };
     expect(exitRecordsFor([{ ...exit, kind: "AI", mesure: "AI_DC" }], decl, rec, afs)[0]?.hoursWorked).toBe("60");
-    expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "ACI_DC" }], decl, rec, afs)[0]?.hoursWorked).toBe("160");
+    // 100 h in 2023, 60 h in 2024: an exit in 2024 counts the 60 h of 2024 only, one in 2023 the 100 h of 2023.
+    expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "ACI_DC" }], decl, rec, afs)[0]?.hoursWorked).toBe("60");
+    expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "ACI_DC", exitDate: "2023-12-31" }], decl, rec, afs)[0]?.hoursWorked).toBe("100");
+    expect(exitRecordsFor([{ ...exit, kind: "EITI", mesure: "EITI_DC", exitDate: "2025-02-28" }], decl, rec, afs)[0]?.hoursWorked).toBe("0");
     expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "FDI_DC" }], decl, rec, afs)).toEqual([]);
   });
 });

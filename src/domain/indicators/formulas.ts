@@ -13,9 +13,11 @@ function checkPeriod(p: Period): void {
   ensureOrderedPeriod(p.from, p.to, "indicators.period");
 }
 
-// Rule: AFs counted by every indicator = current version (never HISTORISE), state VALIDE/PROVISOIRE/CLOTURE, mesure with posts (no FDI/ACIPA/EIPA) — iae-reference §2.1/§3.2
+// Rule: AFs counted by every indicator = per (prefix, renewal) the highest VALIDATED version (VALIDE/PROVISOIRE/CLOTURE):
+// a draft amendment (BROUILLON/SAISI) above it changes nothing until validated; mesure with posts (no FDI/ACIPA/EIPA)
+// — iae-reference §2.1/§3.2, pilotage-airflow dbt/models/staging/stg_etp_conventionnes.sql. SQL: view counting_annex (migration 0410).
 export function countingAfs(afs: readonly AfRecord[]): AfRecord[] {
-  return selectCurrentVersions(afs).filter((af) => countsForStatistics(af) && mesureCountsForPosts(af.mesure));
+  return selectCurrentVersions(afs.filter((af) => countsForStatistics(af))).filter((af) => mesureCountsForPosts(af.mesure));
 }
 
 export interface StructureCounts {

@@ -126,7 +126,11 @@ export function randomDataset(seed: number, options: DatasetOptions = {}): Datas
         const versions = int(1, 3);
         for (let m = 0; m < versions; m++) {
           const last = m === versions - 1;
-          const state: AfState = last ? pick(["VALIDE", "VALIDE", "VALIDE", "PROVISOIRE", "CLOTURE", "BROUILLON", "SAISI"] as const) : pick(["HISTORISE", "HISTORISE", "ANNULE", "REJETE"] as const);
+          // Below the last version: mostly historised ones, sometimes a validated one — a draft amendment
+          // (BROUILLON/SAISI) above a VALIDE version must leave the VALIDE one counting.
+          const state: AfState = last
+            ? pick(["VALIDE", "VALIDE", "VALIDE", "PROVISOIRE", "CLOTURE", "BROUILLON", "SAISI"] as const)
+            : pick(["HISTORISE", "HISTORISE", "ANNULE", "REJETE", "VALIDE", "PROVISOIRE"] as const);
           const etp = (int(50, 2000) / 100).toFixed(2);
           const total = (int(100000, 9000000) / 100).toFixed(2);
           const cof = rnd() < 0.5 ? "0.00" : (Math.floor(Number(total) * rnd() * 30) / 100).toFixed(2);

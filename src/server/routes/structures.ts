@@ -318,16 +318,15 @@ const routes: RouteModule = async (app, ctx) => {
     async (request) => {
       const id = request.params.structureId;
       const year = request.query.year;
-      // Rule: only the current AF version counts (never HISTORISE), FDI excluded; ETP réalisés =
+      // Rule: only the version in force of each AF counts (view counting_annex: highest validated version, FDI
+      // excluded — two validated versions of one AF are never both summed); ETP réalisés =
       // hours ÷ annual hours of the AF; ETP conventionnés of a month = AF ETP when the AF covers it
       // — iae-reference §2.1, §3 (same rules as src/domain/indicators/formulas.ts, per month).
       const rows = await sql<{ month: string; hours: string | null; etp_realises: string | null; etp_conv: string | null; declarations: string | null }>`
         WITH months AS (
           SELECT generate_series(make_date(${year}::int, 1, 1), make_date(${year}::int, 12, 1), interval '1 month')::date AS month
         ), annexes AS (
-          SELECT a.id, a.etp, a.annual_hours, a.starts_on, a.ends_on
-          FROM financial_annex a JOIN ref_mesure m ON m.code = a.mesure_code
-          WHERE a.structure_id = ${id} AND a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE') AND m.counts_for_posts
+          SELECT a.id, a.etp, a.annual_hours, a.starts_on, a.ends_on FROM counting_annex a WHERE a.structure_id = ${id}
         )
         SELECT to_char(mo.month, 'YYYY-MM') AS month,
                (SELECT sum(r.hours) FROM rollup_annex_month r JOIN annexes a ON a.id = r.annex_id WHERE r.month = mo.month) AS hours,

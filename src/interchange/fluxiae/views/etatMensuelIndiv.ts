@@ -3,7 +3,8 @@
 // one INSERT … SELECT … ON CONFLICT (annex_id, contract_id, month) DO UPDATE upserts them, only
 // touching rows whose values changed. Memory stays flat whatever the size of the file.
 //  - emi_afi_id → the AF (af_id_annexe_financiere, shared by its versions): the current version, i.e.
-//    the highest modification not HISTORISE/ANNULE/REJETE (as the indicators count it), else the latest;
+//    the version in force (highest VALIDE/PROVISOIRE/CLOTURE, as the indicators count it: view counting_annex),
+//    else the highest not HISTORISE/ANNULE/REJETE, else the latest — a draft amendment never takes the hours;
 //  - emi_ctr_id → contract (contrat_id_ctr); the person and structure are those of the contract;
 //  - month = emi_sme_annee / emi_sme_mois; hours = emi_nb_heures_travail; billed = emi_nb_heures_facturees;
 //    gross pay = emi_mt_salaire_brut; exit motif = emi_motif_sortie_code when the referential knows it.
@@ -72,7 +73,7 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
     SELECT DISTINCT ON (s.afi) s.afi, a.id AS annex_id
     FROM (SELECT DISTINCT afi FROM emi_stage) s
     JOIN financial_annex a ON a.extra->>'af_id_annexe_financiere' = s.afi::text
-    ORDER BY s.afi, (a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, a.renewal DESC, a.modification DESC`.execute(db);
+    ORDER BY s.afi, (a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')) DESC, (a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, a.renewal DESC, a.modification DESC`.execute(db);
   await sql`ANALYZE emi_annex`.execute(db);
 
   // Rows that cannot be attached (unknown AF or contract) are rejected with their line.
