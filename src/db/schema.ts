@@ -463,6 +463,8 @@ export interface ImportRunTable {
   duration_ms: number | null;
   user_id: number | null;
   error: string | null;
+  /** Département of a DDETS import; null for a national one (docs/imports.md). */
+  departement_code: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface ImportRejectionTable {
   id: Id;
@@ -472,6 +474,14 @@ export interface ImportRejectionTable {
   column_name: string | null;
   reason: string;
   severity: ColumnType<"error" | "warning", "error" | "warning" | undefined, "error" | "warning">;
+}
+
+export interface DemoStateTable {
+  departement_code: string;
+  state: "loading" | "complete";
+  as_of: string;
+  started_at: DefaultTimestamp;
+  completed_at: TimestampNullable;
 }
 
 export interface Database {
@@ -520,6 +530,7 @@ export interface Database {
   audit_event: AuditEventTable;
   import_run: ImportRunTable;
   import_rejection: ImportRejectionTable;
+  demo_state: DemoStateTable;
 }
 
 export type Structure = Selectable<StructureTable>;

@@ -83,12 +83,21 @@ export interface LoadDemoDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Loads the demo only when the database has no structure; returns null otherwise. */
+/**
+ * Loads the demo when the database has no structure, or finishes an interrupted load (its partial rows are
+ * removed first); returns null otherwise.
+ */
 export async function loadDemoIfEmpty(handle: DatabaseHandle, deps: LoadDemoDeps & { onStart?: () => void }): Promise<DemoSummary | null> {
-  const n = await countStructures(handle.db);
-  if (n > 0) return null;
+  const interrupted = (await demoLoadState(handle.db)) === "loading";
+  if (!interrupted && (await countStructures(handle.db)) > 0) return null;
   deps.onStart?.();
   return loadDemo(handle, { ...deps, reset: false });
+}
+
+/** State of the demo load recorded in the database: null when no load was ever started. */
+export async function demoLoadState(db: Db): Promise<"loading" | "complete" | null> {
+  const row = await db.selectFrom("demo_state").select("state").where("departement_code", "=", DEMO_DEPARTEMENT).executeTakeFirst();
+  return row?.state ?? null;
 }
 
 async function countStructures(db: Db): Promise<number> {
@@ -104,12 +113,20 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${message}`);
     deps.progress?.(percent, message);
   };
-  if (deps.reset === true) {
-    log("Suppression de la démo précédente…");
+  // A load interrupted earlier (its 'loading' mark committed, never completed) is removed and done again.
+  const interrupted = (await demoLoadState(handle.db)) === "loading";
+  if (deps.reset === true || interrupted) {
+    log(interrupted ? "Un chargement précédent de la démo a été interrompu : suppression de ses données partielles…" : "Suppression de la démo précédente…");
     await handle.withTransaction(({ db }) => resetDemo(db));
   }
   const existing = await countStructures(handle.db);
   if (existing > 0) throw new DemoAlreadyLoadedError(existing);
+  // Committed before the first demo write: a restart after a kill at any later point sees it.
+  await handle.db
+    .insertInto("demo_state")
+    .values({ departement_code: DEMO_DEPARTEMENT, state: "loading", as_of: DEMO_TODAY })
+    .onConflict((oc) => oc.column("departement_code").doUpdateSet({ state: "loading", as_of: DEMO_TODAY, started_at: new Date(), completed_at: null }))
+    .execute();
 
   step(0, "Import des SIAE du Pas-de-Calais (liste ASP de juillet 2019)…");
   const { header, rows } = readAspList2019Rows(DEMO_ASP_DEPARTEMENT);
@@ -161,6 +178,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     if (skipped) log("  (écriture en masse sans déclencheurs, clés étrangères vérifiées ensuite, agrégats recalculés)");
     step(96, "Comptes de démonstration…");
     const accounts = await createDemoAccounts(db, password);
+    await db.updateTable("demo_state").set({ state: "complete", completed_at: new Date() }).where("departement_code", "=", DEMO_DEPARTEMENT).execute();
     await recordAudit(db, DEMO_ACTOR, { action: "demo.load", entity: "demo", entityId: DEMO_DEPARTEMENT, after: { seed: DEMO_SEED, ...counts, accounts: accounts.map((a) => a.email) } });
     if (!skipped) await analyze(["structure", "convention", "financial_annex", ...BULK_TABLES]);
     // Every rollup table (rebuilt above, or kept by the triggers).
@@ -193,6 +211,7 @@ export async function resetDemo(db: Db): Promise<void> {
     .execute();
   await db.deleteFrom("person").where("is_synthetic", "=", true).execute();
   await db.deleteFrom("app_user").where("email", "like", `%@${DEMO_EMAIL_DOMAIN}`).execute();
+  await db.deleteFrom("demo_state").where("departement_code", "=", DEMO_DEPARTEMENT).execute();
 }
 
 async function prepareStructures(db: Db, deps: OperationDeps, log: (s: string) => void): Promise<{ plan: DemoStructure[]; ids: Map<string, number> }> {

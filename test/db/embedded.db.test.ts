@@ -90,6 +90,37 @@ pgliteOnly("embedded data folder", () => {
     expect(await again.exited).toBe(0);
   });
 
+  test("SIGKILL during the first demo load, at two steps: the next start removes the partial demo and loads it whole", { timeout: 900_000 }, async () => {
+    const dataDir = tempDir();
+    const env = { PASSERELLE_DATA_DIR: dataDir, PASSERELLE_SKIP_WEB_BUILD: "1" };
+    // After the ASP list's own commit (117 structures, nothing else), then inside the big transaction.
+    for (const step of [/Structures fictives/, /États mensuels/]) {
+      const run = start("src/main.ts", [], { ...env, PORT: String(await freePort()) });
+      await run.waitFor(step, 300_000);
+      run.child.kill("SIGKILL");
+      await run.exited;
+    }
+    const last = start("src/main.ts", [], { ...env, PORT: String(await freePort()) });
+    await last.waitFor(/Passerelle est prête/, 600_000);
+    expect(last.output()).toContain("chargement précédent de la démo a été interrompu");
+    last.child.kill("SIGTERM");
+    expect(await last.exited).toBe(0);
+
+    const handle = await openDatabase({ pgliteDir: path.join(dataDir, "pglite"), lock: true });
+    try {
+      const count = async (table: "structure" | "person" | "monthly_declaration" | "app_user") =>
+        Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      expect(await count("structure")).toBe(122);
+      expect(await count("person")).toBeGreaterThan(5_000);
+      expect(await count("monthly_declaration")).toBeGreaterThan(100_000);
+      expect(await count("app_user")).toBeGreaterThanOrEqual(5);
+      const state = await handle.db.selectFrom("demo_state").select("state").executeTakeFirstOrThrow();
+      expect(state.state).toBe("complete");
+    } finally {
+      await handle.close();
+    }
+  });
+
   test("SIGKILL during writes: the database reopens and holds every committed row", async () => {
     const dataDir = tempDir();
     const writer = start("test/support/embeddedWriter.ts", [path.join(dataDir, "pglite")], {});
