@@ -52,8 +52,11 @@ async function main(): Promise<void> {
   // and 503 on the API (src/demo/startingPage.ts); then every request goes to the Fastify application.
   const startup: StartupState = { percent: 0, step: "Ouverture de la base de données…", loadingDemo: false };
   let app: App | null = null;
-  // Same timeouts as a Fastify-created server (no request timeout: large uploads; 72 s keep-alive).
-  const server = createServer({ requestTimeout: 0, keepAliveTimeout: 72_000 }, (req, res) => {
+  // A request (an upload included) must complete within PASSERELLE_REQUEST_TIMEOUT seconds (default 15 min:
+  // the 512 MiB upload limit at about 1 MB/s), so that a client trickling bytes cannot hold a socket forever.
+  const requestTimeoutS = Number(process.env.PASSERELLE_REQUEST_TIMEOUT ?? 900);
+  if (!Number.isFinite(requestTimeoutS) || requestTimeoutS <= 0) throw new Error(`PASSERELLE_REQUEST_TIMEOUT invalide : ${process.env.PASSERELLE_REQUEST_TIMEOUT}`);
+  const server = createServer({ requestTimeout: requestTimeoutS * 1000, headersTimeout: 60_000, keepAliveTimeout: 72_000 }, (req, res) => {
     if (app) app.routing(req, res);
     else respondWhileStarting(req, res, startup);
   });

@@ -11,6 +11,7 @@ import path from "node:path";
 import { pipeline, Readable, type Transform } from "node:stream";
 import { createGunzip, createInflateRaw } from "node:zlib";
 import { ImportInputError } from "../importReport.js";
+import { formatBytes, type InputLimits, inputLimitsFromEnv, RATIO_CHECK_AFTER_BYTES } from "../inputLimits.js";
 
 export type ContainerKind = "folder" | "zip" | "gzip" | "plain";
 
@@ -42,17 +43,57 @@ async function readHead(file: string, n: number): Promise<Buffer> {
 }
 
 /** The entries (views) of a file, folder or archive. */
-export async function listEntries(pathOnDisk: string, displayName = path.basename(pathOnDisk)): Promise<FluxIaeEntry[]> {
+export async function listEntries(
+  pathOnDisk: string,
+  displayName = path.basename(pathOnDisk),
+  limits: InputLimits = inputLimitsFromEnv(),
+): Promise<FluxIaeEntry[]> {
   const kind = await sniffContainer(pathOnDisk);
   if (kind === "folder") {
     const names = (await readdir(pathOnDisk, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith(".")).map((d) => d.name);
     names.sort();
     const entries: FluxIaeEntry[] = [];
-    for (const name of names) entries.push(...(await listEntries(path.join(pathOnDisk, name), name)));
+    for (const name of names) entries.push(...(await listEntries(path.join(pathOnDisk, name), name, limits)));
     return entries;
   }
-  if (kind === "zip") return zipEntries(pathOnDisk, displayName);
-  return [{ name: displayName, open: () => gunzipIfNeeded(fileChunks(pathOnDisk), displayName) }];
+  if (kind === "zip") return zipEntries(pathOnDisk, displayName, limits);
+  return [
+    {
+      name: displayName,
+      open: () => {
+        const read = { bytes: 0 };
+        return bounded(gunzipIfNeeded(counted(fileChunks(pathOnDisk), read), displayName), displayName, read, limits);
+      },
+    },
+  ];
+}
+
+/** Counts the bytes read from disk (before any decompression). */
+async function* counted(source: AsyncIterable<Buffer>, read: { bytes: number }): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    read.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
+/**
+ * Counts the decompressed bytes of an entry and stops at the first chunk past the cap, or past the ratio of
+ * bytes out to bytes read so far (read: the counter of the stored bytes consumed).
+ */
+export async function* bounded(source: AsyncIterable<Buffer>, name: string, read: { bytes: number }, limits: InputLimits): AsyncGenerator<Buffer> {
+  let out = 0;
+  for await (const chunk of source) {
+    out += chunk.length;
+    if (out > limits.maxDecompressedBytes) {
+      const reason = `plus de ${formatBytes(limits.maxDecompressedBytes)} une fois décompressé (limite PASSERELLE_IMPORT_MAX_BYTES) : fichier refusé`;
+      throw new ImportInputError(`${name} : ${reason}`, [{ file: name, line: null, column: null, reason }]);
+    }
+    if (out > RATIO_CHECK_AFTER_BYTES && read.bytes > 0 && out / read.bytes > limits.maxCompressionRatio) {
+      const reason = `taux de compression supérieur à ${limits.maxCompressionRatio} (limite PASSERELLE_IMPORT_MAX_RATIO) : bombe de décompression probable, fichier refusé`;
+      throw new ImportInputError(`${name} : ${reason}`, [{ file: name, line: null, column: null, reason }]);
+    }
+    yield chunk;
+  }
 }
 
 async function* fileChunks(file: string, start?: number, end?: number): AsyncGenerator<Buffer> {
@@ -101,7 +142,7 @@ function zipError(archive: string, reason: string): ImportInputError {
 }
 
 /** Minimal ZIP reader (central directory, stored/deflate entries; no ZIP64, no encryption). */
-async function zipEntries(file: string, archive: string): Promise<FluxIaeEntry[]> {
+async function zipEntries(file: string, archive: string, limits: InputLimits): Promise<FluxIaeEntry[]> {
   const size = (await stat(file)).size;
   const fh = await open(file, "r");
   try {
@@ -137,6 +178,10 @@ async function zipEntries(file: string, archive: string): Promise<FluxIaeEntry[]
       const name = cd.toString("utf8", p + 46, p + 46 + nameLen);
       p += 46 + nameLen + extraLen + commentLen;
       if (name.endsWith("/")) continue;
+      // Nothing is written to disk from an archive, but a name that climbs out of it is a hostile archive.
+      if (name.split(/[\\/]/).includes("..") || name.startsWith("/") || /^[A-Za-z]:/.test(name) || name.includes("\0")) {
+        throw zipError(`${archive}:${name.replace(/[^\x20-\x7e]/g, "?")}`, "nom d'entrée refusé (chemin absolu ou « .. ») : archive non conforme");
+      }
       const base = name.split("/").pop() ?? name;
       if (base.startsWith(".") || name.startsWith("__MACOSX/")) continue;
       const entryName = `${archive}:${name}`;
@@ -150,8 +195,9 @@ async function zipEntries(file: string, archive: string): Promise<FluxIaeEntry[]
       entries.push({
         name: entryName,
         open: () => {
-          const raw = compressedSize === 0 ? emptyChunks() : fileChunks(file, dataStart, dataStart + compressedSize - 1);
-          return gunzipIfNeeded(method === 8 ? inflate(raw, entryName) : raw, entryName);
+          const read = { bytes: 0 };
+          const raw = compressedSize === 0 ? emptyChunks() : counted(fileChunks(file, dataStart, dataStart + compressedSize - 1), read);
+          return bounded(gunzipIfNeeded(method === 8 ? inflate(raw, entryName) : raw, entryName), entryName, read, limits);
         },
       });
     }

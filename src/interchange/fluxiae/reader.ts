@@ -9,6 +9,7 @@
 // Memory stays flat: one record at a time.
 import { StringDecoder } from "node:string_decoder";
 import { ImportInputError } from "../importReport.js";
+import { inputLimitsFromEnv } from "../inputLimits.js";
 import type { FluxIaeEntry } from "./container.js";
 import { type FluxIaeView, viewFromHeader, viewFromMarker, viewFromName } from "./views.js";
 
@@ -34,21 +35,37 @@ export interface OpenedView {
   reopen(): Promise<OpenedView>;
 }
 
-/** Split bytes into lines (\n or \r\n), decoding UTF-8 across chunk boundaries. */
-export async function* textLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+/**
+ * Split bytes into lines (\n or \r\n), decoding UTF-8 across chunk boundaries. A line longer than
+ * maxLineChars is refused as soon as it is seen (a file without line breaks never fills the memory); the
+ * search for the next break starts where the previous chunk ended, so a long line costs linear time.
+ */
+export async function* textLines(
+  chunks: AsyncIterable<Buffer>,
+  file = "fichier",
+  maxLineChars = inputLimitsFromEnv().maxLineChars,
+): AsyncGenerator<string> {
   const decoder = new StringDecoder("utf8");
   let rest = "";
+  let lineNo = 0;
+  const tooLong = () =>
+    inputError(file, lineNo + 1, `ligne de plus de ${maxLineChars} caractères (limite PASSERELLE_IMPORT_MAX_LINE_CHARS) : fichier refusé`);
   for await (const chunk of chunks) {
+    const searchFrom = rest.length;
     rest += decoder.write(chunk);
     let start = 0;
-    for (let i = rest.indexOf("\n"); i >= 0; i = rest.indexOf("\n", start)) {
+    for (let i = rest.indexOf("\n", searchFrom); i >= 0; i = rest.indexOf("\n", start)) {
+      if (i - start > maxLineChars) throw tooLong();
       const line = rest.slice(start, i);
+      lineNo++;
       yield line.endsWith("\r") ? line.slice(0, -1) : line;
       start = i + 1;
     }
     rest = rest.slice(start);
+    if (rest.length > maxLineChars) throw tooLong();
   }
   rest += decoder.end();
+  if (rest.length > maxLineChars) throw tooLong();
   if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
 }
 
@@ -63,7 +80,7 @@ function inputError(file: string, line: number | null, reason: string): ImportIn
 /** Read the marker and header of a view file; records() then streams the rest. */
 export async function openView(entry: FluxIaeEntry): Promise<OpenedView> {
   const file = entry.name;
-  const lines = textLines(entry.open())[Symbol.asyncIterator]();
+  const lines = textLines(entry.open(), file)[Symbol.asyncIterator]();
   let lineNo = 0;
   const next = async (): Promise<string | null> => {
     const r = await lines.next();
