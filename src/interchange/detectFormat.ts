@@ -9,7 +9,7 @@ import { looksLikeAspList } from "./asp-lists/importAspList.js";
 import { sniffContainer } from "./fluxiae/container.js";
 import { viewFromHeader } from "./fluxiae/views.js";
 import { ImportInputError } from "./importReport.js";
-import { decodeText } from "./text/decodeText.js";
+import { decodeText, looksLikeUtf16, UTF16_REASON } from "./text/decodeText.js";
 
 export type DetectedFormat = "fluxiae" | "asp-liste-siae" | "fiche-salarie-retour";
 
@@ -27,7 +27,11 @@ async function head(file: string, bytes: number): Promise<Buffer> {
 export async function detectFormat(pathOnDisk: string, displayName = path.basename(pathOnDisk)): Promise<DetectedFormat> {
   const container = await sniffContainer(pathOnDisk);
   if (container !== "plain") return "fluxiae";
-  const { text } = decodeText(await head(pathOnDisk, 64 * 1024));
+  const bytes = await head(pathOnDisk, 64 * 1024);
+  if (looksLikeUtf16(bytes)) {
+    throw new ImportInputError(`${displayName} : ${UTF16_REASON}.`, [{ file: displayName, line: 1, column: null, reason: UTF16_REASON }]);
+  }
+  const { text } = decodeText(bytes);
   const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
   const first = lines.find((l) => l.trim() !== "") ?? "";
   if (/^DEB[A-Za-z]+\d{8}_\d{6}/.test(first)) return "fluxiae";
@@ -37,7 +41,17 @@ export async function detectFormat(pathOnDisk: string, displayName = path.basena
   throw new ImportInputError(
     `${displayName} : format non reconnu. Attendu : une liste ASP de SIAE (CSV avec au moins MESURE, SIRET, DENOMINATION_SOCIALE, CODE_DEPARTEMENT), ` +
       `une vue FluxIAE (séparateur « | », ligne DEB… ou colonnes af_*, structure_*, salarie_*, contrat_*, emi_*…) ou une livraison FluxIAE (dossier, archive ZIP ou gzip). ` +
-      `Première ligne lue : « ${first.slice(0, 160)} ».`,
+      echoFirstLine(first),
     [{ file: displayName, line: 1, column: null, reason: "format non reconnu" }],
   );
+}
+
+/**
+ * The first line is shown only when it looks like column names: no control characters and no run of five
+ * digits or more (a data line may hold a NIR, a PASS number or a SIRET, never shown in an error).
+ */
+function echoFirstLine(first: string): string {
+  const line = first.slice(0, 160);
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(line) || /\d{5,}/.test(line)) return "Première ligne non reproduite (elle ne ressemble pas à des noms de colonnes).";
+  return `Première ligne lue : « ${line} ».`;
 }

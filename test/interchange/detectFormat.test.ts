@@ -26,4 +26,20 @@ describe("detectFormat — by the bytes and the first line, never by the name", 
     expect(error).toBeInstanceOf(ImportInputError);
     expect((error as Error).message).toMatch(/format non reconnu.*Première ligne lue : « nom,prenom »/);
   });
+
+  it("refuses a UTF-16 file by naming its encoding and the expected ones, with no raw NUL byte", async () => {
+    const text = "Mesure;Code département;SIRET;Dénomination sociale\r\nACI;062;41071771400035;X\r\n";
+    for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]), Buffer.from(text, "utf16le")]) {
+      const error = await detectFormat(tmp.write("unicode.csv", bytes)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportInputError);
+      expect((error as Error).message).toMatch(/unicode\.csv : fichier encodé en UTF-16 : enregistrez-le en UTF-8/);
+      expect((error as Error).message).not.toContain("\u0000");
+    }
+  });
+
+  it("never echoes a first line that looks like data (a NIR, a SIRET)", async () => {
+    const error = await detectFormat(tmp.write("d.csv", "DUPONT,Jean,185037512345678\n")).catch((e: unknown) => e);
+    expect((error as Error).message).not.toContain("185037512345678");
+    expect((error as Error).message).not.toContain("DUPONT");
+  });
 });
