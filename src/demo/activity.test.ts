@@ -61,7 +61,9 @@ describe("demo activity (pure calibration)", () => {
     .filter((p) => p.exitMotif !== null)
     .map((p) => {
       const lastYear = p.months[p.months.length - 1]?.afYear;
-      const hours = p.months.filter((m) => p.kind === "ACI" || p.kind === "EI" || m.afYear === lastYear).reduce((a, m) => a + m.hours, 0);
+      // ACI/EI/EITI: hours of the exit year; AI/ETTI: hours of the last AF (exitHours.ts).
+      const exitYear = Number(p.end.slice(0, 4));
+      const hours = p.months.filter((m) => (p.kind === "AI" || p.kind === "ETTI" ? m.afYear === lastYear : m.afYear === exitYear)).reduce((a, m) => a + m.hours, 0);
       return { personKey: String(p.index), structureId: p.structureKey, kind: p.kind, recruitmentStart: p.start, exitDate: p.end, hoursWorked: hours.toFixed(2), motifCode: String(p.exitMotif) };
     });
   const within = (value: number, target: number, tol = 0.02) => Math.abs(value - target) / target <= tol;

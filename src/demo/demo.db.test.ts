@@ -40,7 +40,9 @@ describe("demo Pas-de-Calais", () => {
     expect(i.etp.tauxRealisation).toBeGreaterThanOrEqual(0.95);
     expect(i.etp.tauxRealisation).toBeLessThanOrEqual(1);
     expect(within(i.people.entered, 8000)).toBe(true);
+    // RSA share among the people present (the seed's "près de 50 % des personnes accompagnées"), and among entrants.
     expect(within(i.people.rsaShare ?? 0, 0.5)).toBe(true);
+    expect(within(i.people.rsaShareEntered ?? 0, 0.5)).toBe(true);
     expect(within(i.budget.state, 38_000_000)).toBe(true);
     expect(i.budget.byFundingLine.ERBM).toBeGreaterThan(2_000_000);
     expect(i.budget.byFundingLine.ERBM).toBeLessThan(2_300_000);

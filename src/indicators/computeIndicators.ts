@@ -44,7 +44,17 @@ export interface PeriodFigures {
     createdInPeriod: { total: number; byKind: Record<SiaeKind, number> };
   };
   etp: { conventionnes: number; realises: number; tauxRealisation: number | null; tauxRealisationCapped: number | null };
-  people: { present: number; entered: number; rsaShare: number | null; rsaEntered: number };
+  people: {
+    present: number;
+    entered: number;
+    /** RSA beneficiaries among the people present (iae-reference §10: "des personnes accompagnées"). */
+    rsaShare: number | null;
+    /** People present who are RSA beneficiaries. */
+    rsaPresent: number;
+    /** RSA beneficiaries among the people entered (RSA at hiring of the initial contract). */
+    rsaShareEntered: number | null;
+    rsaEntered: number;
+  };
   exits: {
     examined: number;
     byCategory: { durable: number; transition: number; positive: number; other: number };
@@ -128,7 +138,14 @@ export function summarise(raw: RawFigures, period: Period, at: string, lines: Re
       tauxRealisation: taux === null ? null : taux.toNumber(),
       tauxRealisationCapped: taux === null ? null : Decimal.min(taux, 1).toNumber(),
     },
-    people: { present: raw.present, entered: raw.entered, rsaShare: raw.entered === 0 ? null : raw.rsaEntered / raw.entered, rsaEntered: raw.rsaEntered },
+    people: {
+      present: raw.present,
+      entered: raw.entered,
+      rsaShare: raw.present === 0 ? null : raw.presentRsa / raw.present,
+      rsaPresent: raw.presentRsa,
+      rsaShareEntered: raw.entered === 0 ? null : raw.rsaEntered / raw.entered,
+      rsaEntered: raw.rsaEntered,
+    },
     exits: {
       examined: exits.examined,
       byCategory: { durable: exits.durable, transition: exits.transition, positive: exits.positive, other: exits.other },

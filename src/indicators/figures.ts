@@ -46,6 +46,8 @@ export interface RawFigures {
   /** Funding line code → prorated amount (exact numerators). */
   fundingLines: Map<string, ProratedAmount>;
   present: number;
+  /** People present who are RSA beneficiaries (the numerator of people.rsaShare). */
+  presentRsa: number;
   entered: number;
   rsaEntered: number;
 }
@@ -196,9 +198,29 @@ export async function queryFiguresMany(
     ],
     sql` UNION ALL `,
   );
+  // Rule: RSA share = among the people present, those with a contract flagged RSA (contrat_salarie_rsa OUI-M/OUI-NM)
+  // running in the period in a structure where they worked — iae-reference §10 (share "des personnes accompagnées",
+  // PA stg_etat_mensuel_individuel_avec_brsa.sql: the RSA flag of the contract of the hours); same rule as the
+  // département RSA table (departementRsa.ts). Hours are read only for the RSA candidates (rsa_in).
+  const rsaParts = items.flatMap(({ period }, i) => {
+    const { years, edges } = splitYears(period);
+    const who = sql`(SELECT person_id FROM rsa_in WHERE p = ${i}::int)`;
+    const parts: RawBuilder<unknown>[] = [];
+    if (years !== null)
+      parts.push(
+        sql`SELECT ${i}::int AS p, c.structure_id AS sid, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id
+          WHERE py.year BETWEEN ${years[0]} AND ${years[1]} AND py.person_id IN ${who}`,
+      );
+    for (const [a, b] of edges)
+      parts.push(
+        sql`SELECT ${i}::int AS p, c.structure_id AS sid, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id
+          WHERE d.month BETWEEN ${a}::date AND ${b}::date AND d.person_id IN ${who}`,
+      );
+    return parts;
+  });
   const cond = scopeCondition(scope, kind);
   const none = sql`NULL::text`;
-  const { rows } = await sql<Record<"st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "ent" | "names" | "tot" | "totex" | "totbud", string | null>>`
+  const { rows } = await sql<Record<"st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "prsa" | "ent" | "names" | "tot" | "totex" | "totbud", string | null>>`
     WITH scoped AS MATERIALIZED (
       SELECT s.id, s.kind, s.name, s.departement_code, s.created_on FROM structure s WHERE ${cond}
     ),
@@ -221,7 +243,11 @@ export async function queryFiguresMany(
     real AS (
       SELECT h.p, c.structure_id, sum(h.hours / c.annual_hours) AS etp
       FROM annex_hours h JOIN counting c ON c.id = h.annex_id GROUP BY h.p, c.structure_id),
-    ex AS (${sql.join(exitParts, sql` UNION ALL `)})
+    ex AS (${sql.join(exitParts, sql` UNION ALL `)}),
+    rsa_in AS MATERIALIZED (
+      SELECT DISTINCT pr.p, k.structure_id AS sid, k.person_id
+      FROM contract k JOIN periods pr ON k.starts_on <= pr.to_d AND coalesce(k.exit_on, k.planned_end_on, pr.to_d) >= pr.from_d
+      WHERE k.rsa IN ('OUI-M', 'OUI-NM') AND k.structure_id IN (SELECT id FROM scoped))
     SELECT
       (SELECT json_agg(json_build_array(p, kind, n, created))::text FROM (
         SELECT c.p, s.kind, count(DISTINCT s.id)::int AS n,
@@ -255,6 +281,12 @@ export async function queryFiguresMany(
         FROM cp c JOIN financial_annex_funding f ON f.annex_id = c.id WHERE c.inside > 0
         GROUP BY c.p, f.funding_line_code, c.months) t) AS fl,
       (SELECT json_agg(json_build_array(p, n))::text FROM (${presentSql}) t) AS pres,
+      (SELECT json_agg(json_build_array(p, n))::text FROM (
+        SELECT p, count(*)::int AS n FROM (
+          SELECT x.p, x.person_id FROM (${sql.join(rsaParts, sql` UNION ALL `)}) x
+          LEFT JOIN rsa_in r ON r.p = x.p AND r.sid = x.sid AND r.person_id = x.person_id
+          GROUP BY x.p, x.person_id HAVING sum(x.hours) >= 1 AND bool_or(r.person_id IS NOT NULL)) y
+        GROUP BY p) t) AS prsa,
       (SELECT json_agg(json_build_array(p, entered, rsa))::text FROM (${sql.join(entryParts, sql` UNION ALL `)}) t) AS ent,
       ${
         perStructure
@@ -283,6 +315,7 @@ export async function queryFiguresMany(
     perStructure: [],
     fundingLines: new Map(),
     present: 0,
+    presentRsa: 0,
     entered: 0,
     rsaEntered: 0,
   }));
@@ -367,6 +400,7 @@ export async function queryFiguresMany(
     fl.set(str(code ?? null), acc);
   }
   for (const [p, n] of parse(row?.pres)) at(p ?? null).present = num(n ?? 0);
+  for (const [p, n] of parse(row?.prsa)) at(p ?? null).presentRsa = num(n ?? 0);
   for (const [p, entered, rsa] of parse(row?.ent)) {
     const r = at(p ?? null);
     r.entered = num(entered ?? 0);
@@ -409,7 +443,7 @@ function exitsFromRows(i: number, period: Period): RawBuilder<unknown> {
 }
 
 // Rule: people entered = distinct persons with an initial contract (rank 0) hired in the period, mesure counting for posts;
-// RSA share among them — iae-reference §10. Whole months: Σ initial contracts (rollup_entry_month) minus, for the persons
+// RSA beneficiaries among them (people.rsaEntered, people.rsaShareEntered) — iae-reference §10. Whole months: Σ initial contracts (rollup_entry_month) minus, for the persons
 // with several initial contracts in the scope and period (rollup_entry_repeat), the extra ones (a person counts once,
 // and among RSA entrants when one of their counted contracts has RSA).
 function entriesFromRollup(i: number, period: Period, inScope: RawBuilder<unknown>, repeatInScope: RawBuilder<unknown>): RawBuilder<unknown> {

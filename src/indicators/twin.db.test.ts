@@ -18,6 +18,7 @@ import {
   peopleEntered,
   peoplePresent,
   type RecruitmentExit,
+  rsaAmongPresent,
   rsaShareAmongEntrants,
   structuresByKindAt,
   structuresCreated,
@@ -97,7 +98,8 @@ function twin(ds: Dataset, scope: Scope, period: Period, at: string, kind?: Siae
     etpReal: etpRealisesForPeriod(afs, decl, period),
     present: peoplePresent(afs, decl, period),
     entered: peopleEntered(contracts, period),
-    rsaShare: rsaShareAmongEntrants(contracts, period),
+    rsaShareEntered: rsaShareAmongEntrants(contracts, period),
+    rsaPresent: rsaAmongPresent(afs, decl, contracts, period),
     exits: exitsForPeriod(exitRecords, referential, period),
     budget,
     lines: budgetByFundingLine(afs, period),
@@ -166,7 +168,9 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
 
           const ind = summarise(raw, period, at, lines);
           expect(ind.structures.total).toBe(tw.structuresAt.total);
-          expect(ind.people.rsaShare).toBe(tw.rsaShare);
+          expect(ind.people.rsaPresent, `${where} rsaPresent`).toBe(tw.rsaPresent.rsa);
+          expect(ind.people.rsaShare).toBe(tw.rsaPresent.present === 0 ? null : tw.rsaPresent.rsa / tw.rsaPresent.present);
+          expect(ind.people.rsaShareEntered).toBe(tw.rsaShareEntered);
           expect(ind.exits.dynamicRate).toBe(tw.exits.rates.dynamic);
           expect(ind.exits.durableRate).toBe(tw.exits.rates.durable);
           expect(ind.etp.conventionnes).toBe(Number(tw.etpConv.toFixed(4)));

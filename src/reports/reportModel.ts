@@ -128,7 +128,8 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
   );
   paragraphs.push(
     `${formatNumber(ind.people.entered)} personnes ont été recrutées en parcours d'insertion en ${year} et ${formatNumber(ind.people.present)} personnes ont travaillé au moins une heure dans une structure au cours de l'année.` +
-      (ind.people.rsaShare !== null ? ` ${formatPercent(ind.people.rsaShare)} des personnes recrutées étaient bénéficiaires du RSA.` : ""),
+      (ind.people.rsaShare !== null ? ` ${formatPercent(ind.people.rsaShare)} des personnes accompagnées étaient bénéficiaires du RSA` : "") +
+      (ind.people.rsaShare !== null && ind.people.rsaShareEntered !== null ? ` (${formatPercent(ind.people.rsaShareEntered)} des personnes recrutées).` : ind.people.rsaShare !== null ? "." : ""),
   );
   const specific = ind.budget.fundingLines.filter((l) => l.financer === "etat" && l.code !== "ETAT_DROIT_COMMUN" && l.amount > 0);
   paragraphs.push(
@@ -179,9 +180,10 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
       row("Taux de réalisation (%)", prev?.etp.tauxRealisation == null ? null : prev.etp.tauxRealisation * 100, ind.etp.tauxRealisation === null ? null : ind.etp.tauxRealisation * 100, null),
       row("Salariés présents", prev?.people.present ?? null, ind.people.present, ind.change?.present.relative ?? null),
       row("Salariés entrés", prev?.people.entered ?? null, ind.people.entered, ind.change?.entered.relative ?? null),
-      row("Part de bénéficiaires du RSA parmi les entrés (%)", prev?.people.rsaShare == null ? null : prev.people.rsaShare * 100, ind.people.rsaShare === null ? null : ind.people.rsaShare * 100, null),
+      row("Part de bénéficiaires du RSA parmi les présents (%)", prev?.people.rsaShare == null ? null : prev.people.rsaShare * 100, ind.people.rsaShare === null ? null : ind.people.rsaShare * 100, null),
+      row("Part de bénéficiaires du RSA parmi les entrés (%)", prev?.people.rsaShareEntered == null ? null : prev.people.rsaShareEntered * 100, ind.people.rsaShareEntered === null ? null : ind.people.rsaShareEntered * 100, null),
     ],
-    definitions: ["etpConventionnes", "etpRealises", "tauxRealisation", "peoplePresent", "peopleEntered", "rsaShare", "change"],
+    definitions: ["etpConventionnes", "etpRealises", "tauxRealisation", "peoplePresent", "peopleEntered", "rsaShare", "rsaShareEntered", "change"],
     printable: true,
   });
   tables.push({

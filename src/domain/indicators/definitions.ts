@@ -27,12 +27,17 @@ export const INDICATOR_DEFINITIONS = {
   },
   rsaShare: {
     label: "Part de bénéficiaires du RSA",
-    definition: "Parmi les salariés entrés, part de ceux dont le contrat initial indique une perception du RSA (OUI-M majoré ou OUI-NM non majoré).",
+    definition:
+      "Parmi les salariés présents (au moins 1 heure sur la période), part de ceux dont un contrat en cours sur la période, dans une structure où ils ont travaillé, indique une perception du RSA (OUI-M majoré ou OUI-NM non majoré).",
+  },
+  rsaShareEntered: {
+    label: "Part de bénéficiaires du RSA parmi les entrés",
+    definition: "Parmi les salariés entrés, part de ceux dont le contrat initial indique une perception du RSA à l'embauche (OUI-M majoré ou OUI-NM non majoré).",
   },
   exitsExamined: {
     label: "Sorties examinées",
     definition:
-      "Recrutements (contrat initial et renouvellements) dont la sortie définitive est dans la période et qui atteignent le seuil : ACI/EI au moins 1 heure et durée > 2,65 mois (jours × 0,0328767) ; AI/ETTI au moins 150 heures ; EITI au moins 1 heure. Les retraits des sorties constatées sont exclus.",
+      "Recrutements (contrat initial et renouvellements) dont la sortie définitive est dans la période et qui atteignent le seuil : ACI/EI au moins 1 heure travaillée dans l'année civile de la sortie et durée > 2,65 mois (jours × 0,0328767) ; AI/ETTI au moins 150 heures sur la dernière annexe ; EITI au moins 1 heure dans l'année de la sortie. Les retraits des sorties constatées sont exclus.",
   },
   dynamicRate: {
     label: "Taux de sorties dynamiques",

@@ -94,7 +94,31 @@ export function peopleEntered(contracts: readonly ContractRecord[], period: Peri
   return new Set(entrantContracts(contracts, period).map((c) => c.personKey)).size;
 }
 
-// Rule: RSA share = entrants whose initial contract has contrat_salarie_rsa ∈ {OUI-M, OUI-NM} / entrants (null if none) — iae-reference §10
+const isRsaFlag = (flag: string | null) => flag === "OUI-M" || flag === "OUI-NM";
+
+// Rule: RSA share (people.rsaShare) = people present (≥ 1 h over the period on counting AFs) holding a contract flagged
+// contrat_salarie_rsa ∈ {OUI-M, OUI-NM}, running in the period, in a structure where they worked / people present (null if
+// none) — iae-reference §10 ("près de 50 % des personnes accompagnées"; PA stg_etat_mensuel_individuel_avec_brsa.sql reads the
+// RSA flag of the contract of the hours). SQL: figures.ts (rsa_in), departementRsa.ts.
+export function rsaAmongPresent(afs: readonly AfRecord[], declarations: readonly DeclarationRecord[], contracts: readonly ContractRecord[], period: Period): { present: number; rsa: number } {
+  const rsaIn = new Set(
+    contracts.filter((c) => isRsaFlag(c.rsa) && c.hiringDate <= period.to && (c.exitDate ?? c.endDate ?? period.to) >= period.from).map((c) => `${c.structureId}|${c.personKey}`),
+  );
+  const people = new Map<string, { hours: Decimal; rsa: boolean }>();
+  for (const { d, af } of declarationsInPeriod(afs, declarations, period)) {
+    const p = people.get(d.personKey) ?? { hours: new Decimal(0), rsa: false };
+    people.set(d.personKey, { hours: p.hours.plus(parseDecimal(d.hours, "indicators.declaration.hours")), rsa: p.rsa || rsaIn.has(`${af.structureId}|${d.personKey}`) });
+  }
+  const present = [...people.values()].filter((p) => p.hours.greaterThanOrEqualTo(1));
+  return { present: present.length, rsa: present.filter((p) => p.rsa).length };
+}
+
+export function rsaShareAmongPresent(afs: readonly AfRecord[], declarations: readonly DeclarationRecord[], contracts: readonly ContractRecord[], period: Period): number | null {
+  const { present, rsa } = rsaAmongPresent(afs, declarations, contracts, period);
+  return present === 0 ? null : rsa / present;
+}
+
+// Rule: RSA share among entrants (people.rsaShareEntered) = entrants whose initial contract has contrat_salarie_rsa ∈ {OUI-M, OUI-NM} / entrants (null if none) — iae-reference §10
 export function rsaShareAmongEntrants(contracts: readonly ContractRecord[], period: Period): number | null {
   const entrants = entrantContracts(contracts, period);
   const people = new Set(entrants.map((c) => c.personKey));
