@@ -52,6 +52,7 @@ export async function detectFormat(pathOnDisk: string, displayName = path.basena
  */
 function echoFirstLine(first: string): string {
   const line = first.slice(0, 160);
-  if (/[\u0000-\u0008\u000e-\u001f]/.test(line) || /\d{5,}/.test(line)) return "Première ligne non reproduite (elle ne ressemble pas à des noms de colonnes).";
+  const control = [...line].some((c) => c.charCodeAt(0) < 0x20 && c !== "\t");
+  if (control || /\d{5,}/.test(line)) return "Première ligne non reproduite (elle ne ressemble pas à des noms de colonnes).";
   return `Première ligne lue : « ${line} ».`;
 }
