@@ -117,8 +117,8 @@ describe("export fluxiae (FluxIAE format written from Passerelle's data)", () =>
     const emi = readFluxiae((await exportText("EtatMensuelIndiv")).text);
     expect(emi.header).toHaveLength(31);
     expect(emi.rows.map((r) => [r["emi_sme_annee"], r["emi_sme_mois"], r["emi_nb_heures_travail"], r["emi_afi_id"], r["emi_ctr_id"], r["emi_pph_id"]])).toEqual([
-      ["2022", "2", "110.50", "4080", String(PASSERELLE_ID_OFFSET + data.contract), String(PASSERELLE_ID_OFFSET + data.person)],
-      ["2022", "3", "112.00", "4080", String(PASSERELLE_ID_OFFSET + data.contract), String(PASSERELLE_ID_OFFSET + data.person)],
+      ["2022", "2", "110", "4080", String(PASSERELLE_ID_OFFSET + data.contract), String(PASSERELLE_ID_OFFSET + data.person)],
+      ["2022", "3", "112", "4080", String(PASSERELLE_ID_OFFSET + data.contract), String(PASSERELLE_ID_OFFSET + data.person)],
     ]);
   });
 

@@ -1,7 +1,8 @@
 // Exact headers of the FluxIAE views written by Passerelle (iae-reference §7.1).
 // AnnexeFinanciere: the 128 columns of the real ASP extract (test/fixtures/external/fluxiae), including
 // the ASP spelling "af_nb_banques numeric" (with a space). EtatMensuelIndiv: the 31 columns of PA
-// flux_iae.py. Structure: the 37 columns of the fixture. Salarie and ContratMission: the columns the
+// flux_iae.py, in its order (its loader zips cells with them by position; types checked by
+// test/interchange-export/pilotageLoader.db.test.ts). Structure: the 37 columns of the fixture. Salarie and ContratMission: the columns the
 // reference lists as seen [H] — the full ASP lists are longer; unknown columns are simply not written.
 
 export const ANNEXE_FINANCIERE_COLUMNS = [

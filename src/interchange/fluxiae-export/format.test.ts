@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { debLine, finLine, fluxCell, fluxDate, fluxDateTime, fluxDuration, fluxFileName, fluxLine } from "./format.js";
+import { debLine, finLine, fluxCell, fluxDate, fluxDateTime, fluxDuration, fluxFileName, fluxLine, fluxWholeHours } from "./format.js";
 
 describe("FluxIAE write conventions (iae-reference §7.1)", () => {
   it("dates dd/mm/yyyy, timestamps in Paris time, durations HH:MM", () => {
@@ -12,6 +12,11 @@ describe("FluxIAE write conventions (iae-reference §7.1)", () => {
     expect(fluxDuration(26.5)).toBe("26:30");
     expect(fluxDuration(null)).toBe("");
     expect(() => fluxDuration("-1")).toThrow(RangeError);
+  });
+  it("monthly hours as whole numbers (the ASP's integer emi_nb_heures_travail): nearest hour, halves to even", () => {
+    expect(["24.00", "110.50", "111.5", "26.25", "26.75", 0, "0.50", "1.50"].map(fluxWholeHours)).toEqual(["24", "110", "112", "26", "27", "0", "0", "2"]);
+    expect(fluxWholeHours(null)).toBe("");
+    expect(() => fluxWholeHours("-1")).toThrow(RangeError);
   });
   it("cells: booleans true/false, null empty, `|` and line breaks cannot break a row", () => {
     expect(fluxLine([1, true, false, null, undefined, "a|b", "x\r\ny"])).toBe("1|true|false|||a\u00a6b|x y\n");

@@ -1,7 +1,9 @@
 // FluxIAE text conventions, written side (iae-reference §7.1): `|` separator without quoting,
 // first line `DEB<View><DDMMYYYY>_<HHMMSS>` padded with `|` to the header's width, header line,
 // data lines, last line `FIN<n>` (n = data lines) padded the same way; dates `dd/mm/yyyy`,
-// timestamps `dd/mm/yyyy HH:MM:SS`, durations `HH:MM`, booleans `true`/`false`, null = empty.
+// timestamps `dd/mm/yyyy HH:MM:SS`, durations `HH:MM`, booleans `true`/`false`, null = empty; decimals with a
+// point and two decimals as stored (`8.15`, `1820.00`, as in the ASP's AnnexeFinanciere); monthly hours as whole
+// numbers (fluxWholeHours).
 // The format has no quoting: a `|` inside a value cannot be written, it becomes `¦` (U+00A6), and
 // line breaks inside a value become a space (a reader would otherwise have to guess where the row ends).
 
@@ -34,6 +36,24 @@ export function fluxDuration(hours: string | number | null | undefined): string 
   const totalMinutes = Math.round(Number(hours) * 60);
   if (!Number.isFinite(totalMinutes) || totalMinutes < 0) throw new RangeError(`durée invalide : ${hours}`);
   return `${pad2(Math.floor(totalMinutes / 60))}:${pad2(totalMinutes % 60)}`;
+}
+
+/**
+ * Hours as the ASP writes `emi_nb_heures_travail` / `emi_nb_heures_facturees`: a whole number. The ASP's monthly
+ * statement takes whole hours, and the State's loader types these columns as integers (pilotage-airflow
+ * dags/common/flux_iae.py FLUX_IAE_MODELS: "bigint", read with Python int(), which refuses "24.00").
+ * Choice [M]: a fractional declaration (e.g. a half-hour, 110.5 h) is rounded to the nearest hour, an exact half
+ * to the even hour (110.5 → 110, 111.5 → 112), so that halves declared over many months do not add a systematic
+ * hour; Passerelle keeps the declared decimal hours for its own indicators.
+ */
+export function fluxWholeHours(hours: string | number | null | undefined): string {
+  if (hours === null || hours === undefined || hours === "") return "";
+  const n = Number(hours);
+  if (!Number.isFinite(n) || n < 0) throw new RangeError(`heures invalides : ${hours}`);
+  const floor = Math.floor(n);
+  const fraction = n - floor;
+  if (Math.abs(fraction - 0.5) < 1e-9) return String(floor % 2 === 0 ? floor : floor + 1);
+  return String(Math.round(n));
 }
 
 /** One cell: null → '', booleans → true/false, `|` → `¦`, line breaks → space. */

@@ -18,7 +18,7 @@ import {
   SALARIE_COLUMNS,
   STRUCTURE_COLUMNS,
 } from "./columns.js";
-import { type FluxValue, fluxDate, fluxDateTime, fluxDuration } from "./format.js";
+import { type FluxValue, fluxDate, fluxDateTime, fluxDuration, fluxWholeHours } from "./format.js";
 
 export const FLUXIAE_EXPORT_VIEWS = ["Structure", "AnnexeFinanciere", "Salarie", "ContratMission", "EtatMensuelIndiv", "RefMotifSort", "RefCategorieSort"] as const;
 export type FluxiaeExportView = (typeof FLUXIAE_EXPORT_VIEWS)[number];
@@ -467,8 +467,8 @@ const declarationView: ViewDefinition = {
             emi_date_validation: fluxDate(d.validated_at),
             emi_pph_id: d.pph,
             emi_ctr_id: d.ctr,
-            emi_nb_heures_travail: d.hours,
-            emi_nb_heures_facturees: d.billed_hours,
+            emi_nb_heures_travail: fluxWholeHours(d.hours),
+            emi_nb_heures_facturees: fluxWholeHours(d.billed_hours),
             emi_mt_salaire_brut: d.gross_pay,
             emi_date_fin_reelle: d.exit_motif_code === null ? null : fluxDate(d.exit_on),
             emi_motif_sortie_code: d.exit_motif_code,
