@@ -26,6 +26,7 @@ import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { countingCtes } from "./countingAnnexes.js";
 import { examinedExitRows } from "./examinedExits.js";
 import { splitYears } from "./figures.js";
+import { parseDepartementCode } from "../contracts/target.js";
 import { describeScope, ScopeError } from "./scope.js";
 
 export interface RsaPeople {
@@ -282,17 +283,9 @@ export function summariseRsa(raw: RsaRaw, departement: string, departementLabel:
   };
 }
 
-/** Normalises a département code ("62", "2a", "971"); throws ScopeError when malformed. */
-export function checkedDepartement(code: string): string {
-  const c = code.trim().toUpperCase();
-  const v = /^[0-9]$/.test(c) ? `0${c}` : c;
-  if (!/^([0-9]{2}|2A|2B|97[1-6])$/.test(v)) throw new ScopeError(`code de département invalide « ${code} » (ex. 62, 2A, 971)`);
-  return v;
-}
-
 /** The département's RSA figures for a calendar year (API / web page). */
 export async function computeDepartementRsa(db: Kysely<Database>, params: { departement: string; year: number }): Promise<DepartementRsa> {
-  const departement = checkedDepartement(params.departement);
+  const departement = parseDepartementCode(params.departement);
   if (!Number.isInteger(params.year) || params.year < 2000 || params.year > 2100) throw new ScopeError(`année invalide : ${params.year}`);
   const label = await describeScope(db, { type: "departement", code: departement });
   await refreshPlannerStatistics(db);

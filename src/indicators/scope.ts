@@ -1,61 +1,12 @@
-// Scope of the indicators: nation, région, département, group of structures, one structure (design §5),
-// optionally restricted to one SIAE kind.
+// Scope of the indicators in SQL: nation, région, département, group of structures, one structure
+// (design §5), optionally restricted to one SIAE kind.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/schema.js";
+import { type Scope, ScopeError } from "../contracts/target.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 
-export type Scope =
-  | { type: "nation" }
-  | { type: "region"; code: string }
-  | { type: "departement"; code: string }
-  | { type: "group"; id: number }
-  | { type: "structure"; id: number };
-
-/** Invalid scope text or unknown territory / structure: the caller's input is wrong (CLI exit 1, HTTP 400/404). */
-export class ScopeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ScopeError";
-  }
-}
-
-const ID_RE = /^[1-9][0-9]{0,15}$/;
-
-/** Parses `nation`, `region:<code>`, `departement:<code>`, `group:<id>`, `structure:<id>`. */
-export function parseScope(text: string): Scope {
-  const t = text.trim();
-  if (t === "nation") return { type: "nation" };
-  const m = /^(region|departement|group|structure):(.+)$/.exec(t);
-  if (!m) throw new ScopeError(`périmètre invalide « ${text} » : attendu nation, region:<code>, departement:<code>, group:<id> ou structure:<id>`);
-  const kind = m[1] as "region" | "departement" | "group" | "structure";
-  const value = (m[2] ?? "").trim().toUpperCase();
-  if (kind === "region") {
-    if (!/^[0-9]{2}$/.test(value)) throw new ScopeError(`code de région invalide « ${m[2]} » (2 chiffres INSEE, ex. 32)`);
-    return { type: "region", code: value };
-  }
-  if (kind === "departement") {
-    const code = /^[0-9]$/.test(value) ? `0${value}` : value;
-    if (!/^([0-9]{2}|2A|2B|97[1-6])$/.test(code)) throw new ScopeError(`code de département invalide « ${m[2]} » (ex. 62, 2A, 971)`);
-    return { type: "departement", code };
-  }
-  if (!ID_RE.test(value)) throw new ScopeError(`identifiant invalide « ${m[2]} » pour ${kind}`);
-  const id = Number(value);
-  if (!Number.isSafeInteger(id)) throw new ScopeError(`identifiant invalide « ${m[2]} » pour ${kind}`);
-  return { type: kind, id };
-}
-
-export function formatScope(scope: Scope): string {
-  switch (scope.type) {
-    case "nation":
-      return "nation";
-    case "region":
-    case "departement":
-      return `${scope.type}:${scope.code}`;
-    case "group":
-    case "structure":
-      return `${scope.type}:${scope.id}`;
-  }
-}
+// The grammar (Scope, parseScope, formatScope, ScopeError) is the one of every request target.
+export { formatScope, parseScope, type Scope, ScopeError } from "../contracts/target.js";
 
 export function parseKindFilter(value: string | undefined): SiaeKind | undefined {
   if (value === undefined || value === "") return undefined;

@@ -4,14 +4,14 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { strToU8, zipSync } from "fflate";
 import type { Kysely } from "kysely";
+import type { ReportFormat } from "../contracts/reports.js";
 import type { Database } from "../db/schema.js";
 import { renderReportHtml } from "./html.js";
 import { renderReportPdf } from "./pdf.js";
 import { buildReportModel, type ReportModel, type ReportParams } from "./reportModel.js";
 import { renderReportCsv, renderReportXlsx } from "./tabular.js";
 
-export const REPORT_FORMATS = ["html", "pdf", "csv", "xlsx"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat } from "../contracts/reports.js";
 
 export interface WrittenReport {
   format: ReportFormat;

@@ -1,6 +1,7 @@
-// The policy matrix, generated from the live route table: every API route × every role × a resource
+// The policy matrix, generated from the live route table: every API route × every role × a target
 // in the caller's scope ("home": département 62, structure S1, person P1) and out of it ("other":
-// 13, S2, P2). Routes added later by anyone are covered automatically. The expected answer comes from
+// 13, S2, P2), placed in the keys the route's contract names its target with (support/requests.ts).
+// Routes added later by anyone are covered automatically. The expected answer comes from
 // the table below (the written rules of docs/SECURITY.md), not from the code under test.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RouteRecord, routeTableOf } from "../../src/server/auth/plugin.js";
@@ -9,6 +10,7 @@ import type { App } from "../../src/server/context.js";
 import { testCipher } from "../../src/security/personalData.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { buildTestApp, PERSONAS, type Persona, seedWorld, type World } from "./support/fixture.js";
+import { build, isTerritorial, namesTarget, urlOf } from "./support/requests.js";
 import { expectedAllowed, type Shape, type Target } from "./support/rolesMatrix.js";
 
 let t: TestDatabase;
@@ -32,21 +34,11 @@ async function sessionFor(who: Persona): Promise<Record<string, string>> {
 }
 
 function shapeOf(route: RouteRecord): Shape {
-  return { structure: route.url.includes(":structureId"), person: route.url.includes(":personId") };
+  return { structure: namesTarget(route, "structureId"), person: namesTarget(route, "personId") };
 }
 
 function urlFor(route: RouteRecord, target: Target): string {
-  const structureId = target === "home" ? world.s1 : world.s2;
-  const personId = target === "home" ? world.p1 : world.p2;
-  let url = route.url
-    .replace(":structureId", String(structureId))
-    .replace(":personId", String(personId))
-    .replace(/:[A-Za-z]+/g, "999999");
-  const shape = shapeOf(route);
-  if (!shape.structure && ["territory:read", "structure:write", "import:write"].includes(route.policy)) {
-    url += `${url.includes("?") ? "&" : "?"}scope=departement:${target === "home" ? "62" : "13"}`;
-  }
-  return url;
+  return urlOf(build(route, world, target));
 }
 
 function apiRoutes(): RouteRecord[] {
@@ -67,7 +59,7 @@ function cases(): Case[] {
   for (const route of apiRoutes()) {
     if (route.policy === "public") continue;
     const shape = shapeOf(route);
-    const targets: Target[] = shape.structure || shape.person || ["territory:read", "structure:write", "import:write"].includes(route.policy) ? ["home", "other"] : ["home"];
+    const targets: Target[] = isTerritorial(route) ? ["home", "other"] : ["home"];
     for (const who of PERSONAS) {
       for (const target of targets) out.push({ route, who, target, allowed: expectedAllowed(route.policy, who, target, shape) });
     }

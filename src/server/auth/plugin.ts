@@ -9,9 +9,12 @@
 //  - onResponse: every successful write is written to the audit trail (who, when, which route, ids).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type AuditEntry, recordAudit } from "../../db/audit.js";
+import type { AnyContract } from "../../contracts/contract.js";
 import type { App, AppContext } from "../context.js";
 import { sendProblem } from "../problem.js";
-import { authorize, POLICY_NAMES, resourceFromRequest } from "./policies.js";
+import { NO_TARGET, type Target, structureOf } from "../../contracts/target.js";
+import { type ParameterProblem, parseInput, parseTarget } from "../route.js";
+import { authorize, POLICY_NAMES } from "./policies.js";
 import type { PolicyName, Principal } from "./principal.js";
 import { loadSession, SESSION_COOKIE, type SessionInfo, sameSecret } from "./sessions.js";
 
@@ -46,6 +49,8 @@ export interface RouteRecord {
   method: string;
   url: string;
   policy: PolicyName;
+  /** The route's contract (routes registered through src/server/route.ts). */
+  contract?: AnyContract;
 }
 
 const routeTables = new WeakMap<object, RouteRecord[]>();
@@ -90,6 +95,12 @@ export function installAuth(app: App, ctx: AppContext): void {
   app.decorateRequest("session", null);
   app.decorateRequest("readAudit", null);
   app.decorateRequest("readAuditTaken", false);
+  app.decorateRequest("target", null as never);
+  app.decorateRequest("input", null as never);
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    request.target = NO_TARGET;
+    request.input = {};
+  });
 
   app.addHook("onRoute", (route) => {
     const url = route.url ?? route.path;
@@ -108,7 +119,8 @@ export function installAuth(app: App, ctx: AppContext): void {
     if (!POLICY_NAMES.includes(route.config.policy)) {
       throw new Error(`La route ${methods.join(",")} ${url} déclare une politique inconnue : ${route.config.policy}.`);
     }
-    for (const method of methods) table.push({ method: String(method), url, policy: route.config.policy });
+    const contract = route.config.contract;
+    for (const method of methods) table.push({ method: String(method), url, policy: route.config.policy, ...(contract ? { contract } : {}) });
   });
 
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
@@ -134,27 +146,40 @@ export function installAuth(app: App, ctx: AppContext): void {
     }
   });
 
-  // Before validation: a caller outside the scope learns nothing, not even the expected body shape.
+  // Before validation of the body: the contract names the target (unknown query keys refused), the
+  // policy authorises it, then the other parameters are parsed (src/server/route.ts). A caller outside
+  // the scope learns nothing, not even the expected shape of the other parameters or of the body.
   app.addHook("preValidation", async (request: FastifyRequest, reply: FastifyReply) => {
     const policy = policyOf(request);
-    if (policy === "public") return;
-    const { resource, invalid } = resourceFromRequest(
-      (request.params ?? {}) as Record<string, unknown>,
-      (request.query ?? {}) as Record<string, unknown>,
-    );
-    if (invalid) return sendProblem(reply, 400, "Requête invalide", `Le paramètre ${invalid} n'est pas valide.`);
-    const decision = await authorize(ctx.handle.db, request.principal, policy, resource);
+    const contract = request.routeOptions.config?.contract;
+    if (!contract) {
+      if (policy === "public") return;
+      const legacy = legacyTarget((request.params ?? {}) as Record<string, unknown>, (request.query ?? {}) as Record<string, unknown>);
+      if ("invalid" in legacy) return sendProblem(reply, 400, "Requête invalide", `Le paramètre ${legacy.invalid} n'est pas valide.`);
+      request.target = legacy.target;
+    } else {
+      const target = parseTarget(contract, request.params, request.query, request.principal);
+      if (!target.ok) return parameterProblem(reply, target.problem);
+      request.target = target.value;
+    }
+    const decision = await authorize(ctx.handle.db, request.principal, policy, request.target);
     if (!decision.allow) {
       const titles = { 401: "Authentification requise", 403: "Accès refusé", 404: "Ressource introuvable" };
       return sendProblem(reply, decision.status, titles[decision.status], decision.detail);
     }
-    if (policy === "person:read" && request.method === "GET" && resource.personId !== undefined) {
+    if (contract) {
+      const input = parseInput(contract, request.params, request.query);
+      if (!input.ok) return parameterProblem(reply, input.problem);
+      request.input = input.value;
+    }
+    const target = request.target;
+    if (policy === "person:read" && request.method === "GET" && target.type === "person") {
       const entry: AuditEntry = {
         action: request.routeOptions.config?.auditAction ?? "person.read",
         entity: "person",
-        entityId: resource.personId,
-        personId: resource.personId,
-        structureId: resource.structureId ?? null,
+        entityId: target.id,
+        personId: target.id,
+        structureId: null,
         after: { route: request.routeOptions.url },
       };
       if (request.routeOptions.config?.readAudit === "inline") request.readAudit = entry;
@@ -175,21 +200,40 @@ export function installAuth(app: App, ctx: AppContext): void {
   app.addHook("onResponse", async (request: FastifyRequest, reply: FastifyReply) => {
     if (!STATE_CHANGING.has(request.method) || reply.statusCode >= 400 || !request.principal) return;
     if (request.routeOptions.config?.audit === false || !request.routeOptions.url) return;
-    const { resource } = resourceFromRequest(
-      (request.params ?? {}) as Record<string, unknown>,
-      (request.query ?? {}) as Record<string, unknown>,
-    );
+    const target = request.target;
     try {
       await recordAudit(ctx.handle.db, actorOf(request), {
         action: `${request.method} ${request.routeOptions.url}`,
         entity: "request",
         entityId: null,
-        personId: resource.personId ?? null,
-        structureId: resource.structureId ?? null,
+        personId: target.type === "person" ? target.id : null,
+        structureId: structureOf(target) ?? null,
         after: { params: request.params ?? null, status: reply.statusCode },
       });
     } catch (error) {
       request.log.error({ err: error }, "audit of a write failed");
     }
   });
+}
+
+function parameterProblem(reply: FastifyReply, problem: ParameterProblem): FastifyReply {
+  return sendProblem(reply, 400, "Requête invalide", problem.detail, {
+    parameter: problem.parameter,
+    errors: [{ field: problem.parameter, message: problem.detail }],
+  });
+}
+
+const ID = /^[1-9][0-9]{0,15}$/;
+
+/** Target of a route not yet registered from a contract (its path ids only). */
+function legacyTarget(params: Record<string, unknown>, query: Record<string, unknown>): { target: Target } | { invalid: string } {
+  for (const name of ["structureId", "personId", "scope", "departement", "region"]) {
+    if (query[name] !== undefined) return { invalid: name };
+  }
+  const text = (name: string) => (params[name] === undefined ? undefined : String(params[name]));
+  const structureId = text("structureId");
+  if (structureId !== undefined) return ID.test(structureId) ? { target: { type: "structure", id: Number(structureId) } } : { invalid: "structureId" };
+  const personId = text("personId");
+  if (personId !== undefined) return ID.test(personId) ? { target: { type: "person", id: Number(personId) } } : { invalid: "personId" };
+  return { target: NO_TARGET };
 }

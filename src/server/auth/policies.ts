@@ -1,9 +1,9 @@
-// Authorization (issue 8): one policy per route (see principal.ts for the meaning of each), evaluated
-// against the resource named by the request — param `structureId` / `personId`, query or param
-// `scope` (nation | region:<code> | departement:<code> | structure:<id>), `departement`, `region`.
+// Authorization: one policy per route (see principal.ts for the meaning of each), evaluated against the
+// one target of the request, parsed by the route's contract (src/contracts/target.ts, src/server/route.ts).
 // Decisions: allow, 401 (no session), 403 (outside the caller's scope), 404 (no such resource).
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { type Scope, structureOf, type Target } from "../../contracts/target.js";
 import type { PolicyName, Principal } from "./principal.js";
 
 export const POLICY_NAMES: readonly PolicyName[] = [
@@ -20,72 +20,11 @@ export const POLICY_NAMES: readonly PolicyName[] = [
   "admin",
 ];
 
-export type Scope =
-  | { kind: "nation" }
-  | { kind: "region"; code: string }
-  | { kind: "departement"; code: string }
-  | { kind: "structure"; id: number };
-
-export interface ResourceRef {
-  structureId?: number;
-  personId?: number;
-  scope?: Scope;
-}
-
 export type Decision = { allow: true } | { allow: false; status: 401 | 403 | 404; detail: string };
 
 const ALLOW: Decision = { allow: true };
 const denied = (detail: string): Decision => ({ allow: false, status: 403, detail });
 const notFound = (detail: string): Decision => ({ allow: false, status: 404, detail });
-
-/** Parse `nation`, `region:32`, `departement:62`, `structure:12`; null when malformed. */
-export function parseScope(value: string): Scope | null {
-  if (value === "nation" || value === "national") return { kind: "nation" };
-  const match = /^(region|departement|structure):([0-9A-Za-z]{1,12})$/.exec(value);
-  if (!match) return null;
-  const [, kind, code] = match as unknown as [string, string, string];
-  if (kind === "structure") return /^[1-9][0-9]{0,15}$/.test(code) ? { kind, id: Number(code) } : null;
-  return { kind: kind as "region" | "departement", code: code.toUpperCase() };
-}
-
-const ID = /^[1-9][0-9]{0,15}$/;
-
-/** The resource a request is about; `invalid` names a malformed identifier. */
-export function resourceFromRequest(
-  params: Record<string, unknown>,
-  query: Record<string, unknown>,
-): { resource: ResourceRef; invalid?: string } {
-  const resource: ResourceRef = {};
-  const pick = (name: string): string | undefined => {
-    const v = params[name] ?? query[name];
-    return typeof v === "string" || typeof v === "number" ? String(v) : undefined;
-  };
-  const structureId = pick("structureId");
-  if (structureId !== undefined) {
-    if (!ID.test(structureId)) return { resource, invalid: "structureId" };
-    resource.structureId = Number(structureId);
-  }
-  const personId = pick("personId");
-  if (personId !== undefined) {
-    if (!ID.test(personId)) return { resource, invalid: "personId" };
-    resource.personId = Number(personId);
-  }
-  const scope = pick("scope");
-  const departement = pick("departement");
-  const region = pick("region");
-  if (scope !== undefined) {
-    const parsed = parseScope(scope);
-    if (!parsed) return { resource, invalid: "scope" };
-    resource.scope = parsed;
-  } else if (departement !== undefined) {
-    if (!/^([0-9]{2}|2[AaBb]|97[1-6])$/.test(departement)) return { resource, invalid: "departement" };
-    resource.scope = { kind: "departement", code: departement.toUpperCase() };
-  } else if (region !== undefined) {
-    if (!/^[0-9]{2}$/.test(region)) return { resource, invalid: "region" };
-    resource.scope = { kind: "region", code: region };
-  }
-  return { resource };
-}
 
 /** What a principal may see, for routes that list things without naming one resource. */
 export type Visibility =
@@ -145,12 +84,27 @@ function territoryCovers(principal: Principal, t: StructureTerritory): boolean {
   }
 }
 
+/** Territories of the members of a group of structures; null when the group does not exist. */
+async function groupMembers(db: Kysely<Database>, groupId: number): Promise<(StructureTerritory & { id: number })[] | null> {
+  const group = await db.selectFrom("structure_group").select("id").where("id", "=", groupId).executeTakeFirst();
+  if (!group) return null;
+  const rows = await db
+    .selectFrom("structure_group_member as m")
+    .innerJoin("structure as s", "s.id", "m.structure_id")
+    .innerJoin("ref_departement as d", "d.code", "s.departement_code")
+    .select(["s.id", "s.departement_code", "d.region_code"])
+    .where("m.group_id", "=", groupId)
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), departementCode: r.departement_code, regionCode: r.region_code }));
+}
+
 async function scopeAllowed(db: Kysely<Database>, principal: Principal, scope: Scope): Promise<Decision> {
   if (principal.role === "national" || principal.role === "admin") {
-    if (scope.kind === "structure" && !(await structureTerritory(db, scope.id))) return notFound("Structure introuvable.");
+    if (scope.type === "structure" && !(await structureTerritory(db, scope.id))) return notFound("Structure introuvable.");
+    if (scope.type === "group" && !(await groupMembers(db, scope.id))) return notFound("Groupe de structures introuvable.");
     return ALLOW;
   }
-  switch (scope.kind) {
+  switch (scope.type) {
     case "nation":
       return denied("Les données nationales sont réservées à la DGEFP.");
     case "region":
@@ -165,6 +119,14 @@ async function scopeAllowed(db: Kysely<Database>, principal: Principal, scope: S
           : denied("Ce département est hors de votre région.");
       }
       return principal.departementCode === scope.code ? ALLOW : denied("Ce département est hors de votre périmètre.");
+    }
+    case "group": {
+      const members = await groupMembers(db, scope.id);
+      if (!members) return notFound("Groupe de structures introuvable.");
+      const covered = members.every((m) =>
+        principal.role === "siae" ? principal.structureIds.includes(m.id) : territoryCovers(principal, m),
+      );
+      return covered ? ALLOW : denied("Ce groupe compte des structures hors de votre périmètre.");
     }
     case "structure": {
       const t = await structureTerritory(db, scope.id);
@@ -205,66 +167,61 @@ async function isRsaBeneficiaryOf(db: Kysely<Database>, personId: number, depart
   return row !== undefined;
 }
 
-/** Evaluate a route policy for a principal (null = anonymous) and the resource of the request. */
+const unsupported = (policy: PolicyName, target: Target): Decision =>
+  denied(`La politique ${policy} ne s'applique pas à une cible de type ${target.type}.`);
+
+/**
+ * Evaluate a route policy for a principal (null = anonymous) and the target of the request (parsed once
+ * by the route's contract: src/contracts/target.ts). `none` targets are lists restricted in SQL to what
+ * the caller may see (src/queries).
+ */
 export async function authorize(
   db: Kysely<Database>,
   principal: Principal | null,
   policy: PolicyName,
-  resource: ResourceRef,
+  target: Target,
 ): Promise<Decision> {
   if (policy === "public") return ALLOW;
   if (!principal) return { allow: false, status: 401, detail: "Connectez-vous pour accéder à cette ressource." };
   const isAdmin = principal.role === "admin";
+  const structureId = structureOf(target);
 
-  // The structure named by the route exists and is reachable by this principal?
-  const structureDecision = async (
-    allowed: (t: StructureTerritory, id: number) => boolean,
-    message: string,
-  ): Promise<Decision | null> => {
-    if (resource.structureId === undefined) return null;
-    const t = await structureTerritory(db, resource.structureId);
+  // The structure named by the target exists and is reachable by this principal?
+  const structureDecision = async (allowed: (t: StructureTerritory, id: number) => boolean, message: string): Promise<Decision> => {
+    if (structureId === undefined) return target.type === "none" ? ALLOW : unsupported(policy, target);
+    const t = await structureTerritory(db, structureId);
     if (!t) return notFound("Structure introuvable.");
-    return allowed(t, resource.structureId) ? ALLOW : denied(message);
+    return allowed(t, structureId) ? ALLOW : denied(message);
   };
   const member = (id: number) => principal.role === "siae" && principal.structureIds.includes(id);
   const structureAdmin = (id: number) => principal.role === "siae" && principal.adminStructureIds.includes(id);
 
   switch (policy) {
     case "authenticated":
-      return ALLOW;
+      return target.type === "none" ? ALLOW : unsupported(policy, target);
     case "admin":
       return isAdmin ? ALLOW : denied("Réservé aux administrateurs de la plateforme.");
-    case "territory:read": {
-      const scope: Scope | undefined =
-        resource.structureId !== undefined ? { kind: "structure", id: resource.structureId } : resource.scope;
-      return scope ? scopeAllowed(db, principal, scope) : ALLOW;
-    }
+    case "territory:read":
+      if (target.type === "none") return ALLOW;
+      if (isScope(target)) return scopeAllowed(db, principal, target);
+      return unsupported(policy, target);
     case "structure:read":
-      return (
-        (await structureDecision(
-          (t, id) => isAdmin || member(id) || territoryCovers(principal, t),
-          "Cette structure est hors de votre périmètre.",
-        )) ?? ALLOW
+      return structureDecision(
+        (t, id) => isAdmin || member(id) || territoryCovers(principal, t),
+        "Cette structure est hors de votre périmètre.",
       );
     case "structure:write": {
       const stateAgent = ["national", "regional", "departemental", "admin"].includes(principal.role);
       if (!stateAgent) return denied("Réservé aux services de l'État du territoire.");
-      return (
-        (await structureDecision((t) => territoryCovers(principal, t), "Cette structure est hors de votre périmètre.")) ??
-        (resource.scope ? scopeAllowed(db, principal, resource.scope) : ALLOW)
-      );
+      if (target.type !== "structure" && isScope(target)) return scopeAllowed(db, principal, target);
+      return structureDecision((t) => territoryCovers(principal, t), "Cette structure est hors de votre périmètre.");
     }
     case "structure:declare":
       if (!isAdmin && principal.role !== "siae") return denied("Réservé aux membres de la structure.");
-      return (await structureDecision((_t, id) => isAdmin || member(id), "Vous n'êtes pas membre de cette structure.")) ?? ALLOW;
+      return structureDecision((_t, id) => isAdmin || member(id), "Vous n'êtes pas membre de cette structure.");
     case "structure:admin":
       if (!isAdmin && principal.role !== "siae") return denied("Réservé aux administrateurs de la structure.");
-      return (
-        (await structureDecision(
-          (_t, id) => isAdmin || structureAdmin(id),
-          "Vous n'êtes pas administrateur de cette structure.",
-        )) ?? ALLOW
-      );
+      return structureDecision((_t, id) => isAdmin || structureAdmin(id), "Vous n'êtes pas administrateur de cette structure.");
     case "person:read":
     case "person:write": {
       const write = policy === "person:write";
@@ -272,33 +229,32 @@ export async function authorize(
       if (!isAdmin && principal.role !== "siae" && !cd) {
         return denied("Les services de l'État n'ont pas accès aux pages personnelles des salariés.");
       }
-      if (resource.structureId !== undefined) {
-        const d = await structureDecision(
-          (t, id) => isAdmin || member(id) || (cd && principal.departementCode === t.departementCode),
-          "Cette structure est hors de votre périmètre.",
-        );
-        if (d && !d.allow) return d;
-      }
-      if (resource.personId === undefined) return ALLOW;
-      const structures = await personStructures(db, resource.personId);
+      if (target.type === "none") return ALLOW;
+      if (target.type !== "person") return unsupported(policy, target);
+      const structures = await personStructures(db, target.id);
       if (!structures) return notFound("Personne introuvable.");
       if (isAdmin) return ALLOW;
       if (cd) {
-        return (await isRsaBeneficiaryOf(db, resource.personId, principal.departementCode ?? ""))
+        return (await isRsaBeneficiaryOf(db, target.id, principal.departementCode ?? ""))
           ? ALLOW
           : denied("Cette personne n'est pas bénéficiaire du RSA dans votre département.");
-      }
-      if (resource.structureId !== undefined && !structures.includes(resource.structureId)) {
-        return notFound("Personne introuvable dans cette structure.");
       }
       return structures.some(member) ? ALLOW : denied("Cette personne n'est pas salariée de vos structures.");
     }
     case "import:write":
-      if (isAdmin || principal.role === "national") return ALLOW;
-      if (principal.role !== "departemental") return denied("Réservé à la DDETS, à la DGEFP et aux administrateurs.");
-      if (resource.structureId !== undefined) {
-        return (await structureDecision((t) => territoryCovers(principal, t), "Cette structure est hors de votre département.")) ?? ALLOW;
+      if (!isAdmin && principal.role !== "national" && principal.role !== "departemental") {
+        return denied("Réservé à la DDETS, à la DGEFP et aux administrateurs.");
       }
-      return resource.scope ? scopeAllowed(db, principal, resource.scope) : ALLOW;
+      // Runs and jobs are found only within the caller's territory by their read model (src/queries/imports.ts).
+      if (target.type === "none" || target.type === "importRun" || target.type === "importJob") return ALLOW;
+      if (target.type === "structure") {
+        return structureDecision((t) => territoryCovers(principal, t), "Cette structure est hors de votre département.");
+      }
+      if (isScope(target)) return scopeAllowed(db, principal, target);
+      return unsupported(policy, target);
   }
+}
+
+function isScope(target: Target): target is Scope {
+  return ["nation", "region", "departement", "group", "structure"].includes(target.type);
 }

@@ -40,6 +40,9 @@ export interface World {
   p2: number;
   /** P3: employed by S1, not RSA. */
   p3: number;
+  /** An AF of S1 and one of S2. */
+  a1: number;
+  a2: number;
   users: Record<Persona | "siaeAdminS2", { id: number; email: string }>;
 }
 
@@ -95,6 +98,28 @@ export async function seedWorld(db: Kysely<Database>, pii: PersonalDataCipher): 
   await contract(p2, s2, "OUI-NM", "2025-02-03", null);
   await contract(p3, s1, "NON", "2025-03-03", null);
 
+  const annex = async (structureId: number, prefix: string) =>
+    Number(
+      (
+        await db
+          .insertInto("financial_annex")
+          .values({
+            structure_id: structureId,
+            number_prefix: prefix,
+            mesure_code: "ACI_DC",
+            state: "VALIDE",
+            starts_on: "2025-01-01",
+            ends_on: "2025-12-31",
+            etp: "2.00",
+            annual_hours: "1820",
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+  const a1 = await annex(s1, "ACI062250001");
+  const a2 = await annex(s2, "ACI013250001");
+
   const passwordHash = await hashPassword(PASSWORD);
   const user = async (email: string, role: Role, extra: { region_code?: string; departement_code?: string } = {}) =>
     Number(
@@ -132,7 +157,7 @@ export async function seedWorld(db: Kysely<Database>, pii: PersonalDataCipher): 
       }),
     ),
   ) as World["users"];
-  return { s1, s2, p1, p2, p3, users };
+  return { s1, s2, p1, p2, p3, a1, a2, users };
 }
 
 /** A clock the tests can move. */
