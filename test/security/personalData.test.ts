@@ -1,5 +1,6 @@
 // The personal-data cipher: AES-256-GCM round trip, tamper detection, keyed hash, key file 0600.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -89,5 +90,24 @@ describe("key management", () => {
     writeFileSync(path.join(dir, "secret.key"), "pas une clé\n", { mode: 0o600 });
     expect(() => loadSecret(dir, {})).toThrow(/invalide/);
     expect(() => createPersonalDataCipher(Buffer.alloc(16))).toThrow(SecretKeyError);
+  });
+
+  test("on PostgreSQL the key is required: no key file is generated, the refusal names the variable", () => {
+    const dir = path.join(tempDir(), "data");
+    expect(() => loadSecret(dir, { DATABASE_URL: "postgres://x@127.0.0.1/p" })).toThrow(/PASSERELLE_SECRET_KEY est obligatoire avec DATABASE_URL/);
+    expect(existsSync(path.join(dir, "secret.key"))).toBe(false);
+    const key = "cd".repeat(32);
+    expect(loadSecret(dir, { DATABASE_URL: "postgres://x@127.0.0.1/p", PASSERELLE_SECRET_KEY: key }).toString("hex")).toBe(key);
+  });
+
+  test("npm start with DATABASE_URL and no PASSERELLE_SECRET_KEY stops at once with a message naming the variable", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/absente", PASSERELLE_SECRET_KEY: "", PORT: "0", PASSERELLE_SKIP_WEB_BUILD: "1" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("PASSERELLE_SECRET_KEY");
   });
 });
