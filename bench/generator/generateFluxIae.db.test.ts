@@ -7,6 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
 import { importPath } from "../../src/interchange/importPath.js";
+import { NATION } from "../../src/interchange/importTerritory.js";
 import { testCipher } from "../../src/security/personalData.js";
 import { generateFluxIae, type GenerateSummary } from "./generateFluxIae.js";
 
@@ -42,7 +43,7 @@ describe("generate → import", () => {
   });
 
   it("imports cleanly through the real importer and the counts match", async () => {
-    const report = await importPath(t.handle, dir, { pii: testCipher() });
+    const report = await importPath(t.handle, dir, { pii: testCipher(), territory: NATION });
     expect(report.rejections.slice(0, 5)).toEqual([]);
     expect(report.rejected).toBe(0);
     const count = async (table: "structure" | "financial_annex" | "person" | "contract" | "monthly_declaration") =>

@@ -1,6 +1,7 @@
 // The one entry point for imports (CLI `passerelle import`, and the HTTP upload of the web app):
 // detect the format by the bytes, then run the matching importer. Every importer runs in one
-// transaction and records an import_run with its rejections.
+// transaction and records an import_run with its rejections. The caller says where the import may
+// write (docs/imports.md): the nation for the command line, the uploader's territory for the web.
 import path from "node:path";
 import type { DatabaseHandle } from "../db/connection.js";
 import type { Actor } from "../db/audit.js";
@@ -9,8 +10,11 @@ import { importAspList } from "./asp-lists/importAspList.js";
 import { detectFormat } from "./detectFormat.js";
 import { importFluxIae } from "./fluxiae/importFluxIae.js";
 import { ImportInputError, type ImportReport } from "./importReport.js";
+import type { ImportTerritory } from "./importTerritory.js";
 
 export interface ImportPathOptions {
+  /** Where the import may write: rows placed elsewhere are refused (importTerritory.ts). */
+  territory: ImportTerritory;
   dryRun?: boolean;
   actor?: Actor;
   /** Cipher for NIR / PASS numbers (FluxIAE Salarie). */
@@ -23,7 +27,7 @@ export interface ImportPathOptions {
   onProgress?: (done: number, total: number | null, what: string) => void;
 }
 
-export async function importPath(handle: DatabaseHandle, pathOnDisk: string, options: ImportPathOptions = {}): Promise<ImportReport> {
+export async function importPath(handle: DatabaseHandle, pathOnDisk: string, options: ImportPathOptions): Promise<ImportReport> {
   const originalName = options.originalName ?? path.basename(pathOnDisk);
   const format = await detectFormat(pathOnDisk, originalName);
   const progress = options.onProgress;
@@ -32,6 +36,7 @@ export async function importPath(handle: DatabaseHandle, pathOnDisk: string, opt
       return importAspList(handle, pathOnDisk, {
         dryRun: options.dryRun,
         actor: options.actor,
+        territory: options.territory,
         originalName,
         onProgress: progress ? (done, total) => progress(done, total, "structures") : undefined,
       });
@@ -39,6 +44,7 @@ export async function importPath(handle: DatabaseHandle, pathOnDisk: string, opt
       return importFluxIae(handle, pathOnDisk, {
         dryRun: options.dryRun,
         actor: options.actor,
+        territory: options.territory,
         pii: options.pii ?? null,
         pseudonymise: options.pseudonymise,
         originalName,

@@ -9,6 +9,7 @@ import type { DatabaseHandle, TransactionContext } from "../db/connection.js";
 import type { Database } from "../db/schema.js";
 import { type Actor, recordAudit } from "../db/audit.js";
 import { type ImportFormat, type ImportIssue, type ImportReport, ImportTally } from "./importReport.js";
+import { type ImportTerritory, NATION, territoryColumn } from "./importTerritory.js";
 
 export const IMPORT_ACTOR: Actor = { userId: null, label: "import" };
 
@@ -19,6 +20,8 @@ export interface ImportRunMeta {
   checksum: string | null;
   dryRun: boolean;
   actor: Actor;
+  /** Where the import may write; recorded on the run (who may read it follows from it). Default: national. */
+  territory?: ImportTerritory;
 }
 
 export type ImportWork = (tx: TransactionContext, tally: ImportTally) => Promise<void>;
@@ -46,7 +49,7 @@ export async function runImport(handle: DatabaseHandle, meta: ImportRunMeta, wor
         action: "import",
         entity: "import_run",
         entityId: importRunId,
-        after: { format: meta.format, source: meta.source, inserted: tally.inserted, updated: tally.updated, rejected: tally.rejected },
+        after: { format: meta.format, source: meta.source, territory: territoryColumn(meta.territory ?? NATION), inserted: tally.inserted, updated: tally.updated, rejected: tally.rejected },
       });
     });
   } catch (error) {
@@ -99,6 +102,7 @@ async function writeRunRecord(
       rejected: tally.rejected,
       duration_ms: finishedAt.getTime() - startedAt.getTime(),
       user_id: meta.actor.userId,
+      departement_code: territoryColumn(meta.territory ?? NATION),
       error,
     })
     .returning("id")

@@ -128,7 +128,7 @@ describe("POST /api/v1/imports", () => {
     expect((history.json() as { items: { id: number; userName: string | null }[] }).items.find((r) => r.id === runId)?.userName).not.toBeNull();
   });
 
-  it("a background import of an unimportable file ends failed with the issues; another user cannot read the job", async () => {
+  it("a background import of an unimportable file ends failed with the issues; another département cannot read the job", async () => {
     const res = await post("/api/v1/imports?background=true", "notes.txt", "bonjour\nrien d'importable\n");
     expect(res.statusCode).toBe(202);
     const { id } = res.json() as { id: string };
@@ -139,7 +139,7 @@ describe("POST /api/v1/imports", () => {
     }
     expect(state.status).toBe("failed");
     expect(state.error?.detail).toContain("notes.txt");
-    const other = await userWithSession(t, { email: "autre@ddets62.test", role: "departemental", departementCode: "62" });
+    const other = await userWithSession(t, { email: "autre@ddets59.test", role: "departemental", departementCode: "59" });
     expect((await app.inject({ url: `/api/v1/imports/jobs/${id}`, headers: other.headers })).statusCode).toBe(404);
     expect((await app.inject({ url: `/api/v1/imports/jobs/${id}`, headers: siae.headers })).statusCode).toBe(403);
   });

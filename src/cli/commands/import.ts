@@ -2,13 +2,14 @@
 // Detects the format (ASP list of SIAE, FluxIAE view or delivery) and imports it in one transaction.
 // --json: one JSON document on stdout { format, rowsRead, inserted, updated, unchanged, rejected,
 // rejections: [{ file, line, column, reason }], importRunId, warnings, dryRun, durationMs };
-// progress on stderr. Exit 0 done (rows may be rejected: see the report), 1 invalid input (nothing
+// progress on stderr. The command line imports for the whole nation (docs/imports.md). Exit 0 done (rows may be rejected: see the report), 1 invalid input (nothing
 // written), 2 other failure.
 import { existsSync } from "node:fs";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { importPath } from "../../interchange/importPath.js";
 import { ImportInputError, type ImportReport } from "../../interchange/importReport.js";
+import { NATION } from "../../interchange/importTerritory.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import { configuredCipher, InvalidInputError, printJson, withDatabase } from "../context.js";
 
@@ -68,6 +69,7 @@ export function register(program: Command): void {
           const report = await importPath(handle, target, {
             dryRun: opts.dryRun ?? false,
             actor: { userId: null, label: "cli" },
+            territory: NATION,
             pii: cipherOrNull(),
             pseudonymise: opts.pseudonymise ?? false,
             onProgress: (done, total, what) => {

@@ -8,7 +8,10 @@
 //  - commune code resolved from postcode + commune name when unambiguous;
 //  - a structure is identified by (SIRET, kind) (design §4): duplicate rows are merged and reported,
 //    a postcode outside the département is kept with a warning;
-//  - idempotent: a structure whose values did not change is counted "unchanged" and not touched.
+//  - idempotent: a structure whose values did not change is counted "unchanged" and not touched;
+//  - territorial (docs/imports.md): an import for a département writes only the rows of that
+//    département; a row of another one, or one that would change a structure registered elsewhere, is
+//    refused on its CODE_DEPARTEMENT column.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Kysely } from "kysely";
@@ -19,6 +22,7 @@ import { kindOfMesure, parseAspMesure, SIAE_KINDS } from "../../domain/structure
 import type { Actor } from "../../db/audit.js";
 import { type ImportIssue, type ImportReport, ImportInputError, type ImportTally } from "../importReport.js";
 import { IMPORT_ACTOR, runImport, sha256 } from "../importRun.js";
+import { type ImportTerritory, NATION, outsideTerritory } from "../importTerritory.js";
 import { decodeText } from "../text/decodeText.js";
 import { firstLine, parseDelimited, sniffSeparator } from "../text/delimited.js";
 import { matchColumns, normalizeHeader } from "../text/headerMatch.js";
@@ -27,6 +31,8 @@ import { ASP_LIST_COLUMNS, type AspListColumn } from "./aspListColumns.js";
 export interface ImportAspListOptions {
   dryRun?: boolean;
   actor?: Actor;
+  /** Where the import may write (default: the nation — command line, tests). */
+  territory?: ImportTerritory;
   /** Value written in structure.source for new structures (default: 'asp-liste-YYYY-MM' from the file name, else 'asp-liste'). */
   source?: string;
   /** Name shown in reports (default: the file's base name). */
@@ -117,13 +123,15 @@ export async function importAspList(handle: DatabaseHandle, file: string, option
   const bytes = await readFile(file);
   const parsed = parseAspList(bytes, fileLabel);
   const source = options.source ?? defaultSource(fileLabel);
+  const territory = options.territory ?? NATION;
   return runImport(
     handle,
-    { format: "asp-liste-siae", source: fileLabel, checksum: sha256(bytes), dryRun: options.dryRun ?? false, actor: options.actor ?? IMPORT_ACTOR },
+    { format: "asp-liste-siae", source: fileLabel, checksum: sha256(bytes), dryRun: options.dryRun ?? false, actor: options.actor ?? IMPORT_ACTOR, territory },
     async ({ db }, tally) => {
       const geo = await loadGeography(db, parsed);
-      const listed = readStructures(parsed, fileLabel, geo, tally);
-      await upsertStructures(db, listed, source, tally, options.onProgress);
+      const listed = readStructures(parsed, fileLabel, geo, tally, territory);
+      const departementColumn = parsed.columns.header.departement ?? "departement";
+      await upsertStructures(db, listed, source, tally, { territory, file: fileLabel, departementColumn }, options.onProgress);
     },
   );
 }
@@ -233,7 +241,7 @@ function departementOfPostalCode(pc: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Reading rows
 
-function readStructures(parsed: ParsedAspList, fileLabel: string, geo: Geography, tally: ImportTally): ListedStructure[] {
+function readStructures(parsed: ParsedAspList, fileLabel: string, geo: Geography, tally: ImportTally, territory: ImportTerritory): ListedStructure[] {
   const { index, header } = parsed.columns;
   const col = (key: AspListColumn) => header[key] ?? key;
   const byKey = new Map<string, ListedStructure>();
@@ -266,6 +274,8 @@ function readStructures(parsed: ParsedAspList, fileLabel: string, geo: Geography
     const aspCode = normalizeAspDepartementCode(rawDep);
     const departement = geo.aspCodes.get(aspCode);
     if (!departement) errors.push(issue(fileLabel, record.line, col("departement"), `code département inconnu « ${rawDep} »`));
+    const outside = departement ? outsideTerritory(territory, departement, "structure") : null;
+    if (outside) errors.push(issue(fileLabel, record.line, col("departement"), outside));
 
     if (errors.length > 0 || typeof kind !== "string" || !siret.ok || !departement) {
       for (const e of errors) tally.reject(e);
@@ -399,6 +409,7 @@ async function upsertStructures(
   listed: ListedStructure[],
   source: string,
   tally: ImportTally,
+  place: { territory: ImportTerritory; file: string; departementColumn: string },
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
   const existing = new Map<string, Record<string, unknown> & { id: number }>();
@@ -417,6 +428,12 @@ async function upsertStructures(
     const current = existing.get(`${s.siret}|${s.kind}`);
     if (!current) {
       inserts.push(s);
+      continue;
+    }
+    // A structure registered in another département is not moved nor changed by a territorial import.
+    const outside = outsideTerritory(place.territory, String(current.departement_code), `structure SIRET ${s.siret} (${s.kind}) déjà enregistrée`);
+    if (outside) {
+      tally.reject(issue(place.file, s.line, place.departementColumn, outside));
       continue;
     }
     const changes: Partial<Record<StructureField, string | null>> = {};

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { TransactionContext } from "../../db/connection.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import type { ImportTally } from "../importReport.js";
+import type { ImportTerritory } from "../importTerritory.js";
 import type { FluxIaeRecord } from "./reader.js";
 import type { FieldIssue } from "./rowFields.js";
 
@@ -16,6 +17,8 @@ export interface FluxImportOptions {
 export interface FluxImportContext extends FluxImportOptions {
   tx: TransactionContext;
   tally: ImportTally;
+  /** Where the import may write (territoryGate.ts refuses the other rows before the views see them). */
+  territory: ImportTerritory;
   /** RefCategorieSort rcs_id → rcs_code, when the delivery has that view. */
   exitCategoryById: Map<number, number>;
   /** Structures touched (for the final exits derivation and report). */

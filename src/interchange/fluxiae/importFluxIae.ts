@@ -9,9 +9,11 @@ import type { Actor } from "../../db/audit.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import { ImportInputError, type ImportFormat, type ImportReport } from "../importReport.js";
 import { IMPORT_ACTOR, runImport } from "../importRun.js";
+import { type ImportTerritory, NATION } from "../importTerritory.js";
 import { listEntries } from "./container.js";
 import type { FluxImportContext } from "./importContext.js";
 import { type OpenedView, openView } from "./reader.js";
+import { gatedView, territoryGate } from "./territoryGate.js";
 import { type FluxIaeView, importOrder, REQUIRED_COLUMNS } from "./views.js";
 import { importAnnexeFinanciereView } from "./views/annexeFinanciere.js";
 import { importRefCategorieSortView, importRefMontantIaeView, importRefMotifSortView } from "./views/referentials.js";
@@ -25,6 +27,8 @@ import { importFormationsView } from "./views/formations.js";
 export interface ImportFluxIaeOptions {
   dryRun?: boolean;
   actor?: Actor;
+  /** Where the import may write (default: the nation — command line, tests); see territoryGate.ts. */
+  territory?: ImportTerritory;
   /** Cipher for NIR / PASS numbers (Salarie rows). Without it, a Salarie row carrying a NIR is rejected. */
   pii?: PersonalDataCipher | null;
   /** Statistics-only mode: NIR/PASS → keyed hashes, names and contacts dropped, birth date → year. */
@@ -61,11 +65,6 @@ const IMPORTERS: Partial<Record<FluxIaeView, ViewImporter>> = {
   Formations: importFormationsView,
   Accompagnement: importAccompagnementView,
 };
-
-/** Register a view importer (used by the view modules loaded below). */
-export function registerViewImporter(view: FluxIaeView, importer: ViewImporter): void {
-  IMPORTERS[view] = importer;
-}
 
 /** sha256 of a file, or of the names and contents of a folder's files, streamed. */
 export async function checksumPath(pathOnDisk: string): Promise<string> {
@@ -105,13 +104,20 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
   }
   const format: ImportFormat = single && firstView ? `fluxiae:${firstView}` : "fluxiae";
   const views: ViewTiming[] = [];
+  const territory = options.territory ?? NATION;
+  const deliveryView = async (wanted: FluxIaeView) => {
+    const i = probes.findIndex((p) => p.view === wanted);
+    const entry = entries[i];
+    return entry ? openView(entry) : null;
+  };
   const report = await runImport(
     handle,
-    { format, source: displayName, checksum, dryRun: options.dryRun ?? false, actor: options.actor ?? IMPORT_ACTOR },
+    { format, source: displayName, checksum, dryRun: options.dryRun ?? false, actor: options.actor ?? IMPORT_ACTOR, territory },
     async (tx, tally) => {
       const ctx: FluxImportContext = {
         tx,
         tally,
+        territory,
         pii: options.pii ?? null,
         pseudonymise: options.pseudonymise ?? false,
         exitCategoryById: new Map(),
@@ -134,14 +140,16 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
           tally.warn({ file: entry.name, line: null, column: null, reason: `deuxième fichier de la vue ${probe.view} (après ${other}) : importé ensuite, ses lignes l'emportent` });
         }
         seenViews.set(probe.view, entry.name);
-        const view = await openView(entry);
-        const missing = REQUIRED_COLUMNS[probe.view].filter((c) => !view.header.includes(c));
+        const opened = await openView(entry);
+        const missing = REQUIRED_COLUMNS[probe.view].filter((c) => !opened.header.includes(c));
         if (missing.length > 0) {
           throw new ImportInputError(
-            `${entry.name} : colonnes obligatoires absentes de la vue ${probe.view} : ${missing.join(", ")} — colonnes trouvées : ${view.header.join(", ")}`,
-            missing.map((column) => ({ file: entry.name, line: null, column, reason: `colonne obligatoire absente (colonnes trouvées : ${view.header.join(", ")})` })),
+            `${entry.name} : colonnes obligatoires absentes de la vue ${probe.view} : ${missing.join(", ")} — colonnes trouvées : ${opened.header.join(", ")}`,
+            missing.map((column) => ({ file: entry.name, line: null, column, reason: `colonne obligatoire absente (colonnes trouvées : ${opened.header.join(", ")})` })),
           );
         }
+        const gate = await territoryGate(ctx, probe.view, deliveryView);
+        const view = gate ? gatedView(opened, gate, ctx) : opened;
         const progress = options.onProgress;
         let lastReported = tally.rowsRead;
         const watched: OpenedView = progress

@@ -1,7 +1,8 @@
 // The background import registry: progress reported while the work runs, report or failure kept,
-// owner-only reads, finished jobs forgotten after the retention delay, cleanup always run.
+// reads within the import's territory, finished jobs forgotten after the retention delay, cleanup always run.
 import { describe, expect, it } from "vitest";
 import { ImportInputError, type ImportReport } from "../../interchange/importReport.js";
+import { type ImportTerritory, NATION } from "../../interchange/importTerritory.js";
 import { ImportJobRegistry, type ProgressSink } from "./importJobs.js";
 
 const report = (rowsRead: number): ImportReport => ({
@@ -33,14 +34,15 @@ function controlledWork() {
   return { work, progress: (done: number, total: number | null, what: string) => sink(done, total, what), finish: (r: ImportReport) => finish(r), fail: (e: unknown) => fail(e) };
 }
 
-const owner = { userId: 1, isAdmin: false };
+const ddets62: ImportTerritory = { kind: "departement", code: "62" };
+const owner = ddets62;
 
 describe("ImportJobRegistry", () => {
   it("reports the phase and rows read while running, then the report", async () => {
     const jobs = new ImportJobRegistry();
     const w = controlledWork();
     let cleaned = false;
-    const job = jobs.start({ ownerId: 1, fileName: "liste.csv", dryRun: false }, w.work, {
+    const job = jobs.start({ ownerId: 1, territory: ddets62, fileName: "liste.csv", dryRun: false }, w.work, {
       cleanup: async () => {
         cleaned = true;
       },
@@ -60,8 +62,8 @@ describe("ImportJobRegistry", () => {
     const bad = controlledWork();
     const crash = controlledWork();
     const unexpected: unknown[] = [];
-    const a = jobs.start({ ownerId: 1, fileName: "notes.txt", dryRun: true }, bad.work);
-    const b = jobs.start({ ownerId: 1, fileName: "x.zip", dryRun: false }, crash.work, { onUnexpected: (e) => unexpected.push(e) });
+    const a = jobs.start({ ownerId: 1, territory: ddets62, fileName: "notes.txt", dryRun: true }, bad.work);
+    const b = jobs.start({ ownerId: 1, territory: ddets62, fileName: "x.zip", dryRun: false }, crash.work, { onUnexpected: (e) => unexpected.push(e) });
     bad.fail(new ImportInputError("notes.txt : format non reconnu.", [{ file: "notes.txt", line: 1, column: null, reason: "format non reconnu" }]));
     crash.fail(new Error("connection reset"));
     await jobs.settled();
@@ -75,14 +77,21 @@ describe("ImportJobRegistry", () => {
     expect(unexpected).toHaveLength(1);
   });
 
-  it("shows a job only to its owner or an admin", async () => {
+  it("shows a job within the territory it was imported for and to the national level only", async () => {
     const jobs = new ImportJobRegistry();
     const w = controlledWork();
-    const job = jobs.start({ ownerId: 1, fileName: "liste.csv", dryRun: false }, w.work);
-    expect(jobs.get(job.id, { userId: 2, isAdmin: false })).toBeUndefined();
-    expect(jobs.get(job.id, { userId: 3, isAdmin: true })?.id).toBe(job.id);
+    const job = jobs.start({ ownerId: 1, territory: ddets62, fileName: "liste.csv", dryRun: false }, w.work);
+    expect(jobs.get(job.id, { kind: "departement", code: "59" })).toBeUndefined();
+    expect(jobs.get(job.id, null)).toBeUndefined();
+    expect(jobs.get(job.id, ddets62)?.id).toBe(job.id);
+    expect(jobs.get(job.id, NATION)?.id).toBe(job.id);
+    const n = controlledWork();
+    const national = jobs.start({ ownerId: 3, territory: NATION, fileName: "fluxiae.zip", dryRun: false }, n.work);
+    expect(jobs.get(national.id, ddets62)).toBeUndefined();
+    expect(jobs.get(national.id, NATION)?.id).toBe(national.id);
     expect(jobs.get("inconnu", owner)).toBeUndefined();
     w.finish(report(1));
+    n.finish(report(1));
     await jobs.settled();
   });
 
@@ -91,12 +100,12 @@ describe("ImportJobRegistry", () => {
     const jobs = new ImportJobRegistry({ keepFinishedMs: 60_000, now: () => now });
     const done = controlledWork();
     const running = controlledWork();
-    const a = jobs.start({ ownerId: 1, fileName: "a.csv", dryRun: false }, done.work);
-    const b = jobs.start({ ownerId: 1, fileName: "b.csv", dryRun: false }, running.work);
+    const a = jobs.start({ ownerId: 1, territory: ddets62, fileName: "a.csv", dryRun: false }, done.work);
+    const b = jobs.start({ ownerId: 1, territory: ddets62, fileName: "b.csv", dryRun: false }, running.work);
     done.finish(report(1));
     await new Promise((r) => setTimeout(r, 0));
     now = new Date("2026-01-01T10:05:00Z");
-    const c = jobs.start({ ownerId: 1, fileName: "c.csv", dryRun: false }, controlledWork().work);
+    const c = jobs.start({ ownerId: 1, territory: ddets62, fileName: "c.csv", dryRun: false }, controlledWork().work);
     expect(jobs.get(a.id, owner)).toBeUndefined();
     expect(jobs.get(b.id, owner)?.status).toBe("running");
     expect(jobs.get(c.id, owner)?.status).toBe("running");

@@ -8,6 +8,7 @@
 // that loses the job can still find its run in the history.
 import { randomUUID } from "node:crypto";
 import { ImportInputError, type ImportIssue, type ImportReport } from "../../interchange/importReport.js";
+import { type ImportTerritory, mayReadImport } from "../../interchange/importTerritory.js";
 
 export type ImportJobStatus = "running" | "succeeded" | "failed";
 
@@ -31,8 +32,10 @@ export interface ImportJobFailure {
 
 export interface ImportJob {
   id: string;
-  /** app_user.id of the uploader: only they (or an admin) may read the job. */
+  /** app_user.id of the uploader. */
   ownerId: number | null;
+  /** What the import was made for: who may read the job follows from it, as for its run (docs/imports.md). */
+  territory: ImportTerritory;
   fileName: string;
   dryRun: boolean;
   status: ImportJobStatus;
@@ -72,7 +75,7 @@ export class ImportJobRegistry {
    * (logged through `onUnexpected`). `cleanup` always runs after the work.
    */
   start(
-    meta: { ownerId: number | null; fileName: string; dryRun: boolean },
+    meta: { ownerId: number | null; territory: ImportTerritory; fileName: string; dryRun: boolean },
     work: (progress: ProgressSink) => Promise<ImportReport>,
     hooks: { cleanup?: () => Promise<void>; onUnexpected?: (error: unknown) => void } = {},
   ): ImportJob {
@@ -80,6 +83,7 @@ export class ImportJobRegistry {
     const job: ImportJob = {
       id: randomUUID(),
       ownerId: meta.ownerId,
+      territory: meta.territory,
       fileName: meta.fileName,
       dryRun: meta.dryRun,
       status: "running",
@@ -122,11 +126,10 @@ export class ImportJobRegistry {
     return job;
   }
 
-  /** The job, if it is known here and `userId` may read it. */
-  get(id: string, reader: { userId: number | null; isAdmin: boolean }): ImportJob | undefined {
+  /** The job, if it is known here and a reader of imports for `reader` may read it (null: nobody). */
+  get(id: string, reader: ImportTerritory | null): ImportJob | undefined {
     const job = this.jobs.get(id);
-    if (!job) return undefined;
-    if (!reader.isAdmin && job.ownerId !== reader.userId) return undefined;
+    if (!job || !mayReadImport(reader, job.territory)) return undefined;
     return job;
   }
 

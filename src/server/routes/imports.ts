@@ -2,7 +2,8 @@
 // ZIP); the format is detected, the file is imported atomically (or in dry run) and the report names
 // every rejected line (file, line, column, reason). With ?background=true the upload answers 202 with
 // a job that the page polls (phase, rows read) until the report is there. Past runs and their
-// rejections can be listed.
+// rejections can be listed. The upload writes only within the uploader's territory, and runs, jobs and
+// rejections are read through src/queries/imports.ts (docs/imports.md).
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { importPath } from "../../interchange/importPath.js";
 import { ImportInputError, type ImportReport } from "../../interchange/importReport.js";
+import { findImportRun, importTerritoryOf, listImportRejections, listImportRuns } from "../../queries/imports.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
 import { type ImportJob, ImportJobRegistry } from "../imports/importJobs.js";
@@ -47,6 +49,7 @@ const Run = z.object({
   finishedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
   userName: z.string().nullable(),
+  departement: z.string().nullable(),
 });
 
 const Job = z.object({
@@ -83,30 +86,6 @@ function jobJson(job: ImportJob): z.infer<typeof Job> {
 
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
-  const runs = () =>
-    db
-      .selectFrom("import_run as r")
-      .leftJoin("app_user as u", "u.id", "r.user_id")
-      .selectAll("r")
-      .select(["u.display_name as user_name", "u.email as user_email"]);
-  type RunRow = Awaited<ReturnType<ReturnType<typeof runs>["executeTakeFirstOrThrow"]>>;
-  const runJson = (r: RunRow): z.infer<typeof Run> => ({
-    id: Number(r.id),
-    startedAt: new Date(r.started_at).toISOString(),
-    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
-    source: r.source,
-    format: r.format,
-    status: r.status,
-    dryRun: Boolean(r.dry_run),
-    rowsRead: r.rows_read,
-    inserted: r.inserted,
-    updated: r.updated,
-    unchanged: r.unchanged,
-    rejected: r.rejected,
-    durationMs: r.duration_ms,
-    error: r.error,
-    userName: r.user_name ?? r.user_email ?? null,
-  });
   const jobs = new ImportJobRegistry();
   // A background import still running holds the database: let it finish before the handle closes.
   app.addHook("onClose", async () => {
@@ -146,15 +125,17 @@ const routes: RouteModule = async (app, ctx) => {
         }
         const dryRun = request.query.dryRun === "true";
         const actor = actorOf(request);
+        const territory = importTerritoryOf(request.principal!);
+        if (!territory) return sendProblem(reply, 403, "Accès refusé", "Réservé à la DDETS, à la DGEFP et aux administrateurs.");
         const run = async (onProgress?: (done: number, total: number | null, what: string) => void): Promise<ImportReport> => {
-          const report = await importPath(ctx.handle, file, { dryRun, actor, originalName, pii: ctx.pii, onProgress });
+          const report = await importPath(ctx.handle, file, { dryRun, actor, territory, originalName, pii: ctx.pii, onProgress });
           if (report.importRunId !== null && actor.userId !== null) {
             await db.updateTable("import_run").set({ user_id: actor.userId }).where("id", "=", report.importRunId).where("user_id", "is", null).execute();
           }
           return report;
         };
         if (request.query.background === "true") {
-          const job = jobs.start({ ownerId: actor.userId, fileName: originalName, dryRun }, run, {
+          const job = jobs.start({ ownerId: actor.userId, territory, fileName: originalName, dryRun }, run, {
             cleanup,
             onUnexpected: (error) => request.log.error({ err: error }, "background import failed"),
           });
@@ -189,8 +170,7 @@ const routes: RouteModule = async (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const principal = request.principal!;
-      const job = jobs.get(request.params.jobId, { userId: principal.userId, isAdmin: principal.role === "admin" });
+      const job = jobs.get(request.params.jobId, importTerritoryOf(request.principal!));
       if (!job) {
         return sendProblem(
           reply,
@@ -216,17 +196,7 @@ const routes: RouteModule = async (app, ctx) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const { limit, offset } = window(q);
-      const [count, rows] = await Promise.all([
-        db.selectFrom("import_run").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-        runs()
-          .orderBy("r.started_at", q.sort.startsWith("-") ? "desc" : "asc")
-          .orderBy("r.id", "desc")
-          .limit(limit)
-          .offset(offset)
-          .execute(),
-      ]);
-      const items = rows.map(runJson);
+      const { items, total } = await listImportRuns(db, request.principal!, { ...window(q), order: q.sort.startsWith("-") ? "desc" : "asc" });
       if (q.format !== "json") {
         return sendExport(reply, q.format, "imports", items, [
           { header: "Identifiant", value: (r) => r.id },
@@ -243,7 +213,7 @@ const routes: RouteModule = async (app, ctx) => {
           { header: "À blanc", value: (r) => (r.dryRun ? "oui" : "non") },
         ]);
       }
-      return { items, total: Number(count.n), page: q.page, pageSize: q.pageSize };
+      return { items, total, page: q.page, pageSize: q.pageSize };
     },
   );
 
@@ -259,9 +229,9 @@ const routes: RouteModule = async (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const row = await runs().where("r.id", "=", request.params.importRunId).executeTakeFirst();
-      if (!row) return sendProblem(reply, 404, "Import introuvable", `Aucun import n'a l'identifiant ${request.params.importRunId}.`);
-      return runJson(row);
+      const run = await findImportRun(db, request.principal!, { id: request.params.importRunId });
+      if (!run) return sendProblem(reply, 404, "Import introuvable", `Aucun import de votre périmètre n'a l'identifiant ${request.params.importRunId}.`);
+      return run;
     },
   );
 
@@ -279,20 +249,9 @@ const routes: RouteModule = async (app, ctx) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const { limit, offset } = window(q);
-      const base = db.selectFrom("import_rejection").where("import_run_id", "=", request.params.importRunId);
-      const [count, rows] = await Promise.all([
-        base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-        base
-          .select(["file", "line", "column_name", "reason", "severity"])
-          .orderBy("file")
-          .orderBy("line", q.sort.startsWith("-") ? "desc" : "asc")
-          .orderBy("id")
-          .limit(limit)
-          .offset(offset)
-          .execute(),
-      ]);
-      const items = rows.map((r) => ({ file: r.file, line: r.line, column: r.column_name, reason: r.reason, severity: r.severity }));
+      const page = await listImportRejections(db, request.principal!, { id: request.params.importRunId }, { ...window(q), order: q.sort.startsWith("-") ? "desc" : "asc" });
+      if (!page) return sendProblem(reply, 404, "Import introuvable", `Aucun import de votre périmètre n'a l'identifiant ${request.params.importRunId}.`);
+      const { items, total } = page;
       if (q.format !== "json") {
         return sendExport(reply, q.format, `rejets-import-${request.params.importRunId}`, items, [
           { header: "Fichier", value: (r) => r.file },
@@ -302,7 +261,7 @@ const routes: RouteModule = async (app, ctx) => {
           { header: "Gravité", value: (r) => r.severity },
         ]);
       }
-      return { items, total: Number(count.n), page: q.page, pageSize: q.pageSize };
+      return { items, total, page: q.page, pageSize: q.pageSize };
     },
   );
 };

@@ -281,9 +281,11 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
 /**
  * Exits of the recruitments that have ASP contracts: exit date = latest definitive exit of the chain,
  * motif = contrat_motif_sortie_code of that contract when the referential knows it — iae-reference §6.3.
- * Returns the number of exits written (inserted or changed).
+ * Returns the number of exits written (inserted or changed), within the import's territory.
  */
 export async function deriveExits(ctx: FluxImportContext): Promise<number> {
+  // An import for a département derives the exits of its own structures only.
+  const departement = ctx.territory.kind === "departement" ? ctx.territory.code : null;
   const result = await sql<{ n: number }>`
     WITH chains AS (
       SELECT DISTINCT ON (coalesce(c.recruitment_id, c.id))
@@ -291,6 +293,7 @@ export async function deriveExits(ctx: FluxImportContext): Promise<number> {
         CASE WHEN c.extra->>'contrat_motif_sortie_code' ~ '^[0-9]{1,6}$' THEN (c.extra->>'contrat_motif_sortie_code')::int END AS motif
       FROM contract c
       WHERE c.exit_on IS NOT NULL AND coalesce(c.recruitment_id, c.id) IN (SELECT coalesce(recruitment_id, id) FROM contract WHERE asp_contract_id IS NOT NULL)
+        ${departement === null ? sql`` : sql`AND c.structure_id IN (SELECT id FROM structure WHERE departement_code = ${departement})`}
       ORDER BY coalesce(c.recruitment_id, c.id), c.exit_on DESC, c.rank DESC
     ), written AS (
       INSERT INTO exit (recruitment_id, person_id, structure_id, exit_on, motif_code)

@@ -36,11 +36,16 @@ async function departementOfCommune(ctx: FluxImportContext, code: string): Promi
   return cache.get(code) ?? null;
 }
 
+/** Column prefix of the address a Structure row is placed by: gestion, else admin (the ASP advises gestion). */
+export function structureAddressPrefix(f: RowFields): "structure_adresse_gestion_" | "structure_adresse_admin_" {
+  const gestion = f.text("structure_adresse_gestion_nom_voie") || f.text("structure_adresse_gestion_cp");
+  return gestion ? "structure_adresse_gestion_" : "structure_adresse_admin_";
+}
+
 /** The structure fields a fluxIAE_Structure row gives (values that do not fit are left null). */
 export async function structureFieldsFromRaw(ctx: FluxImportContext, raw: Readonly<Record<string, string | null>>): Promise<StructureFields> {
   const f = new RowFields(raw);
-  const gestion = f.text("structure_adresse_gestion_nom_voie") || f.text("structure_adresse_gestion_cp");
-  const p = gestion ? "structure_adresse_gestion_" : "structure_adresse_admin_";
+  const p = structureAddressPrefix(f);
   const siretRaw = f.text("structure_siret_actualise") ?? f.text("structure_siret_signature");
   const siretCheck = siretRaw ? checkSiret(siretRaw) : null;
   const siret = siretCheck?.ok ? siretCheck.value : siretRaw && /^\d{14}$/.test(normalizeSiret(siretRaw)) ? normalizeSiret(siretRaw) : null;

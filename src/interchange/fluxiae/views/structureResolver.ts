@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import type { StructureKind } from "../../../db/schema.js";
 import { aspDepartementToInsee } from "../../../domain/identifiers/index.js";
+import { outsideTerritory } from "../../importTerritory.js";
 import type { FluxImportContext } from "../importContext.js";
 import { structureFieldsFromRaw } from "./structure.js";
 
@@ -17,7 +18,7 @@ interface Known {
   /** ASP ids that have at least one structure. */
   aspIds: Set<number>;
   /** `${siret}|${kind}` → structure */
-  bySiret: Map<string, { id: number; asp_id: number | null }>;
+  bySiret: Map<string, { id: number; asp_id: number | null; departement_code: string }>;
   /** fluxIAE_Structure rows (asp_structure.raw) by ASP id. */
   raws: Map<number, Record<string, string | null>>;
   aspDepartements: Map<string, string>;
@@ -29,12 +30,12 @@ async function knownOf(ctx: FluxImportContext): Promise<Known> {
   if (hit) return hit;
   const db = ctx.tx.db;
   const known: Known = { aspIds: new Set(), bySiret: new Map(), raws: new Map(), aspDepartements: new Map() };
-  for (const r of await db.selectFrom("structure").select(["id", "asp_id", "kind", "siret"]).execute()) {
+  for (const r of await db.selectFrom("structure").select(["id", "asp_id", "kind", "siret", "departement_code"]).execute()) {
     if (r.asp_id !== null) {
       cacheOf(ctx).set(`${r.asp_id}|${r.kind}`, r.id);
       known.aspIds.add(Number(r.asp_id));
     }
-    if (r.siret !== null) known.bySiret.set(`${r.siret}|${r.kind}`, { id: r.id, asp_id: r.asp_id === null ? null : Number(r.asp_id) });
+    if (r.siret !== null) known.bySiret.set(`${r.siret}|${r.kind}`, { id: r.id, asp_id: r.asp_id === null ? null : Number(r.asp_id), departement_code: r.departement_code });
   }
   for (const r of (await sql<{ asp_id: string; raw: Record<string, string | null> }>`SELECT asp_id, raw FROM asp_structure`.execute(db)).rows) known.raws.set(Number(r.asp_id), r.raw);
   for (const r of await db.selectFrom("ref_departement_asp_code").select(["asp_code", "departement_code"]).execute()) known.aspDepartements.set(r.asp_code, r.departement_code);
@@ -90,6 +91,8 @@ export async function resolveStructure(
       if (bySiret.asp_id !== null && bySiret.asp_id !== aspId) {
         return { error: `le SIRET ${siret} (${kind}) appartient déjà à la structure ASP n°${bySiret.asp_id}` };
       }
+      const outside = outsideTerritory(ctx.territory, bySiret.departement_code, `structure SIRET ${siret} (${kind}) déjà enregistrée`);
+      if (outside) return { error: outside };
       await db.updateTable("structure").set({ asp_id: aspId, updated_at: new Date() }).where("id", "=", bySiret.id).execute();
       bySiret.asp_id = aspId;
       known.aspIds.add(aspId);
@@ -114,6 +117,9 @@ export async function resolveStructure(
     }
   }
   if (!departementCode) return { error: `département de la structure ASP n°${aspId} introuvable (numéro d'annexe ${afPrefix})` };
+  // Its address may place a new structure outside the département of an import for one département.
+  const outside = outsideTerritory(ctx.territory, departementCode, `structure ASP n°${aspId} à créer`);
+  if (outside) return { error: outside };
   const inserted = await db
     .insertInto("structure")
     .values({
@@ -137,7 +143,7 @@ export async function resolveStructure(
     .executeTakeFirstOrThrow();
   cacheOf(ctx).set(key, inserted.id);
   known.aspIds.add(aspId);
-  if (siret) known.bySiret.set(`${siret}|${kind}`, { id: inserted.id, asp_id: aspId });
+  if (siret) known.bySiret.set(`${siret}|${kind}`, { id: inserted.id, asp_id: aspId, departement_code: departementCode });
   ctx.touchedStructures.add(inserted.id);
   return { id: inserted.id, created: true };
 }
