@@ -45,7 +45,7 @@ async function hireTwoIn2022(handle: DatabaseHandle, structureId: number): Promi
       await run((db) =>
         completeFicheSalarie(db, deps, {
           contractId: contract,
-          fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieBenefATA: false },
+          fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieSortantASE: false, salarieParentIsole: false, salarieHebergement: false, salarieRefugie: false, salarieSortantDetention: false, salarieLangueFrancaise: false, salarieMobilite: false },
         }),
       );
   }

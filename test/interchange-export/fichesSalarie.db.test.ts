@@ -51,7 +51,7 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
     await t.handle.withTransaction(({ db }) =>
       completeFicheSalarie(db, deps, {
         contractId: data.contract,
-        fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieBenefATA: false },
+        fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieSortantASE: false, salarieParentIsole: false, salarieHebergement: false, salarieRefugie: false, salarieSortantDetention: false, salarieLangueFrancaise: false, salarieMobilite: false },
       }),
     );
     const dry = await exportFichesSalarie(t.handle, { structureId: data.aci, outDir: dir, pii, actor, now, dryRun: true });

@@ -25,3 +25,14 @@ export function aspName(value: string): { value: string; error: string | null } 
   if (v.length > ASP_NAME_MAX) return { value: v, error: `${v.length} caractères (30 au plus)` };
   return { value: v, error: null };
 }
+
+// Rule: adrLibelleVoie without diacritics nor parentheses — ASP error 3330 (parentheses are not listed as invalid
+// by the specification); les-emplois itou/employee_record/serializers.py get_adrLibelleVoie. Case kept.
+export function aspLaneName(value: string): string {
+  return value
+    .replace(/[œŒ]/g, (c) => (c === "œ" ? "oe" : "OE"))
+    .replace(/[æÆ]/g, (c) => (c === "æ" ? "ae" : "AE"))
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[()]/g, "");
+}

@@ -52,3 +52,17 @@ export function splitIntoBatches(lines: readonly AspLine[], nameAt: (index: numb
   for (const b of batches) if (Buffer.byteLength(b.json) > maxBytes) throw new RangeError(`lot ${b.fileName} trop gros`);
   return batches;
 }
+
+/**
+ * Creation (C) and modification (M) lines in separate files, creations first: les-emplois sends modifications by a
+ * separate command with its own batches (itou/employee_record/management/commands/transfer_employee_records_updates.py).
+ * The lines come back in the order of the files (callers pair them with their sources in that order).
+ */
+export function splitByMovement(lines: readonly AspLine[], nameAt: (index: number) => string, maxLines = MAX_LINES_PER_BATCH, maxBytes = MAX_BYTES_PER_BATCH): Batch[] {
+  const out: Batch[] = [];
+  for (const movement of ["C", "M"] as const) {
+    const offset = out.length;
+    out.push(...splitIntoBatches(lines.filter((l) => l.typeMouvement === movement), (i) => nameAt(offset + i), maxLines, maxBytes));
+  }
+  return out;
+}

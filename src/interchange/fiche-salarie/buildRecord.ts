@@ -8,8 +8,9 @@ import { normalizeCommuneCode } from "../../domain/identifiers/insee.js";
 import { validateNir, validateNtt } from "../../domain/identifiers/nir.js";
 import { parsePassNumber } from "../../domain/identifiers/passNumber.js";
 import { type AspAddress, splitAddress } from "./addressParts.js";
+import { DURATION_CODES, EITI_CONTRIBUTION_CODES, EITI_CONTRIBUTION_UNDETERMINED, FICHE_MESURES, SITUATION_FLAGS, type SituationFlag } from "./aspCodeLists.js";
 import type { FicheReferentials } from "./aspReferentials.js";
-import { aspName } from "./aspText.js";
+import { aspLaneName, aspName, foldAscii } from "./aspText.js";
 
 export type Movement = "C" | "M";
 
@@ -72,7 +73,8 @@ const FROM_CONTRACT_EXTRA: Record<string, string> = {
   salarieBenefAAH: "contrat_salarie_aah",
 };
 
-const DURATION_CODES = ["01", "02", "03", "04"];
+const DURATIONS = Object.keys(DURATION_CODES);
+const EITI_CONTRIBUTIONS = Object.keys(EITI_CONTRIBUTION_CODES);
 const EMPLOYER_TYPES = ["01", "02", "03", "04", "05", "06", "07"];
 const RSA_VALUES = ["NON", "OUI-M", "OUI-NM"];
 
@@ -115,6 +117,10 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
 
   // Structure and mesure.
   if (src.siret === null) err("siret", "la structure n'a pas de SIRET");
+  // Rule: fiches salarié only for the droit-commun mesures (les-emplois SiaeMeasure codes sent to the ASP;
+  // itou/employee_record/serializers.py `mesure = asp_measure`).
+  if (!(FICHE_MESURES as readonly string[]).includes(src.mesure)) err("mesure", `mesure ${src.mesure} : pas de fiche salarié (mesures de droit commun *_DC seulement)`);
+  const eiti = src.mesure === "EITI_DC";
 
   // personnePhysique
   let passIae: string | null = null;
@@ -237,10 +243,10 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
   else if (!refs.educationLevels.has(src.educationLevelCode)) err("situationSalarie.niveauFormation", `niveau de formation inconnu du référentiel ASP : ${src.educationLevelCode}`);
   const enEmploi = bool("salarieEnEmploi", "situationSalarie.salarieEnEmploi");
   const typeEmployeur = code("salarieTypeEmployeur", "situationSalarie.salarieTypeEmployeur", EMPLOYER_TYPES, enEmploi === true);
-  const sansEmploiDepuis = code("salarieSansEmploiDepuis", "situationSalarie.salarieSansEmploiDepuis", DURATION_CODES, enEmploi === false);
+  const sansEmploiDepuis = code("salarieSansEmploiDepuis", "situationSalarie.salarieSansEmploiDepuis", DURATIONS, enEmploi === false);
   const sansRessource = bool("salarieSansRessource", "situationSalarie.salarieSansRessource");
   const inscrit = bool("inscritPoleEmploi", "situationSalarie.inscritPoleEmploi");
-  const inscritDepuis = code("inscritPoleEmploiDepuis", "situationSalarie.inscritPoleEmploiDepuis", DURATION_CODES, inscrit === true);
+  const inscritDepuis = code("inscritPoleEmploiDepuis", "situationSalarie.inscritPoleEmploiDepuis", DURATIONS, inscrit === true);
   const ideRaw = pick("numeroIDE");
   let numeroIDE: string | null = null;
   if (inscrit === true) {
@@ -248,20 +254,53 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
     else if (!/^[0-9A-Z]{1,11}$/.test(String(ideRaw).trim().toUpperCase())) err("situationSalarie.numeroIDE", "identifiant France Travail : 11 caractères au plus, lettres et chiffres");
     else numeroIDE = String(ideRaw).trim().toUpperCase();
   }
-  const oeth = bool("salarieOETH", "situationSalarie.salarieOETH");
+  // Rule: salarieOETH always false for EITI (les-emplois _SituationForEITISerializer: "Always false for EITI").
+  const oeth = eiti ? false : bool("salarieOETH", "situationSalarie.salarieOETH");
   const aideSociale = bool("salarieAideSociale", "situationSalarie.salarieAideSociale");
   const rsa = RSA_VALUES.includes(src.rsa) ? src.rsa : null;
   if (rsa === null) err("situationSalarie.salarieBenefRSA", `valeur « ${src.rsa} » : NON, OUI-M ou OUI-NM`);
   // Rule: a minimum social benefit declared → its duration code (01 < 6 mois … 04 ≥ 24 mois) — iae-reference §7.2
-  const rsaDepuis = code("salarieBenefRSADepuis", "situationSalarie.salarieBenefRSADepuis", DURATION_CODES, rsa !== null && rsa !== "NON");
+  const rsaDepuis = code("salarieBenefRSADepuis", "situationSalarie.salarieBenefRSADepuis", DURATIONS, rsa !== null && rsa !== "NON");
   const benefit = (key: string) => {
     const flag = bool(`salarieBenef${key}`, `situationSalarie.salarieBenef${key}`);
-    const since = code(`salarieBenef${key}Depuis`, `situationSalarie.salarieBenef${key}Depuis`, DURATION_CODES, flag === true);
+    const since = code(`salarieBenef${key}Depuis`, `situationSalarie.salarieBenef${key}Depuis`, DURATIONS, flag === true);
     return [flag, since] as const;
   };
   const [ass, assDepuis] = benefit("ASS");
   const [aah, aahDepuis] = benefit("AAH");
-  const [ata, ataDepuis] = benefit("ATA");
+  // Rule: the ATA allocation no longer exists: salarieBenefATA is sent false, salarieBenefATADepuis null
+  // (les-emplois serializers.py: "ATA fields are outdated", ReadOnlyField(default=False)).
+
+  // Rule: the seven situation flags, required for every mesure since November 2025 (les-emplois _SituationSerializer).
+  const flags = Object.fromEntries(
+    (Object.keys(SITUATION_FLAGS) as SituationFlag[]).map((k) => [k, bool(k, `situationSalarie.${k}`)]),
+  ) as Record<SituationFlag, boolean | null>;
+
+  // Rule: the EITI fields are required for EITI and null for the other mesures (les-emplois _SituationForEITISerializer).
+  const eitiFields: Record<string, unknown> = {
+    salarieBenefARE: null,
+    salarieBenefAREDepuis: null,
+    salarieBenefPrimeActivite: null,
+    salarieBenefPrimeActiviteDepuis: null,
+    salarieBenefCAPE: null,
+    salarieBenefCESA: null,
+    nomActeurCreationEntr: null,
+    revenuMensuelMoyenTI: null,
+    cotisationsTI: null,
+  };
+  if (eiti) {
+    const [are, areDepuis] = benefit("ARE");
+    const [prime, primeDepuis] = benefit("PrimeActivite");
+    eitiFields.salarieBenefARE = are;
+    eitiFields.salarieBenefAREDepuis = are === true ? areDepuis : null;
+    eitiFields.salarieBenefPrimeActivite = prime;
+    eitiFields.salarieBenefPrimeActiviteDepuis = prime === true ? primeDepuis : null;
+    eitiFields.salarieBenefCAPE = bool("salarieBenefCAPE", "situationSalarie.salarieBenefCAPE");
+    eitiFields.salarieBenefCESA = bool("salarieBenefCESA", "situationSalarie.salarieBenefCESA");
+    eitiFields.nomActeurCreationEntr = eitiActorName(pick("nomActeurCreationEntr"), (m) => err("situationSalarie.nomActeurCreationEntr", m));
+    eitiFields.revenuMensuelMoyenTI = eitiIncome(pick("revenuMensuelMoyenTI"), (m) => err("situationSalarie.revenuMensuelMoyenTI", m));
+    eitiFields.cotisationsTI = code("cotisationsTI", "situationSalarie.cotisationsTI", EITI_CONTRIBUTIONS, false) ?? EITI_CONTRIBUTION_UNDETERMINED;
+  }
 
   const line: AspLine = {
     numLigne: 0,
@@ -286,12 +325,14 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
       salarieNIR,
     },
     adresse: {
-      adrTelephone: src.phone === null ? null : src.phone.replace(/[\s.-]/g, ""),
-      adrMail: src.email,
+      // Rule: phone and e-mail are sent empty — the ASP rejects valid ones (les-emplois serializers.py: NullField).
+      adrTelephone: null,
+      adrMail: null,
       adrNumeroVoie: address?.adrNumeroVoie ?? null,
       codeextensionvoie: address?.codeextensionvoie ?? null,
       codetypevoie: address?.codetypevoie ?? null,
-      adrLibelleVoie: address?.adrLibelleVoie ?? null,
+      // Rule: without diacritics nor parentheses, else ASP error 3330 (les-emplois serializers.py get_adrLibelleVoie).
+      adrLibelleVoie: address === null ? null : aspLaneName(address.adrLibelleVoie),
       adrCpltDistribution,
       codeinseecom: src.communeCode,
       codepostalcedex: src.postalCode,
@@ -315,11 +356,44 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
       salarieBenefASSDepuis: ass === true ? assDepuis : null,
       salarieBenefAAH: aah,
       salarieBenefAAHDepuis: aah === true ? aahDepuis : null,
-      salarieBenefATA: ata,
-      salarieBenefATADepuis: ata === true ? ataDepuis : null,
+      salarieBenefATA: false,
+      salarieBenefATADepuis: null,
+      ...eitiFields,
+      ...flags,
     },
     codeTraitement: null,
     libelleTraitement: null,
   };
   return { line, errors };
+}
+
+// Rule: nomActeurCreationEntr — upper-case ASCII, letters, space and hyphen, ≤ 100 characters (cut at a word)
+// — les-emplois itou/users/models.py actor_met_for_business_creation, serializers.py get_nomActeurCreationEntr.
+export function eitiActorName(raw: unknown, fail: (message: string) => void): string | null {
+  if (typeof raw !== "string" || raw.trim() === "") {
+    fail("à renseigner (EITI)");
+    return null;
+  }
+  const v = foldAscii(raw);
+  if (!/^[A-Z -]*$/.test(v)) {
+    fail("lettres, espaces et tirets seulement");
+    return null;
+  }
+  return v.length > 100 ? v.slice(0, 100).replace(/\s+\S*$/, "") : v;
+}
+
+// Rule: revenuMensuelMoyenTI — decimal ≥ 0 with at most 7 digits, 2 after the comma, written the French way
+// ("12345,67") — les-emplois serializers.py DecimalField(max_digits=7, decimal_places=2, localize=True).
+export function eitiIncome(raw: unknown, fail: (message: string) => void): string | null {
+  const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim().replace(",", ".") : "";
+  if (text === "") {
+    fail("à renseigner (EITI, en euros)");
+    return null;
+  }
+  if (!/^\d{1,5}(\.\d{1,2})?$/.test(text)) {
+    fail("montant en euros, 99 999,99 au plus, 2 décimales");
+    return null;
+  }
+  const [units, cents = ""] = text.split(".");
+  return `${units},${cents.padEnd(2, "0")}`;
 }

@@ -1,5 +1,5 @@
 // What a structure has to send to the ASP (iae-reference §7.2): one fiche per (mesure, SIRET, PASS IAE)
-// for hirings since 2021-09-27 (EITI since 2024-03-25), from the initial contract of the latest
+// for hirings since 2021-09-27 (EITI since 2024-03-25), droit-commun mesures only (aspCodeLists.ts FICHE_MESURES), from the initial contract of the latest
 // recruitment under that PASS. Movement: C when never sent (or resent after a rejection of a C),
 // M when the PASS dates changed since the last accepted record (suspension, prolongation); nothing
 // while a sent file awaits its return file, nor when the ASP already has the same dates.
@@ -8,6 +8,7 @@ import type { Db } from "../../db/schema.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import type { FicheReferentials } from "./aspReferentials.js";
 import { loadFileReferentials } from "./aspReferentials.js";
+import { FICHE_MESURES } from "./aspCodeLists.js";
 import { FICHE_DEFAULT_START, FICHE_START, type FicheSource, type Movement } from "./buildRecord.js";
 
 export interface FicheCandidate {
@@ -95,6 +96,7 @@ export async function collectFiches(db: Db, pii: PersonalDataCipher, structureId
     LEFT JOIN ref_commune bc ON bc.code = fc.data->>'birthCommuneCode'
     LEFT JOIN fiche_salarie f ON f.approval_id = c.approval_id AND f.mesure_code = c.mesure_code AND f.siret = s.siret
     WHERE c.structure_id = ${structureId} AND c.rank = 0 AND c.approval_id IS NOT NULL
+      AND c.mesure_code = ANY(${sql.val([...FICHE_MESURES])}::text[])
       AND c.starts_on >= (CASE WHEN c.mesure_code = 'EITI_DC' THEN ${eiti} ELSE ${FICHE_DEFAULT_START} END)::date
     ORDER BY c.approval_id, c.starts_on DESC, c.id DESC`.execute(db);
   return rows.rows.map((r) => {

@@ -1,15 +1,20 @@
 // Use case: enter, for one hiring (initial contract), the fields of the fiche salarié that Passerelle's
 // other tables do not carry (iae-reference §7.2): commune of birth, address split into ASP parts,
-// situation of the salarié at hiring. Stored in fiche_salarie_complement under the ASP field names;
+// situation of the salarié at hiring (the seven situation flags of Nov. 2025, the EITI fields; code lists and
+// labels in aspCodeLists.ts). Stored in fiche_salarie_complement (jsonb) under the ASP field names — a new ASP
+// field needs no new column;
 // given fields replace the stored ones, null erases one. Audited. Run inside handle.withTransaction.
 import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "../../db/audit.js";
 import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "../../operations/types.js";
 import type { Db } from "../../db/schema.js";
+import { DURATION_CODES, EITI_CONTRIBUTION_CODES, SITUATION_FLAGS, type SituationFlag } from "./aspCodeLists.js";
 
-const duration = z.enum(["01", "02", "03", "04"]).nullable().optional();
+const codeOf = <T extends Record<string, string>>(list: T) => z.enum(Object.keys(list) as [keyof T & string, ...(keyof T & string)[]]);
+const duration = codeOf(DURATION_CODES).nullable().optional();
 const flag = z.boolean().nullable().optional();
+const situationFlags = Object.fromEntries((Object.keys(SITUATION_FLAGS) as SituationFlag[]).map((k) => [k, flag])) as Record<SituationFlag, typeof flag>;
 
 export const ficheComplementFields = z
   .object({
@@ -33,8 +38,21 @@ export const ficheComplementFields = z
     salarieBenefASSDepuis: duration,
     salarieBenefAAH: flag,
     salarieBenefAAHDepuis: duration,
+    // Accepted for the files written before, never sent: the ATA no longer exists, the fiche says false (buildRecord.ts).
     salarieBenefATA: flag,
     salarieBenefATADepuis: duration,
+    // The seven situation flags required since November 2025 (labels: aspCodeLists.ts SITUATION_FLAGS).
+    ...situationFlags,
+    // EITI only (labels: EITI_FIELDS).
+    salarieBenefARE: flag,
+    salarieBenefAREDepuis: duration,
+    salarieBenefPrimeActivite: flag,
+    salarieBenefPrimeActiviteDepuis: duration,
+    salarieBenefCAPE: flag,
+    salarieBenefCESA: flag,
+    nomActeurCreationEntr: z.string().trim().max(100).regex(/^[\p{L} -]+$/u, "lettres, espaces et tirets seulement").nullable().optional(),
+    revenuMensuelMoyenTI: z.string().trim().regex(/^\d{1,5}([.,]\d{1,2})?$/, "montant en euros, 99 999,99 au plus").nullable().optional(),
+    cotisationsTI: codeOf(EITI_CONTRIBUTION_CODES).nullable().optional(),
   })
   .strict();
 

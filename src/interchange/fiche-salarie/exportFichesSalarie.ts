@@ -13,7 +13,7 @@ import type { Actor } from "../../db/audit.js";
 import { recordAudit } from "../../db/audit.js";
 import { NotFoundError } from "../../operations/types.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
-import { batchFileName, splitIntoBatches } from "./batches.js";
+import { batchFileName, splitByMovement } from "./batches.js";
 import { type AspLine, buildRecord, type FicheError, type Movement } from "./buildRecord.js";
 import { collectFiches, loadReferentials } from "./collectFiches.js";
 
@@ -94,7 +94,10 @@ export async function exportFichesSalarie(handle: DatabaseHandle, options: Fiche
           }
         }
       };
-      const batches = splitIntoBatches(
+      // Rule: modification (M) lines travel in their own files, never mixed with creations (C) — batches.ts
+      // splitByMovement (les-emplois transfer_employee_records_updates.py). Creations first, as the files are.
+      toSend.sort((a, b) => (a.line.typeMouvement === b.line.typeMouvement ? 0 : a.line.typeMouvement === "C" ? -1 : 1));
+      const batches = splitByMovement(
         toSend.map((s) => s.line),
         nameAt,
         options.maxLines,

@@ -59,7 +59,7 @@ describe("fiches salarié API", () => {
     await t.handle.withTransaction(({ db }) =>
       completeFicheSalarie(db, deps, {
         contractId: data.contract,
-        fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieBenefATA: false },
+        fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieSortantASE: false, salarieParentIsole: false, salarieHebergement: false, salarieRefugie: false, salarieSortantDetention: false, salarieLangueFrancaise: false, salarieMobilite: false },
       }),
     );
     expect((await validation(member)).json()).toMatchObject({ valid: 1, creations: 1, invalid: [] });
