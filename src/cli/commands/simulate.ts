@@ -4,7 +4,8 @@ import { parseIsoDate } from "../../domain/calendar/isoDate.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { formatEurosFr, parseDecimal } from "../../domain/money/money.js";
 import { parseSiaeKind } from "../../domain/structures/kinds.js";
-import { loadBareme } from "../../reference/loadReferenceFiles.js";
+import { loadAnnualHours, loadBareme } from "../../reference/loadReferenceFiles.js";
+import type { AnnualHoursRow } from "../../domain/aid/index.js";
 
 interface SimulateAfOptions {
   kind: string;
@@ -33,6 +34,7 @@ const OPTION_OF_RULE: readonly [string, string][] = [
   ["aid.modulation", "--modulation"],
   ["bareme.territory", "--territory"],
   ["aid.simulate.territory", "--territory"],
+  ["aid.simulate.eitiFlat", "--unit"],
 ];
 
 function optionOf(rule: string): string {
@@ -41,11 +43,13 @@ function optionOf(rule: string): string {
 
 export function runSimulateAf(opts: SimulateAfOptions, out: (s: string) => void, err: (s: string) => void): number {
   let bareme: BaremeRow[];
+  let annualHours: AnnualHoursRow[];
   try {
     bareme = loadBareme();
+    annualHours = loadAnnualHours();
   } catch (e) {
     // A broken reference file is not the user's input: exit code 2 (design §5).
-    err(`Erreur : barème illisible (data/reference/passerelle/bareme_aide_au_poste.csv) : ${e instanceof Error ? e.message : String(e)}\n`);
+    err(`Erreur : fichier de référence illisible (data/reference/passerelle/) : ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
   try {
@@ -66,9 +70,12 @@ export function runSimulateAf(opts: SimulateAfOptions, out: (s: string) => void,
         ...(opts.modulation !== undefined ? { modulationPercent: parseDecimal(opts.modulation, "cli.modulation") } : {}),
       },
       bareme,
+      { annualHours },
     );
     if (opts.json === true) {
-      out(`${JSON.stringify({ kind: sim.kind, unitAmount: sim.unitAmount, months: sim.months, total: sim.total, modulatedAmount: sim.modulatedAmount, monthly: sim.monthly.map((m) => ({ month: m.month, amount: m.amount })) })}\n`);
+      out(
+        `${JSON.stringify({ kind: sim.kind, unitAmount: sim.unitAmount, hoursPerEtp: sim.hoursPerEtp, months: sim.months, total: sim.total, modulatedAmount: sim.modulatedAmount, monthly: sim.monthly.map((m) => ({ month: m.month, amount: m.amount })) })}\n`,
+      );
       return 0;
     }
     const lines = [
@@ -76,6 +83,7 @@ export function runSimulateAf(opts: SimulateAfOptions, out: (s: string) => void,
       `Période : du ${from} au ${to} (${sim.months} mois)`,
       `ETP conventionnés : ${etp.toString()}`,
       `Montant socle par ETP : ${formatEurosFr(sim.unitAmount)}`,
+      `Heures par ETP (défaut du type) : ${sim.hoursPerEtp ?? "—"}`,
       `Montant total (socle) : ${formatEurosFr(sim.total)}`,
       `Part modulée (${sim.modulationPercent} %) : ${formatEurosFr(sim.modulatedAmount)}, versée en une fois (indicatif : ${sim.modulatedPaymentMonth})`,
       "",

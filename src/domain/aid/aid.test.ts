@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../money/money.js";
@@ -6,6 +7,7 @@ import { lookupBaremeRow, lookupUnitAmount, parseBaremeCsv } from "./bareme.js";
 import { defaultAnnualHours, parseAnnualHoursCsv } from "./hours.js";
 import { maxModulationPercent, modulatedAmount } from "./modulation.js";
 import { paymentSchedule, simulateAf, simulateNextYear } from "./simulate.js";
+import { baremeTerritory, modulationTerritory } from "./territory.js";
 
 const bareme = parseBaremeCsv(readFileSync(new URL("../../../data/reference/passerelle/bareme_aide_au_poste.csv", import.meta.url), "utf8"));
 const unit = (kind: Parameters<typeof lookupUnitAmount>[1], date: string, territory: Parameters<typeof lookupUnitAmount>[2] = "droit_commun") => lookupUnitAmount(bareme, kind, territory, date).toString();
@@ -44,11 +46,46 @@ describe("barème (iae-reference §2.3)", () => {
     expect(unit("ACI", "2014-07-01")).toBe("19200");
     expect(unit("AI", "2014-07-01")).toBe("1300");
   });
-  it("uses the 2021 Jan–Sep FluxIAE row (M) and leaves unknown amounts unknown", () => {
+  it("has the 2021-01-01 arrêté (26 April 2021): EI 10 751, ETTI 4 341, AI/ACI as the ASP's AF rows", () => {
     expect(unit("ACI", "2021-03-01")).toBe("20642");
     expect(unit("AI", "2021-03-01")).toBe("1397");
     expect(unit("EI", "2021-03-01")).toBe("10751");
-    expect(() => unit("ETTI", "2021-03-01")).toThrow(/bareme.notFound/);
+    expect(unit("ETTI", "2021-01-01")).toBe("4341");
+    // amounts of that arrêté not read in the text are [L]: out of the default lookup, available on request
+    expect(() => unit("EITI", "2021-03-01", "mayotte")).toThrow(/bareme.notFound/);
+    expect(lookupUnitAmount(bareme, "ETTI", "mayotte", "2021-03-01", { includeLowConfidence: true }).toString()).toBe("3277");
+  });
+  it("has Mayotte's own rows, EITI included", () => {
+    expect(unit("EITI", "2021-10-01", "mayotte")).toBe("4373");
+    expect(unit("ETTI", "2021-10-01", "mayotte")).toBe("3349");
+    expect(unit("EITI", "2022-06-01", "mayotte")).toBe("4529");
+    expect(unit("EITI", "2024-12-01", "mayotte")).toBe("4961");
+    expect(unit("EI", "2016-06-01", "mayotte")).toBe("8984");
+    expect(lookupBaremeRow(bareme, "ACI", "mayotte", "2023-06-01").accompanimentAmount?.toString()).toBe("919");
+  });
+  it("every row cites an arrêté (or says why it has none) and [L] rows say they were not read", () => {
+    for (const r of bareme) {
+      expect(r.source).toMatch(/arr\.|c2rp/);
+      if (r.confidence === "L") expect(r.source).toMatch(/not read|not confirmed/);
+    }
+  });
+  it("agrees with the unit amounts the ASP wrote on its own 2018–2021 AF rows (FluxIAE sample)", () => {
+    const rows = gunzipSync(readFileSync(new URL("../../../test/fixtures/external/fluxiae/fluxIAE_AnnexeFinanciere_22022022_112211.csv.gz", import.meta.url))).toString("utf8").split(/\r?\n/);
+    const header = (rows[1] ?? "").split("|");
+    const col = (cells: string[], name: string) => cells[header.indexOf(name)] ?? "";
+    let checked = 0;
+    for (const line of rows.slice(2)) {
+      const c = line.split("|");
+      const mesure = col(c, "af_mesure_dispositif_code");
+      const amount = col(c, "af_montant_unitaire_annuel_valeur");
+      const [d, m, y] = col(c, "af_date_debut_effet").split("/");
+      // The extract dates from February 2022: its 2022 AFs still carry the Oct-2021 amount, the 2022 arrêté
+      // (5 July 2022) being published in August (iae-reference §2.3)
+      if (!/^(ACI|AI|EI)_DC$/.test(mesure) || amount === "" || y === "2022") continue;
+      expect(`${unit(mesure.replace("_DC", "") as "ACI", `${y}-${m}-${d}`)}.00`).toBe(amount);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(50);
   });
   it("excludes the L '2024 announced' row unless asked", () => {
     expect(unit("ACI", "2024-03-01")).toBe("23196");
@@ -74,7 +111,10 @@ describe("barème (iae-reference §2.3)", () => {
     const rows = parseAnnualHoursCsv(readFileSync(new URL("../../../data/reference/passerelle/duree_annuelle_etp.csv", import.meta.url), "utf8"));
     expect(defaultAnnualHours(rows, "ACI").toString()).toBe("1820");
     expect(defaultAnnualHours(rows, "EITI").toString()).toBe("1505");
-    expect(rows.find((r) => r.kind === "EI")?.confidence).toBe("L");
+    // the ASP's own AF rows: EI 1 505 h, AI 1 607 h, ACI 1 820 h; ETTI 1 600 h of missions (2014 reform Q&A)
+    expect(["ACI", "AI", "EI", "ETTI"].map((k) => defaultAnnualHours(rows, k as "ACI").toString())).toEqual(["1820", "1607", "1505", "1600"]);
+    expect(rows.find((r) => r.kind === "EI")?.confidence).toBe("H");
+    expect(rows.find((r) => r.kind === "ETTI")?.confidence).toBe("M");
   });
 });
 
@@ -102,6 +142,8 @@ describe("aide au poste simulation (iae-reference §2.2)", () => {
     expect(() => simulateAf({ kind: "ACI", etp: "0", from: "2022-01-01", to: "2022-12-31" }, bareme)).toThrow(/aid.simulate.etp/);
     expect(() => simulateAf({ kind: "ACI", etp: "1", from: "2022-12-31", to: "2022-01-01" }, bareme)).toThrow(/aid.simulate.period/);
     expect(() => simulateAf({ kind: "AI", etp: "1", from: "2022-01-01", to: "2022-12-31", territory: "penitentiaire" }, bareme)).toThrow(/aid.simulate.territory/);
+    expect(simulateAf({ kind: "EITI", etp: "1", from: "2021-10-01", to: "2021-12-31", territory: "mayotte" }, bareme).unitAmount).toBe("4373.00");
+    expect(() => simulateAf({ kind: "EITI", etp: "1", from: "2025-01-01", to: "2025-12-31" }, bareme)).toThrow(/aid.simulate.eitiFlat/);
     expect(simulateAf({ kind: "ETTI", etp: "2", from: "2021-03-01", to: "2021-12-31", unit: "4400" }, bareme).total).toBe(new Decimal("733.33").times(10).toFixed(2));
   });
   it("computes next year's allocation (what-if)", () => {
@@ -126,5 +168,25 @@ describe("aide au poste simulation (iae-reference §2.2)", () => {
         expect(paymentSchedule(etp, u, start, end).every((m) => !new Decimal(m.amount).isNegative())).toBe(true);
       }),
     );
+  });
+});
+
+describe("territory of a structure's barème (arrêtés: milieu pénitentiaire et Mayotte)", () => {
+  it("is Mayotte for département 976, prison for a prison structure elsewhere, else droit commun", () => {
+    expect(baremeTerritory({ departementCode: "976", penitentiary: false })).toBe("mayotte");
+    expect(baremeTerritory({ departementCode: "976", penitentiary: true })).toBe("mayotte");
+    expect(modulationTerritory({ departementCode: "976", penitentiary: true })).toBe("penitentiaire");
+    expect(baremeTerritory({ departementCode: "62", penitentiary: true })).toBe("penitentiaire");
+    expect(baremeTerritory({ departementCode: "974", penitentiary: false })).toBe("droit_commun");
+  });
+  it("gives a Mayotte ACI the Mayotte amount (≈ 25 % below droit commun)", () => {
+    const t = baremeTerritory({ departementCode: "976", penitentiary: false });
+    expect(unit("ACI", "2023-06-01", t)).toBe("17510");
+    expect(unit("ACI", "2023-06-01")).toBe("23196");
+  });
+  it("returns the kind's hours per ETP with the simulation", () => {
+    const hours = parseAnnualHoursCsv(readFileSync(new URL("../../../data/reference/passerelle/duree_annuelle_etp.csv", import.meta.url), "utf8"));
+    expect(simulateAf({ kind: "EI", etp: "1", from: "2024-01-01", to: "2024-12-31" }, bareme, { annualHours: hours }).hoursPerEtp).toBe("1505");
+    expect(simulateAf({ kind: "EI", etp: "1", from: "2024-01-01", to: "2024-12-31" }, bareme).hoursPerEtp).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { DomainRuleError } from "../errors.js";
 import { Decimal, type DecimalInput, formatMoney, toDecimal } from "../money/money.js";
 import type { SiaeKind } from "../structures/kinds.js";
 import { type BaremeLookupOptions, type BaremeRow, lookupUnitAmount, type Territory } from "./bareme.js";
+import { type AnnualHoursRow, defaultAnnualHours } from "./hours.js";
 import { modulatedAmount } from "./modulation.js";
 
 export interface SimulateAfInput {
@@ -29,6 +30,8 @@ export interface AfSimulation {
   kind: SiaeKind;
   territory: Territory;
   unitAmount: string;
+  /** Default hours per ETP of the kind (duree_annuelle_etp.csv), the reference of ETP réalisés; null when the caller gave no hours table. */
+  hoursPerEtp: string | null;
   months: number;
   total: string;
   modulationPercent: string;
@@ -58,14 +61,24 @@ export function paymentSchedule(etp: DecimalInput, unitAmount: DecimalInput, fro
   return lines;
 }
 
+export interface SimulateAfOptions extends BaremeLookupOptions {
+  /** Hours per ETP table; when given, the simulation carries `hoursPerEtp`. */
+  annualHours?: readonly AnnualHoursRow[];
+}
+
+// Rule: from 1 January 2025 the EITI aid is a monthly flat amount per independent worker (450 €, 340 € in
+// Mayotte, décret of 30 December 2024), no longer an annual amount per ETP — it cannot be simulated as an AF
+export const EITI_FLAT_AID_FROM = "2025-01-01";
+
 /** `passerelle simulate af`: the aide au poste of a proposed AF (design §5). */
-export function simulateAf(input: SimulateAfInput, bareme: readonly BaremeRow[], options: BaremeLookupOptions = {}): AfSimulation {
+export function simulateAf(input: SimulateAfInput, bareme: readonly BaremeRow[], options: SimulateAfOptions = {}): AfSimulation {
   const territory = input.territory ?? "droit_commun";
   ensureOrderedPeriod(input.from, input.to, "aid.simulate.period");
   const etp = toDecimal(input.etp, "aid.simulate.etp");
   if (etp.isNegative() || etp.isZero()) throw new DomainRuleError("aid.simulate.etp", input.etp.toString(), "nombre d'ETP > 0 attendu");
   if (territory === "penitentiaire" && input.kind !== "ACI" && input.kind !== "EI") throw new DomainRuleError("aid.simulate.territory", { kind: input.kind, territory }, "seuls ACI et EI existent en milieu pénitentiaire");
-  if (territory === "mayotte" && input.kind === "EITI") throw new DomainRuleError("aid.simulate.territory", { kind: input.kind, territory }, "pas de barème EITI pour Mayotte");
+  if (input.kind === "EITI" && input.unit === undefined && input.from >= EITI_FLAT_AID_FROM)
+    throw new DomainRuleError("aid.simulate.eitiFlat", input.from, "depuis le 1er janvier 2025, l'aide EITI est un forfait mensuel par travailleur indépendant, pas un montant annuel par ETP (indiquer le montant unitaire)");
   const unit = input.unit === undefined ? lookupUnitAmount(bareme, input.kind, territory, input.from, options) : toDecimal(input.unit, "aid.simulate.unit");
   if (!unit.greaterThan(0)) throw new DomainRuleError("aid.simulate.unit", unit.toString(), "montant unitaire > 0 attendu");
   const months = monthsCovered(input.from, input.to);
@@ -77,6 +90,7 @@ export function simulateAf(input: SimulateAfInput, bareme: readonly BaremeRow[],
     kind: input.kind,
     territory,
     unitAmount: formatMoney(unit),
+    hoursPerEtp: options.annualHours === undefined ? null : defaultAnnualHours(options.annualHours, input.kind).toString(),
     months,
     total: formatMoney(total),
     modulationPercent: toDecimal(percent).toString(),
@@ -103,7 +117,7 @@ export interface WhatIfResult {
 }
 
 /** What-if: next year's allocation = last year's ETP + change, same period shifted by one year, next year's barème. */
-export function simulateNextYear(input: WhatIfInput, bareme: readonly BaremeRow[], options: BaremeLookupOptions = {}): WhatIfResult {
+export function simulateNextYear(input: WhatIfInput, bareme: readonly BaremeRow[], options: SimulateAfOptions = {}): WhatIfResult {
   ensureOrderedPeriod(input.lastYear.from, input.lastYear.to, "aid.whatIf.period");
   const nextEtp = toDecimal(input.lastYear.etp, "aid.whatIf.etp").plus(toDecimal(input.etpChange, "aid.whatIf.etpChange"));
   if (!nextEtp.greaterThan(0)) throw new DomainRuleError("aid.whatIf.etp", nextEtp.toString(), "le nombre d'ETP de l'année suivante doit rester > 0");
