@@ -1,7 +1,7 @@
 // Use case: an eligibility diagnosis (iae-reference §4): criteria checked against the referential
 // and the kind's rule (checkCriteria), expiry from the author (6 months prescriber, 92 days SIAE).
 import { z } from "zod";
-import { checkCriteria } from "../domain/eligibility/criteria.js";
+import { checkAgeCriteria, checkCriteria } from "../domain/eligibility/criteria.js";
 import { diagnosisExpiresAt } from "../domain/eligibility/diagnosis.js";
 import { recordAudit } from "../db/audit.js";
 import { loadCriteria } from "./referenceData.js";
@@ -25,11 +25,13 @@ export type CreateEligibilityDiagnosisInput = z.input<typeof createEligibilityDi
 
 export async function createEligibilityDiagnosis(db: Db, deps: OperationDeps, raw: CreateEligibilityDiagnosisInput): Promise<{ id: number; expiresOn: string }> {
   const input = parseInput(createEligibilityDiagnosisInput, raw);
-  const person = await db.selectFrom("person").select("id").where("id", "=", input.personId).executeTakeFirst();
+  const person = await db.selectFrom("person").select(["id", "birth_date"]).where("id", "=", input.personId).executeTakeFirst();
   if (!person) throw new NotFoundError("person", input.personId);
   const authorKind = input.author === "prescriber" ? "PRESCRIBER" : "SIAE";
   const referential = await loadCriteria(db);
   const result = ruleOnField("criteria", () => checkCriteria(referential, input.criteria, authorKind, input.kind));
+  // Rule: SENIOR / JEUNE must agree with the birth date on the diagnosis day (checkAgeCriteria)
+  ruleOnField("criteria", () => checkAgeCriteria(input.criteria, person.birth_date, input.madeOn));
   if (!result.eligible) throw new OperationInputError([{ field: "criteria", reason: `critères insuffisants : ${result.required}` }]);
   const expiresOn = diagnosisExpiresAt({ author: authorKind, createdAt: input.madeOn });
   const row = await db

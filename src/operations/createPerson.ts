@@ -2,6 +2,7 @@
 // §9), then stored ONLY encrypted (pii.encrypt) and as a keyed hash (pii.hash("nir")) used to find
 // the same person across structures; a temporary NIR (7/8) needs a NTT.
 import { z } from "zod";
+import { validateBirthDate } from "../domain/identifiers/birthDate.js";
 import { validateNir, validateNtt } from "../domain/identifiers/nir.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { recordAudit } from "../db/audit.js";
@@ -93,6 +94,8 @@ export function preparePersonRow(pii: PersonalDataCipher, input: ParsedPersonInp
 
 export async function createPerson(db: Db, deps: OperationDeps, raw: CreatePersonInput): Promise<{ id: number }> {
   const input = parseInput(createPersonInput, raw);
+  // Rule: birth date between 16 and 100 years before today (validateBirthDate, les-emplois validate_birthdate)
+  ruleOnField("birthDate", () => validateBirthDate(input.birthDate, deps.clock.today()));
   const row = preparePersonRow(deps.pii, input);
   if (row.nir_hash !== null) {
     const existing = await db.selectFrom("person").select("id").where("nir_hash", "=", row.nir_hash).executeTakeFirst();

@@ -1,12 +1,14 @@
 // Use case: hire a person (a contract), or renew a contract (same recruitment, rank + 1).
 // Rules reused from the domain: the structure must have an active AF at the start (isActive —
 // iae-reference §2.1); CDDI duration/weekly hours (validateCddi — §1.4); a PASS valid at the start
-// for every kind except AI mises à disposition (§1.1, §5); a hiring during a PASS suspension ends it
+// for every hiring, AI mises à disposition only from 2021-12-01 (passRequired); ETTI missions ≤ 24 months
+// and CDI inclusion at 57+ (limits.ts); a warning when the contract runs past the PASS end; a hiring during a PASS suspension ends it
 // the day before (endSuspensionOnHiring — §5); the recruitment chain (initial + renewals — §6.3).
 import { z } from "zod";
 import { approvalStatus, endSuspensionOnHiring } from "../domain/approvals/approval.js";
 import { compareDates, type IsoDate } from "../domain/calendar/isoDate.js";
 import { type CddiDerogation, validateCddi } from "../domain/contracts/cddi.js";
+import { checkCdiInclusion, checkEttiMissions, contractBeyondPassWarning, passRequired } from "../domain/contracts/limits.js";
 import { isActive } from "../domain/conventions/states.js";
 import { mesureOfKind, type SiaeKind } from "../domain/structures/kinds.js";
 import { loadApproval } from "./approvals.js";
@@ -50,29 +52,48 @@ const TYPES_BY_KIND: Record<SiaeKind, readonly string[]> = {
   EITI: ["ACCOMPAGNEMENT_TI", "CDI_INCLUSION", "AUTRE"],
 };
 
+/** What checkContract knows of the person and the PASS when the caller has it. */
+export interface ContractContext {
+  birthDate?: IsoDate | null;
+  /** Start of the PASS (= start of the parcours). */
+  passStart?: IsoDate | null;
+}
+
 /**
  * Pure checks of a contract (shared with the demo loader's batch path): type allowed for the kind,
- * CDDI rules, and that a PASS is held when required.
+ * CDDI rules, ETTI missions ≤ 24 months, CDI inclusion at 57+, and that a PASS is held when required.
  */
-export function checkContract(kind: SiaeKind, input: Pick<ParsedHireInput, "contractType" | "startsOn" | "plannedEndOn" | "weeklyHours" | "derogation" | "fragilePublic" | "courtSentenceAdjustment">, recruitmentStart: IsoDate, hasApproval: boolean): void {
+export function checkContract(
+  kind: SiaeKind,
+  input: Pick<ParsedHireInput, "contractType" | "startsOn" | "plannedEndOn" | "weeklyHours" | "derogation" | "fragilePublic" | "courtSentenceAdjustment">,
+  recruitmentStart: IsoDate,
+  hasApproval: boolean,
+  context: ContractContext = {},
+): void {
   if (!TYPES_BY_KIND[kind].includes(input.contractType)) throw new OperationInputError([{ field: "contractType", reason: `contrat ${input.contractType} non proposé pour une structure ${kind}` }]);
   if (input.plannedEndOn !== undefined && compareDates(input.plannedEndOn, input.startsOn) < 0) throw new OperationInputError([{ field: "plannedEndOn", reason: "la fin précède le début" }]);
   if (input.contractType === "CDDI") {
     if (input.plannedEndOn === undefined) throw new OperationInputError([{ field: "plannedEndOn", reason: "un CDDI a une date de fin" }]);
     const derogation: CddiDerogation = { kind: input.derogation };
     ruleOnField("plannedEndOn", () =>
-      validateCddi({ start: input.startsOn, end: input.plannedEndOn as string, weeklyHours: input.weeklyHours, recruitmentStart, derogation, fragilePublic: input.fragilePublic, courtSentenceAdjustment: input.courtSentenceAdjustment }),
+      validateCddi({ kind, start: input.startsOn, end: input.plannedEndOn as string, weeklyHours: input.weeklyHours, recruitmentStart, derogation, fragilePublic: input.fragilePublic, courtSentenceAdjustment: input.courtSentenceAdjustment }),
     );
   }
-  // Rule: PASS IAE required for every hiring except AI mises à disposition (≤ 16 h in companies are not checked here) — iae-reference §1.1 [M]
-  if (!hasApproval && input.contractType !== "MISE_A_DISPOSITION") throw new OperationInputError([{ field: "approvalId", reason: "un PASS IAE valide est requis pour cette embauche" }]);
+  if (kind === "ETTI" && input.contractType === "MISSION" && input.plannedEndOn !== undefined) {
+    const end = input.plannedEndOn;
+    ruleOnField("plannedEndOn", () => checkEttiMissions(recruitmentStart, end));
+  }
+  if (input.contractType === "CDI_INCLUSION")
+    ruleOnField("contractType", () => checkCdiInclusion({ birthDate: context.birthDate ?? null, startsOn: input.startsOn, parcoursStart: context.passStart ?? null }));
+  // Rule: PASS IAE required for every hiring; AI mises à disposition only before 2021-12-01 (passRequired, décret 2021-1128)
+  if (!hasApproval && passRequired(input.contractType, input.startsOn)) throw new OperationInputError([{ field: "approvalId", reason: "un PASS IAE valide est requis pour cette embauche" }]);
 }
 
-export async function hire(db: Db, deps: OperationDeps, raw: HireInput): Promise<{ id: number; recruitmentId: number; rank: number }> {
+export async function hire(db: Db, deps: OperationDeps, raw: HireInput): Promise<{ id: number; recruitmentId: number; rank: number; warnings: string[] }> {
   const input = parseInput(hireInput, raw);
   const structure = await db.selectFrom("structure").select(["id", "kind"]).where("id", "=", input.structureId).executeTakeFirst();
   if (!structure) throw new NotFoundError("structure", input.structureId);
-  const person = await db.selectFrom("person").select("id").where("id", "=", input.personId).executeTakeFirst();
+  const person = await db.selectFrom("person").select(["id", "birth_date"]).where("id", "=", input.personId).executeTakeFirst();
   if (!person) throw new NotFoundError("person", input.personId);
   // Rule: a SIAE hires only with an active AF (VALIDE/PROVISOIRE, end ≥ date) — iae-reference §2.1
   const afs = await db.selectFrom("financial_annex").select(["state", "ends_on", "starts_on"]).where("structure_id", "=", structure.id).where("starts_on", "<=", input.startsOn).execute();
@@ -95,13 +116,18 @@ export async function hire(db: Db, deps: OperationDeps, raw: HireInput): Promise
     rank = Math.max(...chain.map((c) => c.rank)) + 1;
   }
   let approvalOk = false;
+  let passStart: IsoDate | null = null;
+  let passEnd: IsoDate | null = null;
   if (input.approvalId !== undefined) {
     const { row, approval } = await loadApproval(db, input.approvalId);
+    passStart = approval.startAt;
+    passEnd = approval.endAt;
     if (row.person_id !== input.personId) throw new OperationInputError([{ field: "approvalId", reason: "ce PASS IAE appartient à une autre personne" }]);
     const status = approvalStatus(approval, input.startsOn);
     if (status === "FUTURE" || status === "EXPIRED") throw new OperationInputError([{ field: "approvalId", reason: `PASS IAE non valide au ${input.startsOn} (${status === "FUTURE" ? "pas encore commencé" : "expiré"})` }]);
     if (status === "SUSPENDED") {
       const next = endSuspensionOnHiring(approval, input.startsOn);
+      passEnd = next.endAt;
       await db.updateTable("approval").set({ ends_on: next.endAt }).where("id", "=", row.id).execute();
       await db.deleteFrom("approval_suspension").where("approval_id", "=", row.id).where("starts_on", "<=", input.startsOn).where("ends_on", ">=", input.startsOn).execute();
       const kept = next.suspensions.find((s) => !approval.suspensions.includes(s));
@@ -110,7 +136,8 @@ export async function hire(db: Db, deps: OperationDeps, raw: HireInput): Promise
     }
     approvalOk = true;
   }
-  checkContract(structure.kind, input, recruitmentStart, approvalOk);
+  checkContract(structure.kind, input, recruitmentStart, approvalOk, { birthDate: person.birth_date, passStart });
+  const warning = contractBeyondPassWarning(input.plannedEndOn ?? null, passEnd);
   const row = await db
     .insertInto("contract")
     .values({
@@ -135,5 +162,5 @@ export async function hire(db: Db, deps: OperationDeps, raw: HireInput): Promise
     .returning("id")
     .executeTakeFirstOrThrow();
   await recordAudit(db, deps.actor, { action: rank === 0 ? "contract.hire" : "contract.renew", entity: "contract", entityId: row.id, personId: input.personId, structureId: structure.id, after: { ...input, rank, recruitmentId: recruitmentId ?? row.id } });
-  return { id: row.id, recruitmentId: recruitmentId ?? row.id, rank };
+  return { id: row.id, recruitmentId: recruitmentId ?? row.id, rank, warnings: warning === null ? [] : [warning] };
 }

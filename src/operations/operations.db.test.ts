@@ -69,6 +69,12 @@ describe("write operations (one transaction each, audited)", () => {
     expect(await issuesOf(run((db) => addSite(db, deps, { name: "ni l'un ni l'autre" })))).toEqual(["structureId"]);
   });
 
+  it("takes the barème of the structure's territory: a Mayotte ACI gets the Mayotte amount", async () => {
+    const mayotte = (await run((db) => createStructure(db, deps, { kind: "ACI", name: "ACI Mayotte", siret: "35600000000048", departementCode: "976" }))).id;
+    const af = await run((db) => createFinancialAnnex(db, deps, { structureId: mayotte, startsOn: "2023-06-01", endsOn: "2023-12-31", etp: "2" }));
+    expect(af.unitAmount).toBe("17510.00");
+  });
+
   it("creates a convention and an AF whose total comes from the barème; a new version historises the previous one", async () => {
     const conv = await run((db) => createConvention(db, deps, { structureId: aci, number: "062 010119 ACI 00001", startsOn: "2019-01-01", endsOn: "2021-12-31" }));
     const af = await run((db) => createFinancialAnnex(db, deps, { structureId: aci, conventionId: conv.id, startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "10.5" }));
@@ -151,10 +157,10 @@ describe("write operations (one transaction each, audited)", () => {
 
   it("suspends and prolongs the PASS with the domain rules", async () => {
     const s = await run((db) => suspendApproval(db, deps, { approvalId: approval, startsOn: "2019-06-01", endsOn: "2019-06-30", reason: "CONTRACT_SUSPENDED" }));
-    expect(s.endsOn).toBe("2021-03-01");
+    expect(s.endsOn).toBe("2021-02-28");
     expect(await issuesOf(run((db) => suspendApproval(db, deps, { approvalId: approval, startsOn: "2019-06-10", endsOn: "2019-06-20", reason: "CONTRACT_SUSPENDED" })))).toEqual(["startsOn"]);
     const p = await run((db) => prolongApproval(db, deps, { approvalId: approval, reason: "COMPLETE_TRAINING", days: 90, requestedOn: "2020-12-01", kind: "ACI" }));
-    expect(p.endsOn).toBe("2021-05-30");
+    expect(p.endsOn).toBe("2021-05-29");
   });
 
   it("records one exit per recruitment (motif via the referential) and sets exit_on", async () => {

@@ -13,6 +13,10 @@ export type SuspensionReason = (typeof SUSPENSION_REASONS)[number] | (typeof LEG
 // Rule: a suspension lasts at most 36 months; retroactivity at most 365 days — iae-reference §5
 export const SUSPENSION_MAX_MONTHS = 36;
 export const SUSPENSION_MAX_RETROACTIVITY_DAYS = 365;
+// Rule: the CONTRAT_PASSERELLE suspension exists only for EI and ACI, the two kinds of the contrat passerelle
+// experiment (loi 2020-1577 du 14 décembre 2020, art. 5) — les-emplois itou/approvals/models.py
+// Suspension.Reason.displayed_choices_for_siae
+export const CONTRAT_PASSERELLE_KINDS: readonly SiaeKind[] = ["EI", "ACI"];
 
 export type ProlongationReason = "COMPLETE_TRAINING" | "SENIOR_CDI" | "RQTH" | "SENIOR" | "PARTICULAR_DIFFICULTIES" | "HEALTH_CONTEXT";
 
@@ -28,12 +32,22 @@ export interface ProlongationRule {
   closedFrom: IsoDate | null;
 }
 
-// Rule: prolongation table (per request, cumulative cap, prescriber opinion) — iae-reference §5 [H]
+// Rule: prolongation table (per request, cumulative cap on ALL the prolongations of the PASS, prescriber
+// opinion) — code du travail R.5132-1-8 (décret 2021-1128), iae-reference §5, les-emplois
+// itou/approvals/models.py Prolongation.PROLONGATION_RULES / get_max_end_at:
+// - 2° a) 50 years and more: up to 84 months of parcours (2 years + 5 × 365 days of prolongation);
+// - 2° b) RQTH: up to 60 months (2 years + 3 × 365 days); neither has a per-decision limit in the decree nor
+//   in les-emplois's model, so one request may use the whole remainder (les-emplois's form offers 12 months
+//   by default, its model accepts more);
+// - 2° c) particular difficulties, ACI and AI only: "par décisions successives d'un an au plus", 60 months:
+//   Passerelle keeps one year per decision as the decree says, where les-emplois's model checks only the cap;
+// - 1° b) end of a training in progress: 12 months per request, no cap; 1° a) CDI inclusion: until the end of
+//   the contract (10 years technically, as les-emplois).
 export const PROLONGATION_RULES: Readonly<Record<ProlongationReason, ProlongationRule>> = {
   COMPLETE_TRAINING: { maxDaysPerRequest: 365, maxCumulativeDays: null, needsPrescriber: false, kinds: null, closedFrom: null },
   SENIOR_CDI: { maxDaysPerRequest: 3650, maxCumulativeDays: null, needsPrescriber: false, kinds: null, closedFrom: null },
-  RQTH: { maxDaysPerRequest: 365, maxCumulativeDays: 3 * 365, needsPrescriber: true, kinds: null, closedFrom: null },
-  SENIOR: { maxDaysPerRequest: 365, maxCumulativeDays: 5 * 365, needsPrescriber: true, kinds: null, closedFrom: null },
+  RQTH: { maxDaysPerRequest: 3 * 365, maxCumulativeDays: 3 * 365, needsPrescriber: true, kinds: null, closedFrom: null },
+  SENIOR: { maxDaysPerRequest: 5 * 365, maxCumulativeDays: 5 * 365, needsPrescriber: true, kinds: null, closedFrom: null },
   PARTICULAR_DIFFICULTIES: { maxDaysPerRequest: 365, maxCumulativeDays: 3 * 365, needsPrescriber: true, kinds: ["AI", "ACI"], closedFrom: null },
   HEALTH_CONTEXT: { maxDaysPerRequest: 365, maxCumulativeDays: 365, needsPrescriber: false, kinds: null, closedFrom: "2021-12-01" },
 };
@@ -77,6 +91,20 @@ export function periodDays(startAt: IsoDate, endAt: IsoDate): number {
   return diffDays(startAt, endAt) + 1;
 }
 
+/**
+ * Days a suspension adds to the PASS end date: end − start, as les emplois de l'inclusion computes it
+ * (itou/approvals/models.py Suspension.duration = end_at − start_at, added by its database trigger
+ * trigger_update_approval_end_at). The PASS is issued and kept by les emplois de l'inclusion: a PASS
+ * known to both systems must never get two end dates, so Passerelle adds what the system of record adds.
+ * Difference with the decree: R.5132-1-3 suspends the parcours for the whole suspension, both bounds
+ * included, i.e. end − start + 1 days; les-emplois gives one day less. Passerelle keeps the imported
+ * end date of a PASS as it is (loadApproval reads approval.ends_on, never recomputes it) and uses
+ * this rule only for the suspensions it records itself.
+ */
+export function suspensionExtensionDays(startAt: IsoDate, endAt: IsoDate): number {
+  return diffDays(startAt, endAt);
+}
+
 // Rule: PASS status at a date: FUTURE before start, EXPIRED after end, SUSPENDED inside a suspension, else VALID — iae-reference §5
 export function approvalStatus(a: Approval, date: IsoDate): ApprovalStatus {
   parseIsoDate(date, "approval.status.date");
@@ -91,11 +119,26 @@ export function isSuspensionReason(v: string): v is SuspensionReason {
 }
 
 /**
- * Adds a suspension declared today (clock). Rules: current reason, inside the PASS, ≤ 36 months,
- * start ≥ today − 365 days, no overlap. The end date is pushed back by the suspension length — iae-reference §5.
+ * Adds a suspension declared today (clock). Rules: current reason (CONTRAT_PASSERELLE for EI/ACI only),
+ * inside the PASS, ≤ 36 months, today − 365 days ≤ start ≤ today, no overlap. The end date is pushed
+ * back by suspensionExtensionDays — iae-reference §5, les-emplois itou/approvals/models.py Suspension.clean.
  */
-export function addSuspension(a: Approval, s: { startAt: IsoDate; endAt: IsoDate; reason: string }, clock: Clock): Approval {
+export function addSuspension(
+  a: Approval,
+  s: {
+    startAt: IsoDate;
+    endAt: IsoDate;
+    reason: string;
+    /** Kind of the declaring SIAE (CONTRAT_PASSERELLE needs EI or ACI). */
+    kind?: SiaeKind;
+    /** Start of the declaring SIAE's last hiring of the person: the suspension cannot start before it. */
+    hiringStart?: IsoDate | null;
+  },
+  clock: Clock,
+): Approval {
   if (!(SUSPENSION_REASONS as readonly string[]).includes(s.reason)) throw new DomainRuleError("approval.suspension.reason", s.reason, "motif de suspension non proposé");
+  if (s.reason === "CONTRAT_PASSERELLE" && (s.kind === undefined || !CONTRAT_PASSERELLE_KINDS.includes(s.kind)))
+    throw new DomainRuleError("approval.suspension.contratPasserelle", s.kind ?? null, "motif « contrat passerelle » réservé aux EI et ACI (loi 2020-1577, art. 5)");
   parseIsoDate(s.startAt, "approval.suspension.startAt");
   parseIsoDate(s.endAt, "approval.suspension.endAt");
   if (compareDates(s.startAt, s.endAt) > 0) throw new DomainRuleError("approval.suspension.period", s, "la fin de suspension précède son début");
@@ -104,14 +147,24 @@ export function addSuspension(a: Approval, s: { startAt: IsoDate; endAt: IsoDate
   if (compareDates(s.endAt, maxEnd) > 0) throw new DomainRuleError("approval.suspension.maxDuration", s, "une suspension dure au plus 36 mois");
   const today = clock.today();
   if (compareDates(s.startAt, addDays(today, -SUSPENSION_MAX_RETROACTIVITY_DAYS)) < 0) throw new DomainRuleError("approval.suspension.retroactivity", s.startAt, "rétroactivité limitée à 365 jours");
+  // Rule: a suspension starts at the earliest on the start of the last hiring — les-emplois itou/approvals/models.py Suspension.next_min_start_at
+  if (s.hiringStart != null && compareDates(s.startAt, s.hiringStart) < 0) throw new DomainRuleError("approval.suspension.beforeHiring", s.startAt, "la suspension ne peut pas commencer avant l'embauche en cours");
+  // Rule: a suspension is backdatable but cannot start in the future — les-emplois itou/www/approvals_views/forms.py (SuspensionForm)
+  if (compareDates(s.startAt, today) > 0) throw new DomainRuleError("approval.suspension.future", s.startAt, "une suspension ne peut pas commencer après aujourd'hui");
   for (const other of a.suspensions) {
     if (compareDates(s.startAt, other.endAt) <= 0 && compareDates(other.startAt, s.endAt) <= 0) throw new DomainRuleError("approval.suspension.overlap", s, "chevauche une autre suspension");
   }
-  return { ...a, endAt: addDays(a.endAt, periodDays(s.startAt, s.endAt)), suspensions: [...a.suspensions, { startAt: s.startAt, endAt: s.endAt, reason: s.reason as SuspensionReason }] };
+  return { ...a, endAt: addDays(a.endAt, suspensionExtensionDays(s.startAt, s.endAt)), suspensions: [...a.suspensions, { startAt: s.startAt, endAt: s.endAt, reason: s.reason as SuspensionReason }] };
 }
 
-export function cumulatedProlongationDays(a: Approval, reason: ProlongationReason): number {
-  return a.prolongations.filter((p) => p.reason === reason).reduce((acc, p) => acc + periodDays(p.startAt, p.endAt), 0);
+/**
+ * Days of prolongation already granted on the PASS, ALL motives together: the caps of R.5132-1-8 are
+ * limits on the length of the whole parcours (60 months RQTH / particular difficulties, 84 months from
+ * 50 years), whatever motive earlier prolongations had — les-emplois itou/approvals/models.py
+ * ProlongationManager.get_cumulative_duration_for, Prolongation.get_max_end_at.
+ */
+export function cumulatedProlongationDays(a: Approval): number {
+  return a.prolongations.reduce((acc, p) => acc + periodDays(p.startAt, p.endAt), 0);
 }
 
 export interface ProlongationRequest {
@@ -138,8 +191,8 @@ export function addProlongation(a: Approval, req: ProlongationRequest): Approval
   if (!isWithin(req.requestedAt, windowStart, windowEnd)) throw new DomainRuleError("approval.prolongation.window", { requestedAt: req.requestedAt, windowStart, windowEnd }, "demande hors de la fenêtre (12 mois avant à 6 mois après la fin)");
   if (approvalStatus(a, req.requestedAt) === "SUSPENDED") throw new DomainRuleError("approval.prolongation.suspended", req.requestedAt, "pas de prolongation pendant une suspension");
   if (req.days > rule.maxDaysPerRequest) throw new DomainRuleError("approval.prolongation.maxPerRequest", { reason, days: req.days, max: rule.maxDaysPerRequest }, "durée maximale par demande dépassée");
-  if (rule.maxCumulativeDays !== null && cumulatedProlongationDays(a, reason) + req.days > rule.maxCumulativeDays)
-    throw new DomainRuleError("approval.prolongation.maxCumulative", { reason, days: req.days, max: rule.maxCumulativeDays }, "durée cumulée maximale dépassée pour ce motif");
+  if (rule.maxCumulativeDays !== null && cumulatedProlongationDays(a) + req.days > rule.maxCumulativeDays)
+    throw new DomainRuleError("approval.prolongation.maxCumulative", { reason, days: req.days, max: rule.maxCumulativeDays }, "durée cumulée des prolongations du PASS dépassée pour ce motif (R.5132-1-8)");
   if (rule.needsPrescriber && !req.prescriberApproved) throw new DomainRuleError("approval.prolongation.prescriber", reason, "l'avis favorable d'un prescripteur habilité est requis");
   const startAt = addDays(a.endAt, 1);
   const endAt = addDays(a.endAt, req.days);
@@ -170,13 +223,22 @@ export function canObtainNewApproval(input: {
   return { allowed: false, reason: "délai de carence de 2 ans : passer par un prescripteur habilité" };
 }
 
-// Rule: a hiring during a suspension ends it the day before; the end date moves back by the days removed — iae-reference §5
+/**
+ * Rule: a hiring during a suspension ends it the day before (removed when the hiring is on its first
+ * day); the end date moves back by the days the suspension no longer adds (suspensionExtensionDays) —
+ * iae-reference §5, les-emplois itou/approvals/models.py Approval.unsuspend.
+ * Passerelle ends a suspension of ANY motive, including the legacy ones, where les-emplois only ends
+ * those of Suspension.REASONS_ALLOWING_UNSUSPEND: R.5132-1-3 suspends the parcours only while the
+ * person is not working in a SIAE, so a hiring ends the suspension whatever its motive.
+ */
 export function endSuspensionOnHiring(a: Approval, hiringDate: IsoDate): Approval {
   parseIsoDate(hiringDate, "approval.hiringDate");
   const s = a.suspensions.find((x) => isWithin(hiringDate, x.startAt, x.endAt));
   if (!s) return a;
   const others = a.suspensions.filter((x) => x !== s);
-  const removed = diffDays(hiringDate, s.endAt) + 1;
-  const kept = compareDates(hiringDate, s.startAt) > 0 ? [...others, { ...s, endAt: addDays(hiringDate, -1) }] : others;
-  return { ...a, endAt: addDays(a.endAt, -removed), suspensions: kept };
+  const before = suspensionExtensionDays(s.startAt, s.endAt);
+  if (compareDates(hiringDate, s.startAt) <= 0) return { ...a, endAt: addDays(a.endAt, -before), suspensions: others };
+  const shortened = { ...s, endAt: addDays(hiringDate, -1) };
+  const after = suspensionExtensionDays(shortened.startAt, shortened.endAt);
+  return { ...a, endAt: addDays(a.endAt, after - before), suspensions: [...others, shortened] };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { cddiMaxEnd, validateCddi } from "./cddi.js";
+import { AI_PASS_REQUIRED_FROM, aiPlacementWindowStart, checkAiCompanyPlacement, checkCdiInclusion, checkEttiMissions, contractBeyondPassWarning, passRequired } from "./limits.js";
 import { buildRecruitments, type ContractLike } from "./chains.js";
 
-const base = { weeklyHours: 26, derogation: { kind: "NONE" as const } };
+const base = { kind: "ACI" as const, weeklyHours: 26, derogation: { kind: "NONE" as const } };
 
 describe("CDDI (iae-reference §1.4)", () => {
   it("lasts at least 4 months unless a court sentence adjustment", () => {
@@ -14,19 +15,72 @@ describe("CDDI (iae-reference §1.4)", () => {
   });
   it("caps the recruitment at 24 months, with derogations", () => {
     expect(cddiMaxEnd("2024-01-01", { kind: "NONE" })).toBe("2025-12-31");
-    expect(cddiMaxEnd("2024-01-01", { kind: "SENIOR_50" })).toBe("2028-12-31");
-    expect(cddiMaxEnd("2024-01-01", { kind: "RQTH" })).toBe("2028-12-31");
+    expect(cddiMaxEnd("2024-01-01", { kind: "SENIOR_50" })).toBeNull();
+    expect(cddiMaxEnd("2024-01-01", { kind: "RQTH" })).toBeNull();
+    expect(cddiMaxEnd("2024-01-01", { kind: "PARTICULAR_DIFFICULTIES" })).toBe("2028-12-31");
     expect(cddiMaxEnd("2024-01-01", { kind: "TRAINING", trainingEnd: "2026-03-31" })).toBe("2026-03-31");
     expect(cddiMaxEnd("2019-06-01", { kind: "COVID" })).toBe("2021-11-30");
     expect(cddiMaxEnd("2018-01-01", { kind: "COVID" })).toBe("2020-12-31");
     expect(() => validateCddi({ ...base, start: "2025-06-01", end: "2026-01-01", recruitmentStart: "2024-01-01" })).toThrow(/cddi.maxDuration/);
     expect(() => validateCddi({ ...base, start: "2025-06-01", end: "2026-01-01", recruitmentStart: "2024-01-01", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).not.toThrow();
   });
-  it("requires 20 to 35 hours a week", () => {
+  it("requires 20 to 35 hours a week in ACI", () => {
     expect(() => validateCddi({ ...base, weeklyHours: 19, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).toThrow(/cddi.weeklyHours/);
     expect(() => validateCddi({ ...base, weeklyHours: 15, fragilePublic: true, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).not.toThrow();
     expect(() => validateCddi({ ...base, weeklyHours: 36, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).toThrow(/cddi.weeklyHours/);
     expect(() => validateCddi({ ...base, weeklyHours: Number.NaN, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).toThrow(/cddi.weeklyHours/);
+  });
+});
+
+describe("CDDI derogations (R.5132-1-8, L.5132-5 / L.5132-11-1 / L.5132-15-1)", () => {
+  const r = { kind: "ACI" as const, weeklyHours: 26, recruitmentStart: "2020-01-01" };
+  it("50+ and RQTH: no total cap, renewals beyond 24 months of 12 months at most", () => {
+    expect(() => validateCddi({ ...r, start: "2026-01-01", end: "2026-12-31", derogation: { kind: "SENIOR_50" } })).not.toThrow();
+    expect(() => validateCddi({ ...r, start: "2026-01-01", end: "2027-01-01", derogation: { kind: "RQTH" } })).toThrow(/cddi.derogation.renewal/);
+    expect(() => validateCddi({ ...r, start: "2021-06-01", end: "2021-12-31", derogation: { kind: "RQTH" } })).not.toThrow();
+  });
+  it("particular difficulties: 60 months in total, ACI and AI only, not EI", () => {
+    expect(() => validateCddi({ ...r, start: "2024-06-01", end: "2024-12-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).not.toThrow();
+    expect(() => validateCddi({ ...r, start: "2024-06-01", end: "2025-01-01", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).toThrow(/cddi.maxDuration/);
+    expect(() => validateCddi({ ...r, kind: "AI", start: "2022-06-01", end: "2023-05-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).not.toThrow();
+    expect(() => validateCddi({ ...r, kind: "EI", start: "2022-06-01", end: "2022-12-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).toThrow(/cddi.derogation.kind/);
+  });
+  it("weekly hours: at most 35 h in ACI, 48 h elsewhere; at least 20 h", () => {
+    const w = { start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01", derogation: { kind: "NONE" as const } };
+    expect(() => validateCddi({ ...w, kind: "ACI", weeklyHours: 36 })).toThrow(/cddi.weeklyHours/);
+    expect(() => validateCddi({ ...w, kind: "EI", weeklyHours: 39 })).not.toThrow();
+    expect(() => validateCddi({ ...w, kind: "EI", weeklyHours: 49 })).toThrow(/cddi.weeklyHours/);
+    expect(() => validateCddi({ ...w, kind: "AI", weeklyHours: 19 })).toThrow(/cddi.weeklyHours/);
+  });
+});
+
+describe("other contract limits", () => {
+  it("ETTI missions: 24 months at most, renewals included (L.5132-6)", () => {
+    expect(() => checkEttiMissions("2024-01-01", "2025-12-31")).not.toThrow();
+    expect(() => checkEttiMissions("2024-01-01", "2026-01-01")).toThrow(/etti.maxDuration/);
+  });
+  it("CDI inclusion: 57 years and more, after 12 months of parcours (décret 2021-1129)", () => {
+    expect(() => checkCdiInclusion({ birthDate: "1967-03-01", startsOn: "2024-03-01", parcoursStart: "2023-01-01" })).not.toThrow();
+    expect(() => checkCdiInclusion({ birthDate: "1967-03-02", startsOn: "2024-03-01", parcoursStart: "2023-01-01" })).toThrow(/cdiInclusion.age/);
+    expect(() => checkCdiInclusion({ birthDate: "1960-01-01", startsOn: "2024-03-01", parcoursStart: "2023-03-02" })).toThrow(/cdiInclusion.parcours/);
+    expect(() => checkCdiInclusion({ birthDate: null, startsOn: "2024-03-01", parcoursStart: null })).toThrow(/cdiInclusion.birthDate/);
+  });
+  it("AI mises à disposition in companies: 480 h over 24 months unless derogation (L.5132-9)", () => {
+    expect(aiPlacementWindowStart("2024-06-30")).toBe("2022-07-01");
+    expect(() => checkAiCompanyPlacement({ hoursInWindow: 400, newHours: 80, derogation: false })).not.toThrow();
+    expect(() => checkAiCompanyPlacement({ hoursInWindow: 400, newHours: 81, derogation: false })).toThrow(/ai.placement.max/);
+    expect(() => checkAiCompanyPlacement({ hoursInWindow: 400, newHours: 81, derogation: true })).not.toThrow();
+  });
+  it("AI mises à disposition need a PASS from 1 December 2021 (décret 2021-1128, instruction DGEFP 2021/212)", () => {
+    expect(AI_PASS_REQUIRED_FROM).toBe("2021-12-01");
+    expect(passRequired("MISE_A_DISPOSITION", "2021-11-30")).toBe(false);
+    expect(passRequired("MISE_A_DISPOSITION", "2021-12-01")).toBe(true);
+    expect(passRequired("CDDI", "2019-01-01")).toBe(true);
+  });
+  it("warns when a contract runs past the PASS end", () => {
+    expect(contractBeyondPassWarning("2025-01-01", "2024-12-31")).toMatch(/après la fin du PASS/);
+    expect(contractBeyondPassWarning("2024-12-31", "2024-12-31")).toBeNull();
+    expect(contractBeyondPassWarning(null, "2024-12-31")).toBeNull();
   });
 });
 

@@ -1,2 +1,3 @@
 export * from "./cddi.js";
 export * from "./chains.js";
+export * from "./limits.js";

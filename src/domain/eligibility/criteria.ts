@@ -1,3 +1,4 @@
+import { addYears, compareDates, type IsoDate, parseIsoDate } from "../calendar/isoDate.js";
 import { DomainRuleError } from "../errors.js";
 import type { SiaeKind } from "../structures/kinds.js";
 
@@ -69,4 +70,20 @@ export function checkCriteria(referential: readonly AdministrativeCriterion[], s
   // Rule: an authorised prescriber diagnosis needs no criterion — iae-reference §4.1
   if (author === "PRESCRIBER") return { eligible: true, level1, level2, required: "aucun (prescripteur habilité)" };
   return { eligible: level1 >= 1 || level2 >= n, level1, level2, required: `1 critère de niveau 1 ou ${n} de niveau 2` };
+}
+
+// Rule: SENIOR ("50 ans et plus") requires birth date ≤ date − 50 years; JEUNE ("moins de 26 ans") requires
+// birth date > date − 26 years — les-emplois itou/eligibility/models/iae.py (criteria derived from the
+// birth date, tests/eligibility/test_iae.py test_get_criteria_from_job_seeker).
+export const SENIOR_MIN_AGE = 50;
+export const JEUNE_MAX_AGE_EXCLUSIVE = 26;
+
+/** Throws when SENIOR or JEUNE is selected and the birth date says otherwise at `date` (the diagnosis day). */
+export function checkAgeCriteria(selected: readonly string[], birthDate: IsoDate | null, date: IsoDate): void {
+  if (birthDate === null) return;
+  const b = parseIsoDate(birthDate, "person.birthDate");
+  if (selected.includes("SENIOR") && compareDates(b, addYears(date, -SENIOR_MIN_AGE)) > 0)
+    throw new DomainRuleError("eligibility.criteria.senior", null, "critère « 50 ans et plus » incompatible avec la date de naissance");
+  if (selected.includes("JEUNE") && compareDates(b, addYears(date, -JEUNE_MAX_AGE_EXCLUSIVE)) <= 0)
+    throw new DomainRuleError("eligibility.criteria.jeune", null, "critère « moins de 26 ans » incompatible avec la date de naissance");
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DomainRuleError } from "../errors.js";
 import { afNumberFromParts, checkAfNumber, parseAfNumber, validateAfPrefix } from "./afNumber.js";
 import { aspDepartementToInsee, departementOfCommune, normalizeCommuneCode, normalizeDepartement } from "./insee.js";
-import { checkNir, validateNir, validateNtt } from "./nir.js";
+import { ageAt } from "./birthDate.js";
+import { checkNir, NTT_PATTERN, validateNir, validateNtt } from "./nir.js";
 import { checkPassNumber, formatPassNumber, parsePassNumber } from "./passNumber.js";
 import { checkSiret, normalizeSiret, validateSiren, validateSiret } from "./siret.js";
 
@@ -125,3 +126,24 @@ describe("PASS IAE number", () => {
     expect(ruleOf(() => parsePassNumber("99999ABCDEFG"))).toBe("passNumber.format");
   });
 });
+
+describe("La Poste head office, NTT and birth date", () => {
+  it("accepts La Poste's head-office SIRET 356 000 000 00048", () => {
+    expect(validateSiret("356 000 000 00048")).toBe("35600000000048");
+    expect(() => validateSiret("35600000000049")).toThrow(/siret/);
+  });
+  it("checks the NTT pattern without echoing it", () => {
+    expect(validateNtt("1 123456789 AB")).toBe("1123456789AB");
+    expect(NTT_PATTERN.test("312345678901")).toBe(false);
+    try {
+      validateNtt("312345678901");
+    } catch (e) {
+      expect(String(e)).not.toContain("312345678901");
+    }
+  });
+  it("ages in whole years", () => {
+    expect(ageAt("1967-03-01", "2024-03-01")).toBe(57);
+    expect(ageAt("1967-03-02", "2024-03-01")).toBe(56);
+  });
+});
+

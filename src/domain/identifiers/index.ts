@@ -1,4 +1,5 @@
 export * from "./afNumber.js";
+export * from "./birthDate.js";
 export * from "./insee.js";
 export * from "./nir.js";
 export * from "./passNumber.js";

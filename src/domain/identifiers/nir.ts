@@ -33,9 +33,15 @@ export function checkNir(input: string): Result<Nir> {
   return toResult(() => validateNir(input));
 }
 
-// Rule: NTT (numéro technique temporaire) 11–40 chars, required when NIR missing or temporary (7/8) — iae-reference §7.2/§9
+// Rule: NTT (numéro technique temporaire), as the ASP accepts it: spaces removed, 11–40 chars,
+// 1 or 2 then 9 digits then 1–30 letters or digits — les-emplois itou/utils/validators.py (NTT_REGEX,
+// validate_ntt, shared with the EmployeeRecord constraint); required when the NIR is missing or
+// temporary (7/8) — iae-reference §7.2/§9. The value never appears in the error (personal identifier).
+export const NTT_PATTERN = /^[12][0-9]{9}[0-9a-zA-Z]{1,30}$/;
+
 export function validateNtt(input: string): string {
-  const v = input.trim();
-  if (v.length < 11 || v.length > 40) throw new DomainRuleError("ntt.length", input, "le NTT doit compter 11 à 40 caractères");
+  const v = input.replace(/\s/g, "");
+  if (v.length < 11 || v.length > 40) throw new DomainRuleError("ntt.length", { length: v.length }, "le NTT doit compter 11 à 40 caractères");
+  if (!NTT_PATTERN.test(v)) throw new DomainRuleError("ntt.format", { length: v.length }, "NTT invalide : 1 ou 2, puis 9 chiffres, puis 1 à 30 lettres ou chiffres");
   return v;
 }

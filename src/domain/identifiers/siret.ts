@@ -27,11 +27,18 @@ export function validateSiren(value: string): string {
 }
 
 const LA_POSTE_SIREN = "356000000";
+/** La Poste's head office (siège), registered before the digit-sum rule: valid although its digits sum to 26 (INSEE). */
+export const LA_POSTE_HEAD_OFFICE_SIRET = "35600000000048";
 
-// Rule: SIRET = 14 digits, Luhn mod 10; La Poste (356000000…) valid iff digit sum % 5 == 0 — published-figures §6
+// Rule: SIRET = 14 digits, Luhn mod 10; La Poste (356000000…) valid iff digit sum % 5 == 0, except its head
+// office 356 000 000 00048, valid as registered by INSEE — published-figures §6.
+// Passerelle checks the key where les-emplois checks only "14 digits" (itou/utils/validators.py
+// validate_siret): a SIRET is an INSEE number whose key is part of its definition, and a typo caught here
+// is a structure not attached to the wrong establishment.
 export function validateSiret(value: string): string {
   const s = normalizeSiret(value);
   if (!/^\d{14}$/.test(s)) throw new DomainRuleError("siret.format", value, "le SIRET doit compter 14 chiffres");
+  if (s === LA_POSTE_HEAD_OFFICE_SIRET) return s;
   if (s.startsWith(LA_POSTE_SIREN)) {
     const sum = [...s].reduce((acc, c) => acc + Number(c), 0);
     if (sum % 5 !== 0) throw new DomainRuleError("siret.laPoste", value, "SIRET La Poste : la somme des chiffres doit être un multiple de 5");
