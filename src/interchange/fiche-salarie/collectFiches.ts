@@ -83,9 +83,8 @@ export async function collectFiches(db: Db, pii: PersonalDataCipher, structureId
       CASE WHEN p.postal_code IS NULL OR p.commune_code IS NULL THEN NULL
            ELSE EXISTS (SELECT 1 FROM ref_postal_code pc WHERE pc.postal_code = p.postal_code AND pc.commune_code = p.commune_code) END AS postal_ok,
       fc.data AS complement, bc.departement_code AS birth_dpt,
-      (SELECT fa.number FROM financial_annex fa
-        WHERE fa.structure_id = c.structure_id AND fa.mesure_code = c.mesure_code AND fa.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')
-          AND fa.starts_on <= c.starts_on AND fa.ends_on >= c.starts_on
+      (SELECT fa.number FROM counting_annex fa
+        WHERE fa.structure_id = c.structure_id AND fa.mesure_code = c.mesure_code AND fa.starts_on <= c.starts_on AND fa.ends_on >= c.starts_on
         ORDER BY fa.renewal DESC, fa.modification DESC LIMIT 1) AS annex_number,
       f.id AS fiche_id, f.status, f.last_movement, f.pass_starts_on AS sent_starts_on, f.pass_ends_on AS sent_ends_on
     FROM contract c
