@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Kysely, sql } from "kysely";
 import type { DatabaseHandle } from "./connection.js";
-import { parseRecords } from "./delimited.js";
+import { parseKeyedRecords } from "../text/delimited.js";
 import type { Database } from "./schema.js";
 
 export const REFERENCE_DIR = fileURLToPath(new URL("../../data/reference/", import.meta.url));
@@ -34,6 +34,10 @@ type FileKey = keyof typeof FILES;
 
 function read(key: FileKey): string {
   return readFileSync(`${REFERENCE_DIR}${FILES[key]}`, "utf8");
+}
+
+function parseRecords(text: string, separator: string): Record<string, string>[] {
+  return parseKeyedRecords(text, separator).records.map((r) => r.values);
 }
 
 /** INSEE codes in the pilotage seeds lost their leading zeros ("1001" -> "01001", "1" -> "01"). */

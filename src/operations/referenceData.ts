@@ -1,25 +1,26 @@
 // Referentials read from the database in the shapes the pure domain rules take (barème, hours per
 // ETP, exit referential, eligibility criteria). The tables are loaded from data/reference/ by
 // src/db/seedReference.ts; reading them here keeps one source of truth for operations.
-import type { BaremeRow } from "../domain/aid/bareme.js";
+import type { BaremeKind, BaremeRow, Territory } from "../domain/aid/bareme.js";
 import type { AnnualHoursRow } from "../domain/aid/hours.js";
 import type { AdministrativeCriterion } from "../domain/eligibility/criteria.js";
 import { type ExitReferential, exitReferentialFrom } from "../domain/exits/referential.js";
 import { Decimal } from "../domain/money/money.js";
-import { loadBareme } from "../reference/loadReferenceFiles.js";
 import type { Db } from "../db/schema.js";
 
-let baremeCache: BaremeRow[] | null = null;
-
-/**
- * The barème of the aide au poste, read from data/reference/passerelle/bareme_aide_au_poste.csv (the
- * file ref_aid_rate is loaded from). Read from the file rather than the table because the table's
- * loader currently keeps a single row (seedReference dedupes ref_aid_rate on its generated id —
- * reported to the lead); same data, same parser as the domain tests.
- */
-export async function loadBaremeRows(_db: Db): Promise<BaremeRow[]> {
-  baremeCache ??= loadBareme();
-  return baremeCache;
+/** The barème of the aide au poste (ref_aid_rate, loaded from bareme_aide_au_poste.csv). */
+export async function loadBaremeRows(db: Db): Promise<BaremeRow[]> {
+  const rows = await db.selectFrom("ref_aid_rate").selectAll().orderBy("kind").orderBy("territory").orderBy("valid_from").execute();
+  return rows.map((r) => ({
+    kind: r.kind as BaremeKind,
+    territory: r.territory as Territory,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    unitAmount: new Decimal(r.unit_amount),
+    accompanimentAmount: r.accompaniment_amount === null ? null : new Decimal(r.accompaniment_amount),
+    confidence: r.confidence as "H" | "M" | "L",
+    source: r.source,
+  }));
 }
 
 export async function loadAnnualHoursRows(db: Db): Promise<AnnualHoursRow[]> {

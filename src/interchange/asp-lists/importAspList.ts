@@ -24,7 +24,7 @@ import { type ImportIssue, type ImportReport, ImportInputError, type ImportTally
 import { IMPORT_ACTOR, runImport, sha256 } from "../importRun.js";
 import { type ImportTerritory, NATION, outsideTerritory } from "../importTerritory.js";
 import { decodeText } from "../text/decodeText.js";
-import { firstLine, parseDelimited, sniffSeparator } from "../text/delimited.js";
+import { firstLine, parseDelimited, sniffSeparator } from "../../text/delimited.js";
 import { matchColumns, normalizeHeader } from "../text/headerMatch.js";
 import { ASP_LIST_COLUMNS, type AspListColumn } from "./aspListColumns.js";
 

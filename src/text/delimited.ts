@@ -1,6 +1,8 @@
-// Delimited text (CSV as written by spreadsheets: ';' or ',' or tab, optional double quotes,
-// quoted values may contain separators, doubled quotes and newlines). Whole-text parser for small
-// files (ASP lists of SIAE, a few MB at most); FluxIAE views use the streaming reader instead.
+// The one parser of delimited text (CSV as written by spreadsheets: ';' or ',' or tab, optional double
+// quotes, quoted values may contain separators, doubled quotes and newlines; UTF-8 BOM ignored). Whole-
+// text parser for small files: the reference files of data/reference/ (src/db/seedReference.ts, the
+// domain's parseSemicolonCsv) and the ASP lists of SIAE (a few MB at most). FluxIAE views, which are
+// `|`-separated without quoting and large, have their streaming reader (src/interchange/fluxiae/reader.ts).
 
 export interface DelimitedRecord {
   /** 1-based line where the record starts. */
@@ -33,7 +35,7 @@ export function firstLine(text: string): string {
 /** Parse records; blank lines are skipped. */
 export function* parseDelimited(text: string, separator: string): Generator<DelimitedRecord> {
   let line = 1;
-  let i = 0;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   while (i < n) {
     const startLine = line;
@@ -92,4 +94,25 @@ export function* parseDelimited(text: string, separator: string): Generator<Deli
     if (values.length === 1 && values[0]?.trim() === "") continue;
     yield { line: startLine, values };
   }
+}
+
+export interface KeyedRecord {
+  line: number;
+  /** Trimmed values by trimmed header name; a missing trailing value is "". */
+  values: Record<string, string>;
+  /** Number of values of the line (to compare with the header's). */
+  width: number;
+}
+
+/** Records keyed by the names of the header line (the first non-blank line). */
+export function parseKeyedRecords(text: string, separator: string): { header: string[]; records: KeyedRecord[] } {
+  const all = parseDelimited(text, separator);
+  const first = all.next();
+  if (first.done) return { header: [], records: [] };
+  const header = first.value.values.map((h) => h.trim());
+  const records: KeyedRecord[] = [];
+  for (const r of all) {
+    records.push({ line: r.line, width: r.values.length, values: Object.fromEntries(header.map((h, i) => [h, (r.values[i] ?? "").trim()])) });
+  }
+  return { header, records };
 }
