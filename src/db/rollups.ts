@@ -214,12 +214,3 @@ export async function refreshPlannerStatistics(db: Kysely<Database>): Promise<st
   }
   return rows.map((r) => r.relname);
 }
-
-/**
- * ANALYZEs every table read by the indicators, whatever its change counter: call it at the end of a bulk
- * load (import, demo) so that the next dashboard is planned on real statistics (PGlite has no autovacuum;
- * on PostgreSQL autovacuum may run minutes later).
- */
-export async function analyzeIndicatorTables(db: Kysely<Database>): Promise<void> {
-  for (const t of INDICATOR_TABLES) await sql`ANALYZE ${sql.table(t)}`.execute(db);
-}

@@ -1,7 +1,7 @@
 // passerelle generate --scale <national|departement|<factor>> --out <folder> [--seed N] [--years N] [--json]
 // (design §5) — synthetic FluxIAE view files (gzip) for benchmarks, to be loaded with `passerelle import <folder>`.
 import type { Command } from "commander";
-import { generateFluxIae } from "../../../bench/generator/generateFluxIae.js";
+import { generateFluxIae } from "../../interchange/fluxiae-generator/generateFluxIae.js";
 import { printJson } from "../context.js";
 
 interface GenerateCliOptions {

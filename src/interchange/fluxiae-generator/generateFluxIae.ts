@@ -8,14 +8,15 @@ import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from "no
 import path from "node:path";
 import { once } from "node:events";
 import { createGzip, type Gzip } from "node:zlib";
-import { fictitiousNir } from "../../src/demo/fictitiousNir.js";
-import { FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES } from "../../src/demo/names.js";
-import { Random } from "../../src/demo/random.js";
-import { afTotal } from "../../src/domain/conventions/amounts.js";
-import { lookupUnitAmount } from "../../src/domain/aid/bareme.js";
-import { defaultAnnualHours } from "../../src/domain/aid/hours.js";
-import { mesureFromId } from "../../src/domain/structures/kinds.js";
-import { loadAnnualHours, loadBareme, referencePath } from "../../src/reference/loadReferenceFiles.js";
+import { fictitiousNir } from "../../demo/fictitiousNir.js";
+import { FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES } from "../../demo/names.js";
+import { Random } from "../../demo/random.js";
+import { afTotal } from "../../domain/conventions/amounts.js";
+import { lookupUnitAmount } from "../../domain/aid/bareme.js";
+import { defaultAnnualHours } from "../../domain/aid/hours.js";
+import { mesureFromId } from "../../domain/structures/kinds.js";
+import { loadAnnualHours, loadBareme, referencePath } from "../../reference/loadReferenceFiles.js";
+import { parseKeyedRecords } from "../../text/delimited.js";
 
 export interface GenerateOptions {
   /** Multiplier of the national volume (1 = national). */
@@ -62,26 +63,24 @@ interface SkeletonStructure {
 
 export function readSkeleton(departement?: string): SkeletonStructure[] {
   const postal = new Map<string, string>();
-  const lines = readFileSync(referencePath("pilotage-airflow", "insee", "seed_insee_code_postaux.csv"), "utf8").split(/\r?\n/).slice(1);
-  for (const l of lines) {
-    const [code, , cp] = l.split(",");
+  const table = (separator: string, ...file: string[]) => parseKeyedRecords(readFileSync(referencePath(...file), "utf8"), separator).records.map((r) => r.values);
+  for (const { code_commune_insee: code, code_postal: cp } of table(",", "pilotage-airflow", "insee", "seed_insee_code_postaux.csv")) {
     if (!code || !cp) continue;
     const key = cp.padStart(5, "0");
     if (!postal.has(key)) postal.set(key, code.padStart(5, "0"));
   }
-  const rows = readFileSync(referencePath("les-emplois", "siae_lists", "2019_07_liste_siae.csv"), "utf8").split(/\r?\n/).slice(1);
   const seen = new Set<string>();
   const out: SkeletonStructure[] = [];
-  for (const r of rows) {
-    const c = r.split(";");
-    const kind = c[0] as Kind;
-    if (!(kind in PROFILE) || !c[7]) continue;
-    if (departement !== undefined && c[1] !== departement) continue;
-    const key = `${c[7]}|${kind}`;
+  for (const r of table(";", "les-emplois", "siae_lists", "2019_07_liste_siae.csv")) {
+    const kind = r.MESURE as Kind;
+    const siret = r.SIRET;
+    if (!(kind in PROFILE) || !siret) continue;
+    if (departement !== undefined && r.CODE_DEPARTEMENT !== departement) continue;
+    const key = `${siret}|${kind}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const cp = (c[3] ?? "").padStart(5, "0");
-    out.push({ kind, siret: c[7], name: (c[8] ?? "").replaceAll("|", " "), postalCode: cp, communeCode: postal.get(cp) ?? null, departement: c[1] ?? "" });
+    const cp = (r.CODE_POSTAL ?? "").padStart(5, "0");
+    out.push({ kind, siret, name: (r.DENOMINATION_SOCIALE ?? "").replaceAll("|", " "), postalCode: cp, communeCode: postal.get(cp) ?? null, departement: r.CODE_DEPARTEMENT ?? "" });
   }
   return out;
 }
@@ -194,14 +193,9 @@ export async function generateFluxIae(options: GenerateOptions): Promise<Generat
     emi: new ViewWriter(options.out, "EtatMensuelIndiv", ["emi_afi_id", "emi_pph_id", "emi_ctr_id", "emi_sme_mois", "emi_sme_annee", "emi_nb_heures_travail", "emi_esm_etat_code"], stamp),
   };
   // Referentials: the exit referential shipped with Passerelle (motif → category, iae-reference §6.2).
-  const csv = (name: string) =>
-    readFileSync(referencePath("passerelle", name), "utf8")
-      .split(/\r?\n/)
-      .slice(1)
-      .filter((l) => l !== "")
-      .map((l) => l.split(";"));
-  for (const [code, label] of csv("ref_categorie_sortie.csv")) await w.cat.row([code ?? "", code ?? "", label ?? ""]);
-  const motifs = csv("ref_motif_sortie.csv").map(([code, label, cat]) => ({ code: Number(code), label: label ?? "", cat: Number(cat) }));
+  const csv = (name: string) => parseKeyedRecords(readFileSync(referencePath("passerelle", name), "utf8"), ";").records.map((r) => r.values);
+  for (const { code, label } of csv("ref_categorie_sortie.csv")) await w.cat.row([code ?? "", code ?? "", label ?? ""]);
+  const motifs = csv("ref_motif_sortie.csv").map((r) => ({ code: Number(r.code), label: r.label ?? "", cat: Number(r.category_code) }));
   for (const m of motifs) await w.motif.row([m.code, m.code, m.label, m.cat]);
   const exitMotifs = motifs.filter((m) => m.code !== 96);
 

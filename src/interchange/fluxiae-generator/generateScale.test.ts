@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Random } from "../../src/demo/random.js";
+import { Random } from "../../demo/random.js";
 import { generateFluxIae, structureEtp } from "./generateFluxIae.js";
 
 describe("structureEtp", () => {

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
-import { importPath } from "../../src/interchange/importPath.js";
-import { NATION } from "../../src/interchange/importTerritory.js";
-import { testCipher } from "../../src/security/personalData.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/testDb.js";
+import { importPath } from "../importPath.js";
+import { NATION } from "../importTerritory.js";
+import { testCipher } from "../../security/personalData.js";
 import { generateFluxIae, type GenerateSummary } from "./generateFluxIae.js";
 
 let t: TestDatabase;
@@ -55,5 +55,13 @@ describe("generate → import", () => {
     expect(await count("monthly_declaration")).toBe(summary.monthlyRows);
     const exits = Number((await t.handle.db.selectFrom("exit").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
     expect(exits).toBe(summary.exits);
+  });
+
+  it("imported again by the DDETS of its département: only the national referentials are refused, nothing changes", async () => {
+    const report = await importPath(t.handle, dir, { pii: testCipher(), territory: { kind: "departement", code: "62" } });
+    expect(new Set(report.rejections.map((r) => r.column))).toEqual(new Set(["rcs_id", "rms_id"]));
+    expect(report).toMatchObject({ inserted: 0, updated: 0 });
+    const refused = await importPath(t.handle, dir, { pii: testCipher(), territory: { kind: "departement", code: "59" } });
+    expect(refused).toMatchObject({ inserted: 0, updated: 0, unchanged: 0, rejected: refused.rowsRead });
   });
 });
