@@ -3,31 +3,19 @@
 // first line is a FluxIAE DEB marker or a `|` header of a known view is a FluxIAE view; a CSV whose
 // header has the columns of an ASP list of SIAE is an ASP list; a JSON with `lignesTelechargement` is a
 // fiche salarié return file (ingested by `fiches-salarie retour`).
-import { open } from "node:fs/promises";
 import path from "node:path";
 import { looksLikeAspList } from "./asp-lists/importAspList.js";
-import { sniffContainer } from "./fluxiae/container.js";
+import { readHead, sniffContainer } from "./fluxiae/container.js";
 import { viewFromHeader } from "./fluxiae/views.js";
 import { ImportInputError } from "./importReport.js";
 import { decodeText, looksLikeUtf16, UTF16_REASON } from "./text/decodeText.js";
 
 export type DetectedFormat = "fluxiae" | "asp-liste-siae" | "fiche-salarie-retour";
 
-async function head(file: string, bytes: number): Promise<Buffer> {
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 export async function detectFormat(pathOnDisk: string, displayName = path.basename(pathOnDisk)): Promise<DetectedFormat> {
   const container = await sniffContainer(pathOnDisk);
   if (container !== "plain") return "fluxiae";
-  const bytes = await head(pathOnDisk, 64 * 1024);
+  const bytes = await readHead(pathOnDisk, 64 * 1024);
   if (looksLikeUtf16(bytes)) {
     throw new ImportInputError(`${displayName} : ${UTF16_REASON}.`, [{ file: displayName, line: 1, column: null, reason: UTF16_REASON }]);
   }
