@@ -36,10 +36,13 @@ export const PARCOURS_DAYS: Record<Exclude<SiaeKind, "EITI">, readonly [number, 
   ETTI: [20, 170, 600],
 };
 
-/** Monthly hours of a full month of presence by kind: [min, mean, max]. */
+/**
+ * Monthly hours of a full month of presence by kind: [min, mean, max]. EI hours are worked hours on a reference
+ * of 1 505 h per ETP (≈ 125 h a month, the ASP's own AF rows — duree_annuelle_etp.csv).
+ */
 export const MONTHLY_HOURS: Record<Exclude<SiaeKind, "EITI">, readonly [number, number, number]> = {
   ACI: [86, 113, 151],
-  EI: [104, 135, 151],
+  EI: [97, 126, 141],
   AI: [12, 58, 140],
   ETTI: [30, 95, 151],
 };
