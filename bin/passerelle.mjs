@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// Package bin: runs the TypeScript CLI through tsx (no build step needed).
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+// Package bin (`npx passerelle …`, `npm run cli -- …`): the compiled CLI in dist/, run in this process.
+// dist/ is compiled first when it is missing or older than the sources (see scripts/buildFreshness.mjs).
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const require = createRequire(import.meta.url);
-const tsx = require.resolve("tsx");
-const entry = fileURLToPath(new URL("../src/cli/index.ts", import.meta.url));
-const r = spawnSync(process.execPath, ["--import", tsx, entry, ...process.argv.slice(2)], { stdio: "inherit" });
-process.exit(r.status ?? 2);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { ensureServerBuilt } = await import(pathToFileURL(path.join(root, "scripts", "buildFreshness.mjs")).href);
+try {
+  await ensureServerBuilt();
+} catch (error) {
+  process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+const { runCli } = await import(pathToFileURL(path.join(root, "dist", "cli", "index.js")).href);
+await runCli(process.argv);

@@ -25,10 +25,11 @@ export async function buildProgram(): Promise<Command> {
   return program;
 }
 
-async function main(): Promise<void> {
+/** Runs one command line (argv as process.argv: node, script, arguments); sets process.exitCode. */
+export async function runCli(argv: readonly string[] = process.argv): Promise<void> {
   const program = await buildProgram();
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help / --version exit 0; usage errors are invalid input.
@@ -41,5 +42,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await main();
+  await runCli();
 }

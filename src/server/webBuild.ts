@@ -4,7 +4,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { WEB_DIST } from "./app.js";
 
-const VITE_CONFIG = fileURLToPath(new URL("../web/vite.config.ts", import.meta.url));
+// From src/server or dist/server alike: the Vite configuration stays in the sources.
+const VITE_CONFIG = fileURLToPath(new URL("../../src/web/vite.config.ts", import.meta.url));
 
 export async function ensureWebBuilt(log: (message: string) => void): Promise<void> {
   if (existsSync(`${WEB_DIST}index.html`) || !existsSync(VITE_CONFIG)) return;
