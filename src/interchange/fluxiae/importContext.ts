@@ -73,3 +73,16 @@ export async function analyzeAsItGrows(ctx: FluxImportContext, table: "person" |
   state.analyzedAt = state.written;
   await sql`ANALYZE ${sql.table(table)}`.execute(ctx.tx.db);
 }
+
+/**
+ * Database ids for rows created in memory under provisional negative ids (-1, -2, … in file order):
+ * sequence values of `table`, taken in one statement and given in the same order.
+ */
+export async function takeSequenceIds(ctx: FluxImportContext, table: "person" | "contract", provisional: Iterable<number>): Promise<Map<number, number>> {
+  const order = [...provisional].sort((a, b) => b - a);
+  const realId = new Map<number, number>();
+  if (order.length === 0) return realId;
+  const ids = await sql<{ id: string }>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${order.length}::int) ORDER BY 1`.execute(ctx.tx.db);
+  for (const [i, tmp] of order.entries()) realId.set(tmp, Number(ids.rows[i]?.id));
+  return realId;
+}

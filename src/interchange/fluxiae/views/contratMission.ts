@@ -14,7 +14,7 @@ import { sql } from "kysely";
 import type { StructureKind } from "../../../db/schema.js";
 import { kindOfMesure, parseAspMesure } from "../../../domain/structures/index.js";
 import { computeExtra, type MappedColumn, type StoredValue } from "../columnMap.js";
-import { analyzeAsItGrows, type FluxImportContext, stableJson } from "../importContext.js";
+import { analyzeAsItGrows, type FluxImportContext, stableJson, takeSequenceIds } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 
@@ -252,12 +252,7 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
     else changed.set(state.id, state);
     ctx.tally.updated++;
   }
-  const realId = new Map<number, number>();
-  if (created.size > 0) {
-    const ids = await sql<{ id: string }>`SELECT nextval(pg_get_serial_sequence('contract', 'id')) AS id FROM generate_series(1, ${created.size}::int) ORDER BY 1`.execute(db);
-    const order = [...created.keys()].sort((x, y) => y - x);
-    for (const [i, tmp] of order.entries()) realId.set(tmp, Number(ids.rows[i]?.id));
-  }
+  const realId = await takeSequenceIds(ctx, "contract", created.keys());
   const idOf = (id: unknown) => (typeof id === "number" && id < 0 ? realId.get(id) : id);
   const asJson = (rows: Iterable<ContractState>) => JSON.stringify([...rows].map((c) => ({ ...c, id: idOf(c.id), recruitment_id: idOf(c.recruitment_id) })));
   const fields = ["asp_contract_id", ...COMPARED, "extra"];

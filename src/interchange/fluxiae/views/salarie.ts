@@ -12,31 +12,15 @@
 // UPDATE … FROM, audit rows by one INSERT): no per-row round trip. Rows of one batch are resolved in
 // file order against in-memory maps, so a person repeated in the file behaves as if imported row by row.
 import { sql } from "kysely";
+import type { Person } from "../../../db/schema.js";
 import { checkNir, normalizeCommuneCode } from "../../../domain/identifiers/index.js";
 import { ImportInputError } from "../../importReport.js";
-import { analyzeAsItGrows, type FluxImportContext, rejectRow } from "../importContext.js";
+import { analyzeAsItGrows, type FluxImportContext, rejectRow, takeSequenceIds } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 
-interface PersonValues {
-  nir_encrypted: string | null;
-  nir_hash: string | null;
-  civility: "M" | "MME" | null;
-  last_name: string | null;
-  birth_name: string | null;
-  first_name: string | null;
-  birth_date: string | null;
-  birth_year: number | null;
-  address_line: string | null;
-  postal_code: string | null;
-  commune_code: string | null;
-  departement_code: string | null;
-  is_qpv: boolean | null;
-  is_zrr: boolean | null;
-  pseudonymised: boolean;
-}
-
-const COMPARED: (keyof PersonValues)[] = [
+/** The person columns a Salarie row writes and compares (the NIR through its keyed hash). */
+const COMPARED = [
   "nir_hash",
   "civility",
   "last_name",
@@ -51,7 +35,9 @@ const COMPARED: (keyof PersonValues)[] = [
   "is_qpv",
   "is_zrr",
   "pseudonymised",
-];
+] as const;
+
+type PersonValues = Pick<Person, "nir_encrypted" | (typeof COMPARED)[number]>;
 
 const BATCH = 5_000;
 
@@ -219,12 +205,7 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
     ctx.tally.updated++;
   }
   // Sequence values for the new people, in file order.
-  const realId = new Map<number, number>();
-  if (created.size > 0) {
-    const ids = await sql<{ id: string }>`SELECT nextval(pg_get_serial_sequence('person', 'id')) AS id FROM generate_series(1, ${created.size}::int) ORDER BY 1`.execute(db);
-    const order = [...created.keys()].sort((a, b) => b - a);
-    for (const [i, tmp] of order.entries()) realId.set(tmp, Number(ids.rows[i]?.id));
-  }
+  const realId = await takeSequenceIds(ctx, "person", created.keys());
   const idOf = (id: number) => (id < 0 ? (realId.get(id) as number) : id);
   const asJson = (rows: Iterable<PersonRow>) => JSON.stringify([...rows].map((p) => ({ ...p, id: idOf(p.id) })));
   const columns = sql.join(PERSON_FIELDS.map((c) => sql.ref(c)));
