@@ -83,6 +83,8 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
   if (idList === null) await sql`DELETE FROM rollup_entry_repeat`.execute(db);
   await sql`SELECT rollup_entry_repeat_refresh(array_agg(DISTINCT person_id)) FROM contract WHERE rank = 0 AND ${structureFilter}`.execute(db);
   await sql`SELECT rollup_exit_refresh(array_agg(structure_id), array_agg(exit_on)) FROM exit WHERE ${structureFilter}`.execute(db);
+  // Département of the convention of the structures (kept by a trigger on financial_annex, migration 0411).
+  await sql`SELECT structure_convention_departement_refresh(array_agg(id)) FROM structure WHERE ${idList === null ? sql`true` : sql`id IN (${idList})`}`.execute(db);
   const counts = await sql<{ entries: number; exits: number }>`
     SELECT (SELECT count(*)::int FROM rollup_entry_month WHERE ${structureFilter}) AS entries,
       (SELECT count(*)::int FROM rollup_exit_month WHERE ${structureFilter}) AS exits`.execute(db);

@@ -27,7 +27,7 @@ import { countingCtes } from "./countingAnnexes.js";
 import { examinedExitRows } from "./examinedExits.js";
 import { splitYears } from "./figures.js";
 import { parseDepartementCode } from "../contracts/target.js";
-import { describeScope, ScopeError } from "./scope.js";
+import { describeScope, ScopeError, scopeCondition } from "./scope.js";
 
 export interface RsaPeople {
   present: number;
@@ -68,7 +68,7 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
 
   const rows = new Map<number, RsaRawStructure>();
   const names = await sql<{ id: number; name: string; kind: SiaeKind }>`
-    SELECT id, name, kind FROM structure WHERE departement_code = ${departement}`.execute(db);
+    SELECT s.id, s.name, s.kind FROM structure s WHERE ${scopeCondition(scope)}`.execute(db);
   const info = new Map(names.rows.map((r) => [Number(r.id), r]));
   const row = (id: number): RsaRawStructure => {
     let r = rows.get(id);

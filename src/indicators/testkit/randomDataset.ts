@@ -117,7 +117,8 @@ export function randomDataset(seed: number, options: DatasetOptions = {}): Datas
     for (let p = 0; p < prefixes; p++) {
       const fdi = s.kind === "ACI" && rnd() < 0.15;
       const mesure = fdi ? "FDI_DC" : `${s.kind}_DC`;
-      const prefix = `${s.kind}062${String(++prefixNo).padStart(6, "0")}`;
+      // The AF number carries the département of the convention (migration 0411): the structure's own here.
+      const prefix = `${s.kind}0${s.departement}${String(++prefixNo).padStart(6, "0")}`;
       const spanning = rnd() < 0.3;
       for (let renewal = 0; renewal < 3; renewal++) {
         const year = 2017 + renewal;
