@@ -4,6 +4,10 @@
  * Style (one, everywhere in src/domain): every rule THROWS a `DomainRuleError` on invalid input.
  * It carries the rule id (`rule`, e.g. "nir.key"), the offending value (`value`) and a French
  * message. No rule ever returns NaN, an empty string or a silent default for invalid input.
+ * A personal identifier (NIR, NTT, PASS number) is never kept: an error travels into logs, API answers
+ * and stored import rejections, and a NIR refused for its key is usually the real one with a typo. The
+ * rules of those identifiers (PERSONAL_IDENTIFIER_RULES) keep only the value's length, and their message
+ * says what is wrong without the value.
  * Validators that callers want to use without try/catch have a `check*` twin built with
  * `toResult`, returning `{ ok: true, value } | { ok: false, error }`.
  */
@@ -12,11 +16,22 @@ export class DomainRuleError extends Error {
   readonly value: unknown;
 
   constructor(rule: string, value: unknown, message: string) {
-    super(`[${rule}] ${message} (valeur : ${describe(value)})`);
+    const personal = PERSONAL_IDENTIFIER_RULES.test(rule);
+    const kept = personal ? withoutIdentifier(value) : value;
+    super(personal ? `[${rule}] ${message}` : `[${rule}] ${message} (valeur : ${describe(kept)})`);
     this.name = "DomainRuleError";
     this.rule = rule;
-    this.value = value;
+    this.value = kept;
   }
+}
+
+/** Rules whose value is a personal identifier: NIR, NTT, PASS IAE number. */
+export const PERSONAL_IDENTIFIER_RULES = /^(nir|ntt|passNumber)\./;
+
+function withoutIdentifier(value: unknown): { length: number } | null {
+  if (typeof value === "string") return { length: value.length };
+  const length = value !== null && typeof value === "object" ? (value as { length?: unknown }).length : undefined;
+  return typeof length === "number" ? { length } : null;
 }
 
 function describe(value: unknown): string {

@@ -14,6 +14,25 @@ import type { Database } from "../db/schema.js";
 
 export const RETENTION_DAYS = 730;
 
+/**
+ * Import rejections and warnings name a file, a line, a column and a reason; they carry no identifier
+ * (errors never echo a NIR, NTT or PASS number), but a rejected line is a person's line. They are kept
+ * as long as it takes to correct a delivery and re-import it, then deleted; the run keeps its counts.
+ * PASSERELLE_REJECTION_RETENTION_DAYS, default 90.
+ */
+export const REJECTION_RETENTION_DAYS = 90;
+
+export function rejectionRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveDays(env.PASSERELLE_REJECTION_RETENTION_DAYS, "PASSERELLE_REJECTION_RETENTION_DAYS", REJECTION_RETENTION_DAYS);
+}
+
+export function positiveDays(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} : nombre de jours entier positif attendu (reçu « ${raw} »)`);
+  return n;
+}
+
 export interface RetentionCandidate {
   personId: number;
   lastActivityOn: string;
@@ -26,6 +45,8 @@ export interface RetentionReport {
   candidates: number;
   anonymised: number;
   people: RetentionCandidate[];
+  /** Import rejections older than rejectionRetentionDays: deleted (wet run) or that would be. */
+  rejectionsPurged: number;
 }
 
 export function retentionCutoff(today: string): string {
@@ -132,7 +153,7 @@ export const RETENTION_BATCH = 1000;
 /** The retention job: dry run by default (nothing written), `wetRun` to anonymise. */
 export async function runRetention(
   handle: { db: Kysely<Database>; withTransaction<T>(fn: (tx: { db: Kysely<Database> }) => Promise<T>): Promise<T> },
-  options: { today: string; now: Date; wetRun: boolean },
+  options: { today: string; now: Date; wetRun: boolean; rejectionRetentionDays?: number },
 ): Promise<RetentionReport> {
   const people = await findRetentionCandidates(handle.db, options.today);
   let anonymised = 0;
@@ -142,5 +163,18 @@ export async function runRetention(
       anonymised += await handle.withTransaction(({ db }) => anonymisePeople(db, batch, options.now));
     }
   }
-  return { dryRun: !options.wetRun, today: options.today, cutoff: retentionCutoff(options.today), candidates: people.length, anonymised, people };
+  const rejectionsPurged = await purgeImportRejections(handle.db, options.now, options.rejectionRetentionDays ?? REJECTION_RETENTION_DAYS, options.wetRun);
+  return { dryRun: !options.wetRun, today: options.today, cutoff: retentionCutoff(options.today), candidates: people.length, anonymised, people, rejectionsPurged };
+}
+
+/** Deletes (or counts, in a dry run) the rejections of import runs started more than `days` days before `now`. */
+export async function purgeImportRejections(db: Kysely<Database>, now: Date, days: number, wetRun: boolean): Promise<number> {
+  const before = new Date(now.getTime() - days * 86_400_000);
+  const old = db.selectFrom("import_run").select("id").where("started_at", "<", before);
+  if (!wetRun) {
+    const row = await db.selectFrom("import_rejection").select((eb) => eb.fn.countAll<string>().as("n")).where("import_run_id", "in", old).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  const deleted = await db.deleteFrom("import_rejection").where("import_run_id", "in", old).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }

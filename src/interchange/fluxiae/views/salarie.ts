@@ -75,7 +75,7 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
     if (nirRaw) {
       const nir = checkNir(nirRaw);
       if (!nir.ok) {
-        // Never echo the NIR itself.
+        // The domain error never carries the NIR (src/domain/errors.ts): the reason names the rule only.
         ctx.tally.warn({ file: view.file, line: record.line, column: "salarie_nir", reason: `NIR invalide (${nir.error.message}) : non enregistré` });
       } else {
         if (!ctx.pii) throw new ImportInputError(`${view.file} : la vue Salarie contient des NIR ; la clé de chiffrement des données personnelles est nécessaire`, [{ file: view.file, line: record.line, column: "salarie_nir", reason: "clé de chiffrement absente" }]);
