@@ -354,10 +354,8 @@ function assignExitMotifs(people: PersonPlan[], referential: ExitReferential, rn
   for (const p of exiting) {
     const year = yearOf(p.end);
     const lastYear = p.months.length > 0 ? (p.months[p.months.length - 1]?.afYear ?? year) : year;
-    // Calibration only (which exits get a dynamic motif): hours of the whole recruitment for ACI/EI, as when the demo
-    // was calibrated — reading the exit year instead (the indicators' rule, exitHours.ts) changes the random draws and
-    // thus the whole generated demo; the indicators still count with their own rule.
-    const hours = p.months.filter((m) => p.kind === "ACI" || p.kind === "EI" || m.afYear === lastYear).reduce((acc, m) => acc + m.hours, 0);
+    // Hours of the thresholds as the indicators count them (exitHours.ts): the exit year for ACI/EI/EITI, the last AF for AI/ETTI.
+    const hours = p.months.filter((m) => (p.kind === "AI" || p.kind === "ETTI" ? m.afYear === lastYear : m.afYear === year)).reduce((acc, m) => acc + m.hours, 0);
     const examined = meetsExaminedThreshold({ kind: p.kind, recruitmentStart: p.start, exitDate: p.end, hoursWorked: hours.toFixed(2), motifCode: "" });
     if (rnd.chance(RETRAIT_SHARE)) {
       p.exitMotif = rnd.pick(pool("retrait"));
