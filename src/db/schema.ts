@@ -145,6 +145,8 @@ export interface StructureTable {
   commune_name: string | null;
   departement_code: string;
   departement_asp_code: string | null;
+  /** Département of the structure's latest AF number (the DDETS that signed it), kept by triggers (migration 0411). */
+  convention_departement_code: ColumnType<string | null, string | null | undefined, string | null>;
   phone: string | null;
   email: string | null;
   created_on: string | null;
