@@ -1,17 +1,16 @@
 // Every table of the report as CSV (one file per table; `;` separator, UTF-8 with BOM for spreadsheet
 // software, raw numbers with a decimal point) and as one XLSX workbook (one sheet per table + definitions).
 import ExcelJS from "exceljs";
+import { csvDocument, SPREADSHEET_RAW_NUMBERS } from "../text/csv.js";
 import type { ReportModel, ReportTable } from "./reportModel.js";
 
-function csvField(v: string | number | null): string {
-  if (v === null) return "";
-  const s = String(v);
-  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
+/** One table as CSV, through the one cell writer (formulas neutralised, numbers kept). */
 export function tableToCsv(t: ReportTable): string {
-  const lines = [t.columns.map((c) => csvField(c.label)).join(";"), ...t.rows.map((r) => r.map(csvField).join(";"))];
-  return `\ufeff${lines.join("\r\n")}\r\n`;
+  return csvDocument(
+    t.columns.map((c) => c.label),
+    t.rows,
+    SPREADSHEET_RAW_NUMBERS,
+  );
 }
 
 /** File name → CSV content, for every table, plus the definitions. */

@@ -5,7 +5,7 @@
 // No personal data: only the structure's public identity (SIRET, name, address of the structure, NAF);
 // its e-mail and phone (often a person's) are left out, and nothing about salariés is read.
 // CSV: UTF-8, comma, RFC 4180 quoting, header in French (schema.data.gouv.fr conventions), written to
-// `<out>.partial` then renamed.
+// `<out>.partial` then renamed; cells through the product's one cell writer (src/text/csv.ts).
 import { createWriteStream } from "node:fs";
 import { rename, unlink } from "node:fs/promises";
 import { Readable } from "node:stream";
@@ -14,6 +14,7 @@ import { sql } from "kysely";
 import type { DatabaseHandle } from "../../db/connection.js";
 import { compareDates, type IsoDate } from "../../domain/calendar/isoDate.js";
 import { type AfState, isActive } from "../../domain/conventions/states.js";
+import { COMMA, type CsvValue, csvCell as writeCell, csvLine as writeLine } from "../../text/csv.js";
 
 export const OPEN_DATA_COLUMNS = [
   "siret",
@@ -34,13 +35,10 @@ export const OPEN_DATA_COLUMNS = [
   "etp_conventionnes",
 ] as const;
 
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** One open-data cell: the product's one cell writer, comma-separated (formulas neutralised, numbers kept). */
+export const csvCell = (value: CsvValue): string => writeCell(value, COMMA);
 
-const csvLine = (cells: readonly (string | number | null | undefined)[]) => `${cells.map(csvCell).join(",")}\n`;
+const csvLine = (cells: readonly CsvValue[]) => `${writeLine(cells, COMMA)}\n`;
 
 interface Candidate {
   structure_id: number;

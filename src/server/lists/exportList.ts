@@ -1,7 +1,9 @@
 // CSV and XLSX rendering of a list (every list route accepts ?format=csv|xlsx).
-// CSV: UTF-8 with BOM, `;` separator, CRLF — what French spreadsheet users open without a wizard.
+// CSV: UTF-8 with BOM, `;` separator, CRLF — what French spreadsheet users open without a wizard —
+// written by the one cell writer (src/text/csv.ts: quoting, formulas neutralised, numbers kept).
 import ExcelJS from "exceljs";
 import type { FastifyReply } from "fastify";
+import { csvDocument, SPREADSHEET } from "../../text/csv.js";
 
 export interface ExportColumn<T> {
   header: string;
@@ -10,16 +12,12 @@ export interface ExportColumn<T> {
   numFmt?: string;
 }
 
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  const s = typeof value === "number" ? String(value).replace(".", ",") : value;
-  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function toCsv<T>(rows: readonly T[], columns: readonly ExportColumn<T>[]): string {
-  const lines = [columns.map((c) => csvCell(c.header)).join(";")];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(";"));
-  return `\uFEFF${lines.join("\r\n")}\r\n`;
+  return csvDocument(
+    columns.map((c) => c.header),
+    rows.map((row) => columns.map((c) => c.value(row))),
+    SPREADSHEET,
+  );
 }
 
 export async function toXlsx<T>(rows: readonly T[], columns: readonly ExportColumn<T>[], sheetName: string): Promise<Buffer> {
