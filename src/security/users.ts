@@ -6,8 +6,9 @@ import { recordAudit, type Actor } from "../db/audit.js";
 import type { Database, Role } from "../db/schema.js";
 import { hashPassword } from "./passwords.js";
 
-export const ROLES: readonly Role[] = ["national", "regional", "departemental", "conseil_departemental", "siae", "admin"];
-export const MIN_PASSWORD_LENGTH = 12;
+import { MIN_PASSWORD_LENGTH, ROLES } from "../contracts/account.js";
+
+export { MIN_PASSWORD_LENGTH, ROLES };
 
 export class UserInputError extends Error {
   constructor(

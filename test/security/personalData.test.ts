@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { createPersonalDataCipher, loadSecret, normalizeIdentifier, SecretKeyError, testCipher } from "../../src/security/personalData.js";
-import { maskNir } from "../../src/security/personExport.js";
+import { maskNir } from "../../src/queries/personExport.js";
 
 const dirs: string[] = [];
 const tempDir = () => {

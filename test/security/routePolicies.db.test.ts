@@ -30,6 +30,13 @@ test("every route of the live app declares a known policy", () => {
   for (const r of routes) {
     expect(POLICY_NAMES, `${r.method} ${r.url}`).toContain(r.policy);
   }
+  // Every API route comes with its contract, whose query and path schemas are strict.
+  for (const r of api) {
+    expect(r.contract, `${r.method} ${r.url}`).toBeDefined();
+    for (const schema of [r.contract?.allQuery, r.contract?.allParams]) {
+      if (schema) expect(schema._zod.def.catchall?._zod.def.type, `${r.method} ${r.url}`).toBe("never");
+    }
+  }
   // The collector's table is Fastify's own table.
   for (const r of api) expect(app.hasRoute({ method: r.method as "GET", url: r.url }), `${r.method} ${r.url}`).toBe(true);
   const anonymousWrites = api.filter((r) => r.policy === "public" && r.method !== "GET" && r.method !== "HEAD");
@@ -44,5 +51,6 @@ test("a route without a policy cannot be registered", async () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately invalid policy name
     fresh.get("/api/v1/politique-inconnue", { config: { policy: "everyone" as any } }, async () => ({})),
   ).toThrow(/politique inconnue/);
+  expect(() => fresh.get("/api/v1/sans-contrat", { config: { policy: "authenticated" } }, async () => ({}))).toThrow(/contrat/);
   await fresh.close();
 });

@@ -113,14 +113,20 @@ describe("attacker's variants of every route", () => {
 
   test("every variant is refused or answers exactly the plain in-scope request", async () => {
     const failures: string[] = [];
-    let compared = 0;
+    let answered = 0;
+    let tried = 0;
     for (const route of getRoutes()) {
-      if (!route.contract) continue;
+      if (!route.contract) {
+        failures.push(`${route.url}: registered without a contract`);
+        continue;
+      }
       const plain = build(route, world, "home");
       for (const who of PERSONAS) {
         const base = await get(who, urlOf(plain));
+        if (base.status < 300 && who !== "admin" && who !== "national") answered += 1;
         for (const v of variants(route, plain)) {
           const res = await get(who, urlOf(v.built));
+          tried += 1;
           const label = `GET ${urlOf(v.built)} (${route.url}, ${v.label}) as ${who}: ${res.status}`;
           if (v.label === "unknown key" || v.label.startsWith("extra ")) {
             // A key the route does not declare is refused, whoever asks.
@@ -131,13 +137,14 @@ describe("attacker's variants of every route", () => {
           if (res.status >= 400) continue;
           // Answered: only when the plain request is answered, and with nothing more than it.
           if (who === "admin" || who === "national") continue; // no territory is out of their scope
-          compared += 1;
           if (base.status >= 400) failures.push(`${label} — answered while the plain request gets ${base.status}`);
           else if (res.body !== base.body) failures.push(`${label} — answers differently from the plain in-scope request`);
         }
       }
     }
     expect(failures).toEqual([]);
-    expect(compared).toBeGreaterThan(0);
+    // Not vacuous: limited callers get answers to plain requests, and each was attacked.
+    expect(answered).toBeGreaterThan(20);
+    expect(tried).toBeGreaterThan(1000);
   });
 });

@@ -1,18 +1,20 @@
-// The security layer of the HTTP API (issue 8), installed by buildApp BEFORE any route module:
-//  - onRoute: every /api route must declare `config: { policy }` (a known PolicyName), else the app
-//    refuses to start; non-API routes (web app files) and the OpenAPI documentation are public;
+// The security layer of the HTTP API, installed by buildApp BEFORE any route module:
+//  - onRoute: every /api route must be registered from a contract (src/server/route.ts) with a known
+//    policy, else the app refuses to start; non-API routes (web app files) and the OpenAPI documentation
+//    are public;
 //  - onRequest: the session cookie gives `request.principal`; anonymous calls to non-public routes
 //    get 401; state-changing methods carrying a session need the session's CSRF token in
 //    `x-csrf-token` (403 otherwise);
-//  - preValidation: the policy is evaluated against the resource of the request (policies.ts); reads of a
-//    salarié's personal page (person:read GET with a personId) are written to the audit trail;
+//  - preValidation: the contract parses the request's one target (any undeclared query key: 400), the
+//    policy authorises it (policies.ts), then the other parameters are parsed; reads of a salarié's
+//    personal page (person:read GET on a person) are written to the audit trail;
 //  - onResponse: every successful write is written to the audit trail (who, when, which route, ids).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type AuditEntry, recordAudit } from "../../db/audit.js";
 import type { AnyContract } from "../../contracts/contract.js";
 import type { App, AppContext } from "../context.js";
 import { sendProblem } from "../problem.js";
-import { NO_TARGET, type Target, structureOf } from "../../contracts/target.js";
+import { NO_TARGET, structureOf } from "../../contracts/target.js";
 import { type ParameterProblem, parseInput, parseTarget } from "../route.js";
 import { authorize, POLICY_NAMES } from "./policies.js";
 import type { PolicyName, Principal } from "./principal.js";
@@ -120,6 +122,9 @@ export function installAuth(app: App, ctx: AppContext): void {
       throw new Error(`La route ${methods.join(",")} ${url} déclare une politique inconnue : ${route.config.policy}.`);
     }
     const contract = route.config.contract;
+    if (isApi && !contract) {
+      throw new Error(`La route ${methods.join(",")} ${url} n'est pas enregistrée depuis un contrat (src/server/route.ts) : refusée.`);
+    }
     for (const method of methods) table.push({ method: String(method), url, policy: route.config.policy, ...(contract ? { contract } : {}) });
   });
 
@@ -152,33 +157,26 @@ export function installAuth(app: App, ctx: AppContext): void {
   app.addHook("preValidation", async (request: FastifyRequest, reply: FastifyReply) => {
     const policy = policyOf(request);
     const contract = request.routeOptions.config?.contract;
-    if (!contract) {
-      if (policy === "public") return;
-      const legacy = legacyTarget((request.params ?? {}) as Record<string, unknown>, (request.query ?? {}) as Record<string, unknown>);
-      if ("invalid" in legacy) return sendProblem(reply, 400, "Requête invalide", `Le paramètre ${legacy.invalid} n'est pas valide.`);
-      request.target = legacy.target;
-    } else {
-      const target = parseTarget(contract, request.params, request.query, request.principal);
-      if (!target.ok) return parameterProblem(reply, target.problem);
-      request.target = target.value;
-    }
+    // Web app files and the API documentation: no contract, public.
+    if (!contract) return;
+    const target = parseTarget(contract, request.params, request.query, request.principal);
+    if (!target.ok) return parameterProblem(reply, target.problem);
+    request.target = target.value;
     const decision = await authorize(ctx.handle.db, request.principal, policy, request.target);
     if (!decision.allow) {
       const titles = { 401: "Authentification requise", 403: "Accès refusé", 404: "Ressource introuvable" };
       return sendProblem(reply, decision.status, titles[decision.status], decision.detail);
     }
-    if (contract) {
-      const input = parseInput(contract, request.params, request.query);
-      if (!input.ok) return parameterProblem(reply, input.problem);
-      request.input = input.value;
-    }
-    const target = request.target;
-    if (policy === "person:read" && request.method === "GET" && target.type === "person") {
+    const input = parseInput(contract, request.params, request.query);
+    if (!input.ok) return parameterProblem(reply, input.problem);
+    request.input = input.value;
+    if (policy === "person:read" && request.method === "GET" && target.value.type === "person") {
+      const personId = target.value.id;
       const entry: AuditEntry = {
         action: request.routeOptions.config?.auditAction ?? "person.read",
         entity: "person",
-        entityId: target.id,
-        personId: target.id,
+        entityId: personId,
+        personId,
         structureId: null,
         after: { route: request.routeOptions.url },
       };
@@ -223,17 +221,3 @@ function parameterProblem(reply: FastifyReply, problem: ParameterProblem): Fasti
   });
 }
 
-const ID = /^[1-9][0-9]{0,15}$/;
-
-/** Target of a route not yet registered from a contract (its path ids only). */
-function legacyTarget(params: Record<string, unknown>, query: Record<string, unknown>): { target: Target } | { invalid: string } {
-  for (const name of ["structureId", "personId", "scope", "departement", "region"]) {
-    if (query[name] !== undefined) return { invalid: name };
-  }
-  const text = (name: string) => (params[name] === undefined ? undefined : String(params[name]));
-  const structureId = text("structureId");
-  if (structureId !== undefined) return ID.test(structureId) ? { target: { type: "structure", id: Number(structureId) } } : { invalid: "structureId" };
-  const personId = text("personId");
-  if (personId !== undefined) return ID.test(personId) ? { target: { type: "person", id: Number(personId) } } : { invalid: "personId" };
-  return { target: NO_TARGET };
-}

@@ -2,19 +2,18 @@
 // (ProConnect). A new session id is issued at every login (no fixation); failures are throttled per
 // account (temporary lock) and per client address.
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import { login, logout, logoutAll, me, oidcCallback, oidcLogin } from "../../contracts/account.js";
 import { recordAudit } from "../../db/audit.js";
 import { hashPassword, verifyPassword } from "../../security/passwords.js";
 import { actorOf, sessionCookieOptions } from "../auth/plugin.js";
 import { accountLocked, ipLocked, recordAttempt, registerFailure, registerSuccess } from "../auth/loginThrottle.js";
 import { beginLogin, completeLogin, OIDC_LOGIN_TTL_MS, OIDC_STATE_COOKIE, OidcError, oidcConfigFromEnv } from "../auth/oidc.js";
 import { createSession, destroySession, destroyUserSessions, loadPrincipal, SESSION_COOKIE } from "../auth/sessions.js";
-import { sessionViewSchema, userView } from "../auth/userView.js";
+import { userView } from "../auth/userView.js";
 import type { Principal } from "../auth/principal.js";
 import type { AppContext, RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
-
-const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() });
+import { route } from "../route.js";
 
 // Same cost as a real verification, so that unknown e-mails are not distinguishable by timing.
 let dummyHash: Promise<string> | undefined;
@@ -49,198 +48,134 @@ async function openSession(
 const routes: RouteModule = async (app, ctx) => {
   const oidc = ctx.config.oidc === undefined ? oidcConfigFromEnv() : ctx.config.oidc;
 
-  app.post(
-    "/api/v1/auth/login",
-    {
-      config: { policy: "public", csrf: false, audit: false },
-      schema: {
-        tags: ["authentification"],
-        summary: "Connexion par e-mail et mot de passe",
-        body: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }),
-        response: { 200: sessionViewSchema, 401: problem, 429: problem },
-      },
-    },
-    async (request, reply) => {
-      const db = ctx.handle.db;
-      const now = ctx.clock.now();
-      const email = request.body.email.toLowerCase();
-      const ipLock = await ipLocked(db, request.ip, now);
-      if (ipLock.locked) {
-        reply.header("retry-after", String(ipLock.retryAfterSeconds));
-        return sendProblem(reply, 429, "Trop de tentatives", "Trop de tentatives de connexion depuis votre adresse : réessayez plus tard.");
-      }
-      const user = await db
-        .selectFrom("app_user")
-        .select(["id", "password_hash", "locked_until", "disabled"])
-        .where("email", "=", email)
-        .executeTakeFirst();
-      const lock = accountLocked(user?.locked_until ?? null, now);
-      if (user && lock.locked) {
-        await recordAttempt(db, request.ip, email, false, now);
-        reply.header("retry-after", String(lock.retryAfterSeconds));
-        return sendProblem(
-          reply,
-          429,
-          "Compte temporairement verrouillé",
-          `Trop d'essais infructueux : le compte est verrouillé pendant ${Math.ceil(lock.retryAfterSeconds / 60)} minute(s).`,
-        );
-      }
-      dummyHash ??= hashPassword("passerelle-timing-equaliser");
-      const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), request.body.password);
-      if (!user || !ok || !user.password_hash || user.disabled) {
-        await recordAttempt(db, request.ip, email, false, now);
-        if (user) {
-          const nowLocked = await registerFailure(db, Number(user.id), now);
-          await recordAudit(db, { userId: Number(user.id), label: email, ip: request.ip }, {
-            action: nowLocked.locked ? "auth.locked" : "auth.login_failed",
-            entity: "app_user",
-            entityId: Number(user.id),
-          });
-        }
-        return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
-      }
-      await recordAttempt(db, request.ip, email, true, now);
-      await registerSuccess(db, Number(user.id));
-      const opened = await openSession(ctx, request, reply, Number(user.id), "password");
-      if (!opened) return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
-      return { user: userView(opened.principal), csrfToken: opened.csrfToken };
-    },
-  );
-
-  app.get(
-    "/api/v1/auth/me",
-    {
-      config: { policy: "authenticated" },
-      schema: { tags: ["authentification"], summary: "L'utilisateur connecté", response: { 200: sessionViewSchema } },
-    },
-    async (request) => {
-      // policy "authenticated" guarantees a session here.
-      const session = request.session as NonNullable<typeof request.session>;
-      return { user: userView(session.principal), csrfToken: session.csrfToken };
-    },
-  );
-
-  app.post(
-    "/api/v1/auth/logout",
-    {
-      config: { policy: "authenticated", audit: false },
-      schema: { tags: ["authentification"], summary: "Déconnexion de cette session" },
-    },
-    async (request, reply) => {
-      const session = request.session as NonNullable<typeof request.session>;
-      await destroySession(ctx.handle.db, session.sessionId);
-      await recordAudit(ctx.handle.db, actorOf(request), { action: "auth.logout", entity: "app_user", entityId: session.principal.userId });
-      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
-      return reply.status(204).send();
-    },
-  );
-
-  app.post(
-    "/api/v1/auth/logout-all",
-    {
-      config: { policy: "authenticated", audit: false },
-      schema: {
-        tags: ["authentification"],
-        summary: "Déconnexion de toutes les sessions de l'utilisateur",
-        response: { 200: z.object({ closedSessions: z.number().int() }) },
-      },
-    },
-    async (request, reply) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      const closedSessions = await destroyUserSessions(ctx.handle.db, principal.userId);
-      await recordAudit(ctx.handle.db, actorOf(request), {
-        action: "auth.logout_all",
-        entity: "app_user",
-        entityId: principal.userId,
-        after: { closedSessions },
-      });
-      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
-      return { closedSessions };
-    },
-  );
-
-  app.get(
-    "/api/v1/auth/oidc/login",
-    {
-      config: { policy: "public" },
-      schema: {
-        tags: ["authentification"],
-        summary: "Connexion par ProConnect (redirection vers le fournisseur d'identité)",
-        querystring: z.object({ returnTo: z.string().max(500).optional() }),
-      },
-    },
-    async (request, reply) => {
-      if (!oidc) return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
-      // Only same-site relative paths (no open redirect).
-      const returnTo = request.query.returnTo && /^\/(?![/\\])[^\s]*$/.test(request.query.returnTo) ? request.query.returnTo : null;
-      try {
-        const { url, state } = await beginLogin(ctx.handle.db, oidc, ctx.clock.now(), returnTo);
-        reply.setCookie(OIDC_STATE_COOKIE, state, {
-          ...sessionCookieOptions(ctx),
-          path: "/api/v1/auth/oidc",
-          maxAge: OIDC_LOGIN_TTL_MS / 1000,
+  route(app, login, { policy: "public", csrf: false, audit: false }, async ({ body, request, reply }) => {
+    const db = ctx.handle.db;
+    const now = ctx.clock.now();
+    const email = body.email.toLowerCase();
+    const ipLock = await ipLocked(db, request.ip, now);
+    if (ipLock.locked) {
+      reply.header("retry-after", String(ipLock.retryAfterSeconds));
+      return sendProblem(reply, 429, "Trop de tentatives", "Trop de tentatives de connexion depuis votre adresse : réessayez plus tard.");
+    }
+    const user = await db
+      .selectFrom("app_user")
+      .select(["id", "password_hash", "locked_until", "disabled"])
+      .where("email", "=", email)
+      .executeTakeFirst();
+    const lock = accountLocked(user?.locked_until ?? null, now);
+    if (user && lock.locked) {
+      await recordAttempt(db, request.ip, email, false, now);
+      reply.header("retry-after", String(lock.retryAfterSeconds));
+      return sendProblem(
+        reply,
+        429,
+        "Compte temporairement verrouillé",
+        `Trop d'essais infructueux : le compte est verrouillé pendant ${Math.ceil(lock.retryAfterSeconds / 60)} minute(s).`,
+      );
+    }
+    dummyHash ??= hashPassword("passerelle-timing-equaliser");
+    const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), body.password);
+    if (!user || !ok || !user.password_hash || user.disabled) {
+      await recordAttempt(db, request.ip, email, false, now);
+      if (user) {
+        const nowLocked = await registerFailure(db, Number(user.id), now);
+        await recordAudit(db, { userId: Number(user.id), label: email, ip: request.ip }, {
+          action: nowLocked.locked ? "auth.locked" : "auth.login_failed",
+          entity: "app_user",
+          entityId: Number(user.id),
         });
-        return reply.redirect(url, 302);
-      } catch (error) {
-        if (error instanceof OidcError) return sendProblem(reply, error.status, "Connexion unique impossible", error.message);
-        throw error;
       }
-    },
-  );
+      return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
+    }
+    await recordAttempt(db, request.ip, email, true, now);
+    await registerSuccess(db, Number(user.id));
+    const opened = await openSession(ctx, request, reply, Number(user.id), "password");
+    if (!opened) return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
+    return { user: userView(opened.principal), csrfToken: opened.csrfToken };
+  });
 
-  app.get(
-    "/api/v1/auth/oidc/callback",
-    {
-      config: { policy: "public", audit: false },
-      schema: {
-        tags: ["authentification"],
-        summary: "Retour du fournisseur d'identité (ProConnect)",
-        querystring: z.object({
-          code: z.string().max(2000).optional(),
-          state: z.string().max(200).optional(),
-          error: z.string().max(200).optional(),
-          error_description: z.string().max(1000).optional(),
-        }),
-      },
-    },
-    async (request, reply) => {
-      if (!oidc) return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
-      const { code, state, error } = request.query;
-      if (error) return sendProblem(reply, 401, "Connexion refusée", `Le fournisseur d'identité a refusé la connexion (${error}).`);
-      if (!code || !state) return sendProblem(reply, 400, "Requête invalide", "Paramètres code et state attendus.");
-      const db = ctx.handle.db;
-      const now = ctx.clock.now();
-      reply.clearCookie(OIDC_STATE_COOKIE, { ...sessionCookieOptions(ctx), path: "/api/v1/auth/oidc" });
-      let identity: Awaited<ReturnType<typeof completeLogin>>;
-      try {
-        identity = await completeLogin(db, oidc, { code, state, browserState: request.cookies[OIDC_STATE_COOKIE] }, now);
-      } catch (e) {
-        if (e instanceof OidcError) return sendProblem(reply, e.status, "Connexion unique impossible", e.message);
-        throw e;
+  route(app, me, { policy: "authenticated" }, async ({ request }) => {
+    // policy "authenticated" guarantees a session here.
+    const session = request.session as NonNullable<typeof request.session>;
+    return { user: userView(session.principal), csrfToken: session.csrfToken };
+  });
+
+  route(app, logout, { policy: "authenticated", audit: false }, async ({ request, reply }) => {
+    const session = request.session as NonNullable<typeof request.session>;
+    await destroySession(ctx.handle.db, session.sessionId);
+    await recordAudit(ctx.handle.db, actorOf(request), { action: "auth.logout", entity: "app_user", entityId: session.principal.userId });
+    reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
+    return reply.status(204).send();
+  });
+
+  route(app, logoutAll, { policy: "authenticated", audit: false }, async ({ request, reply }) => {
+    const principal = request.principal as NonNullable<typeof request.principal>;
+    const closedSessions = await destroyUserSessions(ctx.handle.db, principal.userId);
+    await recordAudit(ctx.handle.db, actorOf(request), {
+      action: "auth.logout_all",
+      entity: "app_user",
+      entityId: principal.userId,
+      after: { closedSessions },
+    });
+    reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
+    return { closedSessions };
+  });
+
+  route(app, oidcLogin, { policy: "public" }, async ({ input, reply }) => {
+    if (!oidc) return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
+    // Only same-site relative paths (no open redirect).
+    const returnTo = input.returnTo && /^\/(?![/\\])[^\s]*$/.test(input.returnTo) ? input.returnTo : null;
+    try {
+      const { url, state } = await beginLogin(ctx.handle.db, oidc, ctx.clock.now(), returnTo);
+      reply.setCookie(OIDC_STATE_COOKIE, state, {
+        ...sessionCookieOptions(ctx),
+        path: "/api/v1/auth/oidc",
+        maxAge: OIDC_LOGIN_TTL_MS / 1000,
+      });
+      return reply.redirect(url, 302);
+    } catch (error) {
+      if (error instanceof OidcError) return sendProblem(reply, error.status, "Connexion unique impossible", error.message);
+      throw error;
+    }
+  });
+
+  route(app, oidcCallback, { policy: "public", audit: false }, async ({ input, request, reply }) => {
+    if (!oidc) return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
+    const { code, state, error } = input;
+    if (error) return sendProblem(reply, 401, "Connexion refusée", `Le fournisseur d'identité a refusé la connexion (${error}).`);
+    if (!code || !state) return sendProblem(reply, 400, "Requête invalide", "Paramètres code et state attendus.");
+    const db = ctx.handle.db;
+    const now = ctx.clock.now();
+    reply.clearCookie(OIDC_STATE_COOKIE, { ...sessionCookieOptions(ctx), path: "/api/v1/auth/oidc" });
+    let identity: Awaited<ReturnType<typeof completeLogin>>;
+    try {
+      identity = await completeLogin(db, oidc, { code, state, browserState: request.cookies[OIDC_STATE_COOKIE] }, now);
+    } catch (e) {
+      if (e instanceof OidcError) return sendProblem(reply, e.status, "Connexion unique impossible", e.message);
+      throw e;
+    }
+    let user = await db.selectFrom("app_user").select(["id", "oidc_subject", "disabled"]).where("oidc_subject", "=", identity.subject).executeTakeFirst();
+    if (!user && identity.email) {
+      user = await db.selectFrom("app_user").select(["id", "oidc_subject", "disabled"]).where("email", "=", identity.email).executeTakeFirst();
+      if (user?.oidc_subject && user.oidc_subject !== identity.subject) {
+        return sendProblem(reply, 403, "Compte déjà associé", "Ce compte Passerelle est déjà associé à une autre identité ProConnect.");
       }
-      let user = await db.selectFrom("app_user").select(["id", "oidc_subject", "disabled"]).where("oidc_subject", "=", identity.subject).executeTakeFirst();
-      if (!user && identity.email) {
-        user = await db.selectFrom("app_user").select(["id", "oidc_subject", "disabled"]).where("email", "=", identity.email).executeTakeFirst();
-        if (user?.oidc_subject && user.oidc_subject !== identity.subject) {
-          return sendProblem(reply, 403, "Compte déjà associé", "Ce compte Passerelle est déjà associé à une autre identité ProConnect.");
-        }
-      }
-      if (!user) {
-        return sendProblem(
-          reply,
-          403,
-          "Aucun compte Passerelle",
-          `Aucun compte Passerelle n'est associé à ${identity.email ?? "cette identité"}. Demandez une invitation à l'administrateur de votre structure ou à votre DDETS.`,
-        );
-      }
-      if (user.disabled) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");
-      if (!user.oidc_subject) {
-        await db.updateTable("app_user").set({ oidc_subject: identity.subject, updated_at: now }).where("id", "=", user.id).execute();
-      }
-      const opened = await openSession(ctx, request, reply, Number(user.id), "oidc");
-      if (!opened) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");
-      return reply.redirect(identity.returnTo ?? "/", 302);
-    },
-  );
+    }
+    if (!user) {
+      return sendProblem(
+        reply,
+        403,
+        "Aucun compte Passerelle",
+        `Aucun compte Passerelle n'est associé à ${identity.email ?? "cette identité"}. Demandez une invitation à l'administrateur de votre structure ou à votre DDETS.`,
+      );
+    }
+    if (user.disabled) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");
+    if (!user.oidc_subject) {
+      await db.updateTable("app_user").set({ oidc_subject: identity.subject, updated_at: now }).where("id", "=", user.id).execute();
+    }
+    const opened = await openSession(ctx, request, reply, Number(user.id), "oidc");
+    if (!opened) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");
+    return reply.redirect(identity.returnTo ?? "/", 302);
+  });
 };
 export default routes;

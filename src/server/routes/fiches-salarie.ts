@@ -8,37 +8,16 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { zipSync } from "fflate";
-import { z } from "zod";
+import { exportFichesSalarie as exportFichesSalarieContract, type FichesValidation, validateFichesSalarie } from "../../contracts/fichesSalarie.js";
 import { exportFichesSalarie, type FichesExportResult } from "../../interchange/fiche-salarie/exportFichesSalarie.js";
 import { recordAudit } from "../../db/audit.js";
 import { NotFoundError } from "../../operations/types.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
+import { route } from "../route.js";
 
-const Params = z.object({ structureId: z.coerce.number().int().positive() });
-
-const FieldError = z.object({ field: z.string(), message: z.string() });
-const Validation = z.object({
-  structureId: z.number().int(),
-  /** Fiches that would be sent now (valid). */
-  valid: z.number().int(),
-  creations: z.number().int(),
-  modifications: z.number().int(),
-  awaitingReturn: z.number().int(),
-  upToDate: z.number().int(),
-  invalid: z.array(
-    z.object({
-      personId: z.number().int(),
-      contractId: z.number().int(),
-      salarie: z.string(),
-      movement: z.enum(["C", "M"]),
-      errors: z.array(FieldError),
-    }),
-  ),
-});
-
-function validationOf(r: FichesExportResult): z.infer<typeof Validation> {
+function validationOf(r: FichesExportResult): FichesValidation {
   return {
     structureId: r.structureId,
     valid: r.sent,
@@ -70,85 +49,62 @@ const routes: RouteModule = async (app, ctx) => {
   const run = async (structureId: number, actor: ReturnType<typeof actorOf>, dryRun: boolean, outDir: string) =>
     exportFichesSalarie(ctx.handle, { structureId, outDir, pii: ctx.pii, actor, dryRun, now: ctx.clock.now() });
 
-  app.get(
-    "/api/v1/structures/:structureId/fiches-salarie/validation",
-    {
-      config: { policy: "structure:declare" },
-      schema: {
-        tags: ["fiches salarié"],
-        summary: "Contrôle avant envoi des fiches salarié : erreurs par salarié et par champ (rien n'est écrit)",
-        params: Params,
-        response: { 200: Validation },
-      },
-    },
-    async (request, reply) => {
-      const { structureId } = request.params;
+  route(app, validateFichesSalarie, { policy: "structure:declare" }, async ({ target, request, reply }) => {
+    const structureId = target.id;
+    let result: FichesExportResult;
+    try {
+      result = await run(structureId, actorOf(request), true, tmpdir());
+    } catch (error) {
+      if (error instanceof NotFoundError) return sendProblem(reply, 404, "Structure introuvable", `Structure ${structureId} introuvable.`);
+      throw error;
+    }
+    await recordAudit(ctx.handle.db, actorOf(request), {
+      action: "fiche_salarie.validate",
+      entity: "structure",
+      entityId: structureId,
+      structureId,
+      after: { valid: result.sent, invalid: result.invalid.length },
+    });
+    return validationOf(result);
+  });
+
+  route(app, exportFichesSalarieContract, { policy: "structure:declare" }, async ({ target, request, reply }) => {
+    const structureId = target.id;
+    const dir = await mkdtemp(path.join(tmpdir(), "passerelle-fs-"));
+    try {
       let result: FichesExportResult;
       try {
-        result = await run(structureId, actorOf(request), true, tmpdir());
+        result = await run(structureId, actorOf(request), false, dir);
       } catch (error) {
         if (error instanceof NotFoundError) return sendProblem(reply, 404, "Structure introuvable", `Structure ${structureId} introuvable.`);
         throw error;
       }
-      await recordAudit(ctx.handle.db, actorOf(request), {
-        action: "fiche_salarie.validate",
-        entity: "structure",
-        entityId: structureId,
-        structureId,
-        after: { valid: result.sent, invalid: result.invalid.length },
-      });
-      return validationOf(result);
-    },
-  );
-
-  app.post(
-    "/api/v1/structures/:structureId/fiches-salarie/exports",
-    {
-      config: { policy: "structure:declare" },
-      schema: {
-        tags: ["fiches salarié"],
-        summary: "Exporte les fiches salarié valides (fichier RIAE_FS_….json, ou zip de plusieurs lots) et les enregistre comme envoyées",
-        params: Params,
-      },
-    },
-    async (request, reply) => {
-      const { structureId } = request.params;
-      const dir = await mkdtemp(path.join(tmpdir(), "passerelle-fs-"));
-      try {
-        let result: FichesExportResult;
-        try {
-          result = await run(structureId, actorOf(request), false, dir);
-        } catch (error) {
-          if (error instanceof NotFoundError) return sendProblem(reply, 404, "Structure introuvable", `Structure ${structureId} introuvable.`);
-          throw error;
-        }
-        const summary = {
-          "x-fiches-envoyees": String(result.sent),
-          "x-fiches-en-erreur": String(result.invalid.length),
-          "access-control-expose-headers": "x-fiches-envoyees, x-fiches-en-erreur, content-disposition",
-        };
-        if (result.files.length === 0) {
-          return sendProblem(
-            reply,
-            409,
-            "Aucune fiche à envoyer",
-            result.invalid.length > 0
-              ? `Aucune fiche valide à envoyer : ${result.invalid.length} fiche(s) en erreur à corriger.`
-              : "Aucune fiche à envoyer : toutes les fiches sont à jour ou en attente du fichier retour de l'ASP.",
-            validationOf(result),
-          );
-        }
-        const files = await Promise.all(result.files.map(async (f) => ({ name: path.basename(f.file), data: await readFile(f.file) })));
-        const download = downloadOf(files);
-        return reply
-          .headers(summary)
-          .type(download.contentType)
-          .header("content-disposition", `attachment; filename="${download.fileName}"`)
-          .send(download.body);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+      const summary = {
+        "x-fiches-envoyees": String(result.sent),
+        "x-fiches-en-erreur": String(result.invalid.length),
+        "access-control-expose-headers": "x-fiches-envoyees, x-fiches-en-erreur, content-disposition",
+      };
+      if (result.files.length === 0) {
+        return sendProblem(
+          reply,
+          409,
+          "Aucune fiche à envoyer",
+          result.invalid.length > 0
+            ? `Aucune fiche valide à envoyer : ${result.invalid.length} fiche(s) en erreur à corriger.`
+            : "Aucune fiche à envoyer : toutes les fiches sont à jour ou en attente du fichier retour de l'ASP.",
+          validationOf(result),
+        );
       }
-    },
-  );
+      const files = await Promise.all(result.files.map(async (f) => ({ name: path.basename(f.file), data: await readFile(f.file) })));
+      const download = downloadOf(files);
+      return reply
+        .headers(summary)
+        .type(download.contentType)
+        .header("content-disposition", `attachment; filename="${download.fileName}"`)
+        .send(download.body);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 };
 export default routes;

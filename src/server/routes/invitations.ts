@@ -2,233 +2,161 @@
 // opens the link (public), then accepts — creating their account (e-mail fixed by the invitation,
 // password hashed with argon2id) or, when already logged in with that e-mail, joining the structure.
 import { sql } from "kysely";
-import { z } from "zod";
+import { MIN_PASSWORD_LENGTH } from "../../contracts/account.js";
+import {
+  acceptInvitation,
+  createInvitation as createInvitationContract,
+  deleteInvitation,
+  getInvitation,
+  listInvitations,
+} from "../../contracts/members.js";
 import { recordAudit } from "../../db/audit.js";
 import { hashPassword } from "../../security/passwords.js";
 import { createInvitation, findInvitation, invitationState } from "../auth/invitations.js";
 import { actorOf, sessionCookieOptions } from "../auth/plugin.js";
 import { createSession, loadPrincipal, SESSION_COOKIE } from "../auth/sessions.js";
-import { sessionViewSchema, userView } from "../auth/userView.js";
+import { userView } from "../auth/userView.js";
 import type { RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
-
-const structureParams = z.object({ structureId: z.coerce.number().int().positive() });
-const invitationView = z.object({
-  id: z.number().int(),
-  email: z.string(),
-  isAdmin: z.boolean(),
-  expiresAt: z.string(),
-  state: z.enum(["pending", "expired", "accepted"]),
-});
-
-export const MIN_PASSWORD_LENGTH = 12;
+import { route } from "../route.js";
 
 const routes: RouteModule = async (app, ctx) => {
-  app.post(
-    "/api/v1/structures/:structureId/invitations",
-    {
-      config: { policy: "structure:admin", audit: false },
-      schema: {
-        tags: ["membres"],
-        summary: "Inviter une personne à rejoindre la structure (lien valable 7 jours)",
-        params: structureParams,
-        body: z.object({ email: z.email().max(254), isAdmin: z.boolean().default(false) }).strict(),
-        response: {
-          201: z.object({ id: z.number().int(), email: z.string(), isAdmin: z.boolean(), expiresAt: z.string(), token: z.string(), link: z.string() }),
-        },
-      },
-    },
-    async (request, reply) => {
-      const email = request.body.email.toLowerCase();
-      const { structureId } = request.params;
-      const now = ctx.clock.now();
-      const existing = await ctx.handle.db
-        .selectFrom("app_user")
-        .leftJoin("membership as m", (j) => j.onRef("m.user_id", "=", "app_user.id").on("m.structure_id", "=", structureId))
-        .select(["app_user.role", "m.user_id as member"])
-        .where("app_user.email", "=", email)
+  route(app, createInvitationContract, { policy: "structure:admin", audit: false }, async ({ target, body, request, reply }) => {
+    const email = body.email.toLowerCase();
+    const structureId = target.id;
+    const now = ctx.clock.now();
+    const existing = await ctx.handle.db
+      .selectFrom("app_user")
+      .leftJoin("membership as m", (j) => j.onRef("m.user_id", "=", "app_user.id").on("m.structure_id", "=", structureId))
+      .select(["app_user.role", "m.user_id as member"])
+      .where("app_user.email", "=", email)
+      .executeTakeFirst();
+    if (existing && existing.role !== "siae") {
+      return sendProblem(reply, 409, "Conflit", "Cette adresse appartient à un compte d'un autre type (services de l'État, conseil départemental ou administration).");
+    }
+    if (existing?.member) return sendProblem(reply, 409, "Conflit", "Cette personne est déjà membre de la structure.");
+    const created = await ctx.handle.withTransaction(async ({ db }) => {
+      const inv = await createInvitation(db, { email, structureId, isAdmin: body.isAdmin, invitedBy: request.principal?.userId ?? null }, now);
+      await recordAudit(db, actorOf(request), {
+        action: "invitation.create",
+        entity: "invitation",
+        entityId: inv.id,
+        structureId,
+        after: { email, isAdmin: body.isAdmin, expiresAt: inv.expiresAt.toISOString() },
+      });
+      return inv;
+    });
+    const base = ctx.config.publicUrl.replace(/\/$/, "");
+    return reply.status(201).send({
+      id: created.id,
+      email,
+      isAdmin: body.isAdmin,
+      expiresAt: created.expiresAt.toISOString(),
+      token: created.token,
+      link: `${base}/invitation/${created.token}`,
+    });
+  });
+
+  route(app, listInvitations, { policy: "structure:admin" }, async ({ target }) => {
+    const rows = await ctx.handle.db
+      .selectFrom("invitation")
+      .select(["id", "email", "is_admin", "expires_at", "accepted_at"])
+      .where("structure_id", "=", target.id)
+      .orderBy("id", "desc")
+      .limit(500)
+      .execute();
+    const now = ctx.clock.now();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      email: r.email,
+      isAdmin: r.is_admin,
+      expiresAt: r.expires_at.toISOString(),
+      state: invitationState({ expiresAt: r.expires_at, acceptedAt: r.accepted_at }, now),
+    }));
+  });
+
+  route(app, deleteInvitation, { policy: "structure:admin", audit: false }, async ({ target, request, reply }) => {
+    const { structureId, invitationId } = target;
+    const deleted = await ctx.handle.withTransaction(async ({ db }) => {
+      const row = await db
+        .deleteFrom("invitation")
+        .where("id", "=", invitationId)
+        .where("structure_id", "=", structureId)
+        .where("accepted_at", "is", null)
+        .returning(["id", "email"])
         .executeTakeFirst();
-      if (existing && existing.role !== "siae") {
-        return sendProblem(reply, 409, "Conflit", "Cette adresse appartient à un compte d'un autre type (services de l'État, conseil départemental ou administration).");
-      }
-      if (existing?.member) return sendProblem(reply, 409, "Conflit", "Cette personne est déjà membre de la structure.");
-      const created = await ctx.handle.withTransaction(async ({ db }) => {
-        const inv = await createInvitation(db, { email, structureId, isAdmin: request.body.isAdmin, invitedBy: request.principal?.userId ?? null }, now);
-        await recordAudit(db, actorOf(request), {
-          action: "invitation.create",
-          entity: "invitation",
-          entityId: inv.id,
-          structureId,
-          after: { email, isAdmin: request.body.isAdmin, expiresAt: inv.expiresAt.toISOString() },
-        });
-        return inv;
-      });
-      const base = ctx.config.publicUrl.replace(/\/$/, "");
-      return reply.status(201).send({
-        id: created.id,
-        email,
-        isAdmin: request.body.isAdmin,
-        expiresAt: created.expiresAt.toISOString(),
-        token: created.token,
-        link: `${base}/invitation/${created.token}`,
-      });
-    },
-  );
+      if (row) await recordAudit(db, actorOf(request), { action: "invitation.delete", entity: "invitation", entityId: invitationId, structureId, before: { email: row.email } });
+      return row;
+    });
+    if (!deleted) return sendProblem(reply, 404, "Ressource introuvable", "Aucune invitation en attente avec cet identifiant dans cette structure.");
+    return reply.status(204).send();
+  });
 
-  app.get(
-    "/api/v1/structures/:structureId/invitations",
-    {
-      config: { policy: "structure:admin" },
-      schema: { tags: ["membres"], summary: "Invitations de la structure", params: structureParams, response: { 200: z.array(invitationView) } },
-    },
-    async (request) => {
-      const rows = await ctx.handle.db
-        .selectFrom("invitation")
-        .select(["id", "email", "is_admin", "expires_at", "accepted_at"])
-        .where("structure_id", "=", request.params.structureId)
-        .orderBy("id", "desc")
-        .limit(500)
-        .execute();
-      const now = ctx.clock.now();
-      return rows.map((r) => ({
-        id: Number(r.id),
-        email: r.email,
-        isAdmin: r.is_admin,
-        expiresAt: r.expires_at.toISOString(),
-        state: invitationState({ expiresAt: r.expires_at, acceptedAt: r.accepted_at }, now),
-      }));
-    },
-  );
+  route(app, getInvitation, { policy: "public" }, async ({ input, reply }) => {
+    const inv = await findInvitation(ctx.handle.db, input.token);
+    if (!inv) return sendProblem(reply, 404, "Invitation introuvable", "Ce lien d'invitation n'existe pas.");
+    const state = invitationState(inv, ctx.clock.now());
+    if (state !== "pending") {
+      return sendProblem(reply, 410, "Invitation périmée", state === "expired" ? "Ce lien d'invitation a expiré : demandez-en un nouveau." : "Cette invitation a déjà été acceptée.");
+    }
+    const account = await ctx.handle.db.selectFrom("app_user").select("id").where("email", "=", inv.email).executeTakeFirst();
+    return { email: inv.email, structureName: inv.structureName, isAdmin: inv.isAdmin, expiresAt: inv.expiresAt.toISOString(), accountExists: Boolean(account) };
+  });
 
-  app.delete(
-    "/api/v1/structures/:structureId/invitations/:invitationId",
-    {
-      config: { policy: "structure:admin", audit: false },
-      schema: {
-        tags: ["membres"],
-        summary: "Retirer une invitation",
-        params: structureParams.extend({ invitationId: z.coerce.number().int().positive() }),
-      },
-    },
-    async (request, reply) => {
-      const { structureId, invitationId } = request.params;
-      const deleted = await ctx.handle.withTransaction(async ({ db }) => {
-        const row = await db
-          .deleteFrom("invitation")
-          .where("id", "=", invitationId)
-          .where("structure_id", "=", structureId)
-          .where("accepted_at", "is", null)
-          .returning(["id", "email"])
-          .executeTakeFirst();
-        if (row) await recordAudit(db, actorOf(request), { action: "invitation.delete", entity: "invitation", entityId: invitationId, structureId, before: { email: row.email } });
-        return row;
-      });
-      if (!deleted) return sendProblem(reply, 404, "Ressource introuvable", "Aucune invitation en attente avec cet identifiant dans cette structure.");
-      return reply.status(204).send();
-    },
-  );
-
-  const tokenParams = z.object({ token: z.string().min(20).max(100) });
-
-  app.get(
-    "/api/v1/invitations/:token",
-    {
-      config: { policy: "public" },
-      schema: {
-        tags: ["membres"],
-        summary: "Ce qu'une invitation propose (lien reçu par e-mail)",
-        params: tokenParams,
-        response: {
-          200: z.object({ email: z.string(), structureName: z.string(), isAdmin: z.boolean(), expiresAt: z.string(), accountExists: z.boolean() }),
-        },
-      },
-    },
-    async (request, reply) => {
-      const inv = await findInvitation(ctx.handle.db, request.params.token);
-      if (!inv) return sendProblem(reply, 404, "Invitation introuvable", "Ce lien d'invitation n'existe pas.");
-      const state = invitationState(inv, ctx.clock.now());
-      if (state !== "pending") {
-        return sendProblem(reply, 410, "Invitation périmée", state === "expired" ? "Ce lien d'invitation a expiré : demandez-en un nouveau." : "Cette invitation a déjà été acceptée.");
-      }
-      const account = await ctx.handle.db.selectFrom("app_user").select("id").where("email", "=", inv.email).executeTakeFirst();
-      return { email: inv.email, structureName: inv.structureName, isAdmin: inv.isAdmin, expiresAt: inv.expiresAt.toISOString(), accountExists: Boolean(account) };
-    },
-  );
-
-  app.post(
-    "/api/v1/invitations/:token/accept",
-    {
-      config: { policy: "public", audit: false },
-      schema: {
-        tags: ["membres"],
-        summary: "Accepter une invitation (crée le compte, ou rejoint la structure si déjà connecté)",
-        params: tokenParams,
-        body: z
-          .object({
-            displayName: z.string().trim().min(2).max(120).optional(),
-            password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
-          })
-          .strict()
-          .default({}),
-        response: { 200: sessionViewSchema },
-      },
-    },
-    async (request, reply) => {
-      const now = ctx.clock.now();
-      const principal = request.principal;
-      const body = request.body;
-      const passwordHash = !principal && body.password ? await hashPassword(body.password) : null;
-      const outcome = await ctx.handle.withTransaction(async ({ db }) => {
-        const inv = await findInvitation(db, request.params.token, true);
-        if (!inv) return { status: 404 as const, detail: "Ce lien d'invitation n'existe pas." };
-        const state = invitationState(inv, now);
-        if (state === "expired") return { status: 410 as const, detail: "Ce lien d'invitation a expiré : demandez-en un nouveau." };
-        if (state === "accepted") return { status: 410 as const, detail: "Cette invitation a déjà été acceptée." };
-        let userId: number;
-        if (principal) {
-          if (principal.email !== inv.email) return { status: 403 as const, detail: `Cette invitation est adressée à ${inv.email}, pas à votre compte.` };
-          if (principal.role !== "siae") return { status: 409 as const, detail: "Seuls les comptes de structure peuvent rejoindre une structure." };
-          userId = principal.userId;
-        } else {
-          const existing = await db.selectFrom("app_user").select("id").where("email", "=", inv.email).executeTakeFirst();
-          if (existing) return { status: 409 as const, detail: "Un compte existe déjà pour cette adresse : connectez-vous puis ouvrez de nouveau le lien." };
-          if (!body.displayName || !passwordHash) {
-            return { status: 400 as const, detail: `Nom affiché et mot de passe (au moins ${MIN_PASSWORD_LENGTH} caractères) sont requis pour créer le compte.` };
-          }
-          const created = await db
-            .insertInto("app_user")
-            .values({ email: inv.email, display_name: body.displayName, password_hash: passwordHash, role: "siae", created_at: now, updated_at: now })
-            .returning("id")
-            .executeTakeFirstOrThrow();
-          userId = Number(created.id);
-          await recordAudit(db, { userId, label: inv.email, ip: request.ip }, { action: "user.create", entity: "app_user", entityId: userId, after: { email: inv.email, role: "siae", via: "invitation" } });
+  route(app, acceptInvitation, { policy: "public", audit: false }, async ({ input, body, request, reply }) => {
+    const now = ctx.clock.now();
+    const principal = request.principal;
+    const passwordHash = !principal && body.password ? await hashPassword(body.password) : null;
+    const outcome = await ctx.handle.withTransaction(async ({ db }) => {
+      const inv = await findInvitation(db, input.token, true);
+      if (!inv) return { status: 404 as const, detail: "Ce lien d'invitation n'existe pas." };
+      const state = invitationState(inv, now);
+      if (state === "expired") return { status: 410 as const, detail: "Ce lien d'invitation a expiré : demandez-en un nouveau." };
+      if (state === "accepted") return { status: 410 as const, detail: "Cette invitation a déjà été acceptée." };
+      let userId: number;
+      if (principal) {
+        if (principal.email !== inv.email) return { status: 403 as const, detail: `Cette invitation est adressée à ${inv.email}, pas à votre compte.` };
+        if (principal.role !== "siae") return { status: 409 as const, detail: "Seuls les comptes de structure peuvent rejoindre une structure." };
+        userId = principal.userId;
+      } else {
+        const existing = await db.selectFrom("app_user").select("id").where("email", "=", inv.email).executeTakeFirst();
+        if (existing) return { status: 409 as const, detail: "Un compte existe déjà pour cette adresse : connectez-vous puis ouvrez de nouveau le lien." };
+        if (!body.displayName || !passwordHash) {
+          return { status: 400 as const, detail: `Nom affiché et mot de passe (au moins ${MIN_PASSWORD_LENGTH} caractères) sont requis pour créer le compte.` };
         }
-        await db
-          .insertInto("membership")
-          .values({ user_id: userId, structure_id: inv.structureId, is_admin: inv.isAdmin, created_at: now })
-          .onConflict((oc) => oc.columns(["user_id", "structure_id"]).doUpdateSet({ is_admin: sql<boolean>`membership.is_admin OR excluded.is_admin` }))
-          .execute();
-        await db.updateTable("invitation").set({ accepted_at: now }).where("id", "=", inv.id).execute();
-        await recordAudit(db, { userId, label: inv.email, ip: request.ip }, {
-          action: "invitation.accept",
-          entity: "membership",
-          entityId: `${userId}:${inv.structureId}`,
-          structureId: inv.structureId,
-          after: { isAdmin: inv.isAdmin },
-        });
-        return { status: 200 as const, userId };
-      });
-      if (outcome.status !== 200) {
-        const titles = { 400: "Requête invalide", 403: "Accès refusé", 404: "Invitation introuvable", 409: "Conflit", 410: "Invitation périmée" };
-        return sendProblem(reply, outcome.status, titles[outcome.status], outcome.detail);
+        const created = await db
+          .insertInto("app_user")
+          .values({ email: inv.email, display_name: body.displayName, password_hash: passwordHash, role: "siae", created_at: now, updated_at: now })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        userId = Number(created.id);
+        await recordAudit(db, { userId, label: inv.email, ip: request.ip }, { action: "user.create", entity: "app_user", entityId: userId, after: { email: inv.email, role: "siae", via: "invitation" } });
       }
-      const fresh = await loadPrincipal(ctx.handle.db, outcome.userId);
-      if (!fresh) return sendProblem(reply, 403, "Accès refusé", "Compte désactivé.");
-      if (request.session) return { user: userView(fresh), csrfToken: request.session.csrfToken };
-      const session = await createSession(ctx.handle.db, fresh.userId, { ip: request.ip, userAgent: request.headers["user-agent"] ?? null }, now);
-      reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
-      return { user: userView(fresh), csrfToken: session.csrfToken };
-    },
-  );
+      await db
+        .insertInto("membership")
+        .values({ user_id: userId, structure_id: inv.structureId, is_admin: inv.isAdmin, created_at: now })
+        .onConflict((oc) => oc.columns(["user_id", "structure_id"]).doUpdateSet({ is_admin: sql<boolean>`membership.is_admin OR excluded.is_admin` }))
+        .execute();
+      await db.updateTable("invitation").set({ accepted_at: now }).where("id", "=", inv.id).execute();
+      await recordAudit(db, { userId, label: inv.email, ip: request.ip }, {
+        action: "invitation.accept",
+        entity: "membership",
+        entityId: `${userId}:${inv.structureId}`,
+        structureId: inv.structureId,
+        after: { isAdmin: inv.isAdmin },
+      });
+      return { status: 200 as const, userId };
+    });
+    if (outcome.status !== 200) {
+      const titles = { 400: "Requête invalide", 403: "Accès refusé", 404: "Invitation introuvable", 409: "Conflit", 410: "Invitation périmée" };
+      return sendProblem(reply, outcome.status, titles[outcome.status], outcome.detail);
+    }
+    const fresh = await loadPrincipal(ctx.handle.db, outcome.userId);
+    if (!fresh) return sendProblem(reply, 403, "Accès refusé", "Compte désactivé.");
+    if (request.session) return { user: userView(fresh), csrfToken: request.session.csrfToken };
+    const session = await createSession(ctx.handle.db, fresh.userId, { ip: request.ip, userAgent: request.headers["user-agent"] ?? null }, now);
+    reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
+    return { user: userView(fresh), csrfToken: session.csrfToken };
+  });
 };
 export default routes;

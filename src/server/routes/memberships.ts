@@ -1,40 +1,25 @@
 // Members of a structure (issue 8): list, promote/demote, remove. A structure never loses its last
 // admin (checked here under a row lock on the structure, and by a trigger in the database).
-import { z } from "zod";
+import { listMembers, removeMember, updateMember } from "../../contracts/members.js";
 import { recordAudit } from "../../db/audit.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
+import { route } from "../route.js";
 
-const params = z.object({ structureId: z.coerce.number().int().positive() });
-const memberParams = params.extend({ userId: z.coerce.number().int().positive() });
 const LAST_ADMIN = "La structure perdrait son dernier administrateur : nommez d'abord un autre administrateur.";
 
 const routes: RouteModule = async (app, ctx) => {
-  app.get(
-    "/api/v1/structures/:structureId/members",
-    {
-      config: { policy: "structure:admin" },
-      schema: {
-        tags: ["membres"],
-        summary: "Membres de la structure",
-        params,
-        response: {
-          200: z.array(z.object({ userId: z.number().int(), email: z.string(), displayName: z.string(), isAdmin: z.boolean(), since: z.string() })),
-        },
-      },
-    },
-    async (request) => {
-      const rows = await ctx.handle.db
-        .selectFrom("membership as m")
-        .innerJoin("app_user as u", "u.id", "m.user_id")
-        .select(["u.id", "u.email", "u.display_name", "m.is_admin", "m.created_at"])
-        .where("m.structure_id", "=", request.params.structureId)
-        .orderBy("u.email")
-        .execute();
-      return rows.map((r) => ({ userId: Number(r.id), email: r.email, displayName: r.display_name, isAdmin: r.is_admin, since: r.created_at.toISOString() }));
-    },
-  );
+  route(app, listMembers, { policy: "structure:admin" }, async ({ target }) => {
+    const rows = await ctx.handle.db
+      .selectFrom("membership as m")
+      .innerJoin("app_user as u", "u.id", "m.user_id")
+      .select(["u.id", "u.email", "u.display_name", "m.is_admin", "m.created_at"])
+      .where("m.structure_id", "=", target.id)
+      .orderBy("u.email")
+      .execute();
+    return rows.map((r) => ({ userId: Number(r.id), email: r.email, displayName: r.display_name, isAdmin: r.is_admin, since: r.created_at.toISOString() }));
+  });
 
   /** Change or remove a membership; null isAdmin = remove. */
   const change = async (structureId: number, userId: number, isAdmin: boolean | null, actor: ReturnType<typeof actorOf>) =>
@@ -68,33 +53,19 @@ const routes: RouteModule = async (app, ctx) => {
       return 200 as const;
     });
 
-  app.patch(
-    "/api/v1/structures/:structureId/members/:userId",
-    {
-      config: { policy: "structure:admin", audit: false },
-      schema: { tags: ["membres"], summary: "Nommer ou retirer un administrateur", params: memberParams, body: z.object({ isAdmin: z.boolean() }).strict() },
-    },
-    async (request, reply) => {
-      const status = await change(request.params.structureId, request.params.userId, request.body.isAdmin, actorOf(request));
-      if (status === 404) return sendProblem(reply, 404, "Ressource introuvable", "Cette personne n'est pas membre de la structure.");
-      if (status === 409) return sendProblem(reply, 409, "Dernier administrateur", LAST_ADMIN);
-      return reply.status(204).send();
-    },
-  );
+  route(app, updateMember, { policy: "structure:admin", audit: false }, async ({ target, body, request, reply }) => {
+    const status = await change(target.structureId, target.userId, body.isAdmin, actorOf(request));
+    if (status === 404) return sendProblem(reply, 404, "Ressource introuvable", "Cette personne n'est pas membre de la structure.");
+    if (status === 409) return sendProblem(reply, 409, "Dernier administrateur", LAST_ADMIN);
+    return reply.status(204).send();
+  });
 
-  app.delete(
-    "/api/v1/structures/:structureId/members/:userId",
-    {
-      config: { policy: "structure:admin", audit: false },
-      schema: { tags: ["membres"], summary: "Retirer un membre de la structure", params: memberParams },
-    },
-    async (request, reply) => {
-      const status = await change(request.params.structureId, request.params.userId, null, actorOf(request));
-      if (status === 404) return sendProblem(reply, 404, "Ressource introuvable", "Cette personne n'est pas membre de la structure.");
-      if (status === 409) return sendProblem(reply, 409, "Dernier administrateur", LAST_ADMIN);
-      // Their open sessions keep working but the principal is reloaded at each request: access is gone.
-      return reply.status(204).send();
-    },
-  );
+  route(app, removeMember, { policy: "structure:admin", audit: false }, async ({ target, request, reply }) => {
+    const status = await change(target.structureId, target.userId, null, actorOf(request));
+    if (status === 404) return sendProblem(reply, 404, "Ressource introuvable", "Cette personne n'est pas membre de la structure.");
+    if (status === 409) return sendProblem(reply, 409, "Dernier administrateur", LAST_ADMIN);
+    // Their open sessions keep working but the principal is reloaded at each request: access is gone.
+    return reply.status(204).send();
+  });
 };
 export default routes;

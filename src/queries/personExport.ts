@@ -1,12 +1,14 @@
-// Export of everything Passerelle holds about one person (RGPD right of access, issue 8). Identifiers
-// are never given in clear: the NIR is masked (sex, birth year and month kept), the PASS IAE number
-// shown by its last 4 characters — a full identifier in a file that travels by e-mail would be a leak.
-// Scope: a SIAE member gets the person-level data plus the rows of their own structures only; a
-// conseil départemental gets the RSA-related view of its département; a platform admin gets all.
+// Export of everything Passerelle holds about one person (RGPD right of access). Identifiers are never
+// given in clear: the NIR is masked (sex, birth year and month kept), the PASS IAE number shown by its
+// last 4 characters — a full identifier in a file that travels by e-mail would be a leak.
+// Scope: the one visibility rule of the salarié page (personVisibility.ts) — a SIAE member gets the
+// person-level data plus the rows of its own structures; a conseil départemental the RSA contracts of its
+// département (and their exits); a platform admin everything.
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import type { PersonalDataCipher } from "../security/personalData.js";
 import type { Principal } from "../server/auth/principal.js";
-import type { PersonalDataCipher } from "./personalData.js";
+import { limitedView, visibleContract, visibleDeclaration, visibleExit, visibleSupportRow } from "./personVisibility.js";
 
 /** "1 69 05 ** *** *** **": sex, birth year and month only. */
 export function maskNir(nir: string): string {
@@ -25,17 +27,7 @@ export async function exportPerson(
 ): Promise<Record<string, unknown> | null> {
   const person = await db.selectFrom("person").selectAll().where("id", "=", personId).executeTakeFirst();
   if (!person) return null;
-  const limited = principal.role === "conseil_departemental";
-  // Structures whose rows the caller may see (null = all).
-  let structures: number[] | null = null;
-  if (principal.role === "siae") structures = [...principal.structureIds];
-  if (limited) {
-    structures = (
-      await db.selectFrom("structure").select("id").where("departement_code", "=", principal.departementCode ?? "").execute()
-    ).map((r) => Number(r.id));
-  }
-  const inScope = (ids: readonly number[] | null) => (ids === null ? undefined : ids.length > 0 ? ids : [-1]);
-  const scopeIds = inScope(structures);
+  const limited = limitedView(principal);
 
   let nirMasked: string | null = null;
   if (person.nir_encrypted && !limited) {
@@ -45,13 +37,20 @@ export async function exportPerson(
       nirMasked = "[illisible]";
     }
   }
-  let contractsQuery = db.selectFrom("contract").selectAll().where("person_id", "=", personId).orderBy("starts_on");
-  if (scopeIds) contractsQuery = contractsQuery.where("structure_id", "in", scopeIds);
-  if (limited) contractsQuery = contractsQuery.where("rsa", "<>", "NON");
-  const contracts = await contractsQuery.execute();
-  let exitsQuery = db.selectFrom("exit").selectAll().where("person_id", "=", personId).orderBy("exit_on");
-  if (scopeIds) exitsQuery = exitsQuery.where("structure_id", "in", scopeIds);
-  const exits = await exitsQuery.execute();
+  const contracts = await db
+    .selectFrom("contract as c")
+    .selectAll("c")
+    .where("c.person_id", "=", personId)
+    .where(visibleContract(principal, "c"))
+    .orderBy("c.starts_on")
+    .execute();
+  const exits = await db
+    .selectFrom("exit as e")
+    .selectAll("e")
+    .where("e.person_id", "=", personId)
+    .where(visibleExit(principal, "e"))
+    .orderBy("e.exit_on")
+    .execute();
 
   const identity = limited
     ? { id: Number(person.id), lastName: person.last_name, firstName: person.first_name, birthYear: person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null), departementCode: person.departement_code }
@@ -105,17 +104,25 @@ export async function exportPerson(
   const approvalIds = approvals.map((a) => a.id);
   const suspensions = approvalIds.length ? await db.selectFrom("approval_suspension").selectAll().where("approval_id", "in", approvalIds).execute() : [];
   const prolongations = approvalIds.length ? await db.selectFrom("approval_prolongation").selectAll().where("approval_id", "in", approvalIds).execute() : [];
-  let declarationsQuery = db
-    .selectFrom("monthly_declaration")
-    .select(["structure_id", "contract_id", "annex_id", "month", "hours", "gross_pay", "state"])
-    .where("person_id", "=", personId)
-    .orderBy("month");
-  if (scopeIds) declarationsQuery = declarationsQuery.where("structure_id", "in", scopeIds);
-  let supportQuery = db.selectFrom("support_action").selectAll().where("person_id", "=", personId).orderBy("starts_on");
-  if (scopeIds) supportQuery = supportQuery.where("structure_id", "in", scopeIds);
-  let trainingQuery = db.selectFrom("training").selectAll().where("person_id", "=", personId).orderBy("starts_on");
-  if (scopeIds) trainingQuery = trainingQuery.where("structure_id", "in", scopeIds);
-  const support = await supportQuery.execute();
+  const declarationsQuery = db
+    .selectFrom("monthly_declaration as d")
+    .select(["d.structure_id", "d.contract_id", "d.annex_id", "d.month", "d.hours", "d.gross_pay", "d.state"])
+    .where("d.person_id", "=", personId)
+    .where(visibleDeclaration(principal, "d"))
+    .orderBy("d.month");
+  const support = await db
+    .selectFrom("support_action as sa")
+    .selectAll("sa")
+    .where("sa.person_id", "=", personId)
+    .where(visibleSupportRow(principal, "sa"))
+    .orderBy("sa.starts_on")
+    .execute();
+  const trainingQuery = db
+    .selectFrom("training as t")
+    .selectAll("t")
+    .where("t.person_id", "=", personId)
+    .where(visibleSupportRow(principal, "t"))
+    .orderBy("t.starts_on");
   const barriers = support.length
     ? await db.selectFrom("support_action_barrier").selectAll().where("action_id", "in", support.map((s) => s.id)).execute()
     : [];
