@@ -2,7 +2,7 @@
 // lines), the what-if of next year, and the simulation route (same function as `simulate af`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSimulateAf } from "../../src/cli/commands/simulate.js";
-import { simulateAf } from "../../src/domain/aid/simulate.js";
+import { simulateAf, simulateNextYear } from "../../src/domain/aid/simulate.js";
 import { loadBaremeRows } from "../../src/operations/referenceData.js";
 import type { App } from "../../src/server/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
@@ -168,6 +168,31 @@ describe("annexes financières", () => {
 });
 
 describe("OpenAPI", () => {
+  it("takes the Mayotte barème for a structure in Mayotte, in the AF and in next year's what-if", async () => {
+    const mayotte = await insertStructure(t, { name: "ACI de Mamoudzou", kind: "ACI", siret: "56565656500056", departementCode: "976" });
+    const dgefp = await userWithSession(t, { email: "agent@dgefp.test", role: "national" });
+    const bareme = await loadBaremeRows(t.handle.db);
+    const expected = simulateAf({ kind: "ACI", etp: "4", from: "2022-01-01", to: "2022-12-31", territory: "mayotte" }, bareme);
+    const droitCommun = simulateAf({ kind: "ACI", etp: "4", from: "2022-01-01", to: "2022-12-31" }, bareme);
+    expect(expected.unitAmount).not.toBe(droitCommun.unitAmount);
+    const res = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${mayotte}/annexes`,
+      headers: dgefp.headers,
+      payload: { startsOn: "2022-01-01", endsOn: "2022-12-31", etp: "4" },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().unitAmount).toBe(expected.unitAmount);
+    const next = (await app.inject({ url: `/api/v1/structures/${mayotte}/annexes/${res.json().id}/next-year?etpChange=0`, headers: dgefp.headers })).json();
+    const expectedNext = simulateNextYear(
+      { kind: "ACI", lastYear: { etp: "4", from: "2022-01-01", to: "2022-12-31", total: expected.total }, etpChange: "0", territory: "mayotte" },
+      bareme,
+    );
+    const droitCommunNext = simulateNextYear({ kind: "ACI", lastYear: { etp: "4", from: "2022-01-01", to: "2022-12-31", total: expected.total }, etpChange: "0" }, bareme);
+    expect(expectedNext.next.total).not.toBe(droitCommunNext.next.total);
+    expect(next.next.total).toBe(expectedNext.next.total);
+  });
+
   it("documents the AF routes with their body", async () => {
     const docs = (await app.inject({ url: "/api/docs/json" })).json();
     const create = docs.paths["/api/v1/structures/{structureId}/annexes"].post;

@@ -3,6 +3,7 @@
 import type { FastifyReply } from "fastify";
 import { simulateAnnex, simulateNextYear as simulateNextYearContract } from "../../contracts/annexes.js";
 import { simulateAf, simulateNextYear } from "../../domain/aid/simulate.js";
+import { baremeTerritory } from "../../domain/aid/territory.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { loadBaremeRows } from "../../operations/referenceData.js";
 import { findAnnex } from "../../queries/annexes.js";
@@ -52,7 +53,7 @@ const routes: RouteModule = async (app, ctx) => {
           kind: annex.kind,
           lastYear: { etp: annex.etp, from: annex.starts_on, to: annex.ends_on, total: lastYearTotal },
           etpChange: input.etpChange,
-          territory: annex.mesure_penitentiary ? "penitentiaire" : "droit_commun",
+          territory: baremeTerritory({ departementCode: annex.structure_departement_code, penitentiary: annex.mesure_penitentiary }),
           ...(input.modulation !== undefined ? { modulationPercent: input.modulation } : {}),
         },
         await loadBaremeRows(db),
