@@ -45,6 +45,8 @@ export const StructureDetail = StructureRow.extend({
   address: z.string().nullable(),
   postalCode: z.string().nullable(),
   departementName: z.string(),
+  /** Département of the convention (the DDETS that signed its AF), which steers the structure; null without an AF. */
+  conventionDepartement: z.string().nullable(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
   groups: z.array(

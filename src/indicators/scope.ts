@@ -4,6 +4,7 @@ import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/schema.js";
 import { type Scope, ScopeError } from "../contracts/target.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
+import { structureDepartement } from "../db/structureDepartement.js";
 
 // The grammar (Scope, parseScope, formatScope, ScopeError) is the one of every request target.
 export { formatScope, parseScope, type Scope, ScopeError } from "../contracts/target.js";
@@ -16,17 +17,16 @@ export function parseKindFilter(value: string | undefined): SiaeKind | undefined
 }
 
 /** WHERE condition on `structure s` for the scope. */
-// Rule: a structure's figures belong to the département of its convention (the département in its AF numbers, the
-// DDETS that signed), its address only when it has no AF — as the ASP and the Pilotage attach them (migration 0411).
+// A structure's figures belong to its steering département (src/db/structureDepartement.ts).
 export function scopeCondition(scope: Scope, kind?: SiaeKind): RawBuilder<unknown> {
   const k = kind === undefined ? sql`true` : sql`s.kind = ${kind}`;
   switch (scope.type) {
     case "nation":
       return k;
     case "region":
-      return sql`coalesce(s.convention_departement_code, s.departement_code) IN (SELECT code FROM ref_departement WHERE region_code = ${scope.code}) AND ${k}`;
+      return sql`${structureDepartement("s")} IN (SELECT code FROM ref_departement WHERE region_code = ${scope.code}) AND ${k}`;
     case "departement":
-      return sql`coalesce(s.convention_departement_code, s.departement_code) = ${scope.code} AND ${k}`;
+      return sql`${structureDepartement("s")} = ${scope.code} AND ${k}`;
     case "group":
       return sql`s.id IN (SELECT structure_id FROM structure_group_member WHERE group_id = ${scope.id}::bigint) AND ${k}`;
     case "structure":

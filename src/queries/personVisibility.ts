@@ -6,6 +6,7 @@
 // Exits and monthly hours belong to a contract: visible when their contract is.
 import { type RawBuilder, sql } from "kysely";
 import type { Principal } from "../server/auth/principal.js";
+import { structureDepartement } from "../db/structureDepartement.js";
 
 /** Does the principal get the conseil départemental's limited view? */
 export function limitedView(principal: Principal): boolean {
@@ -24,7 +25,7 @@ export function visibleContract(principal: Principal, c: string): RawBuilder<boo
         : sql<boolean>`false`;
     case "conseil_departemental":
       return sql<boolean>`${sql.ref(`${c}.rsa`)} <> 'NON'
-        AND ${structureId} IN (SELECT s.id FROM structure s WHERE s.departement_code = ${principal.departementCode ?? ""})`;
+        AND ${structureId} IN (SELECT s.id FROM structure s WHERE ${structureDepartement("s")} = ${principal.departementCode ?? ""})`;
     default:
       return sql<boolean>`false`;
   }

@@ -5,6 +5,7 @@ import type { StructureDetail, StructureRow } from "../contracts/structures.js";
 import type { Database } from "../db/schema.js";
 import type { Principal } from "../server/auth/principal.js";
 import { visibleStructure } from "./visibility.js";
+import { structureDepartement } from "../db/structureDepartement.js";
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -39,7 +40,7 @@ export async function listStructures(
   filters: StructureFilters,
 ): Promise<{ items: StructureRow[]; total: number }> {
   let base = db.selectFrom("structure as s").where(visibleStructure(principal, sql.ref("s.id")));
-  if (target.type === "departement") base = base.where("s.departement_code", "=", target.code);
+  if (target.type === "departement") base = base.where(structureDepartement("s"), "=", target.code);
   if (filters.kind) base = base.where("s.kind", "=", filters.kind);
   if (filters.q) {
     const term = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -159,6 +160,7 @@ export async function structurePage(db: Kysely<Database>, principal: Principal, 
     kind: s.kind as Kind,
     departement: s.departement_code,
     departementName: s.departement_name,
+    conventionDepartement: s.convention_departement_code,
     commune: s.commune_name,
     createdOn: isoDate(s.created_on),
     closedOn: isoDate(s.closed_on),

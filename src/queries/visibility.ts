@@ -4,6 +4,7 @@
 // policy let through never widens what the caller sees.
 import { type RawBuilder, sql } from "kysely";
 import type { Principal } from "../server/auth/principal.js";
+import { structureDepartement } from "../db/structureDepartement.js";
 
 /** The structures a principal may see, as a condition on the structure id expression `id`. */
 export function visibleStructure(principal: Principal, id: RawBuilder<unknown>): RawBuilder<boolean> {
@@ -12,11 +13,11 @@ export function visibleStructure(principal: Principal, id: RawBuilder<unknown>):
     case "admin":
       return sql<boolean>`true`;
     case "regional":
-      return sql<boolean>`${id} IN (SELECT s.id FROM structure s JOIN ref_departement d ON d.code = s.departement_code
+      return sql<boolean>`${id} IN (SELECT s.id FROM structure s JOIN ref_departement d ON d.code = ${structureDepartement("s")}
         WHERE d.region_code = ${principal.regionCode ?? ""})`;
     case "departemental":
     case "conseil_departemental":
-      return sql<boolean>`${id} IN (SELECT s.id FROM structure s WHERE s.departement_code = ${principal.departementCode ?? ""})`;
+      return sql<boolean>`${id} IN (SELECT s.id FROM structure s WHERE ${structureDepartement("s")} = ${principal.departementCode ?? ""})`;
     case "siae":
       return principal.structureIds.length > 0
         ? sql<boolean>`${id} IN (${sql.join(principal.structureIds.map((s) => sql`${s}::bigint`))})`

@@ -5,6 +5,7 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { type Scope, structureOf, type Target } from "../../contracts/target.js";
 import type { PolicyName, Principal } from "./principal.js";
+import { structureDepartement } from "../../db/structureDepartement.js";
 
 export const POLICY_NAMES: readonly PolicyName[] = [
   "public",
@@ -61,8 +62,8 @@ interface StructureTerritory {
 async function structureTerritory(db: Kysely<Database>, id: number): Promise<StructureTerritory | null> {
   const row = await db
     .selectFrom("structure as s")
-    .innerJoin("ref_departement as d", "d.code", "s.departement_code")
-    .select(["s.departement_code", "d.region_code"])
+    .innerJoin("ref_departement as d", (join) => join.on(sql<boolean>`d.code = ${structureDepartement("s")}`))
+    .select(["d.code as departement_code", "d.region_code"])
     .where("s.id", "=", id)
     .executeTakeFirst();
   return row ? { departementCode: row.departement_code, regionCode: row.region_code } : null;
@@ -91,8 +92,8 @@ async function groupMembers(db: Kysely<Database>, groupId: number): Promise<(Str
   const rows = await db
     .selectFrom("structure_group_member as m")
     .innerJoin("structure as s", "s.id", "m.structure_id")
-    .innerJoin("ref_departement as d", "d.code", "s.departement_code")
-    .select(["s.id", "s.departement_code", "d.region_code"])
+    .innerJoin("ref_departement as d", (join) => join.on(sql<boolean>`d.code = ${structureDepartement("s")}`))
+    .select(["s.id", "d.code as departement_code", "d.region_code"])
     .where("m.group_id", "=", groupId)
     .execute();
   return rows.map((r) => ({ id: Number(r.id), departementCode: r.departement_code, regionCode: r.region_code }));
@@ -162,7 +163,7 @@ async function isRsaBeneficiaryOf(db: Kysely<Database>, personId: number, depart
     .select("c.id")
     .where("c.person_id", "=", personId)
     .where("c.rsa", "<>", "NON")
-    .where("s.departement_code", "=", departementCode)
+    .where(structureDepartement("s"), "=", departementCode)
     .executeTakeFirst();
   return row !== undefined;
 }
