@@ -157,8 +157,11 @@ async function main(): Promise<void> {
     await ensureWebBuilt(log);
   }
   startup.step = "Démarrage du serveur…";
-  const [{ buildApp }, { systemClock }, { printDemoAccounts }] = await Promise.all([import("./server/app.js"), import("./server/context.js"), import("./cli/commands/demo.js")]);
-  const ready = await buildApp({ handle, clock: systemClock, config, pii }, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
+  const [{ buildApp }, { instanceClock }, { printDemoAccounts }] = await Promise.all([import("./server/app.js"), import("./server/instanceClock.js"), import("./cli/commands/demo.js")]);
+  // One clock for the whole application: the demo's "as of" date on a demo database, else the real date.
+  const clock = await instanceClock(handle.db);
+  if (clock.demoAsOf) log(`Base de démonstration : données au ${clock.demoAsOf.split("-").reverse().join("/")} (date du jour de l'application).`);
+  const ready = await buildApp({ handle, clock, config, pii }, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
   await ready.ready();
   app = ready;
   if (demo) printDemoAccounts(demo, (s) => process.stderr.write(s));

@@ -42,7 +42,7 @@ export const listPersons = defineContract({
   method: "GET",
   path: "/api/v1/structures/:structureId/persons",
   tags: ["salariés"],
-  summary: "Salariés d'une structure (présents, PASS IAE bientôt échu, non déclarés ; export CSV/XLSX)",
+  summary: "Salariés d'une structure (présents, PASS IAE bientôt échu, non déclarés, sortie à enregistrer ; export CSV/XLSX)",
   target: structureTarget,
   query: z.strictObject({
     ...listQuery(PERSON_SORT, "lastName"),
@@ -50,6 +50,8 @@ export const listPersons = defineContract({
     present: flag.optional(),
     passEndingWithin: z.coerce.number().int().refine((n) => n === 30 || n === 90, "30 ou 90 jours.").optional(),
     undeclared: flag.optional(),
+    /** Contract over (planned end before today) and no exit recorded: the exit is to be recorded. */
+    toExit: flag.optional(),
     q: z.string().trim().max(100).optional(),
   }),
   response: { 200: pageOf(PersonRow) },

@@ -6,7 +6,16 @@ import { defineContract } from "./contract.js";
 
 export const FINANCERS = ["etat", "departement", "autre"] as const;
 
-export const Calendar = z.object({ today: z.string(), currentMonth: z.string(), latestYear: z.number().int() });
+export const Calendar = z.object({
+  /** The application's today: the demo's "as of" date on a demo database, else the real date (Europe/Paris). */
+  today: z.string(),
+  currentMonth: z.string(),
+  /** The month whose hours are due (the month before today's): default month of the declaration screens. */
+  declarationMonth: z.string(),
+  latestYear: z.number().int(),
+  /** The demo's "as of" date on a demo database, null on a real instance. */
+  demoAsOf: z.string().nullable(),
+});
 export type Calendar = z.infer<typeof Calendar>;
 export const Departement = z.object({ code: z.string(), name: z.string(), regionCode: z.string() });
 export type Departement = z.infer<typeof Departement>;
@@ -29,6 +38,15 @@ export const getCalendar = defineContract({
   tags: ["référentiels"],
   summary: "Date du jour du serveur et dernière année ayant des annexes financières (année par défaut des écrans)",
   response: { 200: Calendar },
+});
+export const Instance = z.object({ demoAsOf: z.string().nullable() });
+export type Instance = z.infer<typeof Instance>;
+export const getInstance = defineContract({
+  method: "GET",
+  path: "/api/v1/instance",
+  tags: ["référentiels"],
+  summary: "Base de démonstration ou instance réelle (date des données de la démonstration) : bandeau de chaque page, connexion comprise",
+  response: { 200: Instance },
 });
 export const listDepartements = defineContract({
   method: "GET",

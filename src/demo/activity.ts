@@ -14,7 +14,7 @@ import { Decimal } from "../domain/money/money.js";
 import { computeAnnexFigures } from "../operations/createFinancialAnnex.js";
 import {
   CONSEIL_DEPARTEMENTAL_BY_YEAR,
-  DEMO_TODAY,
+  DEMO_DATA_END,
   DYNAMIC_EXIT_RATE,
   ERBM_BY_YEAR,
   ETP_BY_YEAR,
@@ -83,7 +83,7 @@ export interface PersonPlan {
   diagnosisOn: IsoDate;
   criteria: string[];
   start: IsoDate;
-  /** Exit date when ≤ DEMO_TODAY, else the planned end of the parcours (no exit yet). */
+  /** Exit date when ≤ DEMO_DATA_END, else the planned end of the parcours (no exit yet). */
   end: IsoDate;
   exitMotif: number | null;
   baseHours: number;
@@ -199,7 +199,7 @@ function contractsFor(kind: DemoKind, start: IsoDate, end: IsoDate, baseHours: n
   const out: ContractPlan[] = [];
   let s = start;
   let planned = addDays(addMonths(start, rnd.int(4, 6)), -1);
-  const horizon = minDate(end, DEMO_TODAY);
+  const horizon = minDate(end, DEMO_DATA_END);
   for (;;) {
     out.push({ type: "CDDI", startsOn: s, plannedEndOn: minDate(planned, maxEnd), weeklyHours: w });
     if (compareDates(planned, horizon) >= 0 || compareDates(planned, maxEnd) >= 0) break;
@@ -312,7 +312,7 @@ function newPerson(index: number, s: DemoStructure, start: IsoDate, end: IsoDate
 }
 
 function fillMonths(p: PersonPlan, afByKeyYear: ReadonlyMap<string, AfPlan>, rnd: Random): void {
-  const last = minDate(p.end, DEMO_TODAY);
+  const last = minDate(p.end, DEMO_DATA_END);
   const start = toDay(p.start);
   const end = toDay(p.end);
   for (const m of monthStarts(maxDate(p.start, `${FIRST_YEAR}-01-01`), last)) {
@@ -350,7 +350,7 @@ function assignExitMotifs(people: PersonPlan[], referential: ExitReferential, rn
     return list;
   };
   const state = new Map<number, { examined: number; dynamic: number }>();
-  const exiting = people.filter((p) => compareDates(p.end, DEMO_TODAY) <= 0).sort((a, b) => compareDates(a.end, b.end) || a.index - b.index);
+  const exiting = people.filter((p) => compareDates(p.end, DEMO_DATA_END) <= 0).sort((a, b) => compareDates(a.end, b.end) || a.index - b.index);
   for (const p of exiting) {
     const year = yearOf(p.end);
     const lastYear = p.months.length > 0 ? (p.months[p.months.length - 1]?.afYear ?? year) : year;

@@ -12,8 +12,20 @@ export const DEMO_DEPARTEMENT = "62";
 export const DEMO_ASP_DEPARTEMENT = "062";
 export const FIRST_YEAR = 2017; // first simulated year: the stock in progress on 1 Jan 2017 is back-dated (steady state)
 export const LAST_YEAR = 2019;
-/** Day the demo is "as of" (clock of the operations). */
-export const DEMO_TODAY = "2019-12-31";
+/** Last day of the simulated activity: exits up to this day are recorded, later ones are planned ends. */
+export const DEMO_DATA_END = "2019-12-31";
+/**
+ * Day the demo is "as of" (table demo_state.as_of, the application's today on a demo database, and the
+ * clock of the operations that write it): mid-January 2020, when 2019 is complete except the December
+ * hours that the structures below are still entering.
+ */
+export const DEMO_AS_OF = "2020-01-15";
+/**
+ * Structures (SIRET|kind keys) whose December 2019 hours are left undeclared on DEMO_AS_OF: the three SIAE
+ * of the Trajectoire group (AVIEE, SARL INSERTIM, Tremplin Travail Solidarité), which share their staff.
+ * A few structures out of 122: the 2019 figures stay within the demo's tolerances (demo.db.test.ts).
+ */
+export const DECEMBER_STILL_ENTERING: ReadonlySet<string> = new Set(["40123378800025|ACI", "40854322100050|ETTI", "35402087700024|AI"]);
 
 type KindTable = Record<Exclude<SiaeKind, "EITI">, number>;
 

@@ -103,6 +103,22 @@ describe("demo Pas-de-Calais", () => {
     ]);
   });
 
+  it("stands on 15 January 2020: 2019 complete except the December hours of the Trajectoire structures", async () => {
+    const state = await t.handle.db.selectFrom("demo_state").select(["state", "as_of"]).executeTakeFirstOrThrow();
+    expect(state).toEqual({ state: "complete", as_of: "2020-01-15" });
+    const months = await sql<{ name: string; november: number; december: number }>`
+      select s.name,
+        (select count(*)::integer from monthly_declaration d where d.structure_id = s.id and d.month = '2019-11-01') as november,
+        (select count(*)::integer from monthly_declaration d where d.structure_id = s.id and d.month = '2019-12-01') as december
+      from structure s where s.name in ('AVIEE', 'SARL INSERTIM') order by s.name`.execute(t.handle.db);
+    for (const r of months.rows) {
+      expect(r.november, r.name).toBeGreaterThan(0);
+      expect(r.december, r.name).toBe(0);
+    }
+    const declaredDecember = await sql<{ n: number }>`select count(distinct structure_id)::integer as n from monthly_declaration where month = '2019-12-01'`.execute(t.handle.db);
+    expect(declaredDecember.rows[0]?.n).toBeGreaterThan(100);
+  });
+
   it("loads only into an empty database; --reset reloads the same data", async () => {
     expect(await loadDemoIfEmpty(t.handle, { pii, env: {} })).toBeNull();
     await expect(loadDemo(t.handle, { pii, env: {} })).rejects.toThrow(/déjà/);

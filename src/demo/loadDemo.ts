@@ -40,7 +40,7 @@ import type { Db } from "../db/schema.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { bulkWithoutTriggers } from "./bulkWithoutTriggers.js";
 import { type DemoActivity, type DemoKind, type DemoStructure, simulateActivity } from "./activity.js";
-import { DEMO_ASP_DEPARTEMENT, DEMO_DEPARTEMENT, DEMO_SEED, DEMO_TODAY, LAST_YEAR, REAL_RECENT_STRUCTURES } from "./calibration.js";
+import { DECEMBER_STILL_ENTERING, DEMO_AS_OF, DEMO_ASP_DEPARTEMENT, DEMO_DEPARTEMENT, DEMO_SEED, LAST_YEAR, REAL_RECENT_STRUCTURES } from "./calibration.js";
 import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, type DemoAccount, demoPassword } from "./demoAccounts.js";
 import { fictitiousNir } from "./fictitiousNir.js";
 import { assignCreationDates, readAspList2019Rows, SYNTHETIC_STRUCTURES, TRAJECTOIRE } from "./structures.js";
@@ -124,8 +124,8 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
   // Committed before the first demo write: a restart after a kill at any later point sees it.
   await handle.db
     .insertInto("demo_state")
-    .values({ departement_code: DEMO_DEPARTEMENT, state: "loading", as_of: DEMO_TODAY })
-    .onConflict((oc) => oc.column("departement_code").doUpdateSet({ state: "loading", as_of: DEMO_TODAY, started_at: new Date(), completed_at: null }))
+    .values({ departement_code: DEMO_DEPARTEMENT, state: "loading", as_of: DEMO_AS_OF })
+    .onConflict((oc) => oc.column("departement_code").doUpdateSet({ state: "loading", as_of: DEMO_AS_OF, started_at: new Date(), completed_at: null }))
     .execute();
 
   step(0, "Import des SIAE du Pas-de-Calais (liste ASP de juillet 2019)…");
@@ -143,7 +143,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
 
   const password = demoPassword(deps.env);
   const summary = await handle.withTransaction(async ({ db, bulk }) => {
-    const opDeps: OperationDeps = { clock: fixedClock(DEMO_TODAY), pii: deps.pii, actor: DEMO_ACTOR };
+    const opDeps: OperationDeps = { clock: fixedClock(DEMO_AS_OF), pii: deps.pii, actor: DEMO_ACTOR };
     step(3, "Structures fictives, groupe Trajectoire…");
     const structures = await prepareStructures(db, opDeps, log);
     step(5, "Simulation de l'activité 2017–2019 (graine fixe)…");
@@ -398,6 +398,8 @@ async function writePeople(
   people.forEach((p, i) => {
     const personId = personIds[i] ?? 0;
     p.months.forEach((m, k) => {
+      // The December hours these structures are still entering on the demo's as-of date (to-do of their home page).
+      if (m.month === `${LAST_YEAR}-12-01` && DECEMBER_STILL_ENTERING.has(p.structureKey)) return;
       const af = afPlans.get(`${p.structureKey}|${m.afYear}`);
       const annexId = annexIds.get(`${p.structureKey}|${m.afYear}`);
       const contractId = contractIds.get(`${personId}|${m.contractIndex}`);

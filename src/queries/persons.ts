@@ -26,6 +26,7 @@ export interface PersonFilters {
   month: string;
   present?: boolean | undefined;
   undeclared?: boolean | undefined;
+  toExit?: boolean | undefined;
   passEndingWithin?: number | undefined;
   q?: string | undefined;
   sort: { key: keyof typeof PERSON_SORT_COLUMNS; direction: "asc" | "desc" };
@@ -86,8 +87,21 @@ export async function listPersons(
     b.where("cur.starts_on", "<=", monthEnd).where((eb) => eb.or([eb("cur.exit_on", "is", null), eb("cur.exit_on", ">=", monthStart)]));
   if (f.present) base = present(base);
   if (f.undeclared) base = present(base).where("md.hours", "is", null);
+  // A PASS to prolong is the concern of the structure while the salarié works there (no exit before today).
   if (f.passEndingWithin !== undefined) {
-    base = base.where("ap.ends_on", ">=", today).where("ap.ends_on", "<=", sql<string>`(${today}::date + ${f.passEndingWithin}::int)`);
+    base = base
+      .where("ap.ends_on", ">=", today)
+      .where("ap.ends_on", "<=", sql<string>`(${today}::date + ${f.passEndingWithin}::int)`)
+      .where((eb) => eb.or([eb("cur.exit_on", "is", null), eb("cur.exit_on", ">=", today)]));
+  }
+  // The last contract there is over and no exit closes the parcours: the exit is to be recorded.
+  if (f.toExit) {
+    base = base
+      .where("cur.exit_on", "is", null)
+      .where("cur.planned_end_on", "<", today)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("exit as x").select("x.id").whereRef("x.person_id", "=", "p.id").where("x.structure_id", "=", structureId).whereRef("x.exit_on", ">=", "cur.starts_on"))),
+      );
   }
   if (f.q) {
     const term = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

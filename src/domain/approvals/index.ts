@@ -1,1 +1,2 @@
 export * from "./approval.js";
+export * from "./prolongationReasons.js";

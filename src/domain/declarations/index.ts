@@ -1,1 +1,2 @@
 export * from "./etp.js";
+export * from "./month.js";

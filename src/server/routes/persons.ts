@@ -25,6 +25,7 @@ const routes: RouteModule = async (app, ctx) => {
       month,
       present: q.present,
       undeclared: q.undeclared,
+      toExit: q.toExit,
       passEndingWithin: q.passEndingWithin,
       q: q.q,
       sort: parseSort<keyof typeof PERSON_SORT_COLUMNS>(q.sort),

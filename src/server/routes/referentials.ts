@@ -1,7 +1,9 @@
 // Referentials the screens and partners need (départements, exit motifs with their category,
 // funding lines, mesures): read-only, any logged-in user. Contracts: src/contracts/referentials.ts.
-import { getCalendar, listDepartements, listExitMotifs, listFundingLines, listMesures, type ExitMotif, type FundingLine } from "../../contracts/referentials.js";
+import { getCalendar, getInstance, listDepartements, listExitMotifs, listFundingLines, listMesures, type ExitMotif, type FundingLine } from "../../contracts/referentials.js";
+import { monthToDeclare } from "../../domain/declarations/month.js";
 import type { RouteModule } from "../context.js";
+import { demoDateOf } from "../instanceClock.js";
 import { route } from "../route.js";
 
 const routes: RouteModule = async (app, ctx) => {
@@ -15,8 +17,11 @@ const routes: RouteModule = async (app, ctx) => {
       .where("starts_on", "<=", today)
       .executeTakeFirst();
     const latest = row?.latest ? String(row.latest).slice(0, 4) : today.slice(0, 4);
-    return { today, currentMonth: today.slice(0, 7), latestYear: Number(latest) };
+    return { today, currentMonth: today.slice(0, 7), declarationMonth: monthToDeclare(today), latestYear: Number(latest), demoAsOf: demoDateOf(ctx.clock) };
   });
+
+  // Public: the demo notice is shown on every page, the login page included.
+  route(app, getInstance, { policy: "public" }, async () => ({ demoAsOf: demoDateOf(ctx.clock) }));
 
   route(app, listDepartements, { policy: "authenticated" }, async () => {
     const rows = await db.selectFrom("ref_departement").select(["code", "name", "region_code"]).orderBy("code").execute();

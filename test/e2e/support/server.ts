@@ -10,10 +10,10 @@ import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, openDatabase } from "../../../src/db/connection.js";
 import { migrate } from "../../../src/db/migrate.js";
 import { seedReference } from "../../../src/db/seedReference.js";
-import { DEMO_TODAY } from "../../../src/demo/calibration.js";
 import { testCipher } from "../../../src/security/personalData.js";
 import { buildApp, WEB_DIST } from "../../../src/server/app.js";
-import type { App, AppContext } from "../../../src/server/context.js";
+import type { App, AppContext, ServerClock } from "../../../src/server/context.js";
+import { instanceClock } from "../../../src/server/instanceClock.js";
 
 export interface RunningApp {
   baseUrl: string;
@@ -84,15 +84,16 @@ async function demoDatabase(pii: AppContext["pii"], demo: boolean): Promise<Data
   return handle;
 }
 
-export async function startApp(options: { demo?: boolean } = {}): Promise<RunningApp> {
+/** `clock`: the real clock the instance would use (a test's injected one); a demo database overrides its today. */
+export async function startApp(options: { demo?: boolean; clock?: ServerClock } = {}): Promise<RunningApp> {
   await ensureWebBuilt();
   const pii = testCipher();
   const handle = await demoDatabase(pii, options.demo ?? true);
   const ctx: AppContext = {
     handle,
     pii,
-    // The demo's "today" (its data ends then): screens and API agree whatever the real date.
-    clock: { now: () => new Date(), today: () => DEMO_TODAY },
+    // As main.ts: the demo's as-of date on the demo database, the (injected) real date otherwise.
+    clock: await instanceClock(handle.db, options.clock),
     config: {
       publicUrl: "http://127.0.0.1",
       dataDir: path.join(tmpdir(), "passerelle-e2e"),
