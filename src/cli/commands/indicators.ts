@@ -3,7 +3,8 @@
 import type { Command } from "commander";
 import { computeIndicators } from "../../indicators/computeIndicators.js";
 import { computeSeries } from "../../indicators/computeSeries.js";
-import { parseKindFilter, parseScope, ScopeError } from "../../indicators/scope.js";
+import { parseScope, ScopeError } from "../../contracts/target.js";
+import { parseKindFilter } from "../../indicators/scope.js";
 import { computeStructureTable } from "../../indicators/structureTable.js";
 import { formatChange, formatEuros, formatNumber, formatPercent } from "../../reports/format.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";

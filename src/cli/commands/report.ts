@@ -1,9 +1,10 @@
 // `passerelle report --departement <code> --year <YYYY> --format <html|pdf|csv|xlsx> --out <path>` (design §5);
 // also --region <code> or --nation. CSV: --out is a folder (one file per table) or a .zip archive.
 import type { Command } from "commander";
-import { parseScope, ScopeError } from "../../indicators/scope.js";
+import { REPORT_FORMATS, type ReportFormat } from "../../contracts/reports.js";
+import { parseDepartementCode, parseRegionCode, ScopeError } from "../../contracts/target.js";
 import type { ReportScope } from "../../reports/reportModel.js";
-import { REPORT_FORMATS, type ReportFormat, writeReport } from "../../reports/writeReport.js";
+import { writeReport } from "../../reports/writeReport.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
 
 interface ReportOptions {
@@ -22,9 +23,8 @@ export function reportScopeFromOptions(opts: Pick<ReportOptions, "departement" |
   if (chosen !== 1) throw new InvalidInputError("indiquer un seul périmètre : --departement <code>, --region <code> ou --nation");
   try {
     if (opts.nation) return { type: "nation" };
-    const scope = opts.departement !== undefined ? parseScope(`departement:${opts.departement}`) : parseScope(`region:${opts.region}`);
-    if (scope.type !== "departement" && scope.type !== "region") throw new InvalidInputError("périmètre invalide");
-    return scope;
+    if (opts.departement !== undefined) return { type: "departement", code: parseDepartementCode(opts.departement) };
+    return { type: "region", code: parseRegionCode(opts.region ?? "") };
   } catch (error) {
     if (error instanceof ScopeError) throw new InvalidInputError(error.message);
     throw error;

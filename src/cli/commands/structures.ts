@@ -2,6 +2,7 @@
 // JSON: array of { id, siret, name, kind, departement, commune }.
 import type { Command } from "commander";
 import { sql } from "kysely";
+import type { StructureRow } from "../../contracts/structures.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { normalizeDepartement } from "../../domain/identifiers/index.js";
 import { parseSiaeKind } from "../../domain/structures/index.js";
@@ -13,14 +14,8 @@ interface ListOptions {
   json?: boolean;
 }
 
-export interface ListedStructure {
-  id: number;
-  siret: string | null;
-  name: string;
-  kind: string;
-  departement: string;
-  commune: string | null;
-}
+/** The §5 JSON row: the API's structure row, these keys only. */
+export type ListedStructure = Pick<StructureRow, "id" | "siret" | "name" | "kind" | "departement" | "commune">;
 
 export function register(program: Command): void {
   const structures = program.commands.find((c) => c.name() === "structures") ?? program.command("structures").description("Structures (SIAE)");

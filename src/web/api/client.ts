@@ -1,5 +1,8 @@
 // JSON client of the /api/v1 API: same-origin cookie session, CSRF header on every write,
-// problem+json errors turned into ApiError with the server's French message.
+// problem+json errors turned into ApiError with the server's French message. Requests are typed by the
+// route contracts the server registers (src/contracts): `call(contract, { params, query, body })`.
+import { type AnyContract, pathOf, type RequestOf, type ResponseOf } from "../../contracts/contract.js";
+export type { Page } from "../../contracts/common.js";
 
 const CSRF_KEY = "passerelle.csrf";
 
@@ -26,7 +29,7 @@ export function csrfToken(): string | null {
 
 type Query = Record<string, string | number | boolean | null | undefined>;
 
-export function withQuery(path: string, query: Query = {}): string {
+function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === "") continue;
@@ -75,20 +78,18 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return (await response.json()) as T;
 }
 
-export const api = {
-  get: <T>(path: string, query?: Query) => request<T>("GET", withQuery(path, query)),
-  post: <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {}),
-  put: <T>(path: string, body?: unknown) => request<T>("PUT", path, body ?? {}),
-  patch: <T>(path: string, body?: unknown) => request<T>("PATCH", path, body ?? {}),
-  delete: <T>(path: string) => request<T>("DELETE", path),
-};
+/** What a contract's request carries: path parameters, query keys (only those it declares), body. */
+export type CallInput<C extends AnyContract> = { params?: RequestOf<C>["params"]; query?: RequestOf<C>["query"]; body?: RequestOf<C>["body"] };
 
-/** Paginated list envelope returned by every list route (src/server/lists). */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
+/** The URL of a contract's request (also for download links). */
+export function hrefOf<C extends AnyContract>(contract: C, input: Omit<CallInput<C>, "body"> = {}): string {
+  return withQuery(pathOf(contract, input.params as Record<string, unknown>), input.query as Query | undefined);
+}
+
+/** Calls the route of a contract; the answer has the type of its 200 (or 201) response. */
+export function call<C extends AnyContract, S extends 200 | 201 = 200>(contract: C, input: CallInput<C> = {}): Promise<ResponseOf<C, S>> {
+  const body = contract.method === "GET" || contract.method === "DELETE" ? undefined : (input.body ?? {});
+  return request<ResponseOf<C, S>>(contract.method, hrefOf(contract, input), body);
 }
 
 /**

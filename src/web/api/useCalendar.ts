@@ -1,13 +1,13 @@
 // The server's "today" and the latest year with financial annexes: default month / year of the screens
 // (the server clock decides, not the browser's).
 import { useQuery } from "@tanstack/react-query";
-import { api } from "./client.js";
-import type { Calendar } from "./types.js";
+import { getCalendar } from "../../contracts/referentials.js";
+import { call } from "./client.js";
 
 export function useCalendar() {
   return useQuery({
     queryKey: ["calendar"],
-    queryFn: () => api.get<Calendar>("/api/v1/referentials/calendar"),
+    queryFn: () => call(getCalendar),
     staleTime: 10 * 60_000,
   });
 }

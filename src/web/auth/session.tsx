@@ -1,46 +1,19 @@
 // The logged-in user, from GET /api/v1/auth/me; login / logout through the auth API.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, api, setCsrfToken } from "../api/client.js";
+import { login, logout, me, type SecondFactorChallenge, type UserView } from "../../contracts/account.js";
+import { ApiError, call, setCsrfToken } from "../api/client.js";
 
-export type Role = "national" | "regional" | "departemental" | "conseil_departemental" | "siae" | "admin";
-
-export interface SessionUser {
-  id: number;
-  email: string;
-  displayName: string;
-  role: Role;
-  regionCode: string | null;
-  departementCode: string | null;
-  structureIds: number[];
-}
-
-interface MeResponse {
-  user?: Partial<SessionUser> & { userId?: number };
-  csrfToken?: string;
-}
-
-function normalise(raw: MeResponse): SessionUser | null {
-  const u = raw.user ?? (raw as Partial<SessionUser> & { userId?: number });
-  if (!u || typeof u.email !== "string" || typeof u.role !== "string") return null;
-  return {
-    id: Number(u.id ?? u.userId ?? 0),
-    email: u.email,
-    displayName: u.displayName ?? u.email,
-    role: u.role,
-    regionCode: u.regionCode ?? null,
-    departementCode: u.departementCode ?? null,
-    structureIds: Array.isArray(u.structureIds) ? u.structureIds.map(Number) : [],
-  };
-}
+export type SessionUser = UserView;
+export type Role = UserView["role"];
 
 export function useSession() {
   return useQuery({
     queryKey: ["session"],
     queryFn: async (): Promise<SessionUser | null> => {
       try {
-        const me = await api.get<MeResponse>("/api/v1/auth/me");
-        if (me.csrfToken) setCsrfToken(me.csrfToken);
-        return normalise(me);
+        const session = await call(me);
+        setCsrfToken(session.csrfToken);
+        return session.user;
       } catch (error) {
         if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return null;
         throw error;
@@ -51,20 +24,23 @@ export function useSession() {
   });
 }
 
+export type LoginOutcome = { user: SessionUser; recoveryCodes: string[] } | SecondFactorChallenge;
+
 export function useLogin() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (input: { email: string; password: string }) => {
-      const res = await api.post<MeResponse>("/api/v1/auth/login", input);
-      if (res.csrfToken) setCsrfToken(res.csrfToken);
-      const user = normalise(res);
-      if (!user) throw new ApiError(500, "Réponse inattendue", "Le serveur n'a pas renvoyé l'utilisateur.");
-      return user;
+    // The answer is a session, or the second factor the account needs (a code, or an enrolment first).
+    mutationFn: async (input: { email: string; password: string; code?: string }): Promise<LoginOutcome> => {
+      const answer = await call(login, { body: input });
+      if ("secondFactor" in answer) return answer;
+      setCsrfToken(answer.csrfToken);
+      return { user: answer.user, recoveryCodes: answer.recoveryCodes ?? [] };
     },
-    onSuccess: (user) => {
+    onSuccess: (outcome) => {
+      if (!("user" in outcome)) return;
       // Drop what a previous user may have cached, keep the session just opened.
       client.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
-      client.setQueryData(["session"], user);
+      client.setQueryData(["session"], outcome.user);
     },
   });
 }
@@ -72,7 +48,7 @@ export function useLogin() {
 export function useLogout() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<unknown>("/api/v1/auth/logout"),
+    mutationFn: () => call(logout),
     onSettled: () => {
       setCsrfToken(null);
       client.clear();

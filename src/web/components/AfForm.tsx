@@ -10,8 +10,9 @@ import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router-dom";
-import { ApiError, api } from "../api/client.js";
-import type { AfSimulation, CreatedAnnex, FundingLine } from "../api/types.js";
+import { ApiError, call } from "../api/client.js";
+import { type AnnexBody, createAnnex, createAnnexVersion, simulateAnnex } from "../../contracts/annexes.js";
+import { listFundingLines } from "../../contracts/referentials.js";
 import { formatDate, formatEuros } from "../format.js";
 import { AfSimulationView } from "./AfSimulationView.js";
 import { ErrorState, Loading } from "./States.js";
@@ -101,7 +102,7 @@ export function AfForm({
   structureId,
   kind,
   initial,
-  endpoint,
+  annexId,
   mode,
   conventions = [],
 }: {
@@ -110,8 +111,8 @@ export function AfForm({
   /** Conventions of the structure the agent may attach a new AF to. */
   conventions?: { id: number; number: string; startsOn: string; endsOn: string }[];
   initial: AfFormValues;
-  /** POST URL: …/annexes (new AF) or …/annexes/{id}/versions (avenant). */
-  endpoint: string;
+  /** The AF version an avenant replaces (mode "version"). */
+  annexId?: number;
   mode: "create" | "version";
 }) {
   const client = useQueryClient();
@@ -121,7 +122,7 @@ export function AfForm({
   const penitentiaryAllowed = kind === "ACI" || kind === "EI";
   const lines = useQuery({
     queryKey: ["funding-lines"],
-    queryFn: () => api.get<FundingLine[]>("/api/v1/referentials/funding-lines"),
+    queryFn: () => call(listFundingLines),
     staleTime: Number.POSITIVE_INFINITY,
   });
 
@@ -144,11 +145,11 @@ export function AfForm({
     territory: v.penitentiary ? "penitentiaire" : "droit_commun",
   });
   const simKey = useDebounced(typedKey, 250);
-  const simInput = JSON.parse(simKey) as Record<string, string | undefined>;
+  const simInput = JSON.parse(simKey);
   const simulation = useQuery({
     enabled: inputsValid,
     queryKey: ["simulation-af", simKey],
-    queryFn: () => api.get<AfSimulation>("/api/v1/simulations/af", simInput),
+    queryFn: () => call(simulateAnnex, { query: simInput }),
     placeholderData: keepPreviousData,
     retry: false,
   });
@@ -170,8 +171,8 @@ export function AfForm({
   const fundingError = remainder !== null && remainder < 0 ? `Les autres financements dépassent le total de l'annexe (${formatEuros(sim?.total)}).` : null;
 
   const save = useMutation({
-    mutationFn: () =>
-      api.post<CreatedAnnex>(endpoint, {
+    mutationFn: () => {
+      const body: AnnexBody = {
         startsOn: v.startsOn,
         endsOn: v.endsOn,
         etp: v.etp.trim().replace(",", "."),
@@ -182,7 +183,11 @@ export function AfForm({
           { code: v.mainLine, amount: fromHundredths(remainder ?? 0) },
           ...v.otherLines.map((l) => ({ code: l.code, amount: fromHundredths(toHundredths(l.amount) ?? 0) })),
         ],
-      }),
+      };
+      return mode === "version" && annexId !== undefined
+        ? call<typeof createAnnexVersion, 201>(createAnnexVersion, { params: { structureId, annexId }, body })
+        : call<typeof createAnnex, 201>(createAnnex, { params: { structureId }, body });
+    },
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["structure", String(structureId)] });
       // Marked stale without refetching: the page showing this form must keep its confirmation.

@@ -2,7 +2,7 @@
 // `passerelle simulate af`): unit amount from the barème, months, total, modulated part, monthly
 // payment schedule (regularisation months flagged).
 import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
-import type { AfSimulation } from "../api/types.js";
+import type { AfSimulation } from "../../contracts/annexes.js";
 import { formatEuros } from "../format.js";
 
 const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];

@@ -6,15 +6,10 @@ import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { ApiError, api } from "../api/client.js";
+import { recordExit } from "../../contracts/declarations.js";
+import { listExitMotifs } from "../../contracts/referentials.js";
+import { ApiError, call } from "../api/client.js";
 import { formatDate } from "../format.js";
-
-interface Motif {
-  code: number;
-  label: string;
-  categoryLabel: string;
-  group: string;
-}
 
 export function exitDateError(value: string, minDate: string): string | null {
   if (value === "") return "Indiquez la date de sortie.";
@@ -55,16 +50,12 @@ export function ExitForm({
   const motifs = useQuery({
     enabled: open,
     queryKey: ["exit-motifs"],
-    queryFn: () => api.get<Motif[]>("/api/v1/referentials/exit-motifs"),
+    queryFn: () => call(listExitMotifs),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const save = useMutation({
     mutationFn: () =>
-      api.post<{ id: number; motifLabel: string; categoryLabel: string }>(`/api/v1/structures/${structureId}/exits`, {
-        contractId,
-        exitOn,
-        motifCode: Number(motif),
-      }),
+      call<typeof recordExit, 201>(recordExit, { params: { structureId }, body: { contractId, exitOn, motifCode: Number(motif) } }),
     onSuccess: (written) => {
       onRecorded?.(exitConfirmation(exitOn, written));
       void client.invalidateQueries({ queryKey: ["person", String(personId)] });

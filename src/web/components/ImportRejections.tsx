@@ -3,12 +3,10 @@
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, type Page } from "../api/client.js";
-import type { ImportIssue } from "../api/types.js";
+import { type ImportIssue, listImportRejections } from "../../contracts/imports.js";
+import { call, hrefOf } from "../api/client.js";
 import { formatInt } from "../format.js";
 import { Empty, ErrorState, Loading } from "./States.js";
-
-type Rejection = ImportIssue & { severity: string };
 
 const PAGE_SIZE = 20;
 
@@ -47,7 +45,7 @@ export function ImportRejections({ importRunId }: { importRunId: number }) {
   const [page, setPage] = useState(1);
   const list = useQuery({
     queryKey: ["import-rejections", importRunId, page],
-    queryFn: () => api.get<Page<Rejection>>(`/api/v1/imports/${importRunId}/rejections`, { page, pageSize: PAGE_SIZE }),
+    queryFn: () => call(listImportRejections, { params: { importRunId }, query: { page, pageSize: PAGE_SIZE } }),
     placeholderData: keepPreviousData,
   });
   if (list.isPending) return <Loading label="Chargement du rapport de rejets…" />;
@@ -75,10 +73,10 @@ export function ImportRejections({ importRunId }: { importRunId: number }) {
         </nav>
       )}
       <p className="fr-mt-2w">
-        <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={`/api/v1/imports/${importRunId}/rejections?format=csv`}>
+        <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "csv" } })}>
           Télécharger le rapport de rejets (CSV)
         </a>
-        <a className="fr-link fr-icon-download-line fr-link--icon-left" href={`/api/v1/imports/${importRunId}/rejections?format=xlsx`}>
+        <a className="fr-link fr-icon-download-line fr-link--icon-left" href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "xlsx" } })}>
           Télécharger le rapport de rejets (XLSX)
         </a>
       </p>

@@ -2,19 +2,19 @@
 // computed live; the default period is the calendar year after the server's today.
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router-dom";
-import { api } from "../api/client.js";
+import { getStructure } from "../../contracts/structures.js";
+import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import { AfForm } from "../components/AfForm.js";
 import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
-import type { StructureDetail } from "./StructurePage.js";
 
 export function AnnexeNewPage() {
   const { structureId } = useParams();
   const calendar = useCalendar();
   const structure = useQuery({
     queryKey: ["structure", structureId],
-    queryFn: () => api.get<StructureDetail>(`/api/v1/structures/${structureId}`),
+    queryFn: () => call(getStructure, { params: { structureId: structureId ?? "" } }),
   });
   if (structure.isPending || calendar.isPending) return <Loading />;
   if (structure.isError) return <ErrorState error={structure.error} />;
@@ -35,7 +35,6 @@ export function AnnexeNewPage() {
         kind={s.kind}
         mode="create"
         conventions={s.conventions}
-        endpoint={`/api/v1/structures/${s.id}/annexes`}
         initial={{
           startsOn: `${year}-01-01`,
           endsOn: `${year}-12-31`,

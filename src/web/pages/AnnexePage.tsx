@@ -1,8 +1,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
-import { api } from "../api/client.js";
-import type { AnnexDetail } from "../api/types.js";
+import { getAnnex } from "../../contracts/annexes.js";
+import { call } from "../api/client.js";
 import type { SessionUser } from "../auth/session.js";
 import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -12,7 +12,7 @@ import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
 export function useAnnexDetail(structureId: string | undefined, annexId: string | undefined) {
   return useQuery({
     queryKey: ["annex", structureId, annexId],
-    queryFn: () => api.get<AnnexDetail>(`/api/v1/structures/${structureId}/annexes/${annexId}`),
+    queryFn: () => call(getAnnex, { params: { structureId: structureId ?? "", annexId: annexId ?? "" } }),
   });
 }
 

@@ -43,7 +43,7 @@ export function AnnexeVersionPage() {
             structureId={a.structureId}
             kind={a.kind}
             mode="version"
-            endpoint={`/api/v1/structures/${a.structureId}/annexes/${a.id}/versions`}
+            annexId={a.id}
             initial={{
               startsOn: a.startsOn,
               endsOn: a.endsOn,

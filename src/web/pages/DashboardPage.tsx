@@ -6,8 +6,16 @@ import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
 import { useMemo } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { api } from "../api/client.js";
-import type { Departement, IndicatorSeries, Indicators, StructurePerformance } from "../api/types.js";
+import {
+  getIndicators,
+  getIndicatorSeries,
+  type Indicators,
+  type IndicatorSeries,
+  listStructurePerformance,
+  type StructurePerformance,
+} from "../../contracts/indicators.js";
+import { listDepartements } from "../../contracts/referentials.js";
+import { call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { Chart } from "../components/Chart.js";
@@ -46,25 +54,24 @@ export function DashboardPage({ user }: { user: SessionUser }) {
 
   const departements = useQuery({
     queryKey: ["departements"],
-    queryFn: () => api.get<Departement[]>("/api/v1/referentials/departements"),
+    queryFn: () => call(listDepartements),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const ready = calendar.isSuccess || calendar.isError;
   const indicators = useQuery({
     enabled: ready,
     queryKey: ["indicators", scope, year],
-    queryFn: () => api.get<Indicators>("/api/v1/indicators", { scope, year }),
+    queryFn: () => call(getIndicators, { query: { scope, year } }),
   });
   const series = useQuery({
     enabled: ready,
     queryKey: ["indicators-series", scope, year],
-    queryFn: () => api.get<IndicatorSeries>("/api/v1/indicators/series", { scope, year }),
+    queryFn: () => call(getIndicatorSeries, { query: { scope, year } }),
   });
   const table = useQuery({
     enabled: ready,
     queryKey: ["indicators-structures", scope, year],
-    queryFn: () =>
-      api.get<{ items: StructurePerformance[] }>("/api/v1/indicators/structures", { scope, year, pageSize: 500 }),
+    queryFn: () => call(listStructurePerformance, { query: { scope, year, pageSize: 500 } }),
   });
 
   const scopeOptions = useMemo(() => {
@@ -214,8 +221,7 @@ function StructureTable({
   year,
 }: { rows: StructurePerformance[]; threshold: number; scope: string; year: number }) {
   if (rows.length === 0) return <Empty>Aucune structure conventionnée sur la période.</Empty>;
-  const exportHref = (format: string) =>
-    `/api/v1/indicators/structures?${new URLSearchParams({ scope, year: String(year), format })}`;
+  const exportHref = (format: "csv" | "xlsx") => hrefOf(listStructurePerformance, { query: { scope, year, format } });
   const flagged = rows.filter(
     (r) => (r.tauxRealisation !== null && r.tauxRealisation < threshold) || (r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET),
   ).length;

@@ -7,45 +7,13 @@ import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useParams, useSearchParams } from "react-router-dom";
-import { ApiError, api } from "../api/client.js";
+import { type DeclarationGrid, declareMonth, getDeclarationGrid } from "../../contracts/declarations.js";
+import { ApiError, call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp } from "../format.js";
 
-interface Line {
-  contractId: number;
-  personId: number;
-  lastName: string | null;
-  firstName: string | null;
-  contractType: string;
-  weeklyHours: number | null;
-  prefilledHours: number;
-  declaredHours: number | null;
-  declarationState: string | null;
-}
-interface AnnexGrid {
-  id: number;
-  number: string;
-  mesure: string;
-  etpTarget: number;
-  annualHours: number;
-  declaredHours: number;
-  declaredEtp: number;
-  lines: Line[];
-}
-/** Answer of the validation: what is now recorded for the AF and the month. */
-interface DeclarationWritten {
-  upserted: number;
-  month: string;
-  annexId: number;
-  state: string;
-  declaredHours: number;
-  declaredEtp: number;
-}
-interface Grid {
-  month: string;
-  annexes: AnnexGrid[];
-}
+type AnnexGrid = DeclarationGrid["annexes"][number];
 
 /** French decimal input ("151,67") → number; null when not a valid number of hours. */
 export function parseHours(value: string): number | null {
@@ -71,7 +39,7 @@ export function DeclarationPage() {
   const grid = useQuery({
     enabled: month !== undefined,
     queryKey: ["declaration", structureId, month],
-    queryFn: () => api.get<Grid>(`/api/v1/structures/${structureId}/declarations`, { month }),
+    queryFn: () => call(getDeclarationGrid, { params: { structureId: structureId ?? "" }, query: { month: month ?? "" } }),
   });
   return (
     <>
@@ -108,11 +76,14 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
   const hasErrors = errors.some((e) => e !== null);
   const save = useMutation({
     mutationFn: () =>
-      api.post<DeclarationWritten>(`/api/v1/structures/${structureId}/declarations`, {
-        annexId: annex.id,
-        month,
-        state: "VALIDE",
-        lines: annex.lines.map((l) => ({ contractId: l.contractId, hours: parseHours(values[l.contractId] ?? "") ?? 0 })),
+      call(declareMonth, {
+        params: { structureId },
+        body: {
+          annexId: annex.id,
+          month,
+          state: "VALIDE",
+          lines: annex.lines.map((l) => ({ contractId: l.contractId, hours: parseHours(values[l.contractId] ?? "") ?? 0 })),
+        },
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["persons"] });

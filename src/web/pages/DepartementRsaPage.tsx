@@ -4,44 +4,12 @@ import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { Navigate, useParams, useSearchParams } from "react-router-dom";
-import { api } from "../api/client.js";
+import { type DepartementRsa, getDepartementRsa, listDepartementRsaStructures } from "../../contracts/departements.js";
+import { call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
-
-type Kind = "ACI" | "AI" | "EI" | "ETTI" | "EITI";
-interface ExitsByCategory {
-  durable: number;
-  transition: number;
-  positive: number;
-  other: number;
-}
-interface RsaRow {
-  kind: Kind;
-  present: number;
-  presentRsa: number;
-  rsaShare: number | null;
-  entered: number;
-  enteredRsa: number;
-  etpConventionnes: number;
-  etpCofinances: number;
-  montantDepartement: number;
-  exitsExamined: number;
-  exitsByCategory: ExitsByCategory;
-  dynamicRate: number | null;
-}
-export interface DepartementRsa {
-  departement: string;
-  departementLabel: string;
-  period: { from: string; to: string };
-  people: { present: number; presentRsa: number; entered: number; enteredRsa: number; rsaShare: number | null; rsaShareEntered: number | null };
-  etp: { conventionnes: number; cofinances: number; cofinancedShare: number | null };
-  montantDepartement: number;
-  exits: { examined: number; byCategory: ExitsByCategory; dynamicRate: number | null; durableRate: number | null };
-  byKind: (RsaRow & { structures: number })[];
-  structures: (RsaRow & { id: number; name: string })[];
-}
 
 function Tile({ label, value, definition, testId }: { label: string; value: string; definition: string; testId: string }) {
   const id = useId();
@@ -78,7 +46,7 @@ export function DepartementRsaPage() {
   const data = useQuery({
     enabled: ready,
     queryKey: ["departement-rsa", code, year],
-    queryFn: () => api.get<DepartementRsa>(`/api/v1/departements/${encodeURIComponent(code)}/rsa`, { year }),
+    queryFn: () => call(getDepartementRsa, { params: { departement: code }, query: { year } }),
   });
   const years = Array.from({ length: Math.max(8, currentYear - 2014) }, (_, i) => currentYear - i);
   const d = data.data;
@@ -115,7 +83,8 @@ export function DepartementRsaPage() {
 }
 
 function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
-  const exportHref = (format: string) => `/api/v1/departements/${encodeURIComponent(d.departement)}/rsa/structures?${new URLSearchParams({ year: String(year), format })}`;
+  const exportHref = (format: "csv" | "xlsx") =>
+    hrefOf(listDepartementRsaStructures, { params: { departement: d.departement }, query: { year, format } });
   return (
     <>
       <h2 className="fr-h4">Chiffres {year}</h2>

@@ -5,20 +5,10 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
-import { ApiError, csrfToken } from "../api/client.js";
-import { api } from "../api/client.js";
+import { exportFichesSalarie, validateFichesSalarie } from "../../contracts/fichesSalarie.js";
+import { ApiError, call, csrfToken, hrefOf } from "../api/client.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatInt } from "../format.js";
-
-export interface FichesValidation {
-  structureId: number;
-  valid: number;
-  creations: number;
-  modifications: number;
-  awaitingReturn: number;
-  upToDate: number;
-  invalid: { personId: number; contractId: number; salarie: string; movement: "C" | "M"; errors: { field: string; message: string }[] }[];
-}
 
 /** French names of the ASP fields (iae-reference §7.2); unknown ones are shown as sent to the ASP. */
 const FIELD_LABELS: Record<string, string> = {
@@ -67,7 +57,7 @@ async function runExport(structureId: string): Promise<Download> {
   const headers: Record<string, string> = {};
   const token = csrfToken();
   if (token) headers["x-csrf-token"] = token;
-  const response = await fetch(`/api/v1/structures/${encodeURIComponent(structureId)}/fiches-salarie/exports`, {
+  const response = await fetch(hrefOf(exportFichesSalarie, { params: { structureId } }), {
     method: "POST",
     headers,
     credentials: "same-origin",
@@ -104,7 +94,7 @@ export function FichesSalariePage() {
   const queryClient = useQueryClient();
   const validation = useQuery({
     queryKey: ["fiches-validation", structureId],
-    queryFn: () => api.get<FichesValidation>(`/api/v1/structures/${encodeURIComponent(structureId)}/fiches-salarie/validation`),
+    queryFn: () => call(validateFichesSalarie, { params: { structureId } }),
   });
   const exporting = useMutation({
     mutationFn: () => runExport(structureId),

@@ -7,8 +7,8 @@ import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox.js";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { Link } from "react-router-dom";
-import { ApiError, api, type Page, uploadFile } from "../api/client.js";
-import type { ImportJob, ImportReport, ImportRun } from "../api/types.js";
+import { getImportJob, type ImportJob, type ImportReport, listImportRuns, uploadImport } from "../../contracts/imports.js";
+import { ApiError, call, hrefOf, uploadFile } from "../api/client.js";
 import { ImportRejections, IssuesTable } from "../components/ImportRejections.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatInt } from "../format.js";
@@ -56,7 +56,7 @@ export function ImportPage() {
     let cancelled = false;
     const tick = async () => {
       try {
-        const job = await api.get<ImportJob>(`/api/v1/imports/jobs/${runningId}`);
+        const job = await call(getImportJob, { params: { jobId: runningId } });
         if (cancelled) return;
         if (job.status === "running") {
           setStage({ kind: "running", job });
@@ -86,7 +86,7 @@ export function ImportPage() {
     }
     setStage({ kind: "uploading", sent: 0, total: file.size });
     try {
-      const job = await uploadFile<ImportJob>(`/api/v1/imports?background=true&dryRun=${dryRun}`, file, (sent, total) =>
+      const job = await uploadFile<ImportJob>(hrefOf(uploadImport, { query: { background: "true", dryRun: dryRun ? "true" : "false" } }), file, (sent, total) =>
         setStage({ kind: "uploading", sent, total }),
       );
       setStage(job.status === "running" ? { kind: "running", job } : { kind: "done", job });
@@ -249,7 +249,7 @@ function ImportHistory() {
   const [page, setPage] = useState(1);
   const history = useQuery({
     queryKey: ["imports", page],
-    queryFn: () => api.get<Page<ImportRun>>("/api/v1/imports", { page, pageSize: HISTORY_SIZE }),
+    queryFn: () => call(listImportRuns, { query: { page, pageSize: HISTORY_SIZE } }),
     placeholderData: keepPreviousData,
   });
   const pages = history.data ? Math.max(1, Math.ceil(history.data.total / HISTORY_SIZE)) : 1;
@@ -312,7 +312,7 @@ function ImportHistory() {
             </nav>
           )}
           <p className="fr-mt-2w">
-            <a className="fr-link fr-icon-download-line fr-link--icon-left" href="/api/v1/imports?format=csv">
+            <a className="fr-link fr-icon-download-line fr-link--icon-left" href={hrefOf(listImportRuns, { query: { format: "csv" } })}>
               Exporter l'historique (CSV)
             </a>
           </p>

@@ -1,8 +1,8 @@
 // One past import: who ran it, when, which file, its counts, and its rejection report.
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
-import { api } from "../api/client.js";
-import type { ImportRun } from "../api/types.js";
+import { getImportRun } from "../../contracts/imports.js";
+import { call } from "../api/client.js";
 import { ImportRejections } from "../components/ImportRejections.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatInt } from "../format.js";
@@ -12,7 +12,7 @@ export function ImportRunPage() {
   const id = Number(useParams().importRunId);
   const run = useQuery({
     queryKey: ["import-run", id],
-    queryFn: () => api.get<ImportRun>(`/api/v1/imports/${id}`),
+    queryFn: () => call(getImportRun, { params: { importRunId: id } }),
     enabled: Number.isInteger(id) && id > 0,
   });
   return (

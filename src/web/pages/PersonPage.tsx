@@ -6,47 +6,11 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams } from "react-router-dom";
-import { api } from "../api/client.js";
+import { getPerson } from "../../contracts/persons.js";
+import { call } from "../api/client.js";
 import { ExitForm } from "../components/ExitForm.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp } from "../format.js";
-
-export interface PersonPageData {
-  id: number;
-  lastName: string | null;
-  firstName: string | null;
-  birthYear: number | null;
-  hasNir: boolean;
-  limited: boolean;
-  diagnoses: {
-    id: number;
-    authorKind: string;
-    madeOn: string;
-    expiresOn: string;
-    valid: boolean;
-    criteria: { code: string; level: number; label: string; certified: boolean }[];
-  }[];
-  approvals: {
-    id: number;
-    numberLast4: string | null;
-    startsOn: string;
-    endsOn: string;
-    status: "VALID" | "FUTURE" | "SUSPENDED" | "EXPIRED";
-    remainingDays: number;
-    suspensions: { startsOn: string; endsOn: string | null; reason: string }[];
-    prolongations: { startsOn: string; endsOn: string | null; reason: string }[];
-  }[];
-  recruitments: {
-    id: number;
-    structureId: number;
-    structureName: string;
-    contracts: { id: number; rank: number; type: string; mesure: string; startsOn: string; plannedEndOn: string | null; exitOn: string | null; weeklyHours: number | null; rsa: string }[];
-    exit: { exitOn: string; motifCode: number; motifLabel: string; categoryLabel: string; group: string } | null;
-  }[];
-  monthlyHours: { month: string; hours: number; annexNumber: string; state: string }[];
-  supportActions: { id: number; kind: string; startsOn: string; endsOn: string | null; hours: number | null; barriers: string[] }[];
-  trainings: { id: number; title: string; startsOn: string; endsOn: string | null; hours: number | null; qualifying: boolean }[];
-}
 
 const STATUS: Record<string, { label: string; severity: "success" | "warning" | "error" | "info" }> = {
   VALID: { label: "Valide", severity: "success" },
@@ -63,7 +27,7 @@ export function PersonPage() {
   const [recorded, setRecorded] = useState<{ recruitmentId: number; text: string } | null>(null);
   const page = useQuery({
     queryKey: ["person", personId],
-    queryFn: () => api.get<PersonPageData>(`/api/v1/persons/${personId}`),
+    queryFn: () => call(getPerson, { params: { personId: personId ?? "" } }),
   });
   if (page.isPending) return <Loading />;
   if (page.isError) return <ErrorState error={page.error} />;

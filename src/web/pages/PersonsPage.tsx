@@ -3,27 +3,12 @@
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router-dom";
-import { api, type Page } from "../api/client.js";
+import { listPersons } from "../../contracts/persons.js";
+import { call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import { ExportLinks, Pager, withParams } from "../components/Pager.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp } from "../format.js";
-
-interface PersonRow {
-  id: number;
-  lastName: string | null;
-  firstName: string | null;
-  birthYear: number | null;
-  rsa: string | null;
-  contractType: string | null;
-  contractStart: string | null;
-  contractPlannedEnd: string | null;
-  exitOn: string | null;
-  passLast4: string | null;
-  passEndsOn: string | null;
-  passRemainingDays: number | null;
-  hoursThisMonth: number | null;
-}
 
 const PAGE_SIZE = 50;
 const FILTERS = [
@@ -48,11 +33,11 @@ export function PersonsPage() {
     page: Number(params.get("page") ?? 1),
     pageSize: PAGE_SIZE,
   };
-  const url = `/api/v1/structures/${structureId}/persons`;
+  const path = { structureId: structureId ?? "" };
   const list = useQuery({
     enabled: month !== undefined,
     queryKey: ["persons", structureId, query],
-    queryFn: () => api.get<Page<PersonRow>>(url, query),
+    queryFn: () => call(listPersons, { params: path, query }),
     placeholderData: keepPreviousData,
   });
   return (
@@ -113,13 +98,7 @@ export function PersonsPage() {
           </div>
           <Pager total={list.data.total} pageSize={PAGE_SIZE} />
           <ExportLinks
-            href={(format) =>
-              `${url}?${new URLSearchParams(
-                Object.entries({ ...query, format, page: "1" })
-                  .filter(([, v]) => v !== undefined)
-                  .map(([k, v]) => [k, String(v)]),
-              )}`
-            }
+            href={(format) => hrefOf(listPersons, { params: path, query: { ...query, format, page: 1 } })}
           />
         </>
       )}

@@ -5,16 +5,15 @@ import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useSearchParams } from "react-router-dom";
-import { ApiError, api, withQuery } from "../api/client.js";
-import type { Departement } from "../api/types.js";
+import { listDepartements } from "../../contracts/referentials.js";
+import { getAnnualReport } from "../../contracts/reports.js";
+import { ApiError, call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { ErrorState, Loading } from "../components/States.js";
 
-const REPORT_URL = "/api/v1/reports/annual";
-
 async function fetchReportHtml(departement: string, year: number): Promise<string> {
-  const response = await fetch(withQuery(REPORT_URL, { departement, year, format: "html" }), {
+  const response = await fetch(hrefOf(getAnnualReport, { query: { departement, year, format: "html" } }), {
     credentials: "same-origin",
     headers: { accept: "text/html" },
   });
@@ -40,7 +39,7 @@ export function ReportPage({ user }: { user: SessionUser }) {
   const year = Number(params.get("annee") ?? calendar.data?.latestYear ?? currentYear);
   const departements = useQuery({
     queryKey: ["departements"],
-    queryFn: () => api.get<Departement[]>("/api/v1/referentials/departements"),
+    queryFn: () => call(listDepartements),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const allowed = useMemo(
@@ -70,7 +69,7 @@ export function ReportPage({ user }: { user: SessionUser }) {
     staleTime: 5 * 60_000,
   });
   const years = Array.from({ length: Math.max(8, currentYear - 2014) }, (_, i) => currentYear - i);
-  const download = (format: "pdf" | "csv" | "xlsx") => withQuery(REPORT_URL, { departement, year, format });
+  const download = (format: "pdf" | "csv" | "xlsx") => hrefOf(getAnnualReport, { query: { departement, year, format } });
   const departementName = allowed.find((d) => d.code === departement)?.name;
 
   return (

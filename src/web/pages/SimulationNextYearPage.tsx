@@ -5,8 +5,8 @@ import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams } from "react-router-dom";
-import { api } from "../api/client.js";
-import type { NextYearSimulation } from "../api/types.js";
+import { simulateNextYear } from "../../contracts/annexes.js";
+import { call } from "../api/client.js";
 import { etpError, fromHundredths, modulationError, toHundredths } from "../components/AfForm.js";
 import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -37,7 +37,7 @@ export function SimulationNextYearPage() {
   const simulation = useQuery({
     enabled: valid,
     queryKey: ["next-year", structureId, annexId, query],
-    queryFn: () => api.get<NextYearSimulation>(`/api/v1/structures/${structureId}/annexes/${annexId}/next-year`, JSON.parse(query)),
+    queryFn: () => call(simulateNextYear, { params: { structureId: structureId ?? "", annexId: annexId ?? "" }, query: JSON.parse(query) }),
     placeholderData: keepPreviousData,
     retry: false,
   });

@@ -4,15 +4,15 @@ import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api/client.js";
-import type { AfSimulation } from "../api/types.js";
+import { simulateAnnex } from "../../contracts/annexes.js";
+import { SIAE_KINDS } from "../../domain/structures/kinds.js";
+import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import { endError, etpError, modulationError, startError, toHundredths } from "../components/AfForm.js";
 import { AfSimulationView } from "../components/AfSimulationView.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { useDebounced } from "../components/useDebounced.js";
 
-const KINDS = ["ACI", "AI", "EI", "ETTI", "EITI"] as const;
 const TERRITORIES = [
   { value: "droit_commun", label: "Droit commun (métropole et DROM hors Mayotte)" },
   { value: "penitentiaire", label: "Milieu pénitentiaire (ACI, EI)" },
@@ -70,7 +70,7 @@ export function SimulationPage() {
   const simulation = useQuery({
     enabled: valid,
     queryKey: ["simulation-af", key],
-    queryFn: () => api.get<AfSimulation>("/api/v1/simulations/af", JSON.parse(key)),
+    queryFn: () => call(simulateAnnex, { query: JSON.parse(key) }),
     placeholderData: keepPreviousData,
     retry: false,
   });
@@ -83,7 +83,7 @@ export function SimulationPage() {
       <div className="fr-grid-row fr-grid-row--gutters">
         <form className="fr-col-12 fr-col-lg-5" aria-label="Hypothèses de la simulation" onSubmit={(e) => e.preventDefault()}>
           <Select label="Type de structure" nativeSelectProps={{ name: "kind", value: kind, onChange: (e) => setKind(e.target.value) }}>
-            {KINDS.map((k) => (
+            {SIAE_KINDS.map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>

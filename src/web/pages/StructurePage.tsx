@@ -5,55 +5,15 @@ import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
 import { Link, useParams, useSearchParams } from "react-router-dom";
-import { api } from "../api/client.js";
-import type { Indicators } from "../api/types.js";
+import { getIndicators } from "../../contracts/indicators.js";
+import { type AnnexVersion, getRealisation, getStructure, type Realisation, type StructureDetail } from "../../contracts/structures.js";
+import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
 import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
-
-export interface AnnexVersion {
-  id: number;
-  number: string;
-  mesure: string;
-  state: string;
-  startsOn: string;
-  endsOn: string;
-  etp: number;
-  annualHours: number;
-  unitAmount: number | null;
-  totalAmount: number | null;
-  cofinancedAmount: number;
-  modulationPercent: number | null;
-  modulatedAmount: number | null;
-  funding: { fundingLine: string; label: string; amount: number }[];
-}
-
-export interface StructureDetail {
-  id: number;
-  name: string;
-  kind: string;
-  siret: string | null;
-  aspId: number | null;
-  departement: string;
-  departementName: string;
-  commune: string | null;
-  address: string | null;
-  postalCode: string | null;
-  legalForm: string | null;
-  createdOn: string | null;
-  closedOn: string | null;
-  groups: { id: number; name: string; members: { id: number; name: string; kind: string }[] }[];
-  sites: { id: number; name: string; address: string | null; postalCode: string | null; sharedByGroup: boolean }[];
-  conventions: { id: number; number: string; startsOn: string; endsOn: string; annexes: AnnexVersion[] }[];
-  annexesWithoutConvention: AnnexVersion[];
-}
-
-interface Realisation {
-  months: { month: string; hours: number; etpRealises: number; etpConventionnes: number; declarations: number }[];
-}
 
 export function StructurePage({ user }: { user: SessionUser }) {
   const { structureId } = useParams();
@@ -62,17 +22,17 @@ export function StructurePage({ user }: { user: SessionUser }) {
   const year = Number(params.get("year") ?? calendar.data?.latestYear ?? new Date().getFullYear());
   const detail = useQuery({
     queryKey: ["structure", structureId],
-    queryFn: () => api.get<StructureDetail>(`/api/v1/structures/${structureId}`),
+    queryFn: () => call(getStructure, { params: { structureId: structureId ?? "" } }),
   });
   const realisation = useQuery({
     enabled: calendar.isSuccess,
     queryKey: ["realisation", structureId, year],
-    queryFn: () => api.get<Realisation>(`/api/v1/structures/${structureId}/realisation`, { year }),
+    queryFn: () => call(getRealisation, { params: { structureId: structureId ?? "" }, query: { year } }),
   });
   const indicators = useQuery({
     enabled: calendar.isSuccess,
     queryKey: ["indicators", `structure:${structureId}`, year],
-    queryFn: () => api.get<Indicators>("/api/v1/indicators", { scope: `structure:${structureId}`, year }),
+    queryFn: () => call(getIndicators, { query: { scope: `structure:${structureId}`, year } }),
   });
   if (detail.isPending) return <Loading />;
   if (detail.isError) return <ErrorState error={detail.error} />;

@@ -3,27 +3,19 @@ import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router-dom";
-import { api, type Page } from "../api/client.js";
+import { listStructures } from "../../contracts/structures.js";
+import { SIAE_KINDS, type SiaeKind } from "../../domain/structures/kinds.js";
+import { call, hrefOf } from "../api/client.js";
 import { ExportLinks, Pager, withParams } from "../components/Pager.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate } from "../format.js";
-
-interface StructureRow {
-  id: number;
-  siret: string | null;
-  name: string;
-  kind: string;
-  departement: string;
-  commune: string | null;
-  createdOn: string | null;
-}
 
 const PAGE_SIZE = 50;
 
 export function StructuresPage() {
   const [params, setParams] = useSearchParams();
   const query = {
-    kind: params.get("kind") ?? undefined,
+    kind: (params.get("kind") || undefined) as SiaeKind | undefined,
     q: params.get("q") ?? undefined,
     sort: params.get("sort") ?? "name",
     page: Number(params.get("page") ?? 1),
@@ -31,7 +23,7 @@ export function StructuresPage() {
   };
   const list = useQuery({
     queryKey: ["structures", query],
-    queryFn: () => api.get<Page<StructureRow>>("/api/v1/structures", query),
+    queryFn: () => call(listStructures, { query }),
     placeholderData: keepPreviousData,
   });
   const sortHeader = (key: string, label: string) => {
@@ -55,7 +47,7 @@ export function StructuresPage() {
           nativeSelectProps={{ value: query.kind ?? "", onChange: (e) => setParams(withParams(params, { kind: e.target.value })) }}
         >
           <option value="">Tous</option>
-          {["ACI", "AI", "EI", "ETTI", "EITI"].map((k) => (
+          {SIAE_KINDS.map((k) => (
             <option key={k} value={k}>
               {k}
             </option>
@@ -108,11 +100,7 @@ export function StructuresPage() {
           </div>
           <Pager total={list.data.total} pageSize={PAGE_SIZE} />
           <ExportLinks
-            href={(format) =>
-              `/api/v1/structures?${new URLSearchParams(
-                Object.entries({ ...query, format, page: "1" }).filter(([, v]) => v !== undefined) as [string, string][],
-              )}`
-            }
+            href={(format) => hrefOf(listStructures, { query: { ...query, format, page: 1 } })}
           />
         </>
       )}
