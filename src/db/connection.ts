@@ -46,6 +46,8 @@ export interface DatabaseHandle {
   readonly dataDir?: string;
   /** Engine-specific tools of the embedded database (pglite only), such as dumps. */
   readonly pglite?: EmbeddedTools;
+  /** Connections of the pool: open, idle, and requests waiting for one (/metrics). */
+  poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -155,6 +157,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   return {
     engine: "postgresql",
     db,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     withTransaction: (fn) =>
       runInTransaction(
         pool,
@@ -211,6 +214,7 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
   return {
     engine: "pglite",
     db,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     pglite: { dumpDataDir: async (compression) => pglite.dumpDataDir(compression) },
     ...(inMemory ? {} : { dataDir: dir }),
     withTransaction: (fn) =>

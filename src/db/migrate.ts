@@ -1,11 +1,14 @@
 // Migrations: plain ordered SQL files in src/db/migrations (NNNN_name.sql), each applied once in its
 // own transaction, recorded in schema_migration with its checksum. A changed checksum of an applied
-// migration is refused (write a new migration instead).
+// migration is refused (write a new migration instead). On PostgreSQL each migration's transaction
+// first takes an advisory lock and checks again that the migration is not applied: app servers started
+// at once apply each migration once (the others wait, then find it applied). One connection at a time.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "./connection.js";
+import { takeTransactionLock } from "./maintenanceLock.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
@@ -42,13 +45,23 @@ export interface MigrateResult {
   schemaVersion: string;
 }
 
+function changedMigration(name: string): Error {
+  return new Error(
+    `La migration ${name} a été modifiée après avoir été appliquée (somme de contrôle différente). ` +
+      `Ne modifiez jamais une migration appliquée : ajoutez-en une nouvelle.`,
+  );
+}
+
 export async function migrate(handle: DatabaseHandle, options: { upTo?: string } = {}): Promise<MigrateResult> {
-  await sql`CREATE TABLE IF NOT EXISTS schema_migration (
-    version text PRIMARY KEY,
-    name text NOT NULL,
-    checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`.execute(handle.db);
+  await handle.withTransaction(async ({ db }) => {
+    await takeTransactionLock(db, handle.engine, "migrations");
+    await sql`CREATE TABLE IF NOT EXISTS schema_migration (
+      version text PRIMARY KEY,
+      name text NOT NULL,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
+  });
   const done = new Map(
     (await handle.db.selectFrom("schema_migration").select(["version", "checksum", "name"]).execute()).map((r) => [
       r.version,
@@ -61,22 +74,26 @@ export async function migrate(handle: DatabaseHandle, options: { upTo?: string }
     if (options.upTo !== undefined && m.version > options.upTo) break;
     const previous = done.get(m.version);
     if (previous) {
-      if (previous.checksum !== m.checksum) {
-        throw new Error(
-          `La migration ${m.name} a été modifiée après avoir été appliquée (somme de contrôle différente). ` +
-            `Ne modifiez jamais une migration appliquée : ajoutez-en une nouvelle.`,
-        );
-      }
+      if (previous.checksum !== m.checksum) throw changedMigration(m.name);
       continue;
     }
-    await handle.withTransaction(async ({ db, execScript }) => {
+    const appliedHere = await handle.withTransaction(async ({ db, execScript }) => {
+      await takeTransactionLock(db, handle.engine, "migrations");
+      // Another instance may have applied it while this one waited for the lock.
+      const meanwhile = await db.selectFrom("schema_migration").select("checksum").where("version", "=", m.version).executeTakeFirst();
+      if (meanwhile) {
+        if (meanwhile.checksum !== m.checksum) throw changedMigration(m.name);
+        return false;
+      }
       await execScript(m.sql);
       await db
         .insertInto("schema_migration")
         .values({ version: m.version, name: m.name, checksum: m.checksum })
         .execute();
+      return true;
     });
-    applied.push(m.name);
+    if (appliedHere) applied.push(m.name);
+    else done.set(m.version, { version: m.version, checksum: m.checksum, name: m.name });
   }
   const known = [...done.keys(), ...applied.map((n) => n.slice(0, 4))].sort();
   return { applied, schemaVersion: known[known.length - 1] ?? "0000" };

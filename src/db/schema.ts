@@ -486,6 +486,33 @@ export interface DemoStateTable {
   completed_at: TimestampNullable;
 }
 
+export type JobKind = "import" | "retention";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+export interface JobTable {
+  id: string;
+  kind: JobKind;
+  status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
+  payload: Json;
+  owner_id: number | null;
+  departement_code: string | null;
+  dedupe_key: string | null;
+  attempts: DefaultNumber;
+  max_attempts: DefaultNumber;
+  run_after: DefaultTimestamp;
+  locked_by: string | null;
+  lease_until: TimestampNullable;
+  progress: Json;
+  result: Json | null;
+  error: Json | null;
+  created_at: DefaultTimestamp;
+  started_at: TimestampNullable;
+  finished_at: TimestampNullable;
+}
+export interface JobFileChunkTable {
+  job_id: string;
+  seq: number;
+  data: Uint8Array;
+}
 export interface Database {
   schema_migration: SchemaMigrationTable;
   reference_data_version: ReferenceDataVersionTable;
@@ -533,6 +560,8 @@ export interface Database {
   import_run: ImportRunTable;
   import_rejection: ImportRejectionTable;
   demo_state: DemoStateTable;
+  job: JobTable;
+  job_file_chunk: JobFileChunkTable;
 }
 
 export type Structure = Selectable<StructureTable>;

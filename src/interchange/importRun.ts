@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseHandle, TransactionContext } from "../db/connection.js";
 import type { Database } from "../db/schema.js";
 import { type Actor, recordAudit } from "../db/audit.js";
+import { takeTransactionLock } from "../db/maintenanceLock.js";
 import { type ImportFormat, type ImportIssue, type ImportReport, ImportTally } from "./importReport.js";
 import { type ImportTerritory, NATION, territoryColumn } from "./importTerritory.js";
 
@@ -42,6 +43,10 @@ export async function runImport(handle: DatabaseHandle, meta: ImportRunMeta, wor
   let importRunId: number | null = null;
   try {
     await handle.withTransaction(async (tx) => {
+      // One import at a time on a database: the importers count inserted / updated rows from what they
+      // read first, so a second import of the same delivery must read after the first one committed (its
+      // counts are then what it wrote itself, not the first one's changes).
+      await takeTransactionLock(tx.db, handle.engine, "import");
       await work(tx, tally);
       if (meta.dryRun) throw new DryRunRollback();
       importRunId = await writeRunRecord(tx.db, meta, tally, startedAt, "succeeded", null);

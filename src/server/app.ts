@@ -1,5 +1,6 @@
 // The Fastify application: JSON API under /api/v1 (one module per resource in ./routes/, loaded in
 // alphabetical order), /api/health, OpenAPI at /api/docs, and the built web app (dist/web).
+import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +10,7 @@ import fastifyMultipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyUnderPressure from "@fastify/under-pressure";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -17,9 +19,14 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { trustProxyOption } from "./auth/clientAddress.js";
 import { installAuth, isSecureUrl } from "./auth/plugin.js";
+import { installJobs } from "../jobs/plugin.js";
 import type { App, AppContext, RouteModule } from "./context.js";
+import { createMetrics, installMetrics } from "./metrics.js";
 import { sendProblem } from "./problem.js";
+import { installRateLimits } from "./rateLimit.js";
+import { installReadiness } from "./readiness.js";
 
 export const WEB_DIST = fileURLToPath(new URL("../../dist/web/", import.meta.url));
 
@@ -31,7 +38,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimit,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the reverse proxies the operator declared (none by default):
+    // otherwise a client would choose the address the throttles, rate limits and audit trail see.
+    trustProxy: trustProxyOption(ctx.config.trustedProxies),
+    // A request id in every log line of the request and in every problem+json (requestId): the reverse
+    // proxy's X-Request-Id when it sends a sane one (one id across proxy and app logs), else a new UUID.
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
     // Never log cookies, CSRF tokens or credentials (request bodies are never logged).
     ...(options.logger && typeof options.logger === "object"
       ? {
@@ -42,6 +57,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         }
       : {}),
   }).withTypeProvider<ZodTypeProvider>();
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -99,6 +117,28 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     limits: { fileSize: ctx.config.uploadLimit, files: 50, fields: 50, fieldSize: 64 * 1024, parts: 200 },
   });
   installAuth(app, ctx);
+  // Before the routes: its onRoute hook gives each anonymous or expensive route its limit.
+  await installRateLimits(app, ctx);
+
+  // Load shedding: an instance whose event loop lags answers 503 (Retry-After) at once instead of
+  // queueing more work; health, readiness and metrics still answer so that the cause stays visible.
+  const maxEventLoopDelay = ctx.config.maxEventLoopDelayMs ?? 1000;
+  if (maxEventLoopDelay > 0) {
+    await app.register(fastifyUnderPressure, {
+      maxEventLoopDelay,
+      pressureHandler: (request, reply) => {
+        if (["/api/health", "/api/ready", "/metrics"].includes(request.routeOptions.url ?? "")) return undefined;
+        // Sent here: the request goes no further (Fastify stops a request whose reply is sent).
+        reply.header("retry-after", "5");
+        sendProblem(reply, 503, "Service surchargé", "Le serveur est surchargé : réessayez dans quelques secondes.");
+        return undefined;
+      },
+    });
+  }
+  const metrics = createMetrics(ctx);
+  installMetrics(app, metrics, ctx.config.metricsToken);
+  installJobs(app, ctx, metrics);
+  installReadiness(app, ctx);
 
   await app.register(fastifySwagger, {
     openapi: {

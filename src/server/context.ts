@@ -3,8 +3,12 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { DatabaseHandle } from "../db/connection.js";
 import type { Clock } from "../domain/calendar/clock.js";
+import type { JobsConfig } from "../jobs/plugin.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
+import type { TrustedProxies } from "./auth/clientAddress.js";
 import type { OidcConfig } from "./auth/oidc.js";
+import type { Mailer } from "./mail/mailer.js";
+import type { RateLimit, RateLimitClass } from "./rateLimit.js";
 
 export interface AppConfig {
   /** Public base URL (used for cookies' Secure flag and OIDC redirects). */
@@ -20,6 +24,21 @@ export interface AppConfig {
    * environment; null: SSO disabled.
    */
   oidc?: OidcConfig | null;
+  /** Background jobs of this instance (src/jobs/plugin.ts); default: worker on, no scheduled work. */
+  jobs?: JobsConfig;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` (PASSERELLE_METRICS_TOKEN). */
+  metricsToken?: string;
+  /**
+   * Load shedding (@fastify/under-pressure): 503 when the event loop lags more than this many ms
+   * (PASSERELLE_MAX_EVENT_LOOP_DELAY, default 1000; 0 disables).
+   */
+  maxEventLoopDelayMs?: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (PASSERELLE_TRUSTED_PROXIES); default: none. */
+  trustedProxies?: TrustedProxies;
+  /** Request rate limits per class of route (src/server/rateLimit.ts); default RATE_LIMITS. */
+  rateLimits?: Partial<Record<RateLimitClass, RateLimit>>;
+  /** Outgoing e-mail (invitations). undefined: PASSERELLE_SMTP_URL from the environment; null: none. */
+  mailer?: Mailer | null;
 }
 
 /** The domain clock plus the instant (sessions, audit). */

@@ -11,6 +11,9 @@ export interface CacheStats {
   entries: number;
 }
 
+/** Hits and misses of every response cache of the process (/metrics). */
+export const cacheLookups = { hits: 0, misses: 0 };
+
 export class ResponseCache<T> {
   readonly #maxEntries: number;
   readonly #entries = new Map<string, Promise<T>>();
@@ -34,12 +37,14 @@ export class ResponseCache<T> {
     const found = this.#entries.get(fullKey);
     if (found) {
       this.#hits++;
+      cacheLookups.hits++;
       // Least recently used first: re-insert at the end.
       this.#entries.delete(fullKey);
       this.#entries.set(fullKey, found);
       return found;
     }
     this.#misses++;
+    cacheLookups.misses++;
     const pending = compute();
     this.#entries.set(fullKey, pending);
     pending.catch(() => {

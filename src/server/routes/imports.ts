@@ -1,7 +1,8 @@
 // Imports through the web: upload an ASP list of SIAE (CSV) or a FluxIAE delivery (view file, gzip,
 // ZIP); the format is detected, the file is imported atomically (or in dry run) and the report names
 // every rejected line (file, line, column, reason). With ?background=true the upload answers 202 with
-// a job that the page polls (phase, rows read) until the report is there. Past runs and their
+// a job that the page polls (phase, rows read) until the report is there: the job and its file are in
+// the database (src/jobs), run by whichever instance claims it and readable from all. Past runs and their
 // rejections can be listed. The upload writes only within the uploader's territory, and runs, jobs and
 // rejections are read through src/queries/imports.ts (docs/imports.md). Contracts: src/contracts/imports.ts.
 import { createWriteStream } from "node:fs";
@@ -12,7 +13,6 @@ import { pipeline } from "node:stream/promises";
 import {
   getImportJob,
   getImportRun,
-  type ImportJob as ImportJobView,
   listImportRejections as listImportRejectionsContract,
   listImportRuns as listImportRunsContract,
   uploadImport,
@@ -22,36 +22,15 @@ import { ImportInputError, type ImportReport } from "../../interchange/importRep
 import { findImportRun, importTerritoryOf, listImportRejections, listImportRuns } from "../../queries/imports.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
-import { type ImportJob, ImportJobRegistry } from "../imports/importJobs.js";
+import { enqueueImport } from "../../jobs/importJob.js";
+import { readImportJob } from "../../jobs/importJobView.js";
 import { sendExport } from "../lists/exportList.js";
 import { window } from "../lists/listQuery.js";
 import { sendProblem } from "../problem.js";
 import { route } from "../route.js";
 
-function jobJson(job: ImportJob): ImportJobView {
-  return {
-    id: job.id,
-    status: job.status,
-    fileName: job.fileName,
-    dryRun: job.dryRun,
-    startedAt: job.startedAt.toISOString(),
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-    phase: job.progress.phase,
-    what: job.progress.what,
-    rowsRead: job.progress.rowsRead,
-    total: job.progress.total,
-    report: job.report,
-    error: job.failure ? { title: job.failure.title, detail: job.failure.detail, rejections: job.failure.issues } : null,
-  };
-}
-
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
-  const jobs = new ImportJobRegistry();
-  // A background import still running holds the database: let it finish before the handle closes.
-  app.addHook("onClose", async () => {
-    await jobs.settled();
-  });
 
   route(app, uploadImport, { policy: "import:write", audit: false }, async ({ input, request, reply }) => {
     if (!request.isMultipart()) {
@@ -65,7 +44,6 @@ const routes: RouteModule = async (app, ctx) => {
     const cleanup = () => rm(dir, { recursive: true, force: true });
     const originalName = path.basename(part.filename || "fichier");
     const file = path.join(dir, originalName.replace(/[^\w.-]+/g, "_"));
-    let handedOver = false;
     try {
       await pipeline(part.file, createWriteStream(file));
       if (part.file.truncated) {
@@ -83,12 +61,11 @@ const routes: RouteModule = async (app, ctx) => {
         return report;
       };
       if (input.background === "true") {
-        const job = jobs.start({ ownerId: actor.userId, territory, fileName: originalName, dryRun }, run, {
-          cleanup,
-          onUnexpected: (error) => request.log.error({ err: error }, "background import failed"),
-        });
-        handedOver = true;
-        return reply.code(202).header("location", `/api/v1/imports/jobs/${job.id}`).send(jobJson(job));
+        // The file goes into the database with the job: whichever instance claims it runs it (src/jobs).
+        const id = (await enqueueImport(ctx.handle, { filePath: file, fileName: originalName, dryRun, actor, territory }))!;
+        app.jobs.wake();
+        const job = await readImportJob(db, id, territory, (j) => app.jobs.liveProgress(j));
+        return reply.code(202).header("location", `/api/v1/imports/jobs/${id}`).send(job);
       }
       try {
         return await run();
@@ -101,21 +78,21 @@ const routes: RouteModule = async (app, ctx) => {
         throw error;
       }
     } finally {
-      if (!handedOver) await cleanup();
+      await cleanup();
     }
   });
 
   route(app, getImportJob, { policy: "import:write" }, async ({ target, principal, reply }) => {
-    const job = jobs.get(target.id, importTerritoryOf(principal!));
+    const job = await readImportJob(db, target.id, importTerritoryOf(principal!), (id) => app.jobs.liveProgress(id));
     if (!job) {
       return sendProblem(
         reply,
         404,
         "Tâche d'import introuvable",
-        "Cette tâche d'import est inconnue de ce serveur (terminée depuis plus d'une heure, lancée par un autre compte ou sur une autre instance) : consultez l'historique des imports.",
+        "Cette tâche d'import est inconnue (terminée depuis plus de 30 jours, ou lancée hors de votre périmètre) : consultez l'historique des imports.",
       );
     }
-    return jobJson(job);
+    return job;
   });
 
   route(app, listImportRunsContract, { policy: "import:write" }, async ({ input, principal, reply }) => {
