@@ -69,6 +69,8 @@ export const AnnexDetail = z.object({
   id: z.number().int(),
   structureId: z.number().int(),
   structureName: z.string(),
+  /** Département of the structure's address (Mayotte has its own barème). */
+  structureDepartement: z.string(),
   kind: siaeKind,
   number: z.string(),
   numberPrefix: z.string(),

@@ -53,6 +53,7 @@ export async function annexPage(db: Kysely<Database>, principal: Principal, targ
     id: Number(a.id),
     structureId: Number(a.structure_id),
     structureName: a.structure_name,
+    structureDepartement: a.structure_departement_code,
     kind: a.kind as AnnexDetail["kind"],
     number: a.number,
     numberPrefix: a.number_prefix,

@@ -18,6 +18,7 @@ import { AfSimulationView } from "./AfSimulationView.js";
 import { ErrorState, Loading } from "./States.js";
 import { useDebounced } from "./useDebounced.js";
 import { maxModulationPercent } from "../../domain/aid/modulation.js";
+import { baremeTerritory } from "../../domain/aid/territory.js";
 import { annexPeriodError } from "../../domain/conventions/annexPeriod.js";
 
 export interface AfFormValues {
@@ -101,6 +102,7 @@ const FIELD_LABELS: Record<string, string> = {
 export function AfForm({
   structureId,
   kind,
+  departement,
   initial,
   annexId,
   mode,
@@ -108,6 +110,8 @@ export function AfForm({
 }: {
   structureId: number;
   kind: string;
+  /** Département of the structure's address: Mayotte (976) has its own barème. */
+  departement: string;
   /** Conventions of the structure the agent may attach a new AF to. */
   conventions?: { id: number; number: string; startsOn: string; endsOn: string }[];
   initial: AfFormValues;
@@ -142,7 +146,7 @@ export function AfForm({
     from: v.startsOn,
     to: v.endsOn,
     modulation: v.modulation.trim() === "" ? undefined : v.modulation.trim().replace(",", "."),
-    territory: v.penitentiary ? "penitentiaire" : "droit_commun",
+    territory: baremeTerritory({ departementCode: departement, penitentiary: v.penitentiary }),
   });
   const simKey = useDebounced(typedKey, 250);
   const simInput = JSON.parse(simKey);

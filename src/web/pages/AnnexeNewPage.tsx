@@ -33,6 +33,7 @@ export function AnnexeNewPage() {
       <AfForm
         structureId={s.id}
         kind={s.kind}
+        departement={s.departement}
         mode="create"
         conventions={s.conventions}
         initial={{

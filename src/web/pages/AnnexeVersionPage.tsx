@@ -42,6 +42,7 @@ export function AnnexeVersionPage() {
           <AfForm
             structureId={a.structureId}
             kind={a.kind}
+            departement={a.structureDepartement}
             mode="version"
             annexId={a.id}
             initial={{

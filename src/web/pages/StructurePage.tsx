@@ -72,6 +72,12 @@ export function StructurePage({ user }: { user: SessionUser }) {
             <dd>
               {s.departement} — {s.departementName}
             </dd>
+            {s.conventionDepartement !== null && s.conventionDepartement !== s.departement && (
+              <>
+                <dt className="fr-text--bold">Département de la convention</dt>
+                <dd>{s.conventionDepartement} (DDETS signataire de ses annexes financières : ses chiffres y sont comptés)</dd>
+              </>
+            )}
             <dt className="fr-text--bold">Conventionnée depuis</dt>
             <dd>{formatDate(s.createdOn)}</dd>
           </dl>
