@@ -47,7 +47,7 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JobsCon
 }
 
 export function installJobs(app: App, ctx: AppContext, metrics: AppMetrics): JobWorker {
-  const config: JobsConfig = ctx.config.jobs ?? { schedule: null };
+  const config: JobsConfig = ctx.config.jobs ?? jobsConfigFromEnv();
   const log = (level: "info" | "warn" | "error", message: string, error?: unknown) => app.log[level](error ? { err: error } : {}, message);
   const worker = new JobWorker(
     ctx.handle,

@@ -122,7 +122,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   // Load shedding: an instance whose event loop lags answers 503 (Retry-After) at once instead of
   // queueing more work; health, readiness and metrics still answer so that the cause stays visible.
-  const maxEventLoopDelay = ctx.config.maxEventLoopDelayMs ?? 1000;
+  const maxEventLoopDelay = ctx.config.maxEventLoopDelayMs ?? Number(process.env.PASSERELLE_MAX_EVENT_LOOP_DELAY ?? 1000);
   if (maxEventLoopDelay > 0) {
     await app.register(fastifyUnderPressure, {
       maxEventLoopDelay,
@@ -136,7 +136,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     });
   }
   const metrics = createMetrics(ctx);
-  installMetrics(app, metrics, ctx.config.metricsToken);
+  installMetrics(app, metrics, ctx.config.metricsToken ?? process.env.PASSERELLE_METRICS_TOKEN);
   installJobs(app, ctx, metrics);
   installReadiness(app, ctx);
 

@@ -24,9 +24,9 @@ export interface AppConfig {
    * environment; null: SSO disabled.
    */
   oidc?: OidcConfig | null;
-  /** Background jobs of this instance (src/jobs/plugin.ts); default: worker on, no scheduled work. */
+  /** Background jobs of this instance (src/jobs/plugin.ts); default: from the environment (jobsConfigFromEnv). */
   jobs?: JobsConfig;
-  /** When set, GET /metrics requires `Authorization: Bearer <token>` (PASSERELLE_METRICS_TOKEN). */
+  /** GET /metrics requires `Authorization: Bearer <token>`; default: PASSERELLE_METRICS_TOKEN (unset: open). */
   metricsToken?: string;
   /**
    * Load shedding (@fastify/under-pressure): 503 when the event loop lags more than this many ms
