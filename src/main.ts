@@ -101,12 +101,17 @@ async function main(): Promise<void> {
     }
     log(`${signal} reçu : arrêt propre…`);
     try {
+      // Graceful shutdown: /api/ready answers 503 (the load balancer stops sending), the port stops
+      // accepting connections and the requests in flight finish; then the jobs running here get
+      // PASSERELLE_SHUTDOWN_GRACE seconds and the unfinished ones go back to the queue (src/jobs/plugin.ts).
+      app.readiness.draining = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await app.close();
-      await handle?.close();
+      // A job handed back may still hold a connection in its transaction: exiting rolls it back.
+      await Promise.race([handle?.close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       process.exit(0);
     } catch (error) {
       log(`Arrêt en erreur : ${(error as Error).message}`);
