@@ -1,6 +1,12 @@
-// Audit trail (issue 8): every write — and every read of a salarié's personal page or personal-data
-// export — appends one row to audit_event (append-only, enforced by a trigger). Call it inside the
-// same transaction as the write it describes. Never put clear NIR / PASS numbers in before/after.
+// Audit trail: every write — and every read of a salarié's personal page or personal-data export, and
+// every bulk export of personal data — appends one row to audit_event (append-only, hash-chained:
+// migration 0460, src/db/auditChain.ts). Call it inside the same transaction as the write it describes.
+// The trail outlives the people it mentions (its own retention, longer than nothing, shorter than
+// forever), so it never holds an identity: before/after keep the NAMES of personal fields with a marker
+// instead of their values (a person is found through person_id, which anonymisation leaves without
+// identity). Secrets (NIR, NTT, PASS numbers, passwords, tokens, e-mail, phone) are masked in every
+// entry; the other identity fields (names, birth date, address, notes, ASP ids…) in every entry about a
+// person (personId set or entity "person").
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
@@ -23,15 +29,51 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-const SECRET_FIELDS = /^(nir|nir_encrypted|number_encrypted|password_hash|password|token|ntt)$/i;
+/** What a masked field holds in the trail: the field was given (null stays null: an empty field says nothing). */
+export const AUDIT_MASK = "[masqué]";
 
-/** Remove secret fields from a before/after snapshot. */
-export function redactForAudit(value: unknown): unknown {
+/** Field names compared without case, `_` or `-`: lastName = last_name = LASTNAME. */
+const key = (name: string) => name.toLowerCase().replace(/[_-]/g, "");
+
+const SECRET_FIELDS = new Set(
+  ["nir", "nir_encrypted", "nir_hash", "ntt", "pass_number", "number_encrypted", "number_hash", "number_last4", "password", "password_hash", "token", "email", "phone"].map(key),
+);
+
+const IDENTITY_FIELDS = new Set(
+  [
+    "last_name",
+    "first_name",
+    "birth_name",
+    "birth_date",
+    "birth_country_code",
+    "birth_commune_code",
+    "address",
+    "address_line",
+    "postal_code",
+    "commune_code",
+    "notes",
+    "asp_pph_id",
+    "pph",
+    "numero_ide",
+    "adr_numero_voie",
+    "adr_libelle_voie",
+    "adr_cplt_distribution",
+    "codeextensionvoie",
+    "codetypevoie",
+    "nom_acteur_creation_entr",
+  ].map(key),
+);
+
+/** A before/after snapshot with personal values replaced by AUDIT_MASK (see the header). */
+export function redactForAudit(value: unknown, aboutPerson = false): unknown {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map(redactForAudit);
+  if (Array.isArray(value)) return value.map((v) => redactForAudit(v, aboutPerson));
   if (typeof value === "object" && !(value instanceof Date)) {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? "[chiffré]" : redactForAudit(v)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+        const masked = SECRET_FIELDS.has(key(k)) || (aboutPerson && IDENTITY_FIELDS.has(key(k)));
+        return [k, masked ? (v === null || v === undefined ? null : AUDIT_MASK) : redactForAudit(v, aboutPerson)];
+      }),
     );
   }
   return value;
@@ -39,6 +81,7 @@ export function redactForAudit(value: unknown): unknown {
 
 /** The INSERT of one audit row, not executed: embed it in the statement it describes (a WITH clause) for one commit. */
 export function auditInsert(db: Kysely<Database>, actor: Actor, entry: AuditEntry) {
+  const aboutPerson = (entry.personId !== undefined && entry.personId !== null) || entry.entity === "person";
   return db.insertInto("audit_event").values({
     actor_user_id: actor.userId,
     actor_label: actor.label,
@@ -47,8 +90,8 @@ export function auditInsert(db: Kysely<Database>, actor: Actor, entry: AuditEntr
     entity_id: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
     person_id: entry.personId ?? null,
     structure_id: entry.structureId ?? null,
-    before: entry.before === undefined ? null : JSON.stringify(redactForAudit(entry.before)),
-    after: entry.after === undefined ? null : JSON.stringify(redactForAudit(entry.after)),
+    before: entry.before === undefined ? null : JSON.stringify(redactForAudit(entry.before, aboutPerson)),
+    after: entry.after === undefined ? null : JSON.stringify(redactForAudit(entry.after, aboutPerson)),
     ip: actor.ip ?? null,
   });
 }

@@ -55,6 +55,10 @@ function changedMigration(name: string): Error {
 export async function migrate(handle: DatabaseHandle, options: { upTo?: string } = {}): Promise<MigrateResult> {
   await handle.withTransaction(async ({ db }) => {
     await takeTransactionLock(db, handle.engine, "migrations");
+    // Checked first: the app role of a production database (src/db/roles.ts) may not create tables, not
+    // even "IF NOT EXISTS"; it starts on a database its owner has migrated.
+    const table = await sql<{ t: string | null }>`SELECT to_regclass('schema_migration')::text AS t`.execute(db);
+    if (table.rows[0]?.t) return;
     await sql`CREATE TABLE IF NOT EXISTS schema_migration (
       version text PRIMARY KEY,
       name text NOT NULL,

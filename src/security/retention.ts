@@ -10,6 +10,7 @@
 // planned ends), monthly declarations, exits, support actions, trainings and diagnoses — the record's
 // creation when there is none; a person with a contract still open (no exit, planned end unknown or recent) is kept.
 import { type Kysely, sql } from "kysely";
+import { AUDIT_RETENTION_DAYS, countPrunableAuditRows, pruneAuditTrail } from "../db/auditChain.js";
 import type { Database } from "../db/schema.js";
 
 export const RETENTION_DAYS = 730;
@@ -24,6 +25,11 @@ export const REJECTION_RETENTION_DAYS = 90;
 
 export function rejectionRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return positiveDays(env.PASSERELLE_REJECTION_RETENTION_DAYS, "PASSERELLE_REJECTION_RETENTION_DAYS", REJECTION_RETENTION_DAYS);
+}
+
+/** The audit trail's own retention (src/db/auditChain.ts): PASSERELLE_AUDIT_RETENTION_DAYS, default 365, at least 180. */
+export function auditRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveDays(env.PASSERELLE_AUDIT_RETENTION_DAYS, "PASSERELLE_AUDIT_RETENTION_DAYS", AUDIT_RETENTION_DAYS);
 }
 
 export function positiveDays(raw: string | undefined, name: string, fallback: number): number {
@@ -47,6 +53,8 @@ export interface RetentionReport {
   people: RetentionCandidate[];
   /** Import rejections older than rejectionRetentionDays: deleted (wet run) or that would be. */
   rejectionsPurged: number;
+  /** Audit rows older than auditRetentionDays: deleted (wet run) or that would be. */
+  auditRowsPruned: number;
 }
 
 export function retentionCutoff(today: string): string {
@@ -81,6 +89,9 @@ export async function findRetentionCandidates(db: Kysely<Database>, today: strin
   return rows.rows.map((r) => ({ personId: Number(r.id), lastActivityOn: r.last_activity }));
 }
 
+/** Fields of a fiche salarié complement that identify the person (the situation flags stay, pseudonymous). */
+export const FICHE_COMPLEMENT_IDENTITY = ["birthCommuneCode", "adrNumeroVoie", "codeextensionvoie", "codetypevoie", "adrLibelleVoie", "adrCpltDistribution", "numeroIDE", "nomActeurCreationEntr"] as const;
+
 const ERASED_FIELDS = [
   "last_name",
   "birth_name",
@@ -99,6 +110,9 @@ const ERASED_FIELDS = [
   "approval.number_hash",
   "approval.number_last4",
   "support_action.notes",
+  "asp_person.asp_pph_id",
+  "person_asp_id.asp_pph_id",
+  ...FICHE_COMPLEMENT_IDENTITY.map((k) => `fiche_salarie_complement.${k}`),
 ];
 
 /** Anonymise one batch of people (call inside a transaction). */
@@ -130,6 +144,11 @@ export async function anonymisePeople(db: Kysely<Database>, personIds: readonly 
     .executeTakeFirst();
   await db.updateTable("approval").set({ number_encrypted: null, number_hash: null, number_last4: null }).where("person_id", "in", ids).execute();
   await db.updateTable("support_action").set({ notes: null }).where("person_id", "in", ids).execute();
+  // The ASP's person ids: the ASP resolves them to a NIR and a name.
+  await sql`DELETE FROM asp_person WHERE person_id = ANY(${sql.val(ids)}::bigint[])`.execute(db);
+  await sql`DELETE FROM person_asp_id WHERE person_id = ANY(${sql.val(ids)}::bigint[])`.execute(db);
+  await sql`UPDATE fiche_salarie_complement f SET data = f.data - ${sql.val([...FICHE_COMPLEMENT_IDENTITY])}::text[], updated_at = ${now}
+    FROM contract c WHERE c.id = f.contract_id AND c.person_id = ANY(${sql.val(ids)}::bigint[])`.execute(db);
   await db
     .insertInto("audit_event")
     .values(
@@ -153,7 +172,7 @@ export const RETENTION_BATCH = 1000;
 /** The retention job: dry run by default (nothing written), `wetRun` to anonymise. */
 export async function runRetention(
   handle: { db: Kysely<Database>; withTransaction<T>(fn: (tx: { db: Kysely<Database> }) => Promise<T>): Promise<T> },
-  options: { today: string; now: Date; wetRun: boolean; rejectionRetentionDays?: number },
+  options: { today: string; now: Date; wetRun: boolean; rejectionRetentionDays?: number; auditRetentionDays?: number },
 ): Promise<RetentionReport> {
   const people = await findRetentionCandidates(handle.db, options.today);
   let anonymised = 0;
@@ -164,7 +183,9 @@ export async function runRetention(
     }
   }
   const rejectionsPurged = await purgeImportRejections(handle.db, options.now, options.rejectionRetentionDays ?? REJECTION_RETENTION_DAYS, options.wetRun);
-  return { dryRun: !options.wetRun, today: options.today, cutoff: retentionCutoff(options.today), candidates: people.length, anonymised, people, rejectionsPurged };
+  const auditDays = options.auditRetentionDays ?? AUDIT_RETENTION_DAYS;
+  const auditRowsPruned = options.wetRun ? await handle.withTransaction(({ db }) => pruneAuditTrail(db, auditDays)) : await countPrunableAuditRows(handle.db, auditDays);
+  return { dryRun: !options.wetRun, today: options.today, cutoff: retentionCutoff(options.today), candidates: people.length, anonymised, people, rejectionsPurged, auditRowsPruned };
 }
 
 /** Deletes (or counts, in a dry run) the rejections of import runs started more than `days` days before `now`. */

@@ -1,7 +1,7 @@
 // `passerelle retention [--wet-run] [--today YYYY-MM-DD] [--json]` — anonymise people whose parcours
 // ended more than 2 years ago (src/security/retention.ts). Dry run by default: reports, writes nothing.
 import type { Command } from "commander";
-import { rejectionRetentionDaysFromEnv, runRetention } from "../../security/retention.js";
+import { auditRetentionDaysFromEnv, rejectionRetentionDaysFromEnv, runRetention } from "../../security/retention.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
 
 const parisToday = () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date());
@@ -19,7 +19,7 @@ export function register(program: Command): void {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) {
           throw new InvalidInputError(`--today : date invalide « ${today} » (attendu AAAA-MM-JJ).`);
         }
-        const report = await runRetention(handle, { today, now: new Date(), wetRun: Boolean(opts.wetRun), rejectionRetentionDays: rejectionRetentionDaysFromEnv() });
+        const report = await runRetention(handle, { today, now: new Date(), wetRun: Boolean(opts.wetRun), rejectionRetentionDays: rejectionRetentionDaysFromEnv(), auditRetentionDays: auditRetentionDaysFromEnv() });
         if (opts.json) {
           printJson(report);
           return;
@@ -28,7 +28,8 @@ export function register(program: Command): void {
         process.stdout.write(
           `Conservation : fin de parcours avant le ${report.cutoff} (2 ans avant le ${report.today}).\n` +
             `${report.candidates} personne(s) ${verb}${report.dryRun ? " — simulation, relancez avec --wet-run pour appliquer" : ` (${report.anonymised})`}.\n` +
-            `${report.rejectionsPurged} rejet(s) d'import ${report.dryRun ? "seraient supprimés" : "supprimés"} (imports de plus de ${rejectionRetentionDaysFromEnv()} jours).\n`,
+            `${report.rejectionsPurged} rejet(s) d'import ${report.dryRun ? "seraient supprimés" : "supprimés"} (imports de plus de ${rejectionRetentionDaysFromEnv()} jours).\n` +
+            `${report.auditRowsPruned} ligne(s) du journal d'audit ${report.dryRun ? "seraient supprimées" : "supprimées"} (plus de ${auditRetentionDaysFromEnv()} jours).\n`,
         );
       });
     });

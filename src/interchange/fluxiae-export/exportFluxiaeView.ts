@@ -65,15 +65,18 @@ export async function exportFluxiaeView(handle: DatabaseHandle, options: ExportF
       const source = Readable.from(lines());
       if (gzip) await pipeline(source, createGzip(), createWriteStream(partial));
       else await pipeline(source, createWriteStream(partial));
-      if (personalData) {
-        await recordAudit(db, options.actor, {
-          action: "export.fluxiae.personal_data",
-          entity: "export",
-          entityId: definition.view,
-          after: { view: definition.view, rows, file: options.out },
-        });
-      }
     });
+    // Recorded after the snapshot's transaction (the audit chain's head is read at commit, which a
+    // REPEATABLE READ transaction cannot do once another writer has moved it), before the file is
+    // given its name: no personal export without its audit row.
+    if (personalData) {
+      await recordAudit(handle.db, options.actor, {
+        action: "export.fluxiae.personal_data",
+        entity: "export",
+        entityId: definition.view,
+        after: { view: definition.view, rows, file: options.out },
+      });
+    }
     await rename(partial, options.out);
   } catch (error) {
     await unlink(partial).catch(() => undefined);

@@ -224,9 +224,10 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
       ON CONFLICT (asp_pph_id) DO UPDATE SET person_id = EXCLUDED.person_id, updated_at = now()`.execute(db);
   }
   if (audited.length > 0) {
+    // No ASP person id in the trail: it identifies the person at the ASP and outlives anonymisation.
     const entries = JSON.stringify(audited.map((a) => ({ pph: a.pph, id: idOf(a.id) })));
     await sql`INSERT INTO audit_event (actor_user_id, actor_label, action, entity, entity_id, person_id, after)
-      SELECT NULL, 'import', 'person.import', 'person', r.id::text, r.id, jsonb_build_object('asp_pph_id', r.pph, 'pseudonymised', ${ctx.pseudonymise}::boolean)
+      SELECT NULL, 'import', 'person.import', 'person', r.id::text, r.id, jsonb_build_object('pseudonymised', ${ctx.pseudonymise}::boolean)
       FROM jsonb_to_recordset(${entries}::jsonb) AS r(pph bigint, id bigint)`.execute(db);
   }
   await analyzeAsItGrows(ctx, "person", created.size);
