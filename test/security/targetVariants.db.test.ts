@@ -10,7 +10,7 @@ import type { App } from "../../src/server/context.js";
 import { testCipher } from "../../src/security/personalData.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { buildTestApp, PERSONAS, type Persona, seedWorld, type World } from "./support/fixture.js";
-import { acceptedQuery, type Built, build, type TargetKey, targetValues, urlOf } from "./support/requests.js";
+import { attackerVariants, build, normalisedBody, urlOf } from "./support/requests.js";
 
 let t: TestDatabase;
 let app: App;
@@ -38,56 +38,9 @@ function getRoutes(): RouteRecord[] {
   );
 }
 
-/** Values that change at each call (a personal read's own audit row, the export's timestamp). */
-const VOLATILE = new Set(["exportedAt", "accessLog", "lastSeenAt"]);
-function normalised(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), (key, value) => (VOLATILE.has(key) ? undefined : value));
-  } catch {
-    return body;
-  }
-}
-
 async function get(who: Persona, url: string) {
   const res = await app.inject({ method: "GET", url, headers: sessions.get(who) });
-  return { status: res.statusCode, body: normalised(res.body), raw: res.body };
-}
-
-const ATTACK_KEYS: readonly TargetKey[] = ["structureId", "personId", "departement", "region", "scope"];
-
-/** The variants of a plain request: other-territory ids in each target position, extra target keys. */
-function variants(route: RouteRecord, plain: Built): { label: string; built: Built }[] {
-  const home = targetValues(world, "home");
-  const other = targetValues(world, "other");
-  const out: { label: string; built: Built }[] = [];
-  // Ids of the other territory in each position of the path.
-  for (const key of ["structureId", "personId", "annexId", "departement"] as const) {
-    if (route.url.includes(`:${key}`)) {
-      const path = route.url
-        .replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === key ? other[key] : `:${name}`))
-        .replace(/:([A-Za-z]+)/g, (_m, name: string) => plain.path.split("/")[route.url.split("/").indexOf(`:${name}`)] ?? "999999");
-      out.push({ label: `${key}=<other> in the path`, built: { path, query: plain.query } });
-    }
-  }
-  const accepted = acceptedQuery(route);
-  for (const key of ATTACK_KEYS) {
-    for (const [side, value] of [
-      ["home", home[key]],
-      ["other", other[key]],
-      ...(key === "scope" ? [["nation", "nation"]] : []),
-    ] as const) {
-      if (route.url.includes(`:${key}`)) continue;
-      if (plain.query[key] === value) continue;
-      out.push({ label: `${accepted.includes(key) ? "" : "extra "}${key}=${side}`, built: { path: plain.path, query: { ...plain.query, [key]: value } } });
-    }
-  }
-  // Every other-territory target key at once, and an unknown key.
-  out.push({
-    label: "all other-territory keys",
-    built: { path: plain.path, query: { ...plain.query, ...Object.fromEntries(ATTACK_KEYS.filter((k) => !route.url.includes(`:${k}`)).map((k) => [k, other[k]])) } },
-  });
-  out.push({ label: "unknown key", built: { path: plain.path, query: { ...plain.query, perimetre: "nation" } } });
-  return out;
+  return { status: res.statusCode, body: normalisedBody(res.body), raw: res.body };
 }
 
 describe("attacker's variants of every route", () => {
@@ -124,7 +77,7 @@ describe("attacker's variants of every route", () => {
       for (const who of PERSONAS) {
         const base = await get(who, urlOf(plain));
         if (base.status < 300 && who !== "admin" && who !== "national") answered += 1;
-        for (const v of variants(route, plain)) {
+        for (const v of attackerVariants(route, plain, world)) {
           const res = await get(who, urlOf(v.built));
           tried += 1;
           const label = `GET ${urlOf(v.built)} (${route.url}, ${v.label}) as ${who}: ${res.status}`;
