@@ -21,6 +21,7 @@ import {
 } from "fastify-type-provider-zod";
 import { trustProxyOption } from "./auth/clientAddress.js";
 import { installAuth, isSecureUrl } from "./auth/plugin.js";
+import { installPersonalDataResponses } from "./personalDataResponses.js";
 import { installJobs } from "../jobs/plugin.js";
 import type { App, AppContext, RouteModule } from "./context.js";
 import { createMetrics, installMetrics } from "./metrics.js";
@@ -117,6 +118,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     limits: { fileSize: ctx.config.uploadLimit, files: 50, fields: 50, fieldSize: 64 * 1024, parts: 200 },
   });
   installAuth(app, ctx);
+  installPersonalDataResponses(app, ctx);
   // Before the routes: its onRoute hook gives each anonymous or expensive route its limit.
   await installRateLimits(app, ctx);
 

@@ -2,7 +2,7 @@
 // CSV: UTF-8 with BOM, `;` separator, CRLF — what French spreadsheet users open without a wizard —
 // written by the one cell writer (src/text/csv.ts: quoting, formulas neutralised, numbers kept).
 import ExcelJS from "exceljs";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { csvDocument, SPREADSHEET } from "../../text/csv.js";
 
 export interface ExportColumn<T> {
@@ -34,6 +34,12 @@ export async function toXlsx<T>(rows: readonly T[], columns: readonly ExportColu
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
+/**
+ * The exports a request sent (format, rows), read by src/server/personalDataResponses.ts to audit the
+ * exports of personal data — in the shared writer, so that no list route can export without it.
+ */
+export const exportedRows = new WeakMap<FastifyRequest, { format: "csv" | "xlsx"; count: number }>();
+
 /** Sends the rows as a file download named `<baseName>.<format>`. */
 export async function sendExport<T>(
   reply: FastifyReply,
@@ -43,6 +49,7 @@ export async function sendExport<T>(
   columns: readonly ExportColumn<T>[],
 ): Promise<FastifyReply> {
   const safe = baseName.replace(/[^a-zA-Z0-9_-]+/g, "-");
+  exportedRows.set(reply.request, { format, count: rows.length });
   if (format === "csv") {
     return reply
       .type("text/csv; charset=utf-8")
