@@ -1,10 +1,10 @@
 // Shared helpers for CLI commands: open the configured database (DATABASE_URL or the embedded one
 // in PASSERELLE_DATA_DIR), migrated and with the reference data loaded; print results.
-import { configFromEnv, type DatabaseHandle, openDatabase } from "../db/connection.js";
-import { migrate } from "../db/migrate.js";
-import { seedReference } from "../db/seedReference.js";
+// The database layer (pg, Kysely, PGlite) is imported when a command opens the database, not at load:
+// `passerelle --help` and the commands without a database stay light.
+import type { DatabaseHandle } from "../db/connection.js";
+import { dataDirFromEnv } from "../db/dataDir.js";
 import { createPersonalDataCipher, loadSecret, type PersonalDataCipher } from "../security/personalData.js";
-import { dataDirFromEnv } from "../db/connection.js";
 
 /** Error whose exit code is 1 (invalid input, nothing written). */
 export class InvalidInputError extends Error {
@@ -15,6 +15,11 @@ export class InvalidInputError extends Error {
 }
 
 export async function openConfiguredDatabase(): Promise<DatabaseHandle> {
+  const [{ configFromEnv, openDatabase }, { migrate }, { seedReference }] = await Promise.all([
+    import("../db/connection.js"),
+    import("../db/migrate.js"),
+    import("../db/seedReference.js"),
+  ]);
   const handle = await openDatabase(configFromEnv());
   try {
     await migrate(handle);

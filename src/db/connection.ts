@@ -10,6 +10,7 @@ import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { type BulkLoader, pgliteBulkLoader, postgresBulkLoader } from "./bulkLoad.js";
+import { dataDirFromEnv } from "./dataDir.js";
 import { acquireDataDirLock, type DataDirLock } from "./dataDirLock.js";
 import { PgliteWorker } from "./pgliteWorker.js";
 import type { Database } from "./schema.js";
@@ -87,9 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions
   return { pgliteDir: path.join(dataDirFromEnv(env), "pglite"), lock: true };
 }
 
-export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.PASSERELLE_DATA_DIR || "./data");
-}
+export { dataDirFromEnv } from "./dataDir.js";
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   pinTypeParsers();

@@ -36,7 +36,8 @@ export async function heldMaintenanceLocks(handle: DatabaseHandle): Promise<Main
   if (handle.engine === "pglite") return [];
   const rows = await sql<{ objid: number }>`
     SELECT objid::int AS objid FROM pg_locks
-    WHERE locktype = 'advisory' AND granted AND classid = ${NAMESPACE}::oid AND objsubid = 2`.execute(handle.db);
+    WHERE locktype = 'advisory' AND granted AND classid = ${NAMESPACE}::oid AND objsubid = 2
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(handle.db);
   const held = new Set(rows.rows.map((r) => Number(r.objid)));
   return (Object.keys(LOCKS) as MaintenanceLock[]).filter((k) => held.has(LOCKS[k]));
 }
