@@ -38,7 +38,9 @@ export function layoutChart(chart: ReportChart, width: number, height: number): 
   const n = Math.max(chart.categories.length, 1);
   const slot = plotW / n;
   chart.categories.forEach((c, i) => {
-    out.push({ type: "text", x: left + slot * (i + 0.5), y: top + plotH + 11, text: c, size: 7, anchor: "middle", color: "#333333" });
+    categoryLines(c, slot).forEach((line, k) => {
+      out.push({ type: "text", x: left + slot * (i + 0.5), y: top + plotH + 11 + 8 * k, text: line, size: 7, anchor: "middle", color: "#333333" });
+    });
   });
   if (chart.kind === "bar") {
     const groups = Math.max(chart.series.length, 1);
@@ -72,4 +74,29 @@ export function layoutChart(chart: ReportChart, width: number, height: number): 
     out.push({ type: "text", x: lx + 14, y: ly + 7, text: s.name, size: 7, anchor: "start", color: "#161616" });
   });
   return out;
+}
+
+/**
+ * A category label on at most two lines that fit its slot (≈ 3.6 units per character at size 7), the
+ * second shortened with "…": the labels of the funding lines ("État — droit commun"…) are longer than codes.
+ */
+export function categoryLines(text: string, slot: number): string[] {
+  const max = Math.max(4, Math.floor(slot / 3.6));
+  if (text.length <= max) return [text];
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let current = "";
+  for (const w of words) {
+    const next = current ? `${current} ${w}` : w;
+    if (next.length <= max || current === "") current = next;
+    else {
+      lines.push(current);
+      current = w;
+    }
+  }
+  lines.push(current);
+  const first = (lines[0] ?? "").length > max ? `${(lines[0] ?? "").slice(0, max - 1)}…` : (lines[0] ?? "");
+  if (lines.length === 1) return [first];
+  const rest = lines.slice(1).join(" ");
+  return [first, rest.length > max ? `${rest.slice(0, max - 1)}…` : rest];
 }

@@ -297,7 +297,8 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
       id: "enveloppe",
       title: `Enveloppe par ligne de financement (${year}, M€)`,
       kind: "bar",
-      categories: ind.budget.fundingLines.map((l) => l.code),
+      // The labels of the table beside it (funding_line.label), never the codes.
+      categories: ind.budget.fundingLines.map((l) => l.label),
       series: [{ name: String(year), values: ind.budget.fundingLines.map((l) => Math.round(l.amount / 10_000) / 100) }],
       unit: "M€",
     },

@@ -16,6 +16,7 @@ import { FichesSalariePage } from "./pages/FichesSalariePage.js";
 import { PersonPage } from "./pages/PersonPage.js";
 import { PersonsPage } from "./pages/PersonsPage.js";
 import { SimulationNextYearPage } from "./pages/SimulationNextYearPage.js";
+import { SiaeHomePage } from "./pages/SiaeHomePage.js";
 import { SimulationPage } from "./pages/SimulationPage.js";
 import { ReportPage } from "./pages/ReportPage.js";
 import { StructurePage } from "./pages/StructurePage.js";
@@ -50,6 +51,7 @@ export function AppRoutes() {
         <Route path="/tableau-de-bord" element={guard(<DashboardPage user={user as SessionUser} />)} />
         <Route path="/structures" element={guard(<StructuresPage />)} />
         <Route path="/structures/:structureId" element={guard(<StructurePage user={user as SessionUser} />)} />
+        <Route path="/structures/:structureId/accueil" element={guard(<SiaeHomePage />)} />
         <Route path="/structures/:structureId/salaries" element={guard(<PersonsPage />)} />
         <Route path="/structures/:structureId/declaration" element={guard(<DeclarationPage />)} />
         <Route path="/structures/:structureId/annexes/nouvelle" element={guard(<AnnexeNewPage />)} />

@@ -37,9 +37,9 @@ describe.skipIf(!demoAvailable)("annexe financière", () => {
     const etp = page.getByLabel("ETP conventionnés");
     await etp.fill("0");
     await page.getByText("Le nombre d'ETP conventionnés doit être supérieur à 0.").waitFor();
-    await page.getByLabel("Date de fin").fill(`${year + 1}-03-31`);
+    await page.getByLabel("Date de fin").fill(`31/03/${year + 1}`);
     await page.getByText(`Une annexe financière couvre une seule année civile : date de fin attendue en ${year}.`).waitFor();
-    await page.getByLabel("Date de fin").fill(`${year}-12-31`);
+    await page.getByLabel("Date de fin").fill(`31/12/${year}`);
     await etp.fill("7,5");
     await page.getByLabel("Part modulée (%)").fill("5");
     await page.getByRole("button", { name: "Ajouter un financement" }).click();

@@ -88,7 +88,7 @@ describe.skipIf(!demoAvailable)("conseil départemental et fiches salarié", () 
   it("aviee sees the fiches salarié errors per field (or none) and downloads the export", { timeout: 300_000 }, async () => {
     const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.siae);
     j.page = page;
-    await page.waitForURL(/\/structures\/\d+\/salaries/);
+    await page.waitForURL(/\/structures\/\d+\/accueil/);
     const structureId = /\/structures\/(\d+)\//.exec(page.url())?.[1];
     await hireTwoIn2022(j.app.handle, Number(structureId));
     await page.getByRole("link", { name: "Fiches salarié" }).first().click();

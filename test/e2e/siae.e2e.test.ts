@@ -10,17 +10,21 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
   it("lists salariés, filters them, opens a salarié and the monthly declaration", { timeout: 300_000 }, async () => {
     const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.siae);
     j.page = page;
-    await page.waitForURL(/\/structures\/\d+\/salaries/);
+    await page.waitForURL(/\/structures\/\d+\/accueil/);
     const structureId = /\/structures\/(\d+)\//.exec(page.url())?.[1];
+    // The list opens on the salariés present this month (the server's month), the others one click away.
+    const { currentMonth } = await apiGet<{ currentMonth: string }>(page, "/api/v1/referentials/calendar");
+    await page.getByRole("link", { name: "Salariés", exact: true }).click();
     await page.getByTestId("persons-total").waitFor({ timeout: 60_000 });
-    const api = await apiGet<{ total: number }>(page, `/api/v1/structures/${structureId}/persons?month=2019-12`);
-    expect(await page.getByTestId("persons-total").textContent()).toBe(`${api.total} salariés`);
+    const present = await apiGet<{ total: number }>(page, `/api/v1/structures/${structureId}/persons?month=${currentMonth}&present=true`);
+    expect(await page.getByTestId("persons-total").textContent()).toBe(`${present.total} salariés`);
     await expectAccessible(page, "salariés");
     await readmeScreenshot(page, "salaries");
-    await page.getByText("Présents ce mois-ci").click();
-    await page.waitForURL(/filtre=present/);
-    const present = await apiGet<{ total: number }>(page, `/api/v1/structures/${structureId}/persons?month=2019-12&present=true`);
-    await expect.poll(() => page.getByTestId("persons-total").textContent(), { timeout: 30_000 }).toBe(`${present.total} salariés`);
+    await page.getByText("Tous les salariés").click();
+    await page.waitForURL(/filtre=tous/);
+    const all = await apiGet<{ total: number }>(page, `/api/v1/structures/${structureId}/persons?month=${currentMonth}`);
+    await expect.poll(() => page.getByTestId("persons-total").textContent(), { timeout: 30_000 }).toBe(`${all.total} salariés`);
+    expect(all.total).toBeGreaterThan(present.total);
     await page.getByTestId("persons-table").locator("tbody a").first().click();
     await page.waitForURL(/\/salaries\/\d+/);
     await page.getByRole("heading", { level: 2, name: "PASS IAE" }).waitFor({ timeout: 30_000 });
@@ -36,7 +40,7 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
   it("records an exit's motif with its category, and validates a declaration with the keyboard only", { timeout: 300_000 }, async () => {
     const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.siae);
     j.page = page;
-    await page.waitForURL(/\/structures\/\d+\/salaries/);
+    await page.waitForURL(/\/structures\/\d+\/accueil/);
     const structureId = /\/structures\/(\d+)\//.exec(page.url())?.[1];
     // Exit form: opening it moves the focus to the date; the motif's category (referential) is shown.
     const present = await apiGet<{ items: { id: number; exitOn: string | null }[] }>(
@@ -53,7 +57,7 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     expect(await page.getByTestId("exit-category").textContent()).toBe(`Catégorie : ${motifs[0]?.categoryLabel}`);
     // Recording it confirms what was written, as the API now returns it.
     const { today } = await apiGet<{ today: string }>(page, "/api/v1/referentials/calendar");
-    await page.getByLabel("Date de sortie").fill(today);
+    await page.getByLabel("Date de sortie").fill(today.split("-").reverse().join("/"));
     await page.getByRole("button", { name: "Enregistrer la sortie" }).last().click();
     // The refreshed page shows the exit and keeps the confirmation.
     await page.getByTestId("exit-recorded").waitFor({ timeout: 30_000 });

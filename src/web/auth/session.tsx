@@ -69,7 +69,7 @@ export const roleLabels: Record<Role, string> = {
 export function homePath(user: SessionUser): string {
   switch (user.role) {
     case "siae":
-      return user.structureIds[0] !== undefined ? `/structures/${user.structureIds[0]}/salaries` : "/structures";
+      return user.structureIds[0] !== undefined ? `/structures/${user.structureIds[0]}/accueil` : "/structures";
     case "conseil_departemental":
       return user.departementCode ? `/departement/${user.departementCode}/rsa` : "/rsa";
     default:

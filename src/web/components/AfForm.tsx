@@ -20,6 +20,7 @@ import { useDebounced } from "./useDebounced.js";
 import { maxModulationPercent } from "../../domain/aid/modulation.js";
 import { baremeTerritory } from "../../domain/aid/territory.js";
 import { annexPeriodError } from "../../domain/conventions/annexPeriod.js";
+import { FrenchDateInput } from "./FrenchDateInput.js";
 
 export interface AfFormValues {
   startsOn: string;
@@ -278,20 +279,23 @@ export function AfForm({
               </div>
             )}
             <div className="fr-fieldset__element">
-              <Input
+              <FrenchDateInput
                 label="Date de début"
+                name="startsOn"
+                value={v.startsOn}
+                onChange={(iso) => set({ startsOn: iso })}
                 state={show("startsOn", v.startsOn) ? "error" : "default"}
                 stateRelatedMessage={show("startsOn", v.startsOn) ?? undefined}
-                nativeInputProps={{ type: "date", name: "startsOn", value: v.startsOn, onChange: (e) => set({ startsOn: e.target.value }) }}
               />
             </div>
             <div className="fr-fieldset__element">
-              <Input
-                label="Date de fin"
-                hintText="Dans la même année civile que la date de début"
+              <FrenchDateInput
+                label="Date de fin (dans la même année civile que la date de début)"
+                name="endsOn"
+                value={v.endsOn}
+                onChange={(iso) => set({ endsOn: iso })}
                 state={show("endsOn", v.endsOn) ? "error" : "default"}
                 stateRelatedMessage={show("endsOn", v.endsOn) ?? undefined}
-                nativeInputProps={{ type: "date", name: "endsOn", value: v.endsOn, onChange: (e) => set({ endsOn: e.target.value }) }}
               />
             </div>
             <div className="fr-fieldset__element">

@@ -10,6 +10,7 @@ import { recordExit } from "../../contracts/declarations.js";
 import { listExitMotifs } from "../../contracts/referentials.js";
 import { ApiError, call } from "../api/client.js";
 import { formatDate } from "../format.js";
+import { FrenchDateInput } from "./FrenchDateInput.js";
 
 export function exitDateError(value: string, minDate: string): string | null {
   if (value === "") return "Indiquez la date de sortie.";
@@ -105,11 +106,15 @@ export function ExitForm({
           className="fr-mb-2w"
         />
       )}
-      <Input
+      <FrenchDateInput
         label="Date de sortie"
+        name="exitOn"
+        inputRef={dateRef}
+        value={exitOn}
+        min={minDate}
+        onChange={setExitOn}
         state={dateError ? "error" : "default"}
         stateRelatedMessage={dateError ?? undefined}
-        nativeInputProps={{ ref: dateRef, type: "date", name: "exitOn", value: exitOn, min: minDate, onChange: (e) => setExitOn(e.target.value) }}
       />
       <Select
         label="Motif de sortie"

@@ -6,6 +6,7 @@ import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks.js";
 import { type ReactNode, useEffect } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
 import { roleLabels, type SessionUser, useLogout } from "../auth/session.js";
+import { DemoNotice } from "./DemoNotice.js";
 
 interface NavItem {
   text: string;
@@ -19,6 +20,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
       const id = user.structureIds[0];
       if (id === undefined) return [];
       return [
+        { text: "Accueil", to: `/structures/${id}/accueil` },
         { text: "Salariés", to: `/structures/${id}/salaries` },
         { text: "Déclaration mensuelle", to: `/structures/${id}/declaration` },
         { text: "Fiches salarié", to: `/structures/${id}/fiches-salarie` },
@@ -38,11 +40,22 @@ function navigationFor(user: SessionUser | null): NavItem[] {
   }
 }
 
+/**
+ * The one navigation item the page belongs to: the item whose address is the longest prefix of the
+ * page's ("/structures/12/salaries" belongs to "Salariés", not to "Ma structure" at "/structures/12").
+ */
+export function activeItem(items: readonly NavItem[], pathname: string): NavItem | undefined {
+  return items
+    .filter((item) => pathname === item.to || pathname.startsWith(`${item.to}/`))
+    .sort((a, b) => b.to.length - a.to.length)[0];
+}
+
 export function Layout({ user, children }: { user: SessionUser | null; children: ReactNode }) {
   const location = useLocation();
   const navigate = useNavigate();
   const logout = useLogout();
   const nav = navigationFor(user);
+  const active = activeItem(nav, location.pathname);
   // Each screen has its own document title ("<h1> — Passerelle"), followed as pages load their data.
   useEffect(() => {
     const main = document.getElementById("contenu");
@@ -95,10 +108,11 @@ export function Layout({ user, children }: { user: SessionUser | null; children:
         navigation={nav.map((item) => ({
           text: item.text,
           linkProps: { to: item.to },
-          isActive: location.pathname === item.to || location.pathname.startsWith(`${item.to}/`),
+          isActive: item === active,
         }))}
       />
       <main id="contenu" className="fr-container fr-py-4w passerelle-main" tabIndex={-1}>
+        <DemoNotice />
         {children}
       </main>
       <Footer

@@ -2,6 +2,7 @@
 // structures with their taux de réalisation and taux de sorties dynamiques. Scope and year live in
 // the URL (?scope=departement:62&year=2025) so that the page can be shared.
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
+import { ToggleSwitch } from "@codegouvfr/react-dsfr/ToggleSwitch.js";
 import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
 import { useMemo } from "react";
@@ -40,10 +41,12 @@ export function defaultScope(user: SessionUser): string {
 export function DashboardPage({ user }: { user: SessionUser }) {
   const [params, setParams] = useSearchParams();
   const calendar = useCalendar();
-  const currentYear = Number((calendar.data?.today ?? new Date().toISOString()).slice(0, 4));
+  // The server's today (the demo's date on a demo database), never the browser's clock.
+  const currentYear = Number(calendar.data?.today.slice(0, 4) ?? params.get("year") ?? 0);
   const year = Number(params.get("year") ?? calendar.data?.latestYear ?? currentYear);
   const scope = params.get("scope") ?? defaultScope(user);
   const threshold = Number(params.get("seuil") ?? DEFAULT_REALISATION_THRESHOLD * 100) / 100;
+  const alertsFirst = params.get("alertes") === "1";
   const update = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     next.set(key, value);
@@ -135,7 +138,15 @@ export function DashboardPage({ user }: { user: SessionUser }) {
       </p>
       {table.isPending && <Loading label="Chargement des structures…" />}
       {table.isError && <ErrorState error={table.error} />}
-      {table.data && <StructureTable rows={table.data.items} threshold={threshold} scope={scope} year={year} />}
+      <ToggleSwitch
+        label="Structures signalées d'abord"
+        inputTitle="Structures signalées d'abord"
+        checked={alertsFirst}
+        onChange={(checked) => update("alertes", checked ? "1" : "0")}
+        showCheckedHint={false}
+        className="fr-mb-2w"
+      />
+      {table.data && <StructureTable rows={table.data.items} threshold={threshold} scope={scope} year={year} alertsFirst={alertsFirst} />}
     </>
   );
 }
@@ -219,12 +230,15 @@ function StructureTable({
   threshold,
   scope,
   year,
-}: { rows: StructurePerformance[]; threshold: number; scope: string; year: number }) {
+  alertsFirst,
+}: { rows: StructurePerformance[]; threshold: number; scope: string; year: number; alertsFirst: boolean }) {
   if (rows.length === 0) return <Empty>Aucune structure conventionnée sur la période.</Empty>;
   const exportHref = (format: "csv" | "xlsx") => hrefOf(listStructurePerformance, { query: { scope, year, format } });
-  const flagged = rows.filter(
-    (r) => (r.tauxRealisation !== null && r.tauxRealisation < threshold) || (r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET),
-  ).length;
+  const isFlagged = (r: StructurePerformance) =>
+    (r.tauxRealisation !== null && r.tauxRealisation < threshold) || (r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET);
+  const flagged = rows.filter(isFlagged).length;
+  // The signalled structures first when asked (stable: the server's order within each group).
+  const shown = alertsFirst ? [...rows.filter(isFlagged), ...rows.filter((r) => !isFlagged(r))] : rows;
   return (
     <>
       <p data-testid="structures-flagged">
@@ -246,7 +260,7 @@ function StructureTable({
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => {
+            {shown.map((r) => {
               const lowReal = r.tauxRealisation !== null && r.tauxRealisation < threshold;
               const lowDyn = r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET;
               return (

@@ -10,8 +10,9 @@ import { useParams, useSearchParams } from "react-router-dom";
 import { type DeclarationGrid, declareMonth, getDeclarationGrid } from "../../contracts/declarations.js";
 import { ApiError, call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
+import { MonthSelect } from "../components/MonthSelect.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
-import { formatEtp } from "../format.js";
+import { formatEtp, formatMonth } from "../format.js";
 
 type AnnexGrid = DeclarationGrid["annexes"][number];
 
@@ -35,7 +36,10 @@ export function DeclarationPage() {
   const { structureId } = useParams();
   const [params, setParams] = useSearchParams();
   const calendar = useCalendar();
-  const month = params.get("mois") ?? calendar.data?.currentMonth;
+  // By default the month whose hours are due (the previous one), as the server's clock says.
+  const month = params.get("mois") ?? calendar.data?.declarationMonth;
+  const thisYear = Number((calendar.data?.today ?? month ?? "").slice(0, 4));
+  const years = Number.isFinite(thisYear) && thisYear > 0 ? Array.from({ length: 8 }, (_, i) => thisYear - i) : [];
   const grid = useQuery({
     enabled: month !== undefined,
     queryKey: ["declaration", structureId, month],
@@ -44,16 +48,7 @@ export function DeclarationPage() {
   return (
     <>
       <h1>Déclaration mensuelle</h1>
-      <Input
-        label="Mois déclaré"
-        nativeInputProps={{
-          type: "month",
-          value: month ?? "",
-          onChange: (e) => {
-            if (/^\d{4}-\d{2}$/.test(e.target.value)) setParams({ mois: e.target.value });
-          },
-        }}
-      />
+      {month && <MonthSelect label="Mois déclaré" value={month} years={years} onChange={(m) => setParams({ mois: m })} />}
       {grid.isPending && <Loading />}
       {grid.isError && <ErrorState error={grid.error} />}
       {grid.data && grid.data.annexes.length === 0 && <Empty>Aucune annexe financière ne couvre ce mois.</Empty>}
@@ -87,6 +82,7 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["persons"] });
+      void client.invalidateQueries({ queryKey: ["siae-month"] });
       // The grid's "État" column and recorded totals come back from the API.
       void client.invalidateQueries({ queryKey: ["declaration", String(structureId), month] });
     },
@@ -115,7 +111,7 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
       ) : (
         <div className="fr-table fr-table--sm">
           <table>
-            <caption>Heures travaillées en {month}</caption>
+            <caption>Heures travaillées en {formatMonth(month)}</caption>
             <thead>
               <tr>
                 <th scope="col">Salarié</th>
@@ -160,7 +156,7 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
             title="Déclaration validée"
             description={
               <span data-testid="declaration-confirmation">
-                {save.data.upserted} salarié(s) déclaré(s) pour {month} sur l'annexe {annex.number}. Enregistré pour le mois :{" "}
+                {save.data.upserted} salarié(s) déclaré(s) pour {formatMonth(month)} sur l'annexe {annex.number}. Enregistré pour le mois :{" "}
                 <strong data-testid="confirmed-hours">{formatEtp(save.data.declaredHours)} h</strong>, soit{" "}
                 <strong data-testid="confirmed-etp">{formatEtp(save.data.declaredEtp)} ETP</strong>.
               </span>
@@ -189,7 +185,7 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
       )}
       {annex.lines.length > 0 && (
         <Button type="submit" disabled={save.isPending}>
-          {save.isPending ? "Validation…" : `Valider la déclaration de ${month}`}
+          {save.isPending ? "Validation…" : `Valider la déclaration de ${formatMonth(month)}`}
         </Button>
       )}
     </form>

@@ -1,6 +1,8 @@
-// SIAE staff: their salariés, with the filters of the daily work (present this month, PASS IAE
-// ending within 30/90 days, no declaration this month), sort, pagination and export.
+// SIAE staff: their salariés, with the filters of the daily work (present this month — the default —,
+// PASS IAE ending within 30/90 days, hours of the month due not declared, exit to record), sort by name
+// or PASS end, pagination and export.
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons.js";
+import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { listPersons } from "../../contracts/persons.js";
@@ -8,24 +10,36 @@ import { call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import { ExportLinks, Pager, withParams } from "../components/Pager.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
-import { formatDate, formatEtp } from "../format.js";
+import { formatDate, formatEtp, formatInt, formatMonth } from "../format.js";
 
 const PAGE_SIZE = 50;
+// The list opens where the work is: the salariés present this month; the other filters are one click away.
+// "Undeclared" reads the month whose hours are due (the previous one), the others the current month.
 const FILTERS = [
-  { value: "", label: "Tous les salariés", query: {} },
-  { value: "present", label: "Présents ce mois-ci", query: { present: "true" } },
-  { value: "pass30", label: "PASS IAE échu dans 30 jours", query: { passEndingWithin: "30" } },
-  { value: "pass90", label: "PASS IAE échu dans 90 jours", query: { passEndingWithin: "90" } },
-  { value: "undeclared", label: "Sans déclaration ce mois-ci", query: { undeclared: "true" } },
+  { value: "present", label: (m: Months) => `Présents en ${formatMonth(m.current)}`, query: { present: "true" }, month: "current" },
+  { value: "pass30", label: () => "PASS IAE échu dans 30 jours", query: { passEndingWithin: "30" }, month: "current" },
+  { value: "pass90", label: () => "PASS IAE échu dans 90 jours", query: { passEndingWithin: "90" }, month: "current" },
+  { value: "undeclared", label: (m: Months) => `Heures de ${formatMonth(m.due)} non déclarées`, query: { undeclared: "true" }, month: "due" },
+  { value: "sorties", label: () => "Sortie à enregistrer", query: { toExit: "true" }, month: "current" },
+  { value: "tous", label: () => "Tous les salariés", query: {}, month: "current" },
 ] as const;
+const SORTS = [
+  { value: "lastName", label: "Nom" },
+  { value: "passEndsOn", label: "Fin du PASS IAE (la plus proche d'abord)" },
+] as const;
+interface Months {
+  current: string;
+  due: string;
+}
 
 export function PersonsPage() {
   const { structureId } = useParams();
   const [params, setParams] = useSearchParams();
   const calendar = useCalendar();
-  const filter = params.get("filtre") ?? "";
-  const month = params.get("mois") ?? calendar.data?.currentMonth;
+  const filter = params.get("filtre") || "present";
   const chosen = FILTERS.find((f) => f.value === filter) ?? FILTERS[0];
+  const months: Months | undefined = calendar.data ? { current: calendar.data.currentMonth, due: calendar.data.declarationMonth } : undefined;
+  const month = params.get("mois") ?? (months ? (chosen.month === "due" ? months.due : months.current) : undefined);
   const query = {
     ...chosen.query,
     month,
@@ -44,24 +58,35 @@ export function PersonsPage() {
     <>
       <h1>Salariés</h1>
       <RadioButtons
-        legend={`Filtrer (mois de référence : ${month ?? "…"})`}
+        legend="Afficher"
         orientation="horizontal"
         name="filtre"
         options={FILTERS.map((f) => ({
-          label: f.label,
+          label: months ? f.label(months) : f.value,
           nativeInputProps: {
             value: f.value,
-            checked: f.value === filter,
-            onChange: () => setParams(withParams(params, { filtre: f.value })),
+            checked: f.value === chosen.value,
+            onChange: () => setParams(withParams(params, { filtre: f.value, mois: "" })),
           },
         }))}
       />
+      <Select
+        label="Trier par"
+        className="fr-mb-2w"
+        nativeSelectProps={{ name: "sort", value: query.sort, onChange: (e) => setParams(withParams(params, { sort: e.target.value })) }}
+      >
+        {SORTS.map((s) => (
+          <option key={s.value} value={s.value}>
+            {s.label}
+          </option>
+        ))}
+      </Select>
       {list.isPending && <Loading />}
       {list.isError && <ErrorState error={list.error} />}
       {list.data && list.data.items.length === 0 && <Empty>Aucun salarié ne correspond à ce filtre.</Empty>}
       {list.data && list.data.items.length > 0 && (
         <>
-          <p data-testid="persons-total">{list.data.total} salariés</p>
+          <p data-testid="persons-total">{formatInt(list.data.total)} salariés</p>
           <div className="fr-table" data-testid="persons-table">
             <table>
               <caption>Salariés de la structure</caption>
@@ -73,7 +98,7 @@ export function PersonsPage() {
                   <th scope="col">Fin prévue / sortie</th>
                   <th scope="col">PASS IAE</th>
                   <th scope="col" className="numeric">Jours restants</th>
-                  <th scope="col" className="numeric">Heures du mois</th>
+                  <th scope="col" className="numeric">Heures de {formatMonth(month)}</th>
                 </tr>
               </thead>
               <tbody>
@@ -90,7 +115,7 @@ export function PersonsPage() {
                     <td>{p.exitOn ? `sorti le ${formatDate(p.exitOn)}` : formatDate(p.contractPlannedEnd)}</td>
                     <td>{p.passLast4 ? `…${p.passLast4} jusqu'au ${formatDate(p.passEndsOn)}` : "—"}</td>
                     <td className="numeric">{p.passRemainingDays ?? "—"}</td>
-                    <td className="numeric">{p.hoursThisMonth === null ? "non déclaré" : formatEtp(p.hoursThisMonth)}</td>
+                    <td className="numeric">{p.hoursThisMonth !== null ? formatEtp(p.hoursThisMonth) : months && month && month > months.due ? "—" : "non déclaré"}</td>
                   </tr>
                 ))}
               </tbody>

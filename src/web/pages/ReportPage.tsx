@@ -35,7 +35,8 @@ async function fetchReportHtml(departement: string, year: number): Promise<strin
 export function ReportPage({ user }: { user: SessionUser }) {
   const [params, setParams] = useSearchParams();
   const calendar = useCalendar();
-  const currentYear = Number((calendar.data?.today ?? new Date().toISOString()).slice(0, 4));
+  // The server's today (the demo's date on a demo database), never the browser's clock.
+  const currentYear = Number(calendar.data?.today.slice(0, 4) ?? params.get("annee") ?? 0);
   const year = Number(params.get("annee") ?? calendar.data?.latestYear ?? currentYear);
   const departements = useQuery({
     queryKey: ["departements"],

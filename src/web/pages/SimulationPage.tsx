@@ -12,6 +12,7 @@ import { endError, etpError, modulationError, startError, toHundredths } from ".
 import { AfSimulationView } from "../components/AfSimulationView.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { useDebounced } from "../components/useDebounced.js";
+import { FrenchDateInput } from "../components/FrenchDateInput.js";
 
 const TERRITORIES = [
   { value: "droit_commun", label: "Droit commun (métropole et DROM hors Mayotte)" },
@@ -101,17 +102,21 @@ export function SimulationPage() {
               </option>
             ))}
           </Select>
-          <Input
+          <FrenchDateInput
             label="Date de début"
+            name="from"
+            value={fromValue}
+            onChange={setFrom}
             state={errors.from ? "error" : "default"}
             stateRelatedMessage={errors.from ?? undefined}
-            nativeInputProps={{ type: "date", name: "from", value: fromValue, onChange: (e) => setFrom(e.target.value) }}
           />
-          <Input
+          <FrenchDateInput
             label="Date de fin"
+            name="to"
+            value={toValue}
+            onChange={setTo}
             state={errors.to ? "error" : "default"}
             stateRelatedMessage={errors.to ?? undefined}
-            nativeInputProps={{ type: "date", name: "to", value: toValue, onChange: (e) => setTo(e.target.value) }}
           />
           <Input
             label="ETP conventionnés"
