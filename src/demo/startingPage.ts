@@ -54,6 +54,12 @@ export function respondWhileStarting(req: IncomingMessage, res: ServerResponse, 
     res.end(JSON.stringify({ status: "starting", progress: percent, step: state.step }));
     return;
   }
+  // Readiness (src/server/readiness.ts): not ready while migrations, the reference data or the demo load run.
+  if (url === "/api/ready" || url.startsWith("/api/ready?")) {
+    res.writeHead(503, { ...common, "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify({ status: "migrating", detail: state.step }));
+    return;
+  }
   if (url.startsWith("/api/") || (req.method !== "GET" && req.method !== "HEAD")) {
     res.writeHead(503, { ...common, "content-type": "application/problem+json; charset=utf-8" });
     res.end(
