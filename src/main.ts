@@ -18,9 +18,11 @@ function listenAddressFromEnv(env: NodeJS.ProcessEnv): { port: number; host: str
 export async function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AppConfig & { port: number; host: string }> {
   const { port, host } = listenAddressFromEnv(env);
   const { dataDirFromEnv } = await import("./db/connection.js");
+  const { parseTrustedProxies } = await import("./server/auth/clientAddress.js");
   return {
     port,
     host,
+    trustedProxies: parseTrustedProxies(env.PASSERELLE_TRUSTED_PROXIES),
     publicUrl: env.PASSERELLE_PUBLIC_URL ?? `http://localhost:${port}`,
     dataDir: dataDirFromEnv(env),
     bodyLimit: Number(env.PASSERELLE_BODY_LIMIT ?? 1024 * 1024),
@@ -140,9 +142,10 @@ async function main(): Promise<void> {
 
   // First start on an empty database: load the demo département (issue 6). PASSERELLE_NO_DEMO=1 skips it.
   let demo: DemoSummary | null = null;
+  // Never on a public instance (https or NODE_ENV=production): its accounts share a published password.
   if (process.env.PASSERELLE_NO_DEMO !== "1") {
-    const { loadDemoIfEmpty } = await import("./demo/loadDemo.js");
-    demo = await loadDemoIfEmpty(handle, {
+    const { loadDemoOnFirstStart } = await import("./demo/demoGate.js");
+    demo = await loadDemoOnFirstStart(handle, {
       pii,
       log,
       onStart: () => {

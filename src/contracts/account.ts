@@ -21,13 +21,27 @@ export const SessionView = z.object({ user: UserView, csrfToken: z.string() });
 export type SessionView = z.infer<typeof SessionView>;
 const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() });
 
+/** A secret to add to an authenticator app: the otpauth:// URI (what a QR code carries) and the secret to type. */
+export const Enrolment = z.object({ secret: z.string(), otpauthUri: z.string() });
+/**
+ * The password was right, a code is needed: "totp" = the account's authenticator code (or a recovery
+ * code); "enrol" = the account must first add this secret to an authenticator app and give its code.
+ */
+export const SecondFactorChallenge = z.object({ secondFactor: z.enum(["totp", "enrol"]), enrolment: Enrolment.optional() });
+export type SecondFactorChallenge = z.infer<typeof SecondFactorChallenge>;
+/** A session opened; recoveryCodes only when a second factor was just enabled (shown once). */
+export const LoginSession = SessionView.extend({ recoveryCodes: z.array(z.string()).optional() });
 export const login = defineContract({
   method: "POST",
   path: "/api/v1/auth/login",
   tags: ["authentification"],
-  summary: "Connexion par e-mail et mot de passe",
-  body: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }),
-  response: { 200: SessionView, 401: Problem, 429: Problem },
+  summary: "Connexion par e-mail et mot de passe (puis code de vérification quand le compte a un second facteur)",
+  body: z.object({
+    email: z.string().trim().min(3).max(254),
+    password: z.string().min(1).max(1024),
+    code: z.string().trim().min(1).max(32).optional(),
+  }),
+  response: { 200: z.union([LoginSession, SecondFactorChallenge]), 401: Problem, 403: Problem, 429: Problem },
 });
 export const me = defineContract({
   method: "GET",
@@ -91,4 +105,41 @@ export const changeMyPassword = defineContract({
   tags: ["mon compte"],
   summary: "Changer mon mot de passe (ferme mes autres sessions)",
   body: z.object({ currentPassword: z.string().max(1024), newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(1024) }).strict(),
+});
+
+export const SecondFactorStatus = z.object({
+  enabled: z.boolean(),
+  pending: z.boolean(),
+  /** The account's role requires a second factor (it cannot be removed). */
+  required: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+});
+export const mySecondFactor = defineContract({
+  method: "GET",
+  path: "/api/v1/me/second-factor",
+  tags: ["mon compte"],
+  summary: "Ma double authentification",
+  response: { 200: SecondFactorStatus },
+});
+export const beginMySecondFactor = defineContract({
+  method: "POST",
+  path: "/api/v1/me/second-factor",
+  tags: ["mon compte"],
+  summary: "Activer la double authentification : un nouveau secret à ajouter à une application (montré une fois)",
+  response: { 200: Enrolment },
+});
+export const confirmMySecondFactor = defineContract({
+  method: "POST",
+  path: "/api/v1/me/second-factor/confirm",
+  tags: ["mon compte"],
+  summary: "Confirmer la double authentification par un premier code ; rend les codes de secours (montrés une fois)",
+  body: z.object({ code: z.string().trim().min(6).max(32) }).strict(),
+  response: { 200: z.object({ recoveryCodes: z.array(z.string()) }) },
+});
+export const removeMySecondFactor = defineContract({
+  method: "POST",
+  path: "/api/v1/me/second-factor/remove",
+  tags: ["mon compte"],
+  summary: "Retirer ma double authentification (mot de passe exigé ; impossible quand le rôle l'impose)",
+  body: z.object({ password: z.string().min(1).max(1024) }).strict(),
 });

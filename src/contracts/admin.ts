@@ -50,9 +50,19 @@ export const updateUser = defineContract({
   method: "PATCH",
   path: "/api/v1/admin/users/:userId",
   tags: ["administration"],
-  summary: "Désactiver / réactiver / déverrouiller un compte",
+  summary: "Désactiver / réactiver / déverrouiller un compte ; autoriser son rattachement ProConnect ; retirer sa double authentification",
   params: z.strictObject({ userId: idParam("utilisateur") }),
-  body: z.object({ disabled: z.boolean().optional(), unlock: z.literal(true).optional(), displayName: z.string().trim().min(2).max(120).optional() }).strict(),
+  body: z
+    .object({
+      disabled: z.boolean().optional(),
+      unlock: z.literal(true).optional(),
+      displayName: z.string().trim().min(2).max(120).optional(),
+      /** The account's first ProConnect login may link it by its e-mail (server/auth/oidcLink.ts). */
+      allowSsoLink: z.boolean().optional(),
+      /** A lost device: the second factor goes, to be enrolled again at the next login. */
+      resetSecondFactor: z.literal(true).optional(),
+    })
+    .strict(),
 });
 
 const auditFilters = {

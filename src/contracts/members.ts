@@ -53,11 +53,13 @@ export const createInvitation = defineContract({
   method: "POST",
   path: "/api/v1/structures/:structureId/invitations",
   tags: ["membres"],
-  summary: "Inviter une personne à rejoindre la structure (lien valable 7 jours)",
+  summary: "Inviter une personne à rejoindre la structure (lien valable 7 jours, envoyé à son adresse e-mail seulement)",
   target: structureTarget,
   body: z.object({ email: z.email().max(254), isAdmin: z.boolean().default(false) }).strict(),
   response: {
-    201: z.object({ id: z.number().int(), email: z.string(), isAdmin: z.boolean(), expiresAt: z.string(), token: z.string(), link: z.string() }),
+    // The link is a credential: it goes to the invited mailbox ("email"), or on a local instance without
+    // SMTP to the server console ("console"); never in this answer.
+    201: z.object({ id: z.number().int(), email: z.string(), isAdmin: z.boolean(), expiresAt: z.string(), delivery: z.enum(["email", "console"]) }),
   },
 });
 export const listInvitations = defineContract({

@@ -1,6 +1,7 @@
 // Creating accounts (platform admins through the API, operators through `passerelle users create`).
 // Role and scope must agree: regional → région; departemental / conseil départemental → département;
 // siae → at least one structure (through membership). Passwords: argon2id, ≥ 12 characters.
+import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { recordAudit, type Actor } from "../db/audit.js";
 import type { Database, Role } from "../db/schema.js";
@@ -78,6 +79,9 @@ export async function createUser(db: Kysely<Database>, input: NewUserInput, acto
     .returning("id")
     .executeTakeFirstOrThrow();
   const id = Number(row.id);
+  // An account created without a password is meant for SSO: its first ProConnect login may link it by
+  // e-mail (server/auth/oidcLink.ts).
+  if (!passwordHash) await sql`UPDATE app_user SET oidc_link_allowed = true WHERE id = ${id}`.execute(db);
   if (input.structureId) {
     await db.insertInto("membership").values({ user_id: id, structure_id: input.structureId, is_admin: input.structureAdmin ?? false }).execute();
   }

@@ -4,6 +4,7 @@ import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { homePath, type SessionUser, useSession } from "./auth/session.js";
 import { Layout } from "./components/Layout.js";
 import { ErrorState, Loading } from "./components/States.js";
+import { AccountPage } from "./pages/AccountPage.js";
 import { AnnexeNewPage } from "./pages/AnnexeNewPage.js";
 import { AnnexePage } from "./pages/AnnexePage.js";
 import { AnnexeVersionPage } from "./pages/AnnexeVersionPage.js";
@@ -66,6 +67,7 @@ export function AppRoutes() {
         <Route path="/imports" element={guard(<ImportPage />)} />
         <Route path="/imports/:importRunId" element={guard(<ImportRunPage />)} />
         <Route path="/rapport" element={guard(<ReportPage user={user as SessionUser} />)} />
+        <Route path="/mon-compte" element={guard(<AccountPage user={user as SessionUser} />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>

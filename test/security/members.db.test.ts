@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { INVITATION_TTL_DAYS } from "../../src/server/auth/invitations.js";
 import type { App } from "../../src/server/context.js";
 import { testCipher } from "../../src/security/personalData.js";
+import { smtpMailer } from "../../src/server/mail/mailer.js";
+import { bodyOf, type ReceivedMail, type SmtpSink, startSmtpSink } from "../support/smtpSink.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { buildTestApp, type LoggedIn, login, movableClock, seedWorld, type World } from "./support/fixture.js";
 
@@ -10,29 +12,45 @@ let t: TestDatabase;
 let app: App;
 let world: World;
 let admin: LoggedIn;
+let sink: SmtpSink;
 const clock = movableClock();
 
 beforeAll(async () => {
   t = await createTestDatabase();
   world = await seedWorld(t.handle.db, testCipher());
-  app = await buildTestApp(t, testCipher(), { clock });
+  // Invitations leave by SMTP, to a local sink: the link is read where the invitee reads it.
+  sink = await startSmtpSink();
+  app = await buildTestApp(t, testCipher(), { clock, config: { mailer: smtpMailer(sink.url, "Passerelle <ne-pas-repondre@passerelle.test>") } });
   admin = await login(app, world.users.siaeAdmin.email);
 });
 afterAll(async () => {
   await app?.close();
+  await sink?.close();
   await t?.destroy();
 });
 
 async function invite(email: string, isAdmin = false) {
   const res = await app.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: admin.headers, payload: { email, isAdmin } });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: number; token: string; link: string; expiresAt: string };
+  const mail = sink.received.filter((m) => m.to.includes(email.toLowerCase())).at(-1) as ReceivedMail;
+  expect(mail, `no e-mail to ${email}`).toBeDefined();
+  const token = bodyOf(mail).match(/\/invitation\/([A-Za-z0-9_-]{20,})/)?.[1] as string;
+  expect(token).toBeDefined();
+  // The inviter's answer never carries the link.
+  expect(res.body).not.toContain(token);
+  return { ...(res.json() as { id: number; expiresAt: string; delivery: string }), token, mail };
 }
 
 describe("invitations", () => {
   test("a new person accepts an invitation: account created, member of the structure, logged in", async () => {
     const inv = await invite("Nouvelle.Recrue@exemple.fr");
-    expect(inv.link).toBe(`http://localhost/invitation/${inv.token}`);
+    // Only to the invitee's mailbox, over SMTP; the answer says how it left and holds no token or link.
+    expect(inv.mail.to).toEqual(["nouvelle.recrue@exemple.fr"]);
+    expect(inv.mail.from).toBe("ne-pas-repondre@passerelle.test");
+    expect(bodyOf(inv.mail)).toContain(`http://localhost/invitation/${inv.token}`);
+    expect(inv.mail.raw).toMatch(/Subject: .*Invitation/);
+    expect(inv.delivery).toBe("email");
+    expect(Object.keys(inv)).not.toContain("link");
     const stored = await t.handle.db.selectFrom("invitation").select("token_hash").where("id", "=", inv.id).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toBe(inv.token);
     const info = await app.inject({ method: "GET", url: `/api/v1/invitations/${inv.token}` });

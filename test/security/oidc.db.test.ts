@@ -17,6 +17,8 @@ const REDIRECT = "http://localhost/api/v1/auth/oidc/callback";
 beforeAll(async () => {
   t = await createTestDatabase();
   world = await seedWorld(t.handle.db, testCipher());
+  // An administrator allowed the DDETS agent's account to be linked at its first ProConnect login.
+  await securityDb(t.handle.db).updateTable("app_user").set({ oidc_link_allowed: true }).where("id", "=", world.users.departemental.id).execute();
   provider = await startOidcProvider();
   app = await buildTestApp(t, testCipher(), {
     clock: movableClock(new Date()),
@@ -50,7 +52,7 @@ async function startLogin(returnTo?: string): Promise<{ callback: string; stateC
 describe("OIDC (ProConnect-compatible)", () => {
   test("an agent with an account logs in; the subject is linked; the session works", async () => {
     provider.tamper = "none";
-    provider.user = { sub: "pc-ddets-62", email: world.users.departemental.email.toUpperCase(), emailInIdToken: false };
+    provider.user = { sub: "pc-ddets-62", email: world.users.departemental.email.toUpperCase(), emailInIdToken: false, emailVerified: true };
     const { callback, stateCookie } = await startLogin("/tableau-de-bord");
     const res = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
     expect(res.statusCode, res.body).toBe(302);
@@ -104,6 +106,55 @@ describe("OIDC (ProConnect-compatible)", () => {
       }
     });
   }
+
+  test("an identity provider that claims the admin's e-mail does not get the admin account", async () => {
+    const adminSubject = async () =>
+      (await t.handle.db.selectFrom("app_user").select("oidc_subject").where("id", "=", world.users.admin.id).executeTakeFirstOrThrow()).oidc_subject;
+    // Unverified, or verification not said: refused, nothing linked.
+    for (const emailVerified of [false, undefined]) {
+      provider.user = { sub: "pc-attaquant", email: world.users.admin.email, emailVerified, amr: ["pwd", "otp", "mfa"] };
+      const { callback, stateCookie } = await startLogin();
+      const res = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.cookies.find((c) => c.name === "passerelle_session")).toBeUndefined();
+      expect(await adminSubject()).toBeNull();
+    }
+    // Verified, but no administrator allowed this account to be linked and no invitation names it.
+    provider.user = { sub: "pc-attaquant", email: world.users.admin.email, emailVerified: true, amr: ["pwd", "otp", "mfa"] };
+    const { callback, stateCookie } = await startLogin();
+    const res = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().title).toBe("Connexion ProConnect non autorisée");
+    expect(await adminSubject()).toBeNull();
+  });
+
+  test("a structure account invited at that very address is linked on a verified e-mail", async () => {
+    const email = "invitee.sso@exemple.fr";
+    const user = await t.handle.db.insertInto("app_user").values({ email, display_name: "Invitée", role: "siae" }).returning("id").executeTakeFirstOrThrow();
+    await t.handle.db
+      .insertInto("invitation")
+      .values({ token_hash: "h".repeat(64), email, structure_id: world.s1, expires_at: new Date(Date.now() + 86_400_000) })
+      .execute();
+    provider.user = { sub: "pc-invitee", email, emailVerified: true };
+    const { callback, stateCookie } = await startLogin();
+    const res = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
+    expect(res.statusCode, res.body).toBe(302);
+    const linked = await t.handle.db.selectFrom("app_user").select("oidc_subject").where("id", "=", user.id).executeTakeFirstOrThrow();
+    expect(linked.oidc_subject).toBe("pc-invitee");
+  });
+
+  test("an admin or national account logs in by SSO only when the provider used a second factor (amr)", async () => {
+    await securityDb(t.handle.db).updateTable("app_user").set({ oidc_link_allowed: true }).where("id", "=", world.users.national.id).execute();
+    provider.user = { sub: "pc-dgefp", email: world.users.national.email, emailVerified: true, amr: ["pwd"] };
+    let { callback, stateCookie } = await startLogin();
+    const single = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
+    expect(single.statusCode, single.body).toBe(403);
+    expect(single.json().title).toBe("Double authentification requise");
+    provider.user = { sub: "pc-dgefp", email: world.users.national.email, emailVerified: true, amr: ["pwd", "otp"] };
+    ({ callback, stateCookie } = await startLogin());
+    const multi = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
+    expect(multi.statusCode, multi.body).toBe(302);
+  });
 
   test("the provider saw correct PKCE verifiers and client credentials", () => {
     expect(provider.refused).toEqual([]);

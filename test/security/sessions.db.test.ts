@@ -52,7 +52,7 @@ describe("login", () => {
 
   test("the cookie is Secure behind HTTPS", async () => {
     const secureApp = await buildTestApp(t, testCipher(), { clock, config: { publicUrl: "https://passerelle.example.gouv.fr" } });
-    const res = await secureApp.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: world.users.admin.email, password: PASSWORD } });
+    const res = await secureApp.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: world.users.departemental.email, password: PASSWORD } });
     expect(res.cookies.find((c) => c.name === "passerelle_session")?.secure).toBe(true);
     expect(res.headers["strict-transport-security"]).toContain("max-age=");
     await secureApp.close();
@@ -123,7 +123,7 @@ describe("session fixation", () => {
 });
 
 describe("brute force", () => {
-  test(`${MAX_FAILURES} failures lock the account (429, even with the right password), unlocked after 15 min`, async () => {
+  test(`${MAX_FAILURES} failures lock the account from that address (429, even with the right password), unlocked after 15 min`, async () => {
     const email = world.users.conseil_departemental.email;
     for (let i = 0; i < MAX_FAILURES; i++) {
       const r = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password: `mauvais-${i}` } });
@@ -132,7 +132,7 @@ describe("brute force", () => {
     const locked = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password: PASSWORD } });
     expect(locked.statusCode).toBe(429);
     expect(Number(locked.headers["retry-after"])).toBeGreaterThan(0);
-    expect(locked.json().title).toBe("Compte temporairement verrouillé");
+    expect(locked.json().title).toBe("Trop de tentatives");
     const audit = await t.handle.db.selectFrom("audit_event").select("action").where("actor_user_id", "=", world.users.conseil_departemental.id).execute();
     expect(audit.map((a) => a.action)).toContain("auth.locked");
     clock.advance(16 * 60 * 1000);

@@ -12,6 +12,10 @@ export interface OidcTestUser {
   email: string;
   /** ProConnect puts the e-mail in userinfo only: false = not in the ID token. */
   emailInIdToken?: boolean;
+  /** The `email_verified` claim (ID token and userinfo); absent when undefined. */
+  emailVerified?: boolean;
+  /** The `amr` claim of the ID token (RFC 8176), e.g. ["pwd", "otp", "mfa"]; absent when undefined. */
+  amr?: string[];
 }
 
 export type Tamper = "none" | "nonce" | "audience" | "issuer" | "expired" | "signature";
@@ -116,6 +120,8 @@ export async function startOidcProvider(clientId = "passerelle-test", clientSecr
           sub: pending.user.sub,
           nonce: provider.tamper === "nonce" ? "autre-nonce" : pending.nonce,
           ...(pending.user.emailInIdToken === false ? {} : { email: pending.user.email }),
+          ...(pending.user.emailInIdToken !== false && pending.user.emailVerified !== undefined ? { email_verified: pending.user.emailVerified } : {}),
+          ...(pending.user.amr ? { amr: pending.user.amr } : {}),
         });
         send(200, { access_token: accessToken, token_type: "Bearer", expires_in: 60, id_token: idToken });
       });
@@ -124,7 +130,13 @@ export async function startOidcProvider(clientId = "passerelle-test", clientSecr
     if (url.pathname === "/userinfo") {
       const user = tokens.get((req.headers.authorization ?? "").replace(/^Bearer /, ""));
       if (!user) return send(401, { error: "invalid_token" });
-      void sign({ sub: user.sub, email: user.email, given_name: "Agent", usual_name: "Test" }).then((jwt) => send(200, jwt, "application/jwt"));
+      void sign({
+        sub: user.sub,
+        email: user.email,
+        ...(user.emailVerified !== undefined ? { email_verified: user.emailVerified } : {}),
+        given_name: "Agent",
+        usual_name: "Test",
+      }).then((jwt) => send(200, jwt, "application/jwt"));
       return;
     }
     send(404, { error: "not_found" });

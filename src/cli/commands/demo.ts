@@ -1,6 +1,7 @@
 // passerelle demo [--reset] [--json]   (design §5) — loads the demo département (Pas-de-Calais
 // 2017–2019) into the configured database and prints the demo accounts.
 import type { Command } from "commander";
+import { assertDemoAllowed, DemoRefusedError } from "../../demo/demoGate.js";
 import { DemoAlreadyLoadedError, type DemoSummary, loadDemo } from "../../demo/loadDemo.js";
 import { configuredCipher, InvalidInputError, printJson, withDatabase } from "../context.js";
 
@@ -24,9 +25,10 @@ export function register(program: Command): void {
       await withDatabase(async (handle) => {
         let summary: DemoSummary;
         try {
+          assertDemoAllowed();
           summary = await loadDemo(handle, { pii: configuredCipher(), reset: opts.reset === true, log: (s) => process.stderr.write(`${s}\n`) });
         } catch (error) {
-          if (error instanceof DemoAlreadyLoadedError) throw new InvalidInputError(error.message);
+          if (error instanceof DemoAlreadyLoadedError || error instanceof DemoRefusedError) throw new InvalidInputError(error.message);
           throw error;
         }
         if (opts.json) printJson(summary);

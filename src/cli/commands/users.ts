@@ -1,6 +1,9 @@
 // `passerelle users …` — accounts for operators: create (local password read from standard input or
 // PASSERELLE_NEW_PASSWORD, or SSO only), list, unlock, disable / enable.
 import type { Command } from "commander";
+import { unlockLogin } from "../../server/auth/loginThrottle.js";
+import { removeSecondFactor } from "../../server/auth/secondFactor.js";
+import { securityDb } from "../../server/auth/securityTables.js";
 import type { Role } from "../../db/schema.js";
 import { ROLES, createUser, UserInputError } from "../../security/users.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
@@ -86,7 +89,7 @@ export function register(program: Command): void {
       });
     });
 
-  const setFlags = (name: string, description: string, values: { disabled?: boolean; unlock?: boolean }) =>
+  const setFlags = (name: string, description: string, values: { disabled?: boolean; unlock?: boolean; allowSso?: boolean; resetSecondFactor?: boolean }) =>
     users
       .command(`${name} <email>`)
       .description(description)
@@ -105,6 +108,9 @@ export function register(program: Command): void {
               .where("id", "=", user.id)
               .execute();
             if (values.disabled) await db.deleteFrom("user_session").where("user_id", "=", user.id).execute();
+            if (values.unlock) await unlockLogin(db, email);
+            if (values.allowSso) await securityDb(db).updateTable("app_user").set({ oidc_link_allowed: true }).where("id", "=", user.id).execute();
+            if (values.resetSecondFactor) await removeSecondFactor(db, Number(user.id));
             await db
               .insertInto("audit_event")
               .values({ actor_label: "cli", action: `user.${name}`, entity: "app_user", entity_id: String(user.id), before: JSON.stringify({ disabled: user.disabled }), after: JSON.stringify(values) })
@@ -118,4 +124,8 @@ export function register(program: Command): void {
   setFlags("unlock", "Déverrouille un compte bloqué après trop d'essais", { unlock: true });
   setFlags("disable", "Désactive un compte et ferme ses sessions", { disabled: true });
   setFlags("enable", "Réactive un compte", { disabled: false });
+  setFlags("allow-sso", "Autorise la première connexion ProConnect du compte à le rattacher par son e-mail", { allowSso: true });
+  setFlags("reset-2fa", "Retire la double authentification d'un compte (appareil perdu) : elle sera redemandée à la prochaine connexion", {
+    resetSecondFactor: true,
+  });
 }

@@ -17,6 +17,12 @@ export interface OidcConfig {
   redirectUri: string;
   /** Scopes asked for; ProConnect: openid email given_name usual_name. */
   scope?: string;
+  /**
+   * The provider only ever asserts e-mail addresses it verified, even without an `email_verified` claim
+   * (PASSERELLE_OIDC_EMAILS_VERIFIED=1; ProConnect: the agents' professional addresses). Otherwise an
+   * account is linked by e-mail only on `email_verified: true`.
+   */
+  emailsVerified?: boolean;
 }
 
 export const OIDC_STATE_COOKIE = "passerelle_oidc_state";
@@ -38,7 +44,13 @@ export function oidcConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OidcCon
     .filter(([, v]) => !v)
     .map(([k]) => k);
   if (missing.length > 0) throw new Error(`Configuration OIDC incomplète : ${missing.join(", ")} manquant(s).`);
-  return { issuer: issuer as string, clientId: clientId as string, clientSecret: clientSecret as string, redirectUri: redirectUri as string };
+  return {
+    issuer: issuer as string,
+    clientId: clientId as string,
+    clientSecret: clientSecret as string,
+    redirectUri: redirectUri as string,
+    emailsVerified: env.PASSERELLE_OIDC_EMAILS_VERIFIED === "1",
+  };
 }
 
 export class OidcError extends Error {
@@ -125,6 +137,8 @@ export async function beginLogin(
     nonce,
     code_challenge: challenge,
     code_challenge_method: "S256",
+    // The authentication methods used (RFC 8176), to know whether the provider used a second factor.
+    claims: JSON.stringify({ id_token: { amr: { essential: true } } }),
   }).toString();
   return { url: url.toString(), state };
 }
@@ -132,7 +146,19 @@ export async function beginLogin(
 export interface OidcIdentity {
   subject: string;
   email: string | null;
+  /** The provider's `email_verified` claim (ID token or userinfo); null when it sent none. */
+  emailVerified: boolean | null;
+  /** The provider says it used several factors (amr "mfa", or a one-time code / key beside a password). */
+  multiFactor: boolean;
   returnTo: string | null;
+}
+
+const SECOND_FACTORS = new Set(["otp", "hwk", "swk", "sms", "fpt", "face", "iris", "pop", "sc"]);
+
+/** Whether an `amr` claim (RFC 8176) names a multi-factor authentication. */
+export function isMultiFactor(amr: unknown): boolean {
+  if (!Array.isArray(amr)) return false;
+  return amr.includes("mfa") || amr.some((m) => typeof m === "string" && SECOND_FACTORS.has(m));
 }
 
 /** Finish a login: consume the state, exchange the code, verify the ID token, read the e-mail. */
@@ -185,12 +211,21 @@ export async function completeLogin(
   if (claims.nonce !== pending.nonce) throw new OidcError("Jeton d'identité refusé : nonce différent.");
   if (typeof claims.sub !== "string" || claims.sub.length === 0) throw new OidcError("Jeton d'identité sans sujet.");
   let email = typeof claims.email === "string" ? claims.email : null;
-  if (!email && doc.userinfo_endpoint && tokens.access_token) email = await userinfoEmail(doc, config, tokens.access_token, claims.sub, now);
-  return { subject: claims.sub, email: email ? email.toLowerCase() : null, returnTo: pending.return_to };
+  let emailVerified = typeof claims.email_verified === "boolean" ? claims.email_verified : null;
+  if (!email && doc.userinfo_endpoint && tokens.access_token) {
+    ({ email, emailVerified } = await userinfoEmail(doc, config, tokens.access_token, claims.sub, now));
+  }
+  return { subject: claims.sub, email: email ? email.toLowerCase() : null, emailVerified, multiFactor: isMultiFactor(claims.amr), returnTo: pending.return_to };
 }
 
 /** ProConnect answers userinfo as a signed JWT (application/jwt); others as JSON. */
-async function userinfoEmail(doc: Discovery, config: OidcConfig, accessToken: string, subject: string, now: Date): Promise<string | null> {
+async function userinfoEmail(
+  doc: Discovery,
+  config: OidcConfig,
+  accessToken: string,
+  subject: string,
+  now: Date,
+): Promise<{ email: string | null; emailVerified: boolean | null }> {
   const response = await fetch(doc.userinfo_endpoint as string, {
     headers: { authorization: `Bearer ${accessToken}` },
     signal: AbortSignal.timeout(10_000),
@@ -211,5 +246,8 @@ async function userinfoEmail(doc: Discovery, config: OidcConfig, accessToken: st
     info = (await response.json()) as JWTPayload;
   }
   if (info.sub !== subject) throw new OidcError("Réponse userinfo refusée : sujet différent du jeton d'identité.");
-  return typeof info.email === "string" ? info.email : null;
+  return {
+    email: typeof info.email === "string" ? info.email : null,
+    emailVerified: typeof info.email_verified === "boolean" ? info.email_verified : null,
+  };
 }

@@ -4,6 +4,9 @@ import { createUser as createUserContract, listUsers, updateUser } from "../../c
 import { recordAudit } from "../../db/audit.js";
 import { createUser, UserInputError } from "../../security/users.js";
 import { actorOf } from "../auth/plugin.js";
+import { unlockLogin } from "../auth/loginThrottle.js";
+import { removeSecondFactor } from "../auth/secondFactor.js";
+import { securityDb } from "../auth/securityTables.js";
 import { destroyUserSessions } from "../auth/sessions.js";
 import type { RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
@@ -53,7 +56,7 @@ const routes: RouteModule = async (app, ctx) => {
       return sendProblem(reply, 409, "Conflit", "Vous ne pouvez pas désactiver votre propre compte.");
     }
     const found = await ctx.handle.withTransaction(async ({ db }) => {
-      const before = await db.selectFrom("app_user").select(["disabled", "display_name", "locked_until"]).where("id", "=", userId).forUpdate().executeTakeFirst();
+      const before = await db.selectFrom("app_user").select(["email", "disabled", "display_name", "locked_until"]).where("id", "=", userId).forUpdate().executeTakeFirst();
       if (!before) return false;
       await db
         .updateTable("app_user")
@@ -66,6 +69,9 @@ const routes: RouteModule = async (app, ctx) => {
         .where("id", "=", userId)
         .execute();
       if (body.disabled) await destroyUserSessions(db, userId);
+      if (body.unlock) await unlockLogin(db, before.email);
+      if (body.allowSsoLink !== undefined) await securityDb(db).updateTable("app_user").set({ oidc_link_allowed: body.allowSsoLink }).where("id", "=", userId).execute();
+      if (body.resetSecondFactor) await removeSecondFactor(db, userId);
       await recordAudit(db, actorOf(request), {
         action: "user.update",
         entity: "app_user",

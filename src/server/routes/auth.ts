@@ -1,13 +1,19 @@
-// Login / logout (issue 8): local accounts (e-mail + argon2id password) and OpenID Connect SSO
-// (ProConnect). A new session id is issued at every login (no fixation); failures are throttled per
-// account (temporary lock) and per client address.
+// Login / logout: local accounts (e-mail + argon2id password, then a TOTP code when the account has a
+// second factor or its role requires one) and OpenID Connect SSO (ProConnect). A new session id is issued
+// at every login (no fixation); failures are throttled per (account, client network), per account and per
+// network (auth/loginThrottle.ts), with one answer whether the e-mail has an account or not. Demo
+// accounts never log in on a public instance (security/publicInstance.ts).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { login, logout, logoutAll, me, oidcCallback, oidcLogin } from "../../contracts/account.js";
 import { recordAudit } from "../../db/audit.js";
 import { hashPassword, verifyPassword } from "../../security/passwords.js";
 import { actorOf, sessionCookieOptions } from "../auth/plugin.js";
-import { accountLocked, ipLocked, recordAttempt, registerFailure, registerSuccess } from "../auth/loginThrottle.js";
+import { isDemoEmail, isPublicInstance } from "../../security/publicInstance.js";
+import { type LockState, type LoginKey, loginKey, loginThrottle, recordAttempt } from "../auth/loginThrottle.js";
 import { beginLogin, completeLogin, OIDC_LOGIN_TTL_MS, OIDC_STATE_COOKIE, OidcError, oidcConfigFromEnv } from "../auth/oidc.js";
+import { oidcLinkRefusal } from "../auth/oidcLink.js";
+import { beginEnrolment, confirmEnrolment, secondFactorEnforced, secondFactorStatus, verifySecondFactor } from "../auth/secondFactor.js";
+import { securityDb } from "../auth/securityTables.js";
 import { createSession, destroySession, destroyUserSessions, loadPrincipal, SESSION_COOKIE } from "../auth/sessions.js";
 import { userView } from "../auth/userView.js";
 import type { Principal } from "../auth/principal.js";
@@ -29,6 +35,7 @@ async function openSession(
   reply: FastifyReply,
   userId: number,
   method: "password" | "oidc",
+  secondFactor: "totp" | "recovery" | null = null,
 ): Promise<{ principal: Principal; csrfToken: string } | null> {
   const db = ctx.handle.db;
   if (request.session) await destroySession(db, request.session.sessionId);
@@ -39,59 +46,96 @@ async function openSession(
     action: "auth.login",
     entity: "app_user",
     entityId: principal.userId,
-    after: { method },
+    after: { method, ...(secondFactor ? { secondFactor } : {}) },
   });
   reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
   return { principal, csrfToken: session.csrfToken };
 }
 
+const TOO_MANY = "Trop de tentatives";
+const BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect.";
+const DEMO_REFUSED = "Les comptes de démonstration ne peuvent pas se connecter sur cette instance.";
+
+/** One answer for every throttle (address, account and address, account): it never says which. */
+function tooMany(reply: FastifyReply, lock: LockState): FastifyReply {
+  reply.header("retry-after", String(lock.retryAfterSeconds));
+  return sendProblem(reply, 429, TOO_MANY, `Trop de tentatives de connexion : réessayez dans ${Math.ceil(lock.retryAfterSeconds / 60)} minute(s).`);
+}
+
 const routes: RouteModule = async (app, ctx) => {
   const oidc = ctx.config.oidc === undefined ? oidcConfigFromEnv() : ctx.config.oidc;
+  const publicInstance = isPublicInstance(ctx.config.publicUrl);
+
+  /** A failed check (password or code): counted, and audited when the e-mail is an account's. */
+  async function failure(key: LoginKey, user: { id: number; email: string } | undefined, ip: string, now: Date): Promise<void> {
+    const db = ctx.handle.db;
+    await recordAttempt(db, key, "failure", now);
+    if (!user) return;
+    const lock = await loginThrottle(db, key, now);
+    if (lock.locked && lock.reason === "account") {
+      await db.updateTable("app_user").set({ locked_until: new Date(now.getTime() + lock.retryAfterSeconds * 1000) }).where("id", "=", user.id).execute();
+    }
+    await recordAudit(db, { userId: user.id, label: user.email, ip }, {
+      action: lock.locked ? "auth.locked" : "auth.login_failed",
+      entity: "app_user",
+      entityId: user.id,
+      ...(lock.locked ? { after: { scope: lock.reason === "account" ? "account" : "address" } } : {}),
+    });
+  }
 
   route(app, login, { policy: "public", csrf: false, audit: false }, async ({ body, request, reply }) => {
     const db = ctx.handle.db;
     const now = ctx.clock.now();
     const email = body.email.toLowerCase();
-    const ipLock = await ipLocked(db, request.ip, now);
-    if (ipLock.locked) {
-      reply.header("retry-after", String(ipLock.retryAfterSeconds));
-      return sendProblem(reply, 429, "Trop de tentatives", "Trop de tentatives de connexion depuis votre adresse : réessayez plus tard.");
+    const key = loginKey(request.ip, email);
+    const lock = await loginThrottle(db, key, now);
+    if (lock.locked) {
+      await recordAttempt(db, key, "refused", now);
+      return tooMany(reply, lock);
     }
-    const user = await db
+    if (publicInstance && isDemoEmail(email)) return sendProblem(reply, 403, "Compte de démonstration", DEMO_REFUSED);
+    const row = await securityDb(db)
       .selectFrom("app_user")
-      .select(["id", "password_hash", "locked_until", "disabled"])
+      .select(["id", "email", "password_hash", "disabled", "role"])
       .where("email", "=", email)
       .executeTakeFirst();
-    const lock = accountLocked(user?.locked_until ?? null, now);
-    if (user && lock.locked) {
-      await recordAttempt(db, request.ip, email, false, now);
-      reply.header("retry-after", String(lock.retryAfterSeconds));
-      return sendProblem(
-        reply,
-        429,
-        "Compte temporairement verrouillé",
-        `Trop d'essais infructueux : le compte est verrouillé pendant ${Math.ceil(lock.retryAfterSeconds / 60)} minute(s).`,
-      );
-    }
+    const user = row ? { id: Number(row.id), email: row.email, role: row.role } : undefined;
     dummyHash ??= hashPassword("passerelle-timing-equaliser");
-    const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), body.password);
-    if (!user || !ok || !user.password_hash || user.disabled) {
-      await recordAttempt(db, request.ip, email, false, now);
-      if (user) {
-        const nowLocked = await registerFailure(db, Number(user.id), now);
-        await recordAudit(db, { userId: Number(user.id), label: email, ip: request.ip }, {
-          action: nowLocked.locked ? "auth.locked" : "auth.login_failed",
-          entity: "app_user",
-          entityId: Number(user.id),
-        });
-      }
-      return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
+    const ok = await verifyPassword(row?.password_hash ?? (await dummyHash), body.password);
+    if (!user || !row || !ok || !row.password_hash || row.disabled) {
+      await failure(key, user, request.ip, now);
+      return sendProblem(reply, 401, "Identifiants incorrects", BAD_CREDENTIALS);
     }
-    await recordAttempt(db, request.ip, email, true, now);
-    await registerSuccess(db, Number(user.id));
-    const opened = await openSession(ctx, request, reply, Number(user.id), "password");
-    if (!opened) return sendProblem(reply, 401, "Identifiants incorrects", "Adresse e-mail ou mot de passe incorrect.");
-    return { user: userView(opened.principal), csrfToken: opened.csrfToken };
+    // The password is right: the second factor, when the account has one or its role requires one.
+    const factor = await secondFactorStatus(db, user.id);
+    let usedFactor: "totp" | "recovery" | null = null;
+    let recoveryCodes: string[] | undefined;
+    if (factor.enabled) {
+      if (!body.code) return { secondFactor: "totp" as const };
+      usedFactor = await verifySecondFactor(db, ctx.pii, user.id, body.code, now);
+      if (!usedFactor) {
+        await failure(key, user, request.ip, now);
+        return sendProblem(reply, 401, "Code incorrect", "Le code de vérification est incorrect ou a déjà servi.", { secondFactor: "totp" });
+      }
+    } else if (secondFactorEnforced(user.role, user.email)) {
+      // First login of an account that must have a second factor: enrol now (the secret is shown to
+      // whoever holds the password, once per pending secret), confirm with a first code.
+      if (!body.code) {
+        const enrolment = await beginEnrolment(db, ctx.pii, user, now, true);
+        if (enrolment) return { secondFactor: "enrol" as const, enrolment };
+      }
+      recoveryCodes = (await confirmEnrolment(db, ctx.pii, user.id, body.code ?? "", now)) ?? undefined;
+      if (!recoveryCodes) {
+        await failure(key, user, request.ip, now);
+        return sendProblem(reply, 401, "Code incorrect", "Le code de vérification est incorrect : saisissez le code affiché par votre application.", { secondFactor: "enrol" });
+      }
+      usedFactor = "totp";
+      await recordAudit(db, { userId: user.id, label: user.email, ip: request.ip }, { action: "user.second_factor_enable", entity: "app_user", entityId: user.id });
+    }
+    await recordAttempt(db, key, "success", now);
+    const opened = await openSession(ctx, request, reply, user.id, "password", usedFactor);
+    if (!opened) return sendProblem(reply, 401, "Identifiants incorrects", BAD_CREDENTIALS);
+    return { user: userView(opened.principal), csrfToken: opened.csrfToken, ...(recoveryCodes ? { recoveryCodes } : {}) };
   });
 
   route(app, me, { policy: "authenticated" }, async ({ request }) => {
@@ -154,11 +198,16 @@ const routes: RouteModule = async (app, ctx) => {
       if (e instanceof OidcError) return sendProblem(reply, e.status, "Connexion unique impossible", e.message);
       throw e;
     }
-    let user = await db.selectFrom("app_user").select(["id", "oidc_subject", "disabled"]).where("oidc_subject", "=", identity.subject).executeTakeFirst();
+    const sdb = securityDb(db);
+    const columns = ["id", "email", "role", "oidc_subject", "oidc_link_allowed", "disabled"] as const;
+    let user = await sdb.selectFrom("app_user").select(columns).where("oidc_subject", "=", identity.subject).executeTakeFirst();
     if (!user && identity.email) {
-      user = await db.selectFrom("app_user").select(["id", "oidc_subject", "disabled"]).where("email", "=", identity.email).executeTakeFirst();
-      if (user?.oidc_subject && user.oidc_subject !== identity.subject) {
-        return sendProblem(reply, 403, "Compte déjà associé", "Ce compte Passerelle est déjà associé à une autre identité ProConnect.");
+      const byEmail = await sdb.selectFrom("app_user").select(columns).where("email", "=", identity.email).executeTakeFirst();
+      if (byEmail) {
+        // First SSO login of this account: linked by e-mail only when it expects it (oidcLink.ts).
+        const refusal = await oidcLinkRefusal(db, byEmail, identity, oidc.emailsVerified === true, now);
+        if (refusal) return sendProblem(reply, 403, refusal.title, refusal.detail);
+        user = byEmail;
       }
     }
     if (!user) {
@@ -169,9 +218,20 @@ const routes: RouteModule = async (app, ctx) => {
         `Aucun compte Passerelle n'est associé à ${identity.email ?? "cette identité"}. Demandez une invitation à l'administrateur de votre structure ou à votre DDETS.`,
       );
     }
+    if (publicInstance && isDemoEmail(user.email)) return sendProblem(reply, 403, "Compte de démonstration", DEMO_REFUSED);
     if (user.disabled) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");
+    // Accounts that must have a second factor: the identity provider must have used one (RFC 8176 amr).
+    if (secondFactorEnforced(user.role, user.email) && !identity.multiFactor) {
+      return sendProblem(
+        reply,
+        403,
+        "Double authentification requise",
+        "Ce compte exige une double authentification : connectez-vous avec votre mot de passe et votre code, ou par ProConnect avec une double authentification.",
+      );
+    }
     if (!user.oidc_subject) {
       await db.updateTable("app_user").set({ oidc_subject: identity.subject, updated_at: now }).where("id", "=", user.id).execute();
+      await recordAudit(db, { userId: Number(user.id), label: user.email, ip: request.ip }, { action: "user.oidc_link", entity: "app_user", entityId: Number(user.id) });
     }
     const opened = await openSession(ctx, request, reply, Number(user.id), "oidc");
     if (!opened) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");

@@ -1,6 +1,9 @@
-// Membership invitations by link with expiry (issue 8). Structure admins invite; the invited person
-// opens the link (public), then accepts — creating their account (e-mail fixed by the invitation,
-// password hashed with argon2id) or, when already logged in with that e-mail, joining the structure.
+// Membership invitations by link with expiry. Structure admins invite; the link goes by e-mail to the
+// invited address only (server/mail/mailer.ts; never in the API answer: whoever can read the inviter's
+// screen or logs must not be able to take the invitation). The invited person opens the link (public),
+// then accepts — creating their account (e-mail fixed by the invitation, password hashed with argon2id,
+// only once the token proved valid: an unknown token costs no hashing) or, when already logged in with
+// that e-mail, joining the structure.
 import { sql } from "kysely";
 import { MIN_PASSWORD_LENGTH } from "../../contracts/account.js";
 import {
@@ -12,15 +15,33 @@ import {
 } from "../../contracts/members.js";
 import { recordAudit } from "../../db/audit.js";
 import { hashPassword } from "../../security/passwords.js";
+import { isPublicInstance } from "../../security/publicInstance.js";
 import { createInvitation, findInvitation, invitationState } from "../auth/invitations.js";
 import { actorOf, sessionCookieOptions } from "../auth/plugin.js";
 import { createSession, loadPrincipal, SESSION_COOKIE } from "../auth/sessions.js";
 import { userView } from "../auth/userView.js";
 import type { RouteModule } from "../context.js";
+import { type Mailer, mailerFromEnv } from "../mail/mailer.js";
 import { sendProblem } from "../problem.js";
 import { route } from "../route.js";
 
+function invitationMail(input: { to: string; inviter: string; structureName: string; isAdmin: boolean; link: string; expiresAt: Date }) {
+  const until = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" }).format(input.expiresAt);
+  return {
+    to: input.to,
+    subject: `Invitation à rejoindre « ${input.structureName} » sur Passerelle`,
+    text:
+      `Bonjour,\n\n${input.inviter} vous invite à rejoindre la structure « ${input.structureName} » sur Passerelle` +
+      `${input.isAdmin ? " en tant qu'administrateur ou administratrice" : ""}.\n\n` +
+      `Pour accepter, ouvrez ce lien avant le ${until} :\n${input.link}\n\n` +
+      "Ce lien vous est personnel et ne sert qu'une fois : ne le transmettez pas. " +
+      "Si vous n'attendiez pas cette invitation, ignorez ce message.\n\n— Passerelle, système d'information de l'insertion par l'activité économique\n",
+  };
+}
+
 const routes: RouteModule = async (app, ctx) => {
+  const mailer: Mailer | null = ctx.config.mailer === undefined ? mailerFromEnv(isPublicInstance(ctx.config.publicUrl)) : ctx.config.mailer;
+
   route(app, createInvitationContract, { policy: "structure:admin", audit: false }, async ({ target, body, request, reply }) => {
     const email = body.email.toLowerCase();
     const structureId = target.id;
@@ -35,25 +56,58 @@ const routes: RouteModule = async (app, ctx) => {
       return sendProblem(reply, 409, "Conflit", "Cette adresse appartient à un compte d'un autre type (services de l'État, conseil départemental ou administration).");
     }
     if (existing?.member) return sendProblem(reply, 409, "Conflit", "Cette personne est déjà membre de la structure.");
-    const created = await ctx.handle.withTransaction(async ({ db }) => {
-      const inv = await createInvitation(db, { email, structureId, isAdmin: body.isAdmin, invitedBy: request.principal?.userId ?? null }, now);
-      await recordAudit(db, actorOf(request), {
-        action: "invitation.create",
-        entity: "invitation",
-        entityId: inv.id,
-        structureId,
-        after: { email, isAdmin: body.isAdmin, expiresAt: inv.expiresAt.toISOString() },
-      });
-      return inv;
-    });
+    if (!mailer) {
+      return sendProblem(
+        reply,
+        503,
+        "Envoi d'e-mails non configuré",
+        "Ce serveur ne peut pas envoyer l'invitation : son administrateur doit configurer l'envoi d'e-mails (PASSERELLE_SMTP_URL).",
+      );
+    }
+    const structure = await ctx.handle.db.selectFrom("structure").select("name").where("id", "=", structureId).executeTakeFirstOrThrow();
     const base = ctx.config.publicUrl.replace(/\/$/, "");
+    let sent = true;
+    const created = await ctx.handle
+      .withTransaction(async ({ db }) => {
+        const inv = await createInvitation(db, { email, structureId, isAdmin: body.isAdmin, invitedBy: request.principal?.userId ?? null }, now);
+        await recordAudit(db, actorOf(request), {
+          action: "invitation.create",
+          entity: "invitation",
+          entityId: inv.id,
+          structureId,
+          after: { email, isAdmin: body.isAdmin, expiresAt: inv.expiresAt.toISOString(), delivery: mailer.delivery },
+        });
+        // Sent before the commit: a message that cannot leave rolls the invitation back (no dead link).
+        const message = invitationMail({
+          to: email,
+          inviter: request.principal?.displayName ?? "Un administrateur",
+          structureName: structure.name,
+          isAdmin: body.isAdmin,
+          link: `${base}/invitation/${inv.token}`,
+          expiresAt: inv.expiresAt,
+        });
+        try {
+          await mailer.send(message);
+        } catch (error) {
+          request.log.error({ err: error }, "invitation e-mail not sent");
+          sent = false;
+          throw error;
+        }
+        return inv;
+      })
+      .catch((error: unknown) => {
+        if (!sent) return null;
+        throw error;
+      });
+    if (!created) {
+      return sendProblem(reply, 502, "Envoi impossible", "Le serveur d'e-mails a refusé l'invitation : elle n'a pas été créée. Réessayez plus tard.");
+    }
     return reply.status(201).send({
       id: created.id,
       email,
       isAdmin: body.isAdmin,
       expiresAt: created.expiresAt.toISOString(),
-      token: created.token,
-      link: `${base}/invitation/${created.token}`,
+      delivery: mailer.delivery,
     });
   });
 
@@ -106,7 +160,6 @@ const routes: RouteModule = async (app, ctx) => {
   route(app, acceptInvitation, { policy: "public", audit: false }, async ({ input, body, request, reply }) => {
     const now = ctx.clock.now();
     const principal = request.principal;
-    const passwordHash = !principal && body.password ? await hashPassword(body.password) : null;
     const outcome = await ctx.handle.withTransaction(async ({ db }) => {
       const inv = await findInvitation(db, input.token, true);
       if (!inv) return { status: 404 as const, detail: "Ce lien d'invitation n'existe pas." };
@@ -121,9 +174,11 @@ const routes: RouteModule = async (app, ctx) => {
       } else {
         const existing = await db.selectFrom("app_user").select("id").where("email", "=", inv.email).executeTakeFirst();
         if (existing) return { status: 409 as const, detail: "Un compte existe déjà pour cette adresse : connectez-vous puis ouvrez de nouveau le lien." };
-        if (!body.displayName || !passwordHash) {
+        if (!body.displayName || !body.password) {
           return { status: 400 as const, detail: `Nom affiché et mot de passe (au moins ${MIN_PASSWORD_LENGTH} caractères) sont requis pour créer le compte.` };
         }
+        // Only now, the token proved valid and pending: the argon2 work of an account's creation.
+        const passwordHash = await hashPassword(body.password);
         const created = await db
           .insertInto("app_user")
           .values({ email: inv.email, display_name: body.displayName, password_hash: passwordHash, role: "siae", created_at: now, updated_at: now })

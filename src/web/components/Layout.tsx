@@ -94,7 +94,7 @@ export function Layout({ user, children }: { user: SessionUser | null; children:
         quickAccessItems={
           user
             ? [
-                { iconId: "fr-icon-account-circle-line", text: `${user.displayName} (${roleLabels[user.role]})`, linkProps: { to: "/" } },
+                { iconId: "fr-icon-account-circle-line", text: `${user.displayName} (${roleLabels[user.role]})`, linkProps: { to: "/mon-compte" } },
                 {
                   iconId: "fr-icon-logout-box-r-line",
                   text: "Se déconnecter",

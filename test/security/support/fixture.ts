@@ -5,7 +5,11 @@ import type { Kysely } from "kysely";
 import type { Database, Role } from "../../../src/db/schema.js";
 import { hashPassword } from "../../../src/security/passwords.js";
 import type { PersonalDataCipher } from "../../../src/security/personalData.js";
+import { generate } from "otplib";
 import { buildApp } from "../../../src/server/app.js";
+import { securityDb } from "../../../src/server/auth/securityTables.js";
+import type { MailMessage } from "../../../src/server/mail/mailer.js";
+import { RATE_LIMITS } from "../../../src/server/rateLimit.js";
 import type { App, AppContext, ServerClock } from "../../../src/server/context.js";
 import type { TestDatabase } from "../../support/testDb.js";
 
@@ -182,23 +186,52 @@ export async function buildTestApp(
   logger?: Parameters<typeof buildApp>[1],
 ): Promise<App> {
   const { config, ...rest } = overrides;
-  return buildApp(
-    {
-      handle: t.handle,
-      clock: movableClock(),
-      pii,
-      ...rest,
-      config: {
-        publicUrl: "http://localhost",
-        dataDir: "/nonexistent",
-        bodyLimit: 64 * 1024,
-        uploadLimit: 1024 * 1024,
-        oidc: null,
-        ...config,
-      },
+  const outbox: MailMessage[] = [];
+  const ctx: AppContext = {
+    handle: t.handle,
+    clock: movableClock(),
+    pii,
+    ...rest,
+    config: {
+      publicUrl: "http://localhost",
+      dataDir: "/nonexistent",
+      bodyLimit: 64 * 1024,
+      uploadLimit: 1024 * 1024,
+      oidc: null,
+      // The request rate limits have their own tests (rateLimits.db.test.ts); here they stay out of the way.
+      rateLimits: UNLIMITED,
+      mailer: { delivery: "email", send: async (m) => void outbox.push(m) },
+      ...config,
     },
-    logger,
-  );
+  };
+  const app = await buildApp(ctx, logger);
+  contexts.set(app, { ctx, outbox });
+  return app;
+}
+
+const UNLIMITED = Object.fromEntries(Object.keys(RATE_LIMITS).map((k) => [k, { max: 1_000_000, windowMs: 60_000 }]));
+const contexts = new WeakMap<App, { ctx: AppContext; outbox: MailMessage[] }>();
+
+/** The e-mails an app built by buildTestApp sent (unless a test gave it its own mailer). */
+export function outboxOf(app: App): MailMessage[] {
+  return contexts.get(app)?.outbox ?? [];
+}
+
+/** The token of the last invitation link e-mailed to an address. */
+export function invitationTokenFor(app: App, email: string): string {
+  const message = outboxOf(app).filter((m) => m.to === email).at(-1);
+  const token = message?.text.match(/\/invitation\/([A-Za-z0-9_-]+)/)?.[1];
+  if (!token) throw new Error(`no invitation e-mailed to ${email}`);
+  return token;
+}
+
+/** TOTP secrets learnt from the enrolments the login helper went through. */
+const totpSecrets = new Map<string, string>();
+
+/** The current TOTP code of a secret at the app's clock. */
+export async function totpCode(app: App, secret: string): Promise<string> {
+  const now = contexts.get(app)?.ctx.clock.now() ?? new Date();
+  return generate({ secret, epoch: Math.floor(now.getTime() / 1000) });
 }
 
 export interface LoggedIn {
@@ -209,7 +242,20 @@ export interface LoggedIn {
 
 /** Log in through the API; returns the cookie header and the CSRF token. */
 export async function login(app: App, email: string, password = PASSWORD): Promise<LoggedIn> {
-  const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
+  let res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
+  // Admin and national accounts have a second factor: enrolled at their first login, then a code. The
+  // helper stands for a person with the app: a code per login (the clock of the tests stands still, so
+  // the last step used is forgotten as if 30 s had passed).
+  const challenge = res.statusCode === 200 ? (res.json() as { secondFactor?: string; enrolment?: { secret: string } }) : null;
+  if (challenge?.secondFactor) {
+    const key = email.toLowerCase();
+    if (challenge.enrolment) totpSecrets.set(key, challenge.enrolment.secret);
+    const secret = totpSecrets.get(key);
+    const known = contexts.get(app);
+    if (!secret || !known) throw new Error(`login ${email}: second factor asked, secret unknown`);
+    await securityDb(known.ctx.handle.db).updateTable("user_totp").set({ last_step: null }).where("user_id", "=", Number((await known.ctx.handle.db.selectFrom("app_user").select("id").where("email", "=", key).executeTakeFirstOrThrow()).id)).execute();
+    res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password, code: await totpCode(app, secret) } });
+  }
   if (res.statusCode !== 200) throw new Error(`login ${email}: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === "passerelle_session");
   if (!cookie) throw new Error("no session cookie");
