@@ -11,6 +11,7 @@ import { AnnexeVersionPage } from "./pages/AnnexeVersionPage.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
 import { ImportPage } from "./pages/ImportPage.js";
+import { InvitationPage } from "./pages/InvitationPage.js";
 import { ImportRunPage } from "./pages/ImportRunPage.js";
 import { DepartementRsaPage, RsaHomeRedirect } from "./pages/DepartementRsaPage.js";
 import { FichesSalariePage } from "./pages/FichesSalariePage.js";
@@ -68,6 +69,7 @@ export function AppRoutes() {
         <Route path="/imports/:importRunId" element={guard(<ImportRunPage />)} />
         <Route path="/rapport" element={guard(<ReportPage user={user as SessionUser} />)} />
         <Route path="/mon-compte" element={guard(<AccountPage user={user as SessionUser} />)} />
+        <Route path="/invitation/:token" element={<InvitationPage user={user} />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>

@@ -1,5 +1,5 @@
 // The logged-in user, from GET /api/v1/auth/me; login / logout through the auth API.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { login, logout, me, type SecondFactorChallenge, type UserView } from "../../contracts/account.js";
 import { ApiError, call, setCsrfToken } from "../api/client.js";
 
@@ -24,6 +24,12 @@ export function useSession() {
   });
 }
 
+/** The session just opened becomes the app's: what a previous user may have cached is dropped. */
+export function adoptSession(client: QueryClient, user: SessionUser): void {
+  client.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
+  client.setQueryData(["session"], user);
+}
+
 export type LoginOutcome = { user: SessionUser; recoveryCodes: string[] } | SecondFactorChallenge;
 
 export function useLogin() {
@@ -37,10 +43,8 @@ export function useLogin() {
       return { user: answer.user, recoveryCodes: answer.recoveryCodes ?? [] };
     },
     onSuccess: (outcome) => {
-      if (!("user" in outcome)) return;
-      // Drop what a previous user may have cached, keep the session just opened.
-      client.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
-      client.setQueryData(["session"], outcome.user);
+      // A second factor just enabled: the page shows the recovery codes first, then adopts the session.
+      if ("user" in outcome && outcome.recoveryCodes.length === 0) adoptSession(client, outcome.user);
     },
   });
 }

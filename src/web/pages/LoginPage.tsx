@@ -4,10 +4,11 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
 import { Input } from "@codegouvfr/react-dsfr/Input.js";
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import type { SecondFactorChallenge } from "../../contracts/account.js";
-import { homePath, type SessionUser, useLogin } from "../auth/session.js";
+import { adoptSession, homePath, type SessionUser, useLogin } from "../auth/session.js";
 import { EnrolmentSecret, RecoveryCodes } from "../components/SecondFactor.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -21,6 +22,7 @@ export function emailError(value: string): string | null {
 export function LoginPage() {
   const navigate = useNavigate();
   const login = useLogin();
+  const client = useQueryClient();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [touched, setTouched] = useState({ email: false, password: false });
@@ -72,7 +74,12 @@ export function LoginPage() {
         <div className="fr-col-12 fr-col-md-8">
           <h1>Double authentification activée</h1>
           <RecoveryCodes codes={codesToKeep.codes} />
-          <Button onClick={() => navigate(homePath(codesToKeep.user), { replace: true })}>J'ai noté mes codes de secours, continuer</Button>
+          <Button
+            onClick={() => {
+              adoptSession(client, codesToKeep.user);
+              navigate(homePath(codesToKeep.user), { replace: true });
+            }}
+          >J'ai noté mes codes de secours, continuer</Button>
         </div>
       </div>
     );
@@ -83,7 +90,7 @@ export function LoginPage() {
       <div className="fr-grid-row fr-grid-row--center">
         <div className="fr-col-12 fr-col-md-8">
           <h1>{challenge.secondFactor === "enrol" ? "Activer la double authentification" : "Code de vérification"}</h1>
-          <form onSubmit={submitCode} noValidate aria-label="Code de vérification">
+          <form onSubmit={submitCode} noValidate aria-label="Second facteur">
             {login.isError && <Alert severity="error" title="Connexion impossible" description={login.error.message} className="fr-mb-3w" />}
             {challenge.secondFactor === "enrol" && challenge.enrolment && (
               <>
