@@ -6,7 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { getIndicators } from "../../contracts/indicators.js";
-import { type AnnexVersion, getRealisation, getStructure, type Realisation, type StructureDetail } from "../../contracts/structures.js";
+import { getRealisation, getStructure, type Realisation } from "../../contracts/structures.js";
 import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
