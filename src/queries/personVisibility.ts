@@ -6,6 +6,7 @@
 // Exits and monthly hours belong to a contract: visible when their contract is.
 import { type RawBuilder, sql } from "kysely";
 import type { Principal } from "../server/auth/principal.js";
+import { memberStructure } from "./visibility.js";
 import { structureDepartement } from "../db/structureDepartement.js";
 
 /** Does the principal get the conseil départemental's limited view? */
@@ -20,9 +21,7 @@ export function visibleContract(principal: Principal, c: string): RawBuilder<boo
     case "admin":
       return sql<boolean>`true`;
     case "siae":
-      return principal.structureIds.length > 0
-        ? sql<boolean>`${structureId} IN (${sql.join(principal.structureIds.map((s) => sql`${s}::bigint`))})`
-        : sql<boolean>`false`;
+      return memberStructure(principal, structureId);
     case "conseil_departemental":
       return sql<boolean>`${sql.ref(`${c}.rsa`)} <> 'NON'
         AND ${structureId} IN (SELECT s.id FROM structure s WHERE ${structureDepartement("s")} = ${principal.departementCode ?? ""})`;
@@ -50,9 +49,7 @@ export function visibleSupportRow(principal: Principal, alias: string): RawBuild
     case "admin":
       return sql<boolean>`true`;
     case "siae":
-      return principal.structureIds.length > 0
-        ? sql<boolean>`${structureId} IN (${sql.join(principal.structureIds.map((s) => sql`${s}::bigint`))})`
-        : sql<boolean>`false`;
+      return memberStructure(principal, structureId);
     default:
       return sql<boolean>`false`;
   }

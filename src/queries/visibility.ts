@@ -19,8 +19,13 @@ export function visibleStructure(principal: Principal, id: RawBuilder<unknown>):
     case "conseil_departemental":
       return sql<boolean>`${id} IN (SELECT s.id FROM structure s WHERE ${structureDepartement("s")} = ${principal.departementCode ?? ""})`;
     case "siae":
-      return principal.structureIds.length > 0
-        ? sql<boolean>`${id} IN (${sql.join(principal.structureIds.map((s) => sql`${s}::bigint`))})`
-        : sql<boolean>`false`;
+      return memberStructure(principal, id);
   }
+}
+
+/** The structures the principal is a member of (SIAE staff), as a condition on the structure id expression `id`. */
+export function memberStructure(principal: Principal, id: RawBuilder<unknown>): RawBuilder<boolean> {
+  return principal.structureIds.length > 0
+    ? sql<boolean>`${id} IN (${sql.join(principal.structureIds.map((s) => sql`${s}::bigint`))})`
+    : sql<boolean>`false`;
 }
