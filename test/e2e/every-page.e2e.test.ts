@@ -15,6 +15,7 @@ async function checkPage(page: Page, path: string, ready: () => Promise<unknown>
     nativeDates: [...document.querySelectorAll("input")]
       .filter((i) => ["date", "month", "week", "time", "datetime-local"].includes(i.type))
       .map((i) => i.name || i.id),
+    // biome-ignore lint/performance/useDomNodeTextContent: the text a person sees (innerText), not hidden nodes
     isoDates: (document.getElementById("contenu")?.innerText.match(/\b(19|20)\d{2}-\d{2}-\d{2}\b/g) ?? []).slice(0, 3),
     lang: document.documentElement.lang,
   }));
