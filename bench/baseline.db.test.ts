@@ -22,7 +22,11 @@ describe("indicators benchmark baseline (full scans, no rollups)", () => {
     const structures = await db.selectFrom("structure").select(["id", "departement_code"]).orderBy("id").execute();
     const first = structures[0];
     if (!first) throw new Error("empty dataset");
-    const scopes = [{ type: "nation" as const }, { type: "departement" as const, code: first.departement_code }, { type: "structure" as const, id: first.id }];
+    const scopes = [
+      { type: "nation" as const },
+      { type: "departement" as const, code: first.departement_code },
+      { type: "structure" as const, id: first.id },
+    ];
     let nonZero = 0;
     for (const scope of scopes) {
       for (const [from, to] of [

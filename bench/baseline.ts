@@ -100,7 +100,8 @@ export function baselineDisagreements(base: BaselineFigures, real: ComparableFig
   const out: string[] = [];
   const close = (a: number, b: number) => Math.abs(a - b) <= 0.001 + 1e-6 * Math.abs(b);
   if (!close(base.etpRealises, real.etp.realises)) out.push(`ETP réalisés ${base.etpRealises} ≠ ${real.etp.realises}`);
-  if (!close(base.etpConventionnes, real.etp.conventionnes)) out.push(`ETP conventionnés ${base.etpConventionnes} ≠ ${real.etp.conventionnes}`);
+  if (!close(base.etpConventionnes, real.etp.conventionnes))
+    out.push(`ETP conventionnés ${base.etpConventionnes} ≠ ${real.etp.conventionnes}`);
   if (base.present !== real.people.present) out.push(`présents ${base.present} ≠ ${real.people.present}`);
   if (base.entered !== real.people.entered) out.push(`entrés ${base.entered} ≠ ${real.people.entered}`);
   if (base.examinedExits !== real.exits.examined) out.push(`sorties examinées ${base.examinedExits} ≠ ${real.exits.examined}`);

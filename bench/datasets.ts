@@ -69,7 +69,9 @@ export function generatedDelivery(ctx: BenchContext, scale: string): Promise<Bui
 }
 
 async function countMonthlyRows(options: { url?: string; pgliteDir?: string }): Promise<number> {
-  const handle = await openDatabase(options.url ? { url: options.url, poolSize: 1 } : { pgliteDir: options.pgliteDir as string, lock: true });
+  const handle = await openDatabase(
+    options.url ? { url: options.url, poolSize: 1 } : { pgliteDir: options.pgliteDir as string, lock: true },
+  );
   try {
     const r = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM monthly_declaration`.execute(handle.db);
     return Number(r.rows[0]?.n ?? 0);
@@ -143,9 +145,18 @@ export function postgresData(ctx: BenchContext, name: string): Promise<Built<Pos
       return { ok: true, url: given, env: { DATABASE_URL: given }, description, national: false };
     }
     const imported = await postgresImport(ctx, ctx.options.scale, name);
-    if (imported.ok) return { ok: true, url: imported.url as string, env: imported.env, description: `données nationales générées (échelle ${ctx.options.scale})`, national: true };
+    if (imported.ok)
+      return {
+        ok: true,
+        url: imported.url as string,
+        env: imported.env,
+        description: `données nationales générées (échelle ${ctx.options.scale})`,
+        national: true,
+      };
     if (!existsSync(path.join(REPO_ROOT, "src/demo/loadDemo.ts"))) return imported;
-    ctx.note(`PostgreSQL : données nationales indisponibles (${imported.reason}) ; mesures faites sur la démo (Pas-de-Calais) chargée dans PostgreSQL.`);
+    ctx.note(
+      `PostgreSQL : données nationales indisponibles (${imported.reason}) ; mesures faites sur la démo (Pas-de-Calais) chargée dans PostgreSQL.`,
+    );
     const stamp = `passerelle-bench demo ${demoSourcesStamp()}`;
     const url = urlFor(name);
     // A bench database left by --keep-database with the same demo is reused (loading the demo takes minutes).
@@ -160,7 +171,10 @@ export function postgresData(ctx: BenchContext, name: string): Promise<Built<Pos
       await seedReference(handle);
       const { loadDemo } = await import("../src/demo/loadDemo.js");
       ctx.log("chargement de la démo dans PostgreSQL…");
-      await loadDemo(handle, { pii: createPersonalDataCipher(Buffer.from(ctx.secretKey, "hex")), log: (m) => ctx.log(`démo (PostgreSQL) : ${m.trim()}`) });
+      await loadDemo(handle, {
+        pii: createPersonalDataCipher(Buffer.from(ctx.secretKey, "hex")),
+        log: (m) => ctx.log(`démo (PostgreSQL) : ${m.trim()}`),
+      });
       await sql`${sql.raw(`COMMENT ON DATABASE ${name} IS '${stamp}'`)}`.execute(handle.db);
     } catch (error) {
       return { ok: false, reason: `${imported.reason} ; démo dans PostgreSQL en échec : ${(error as Error).message}` };
@@ -189,11 +203,15 @@ export function pgliteDemo(ctx: BenchContext): Promise<Built<{ dataDir: string; 
     let cached = path.join(ctx.options.cacheDir, `demo-${demoSourcesStamp()}`);
     // BENCH_REUSE_DEMO=1: any complete cached demo folder (loading it again takes minutes on a busy machine).
     if (process.env.BENCH_REUSE_DEMO === "1" && !existsSync(path.join(cached, ".complete"))) {
-      const previous = readdirSync(ctx.options.cacheDir).filter((n) => n.startsWith("demo-") && existsSync(path.join(ctx.options.cacheDir, n, ".complete")));
+      const previous = readdirSync(ctx.options.cacheDir).filter(
+        (n) => n.startsWith("demo-") && existsSync(path.join(ctx.options.cacheDir, n, ".complete")),
+      );
       const last = previous.sort().at(-1);
       if (last) {
         cached = path.join(ctx.options.cacheDir, last);
-        ctx.note(`PGlite : démo reprise du cache (${last}, chargée par une version antérieure des sources de src/demo) — BENCH_REUSE_DEMO=1.`);
+        ctx.note(
+          `PGlite : démo reprise du cache (${last}, chargée par une version antérieure des sources de src/demo) — BENCH_REUSE_DEMO=1.`,
+        );
       }
     }
     const done = path.join(cached, ".complete");
@@ -206,7 +224,8 @@ export function pgliteDemo(ctx: BenchContext): Promise<Built<{ dataDir: string; 
         const run = await ctx.cli(["demo"], env);
         if (run.code !== 0) return { ok: false, reason: `demo a échoué (code ${run.code}) : ${tail(run.stderr || run.stdout)}` };
       } else {
-        if (!existsSync(path.join(REPO_ROOT, "src/demo/loadDemo.ts"))) return { ok: false, reason: "commande « passerelle demo » et src/demo/loadDemo.ts absents" };
+        if (!existsSync(path.join(REPO_ROOT, "src/demo/loadDemo.ts")))
+          return { ok: false, reason: "commande « passerelle demo » et src/demo/loadDemo.ts absents" };
         const { loadDemo } = await import("../src/demo/loadDemo.js");
         const handle = await openDatabase({ pgliteDir: path.join(cached, "pglite"), lock: true });
         try {

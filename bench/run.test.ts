@@ -6,7 +6,17 @@ import { type Figure, markdownTable, notMeasured, ratioOf, textTable } from "./l
 import { parseOptions } from "./run.js";
 import { tenthOf } from "./scenarios/importScenario.js";
 
-const machine = { cpu: "cpu", cores: 2, memoryGb: 4, os: "Linux", node: "v20", pglite: "0.5", postgres: "15.18", autocannon: "9", commit: "abc" };
+const machine = {
+  cpu: "cpu",
+  cores: 2,
+  memoryGb: 4,
+  os: "Linux",
+  node: "v20",
+  pglite: "0.5",
+  postgres: "15.18",
+  autocannon: "9",
+  commit: "abc",
+};
 
 describe("bench options", () => {
   it("--quick is small and does not write the document by default", () => {
@@ -32,8 +42,26 @@ describe("bench options", () => {
 });
 
 describe("bench results", () => {
-  const fast: Figure = { scenario: "2", label: "national", engine: "postgresql", value: 40, unit: "ms", baseline: { label: "full scan", value: 800 }, ratioKind: "speedup", target: { text: "≤ 100 ms", met: true } };
-  const rate: Figure = { scenario: "1", label: "import", engine: "postgresql", value: 50_000, unit: "lignes/s", baseline: { label: "COPY", value: 200_000 }, ratioKind: "relative", target: { text: "≥ 100 000", met: false } };
+  const fast: Figure = {
+    scenario: "2",
+    label: "national",
+    engine: "postgresql",
+    value: 40,
+    unit: "ms",
+    baseline: { label: "full scan", value: 800 },
+    ratioKind: "speedup",
+    target: { text: "≤ 100 ms", met: true },
+  };
+  const rate: Figure = {
+    scenario: "1",
+    label: "import",
+    engine: "postgresql",
+    value: 50_000,
+    unit: "lignes/s",
+    baseline: { label: "COPY", value: 200_000 },
+    ratioKind: "relative",
+    target: { text: "≥ 100 000", met: false },
+  };
   const missing = notMeasured("3", "http", "pglite", "ms", "route absente", "p99 ≤ 50 ms");
 
   it("ratios read as speedups or relative costs; no ratio without a value", () => {

@@ -47,7 +47,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .option("--writers <n>", "salariés du scénario d'écritures", positiveInt("--writers"))
     .option("--write", "écrire docs/benchmarks.md (par défaut : seulement pour une exécution complète)")
     .option("--no-write", "ne pas écrire docs/benchmarks.md")
-    .option("--database-url <url>", "base PostgreSQL existante déjà importée, utilisée telle quelle (ni créée ni supprimée) pour les scénarios 2 à 4")
+    .option(
+      "--database-url <url>",
+      "base PostgreSQL existante déjà importée, utilisée telle quelle (ni créée ni supprimée) pour les scénarios 2 à 4",
+    )
     .option("--database-description <text>", "ce que contient --database-url (libellés du rapport)")
     .option("--keep-database", "garder les bases PostgreSQL passerelle_bench* après l'exécution")
     .option("--cache-dir <dir>", "dossier de cache des livraisons générées", path.join(tmpdir(), "passerelle-bench-cache"))
@@ -74,12 +77,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (o.only) {
     only = new Set();
     for (const s of o.only.split(",").map((x) => x.trim())) {
-      if (!(SCENARIOS as readonly string[]).includes(s)) throw new InvalidArgumentError(`scénario inconnu « ${s} » (${SCENARIOS.join(", ")})`);
+      if (!(SCENARIOS as readonly string[]).includes(s))
+        throw new InvalidArgumentError(`scénario inconnu « ${s} » (${SCENARIOS.join(", ")})`);
       only.add(s as ScenarioId);
     }
   }
   const scale = o.scale ?? (quick ? "0.02" : "national");
-  if (scale !== "national" && !(Number(scale) > 0 && Number(scale) <= 1)) throw new InvalidArgumentError(`--scale : « national » ou un facteur dans ]0, 1], reçu ${scale}`);
+  if (scale !== "national" && !(Number(scale) > 0 && Number(scale) <= 1))
+    throw new InvalidArgumentError(`--scale : « national » ou un facteur dans ]0, 1], reçu ${scale}`);
   const explicitWrite = argv.includes("--write") ? true : argv.includes("--no-write") ? false : null;
   return {
     quick,
@@ -112,7 +117,14 @@ export async function runBench(options: BenchOptions): Promise<BenchContext> {
         await RUNNERS[id](ctx);
       } catch (error) {
         // A broken scenario must not hide the others: record it as not measured, with the reason.
-        ctx.add({ scenario: id, label: "scénario interrompu", engine: "—", value: null, unit: "", note: `non mesuré : ${(error as Error).stack ?? String(error)}`.slice(0, 600) });
+        ctx.add({
+          scenario: id,
+          label: "scénario interrompu",
+          engine: "—",
+          value: null,
+          unit: "",
+          note: `non mesuré : ${(error as Error).stack ?? String(error)}`.slice(0, 600),
+        });
       }
     }
   } finally {

@@ -18,7 +18,11 @@ export function buildServer(log = (m) => process.stderr.write(`${m}\n`)) {
   cpSync(path.join(ROOT, "src", "db", "migrations"), path.join(ROOT, "dist", "db", "migrations"), { recursive: true });
   // Which command module registers which command (dist/cli/commands.json): `passerelle --help` then loads none.
   const cli = new URL(`file://${path.join(ROOT, "dist", "cli", "index.js")}`).href;
-  const m = spawnSync(process.execPath, ["--input-type=module", "-e", `await (await import(${JSON.stringify(cli)})).writeCommandManifest()`], { stdio: "inherit", cwd: ROOT });
+  const m = spawnSync(
+    process.execPath,
+    ["--input-type=module", "-e", `await (await import(${JSON.stringify(cli)})).writeCommandManifest()`],
+    { stdio: "inherit", cwd: ROOT },
+  );
   if (m.status !== 0) throw new Error(`l'index des commandes n'a pas pu être écrit (code ${m.status ?? m.signal})`);
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }

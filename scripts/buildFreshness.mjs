@@ -33,10 +33,14 @@ export async function ensureServerBuilt(log = (m) => process.stderr.write(`${m}\
   const compiler = existsSync(path.join(ROOT, "node_modules", "typescript", "bin", "tsc"));
   if (!compiler) {
     if (existsSync(STAMP)) {
-      log("Avertissement : dist/ est plus ancien que les sources et TypeScript n'est pas installé (npm ci --omit=dev) : exécution de dist/ tel quel ; lancez « npm run build » après une mise à jour.");
+      log(
+        "Avertissement : dist/ est plus ancien que les sources et TypeScript n'est pas installé (npm ci --omit=dev) : exécution de dist/ tel quel ; lancez « npm run build » après une mise à jour.",
+      );
       return;
     }
-    throw new Error("dist/ est absent et TypeScript n'est pas installé : lancez « npm run build » (avec les dépendances de développement) avant « npm ci --omit=dev ».");
+    throw new Error(
+      "dist/ est absent et TypeScript n'est pas installé : lancez « npm run build » (avec les dépendances de développement) avant « npm ci --omit=dev ».",
+    );
   }
   const { buildServer } = await import("./build.mjs");
   buildServer(log);

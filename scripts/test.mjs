@@ -30,7 +30,12 @@ function run(title, cmd, cmdArgs, env = {}) {
 function vitest(title, projects, env = {}) {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "passerelle-vitest-")), "report.json");
   const projectArgs = projects.flatMap((p) => ["--project", p]);
-  run(title, bin("vitest"), ["run", ...projectArgs, "--passWithNoTests", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+  run(
+    title,
+    bin("vitest"),
+    ["run", ...projectArgs, "--passWithNoTests", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    env,
+  );
   if (existsSync(out)) {
     const report = JSON.parse(readFileSync(out, "utf8"));
     totals.passed += report.numPassedTests ?? 0;

@@ -34,7 +34,12 @@ export async function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") reject(new StartupRefusedError(`le port ${port} est déjà utilisé (une autre instance de Passerelle ?) ; choisissez-en un autre avec PORT=…`));
+      if (error.code === "EADDRINUSE")
+        reject(
+          new StartupRefusedError(
+            `le port ${port} est déjà utilisé (une autre instance de Passerelle ?) ; choisissez-en un autre avec PORT=…`,
+          ),
+        );
       else reject(error);
     });
     server.listen(port, host, () => {
@@ -57,7 +62,8 @@ async function main(): Promise<void> {
   // A request (an upload included) must complete within PASSERELLE_REQUEST_TIMEOUT seconds (default 15 min:
   // the 512 MiB upload limit at about 1 MB/s), so that a client trickling bytes cannot hold a socket forever.
   const requestTimeoutS = Number(process.env.PASSERELLE_REQUEST_TIMEOUT ?? 900);
-  if (!Number.isFinite(requestTimeoutS) || requestTimeoutS <= 0) throw new Error(`PASSERELLE_REQUEST_TIMEOUT invalide : ${process.env.PASSERELLE_REQUEST_TIMEOUT}`);
+  if (!Number.isFinite(requestTimeoutS) || requestTimeoutS <= 0)
+    throw new Error(`PASSERELLE_REQUEST_TIMEOUT invalide : ${process.env.PASSERELLE_REQUEST_TIMEOUT}`);
   const server = createServer({ requestTimeout: requestTimeoutS * 1000, headersTimeout: 60_000, keepAliveTimeout: 72_000 }, (req, res) => {
     if (app) app.routing(req, res);
     else respondWhileStarting(req, res, startup);
@@ -73,7 +79,13 @@ async function main(): Promise<void> {
   const url = `http://localhost:${port}`;
   log(`Passerelle démarre : ${url} affiche l'avancement.`);
 
-  const [{ configFromEnv, openDatabase }, { DataDirLockedError }, { migrate }, { seedReference }, { createPersonalDataCipher, loadSecret }] = await Promise.all([
+  const [
+    { configFromEnv, openDatabase },
+    { DataDirLockedError },
+    { migrate },
+    { seedReference },
+    { createPersonalDataCipher, loadSecret },
+  ] = await Promise.all([
     import("./db/connection.js"),
     import("./db/dataDirLock.js"),
     import("./db/migrate.js"),
@@ -165,10 +177,15 @@ async function main(): Promise<void> {
     await ensureWebBuilt(log);
   }
   startup.step = "Démarrage du serveur…";
-  const [{ buildApp }, { instanceClock }, { printDemoAccounts }] = await Promise.all([import("./server/app.js"), import("./server/instanceClock.js"), import("./cli/commands/demo.js")]);
+  const [{ buildApp }, { instanceClock }, { printDemoAccounts }] = await Promise.all([
+    import("./server/app.js"),
+    import("./server/instanceClock.js"),
+    import("./cli/commands/demo.js"),
+  ]);
   // One clock for the whole application: the demo's "as of" date on a demo database, else the real date.
   const clock = await instanceClock(handle.db);
-  if (clock.demoAsOf) log(`Base de démonstration : données au ${clock.demoAsOf.split("-").reverse().join("/")} (date du jour de l'application).`);
+  if (clock.demoAsOf)
+    log(`Base de démonstration : données au ${clock.demoAsOf.split("-").reverse().join("/")} (date du jour de l'application).`);
   const ready = await buildApp({ handle, clock, config, pii }, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
   await ready.ready();
   app = ready;

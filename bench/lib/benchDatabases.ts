@@ -29,7 +29,9 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>, adminUrl = POSTGRES_AD
 /** Whether the PostgreSQL server answers; the reason otherwise. */
 export async function postgresAvailable(): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
   try {
-    const version = await admin(async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? "?");
+    const version = await admin(
+      async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? "?",
+    );
     return { ok: true, version };
   } catch (error) {
     return { ok: false, reason: `PostgreSQL injoignable (${(error as Error).message})` };

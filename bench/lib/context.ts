@@ -51,7 +51,13 @@ export class BenchContext {
 
   /** Environment of every child process; scenario-specific variables override it. */
   childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return { PASSERELLE_SKIP_WEB_BUILD: "1", PASSERELLE_SECRET_KEY: this.secretKey, PASSERELLE_DATA_DIR: this.scratchDir, DATABASE_URL: "", ...env };
+    return {
+      PASSERELLE_SKIP_WEB_BUILD: "1",
+      PASSERELLE_SECRET_KEY: this.secretKey,
+      PASSERELLE_DATA_DIR: this.scratchDir,
+      DATABASE_URL: "",
+      ...env,
+    };
   }
 
   removeScratch(): void {
@@ -97,7 +103,9 @@ export class BenchContext {
     // Commander prints the program's help (exit 0) for an unknown command: check that the usage is the command's own.
     const own = new RegExp(`^Usage: \\S+ ${command}\\b`, "m").test(run.stdout);
     const reason =
-      run.code === 0 && own ? null : `commande « passerelle ${command} » absente (pas encore livrée)${run.code === 0 ? "" : ` : ${tail(run.stderr || run.stdout, 1)}`}`;
+      run.code === 0 && own
+        ? null
+        : `commande « passerelle ${command} » absente (pas encore livrée)${run.code === 0 ? "" : ` : ${tail(run.stderr || run.stdout, 1)}`}`;
     this.commandCache.set(command, reason);
     return reason;
   }

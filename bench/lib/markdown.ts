@@ -10,7 +10,14 @@ function commandLine(ctx: BenchContext): string {
   const parts = ["npm run bench --"];
   if (o.quick) parts.push("--quick");
   if (o.only) parts.push(`--only ${[...o.only].join(",")}`);
-  parts.push(`--scale ${o.scale}`, `--runs ${o.runs}`, `--seconds ${o.loadSeconds}`, `--connections ${o.connections}`, `--writers ${o.writers}`, `--seed ${o.seed}`);
+  parts.push(
+    `--scale ${o.scale}`,
+    `--runs ${o.runs}`,
+    `--seconds ${o.loadSeconds}`,
+    `--connections ${o.connections}`,
+    `--writers ${o.writers}`,
+    `--seed ${o.seed}`,
+  );
   return parts.join(" ");
 }
 
@@ -59,7 +66,9 @@ export function renderBenchmarksMarkdown(ctx: BenchContext, m: MachineInfo, star
   for (const f of gaps)
     out.push(
       `- **${f.scenario} — ${f.label}** [${f.engine}] : ${
-        f.value === null ? (f.note ?? "non mesuré") : `${formatValue(f.value, f.unit)}${f.p99 === undefined ? "" : ` (p99 ${formatValue(f.p99, f.unit)})`}, ratio ${formatRatio(f)} ; cible ${f.target?.text}`
+        f.value === null
+          ? (f.note ?? "non mesuré")
+          : `${formatValue(f.value, f.unit)}${f.p99 === undefined ? "" : ` (p99 ${formatValue(f.p99, f.unit)})`}, ratio ${formatRatio(f)} ; cible ${f.target?.text}`
       }`,
     );
   if (ctx.notes.length > 0) out.push("", "## Observations de l'exécution", "", ...ctx.notes.map((n) => `- ${n}`));

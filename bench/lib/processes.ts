@@ -130,9 +130,7 @@ export function runMeasured(command: string, args: readonly string[], options: R
       err.push(b);
       if (options.echoStderr) process.stderr.write(b);
     });
-    const timer = options.timeoutMs
-      ? setTimeout(() => killTree(child), options.timeoutMs).unref()
-      : undefined;
+    const timer = options.timeoutMs ? setTimeout(() => killTree(child), options.timeoutMs).unref() : undefined;
     child.on("error", reject);
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);

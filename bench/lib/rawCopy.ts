@@ -18,7 +18,9 @@ function* syntheticRows(n: number): Generator<string> {
 export async function rawCopyRate(handle: DatabaseHandle, n: number): Promise<number> {
   if (n <= 0) throw new Error("rawCopyRate: n must be positive");
   await sql`DROP TABLE IF EXISTS bench_raw_copy`.execute(handle.db);
-  await sql`CREATE UNLOGGED TABLE bench_raw_copy (emi_id bigint, annex_id bigint, person_id bigint, month date, hours numeric(6, 2))`.execute(handle.db);
+  await sql`CREATE UNLOGGED TABLE bench_raw_copy (emi_id bigint, annex_id bigint, person_id bigint, month date, hours numeric(6, 2))`.execute(
+    handle.db,
+  );
   try {
     const start = process.hrtime.bigint();
     const copied = await handle.withTransaction(({ bulk }) =>

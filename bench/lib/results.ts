@@ -88,7 +88,8 @@ export function markdownTable(figures: readonly Figure[]): string {
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const f of figures) {
-    const value = f.value === null ? `*${f.note ?? "non mesuré"}*` : `${formatValue(f.value, f.unit)}${f.samples ? ` (n=${f.samples})` : ""}`;
+    const value =
+      f.value === null ? `*${f.note ?? "non mesuré"}*` : `${formatValue(f.value, f.unit)}${f.samples ? ` (n=${f.samples})` : ""}`;
     out.push(
       `| ${md(f.scenario)} | ${md(f.label)} | ${f.engine} | ${md(value)} | ${f.p99 === undefined ? "—" : formatValue(f.p99, f.unit)} | ${
         f.baseline ? md(`${f.baseline.label} : ${formatValue(f.baseline.value, f.unit)}`) : "—"

@@ -38,7 +38,9 @@ export async function ensureSiaeBenchAccount(handle: DatabaseHandle, structureId
   const userId = r.rows[0]?.id;
   if (userId === undefined) throw new Error("compte SIAE de mesure non créé");
   for (const structureId of structureIds)
-    await sql`INSERT INTO membership (user_id, structure_id, is_admin) VALUES (${userId}, ${structureId}, true) ON CONFLICT DO NOTHING`.execute(handle.db);
+    await sql`INSERT INTO membership (user_id, structure_id, is_admin) VALUES (${userId}, ${structureId}, true) ON CONFLICT DO NOTHING`.execute(
+      handle.db,
+    );
 }
 
 /** Creates (or resets) the national-role bench account in a bench database. */
@@ -73,7 +75,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const start = process.hrtime.bigint();
   const child = options.viaNpm
     ? spawn("npm", ["start", "--silent"], { cwd: REPO_ROOT, env, stdio: ["ignore", "ignore", "pipe"], detached: true })
-    : spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "src/main.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    : spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "src/main.ts")], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ["ignore", "ignore", "pipe"],
+        detached: true,
+      });
   if (child.pid === undefined) throw new Error("le serveur n'a pas pu être lancé");
   const sampler = new RssSampler(child.pid, 200).start();
   let stderr = "";
@@ -92,7 +99,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clearTimeout(timer);
   };
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`le serveur s'est arrêté (code ${child.exitCode}) : ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    if (child.exitCode !== null)
+      throw new Error(`le serveur s'est arrêté (code ${child.exitCode}) : ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`le serveur n'a pas répondu à /api/health à temps : ${stderr.trim().split("\n").slice(-3).join(" | ")}`);

@@ -30,9 +30,19 @@ async function bareNode(runs: number): Promise<{ ms: number; rssMb: number | nul
 }
 
 /** `npm start` on an empty folder with the demo: ms to the first HTTP answer, to /api/health 200, demo load (s, from the log). */
-async function firstStartWithDemo(ctx: BenchContext, dir: string, timeoutMs = 900_000): Promise<{ firstAnswerMs: number; readyMs: number; demoS: number | null }> {
+async function firstStartWithDemo(
+  ctx: BenchContext,
+  dir: string,
+  timeoutMs = 900_000,
+): Promise<{ firstAnswerMs: number; readyMs: number; demoS: number | null }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", ...ctx.childEnv({ PASSERELLE_DATA_DIR: dir }), PORT: String(port), HOST: "127.0.0.1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: "warn",
+    ...ctx.childEnv({ PASSERELLE_DATA_DIR: dir }),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+  };
   delete env.PASSERELLE_NO_DEMO;
   const start = process.hrtime.bigint();
   const child = spawn("npm", ["start", "--silent"], { cwd: REPO_ROOT, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
@@ -44,8 +54,10 @@ async function firstStartWithDemo(ctx: BenchContext, dir: string, timeoutMs = 90
   let firstAnswerMs: number | null = null;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`npm start s'est arrêté (code ${child.exitCode}) : ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
-      if (elapsedMs(start) > timeoutMs) throw new Error(`pas prêt après ${timeoutMs / 1000} s : ${stderr.trim().split("\n").slice(-2).join(" | ")}`);
+      if (child.exitCode !== null)
+        throw new Error(`npm start s'est arrêté (code ${child.exitCode}) : ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+      if (elapsedMs(start) > timeoutMs)
+        throw new Error(`pas prêt après ${timeoutMs / 1000} s : ${stderr.trim().split("\n").slice(-2).join(" | ")}`);
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/health`);
         await res.arrayBuffer();
@@ -146,7 +158,8 @@ export async function footprintScenario(ctx: BenchContext): Promise<void> {
           starts.push(server.readyMs);
           // A little real use, then idle: the steady resident memory.
           const session = await login(server.url);
-          for (const p of ["/api/v1/auth/me", "/api/v1/structures", "/api/health"]) await (await fetch(`${server.url}${p}`, { headers: { cookie: session.cookie } })).text();
+          for (const p of ["/api/v1/auth/me", "/api/v1/structures", "/api/health"])
+            await (await fetch(`${server.url}${p}`, { headers: { cookie: session.cookie } })).text();
           await new Promise((r) => setTimeout(r, 5000));
           server.sampler.sample();
           steady.push(server.sampler.currentKb / 1024);
@@ -181,6 +194,8 @@ export async function footprintScenario(ctx: BenchContext): Promise<void> {
       value: median(steady),
       unit: "Mo",
       samples: steady.length,
-      ...(bare.rssMb === null ? {} : { baseline: { label: "RSS de node --import tsx -e 0", value: bare.rssMb }, ratioKind: "relative" as const }),
+      ...(bare.rssMb === null
+        ? {}
+        : { baseline: { label: "RSS de node --import tsx -e 0", value: bare.rssMb }, ratioKind: "relative" as const }),
     });
 }

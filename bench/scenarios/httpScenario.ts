@@ -35,7 +35,13 @@ export interface LoadResult {
 }
 
 /** autocannon against one endpoint; `paths` are cycled through (one per request). */
-export async function loadTest(url: string, paths: readonly string[], session: Session | null, seconds: number, connections: number): Promise<LoadResult> {
+export async function loadTest(
+  url: string,
+  paths: readonly string[],
+  session: Session | null,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
   let i = 0;
   const result = await autocannon({
     url,
@@ -52,7 +58,13 @@ export async function loadTest(url: string, paths: readonly string[], session: S
       },
     ],
   });
-  return { p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
 }
 
 interface Target {
@@ -74,7 +86,12 @@ async function prepare(handle: DatabaseHandle): Promise<{ year: number; personId
   return { year: subjects.year, personIds: ids.rows.map((r) => r.id) };
 }
 
-async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number; personIds: number[] }, dashboardScope: string): Promise<void> {
+async function runTarget(
+  ctx: BenchContext,
+  t: Target,
+  subjects: { year: number; personIds: number[] },
+  dashboardScope: string,
+): Promise<void> {
   const { loadSeconds: seconds, connections } = ctx.options;
   let server: RunningServer | undefined;
   try {
@@ -84,7 +101,12 @@ async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number;
     const paths = await openApiPaths(server.url);
     const health = await loadTest(server.url, ["/api/health"], null, seconds, connections);
     const endpoints: { label: string; route: string; paths: string[]; session: Session }[] = [
-      { label: `Tableau de bord (${dashboardScope}, ${subjects.year}), compte national`, route: "/api/v1/indicators", paths: [`/api/v1/indicators?scope=${dashboardScope}&year=${subjects.year}`], session },
+      {
+        label: `Tableau de bord (${dashboardScope}, ${subjects.year}), compte national`,
+        route: "/api/v1/indicators",
+        paths: [`/api/v1/indicators?scope=${dashboardScope}&year=${subjects.year}`],
+        session,
+      },
       {
         label: "Page salarié (1 000 salariés en rotation), compte SIAE",
         route: "/api/v1/persons/{personId}",
@@ -103,21 +125,31 @@ async function runTarget(ctx: BenchContext, t: Target, subjects: { year: number;
         continue;
       }
       // One request first: a 4xx/5xx here is a setup problem, reported as such rather than as load errors.
-      const probe = await fetch(`${server.url}${e.paths[0]}`, { headers: { cookie: e.session.cookie }, signal: AbortSignal.timeout(60_000) }).catch(
-        (error: Error) => error,
-      );
+      const probe = await fetch(`${server.url}${e.paths[0]}`, {
+        headers: { cookie: e.session.cookie },
+        signal: AbortSignal.timeout(60_000),
+      }).catch((error: Error) => error);
       if (probe instanceof Error) {
         ctx.add(notMeasured(S, label, t.engine, "ms", `${e.paths[0]} ne répond pas en 60 s (${probe.message})`, TARGET));
         continue;
       }
       if (!probe.ok) {
-        ctx.add(notMeasured(S, label, t.engine, "ms", `${e.paths[0]} répond ${probe.status} : ${(await probe.text()).slice(0, 160)}`, TARGET));
+        ctx.add(
+          notMeasured(S, label, t.engine, "ms", `${e.paths[0]} répond ${probe.status} : ${(await probe.text()).slice(0, 160)}`, TARGET),
+        );
         continue;
       }
       const r = await loadTest(server.url, e.paths, e.session, seconds, connections);
       if (r.requests === 0) {
         ctx.add({
-          ...notMeasured(S, label, t.engine, "ms", `aucune requête aboutie en ${seconds} s (${r.errors} erreurs ou délais dépassés)`, TARGET),
+          ...notMeasured(
+            S,
+            label,
+            t.engine,
+            "ms",
+            `aucune requête aboutie en ${seconds} s (${r.errors} erreurs ou délais dépassés)`,
+            TARGET,
+          ),
           target: { text: TARGET, met: false },
         });
         continue;
@@ -154,7 +186,13 @@ export async function httpScenario(ctx: BenchContext): Promise<void> {
       await handle.close();
     }
     if (!subjects) ctx.add(notMeasured(S, "Charge HTTP (national)", "postgresql", "ms", "aucune déclaration mensuelle"));
-    else await runTarget(ctx, { handle, env: national.env, engine: "postgresql", label: `PostgreSQL, ${national.description}` }, subjects, "nation");
+    else
+      await runTarget(
+        ctx,
+        { handle, env: national.env, engine: "postgresql", label: `PostgreSQL, ${national.description}` },
+        subjects,
+        "nation",
+      );
   }
 
   const demo = await pgliteDemo(ctx);

@@ -44,13 +44,23 @@ export function viewTimings(stdout: string): ViewTiming[] {
   try {
     const report = JSON.parse(stdout) as { views?: unknown };
     if (!Array.isArray(report.views)) return [];
-    return report.views.filter((v): v is ViewTiming => typeof v === "object" && v !== null && typeof v.view === "string" && typeof v.rows === "number" && typeof v.ms === "number");
+    return report.views.filter(
+      (v): v is ViewTiming =>
+        typeof v === "object" && v !== null && typeof v.view === "string" && typeof v.rows === "number" && typeof v.ms === "number",
+    );
   } catch {
     return [];
   }
 }
 
-function reportImport(ctx: BenchContext, label: string, built: Built<ImportedDatabase>, target: string | undefined, targetRate: number | null, baseline: number | null): void {
+function reportImport(
+  ctx: BenchContext,
+  label: string,
+  built: Built<ImportedDatabase>,
+  target: string | undefined,
+  targetRate: number | null,
+  baseline: number | null,
+): void {
   const engine = label.includes("PGlite") ? "pglite" : "postgresql";
   if (!built.ok) {
     ctx.add(notMeasured(S, label, engine, "lignes/s", built.reason, target));
@@ -73,7 +83,16 @@ function reportImport(ctx: BenchContext, label: string, built: Built<ImportedDat
   if (views.length > 0) {
     ctx.note(
       `${label} — durée par vue (\`views\` du rapport JSON) : ${views
-        .map((v) => `${v.view} ${v.rows.toLocaleString("fr-FR")} lignes en ${(v.ms / 1000).toFixed(1)} s${v.steps ? ` (${Object.entries(v.steps).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(", ")})` : ""}`)
+        .map(
+          (v) =>
+            `${v.view} ${v.rows.toLocaleString("fr-FR")} lignes en ${(v.ms / 1000).toFixed(1)} s${
+              v.steps
+                ? ` (${Object.entries(v.steps)
+                    .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`)
+                    .join(", ")})`
+                : ""
+            }`,
+        )
         .join(" ; ")}`,
     );
   }

@@ -76,7 +76,11 @@ async function measureDashboard(
   }
   const prev = previousPeriod({ from, to });
   const base = await repeat(
-    async () => [await baselinePeriodFigures(handle.db, scope, { from, to }, to), await baselinePeriodFigures(handle.db, scope, prev, prev.to)] as const,
+    async () =>
+      [
+        await baselinePeriodFigures(handle.db, scope, { from, to }, to),
+        await baselinePeriodFigures(handle.db, scope, prev, prev.to),
+      ] as const,
     runs,
   ).catch((error: Error) => ({ error }));
   const value = median(real.times);
@@ -89,7 +93,9 @@ async function measureDashboard(
   }
   const speedup = baseline === undefined ? null : baseline / value;
   const met =
-    target === undefined ? null : value <= target.maxMs && (target.minSpeedup === undefined || (speedup !== null && speedup >= target.minSpeedup));
+    target === undefined
+      ? null
+      : value <= target.maxMs && (target.minSpeedup === undefined || (speedup !== null && speedup >= target.minSpeedup));
   ctx.add({
     scenario: S,
     label: `${label} (${year}, avec période précédente)`,
@@ -98,13 +104,22 @@ async function measureDashboard(
     unit: "ms",
     samples: runs,
     p99: percentile(real.times, 99),
-    ...(baseline === undefined ? {} : { baseline: { label: "SQL plein balayage sans agrégats", value: baseline }, ratioKind: "speedup" as const }),
+    ...(baseline === undefined
+      ? {}
+      : { baseline: { label: "SQL plein balayage sans agrégats", value: baseline }, ratioKind: "speedup" as const }),
     ...(target ? { target: { text: target.text, met } } : {}),
   });
 }
 
 /** `passerelle indicators --scope … --year … --json` (PGlite), against the CLI's idle start; bounded in time. */
-async function measureCliDashboard(ctx: BenchContext, env: NodeJS.ProcessEnv, label: string, scope: string, year: number, target: string | undefined): Promise<void> {
+async function measureCliDashboard(
+  ctx: BenchContext,
+  env: NodeJS.ProcessEnv,
+  label: string,
+  scope: string,
+  year: number,
+  target: string | undefined,
+): Promise<void> {
   const full = `${label} (${year}) — commande \`passerelle indicators\` complète`;
   const limitMs = ctx.options.quick ? 120_000 : 300_000;
   const times: number[] = [];
@@ -140,10 +155,15 @@ async function measureReportInProcess(ctx: BenchContext, handle: DatabaseHandle,
   try {
     for (const format of ["html", "pdf"] as const) {
       const label = `Rapport annuel du département ${subjects.departement} (${format.toUpperCase()}, en processus : writeReport)`;
-      const params = { scope: { type: "departement" as const, code: subjects.departement }, year: subjects.year, generatedOn: "2026-01-01" };
-      const run = await repeat(() => writeReport(handle.db, params, format, path.join(out.dir, `rapport.${format}`)), Math.max(1, Math.min(ctx.options.runs, 5))).catch(
-        (error: Error) => error,
-      );
+      const params = {
+        scope: { type: "departement" as const, code: subjects.departement },
+        year: subjects.year,
+        generatedOn: "2026-01-01",
+      };
+      const run = await repeat(
+        () => writeReport(handle.db, params, format, path.join(out.dir, `rapport.${format}`)),
+        Math.max(1, Math.min(ctx.options.runs, 5)),
+      ).catch((error: Error) => error);
       if (run instanceof Error) {
         ctx.add(notMeasured(S, label, engine, "ms", `writeReport en échec : ${run.message}`, "≤ 2 s"));
         continue;
@@ -180,12 +200,25 @@ async function measureReport(ctx: BenchContext, env: NodeJS.ProcessEnv, engine: 
       let failure: string | null = null;
       for (let i = 0; i < Math.max(1, Math.min(ctx.options.runs, 3)); i++) {
         const run = await ctx.cli(
-          ["report", "--departement", subjects.departement, "--year", String(subjects.year), "--format", format, "--out", path.join(out.dir, `rapport.${format}`)],
+          [
+            "report",
+            "--departement",
+            subjects.departement,
+            "--year",
+            String(subjects.year),
+            "--format",
+            format,
+            "--out",
+            path.join(out.dir, `rapport.${format}`),
+          ],
           env,
           ctx.options.quick ? 120_000 : 300_000,
         );
         if (run.code !== 0) {
-          failure = run.code === null ? "passerelle report arrêtée après le délai maximal" : `report a échoué (code ${run.code}) : ${tail(run.stderr)}`;
+          failure =
+            run.code === null
+              ? "passerelle report arrêtée après le délai maximal"
+              : `report a échoué (code ${run.code}) : ${tail(run.stderr)}`;
           break;
         }
         times.push(run.wallMs);
@@ -226,12 +259,30 @@ export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
       const subjects = await pickSubjects(handle.db);
       if (!subjects) ctx.add(notMeasured(S, "Indicateurs", "postgresql", "ms", "aucune déclaration mensuelle dans les données importées"));
       else {
-        await measureDashboard(ctx, handle, `Tableau de bord national — ${national.description}`, { type: "nation" }, subjects.year, { text: "≤ 100 ms et ≥ 10× la base", maxMs: 100, minSpeedup: 10 });
-        await measureDashboard(ctx, handle, `Tableau de bord départemental (${subjects.departement}) — ${national.description}`, { type: "departement", code: subjects.departement }, subjects.year, {
-          text: "≤ 20 ms",
-          maxMs: 20,
+        await measureDashboard(ctx, handle, `Tableau de bord national — ${national.description}`, { type: "nation" }, subjects.year, {
+          text: "≤ 100 ms et ≥ 10× la base",
+          maxMs: 100,
+          minSpeedup: 10,
         });
-        await measureDashboard(ctx, handle, `Page d'une structure (n° ${subjects.structureId}) — ${national.description}`, { type: "structure", id: subjects.structureId }, subjects.year, undefined);
+        await measureDashboard(
+          ctx,
+          handle,
+          `Tableau de bord départemental (${subjects.departement}) — ${national.description}`,
+          { type: "departement", code: subjects.departement },
+          subjects.year,
+          {
+            text: "≤ 20 ms",
+            maxMs: 20,
+          },
+        );
+        await measureDashboard(
+          ctx,
+          handle,
+          `Page d'une structure (n° ${subjects.structureId}) — ${national.description}`,
+          { type: "structure", id: subjects.structureId },
+          subjects.year,
+          undefined,
+        );
         await measureReportInProcess(ctx, handle, subjects);
         await measureReport(ctx, national.env, "postgresql", subjects);
       }
@@ -253,10 +304,17 @@ export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
     subjects = await pickSubjects(handle.db);
     if (subjects) {
       // In process (computeIndicators as the HTTP API calls it), now that no dashboard query is pathological on PGlite.
-      await measureDashboard(ctx, handle, `Tableau de bord départemental (démo ${subjects.departement}, en processus)`, { type: "departement", code: subjects.departement }, subjects.year, {
-        text: "≤ 20 ms",
-        maxMs: 20,
-      });
+      await measureDashboard(
+        ctx,
+        handle,
+        `Tableau de bord départemental (démo ${subjects.departement}, en processus)`,
+        { type: "departement", code: subjects.departement },
+        subjects.year,
+        {
+          text: "≤ 20 ms",
+          maxMs: 20,
+        },
+      );
       await measureReportInProcess(ctx, handle, subjects);
     }
   } finally {
@@ -266,7 +324,21 @@ export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
     ctx.add(notMeasured(S, "Indicateurs (démo)", "pglite", "ms", "la démo ne contient aucune déclaration mensuelle"));
     return;
   }
-  await measureCliDashboard(ctx, demo.env, `Tableau de bord départemental (démo ${subjects.departement})`, `departement:${subjects.departement}`, subjects.year, "≤ 20 ms");
-  await measureCliDashboard(ctx, demo.env, `Page d'une structure (démo, n° ${subjects.structureId})`, `structure:${subjects.structureId}`, subjects.year, undefined);
+  await measureCliDashboard(
+    ctx,
+    demo.env,
+    `Tableau de bord départemental (démo ${subjects.departement})`,
+    `departement:${subjects.departement}`,
+    subjects.year,
+    "≤ 20 ms",
+  );
+  await measureCliDashboard(
+    ctx,
+    demo.env,
+    `Page d'une structure (démo, n° ${subjects.structureId})`,
+    `structure:${subjects.structureId}`,
+    subjects.year,
+    undefined,
+  );
   if (subjects) await measureReport(ctx, demo.env, "pglite", subjects);
 }

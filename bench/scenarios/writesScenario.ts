@@ -33,19 +33,32 @@ async function pickLines(handle: DatabaseHandle, n: number): Promise<Line[]> {
     FROM monthly_declaration d JOIN financial_annex a ON a.id = d.annex_id, last
     WHERE d.month = last.m AND a.state IN ('VALIDE', 'PROVISOIRE') AND d.hours < 700
     ORDER BY d.person_id LIMIT ${n}`.execute(handle.db);
-  return r.rows.map((x) => ({ annexId: x.annex_id, structureId: x.structure_id, contractId: x.contract_id, month: x.month, hours: x.hours }));
+  return r.rows.map((x) => ({
+    annexId: x.annex_id,
+    structureId: x.structure_id,
+    contractId: x.contract_id,
+    month: x.month,
+    hours: x.hours,
+  }));
 }
 
 /** The declaration route of the API (POST or PUT whose body has `lines`), from the OpenAPI document. */
 function findDeclarationRoute(paths: Record<string, Record<string, unknown>>): { method: "POST" | "PUT"; route: string } | null {
   for (const [route, ops] of Object.entries(paths)) {
     if (!/declaration|hours|heures/i.test(route)) continue;
-    for (const method of ["post", "put"] as const) if (ops[method] && JSON.stringify(ops[method]).includes('"lines"')) return { method: method.toUpperCase() as "POST" | "PUT", route };
+    for (const method of ["post", "put"] as const)
+      if (ops[method] && JSON.stringify(ops[method]).includes('"lines"')) return { method: method.toUpperCase() as "POST" | "PUT", route };
   }
   return null;
 }
 
-async function runWrites(ctx: BenchContext, engine: Engine, label: string, open: () => Promise<DatabaseHandle>, env: NodeJS.ProcessEnv): Promise<void> {
+async function runWrites(
+  ctx: BenchContext,
+  engine: Engine,
+  label: string,
+  open: () => Promise<DatabaseHandle>,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const n = ctx.options.writers;
   const fullLabel = `Déclaration mensuelle par l'API, ${n} salariés un par un (${label})`;
   let handle = await open();
@@ -68,7 +81,9 @@ async function runWrites(ctx: BenchContext, engine: Engine, label: string, open:
   try {
     const route = findDeclarationRoute(await openApiPaths(server.url));
     if (!route) {
-      ctx.add(notMeasured(S, fullLabel, engine, "ms", "aucune route d'API de déclaration mensuelle (corps avec « lines ») : pas encore livrée"));
+      ctx.add(
+        notMeasured(S, fullLabel, engine, "ms", "aucune route d'API de déclaration mensuelle (corps avec « lines ») : pas encore livrée"),
+      );
       return;
     }
     const session = await login(server.url, BENCH_SIAE_EMAIL, BENCH_PASSWORD);
@@ -114,7 +129,8 @@ async function runWrites(ctx: BenchContext, engine: Engine, label: string, open:
   handle = await open();
   try {
     const drift = await findRollupDrift(handle.db);
-    if (drift.length > 0) ctx.note(`${label} : ${drift.length} lignes d'agrégats divergentes après les écritures (ex. ${drift[0]?.table} ${drift[0]?.key})`);
+    if (drift.length > 0)
+      ctx.note(`${label} : ${drift.length} lignes d'agrégats divergentes après les écritures (ex. ${drift[0]?.table} ${drift[0]?.key})`);
     else ctx.note(`${label} : agrégats exacts après les écritures (findRollupDrift vide)`);
   } finally {
     await handle.close();
@@ -124,9 +140,23 @@ async function runWrites(ctx: BenchContext, engine: Engine, label: string, open:
 export async function writesScenario(ctx: BenchContext): Promise<void> {
   const national = await postgresData(ctx, NATIONAL_DB);
   if (!national.ok) ctx.add(notMeasured(S, "Déclarations mensuelles par l'API (national)", "postgresql", "ms", national.reason));
-  else await runWrites(ctx, "postgresql", `PostgreSQL, ${national.description}`, () => openDatabase({ url: national.url as string, poolSize: 1 }), national.env);
+  else
+    await runWrites(
+      ctx,
+      "postgresql",
+      `PostgreSQL, ${national.description}`,
+      () => openDatabase({ url: national.url as string, poolSize: 1 }),
+      national.env,
+    );
 
   const demo = await pgliteDemo(ctx);
   if (!demo.ok) ctx.add(notMeasured(S, "Déclarations mensuelles par l'API (démo)", "pglite", "ms", demo.reason));
-  else await runWrites(ctx, "pglite", "PGlite, démo", () => openDatabase({ pgliteDir: path.join(demo.dataDir, "pglite"), lock: true }), demo.env);
+  else
+    await runWrites(
+      ctx,
+      "pglite",
+      "PGlite, démo",
+      () => openDatabase({ pgliteDir: path.join(demo.dataDir, "pglite"), lock: true }),
+      demo.env,
+    );
 }

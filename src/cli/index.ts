@@ -81,7 +81,10 @@ export async function writeCommandManifest(): Promise<void> {
   for (const file of commandFiles()) {
     const program = newProgram();
     await registerFile(program, file);
-    manifest.push({ file, commands: program.commands.map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: c.description() })) });
+    manifest.push({
+      file,
+      commands: program.commands.map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: c.description() })),
+    });
   }
   writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
 }

@@ -50,7 +50,12 @@ export const me = defineContract({
   summary: "L'utilisateur connecté",
   response: { 200: SessionView },
 });
-export const logout = defineContract({ method: "POST", path: "/api/v1/auth/logout", tags: ["authentification"], summary: "Déconnexion de cette session" });
+export const logout = defineContract({
+  method: "POST",
+  path: "/api/v1/auth/logout",
+  tags: ["authentification"],
+  summary: "Déconnexion de cette session",
+});
 export const logoutAll = defineContract({
   method: "POST",
   path: "/api/v1/auth/logout-all",
@@ -82,7 +87,13 @@ export const oidcCallback = defineContract({
   }),
 });
 
-export const Membership = z.object({ structureId: z.number().int(), name: z.string(), kind: z.string(), departementCode: z.string(), isAdmin: z.boolean() });
+export const Membership = z.object({
+  structureId: z.number().int(),
+  name: z.string(),
+  kind: z.string(),
+  departementCode: z.string(),
+  isAdmin: z.boolean(),
+});
 export const myMemberships = defineContract({
   method: "GET",
   path: "/api/v1/me/memberships",
@@ -96,7 +107,15 @@ export const mySessions = defineContract({
   tags: ["mon compte"],
   summary: "Mes sessions ouvertes",
   response: {
-    200: z.array(z.object({ createdAt: z.string(), lastSeenAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), current: z.boolean() })),
+    200: z.array(
+      z.object({
+        createdAt: z.string(),
+        lastSeenAt: z.string(),
+        ip: z.string().nullable(),
+        userAgent: z.string().nullable(),
+        current: z.boolean(),
+      }),
+    ),
   },
 });
 export const changeMyPassword = defineContract({

@@ -37,8 +37,14 @@ export const createUser = defineContract({
       email: z.string().max(254),
       displayName: z.string().max(120),
       role,
-      regionCode: z.string().regex(/^[0-9]{2}$/).nullish(),
-      departementCode: z.string().regex(/^([0-9]{2}|2A|2B|97[1-6])$/).nullish(),
+      regionCode: z
+        .string()
+        .regex(/^[0-9]{2}$/)
+        .nullish(),
+      departementCode: z
+        .string()
+        .regex(/^([0-9]{2}|2A|2B|97[1-6])$/)
+        .nullish(),
       password: z.string().max(1024).nullish(),
       structureId: z.number().int().positive().nullish(),
       structureAdmin: z.boolean().optional(),

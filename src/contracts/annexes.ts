@@ -14,8 +14,14 @@ export const annexTarget = {
   resolve: ({ structureId, annexId }: { structureId: number; annexId: number }) => ({ type: "annex" as const, structureId, annexId }),
 };
 
-const decimal = z.string().regex(/^\d+([.,]\d{1,2})?$/, "Nombre positif attendu (2 décimales au plus).").transform((v) => v.replace(",", "."));
-const signedDecimal = z.string().regex(/^-?\d+([.,]\d{1,2})?$/, "Nombre attendu (2 décimales au plus).").transform((v) => v.replace(",", "."));
+const decimal = z
+  .string()
+  .regex(/^\d+([.,]\d{1,2})?$/, "Nombre positif attendu (2 décimales au plus).")
+  .transform((v) => v.replace(",", "."));
+const signedDecimal = z
+  .string()
+  .regex(/^-?\d+([.,]\d{1,2})?$/, "Nombre attendu (2 décimales au plus).")
+  .transform((v) => v.replace(",", "."));
 
 /** States an AF may be created in from the screens. */
 export const CREATABLE_AF_STATES = ["BROUILLON", "SAISI", "VALIDE", "PROVISOIRE"] as const satisfies readonly z.infer<typeof afState>[];

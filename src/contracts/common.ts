@@ -12,7 +12,9 @@ export const yearParam = z.coerce
 /** Query flag `true` / `false`. */
 export const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 export const siaeKind = z.enum(SIAE_KINDS);
-export const byKind = z.object(Object.fromEntries(SIAE_KINDS.map((k) => [k, z.number()])) as Record<(typeof SIAE_KINDS)[number], z.ZodNumber>);
+export const byKind = z.object(
+  Object.fromEntries(SIAE_KINDS.map((k) => [k, z.number()])) as Record<(typeof SIAE_KINDS)[number], z.ZodNumber>,
+);
 export const exitsByCategory = z.object({ durable: z.number(), transition: z.number(), positive: z.number(), other: z.number() });
 
 export const MAX_PAGE_SIZE = 500;

@@ -112,17 +112,21 @@ export function defineContract<
 // Types of a contract, for the server helper and the web client.
 // biome-ignore lint/suspicious/noExplicitAny: matches any contract (generic boundary)
 export type AnyContract = Contract<any, any, any, any, any, any, any>;
-export type TargetOf<C extends AnyContract> = C extends Contract<infer _P, infer _Q, infer _B, infer _R, infer _TP, infer _TQ, infer T> ? T : never;
+export type TargetOf<C extends AnyContract> =
+  C extends Contract<infer _P, infer _Q, infer _B, infer _R, infer _TP, infer _TQ, infer T> ? T : never;
 /** What the handler receives besides the target: the parsed non-target params and query. */
 export type InputOf<C extends AnyContract> = C extends Contract<infer P, infer Q> ? Out<P> & Out<Q> : never;
 export type BodyOf<C extends AnyContract> = C extends Contract<infer _P, infer _Q, infer B> ? Out<B> : never;
 type Responses<C extends AnyContract> = C extends Contract<infer _P, infer _Q, infer _B, infer R> ? R : never;
 /** The JSON a 200 (or 201) answer carries. */
-export type ResponseOf<C extends AnyContract, S extends number = 200> = Responses<C>[S] extends z.ZodType ? z.output<Responses<C>[S]> : unknown;
+export type ResponseOf<C extends AnyContract, S extends number = 200> = Responses<C>[S] extends z.ZodType
+  ? z.output<Responses<C>[S]>
+  : unknown;
 /** What a client sends: every path parameter, every query key (as text or numbers), the body. */
-export type RequestOf<C extends AnyContract> = C extends Contract<infer P, infer Q, infer B, infer _R, infer TP, infer TQ>
-  ? { params: In<P> & In<TP>; query: In<Q> & In<TQ>; body: In<B> }
-  : never;
+export type RequestOf<C extends AnyContract> =
+  C extends Contract<infer P, infer Q, infer B, infer _R, infer TP, infer TQ>
+    ? { params: In<P> & In<TP>; query: In<Q> & In<TQ>; body: In<B> }
+    : never;
 
 /** The path with its parameters filled in (encoded). */
 export function pathOf(contract: AnyContract, params: Record<string, unknown> = {}): string {

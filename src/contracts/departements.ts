@@ -40,7 +40,12 @@ export const DepartementRsa = z.object({
   }),
   etp: z.object({ conventionnes: z.number(), cofinances: z.number(), cofinancedShare: z.number().nullable() }),
   montantDepartement: z.number(),
-  exits: z.object({ examined: z.number().int(), byCategory: exitsByCategory, dynamicRate: z.number().nullable(), durableRate: z.number().nullable() }),
+  exits: z.object({
+    examined: z.number().int(),
+    byCategory: exitsByCategory,
+    dynamicRate: z.number().nullable(),
+    durableRate: z.number().nullable(),
+  }),
   byKind: z.array(z.object({ structures: z.number().int(), ...rowFields })),
   structures: z.array(RsaStructureRow),
 });

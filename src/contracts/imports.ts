@@ -7,7 +7,12 @@ import { listQuery, pageOf } from "./common.js";
 import { defineContract } from "./contract.js";
 import { idParam } from "./target.js";
 
-export const ImportIssue = z.object({ file: z.string(), line: z.number().int().nullable(), column: z.string().nullable(), reason: z.string() });
+export const ImportIssue = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  column: z.string().nullable(),
+  reason: z.string(),
+});
 export type ImportIssue = z.infer<typeof ImportIssue>;
 export const ImportReport = z.object({
   format: z.string(),

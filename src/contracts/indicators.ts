@@ -11,7 +11,10 @@ const hasPeriod = (q: { year?: number | undefined; from?: string | undefined; to
   q.year !== undefined || (q.from !== undefined && q.to !== undefined);
 const PERIOD_MESSAGE = { message: "Indiquez l'année (year) ou la période (from et to).", path: ["year"] };
 
-export function periodOf(q: { year?: number | undefined; from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
+export function periodOf(q: { year?: number | undefined; from?: string | undefined; to?: string | undefined }): {
+  from: string;
+  to: string;
+} {
   if (q.from && q.to) return { from: q.from, to: q.to };
   return { from: `${q.year}-01-01`, to: `${q.year}-12-31` };
 }
@@ -115,7 +118,16 @@ export const StructurePerformance = z.object({
   budgetState: z.number(),
 });
 export type StructurePerformance = z.infer<typeof StructurePerformance>;
-export const STRUCTURE_TABLE_SORT = ["name", "kind", "etpConventionnes", "etpRealises", "tauxRealisation", "exitsExamined", "dynamicRate", "budgetTotal"] as const;
+export const STRUCTURE_TABLE_SORT = [
+  "name",
+  "kind",
+  "etpConventionnes",
+  "etpRealises",
+  "tauxRealisation",
+  "exitsExamined",
+  "dynamicRate",
+  "budgetTotal",
+] as const;
 
 /** How many years of yearly points the series give (exits by category per year). */
 export const SERIES_YEARS = 5;

@@ -6,7 +6,13 @@ import { defineContract } from "./contract.js";
 import { structureTarget } from "./structures.js";
 import { idParam } from "./target.js";
 
-export const Member = z.object({ userId: z.number().int(), email: z.string(), displayName: z.string(), isAdmin: z.boolean(), since: z.string() });
+export const Member = z.object({
+  userId: z.number().int(),
+  email: z.string(),
+  displayName: z.string(),
+  isAdmin: z.boolean(),
+  since: z.string(),
+});
 export const INVITATION_STATES = ["pending", "expired", "accepted"] as const;
 export const InvitationView = z.object({
   id: z.number().int(),
@@ -22,7 +28,11 @@ const memberTarget = {
 };
 const invitationTarget = {
   params: z.strictObject({ structureId: idParam("structure"), invitationId: idParam("invitation") }),
-  resolve: ({ structureId, invitationId }: { structureId: number; invitationId: number }) => ({ type: "invitation" as const, structureId, invitationId }),
+  resolve: ({ structureId, invitationId }: { structureId: number; invitationId: number }) => ({
+    type: "invitation" as const,
+    structureId,
+    invitationId,
+  }),
 };
 const tokenParams = z.strictObject({ token: z.string().min(20).max(100) });
 
@@ -59,7 +69,13 @@ export const createInvitation = defineContract({
   response: {
     // The link is a credential: it goes to the invited mailbox ("email"), or on a local instance without
     // SMTP to the server console ("console"); never in this answer.
-    201: z.object({ id: z.number().int(), email: z.string(), isAdmin: z.boolean(), expiresAt: z.string(), delivery: z.enum(["email", "console"]) }),
+    201: z.object({
+      id: z.number().int(),
+      email: z.string(),
+      isAdmin: z.boolean(),
+      expiresAt: z.string(),
+      delivery: z.enum(["email", "console"]),
+    }),
   },
 });
 export const listInvitations = defineContract({
@@ -84,7 +100,13 @@ export const getInvitation = defineContract({
   summary: "Ce qu'une invitation propose (lien reçu par e-mail)",
   params: tokenParams,
   response: {
-    200: z.object({ email: z.string(), structureName: z.string(), isAdmin: z.boolean(), expiresAt: z.string(), accountExists: z.boolean() }),
+    200: z.object({
+      email: z.string(),
+      structureName: z.string(),
+      isAdmin: z.boolean(),
+      expiresAt: z.string(),
+      accountExists: z.boolean(),
+    }),
   },
 });
 export const acceptInvitation = defineContract({

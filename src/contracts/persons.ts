@@ -48,7 +48,11 @@ export const listPersons = defineContract({
     ...listQuery(PERSON_SORT, "lastName"),
     month: monthKey.optional(),
     present: flag.optional(),
-    passEndingWithin: z.coerce.number().int().refine((n) => n === 30 || n === 90, "30 ou 90 jours.").optional(),
+    passEndingWithin: z.coerce
+      .number()
+      .int()
+      .refine((n) => n === 30 || n === 90, "30 ou 90 jours.")
+      .optional(),
     undeclared: flag.optional(),
     /** Contract over (planned end before today) and no exit recorded: the exit is to be recorded. */
     toExit: flag.optional(),
@@ -112,8 +116,12 @@ export const PersonPage = z.object({
     }),
   ),
   monthlyHours: z.array(z.object({ month: z.string(), hours: z.number(), annexNumber: z.string(), state: z.string() })),
-  supportActions: z.array(z.object({ id: z.number().int(), kind: z.string(), ...Dated, hours: z.number().nullable(), barriers: z.array(z.string()) })),
-  trainings: z.array(z.object({ id: z.number().int(), title: z.string(), ...Dated, hours: z.number().nullable(), qualifying: z.boolean() })),
+  supportActions: z.array(
+    z.object({ id: z.number().int(), kind: z.string(), ...Dated, hours: z.number().nullable(), barriers: z.array(z.string()) }),
+  ),
+  trainings: z.array(
+    z.object({ id: z.number().int(), title: z.string(), ...Dated, hours: z.number().nullable(), qualifying: z.boolean() }),
+  ),
 });
 export type PersonPage = z.infer<typeof PersonPage>;
 

@@ -30,7 +30,13 @@ export const ExitMotif = z.object({
 export type ExitMotif = z.infer<typeof ExitMotif>;
 export const FundingLine = z.object({ code: z.string(), label: z.string(), financer: z.enum(FINANCERS) });
 export type FundingLine = z.infer<typeof FundingLine>;
-export const Mesure = z.object({ code: z.string(), kind: z.string(), label: z.string(), countsForPosts: z.boolean(), penitentiary: z.boolean() });
+export const Mesure = z.object({
+  code: z.string(),
+  kind: z.string(),
+  label: z.string(),
+  countsForPosts: z.boolean(),
+  penitentiary: z.boolean(),
+});
 
 export const getCalendar = defineContract({
   method: "GET",

@@ -63,7 +63,8 @@ export const getSiaeMonth = defineContract({
   method: "GET",
   path: "/api/v1/structures/:structureId/month",
   tags: ["salariés"],
-  summary: "Accueil de la SIAE : ce qu'il reste à faire ce mois-ci (déclaration, PASS IAE, diagnostics, sorties, fiches salarié, consommation de l'AF)",
+  summary:
+    "Accueil de la SIAE : ce qu'il reste à faire ce mois-ci (déclaration, PASS IAE, diagnostics, sorties, fiches salarié, consommation de l'AF)",
   target: structureTarget,
   response: { 200: SiaeMonth },
 });

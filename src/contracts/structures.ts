@@ -50,7 +50,11 @@ export const StructureDetail = StructureRow.extend({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   groups: z.array(
-    z.object({ id: z.number().int(), name: z.string(), members: z.array(z.object({ id: z.number().int(), name: z.string(), kind: siaeKind })) }),
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      members: z.array(z.object({ id: z.number().int(), name: z.string(), kind: siaeKind })),
+    }),
   ),
   sites: z.array(
     z.object({
@@ -74,7 +78,13 @@ export const Realisation = z.object({
   structureId: z.number().int(),
   year: z.number().int(),
   months: z.array(
-    z.object({ month: z.string(), hours: z.number(), etpRealises: z.number(), etpConventionnes: z.number(), declarations: z.number().int() }),
+    z.object({
+      month: z.string(),
+      hours: z.number(),
+      etpRealises: z.number(),
+      etpConventionnes: z.number(),
+      declarations: z.number().int(),
+    }),
   ),
 });
 export type Realisation = z.infer<typeof Realisation>;

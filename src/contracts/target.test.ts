@@ -15,7 +15,18 @@ describe("scope grammar", () => {
   });
 
   test("anything else is refused with a French message", () => {
-    for (const bad of ["", "national", "structure:0", "structure:1 OR 1=1", "departement:", "departement:620", "monde:1", "region:32;DROP", "region:3", "structure:99999999999999999"]) {
+    for (const bad of [
+      "",
+      "national",
+      "structure:0",
+      "structure:1 OR 1=1",
+      "departement:",
+      "departement:620",
+      "monde:1",
+      "region:32;DROP",
+      "region:3",
+      "structure:99999999999999999",
+    ]) {
       expect(() => parseScope(bad), bad).toThrow(ScopeError);
     }
     expect(() => parseDepartementCode("6X")).toThrow(/département invalide/);

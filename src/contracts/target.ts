@@ -82,7 +82,10 @@ export function parseScope(text: string): Scope {
   const t = text.trim();
   if (t === "nation") return { type: "nation" };
   const m = /^(region|departement|group|structure):(.+)$/.exec(t);
-  if (!m) throw new ScopeError(`périmètre invalide « ${text} » : attendu nation, region:<code>, departement:<code>, group:<id> ou structure:<id>`);
+  if (!m)
+    throw new ScopeError(
+      `périmètre invalide « ${text} » : attendu nation, region:<code>, departement:<code>, group:<id> ou structure:<id>`,
+    );
   const kind = m[1] as "region" | "departement" | "group" | "structure";
   const value = m[2] ?? "";
   if (kind === "region") return { type: "region", code: parseRegionCode(value) };
@@ -120,11 +123,12 @@ export const scopeParam = parsedBy(parseScope).describe("nation, region:<code>, 
 export const departementParam = parsedBy(parseDepartementCode).describe("code INSEE du département (ex. 62, 2A, 971)");
 export const regionParam = parsedBy(parseRegionCode).describe("code INSEE de la région (ex. 32)");
 /** A path or query identifier (positive integer). */
-export const idParam = (what: string) => z.union([z.string(), z.number()]).transform((v, ctx) => {
-  try {
-    return parseId(v, what);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
-    return z.NEVER;
-  }
-});
+export const idParam = (what: string) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    try {
+      return parseId(v, what);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });

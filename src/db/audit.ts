@@ -36,7 +36,21 @@ export const AUDIT_MASK = "[masqué]";
 const key = (name: string) => name.toLowerCase().replace(/[_-]/g, "");
 
 const SECRET_FIELDS = new Set(
-  ["nir", "nir_encrypted", "nir_hash", "ntt", "pass_number", "number_encrypted", "number_hash", "number_last4", "password", "password_hash", "token", "email", "phone"].map(key),
+  [
+    "nir",
+    "nir_encrypted",
+    "nir_hash",
+    "ntt",
+    "pass_number",
+    "number_encrypted",
+    "number_hash",
+    "number_last4",
+    "password",
+    "password_hash",
+    "token",
+    "email",
+    "phone",
+  ].map(key),
 );
 
 const IDENTITY_FIELDS = new Set(

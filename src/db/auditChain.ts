@@ -55,7 +55,20 @@ interface ChainRow {
 
 /** The canonical text of a row's content — the same text as the SQL function audit_event_canonical. */
 export function canonicalAuditContent(r: Omit<ChainRow, "seq" | "event_id" | "prev_hash" | "row_hash">): string {
-  const fields = [r.id, r.at, r.actor_user_id, r.actor_label, r.action, r.entity, r.entity_id, r.person_id, r.structure_id, r.before, r.after, r.ip];
+  const fields = [
+    r.id,
+    r.at,
+    r.actor_user_id,
+    r.actor_label,
+    r.action,
+    r.entity,
+    r.entity_id,
+    r.person_id,
+    r.structure_id,
+    r.before,
+    r.after,
+    r.ip,
+  ];
   return fields.map((v) => (v === null ? "-" : `${Buffer.byteLength(v, "utf8")}:${v}`)).join("|");
 }
 
@@ -97,10 +110,20 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
       const seq = Number(r.seq);
       const id = Number(r.event_id);
       if (seq !== expectedSeq) {
-        return broken({ id, seq, problem: "missing-link", detail: `maillon(s) ${expectedSeq}–${seq - 1} supprimé(s) avant la ligne ${id}` });
+        return broken({
+          id,
+          seq,
+          problem: "missing-link",
+          detail: `maillon(s) ${expectedSeq}–${seq - 1} supprimé(s) avant la ligne ${id}`,
+        });
       }
       if (r.prev_hash !== expectedPrev) {
-        return broken({ id, seq, problem: "missing-link", detail: `la ligne ${id} ne suit pas le maillon précédent (ligne supprimée ou chaîne réécrite)` });
+        return broken({
+          id,
+          seq,
+          problem: "missing-link",
+          detail: `la ligne ${id} ne suit pas le maillon précédent (ligne supprimée ou chaîne réécrite)`,
+        });
       }
       if (r.id === null) return broken({ id, seq, problem: "deleted", detail: `la ligne ${id} a été supprimée` });
       if (chainHash(seq, r.prev_hash, canonicalAuditContent(r)) !== r.row_hash) {
@@ -113,12 +136,25 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
     if (page.rows.length < PAGE) break;
   }
   if (expectedSeq - 1 !== head.lastSeq || expectedPrev !== head.lastHash) {
-    return broken({ id: null, seq: expectedSeq, problem: "truncated", detail: `les dernières lignes (maillons ${expectedSeq}–${head.lastSeq}) ont été supprimées` });
+    return broken({
+      id: null,
+      seq: expectedSeq,
+      problem: "truncated",
+      detail: `les dernières lignes (maillons ${expectedSeq}–${head.lastSeq}) ont été supprimées`,
+    });
   }
   const unchained = await sql<{ id: string }>`
-    SELECT e.id FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id) ORDER BY e.id LIMIT 1`.execute(db);
+    SELECT e.id FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id) ORDER BY e.id LIMIT 1`.execute(
+    db,
+  );
   const u = unchained.rows[0];
-  if (u) return broken({ id: Number(u.id), seq: null, problem: "unchained", detail: `la ligne ${u.id} a été insérée hors de la chaîne (déclencheur désactivé)` });
+  if (u)
+    return broken({
+      id: Number(u.id),
+      seq: null,
+      problem: "unchained",
+      detail: `la ligne ${u.id} a été insérée hors de la chaîne (déclencheur désactivé)`,
+    });
   return { ok: true, rows, head, firstBreak: null };
 }
 
@@ -139,7 +175,9 @@ export async function countPrunableAuditRows(db: Db, keepDays: number): Promise<
       FROM audit_chain c LEFT JOIN audit_event e ON e.id = c.event_id
       WHERE c.seq > (SELECT pruned_through_seq FROM head) AND (e.id IS NULL OR e.at >= now() - make_interval(days => ${keepDays}::int))
     )
-    SELECT count(*) AS n FROM audit_chain c WHERE c.seq > (SELECT pruned_through_seq FROM head) AND c.seq <= (SELECT seq FROM through)`.execute(db);
+    SELECT count(*) AS n FROM audit_chain c WHERE c.seq > (SELECT pruned_through_seq FROM head) AND c.seq <= (SELECT seq FROM through)`.execute(
+    db,
+  );
   return Number(r.rows[0]?.n ?? 0);
 }
 

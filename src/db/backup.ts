@@ -42,7 +42,9 @@ export interface BackupResult {
 
 /** Row counts of every table of the public schema (compare a restore with its source). */
 export async function tableRowCounts(handle: DatabaseHandle): Promise<Record<string, number>> {
-  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`.execute(handle.db);
+  const tables = await sql<{
+    name: string;
+  }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`.execute(handle.db);
   const counts: Record<string, number> = {};
   for (const { name } of tables.rows) {
     const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(handle.db);
@@ -87,16 +89,24 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void>
   });
 }
 
-export async function backupDatabase(target: BackupTarget, out: string, key: { includeKey: boolean; secret: () => Buffer }): Promise<BackupResult> {
+export async function backupDatabase(
+  target: BackupTarget,
+  out: string,
+  key: { includeKey: boolean; secret: () => Buffer },
+): Promise<BackupResult> {
   let engine: BackupResult["engine"];
   if (target.url) {
     engine = "postgresql";
     const tool = await pgTool("pg_dump");
     const { url, password } = splitPassword(target.url);
-    await run(tool, ["--format=custom", `--file=${out}`, `--dbname=${url}`], { ...process.env, ...(password ? { PGPASSWORD: password } : {}) });
+    await run(tool, ["--format=custom", `--file=${out}`, `--dbname=${url}`], {
+      ...process.env,
+      ...(password ? { PGPASSWORD: password } : {}),
+    });
   } else {
     engine = "pglite";
-    if (!target.pgliteDir || !existsSync(target.pgliteDir)) throw new BackupRefusedError(`Aucune base embarquée dans ${target.pgliteDir ?? "?"} : rien à sauvegarder.`);
+    if (!target.pgliteDir || !existsSync(target.pgliteDir))
+      throw new BackupRefusedError(`Aucune base embarquée dans ${target.pgliteDir ?? "?"} : rien à sauvegarder.`);
     const handle = await openDatabase({ pgliteDir: target.pgliteDir, lock: true });
     try {
       const dump = await handle.pglite!.dumpDataDir("gzip");
@@ -131,10 +141,19 @@ export async function restoreDatabase(target: BackupTarget, file: string, option
         const tables = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`.execute(handle.db);
         const empty = Number(tables.rows[0]?.n ?? 0) === 0;
         if (!empty && !options.force) {
-          throw new BackupRefusedError("La base cible n'est pas vide : restaurez dans une base neuve (createdb), ou ajoutez --force pour remplacer son contenu.");
+          throw new BackupRefusedError(
+            "La base cible n'est pas vide : restaurez dans une base neuve (createdb), ou ajoutez --force pour remplacer son contenu.",
+          );
         }
         const { url, password } = splitPassword(target.url!);
-        const args = ["--no-owner", "--no-privileges", "--exit-on-error", `--dbname=${url}`, ...(empty ? [] : ["--clean", "--if-exists"]), file];
+        const args = [
+          "--no-owner",
+          "--no-privileges",
+          "--exit-on-error",
+          `--dbname=${url}`,
+          ...(empty ? [] : ["--clean", "--if-exists"]),
+          file,
+        ];
         await run(tool, args, { ...process.env, ...(password ? { PGPASSWORD: password } : {}) });
         const migrated = await migrate(handle);
         return { engine: "postgresql" as const, keptAside: null, migrationsApplied: migrated.applied, rows: await tableRowCounts(handle) };
@@ -148,7 +167,9 @@ export async function restoreDatabase(target: BackupTarget, file: string, option
   let keptAside: string | null = null;
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     if (!options.force) {
-      throw new BackupRefusedError(`${dir} contient déjà une base : restaurez dans un dossier neuf (PASSERELLE_DATA_DIR=…), ou ajoutez --force (l'ancienne base est gardée à côté).`);
+      throw new BackupRefusedError(
+        `${dir} contient déjà une base : restaurez dans un dossier neuf (PASSERELLE_DATA_DIR=…), ou ajoutez --force (l'ancienne base est gardée à côté).`,
+      );
     }
     keptAside = `${dir}.avant-restauration-${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}`;
     renameSync(dir, keptAside);

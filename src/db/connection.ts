@@ -113,11 +113,7 @@ interface EngineTools {
   execScript(client: pg.PoolClient, script: string): Promise<void>;
 }
 
-async function runInTransaction<T>(
-  pool: pg.Pool,
-  tools: EngineTools,
-  fn: (tx: TransactionContext) => Promise<T>,
-): Promise<T> {
+async function runInTransaction<T>(pool: pg.Pool, tools: EngineTools, fn: (tx: TransactionContext) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   const db = singleConnectionKysely(client);
   try {

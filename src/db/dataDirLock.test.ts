@@ -70,7 +70,7 @@ describe("data folder lock", () => {
       acquireDataDirLock(rebooted).release();
     }
     const dataDir = path.join(root, "garbled");
-    writeFileSync(`${dataDir}.lock`, "{\"pid\":");
+    writeFileSync(`${dataDir}.lock`, '{"pid":');
     acquireDataDirLock(dataDir).release();
   });
 

@@ -100,7 +100,9 @@ export function holderMayBeAlive(holder: Partial<LockHolder>, lockAgeMs: number,
     return "";
   }
   // Another host or container: only the heartbeat tells.
-  return lockAgeMs < STALE_AFTER_MS ? `, sur ${holder.host ?? "un autre hôte"}, verrou rafraîchi il y a ${Math.round(lockAgeMs / 1000)} s` : null;
+  return lockAgeMs < STALE_AFTER_MS
+    ? `, sur ${holder.host ?? "un autre hôte"}, verrou rafraîchi il y a ${Math.round(lockAgeMs / 1000)} s`
+    : null;
 }
 
 export function acquireDataDirLock(dataDir: string): DataDirLock {

@@ -67,10 +67,7 @@ export async function migrate(handle: DatabaseHandle, options: { upTo?: string }
     )`.execute(db);
   });
   const done = new Map(
-    (await handle.db.selectFrom("schema_migration").select(["version", "checksum", "name"]).execute()).map((r) => [
-      r.version,
-      r,
-    ]),
+    (await handle.db.selectFrom("schema_migration").select(["version", "checksum", "name"]).execute()).map((r) => [r.version, r]),
   );
   const applied: string[] = [];
   const files = listMigrations();
@@ -90,10 +87,7 @@ export async function migrate(handle: DatabaseHandle, options: { upTo?: string }
         return false;
       }
       await execScript(m.sql);
-      await db
-        .insertInto("schema_migration")
-        .values({ version: m.version, name: m.name, checksum: m.checksum })
-        .execute();
+      await db.insertInto("schema_migration").values({ version: m.version, name: m.name, checksum: m.checksum }).execute();
       return true;
     });
     if (appliedHere) applied.push(m.name);

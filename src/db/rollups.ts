@@ -41,13 +41,15 @@ export interface RebuildResult {
 export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope = {}): Promise<RebuildResult> {
   const ids = scope.structureIds;
   if (ids !== undefined) {
-    for (const id of ids) if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`rebuildRollups: identifiant de structure invalide : ${id}`);
+    for (const id of ids)
+      if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`rebuildRollups: identifiant de structure invalide : ${id}`);
     if (ids.length === 0) return { annexMonths: 0, personYears: 0, recruitmentAnnexes: 0, entryMonths: 0, exitMonths: 0 };
   }
   const idList = ids === undefined ? null : sql.join(ids.map((id) => sql`${id}::bigint`));
   const annexFilter = idList === null ? sql`true` : sql`annex_id IN (SELECT id FROM financial_annex WHERE structure_id IN (${idList}))`;
   const declFilter = idList === null ? sql`true` : sql`d.annex_id IN (SELECT id FROM financial_annex WHERE structure_id IN (${idList}))`;
-  const recruitmentFilter = idList === null ? sql`true` : sql`recruitment_id IN (SELECT id FROM contract WHERE structure_id IN (${idList}))`;
+  const recruitmentFilter =
+    idList === null ? sql`true` : sql`recruitment_id IN (SELECT id FROM contract WHERE structure_id IN (${idList}))`;
 
   await sql`DELETE FROM rollup_annex_month WHERE ${annexFilter}`.execute(db);
   await sql`DELETE FROM rollup_person_year WHERE ${annexFilter}`.execute(db);
@@ -74,17 +76,25 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
     await sql`DELETE FROM rollup_annex_year`.execute(db);
     await sql`DELETE FROM rollup_multi_person_year`.execute(db);
   }
-  await sql`SELECT rollup_annex_year_refresh(array_agg(year), array_agg(person_id), array_agg(annex_id)) FROM rollup_person_year WHERE ${annexFilter}`.execute(db);
+  await sql`SELECT rollup_annex_year_refresh(array_agg(year), array_agg(person_id), array_agg(annex_id)) FROM rollup_person_year WHERE ${annexFilter}`.execute(
+    db,
+  );
   // Entries and exits per (structure, month) cell (after rollup_recruitment_annex: exits read it).
   const structureFilter = idList === null ? sql`true` : sql`structure_id IN (${idList})`;
   await sql`DELETE FROM rollup_entry_month WHERE ${structureFilter}`.execute(db);
   await sql`DELETE FROM rollup_exit_month WHERE ${structureFilter}`.execute(db);
-  await sql`SELECT rollup_entry_refresh(array_agg(structure_id), array_agg(starts_on)) FROM contract WHERE rank = 0 AND ${structureFilter}`.execute(db);
+  await sql`SELECT rollup_entry_refresh(array_agg(structure_id), array_agg(starts_on)) FROM contract WHERE rank = 0 AND ${structureFilter}`.execute(
+    db,
+  );
   if (idList === null) await sql`DELETE FROM rollup_entry_repeat`.execute(db);
-  await sql`SELECT rollup_entry_repeat_refresh(array_agg(DISTINCT person_id)) FROM contract WHERE rank = 0 AND ${structureFilter}`.execute(db);
+  await sql`SELECT rollup_entry_repeat_refresh(array_agg(DISTINCT person_id)) FROM contract WHERE rank = 0 AND ${structureFilter}`.execute(
+    db,
+  );
   await sql`SELECT rollup_exit_refresh(array_agg(structure_id), array_agg(exit_on)) FROM exit WHERE ${structureFilter}`.execute(db);
   // Département of the convention of the structures (kept by a trigger on financial_annex, migration 0411).
-  await sql`SELECT structure_convention_departement_refresh(array_agg(id)) FROM structure WHERE ${idList === null ? sql`true` : sql`id IN (${idList})`}`.execute(db);
+  await sql`SELECT structure_convention_departement_refresh(array_agg(id)) FROM structure WHERE ${idList === null ? sql`true` : sql`id IN (${idList})`}`.execute(
+    db,
+  );
   const counts = await sql<{ entries: number; exits: number }>`
     SELECT (SELECT count(*)::int FROM rollup_entry_month WHERE ${structureFilter}) AS entries,
       (SELECT count(*)::int FROM rollup_exit_month WHERE ${structureFilter}) AS exits`.execute(db);

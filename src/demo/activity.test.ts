@@ -2,7 +2,15 @@
 // database). The database test (demo.db.test.ts) checks the same targets with the SQL indicators.
 import { describe, expect, it } from "vitest";
 import { countExaminedExits, exitRates } from "../domain/exits/examined.js";
-import { budgetForPeriod, etpConventionnes, etpRealisesForPeriod, peopleEntered, rsaShareAmongEntrants, structuresByKindAt, yearPeriod } from "../domain/indicators/formulas.js";
+import {
+  budgetForPeriod,
+  etpConventionnes,
+  etpRealisesForPeriod,
+  peopleEntered,
+  rsaShareAmongEntrants,
+  structuresByKindAt,
+  yearPeriod,
+} from "../domain/indicators/formulas.js";
 import type { AfRecord, ContractRecord, DeclarationRecord, ExitRecord } from "../domain/indicators/records.js";
 import { loadAnnualHours, loadBareme, loadExitReferential } from "../reference/loadReferenceFiles.js";
 import { type DemoStructure, simulateActivity } from "./activity.js";
@@ -24,8 +32,20 @@ function demoStructures(): DemoStructure[] {
   });
   const dates = assignCreationDates(real, REAL_RECENT_STRUCTURES, DEMO_SEED);
   return [
-    ...real.map((r) => ({ key: r.key, kind: r.kind, createdOn: dates.get(r.key) ?? "2010-01-01", postalCode: r.postalCode, communeCode: r.communeCode })),
-    ...SYNTHETIC_STRUCTURES.map((s) => ({ key: `${s.siret}|${s.kind}`, kind: s.kind, createdOn: s.createdOn, postalCode: s.postalCode, communeCode: s.communeCode })),
+    ...real.map((r) => ({
+      key: r.key,
+      kind: r.kind,
+      createdOn: dates.get(r.key) ?? "2010-01-01",
+      postalCode: r.postalCode,
+      communeCode: r.communeCode,
+    })),
+    ...SYNTHETIC_STRUCTURES.map((s) => ({
+      key: `${s.siret}|${s.kind}`,
+      kind: s.kind,
+      createdOn: s.createdOn,
+      postalCode: s.postalCode,
+      communeCode: s.communeCode,
+    })),
   ];
 }
 
@@ -33,7 +53,18 @@ describe("demo activity (pure calibration)", () => {
   const structures = demoStructures();
   const exits = loadExitReferential();
   const t0 = Date.now();
-  const activity = simulateActivity(structures, { bareme: loadBareme(), annualHours: loadAnnualHours(), financers, exits, communes: ["62178", "62498"], barriers: ["mobilite", "heberg"] }, DEMO_SEED);
+  const activity = simulateActivity(
+    structures,
+    {
+      bareme: loadBareme(),
+      annualHours: loadAnnualHours(),
+      financers,
+      exits,
+      communes: ["62178", "62498"],
+      barriers: ["mobilite", "heberg"],
+    },
+    DEMO_SEED,
+  );
   const ms = Date.now() - t0;
   const kindOf = new Map(structures.map((s) => [s.key, s.kind]));
   const afs: AfRecord[] = activity.afs.map((a, i) => ({
@@ -54,17 +85,44 @@ describe("demo activity (pure calibration)", () => {
   }));
   const afId = new Map(activity.afs.map((a, i) => [`${a.structureKey}|${a.year}`, String(i)]));
   const declarations: DeclarationRecord[] = activity.people.flatMap((p) =>
-    p.months.map((m) => ({ afId: afId.get(`${p.structureKey}|${m.afYear}`) ?? "", personKey: String(p.index), structureId: p.structureKey, month: m.month.slice(0, 7), hours: m.hours.toFixed(2) })),
+    p.months.map((m) => ({
+      afId: afId.get(`${p.structureKey}|${m.afYear}`) ?? "",
+      personKey: String(p.index),
+      structureId: p.structureKey,
+      month: m.month.slice(0, 7),
+      hours: m.hours.toFixed(2),
+    })),
   );
-  const contracts: ContractRecord[] = activity.people.map((p) => ({ id: String(p.index), personKey: String(p.index), structureId: p.structureKey, kind: p.kind, mesure: `${p.kind}_DC`, rank: 0, hiringDate: p.start, endDate: p.end, exitDate: p.exitMotif === null ? null : p.end, rsa: p.rsa }));
+  const contracts: ContractRecord[] = activity.people.map((p) => ({
+    id: String(p.index),
+    personKey: String(p.index),
+    structureId: p.structureKey,
+    kind: p.kind,
+    mesure: `${p.kind}_DC`,
+    rank: 0,
+    hiringDate: p.start,
+    endDate: p.end,
+    exitDate: p.exitMotif === null ? null : p.end,
+    rsa: p.rsa,
+  }));
   const exitRecords: ExitRecord[] = activity.people
     .filter((p) => p.exitMotif !== null)
     .map((p) => {
       const lastYear = p.months[p.months.length - 1]?.afYear;
       // ACI/EI/EITI: hours of the exit year; AI/ETTI: hours of the last AF (exitHours.ts).
       const exitYear = Number(p.end.slice(0, 4));
-      const hours = p.months.filter((m) => (p.kind === "AI" || p.kind === "ETTI" ? m.afYear === lastYear : m.afYear === exitYear)).reduce((a, m) => a + m.hours, 0);
-      return { personKey: String(p.index), structureId: p.structureKey, kind: p.kind, recruitmentStart: p.start, exitDate: p.end, hoursWorked: hours.toFixed(2), motifCode: String(p.exitMotif) };
+      const hours = p.months
+        .filter((m) => (p.kind === "AI" || p.kind === "ETTI" ? m.afYear === lastYear : m.afYear === exitYear))
+        .reduce((a, m) => a + m.hours, 0);
+      return {
+        personKey: String(p.index),
+        structureId: p.structureKey,
+        kind: p.kind,
+        recruitmentStart: p.start,
+        exitDate: p.end,
+        hoursWorked: hours.toFixed(2),
+        motifCode: String(p.exitMotif),
+      };
     });
   const within = (value: number, target: number, tol = 0.02) => Math.abs(value - target) / target <= tol;
 
@@ -84,7 +142,9 @@ describe("demo activity (pure calibration)", () => {
       entered19: peopleEntered(contracts, y19),
       rsa19: rsaShareAmongEntrants(contracts, y19),
       budget19: budgetForPeriod(afs, y19),
-      erbm19: activity.afs.filter((a) => a.year === 2019).reduce((acc, a) => acc + Number(a.funding.find((f) => f.code === "ERBM")?.amount ?? 0), 0),
+      erbm19: activity.afs
+        .filter((a) => a.year === 2019)
+        .reduce((acc, a) => acc + Number(a.funding.find((f) => f.code === "ERBM")?.amount ?? 0), 0),
       dyn17: exitRates(countExaminedExits(exitRecords, exits, "2017-01-01", "2017-12-31")).dynamic,
       dyn18: exitRates(countExaminedExits(exitRecords, exits, "2018-01-01", "2018-12-31")).dynamic,
     };

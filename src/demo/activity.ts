@@ -107,7 +107,16 @@ export interface DemoActivity {
   people: PersonPlan[];
 }
 
-const TRAININGS = ["CACES R489 chariots élévateurs", "Habilitation électrique B0", "SST sauveteur secouriste du travail", "Titre professionnel agent de propreté et d'hygiène", "Permis B", "Remise à niveau français", "CQP agent de sécurité", "Titre professionnel ouvrier du paysage"];
+const TRAININGS = [
+  "CACES R489 chariots élévateurs",
+  "Habilitation électrique B0",
+  "SST sauveteur secouriste du travail",
+  "Titre professionnel agent de propreté et d'hygiène",
+  "Permis B",
+  "Remise à niveau français",
+  "CQP agent de sécurité",
+  "Titre professionnel ouvrier du paysage",
+];
 
 function yearOf(d: IsoDate): number {
   return Number(d.slice(0, 4));
@@ -135,7 +144,16 @@ function planAfs(structures: readonly DemoStructure[], refs: ActivityRefs, rnd: 
       for (const r of rows) {
         const etp = Math.max(1, Math.round(r.w * factor * 100) / 100).toFixed(2);
         const figures = computeAnnexFigures({ startsOn: r.startsOn, endsOn: `${year}-12-31`, etp, penitentiary: false }, kind, refs);
-        afs.push({ structureKey: r.s.key, year, startsOn: r.startsOn, endsOn: `${year}-12-31`, etp, total: figures.total, annualHours: figures.annualHours.toNumber(), funding: [] });
+        afs.push({
+          structureKey: r.s.key,
+          year,
+          startsOn: r.startsOn,
+          endsOn: `${year}-12-31`,
+          etp,
+          total: figures.total,
+          annualHours: figures.annualHours.toNumber(),
+          funding: [],
+        });
       }
     }
   }
@@ -191,7 +209,8 @@ function drawDays(rnd: Random, [min, mean, max]: readonly [number, number, numbe
 
 function contractsFor(kind: DemoKind, start: IsoDate, end: IsoDate, baseHours: number, rnd: Random): ContractPlan[] {
   const weekly = Math.round((baseHours / (52 / 12)) * 2) / 2;
-  if (kind === "AI") return [{ type: "MISE_A_DISPOSITION", startsOn: start, plannedEndOn: end, weeklyHours: Math.max(1, Math.min(35, weekly)) }];
+  if (kind === "AI")
+    return [{ type: "MISE_A_DISPOSITION", startsOn: start, plannedEndOn: end, weeklyHours: Math.max(1, Math.min(35, weekly)) }];
   if (kind === "ETTI") return [{ type: "MISSION", startsOn: start, plannedEndOn: end, weeklyHours: Math.max(1, Math.min(35, weekly)) }];
   // CDDI: initial 4–6 months, renewals of 6 months within the 24-month limit — iae-reference §1.4
   const w = Math.max(20, Math.min(35, weekly));
@@ -270,7 +289,12 @@ function newPerson(index: number, s: DemoStructure, start: IsoDate, end: IsoDate
   if (isRsa) rsaCounter.rsa++;
   const rsa: RsaFlag = isRsa ? (rnd.chance(0.2) ? "OUI-M" : "OUI-NM") : "NON";
   const rqth = rnd.chance(0.08);
-  const criteria = rsa !== "NON" ? ["RSA"] : rnd.chance(0.4) ? ["DETLD"] : ["DELD", rnd.chance(0.5) ? "CAP_BEP" : "QPV", age >= 50 ? "SENIOR" : age < 26 ? "JEUNE" : "PM"];
+  const criteria =
+    rsa !== "NON"
+      ? ["RSA"]
+      : rnd.chance(0.4)
+        ? ["DETLD"]
+        : ["DELD", rnd.chance(0.5) ? "CAP_BEP" : "QPV", age >= 50 ? "SENIOR" : age < 26 ? "JEUNE" : "PM"];
   const p: PersonPlan = {
     index,
     structureKey: s.key,
@@ -302,11 +326,22 @@ function newPerson(index: number, s: DemoStructure, start: IsoDate, end: IsoDate
       const b = rnd.pick(refs.barriers);
       if (!barriers.includes(b)) barriers.push(b);
     }
-    p.supportAction = { kind: rnd.chance(0.7) ? "social" : "professionnel", startsOn: addDays(start, rnd.int(0, 30)), hours: rnd.int(2, 30), barriers };
+    p.supportAction = {
+      kind: rnd.chance(0.7) ? "social" : "professionnel",
+      startsOn: addDays(start, rnd.int(0, 30)),
+      hours: rnd.int(2, 30),
+      barriers,
+    };
   }
   if (rnd.chance(s.kind === "ACI" || s.kind === "EI" ? 0.18 : 0.05) && diffDays(start, end) > 40) {
     const ts = addDays(start, rnd.int(10, 30));
-    p.training = { title: rnd.pick(TRAININGS), qualifying: rnd.chance(0.4), startsOn: ts, endsOn: addDays(ts, rnd.int(1, 20)), hours: rnd.int(7, 140) };
+    p.training = {
+      title: rnd.pick(TRAININGS),
+      qualifying: rnd.chance(0.4),
+      startsOn: ts,
+      endsOn: addDays(ts, rnd.int(1, 20)),
+      hours: rnd.int(7, 140),
+    };
   }
   return p;
 }
@@ -350,13 +385,23 @@ function assignExitMotifs(people: PersonPlan[], referential: ExitReferential, rn
     return list;
   };
   const state = new Map<number, { examined: number; dynamic: number }>();
-  const exiting = people.filter((p) => compareDates(p.end, DEMO_DATA_END) <= 0).sort((a, b) => compareDates(a.end, b.end) || a.index - b.index);
+  const exiting = people
+    .filter((p) => compareDates(p.end, DEMO_DATA_END) <= 0)
+    .sort((a, b) => compareDates(a.end, b.end) || a.index - b.index);
   for (const p of exiting) {
     const year = yearOf(p.end);
     const lastYear = p.months.length > 0 ? (p.months[p.months.length - 1]?.afYear ?? year) : year;
     // Hours of the thresholds as the indicators count them (exitHours.ts): the exit year for ACI/EI/EITI, the last AF for AI/ETTI.
-    const hours = p.months.filter((m) => (p.kind === "AI" || p.kind === "ETTI" ? m.afYear === lastYear : m.afYear === year)).reduce((acc, m) => acc + m.hours, 0);
-    const examined = meetsExaminedThreshold({ kind: p.kind, recruitmentStart: p.start, exitDate: p.end, hoursWorked: hours.toFixed(2), motifCode: "" });
+    const hours = p.months
+      .filter((m) => (p.kind === "AI" || p.kind === "ETTI" ? m.afYear === lastYear : m.afYear === year))
+      .reduce((acc, m) => acc + m.hours, 0);
+    const examined = meetsExaminedThreshold({
+      kind: p.kind,
+      recruitmentStart: p.start,
+      exitDate: p.end,
+      hoursWorked: hours.toFixed(2),
+      motifCode: "",
+    });
     if (rnd.chance(RETRAIT_SHARE)) {
       p.exitMotif = rnd.pick(pool("retrait"));
       continue;

@@ -17,13 +17,29 @@ afterAll(async () => {
 let prefixSerial = 2;
 async function seedStructureAndAnnex(): Promise<{ structureId: number; annexId: number; personId: number; contractId: number }> {
   return t.handle.withTransaction(async ({ db }) => {
-    const s = await sql<{ id: number }>`insert into structure (kind, name, siret, departement_code) values ('ACI', 'Test triggers', ${`9999999990${String(prefixSerial).padStart(4, "0")}`}, '62') returning id`.execute(db);
+    const s = await sql<{
+      id: number;
+    }>`insert into structure (kind, name, siret, departement_code) values ('ACI', 'Test triggers', ${`9999999990${String(prefixSerial).padStart(4, "0")}`}, '62') returning id`.execute(
+      db,
+    );
     const structureId = Number(s.rows[0]?.id);
-    const a = await sql<{ id: number }>`insert into financial_annex (structure_id, number_prefix, mesure_code, state, starts_on, ends_on, etp, annual_hours)
-      values (${structureId}, ${`ACI06${prefixSerial++}`.padEnd(12, "0")}, 'ACI_DC', 'VALIDE', '2019-01-01', '2019-12-31', 2, 1607) returning id`.execute(db);
-    const p = await sql<{ id: number }>`insert into person (last_name, first_name, birth_date, is_synthetic) values ('Test', 'Déclencheur', '1980-01-01', true) returning id`.execute(db);
+    const a = await sql<{
+      id: number;
+    }>`insert into financial_annex (structure_id, number_prefix, mesure_code, state, starts_on, ends_on, etp, annual_hours)
+      values (${structureId}, ${`ACI06${prefixSerial++}`.padEnd(12, "0")}, 'ACI_DC', 'VALIDE', '2019-01-01', '2019-12-31', 2, 1607) returning id`.execute(
+      db,
+    );
+    const p = await sql<{
+      id: number;
+    }>`insert into person (last_name, first_name, birth_date, is_synthetic) values ('Test', 'Déclencheur', '1980-01-01', true) returning id`.execute(
+      db,
+    );
     const personId = Number(p.rows[0]?.id);
-    const c = await sql<{ id: number }>`insert into contract (person_id, structure_id, mesure_code, contract_type, starts_on, weekly_hours) values (${personId}, ${structureId}, 'ACI_DC', 'CDDI', '2019-01-01', 26) returning id`.execute(db);
+    const c = await sql<{
+      id: number;
+    }>`insert into contract (person_id, structure_id, mesure_code, contract_type, starts_on, weekly_hours) values (${personId}, ${structureId}, 'ACI_DC', 'CDDI', '2019-01-01', 26) returning id`.execute(
+      db,
+    );
     return { structureId, annexId: Number(a.rows[0]?.id), personId, contractId: Number(c.rows[0]?.id) };
   });
 }
@@ -38,14 +54,24 @@ describe("bulkWithoutTriggers", () => {
           (${ids.annexId}, ${ids.contractId}, ${ids.personId}, ${ids.structureId}, '2019-01-01', 100),
           (${ids.annexId}, ${ids.contractId}, ${ids.personId}, ${ids.structureId}, '2019-02-01', 110.5)`.execute(db);
         // A whole recruitment written without triggers: entry, hours, exit (entry and exit rollups).
-        const p = await sql<{ id: number }>`insert into person (last_name, first_name, birth_date, is_synthetic) values ('Test', 'Sortie', '1975-05-05', true) returning id`.execute(db);
+        const p = await sql<{
+          id: number;
+        }>`insert into person (last_name, first_name, birth_date, is_synthetic) values ('Test', 'Sortie', '1975-05-05', true) returning id`.execute(
+          db,
+        );
         const personId = Number(p.rows[0]?.id);
-        const c = await sql<{ id: number }>`insert into contract (person_id, structure_id, mesure_code, contract_type, starts_on, weekly_hours, rsa, exit_on)
+        const c = await sql<{
+          id: number;
+        }>`insert into contract (person_id, structure_id, mesure_code, contract_type, starts_on, weekly_hours, rsa, exit_on)
           values (${personId}, ${ids.structureId}, 'ACI_DC', 'CDDI', '2019-01-01', 26, 'OUI-M', '2019-06-30') returning id`.execute(db);
         const contractId = Number(c.rows[0]?.id);
         for (const month of ["2019-01-01", "2019-02-01", "2019-03-01", "2019-04-01", "2019-05-01", "2019-06-01"])
-          await sql`insert into monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours) values (${ids.annexId}, ${contractId}, ${personId}, ${ids.structureId}, ${month}, 112)`.execute(db);
-        await sql`insert into exit (recruitment_id, person_id, structure_id, exit_on, motif_code) select ${contractId}, ${personId}, ${ids.structureId}, '2019-06-30', min(code) from ref_exit_motif`.execute(db);
+          await sql`insert into monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours) values (${ids.annexId}, ${contractId}, ${personId}, ${ids.structureId}, ${month}, 112)`.execute(
+            db,
+          );
+        await sql`insert into exit (recruitment_id, person_id, structure_id, exit_on, motif_code) select ${contractId}, ${personId}, ${ids.structureId}, '2019-06-30', min(code) from ref_exit_motif`.execute(
+          db,
+        );
         // Triggers are off here: the rollup is still empty for this annex.
         const r = await sql<{ n: string }>`select count(*) as n from rollup_annex_month where annex_id = ${ids.annexId}`.execute(db);
         expect(Number(r.rows[0]?.n)).toBe(0);
@@ -53,7 +79,11 @@ describe("bulkWithoutTriggers", () => {
     );
     expect(skipped).toBe(true);
     expect(await findRollupDrift(t.handle.db)).toEqual([]);
-    const { rows } = await sql<{ month: string; hours: string; declarations: number }>`select month, hours, declarations from rollup_annex_month where annex_id = ${ids.annexId} order by month`.execute(t.handle.db);
+    const { rows } = await sql<{
+      month: string;
+      hours: string;
+      declarations: number;
+    }>`select month, hours, declarations from rollup_annex_month where annex_id = ${ids.annexId} order by month`.execute(t.handle.db);
     expect(rows.map((r) => [String(r.month), Number(r.hours), r.declarations])).toEqual([
       ["2019-01-01", 212, 2],
       ["2019-02-01", 222.5, 2],
@@ -62,15 +92,24 @@ describe("bulkWithoutTriggers", () => {
       ["2019-05-01", 112, 1],
       ["2019-06-01", 112, 1],
     ]);
-    const entries = await sql<{ entries: number; rsa_entries: number }>`select entries, rsa_entries from rollup_entry_month where structure_id = ${ids.structureId}`.execute(t.handle.db);
+    const entries = await sql<{
+      entries: number;
+      rsa_entries: number;
+    }>`select entries, rsa_entries from rollup_entry_month where structure_id = ${ids.structureId}`.execute(t.handle.db);
     expect(entries.rows).toEqual([{ entries: 2, rsa_entries: 1 }]);
-    const exits = await sql<{ month: string; examined: number }>`select month, examined from rollup_exit_month where structure_id = ${ids.structureId}`.execute(t.handle.db);
+    const exits = await sql<{
+      month: string;
+      examined: number;
+    }>`select month, examined from rollup_exit_month where structure_id = ${ids.structureId}`.execute(t.handle.db);
     expect(exits.rows.map((r) => [String(r.month), r.examined])).toEqual([["2019-06-01", 1]]);
   });
 
   it("refuses rows whose foreign key points nowhere, and rolls everything back", async () => {
     const ids = await seedStructureAndAnnex();
-    const before = await t.handle.db.selectFrom("monthly_declaration").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const before = await t.handle.db
+      .selectFrom("monthly_declaration")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     await expect(
       t.handle.withTransaction(({ db }) =>
         bulkWithoutTriggers(db, ["monthly_declaration"], [ids.structureId], async () => {
@@ -79,7 +118,10 @@ describe("bulkWithoutTriggers", () => {
         }),
       ),
     ).rejects.toThrow(/monthly_declaration\.monthly_declaration_contract_fkey : 1 ligne\(s\) sans contract/);
-    const after = await t.handle.db.selectFrom("monthly_declaration").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const after = await t.handle.db
+      .selectFrom("monthly_declaration")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     expect(await foreignKeyViolations(t.handle.db, ["monthly_declaration"])).toEqual([]);
   });

@@ -32,7 +32,9 @@ describe("demo Pas-de-Calais", () => {
 
   it("dashboard 2019 for the DDETS 62: 122 structures (52/27/34/9), ≈ 3 000 ETP, ≈ 8 000 entries, ≈ 38 M€, ≈ 50 % RSA", async () => {
     const i = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2019-01-01", to: "2019-12-31" });
-    process.stderr.write(`${JSON.stringify({ structures: i.structures, etp: i.etp, people: i.people, exits: i.exits, budget: { ...i.budget, fundingLines: undefined } })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ structures: i.structures, etp: i.etp, people: i.people, exits: i.exits, budget: { ...i.budget, fundingLines: undefined } })}\n`,
+    );
     expect(i.structures.total).toBe(122);
     expect(i.structures.byKind).toMatchObject({ ACI: 52, AI: 27, EI: 34, ETTI: 9 });
     expect(i.structures.createdLast2Years).toBeGreaterThanOrEqual(10);
@@ -50,10 +52,26 @@ describe("demo Pas-de-Calais", () => {
   });
 
   it("structures on 2 December 2019 and 2018 vs 2017", async () => {
-    const at = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2019-01-01", to: "2019-12-31", at: "2019-12-02", withPrevious: false });
+    const at = await computeIndicators(t.handle.db, {
+      scope: "departement:62",
+      from: "2019-01-01",
+      to: "2019-12-31",
+      at: "2019-12-02",
+      withPrevious: false,
+    });
     expect(at.structures.byKind).toMatchObject({ ACI: 52, AI: 27, EI: 34, ETTI: 9 });
-    const y18 = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2018-01-01", to: "2018-12-31", withPrevious: false });
-    const y17 = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2017-01-01", to: "2017-12-31", withPrevious: false });
+    const y18 = await computeIndicators(t.handle.db, {
+      scope: "departement:62",
+      from: "2018-01-01",
+      to: "2018-12-31",
+      withPrevious: false,
+    });
+    const y17 = await computeIndicators(t.handle.db, {
+      scope: "departement:62",
+      from: "2017-01-01",
+      to: "2017-12-31",
+      withPrevious: false,
+    });
     process.stderr.write(`${JSON.stringify({ etp18: y18.etp, exits18: y18.exits, exits17: y17.exits })}\n`);
     expect(within(y18.etp.conventionnes, 2800)).toBe(true);
     expect(within(y18.exits.dynamicRate ?? 0, 0.62)).toBe(true);
@@ -61,23 +79,47 @@ describe("demo Pas-de-Calais", () => {
   });
 
   it("bulk rows are those the triggers would have accepted and summed: every foreign key holds, rollups equal the base tables", async () => {
-    const tables = ["person", "eligibility_diagnosis", "eligibility_diagnosis_criterion", "approval", "contract", "monthly_declaration", "exit", "support_action", "support_action_barrier", "training"];
+    const tables = [
+      "person",
+      "eligibility_diagnosis",
+      "eligibility_diagnosis_criterion",
+      "approval",
+      "contract",
+      "monthly_declaration",
+      "exit",
+      "support_action",
+      "support_action_barrier",
+      "training",
+    ];
     expect(await foreignKeyViolations(t.handle.db, tables)).toEqual([]);
     // The rollups rebuilt after the trigger-less load equal the base tables, every one of them.
     expect(await findRollupDrift(t.handle.db)).toEqual([]);
-    const counts = await sql<{ months: number; exits: string }>`select (select count(*)::integer from rollup_annex_month) as months, (select sum(examined) from rollup_exit_month) as exits`.execute(t.handle.db);
+    const counts = await sql<{
+      months: number;
+      exits: string;
+    }>`select (select count(*)::integer from rollup_annex_month) as months, (select sum(examined) from rollup_exit_month) as exits`.execute(
+      t.handle.db,
+    );
     expect(counts.rows[0]?.months).toBeGreaterThan(1000);
     expect(Number(counts.rows[0]?.exits)).toBeGreaterThan(10_000);
   });
 
   it("only fictitious people, demo accounts per role, nothing in clear", async () => {
-    const people = await t.handle.db.selectFrom("person").select(["nir_encrypted", "is_synthetic", "email", "phone", "address_line"]).limit(200).execute();
+    const people = await t.handle.db
+      .selectFrom("person")
+      .select(["nir_encrypted", "is_synthetic", "email", "phone", "address_line"])
+      .limit(200)
+      .execute();
     for (const p of people) {
       expect(p.is_synthetic).toBe(true);
       expect(isFictitiousNir(pii.decrypt(p.nir_encrypted ?? ""))).toBe(true);
       expect([p.email, p.phone, p.address_line]).toEqual([null, null, null]);
     }
-    const users = await t.handle.db.selectFrom("app_user").select(["email", "role", "departement_code", "password_hash"]).orderBy("email").execute();
+    const users = await t.handle.db
+      .selectFrom("app_user")
+      .select(["email", "role", "departement_code", "password_hash"])
+      .orderBy("email")
+      .execute();
     expect(users.map((u) => [u.email, u.role])).toEqual([
       ["admin@demo.passerelle.test", "admin"],
       ["aviee@demo.passerelle.test", "siae"],
@@ -94,9 +136,18 @@ describe("demo Pas-de-Calais", () => {
       .where("app_user.email", "=", "aviee@demo.passerelle.test")
       .execute();
     expect(aviee).toEqual([{ name: "AVIEE", is_admin: true }]);
-    const group = await t.handle.db.selectFrom("site").select(["surface_m2", "permanent_staff", "opened_on"]).where("name", "=", "Site Trajectoire").executeTakeFirstOrThrow();
+    const group = await t.handle.db
+      .selectFrom("site")
+      .select(["surface_m2", "permanent_staff", "opened_on"])
+      .where("name", "=", "Site Trajectoire")
+      .executeTakeFirstOrThrow();
     expect(group).toEqual({ surface_m2: "907.00", permanent_staff: 30, opened_on: "2019-12-02" });
-    const synthetic = await t.handle.db.selectFrom("structure").select(({ fn }) => ["is_synthetic", fn.countAll<string>().as("n")]).groupBy("is_synthetic").orderBy("is_synthetic").execute();
+    const synthetic = await t.handle.db
+      .selectFrom("structure")
+      .select(({ fn }) => ["is_synthetic", fn.countAll<string>().as("n")])
+      .groupBy("is_synthetic")
+      .orderBy("is_synthetic")
+      .execute();
     expect(synthetic.map((r) => [r.is_synthetic, Number(r.n)])).toEqual([
       [false, 117],
       [true, 5],
@@ -115,7 +166,9 @@ describe("demo Pas-de-Calais", () => {
       expect(r.november, r.name).toBeGreaterThan(0);
       expect(r.december, r.name).toBe(0);
     }
-    const declaredDecember = await sql<{ n: number }>`select count(distinct structure_id)::integer as n from monthly_declaration where month = '2019-12-01'`.execute(t.handle.db);
+    const declaredDecember = await sql<{
+      n: number;
+    }>`select count(distinct structure_id)::integer as n from monthly_declaration where month = '2019-12-01'`.execute(t.handle.db);
     expect(declaredDecember.rows[0]?.n).toBeGreaterThan(100);
   });
 

@@ -19,7 +19,13 @@ export interface DemoAccount {
 }
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { email: `ddets62@${DEMO_EMAIL_DOMAIN}`, displayName: "Agent DDETS du Pas-de-Calais (démo)", role: "departemental", departementCode: "62", description: "DDETS Pas-de-Calais" },
+  {
+    email: `ddets62@${DEMO_EMAIL_DOMAIN}`,
+    displayName: "Agent DDETS du Pas-de-Calais (démo)",
+    role: "departemental",
+    departementCode: "62",
+    description: "DDETS Pas-de-Calais",
+  },
   {
     email: `aviee@${DEMO_EMAIL_DOMAIN}`,
     displayName: "Responsable AVIEE (démo)",
@@ -28,9 +34,27 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     memberOf: { siret: TRAJECTOIRE.members[0].siret, kind: TRAJECTOIRE.members[0].kind },
     description: "administrateur de la SIAE AVIEE (ACI, Bruay-la-Buissière)",
   },
-  { email: `cd62@${DEMO_EMAIL_DOMAIN}`, displayName: "Agent du conseil départemental du Pas-de-Calais (démo)", role: "conseil_departemental", departementCode: "62", description: "conseil départemental du Pas-de-Calais" },
-  { email: `dgefp@${DEMO_EMAIL_DOMAIN}`, displayName: "Agent DGEFP (démo)", role: "national", departementCode: null, description: "niveau national (DGEFP)" },
-  { email: `admin@${DEMO_EMAIL_DOMAIN}`, displayName: "Administrateur de la plateforme (démo)", role: "admin", departementCode: null, description: "administration de la plateforme" },
+  {
+    email: `cd62@${DEMO_EMAIL_DOMAIN}`,
+    displayName: "Agent du conseil départemental du Pas-de-Calais (démo)",
+    role: "conseil_departemental",
+    departementCode: "62",
+    description: "conseil départemental du Pas-de-Calais",
+  },
+  {
+    email: `dgefp@${DEMO_EMAIL_DOMAIN}`,
+    displayName: "Agent DGEFP (démo)",
+    role: "national",
+    departementCode: null,
+    description: "niveau national (DGEFP)",
+  },
+  {
+    email: `admin@${DEMO_EMAIL_DOMAIN}`,
+    displayName: "Administrateur de la plateforme (démo)",
+    role: "admin",
+    departementCode: null,
+    description: "administration de la plateforme",
+  },
 ];
 
 export function demoPassword(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,7 +69,17 @@ export async function createDemoAccounts(db: Db, password: string): Promise<Demo
     const user = await db
       .insertInto("app_user")
       .values({ email: a.email, display_name: a.displayName, password_hash: hash, role: a.role, departement_code: a.departementCode })
-      .onConflict((oc) => oc.column("email").doUpdateSet({ display_name: a.displayName, password_hash: hash, role: a.role, departement_code: a.departementCode, disabled: false, failed_logins: 0, locked_until: null }))
+      .onConflict((oc) =>
+        oc.column("email").doUpdateSet({
+          display_name: a.displayName,
+          password_hash: hash,
+          role: a.role,
+          departement_code: a.departementCode,
+          disabled: false,
+          failed_logins: 0,
+          locked_until: null,
+        }),
+      )
       .returning("id")
       .executeTakeFirstOrThrow();
     if (a.memberOf) {

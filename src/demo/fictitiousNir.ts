@@ -12,7 +12,10 @@ export const FICTITIOUS_COUNTRY_CODES = ["990", "991", "992", "993", "994", "995
 
 /** True when the NIR is in the fictitious range above (born "abroad" in a country code INSEE never assigns). */
 export function isFictitiousNir(nir: string): boolean {
-  return /^[12]\d{4}9999[0-8]\d{5}$/.test(nir) && FICTITIOUS_COUNTRY_CODES.includes(nir.slice(7, 10) as (typeof FICTITIOUS_COUNTRY_CODES)[number]);
+  return (
+    /^[12]\d{4}9999[0-8]\d{5}$/.test(nir) &&
+    FICTITIOUS_COUNTRY_CODES.includes(nir.slice(7, 10) as (typeof FICTITIOUS_COUNTRY_CODES)[number])
+  );
 }
 
 /**

@@ -40,7 +40,15 @@ import type { Db } from "../db/schema.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { bulkWithoutTriggers } from "./bulkWithoutTriggers.js";
 import { type DemoActivity, type DemoKind, type DemoStructure, simulateActivity } from "./activity.js";
-import { DECEMBER_STILL_ENTERING, DEMO_AS_OF, DEMO_ASP_DEPARTEMENT, DEMO_DEPARTEMENT, DEMO_SEED, LAST_YEAR, REAL_RECENT_STRUCTURES } from "./calibration.js";
+import {
+  DECEMBER_STILL_ENTERING,
+  DEMO_AS_OF,
+  DEMO_ASP_DEPARTEMENT,
+  DEMO_DEPARTEMENT,
+  DEMO_SEED,
+  LAST_YEAR,
+  REAL_RECENT_STRUCTURES,
+} from "./calibration.js";
 import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, type DemoAccount, demoPassword } from "./demoAccounts.js";
 import { fictitiousNir } from "./fictitiousNir.js";
 import { assignCreationDates, readAspList2019Rows, SYNTHETIC_STRUCTURES, TRAJECTOIRE } from "./structures.js";
@@ -50,7 +58,18 @@ export const DEMO_LIST_SOURCE = "asp-liste-2019-07";
 export const DEMO_SYNTHETIC_SOURCE = "demo";
 
 /** Tables written in bulk by writePeople (their foreign keys are checked after the load). */
-const BULK_TABLES = ["person", "eligibility_diagnosis", "eligibility_diagnosis_criterion", "approval", "contract", "monthly_declaration", "exit", "support_action", "support_action_barrier", "training"] as const;
+const BULK_TABLES = [
+  "person",
+  "eligibility_diagnosis",
+  "eligibility_diagnosis_criterion",
+  "approval",
+  "contract",
+  "monthly_declaration",
+  "exit",
+  "support_action",
+  "support_action_barrier",
+  "training",
+] as const;
 
 export interface DemoSummary {
   departement: string;
@@ -69,7 +88,9 @@ export interface DemoSummary {
 
 export class DemoAlreadyLoadedError extends Error {
   constructor(structures: number) {
-    super(`La base contient déjà ${structures} structure(s) : la démo n'est chargée que dans une base vide (ou avec --reset pour la recharger).`);
+    super(
+      `La base contient déjà ${structures} structure(s) : la démo n'est chargée que dans une base vide (ou avec --reset pour la recharger).`,
+    );
     this.name = "DemoAlreadyLoadedError";
   }
 }
@@ -101,7 +122,10 @@ export async function demoLoadState(db: Db): Promise<"loading" | "complete" | nu
 }
 
 async function countStructures(db: Db): Promise<number> {
-  const r = await db.selectFrom("structure").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom("structure")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -116,7 +140,11 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
   // A load interrupted earlier (its 'loading' mark committed, never completed) is removed and done again.
   const interrupted = (await demoLoadState(handle.db)) === "loading";
   if (deps.reset === true || interrupted) {
-    log(interrupted ? "Un chargement précédent de la démo a été interrompu : suppression de ses données partielles…" : "Suppression de la démo précédente…");
+    log(
+      interrupted
+        ? "Un chargement précédent de la démo a été interrompu : suppression de ses données partielles…"
+        : "Suppression de la démo précédente…",
+    );
     await handle.withTransaction(({ db }) => resetDemo(db));
   }
   const existing = await countStructures(handle.db);
@@ -125,7 +153,9 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
   await handle.db
     .insertInto("demo_state")
     .values({ departement_code: DEMO_DEPARTEMENT, state: "loading", as_of: DEMO_AS_OF })
-    .onConflict((oc) => oc.column("departement_code").doUpdateSet({ state: "loading", as_of: DEMO_AS_OF, started_at: new Date(), completed_at: null }))
+    .onConflict((oc) =>
+      oc.column("departement_code").doUpdateSet({ state: "loading", as_of: DEMO_AS_OF, started_at: new Date(), completed_at: null }),
+    )
     .execute();
 
   step(0, "Import des SIAE du Pas-de-Calais (liste ASP de juillet 2019)…");
@@ -134,8 +164,15 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
   const file = path.join(dir, "2019_07_liste_siae_062.csv");
   try {
     writeFileSync(file, `${[header, ...rows].join("\n")}\n`, "utf8");
-    const report = await importAspList(handle, file, { actor: DEMO_ACTOR, source: DEMO_LIST_SOURCE, originalName: "2019_07_liste_siae.csv (062)" });
-    if (report.rejected > 0) throw new Error(`liste ASP 062 : ${report.rejected} ligne(s) rejetée(s) : ${report.rejections.map((r) => `ligne ${r.line} ${r.column ?? ""} ${r.reason}`).join(" ; ")}`);
+    const report = await importAspList(handle, file, {
+      actor: DEMO_ACTOR,
+      source: DEMO_LIST_SOURCE,
+      originalName: "2019_07_liste_siae.csv (062)",
+    });
+    if (report.rejected > 0)
+      throw new Error(
+        `liste ASP 062 : ${report.rejected} ligne(s) rejetée(s) : ${report.rejections.map((r) => `ligne ${r.line} ${r.column ?? ""} ${r.reason}`).join(" ; ")}`,
+      );
     log(`  ${report.inserted} structures importées (${report.rowsRead} lignes lues).`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -152,7 +189,9 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
       annualHours: await loadAnnualHoursRows(db),
       financers: await loadFinancers(db),
       exits: await loadExitReferentialFromDb(db),
-      communes: (await db.selectFrom("ref_commune").select("code").where("departement_code", "=", DEMO_DEPARTEMENT).orderBy("code").execute()).map((r) => r.code),
+      communes: (
+        await db.selectFrom("ref_commune").select("code").where("departement_code", "=", DEMO_DEPARTEMENT).orderBy("code").execute()
+      ).map((r) => r.code),
       barriers: (await db.selectFrom("ref_barrier").select("code").orderBy("code").execute()).map((r) => r.code),
     };
     const activity = simulateActivity(structures.plan, refs, DEMO_SEED);
@@ -178,17 +217,35 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     if (skipped) log("  (écriture en masse sans déclencheurs, clés étrangères vérifiées ensuite, agrégats recalculés)");
     step(96, "Comptes de démonstration…");
     const accounts = await createDemoAccounts(db, password);
-    await db.updateTable("demo_state").set({ state: "complete", completed_at: new Date() }).where("departement_code", "=", DEMO_DEPARTEMENT).execute();
-    await recordAudit(db, DEMO_ACTOR, { action: "demo.load", entity: "demo", entityId: DEMO_DEPARTEMENT, after: { seed: DEMO_SEED, ...counts, accounts: accounts.map((a) => a.email) } });
+    await db
+      .updateTable("demo_state")
+      .set({ state: "complete", completed_at: new Date() })
+      .where("departement_code", "=", DEMO_DEPARTEMENT)
+      .execute();
+    await recordAudit(db, DEMO_ACTOR, {
+      action: "demo.load",
+      entity: "demo",
+      entityId: DEMO_DEPARTEMENT,
+      after: { seed: DEMO_SEED, ...counts, accounts: accounts.map((a) => a.email) },
+    });
     if (!skipped) await analyze(["structure", "convention", "financial_annex", ...BULK_TABLES]);
     // Every rollup table (rebuilt above, or kept by the triggers).
-    const rollups = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema() and left(tablename, 7) = 'rollup_' order by 1`.execute(db);
+    const rollups = await sql<{
+      name: string;
+    }>`select tablename as name from pg_tables where schemaname = current_schema() and left(tablename, 7) = 'rollup_' order by 1`.execute(
+      db,
+    );
     await analyze(rollups.rows.map((r) => r.name));
     const byKind: Record<string, number> = {};
     for (const s of structures.plan) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
     return {
       departement: DEMO_DEPARTEMENT,
-      structures: { total: structures.plan.length, real: structures.plan.length - SYNTHETIC_STRUCTURES.length, synthetic: SYNTHETIC_STRUCTURES.length, byKind },
+      structures: {
+        total: structures.plan.length,
+        real: structures.plan.length - SYNTHETIC_STRUCTURES.length,
+        synthetic: SYNTHETIC_STRUCTURES.length,
+        byKind,
+      },
       annexes: annexIds.size,
       ...counts,
       accounts: accounts.map((a: DemoAccount) => ({ email: a.email, role: a.role, description: a.description })),
@@ -214,7 +271,11 @@ export async function resetDemo(db: Db): Promise<void> {
   await db.deleteFrom("demo_state").where("departement_code", "=", DEMO_DEPARTEMENT).execute();
 }
 
-async function prepareStructures(db: Db, deps: OperationDeps, log: (s: string) => void): Promise<{ plan: DemoStructure[]; ids: Map<string, number> }> {
+async function prepareStructures(
+  db: Db,
+  deps: OperationDeps,
+  log: (s: string) => void,
+): Promise<{ plan: DemoStructure[]; ids: Map<string, number> }> {
   const real = await db
     .selectFrom("structure")
     .select(["id", "kind", "siret", "postal_code", "commune_code"])
@@ -222,7 +283,13 @@ async function prepareStructures(db: Db, deps: OperationDeps, log: (s: string) =
     .where("source", "=", DEMO_LIST_SOURCE)
     .orderBy("id")
     .execute();
-  const refs = real.map((r) => ({ key: `${r.siret}|${r.kind}`, kind: r.kind as DemoKind, siret: r.siret ?? "", postalCode: r.postal_code, communeCode: r.commune_code }));
+  const refs = real.map((r) => ({
+    key: `${r.siret}|${r.kind}`,
+    kind: r.kind as DemoKind,
+    siret: r.siret ?? "",
+    postalCode: r.postal_code,
+    communeCode: r.commune_code,
+  }));
   const dates = assignCreationDates(refs, REAL_RECENT_STRUCTURES, DEMO_SEED);
   const ids = new Map<string, number>();
   const plan: DemoStructure[] = [];
@@ -236,7 +303,16 @@ async function prepareStructures(db: Db, deps: OperationDeps, log: (s: string) =
   }
   log(`  ${SYNTHETIC_STRUCTURES.length} structures créées fin 2019 (fictives).`);
   for (const s of SYNTHETIC_STRUCTURES) {
-    const created = await createStructure(db, deps, { kind: s.kind, name: s.name, siret: s.siret, communeCode: s.communeCode, postalCode: s.postalCode, createdOn: s.createdOn, isSynthetic: true, source: DEMO_SYNTHETIC_SOURCE });
+    const created = await createStructure(db, deps, {
+      kind: s.kind,
+      name: s.name,
+      siret: s.siret,
+      communeCode: s.communeCode,
+      postalCode: s.postalCode,
+      createdOn: s.createdOn,
+      isSynthetic: true,
+      source: DEMO_SYNTHETIC_SOURCE,
+    });
     const key = `${s.siret}|${s.kind}`;
     ids.set(key, created.id);
     plan.push({ key, kind: s.kind, createdOn: s.createdOn, postalCode: s.postalCode, communeCode: s.communeCode });
@@ -246,12 +322,22 @@ async function prepareStructures(db: Db, deps: OperationDeps, log: (s: string) =
     if (id === undefined) throw new Error(`Trajectoire : ${m.name} (${m.kind}, SIRET ${m.siret}) absente de la liste importée`);
     return id;
   });
-  const group = await createStructureGroup(db, deps, { name: TRAJECTOIRE.name, description: TRAJECTOIRE.description, structureIds: memberIds });
+  const group = await createStructureGroup(db, deps, {
+    name: TRAJECTOIRE.name,
+    description: TRAJECTOIRE.description,
+    structureIds: memberIds,
+  });
   await addSite(db, deps, { groupId: group.id, ...TRAJECTOIRE.site });
   return { plan, ids };
 }
 
-async function writeConventionsAndAnnexes(db: Db, deps: OperationDeps, ids: ReadonlyMap<string, number>, plan: readonly DemoStructure[], activity: DemoActivity): Promise<Map<string, number>> {
+async function writeConventionsAndAnnexes(
+  db: Db,
+  deps: OperationDeps,
+  ids: ReadonlyMap<string, number>,
+  plan: readonly DemoStructure[],
+  activity: DemoActivity,
+): Promise<Map<string, number>> {
   const conventions = new Map<string, number>();
   let order = 0;
   for (const s of plan) {
@@ -334,7 +420,11 @@ async function writePeople(
     return preparePersonRow(deps.pii, input);
   });
   const personColumns = Object.keys(rows[0] ?? {}) as (keyof PersonRow)[];
-  await bulk.copyCsv("person", personColumns, rows.map((r) => toCsvLine(personColumns.map((c) => r[c]))));
+  await bulk.copyCsv(
+    "person",
+    personColumns,
+    rows.map((r) => toCsvLine(personColumns.map((c) => r[c]))),
+  );
   const hashes = new Map<string, number>();
   const stored = await db.selectFrom("person").select(["id", "nir_hash"]).where("is_synthetic", "=", true).execute();
   for (const r of stored) if (r.nir_hash !== null) hashes.set(r.nir_hash, r.id);
@@ -352,10 +442,23 @@ async function writePeople(
   people.forEach((p, i) => {
     checkCriteria(criteriaRef, p.criteria, "PRESCRIBER", p.kind);
     const expires = diagnosisExpiresAt({ author: "PRESCRIBER", createdAt: p.diagnosisOn });
-    diagLines.push(toCsvLine([personIds[i], "prescriber", p.orienteur === "01" ? "Mission locale" : p.orienteur === "02" ? "Cap emploi" : "Pôle emploi", p.diagnosisOn, expires]));
+    diagLines.push(
+      toCsvLine([
+        personIds[i],
+        "prescriber",
+        p.orienteur === "01" ? "Mission locale" : p.orienteur === "02" ? "Cap emploi" : "Pôle emploi",
+        p.diagnosisOn,
+        expires,
+      ]),
+    );
   });
   await bulk.copyCsv("eligibility_diagnosis", ["person_id", "author_kind", "prescriber_organization", "made_on", "expires_on"], diagLines);
-  const diagIds = new Map((await db.selectFrom("eligibility_diagnosis").select(["id", "person_id"]).where("person_id", ">=", minPersonId).execute()).map((r) => [r.person_id, r.id]));
+  const diagIds = new Map(
+    (await db.selectFrom("eligibility_diagnosis").select(["id", "person_id"]).where("person_id", ">=", minPersonId).execute()).map((r) => [
+      r.person_id,
+      r.id,
+    ]),
+  );
   await bulk.copyCsv(
     "eligibility_diagnosis_criterion",
     ["diagnosis_id", "criterion_code"],
@@ -363,33 +466,118 @@ async function writePeople(
   );
 
   // PASS IAE: numbers reserved from the platform sequence, stored encrypted + hashed — iae-reference §5.
-  const reserved = await sql<{ last: string }>`select setval('pass_number_seq', nextval('pass_number_seq') + ${people.length - 1}) :: text as last`.execute(db);
+  const reserved = await sql<{
+    last: string;
+  }>`select setval('pass_number_seq', nextval('pass_number_seq') + ${people.length - 1}) :: text as last`.execute(db);
   const firstNumber = Number(reserved.rows[0]?.last) - people.length + 1;
   const approvalLines = people.map((p, i) => {
-    if (!isDiagnosisValid({ author: "PRESCRIBER", createdAt: p.diagnosisOn }, p.start)) throw new Error(`diagnostic expiré à l'embauche (personne ${i})`);
-    if (!canObtainNewApproval({ lastApprovalEnd: null, date: p.start, viaAuthorisedPrescriber: true, structureSubjectToIaeRules: true }).allowed) throw new Error("PASS refusé");
+    if (!isDiagnosisValid({ author: "PRESCRIBER", createdAt: p.diagnosisOn }, p.start))
+      throw new Error(`diagnostic expiré à l'embauche (personne ${i})`);
+    if (
+      !canObtainNewApproval({ lastApprovalEnd: null, date: p.start, viaAuthorisedPrescriber: true, structureSubjectToIaeRules: true })
+        .allowed
+    )
+      throw new Error("PASS refusé");
     const n = passNumberColumns(deps.pii, platformPassNumber(firstNumber + i));
-    return toCsvLine([personIds[i], n.number_encrypted, n.number_hash, n.number_last4, p.start, initialEndDate(p.start), diagIds.get(personIds[i] ?? 0), "default"]);
+    return toCsvLine([
+      personIds[i],
+      n.number_encrypted,
+      n.number_hash,
+      n.number_last4,
+      p.start,
+      initialEndDate(p.start),
+      diagIds.get(personIds[i] ?? 0),
+      "default",
+    ]);
   });
-  await bulk.copyCsv("approval", ["person_id", "number_encrypted", "number_hash", "number_last4", "starts_on", "ends_on", "diagnosis_id", "origin"], approvalLines);
-  const approvalIds = new Map((await db.selectFrom("approval").select(["id", "person_id"]).where("person_id", ">=", minPersonId).execute()).map((r) => [r.person_id, r.id]));
+  await bulk.copyCsv(
+    "approval",
+    ["person_id", "number_encrypted", "number_hash", "number_last4", "starts_on", "ends_on", "diagnosis_id", "origin"],
+    approvalLines,
+  );
+  const approvalIds = new Map(
+    (await db.selectFrom("approval").select(["id", "person_id"]).where("person_id", ">=", minPersonId).execute()).map((r) => [
+      r.person_id,
+      r.id,
+    ]),
+  );
 
   step(42, "Contrats…");
   // Contracts: initial ones, then renewals (recruitment chain) — iae-reference §1.4, §6.3.
-  const contractColumns = ["person_id", "structure_id", "recruitment_id", "rank", "mesure_code", "contract_type", "starts_on", "planned_end_on", "exit_on", "weekly_hours", "rsa", "rqth", "aged_50_or_more", "orienteur_code", "education_level_code", "approval_id"];
+  const contractColumns = [
+    "person_id",
+    "structure_id",
+    "recruitment_id",
+    "rank",
+    "mesure_code",
+    "contract_type",
+    "starts_on",
+    "planned_end_on",
+    "exit_on",
+    "weekly_hours",
+    "rsa",
+    "rqth",
+    "aged_50_or_more",
+    "orienteur_code",
+    "education_level_code",
+    "approval_id",
+  ];
   const contractLine = (p: (typeof people)[number], i: number, rank: number, recruitmentId: number | null): string => {
     const c = p.contracts[rank];
     if (!c) throw new Error("contrat manquant");
-    checkContract(p.kind, { contractType: c.type, startsOn: c.startsOn, plannedEndOn: c.plannedEndOn, weeklyHours: c.weeklyHours, derogation: "NONE", fragilePublic: false, courtSentenceAdjustment: false }, p.start, true);
+    checkContract(
+      p.kind,
+      {
+        contractType: c.type,
+        startsOn: c.startsOn,
+        plannedEndOn: c.plannedEndOn,
+        weeklyHours: c.weeklyHours,
+        derogation: "NONE",
+        fragilePublic: false,
+        courtSentenceAdjustment: false,
+      },
+      p.start,
+      true,
+    );
     const isLast = rank === p.contracts.length - 1;
     const age = Number(c.startsOn.slice(0, 4)) - Number(p.birthDate.slice(0, 4));
-    return toCsvLine([personIds[i], sid(p.structureKey), recruitmentId, rank, `${p.kind}_DC`, c.type, c.startsOn, c.plannedEndOn, isLast && p.exitMotif !== null ? p.end : null, c.weeklyHours, p.rsa, p.rqth, age >= 50, p.orienteur, p.educationLevel, approvalIds.get(personIds[i] ?? 0)]);
+    return toCsvLine([
+      personIds[i],
+      sid(p.structureKey),
+      recruitmentId,
+      rank,
+      `${p.kind}_DC`,
+      c.type,
+      c.startsOn,
+      c.plannedEndOn,
+      isLast && p.exitMotif !== null ? p.end : null,
+      c.weeklyHours,
+      p.rsa,
+      p.rqth,
+      age >= 50,
+      p.orienteur,
+      p.educationLevel,
+      approvalIds.get(personIds[i] ?? 0),
+    ]);
   };
-  await bulk.copyCsv("contract", contractColumns, people.map((p, i) => contractLine(p, i, 0, null)));
-  const initialIds = new Map((await db.selectFrom("contract").select(["id", "person_id"]).where("rank", "=", 0).where("person_id", ">=", minPersonId).execute()).map((r) => [r.person_id, r.id]));
-  await bulk.copyCsv("contract", contractColumns, people.flatMap((p, i) => p.contracts.slice(1).map((_, k) => contractLine(p, i, k + 1, initialIds.get(personIds[i] ?? 0) ?? null))));
+  await bulk.copyCsv(
+    "contract",
+    contractColumns,
+    people.map((p, i) => contractLine(p, i, 0, null)),
+  );
+  const initialIds = new Map(
+    (await db.selectFrom("contract").select(["id", "person_id"]).where("rank", "=", 0).where("person_id", ">=", minPersonId).execute()).map(
+      (r) => [r.person_id, r.id],
+    ),
+  );
+  await bulk.copyCsv(
+    "contract",
+    contractColumns,
+    people.flatMap((p, i) => p.contracts.slice(1).map((_, k) => contractLine(p, i, k + 1, initialIds.get(personIds[i] ?? 0) ?? null))),
+  );
   const contractIds = new Map<string, number>();
-  for (const r of await db.selectFrom("contract").select(["id", "person_id", "rank"]).where("person_id", ">=", minPersonId).execute()) contractIds.set(`${r.person_id}|${r.rank}`, r.id);
+  for (const r of await db.selectFrom("contract").select(["id", "person_id", "rank"]).where("person_id", ">=", minPersonId).execute())
+    contractIds.set(`${r.person_id}|${r.rank}`, r.id);
 
   step(52, "États mensuels (contrôlés un par un)…");
   // Monthly declarations, checked line by line like declareMonthlyHours does.
@@ -415,11 +603,17 @@ async function writePeople(
         refs.exits,
       );
       if (problem !== null) throw new Error(`déclaration invalide (personne ${i}, ${m.month}) : ${problem}`);
-      declLines.push(toCsvLine([annexId, contractId, personId, sid(p.structureKey), m.month, m.hours.toFixed(2), "VALIDE", isLast ? p.exitMotif : null]));
+      declLines.push(
+        toCsvLine([annexId, contractId, personId, sid(p.structureKey), m.month, m.hours.toFixed(2), "VALIDE", isLast ? p.exitMotif : null]),
+      );
     });
   });
   step(60, `${declLines.length} états mensuels vérifiés, écriture…`);
-  await bulk.copyCsv("monthly_declaration", ["annex_id", "contract_id", "person_id", "structure_id", "month", "hours", "state", "exit_motif_code"], declLines);
+  await bulk.copyCsv(
+    "monthly_declaration",
+    ["annex_id", "contract_id", "person_id", "structure_id", "month", "hours", "state", "exit_motif_code"],
+    declLines,
+  );
 
   step(80, "Sorties, accompagnements, formations…");
   // Exits: one per recruitment, motif checked against the referential — iae-reference §6.2.
@@ -437,22 +631,68 @@ async function writePeople(
   people.forEach((p, i) => {
     if (!p.supportAction) return;
     for (const b of p.supportAction.barriers) if (!known.has(b)) throw new Error(`frein inconnu ${b}`);
-    supportLines.push(toCsvLine([personIds[i], sid(p.structureKey), initialIds.get(personIds[i] ?? 0), p.supportAction.kind, p.supportAction.startsOn, p.supportAction.hours, true]));
+    supportLines.push(
+      toCsvLine([
+        personIds[i],
+        sid(p.structureKey),
+        initialIds.get(personIds[i] ?? 0),
+        p.supportAction.kind,
+        p.supportAction.startsOn,
+        p.supportAction.hours,
+        true,
+      ]),
+    );
   });
-  await bulk.copyCsv("support_action", ["person_id", "structure_id", "contract_id", "kind", "starts_on", "hours", "internal"], supportLines);
-  const actionIds = new Map((await db.selectFrom("support_action").select(["id", "person_id"]).where("person_id", ">=", minPersonId).execute()).map((r) => [r.person_id, r.id]));
+  await bulk.copyCsv(
+    "support_action",
+    ["person_id", "structure_id", "contract_id", "kind", "starts_on", "hours", "internal"],
+    supportLines,
+  );
+  const actionIds = new Map(
+    (await db.selectFrom("support_action").select(["id", "person_id"]).where("person_id", ">=", minPersonId).execute()).map((r) => [
+      r.person_id,
+      r.id,
+    ]),
+  );
   await bulk.copyCsv(
     "support_action_barrier",
     ["action_id", "barrier_code"],
-    people.flatMap((p, i) => (p.supportAction ? p.supportAction.barriers.map((b) => toCsvLine([actionIds.get(personIds[i] ?? 0), b])) : [])),
+    people.flatMap((p, i) =>
+      p.supportAction ? p.supportAction.barriers.map((b) => toCsvLine([actionIds.get(personIds[i] ?? 0), b])) : [],
+    ),
   );
   const trainingLines = people.flatMap((p, i) =>
-    p.training ? [toCsvLine([personIds[i], sid(p.structureKey), initialIds.get(personIds[i] ?? 0), p.training.title, p.training.qualifying, p.training.startsOn, p.training.endsOn, p.training.hours])] : [],
+    p.training
+      ? [
+          toCsvLine([
+            personIds[i],
+            sid(p.structureKey),
+            initialIds.get(personIds[i] ?? 0),
+            p.training.title,
+            p.training.qualifying,
+            p.training.startsOn,
+            p.training.endsOn,
+            p.training.hours,
+          ]),
+        ]
+      : [],
   );
-  await bulk.copyCsv("training", ["person_id", "structure_id", "contract_id", "title", "qualifying", "starts_on", "ends_on", "hours"], trainingLines);
+  await bulk.copyCsv(
+    "training",
+    ["person_id", "structure_id", "contract_id", "title", "qualifying", "starts_on", "ends_on", "hours"],
+    trainingLines,
+  );
 
-  const counts = { people: people.length, contracts: contractIds.size, monthlyDeclarations: declLines.length, exits: exitLines.length, supportActions: supportLines.length, trainings: trainingLines.length };
-  for (const [entity, n] of Object.entries(counts)) await recordAudit(db, deps.actor, { action: "demo.bulk_create", entity, after: { rows: n, seed: DEMO_SEED } });
+  const counts = {
+    people: people.length,
+    contracts: contractIds.size,
+    monthlyDeclarations: declLines.length,
+    exits: exitLines.length,
+    supportActions: supportLines.length,
+    trainings: trainingLines.length,
+  };
+  for (const [entity, n] of Object.entries(counts))
+    await recordAudit(db, deps.actor, { action: "demo.bulk_create", entity, after: { rows: n, seed: DEMO_SEED } });
   return counts;
 }
 

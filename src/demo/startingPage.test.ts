@@ -26,7 +26,11 @@ describe("respondWhileStarting", () => {
   });
 
   it("API: 503 problem in French, also for a POST with a body", async () => {
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "a@b.c", password: "x" }) });
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "a@b.c", password: "x" }),
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     const body = (await res.json()) as { title: string; detail: string };

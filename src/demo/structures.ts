@@ -10,7 +10,8 @@ export const ASP_LIST_2019_07 = referencePath("les-emplois", "siae_lists", "2019
 export function aspListRowsOf(text: string, aspDepartement: string): { header: string; rows: string[] } {
   const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
   const header = lines[0];
-  if (header === undefined || !header.startsWith("MESURE;CODE_DEPARTEMENT;")) throw new Error("liste ASP : en-tête inattendu (MESURE;CODE_DEPARTEMENT;…)");
+  if (header === undefined || !header.startsWith("MESURE;CODE_DEPARTEMENT;"))
+    throw new Error("liste ASP : en-tête inattendu (MESURE;CODE_DEPARTEMENT;…)");
   return { header, rows: lines.slice(1).filter((l) => l.split(";")[1] === aspDepartement) };
 }
 
@@ -46,11 +47,46 @@ export function syntheticSiret(n: number): string {
  * 34 EI, 9 ETTI) — all in communes of the mining basin. Made up (is_synthetic = true).
  */
 export const SYNTHETIC_STRUCTURES: readonly SyntheticStructure[] = [
-  { kind: "ACI", name: "Les Jardins de la Gohelle (fictif)", siret: syntheticSiret(1), communeCode: "62498", postalCode: "62300", createdOn: "2019-09-01" },
-  { kind: "ACI", name: "Terrils Verts Chantier d'insertion (fictif)", siret: syntheticSiret(2), communeCode: "62510", postalCode: "62800", createdOn: "2019-10-01" },
-  { kind: "EI", name: "Rénov'Habitat Hénin (fictif)", siret: syntheticSiret(3), communeCode: "62427", postalCode: "62110", createdOn: "2019-09-01" },
-  { kind: "EI", name: "Mobil'Emploi Carvin (fictif)", siret: syntheticSiret(4), communeCode: "62215", postalCode: "62220", createdOn: "2019-11-01" },
-  { kind: "ETTI", name: "Intérim Solidaire de l'Artois (fictif)", siret: syntheticSiret(5), communeCode: "62119", postalCode: "62400", createdOn: "2019-10-01" },
+  {
+    kind: "ACI",
+    name: "Les Jardins de la Gohelle (fictif)",
+    siret: syntheticSiret(1),
+    communeCode: "62498",
+    postalCode: "62300",
+    createdOn: "2019-09-01",
+  },
+  {
+    kind: "ACI",
+    name: "Terrils Verts Chantier d'insertion (fictif)",
+    siret: syntheticSiret(2),
+    communeCode: "62510",
+    postalCode: "62800",
+    createdOn: "2019-10-01",
+  },
+  {
+    kind: "EI",
+    name: "Rénov'Habitat Hénin (fictif)",
+    siret: syntheticSiret(3),
+    communeCode: "62427",
+    postalCode: "62110",
+    createdOn: "2019-09-01",
+  },
+  {
+    kind: "EI",
+    name: "Mobil'Emploi Carvin (fictif)",
+    siret: syntheticSiret(4),
+    communeCode: "62215",
+    postalCode: "62220",
+    createdOn: "2019-11-01",
+  },
+  {
+    kind: "ETTI",
+    name: "Intérim Solidaire de l'Artois (fictif)",
+    siret: syntheticSiret(5),
+    communeCode: "62119",
+    postalCode: "62400",
+    createdOn: "2019-10-01",
+  },
 ];
 
 /** The group "Trajectoire" of Bruay-la-Buissière: three real structures (SIRET, kind) and their shared site. */
@@ -87,7 +123,8 @@ export function assignCreationDates(real: readonly RealStructureRef[], recent: n
   const trajectoire = new Set<string>(TRAJECTOIRE.members.map((m) => `${m.siret}|${m.kind}`));
   const candidates = [...real].filter((r) => !trajectoire.has(`${r.siret}|${r.kind}`)).sort((a, b) => a.key.localeCompare(b.key));
   const chosen = new Set<string>();
-  while (chosen.size < Math.min(recent, candidates.length)) chosen.add((candidates[Math.floor(rand() * candidates.length)] as RealStructureRef).key);
+  while (chosen.size < Math.min(recent, candidates.length))
+    chosen.add((candidates[Math.floor(rand() * candidates.length)] as RealStructureRef).key);
   const out = new Map<string, string>();
   for (const r of real) {
     if (chosen.has(r.key)) {

@@ -86,7 +86,10 @@ export interface Indicators extends PeriodFigures {
   scopeLabel: string;
   kind: SiaeKind | null;
   previous: PeriodFigures | null;
-  change: Record<"etpConventionnes" | "etpRealises" | "entered" | "present" | "budgetTotal" | "budgetState" | "structures" | "dynamicRate", Change> | null;
+  change: Record<
+    "etpConventionnes" | "etpRealises" | "entered" | "present" | "budgetTotal" | "budgetState" | "structures" | "dynamicRate",
+    Change
+  > | null;
   definitions: typeof INDICATOR_DEFINITIONS;
 }
 
@@ -107,7 +110,12 @@ export function checkedPeriod(from: string, to: string, at?: string): { period: 
 }
 
 /** Sums the raw figures into the period figures (exact decimals, rounded at the end like the twin). */
-export function summarise(raw: RawFigures, period: Period, at: string, lines: ReadonlyMap<string, { label: string; financer: string }>): PeriodFigures {
+export function summarise(
+  raw: RawFigures,
+  period: Period,
+  at: string,
+  lines: ReadonlyMap<string, { label: string; financer: string }>,
+): PeriodFigures {
   // Sums over the structures, computed by the query (equal to the sums of raw.perStructure when it is asked).
   const etpConv = new Decimal(raw.totals.etpConventionnes);
   const etpReal = new Decimal(raw.totals.etpRealises);
@@ -131,7 +139,12 @@ export function summarise(raw: RawFigures, period: Period, at: string, lines: Re
   return {
     period: { from: period.from, to: period.to },
     at,
-    structures: { total: structuresTotal, byKind: raw.structuresAt, createdLast2Years: raw.createdLast2Years, createdInPeriod: { total: createdTotal, byKind: raw.createdInPeriod } },
+    structures: {
+      total: structuresTotal,
+      byKind: raw.structuresAt,
+      createdLast2Years: raw.createdLast2Years,
+      createdInPeriod: { total: createdTotal, byKind: raw.createdInPeriod },
+    },
     etp: {
       conventionnes: etpNumber(etpConv),
       realises: etpNumber(etpReal),
@@ -161,7 +174,10 @@ export function summarise(raw: RawFigures, period: Period, at: string, lines: Re
       modulated: cents(proratedCents(modulated)),
       byFundingLine: Object.fromEntries(fundingLines.map((l) => [l.code, l.amount])),
       fundingLines,
-      perEtp: { total: etpConv.isZero() ? null : cents(totalC.dividedBy(etpConv)), state: etpConv.isZero() ? null : cents(stateC.dividedBy(etpConv)) },
+      perEtp: {
+        total: etpConv.isZero() ? null : cents(totalC.dividedBy(etpConv)),
+        state: etpConv.isZero() ? null : cents(stateC.dividedBy(etpConv)),
+      },
     },
   };
 }
@@ -172,14 +188,25 @@ export async function fundingLineLabels(db: Kysely<Database>): Promise<Map<strin
 }
 
 /** Figures of one period (no previous period). */
-export async function computePeriodFigures(db: Kysely<Database>, scope: Scope, period: Period, at: string, kind?: SiaeKind): Promise<PeriodFigures> {
+export async function computePeriodFigures(
+  db: Kysely<Database>,
+  scope: Scope,
+  period: Period,
+  at: string,
+  kind?: SiaeKind,
+): Promise<PeriodFigures> {
   const [figures] = await computePeriodsFigures(db, scope, [{ period, at }], kind);
   if (!figures) throw new Error("computePeriodFigures: no result");
   return figures;
 }
 
 /** Figures of several periods of one scope, in one query (queryFiguresMany). */
-export async function computePeriodsFigures(db: Kysely<Database>, scope: Scope, items: readonly PeriodAt[], kind?: SiaeKind): Promise<PeriodFigures[]> {
+export async function computePeriodsFigures(
+  db: Kysely<Database>,
+  scope: Scope,
+  items: readonly PeriodAt[],
+  kind?: SiaeKind,
+): Promise<PeriodFigures[]> {
   const [raws, lines] = await Promise.all([queryFiguresMany(db, scope, items, kind), fundingLineLabels(db)]);
   return raws.map((raw, i) => summarise(raw, (items[i] as PeriodAt).period, (items[i] as PeriodAt).at, lines));
 }

@@ -96,7 +96,12 @@ export async function computeSeries(db: Kysely<Database>, params: SeriesParams):
     FROM months m LEFT JOIN conv ON conv.month = m.month LEFT JOIN real ON real.month = m.month LEFT JOIN entries ON entries.month = m.month
     ORDER BY m.month`.execute(db);
   const round4 = (v: string) => Math.round(Number(v) * 10_000) / 10_000;
-  const monthly = rows.map((r) => ({ month: r.month, etpConventionnes: round4(r.etp_conv), etpRealises: round4(r.etp_real), entered: r.entered }));
+  const monthly = rows.map((r) => ({
+    month: r.month,
+    etpConventionnes: round4(r.etp_conv),
+    etpRealises: round4(r.etp_real),
+    entered: r.entered,
+  }));
 
   const years: PeriodAt[] = [];
   if (params.yearly !== false)

@@ -35,24 +35,33 @@ describe("département of a structure = département of its convention", () => {
 
     // The address moves to the Nord: the convention (AF numbers ACI062…) stays in the Pas-de-Calais.
     await sql`UPDATE structure SET departement_code = '59' WHERE id = ${moved.id}`.execute(db);
-    const row = await sql<{ convention_departement_code: string | null }>`SELECT convention_departement_code FROM structure WHERE id = ${moved.id}`.execute(db);
+    const row = await sql<{
+      convention_departement_code: string | null;
+    }>`SELECT convention_departement_code FROM structure WHERE id = ${moved.id}`.execute(db);
     expect(row.rows[0]?.convention_departement_code).toBe("62");
     expect(await read()).toEqual(before);
 
     // A structure without any AF follows its address; an AF signed in the Nord moves it there.
     const af = ds.afs.find((a) => a.structureId === moved.id);
     if (!af) throw new Error("no AF");
-    await sql`UPDATE financial_annex SET number_prefix = 'ACI059' || substr(number_prefix, length(number_prefix) - 5) WHERE structure_id = ${moved.id}`.execute(db);
+    await sql`UPDATE financial_annex SET number_prefix = 'ACI059' || substr(number_prefix, length(number_prefix) - 5) WHERE structure_id = ${moved.id}`.execute(
+      db,
+    );
     const after = await read();
     expect(after.rsa62).not.toContain(moved.id);
     expect(after.r32.etp.conventionnes).toBeCloseTo(before.r32.etp.conventionnes, 6);
-    expect(after.d62.etp.conventionnes + after.d59.etp.conventionnes).toBeCloseTo(before.d62.etp.conventionnes + before.d59.etp.conventionnes, 6);
+    expect(after.d62.etp.conventionnes + after.d59.etp.conventionnes).toBeCloseTo(
+      before.d62.etp.conventionnes + before.d59.etp.conventionnes,
+      6,
+    );
     expect(after.d59.etp.conventionnes).toBeGreaterThan(before.d59.etp.conventionnes);
 
     // rebuildRollups recomputes it too (e.g. after a load with triggers disabled).
     await sql`UPDATE structure SET convention_departement_code = NULL WHERE id = ${moved.id}`.execute(db);
     await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx, { structureIds: [moved.id] }));
-    const rebuilt = await sql<{ convention_departement_code: string | null }>`SELECT convention_departement_code FROM structure WHERE id = ${moved.id}`.execute(db);
+    const rebuilt = await sql<{
+      convention_departement_code: string | null;
+    }>`SELECT convention_departement_code FROM structure WHERE id = ${moved.id}`.execute(db);
     expect(rebuilt.rows[0]?.convention_departement_code).toBe("59");
   });
 });

@@ -53,7 +53,9 @@ describe("counting AF versions: a draft amendment over a validated version", () 
     await sql`UPDATE financial_annex SET state = 'VALIDE' WHERE id = ANY(${sql.val(added.rows.map((r) => r.id))}::bigint[])`.execute(db);
     expect(await findRollupDrift(db)).toEqual([]);
     const counted = await sql<{ n: number; added: number }>`
-      SELECT count(*)::int AS n, count(*) FILTER (WHERE id = ANY(${sql.val(added.rows.map((r) => r.id))}::bigint[]))::int AS added FROM counting_annex`.execute(db);
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE id = ANY(${sql.val(added.rows.map((r) => r.id))}::bigint[]))::int AS added FROM counting_annex`.execute(
+      db,
+    );
     expect(counted.rows[0]).toEqual({ n: inForce.rows[0]?.n, added: added.rows.length });
     const validated = await computeIndicators(db, { scope: "nation", from: "2018-01-01", to: "2018-12-31" });
     expect(validated.etp.conventionnes).toBeGreaterThan(before.nation.etp.conventionnes * 1.5);
@@ -62,7 +64,12 @@ describe("counting AF versions: a draft amendment over a validated version", () 
   it("the pure twin keeps the validated version under a draft", () => {
     const ds = randomDataset(13, { structures: 8, persons: 40 });
     const { afs } = twinRecords(ds);
-    const valide = afs.find((a) => a.state === "VALIDE" && a.modification < 9 && !afs.some((b) => b.prefix === a.prefix && b.renewal === a.renewal && b.modification > a.modification));
+    const valide = afs.find(
+      (a) =>
+        a.state === "VALIDE" &&
+        a.modification < 9 &&
+        !afs.some((b) => b.prefix === a.prefix && b.renewal === a.renewal && b.modification > a.modification),
+    );
     if (!valide) throw new Error("dataset without a VALIDE version in force");
     const draft = { ...valide, id: "draft", modification: valide.modification + 1, state: "SAISI" as const, etp: "99" };
     const ids = countingAfs([...afs, draft]).map((a) => a.id);

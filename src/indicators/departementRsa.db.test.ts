@@ -89,7 +89,16 @@ describe("département RSA: SQL = pure twin (random data)", () => {
         for (const period of PERIODS) {
           const where = `${departement} ${period.from}..${period.to}`;
           const fromSql = await queryDepartementRsa(db, departement, period);
-          const fromTwin = departementRsaTwin({ departement, period, structures, ...records, exits, recruitmentOf, departementLines, referential });
+          const fromTwin = departementRsaTwin({
+            departement,
+            period,
+            structures,
+            ...records,
+            exits,
+            recruitmentOf,
+            departementLines,
+            referential,
+          });
           expect(comparable(fromSql), where).toEqual(comparable(fromTwin));
           const a = summariseRsa(fromSql, departement, "x", period);
           const b = summariseRsa(fromTwin, departement, "x", period);

@@ -75,7 +75,16 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
     if (!r) {
       const s = info.get(id);
       if (!s) throw new Error(`structure ${id} hors du département ${departement}`);
-      r = { id, name: s.name, kind: s.kind, people: emptyPeople(), etpConventionnes: "0", etpCofinanced: "0", cdAmount: new Map(), exits: emptyExits() };
+      r = {
+        id,
+        name: s.name,
+        kind: s.kind,
+        people: emptyPeople(),
+        etpConventionnes: "0",
+        etpCofinanced: "0",
+        cdAmount: new Map(),
+        exits: emptyExits(),
+      };
       rows.set(id, r);
     }
     return r;
@@ -112,9 +121,13 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
   const { years, edges } = splitYears(period);
   const parts = [];
   if (years !== null)
-    parts.push(sql`SELECT c.structure_id AS sid, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`);
+    parts.push(
+      sql`SELECT c.structure_id AS sid, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`,
+    );
   for (const [a, b] of edges)
-    parts.push(sql`SELECT c.structure_id AS sid, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`);
+    parts.push(
+      sql`SELECT c.structure_id AS sid, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`,
+    );
   const pres =
     parts.length === 0
       ? { rows: [] }
@@ -235,7 +248,12 @@ function rowOf(
 /** The API shape of the raw figures (one function for the SQL and the twin's output). */
 export function summariseRsa(raw: RsaRaw, departement: string, departementLabel: string, period: Period): DepartementRsa {
   const structures = raw.structures
-    .map((s) => ({ id: s.id, name: s.name, kind: s.kind, ...rowOf(s.people, new Decimal(s.etpConventionnes), new Decimal(s.etpCofinanced), s.cdAmount, s.exits) }))
+    .map((s) => ({
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      ...rowOf(s.people, new Decimal(s.etpConventionnes), new Decimal(s.etpCofinanced), s.cdAmount, s.exits),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name, "fr") || a.id - b.id);
   const sumOf = (list: readonly RsaRawStructure[]) => {
     const cd: ProratedAmount = new Map();

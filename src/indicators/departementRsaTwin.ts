@@ -45,7 +45,16 @@ export function departementRsaTwin(input: RsaTwinInput): RsaRaw {
     if (!r) {
       const s = inScope.get(sid);
       if (!s) throw new Error(`structure ${sid} hors du département`);
-      r = { id: s.id, name: s.name, kind: s.kind, people: emptyPeople(), etpConventionnes: "0", etpCofinanced: "0", cdAmount: new Map(), exits: emptyExits() };
+      r = {
+        id: s.id,
+        name: s.name,
+        kind: s.kind,
+        people: emptyPeople(),
+        etpConventionnes: "0",
+        etpCofinanced: "0",
+        cdAmount: new Map(),
+        exits: emptyExits(),
+      };
       rows.set(sid, r);
     }
     return r;
@@ -118,13 +127,23 @@ export function departementRsaTwin(input: RsaTwinInput): RsaRaw {
   countInto(total, overall);
 
   // Entrants: initial contract hired in the period, mesure counting for posts.
-  const entrants = input.contracts.filter((c) => inScope.has(c.structureId) && c.rank === 0 && isWithin(c.hiringDate, period.from, period.to) && mesureCountsForPosts(c.mesure));
+  const entrants = input.contracts.filter(
+    (c) => inScope.has(c.structureId) && c.rank === 0 && isWithin(c.hiringDate, period.from, period.to) && mesureCountsForPosts(c.mesure),
+  );
   const countEntrants = (target: RsaPeople, list: readonly ContractRecord[]) => {
     target.entered = new Set(list.map((c) => c.personKey)).size;
     target.enteredRsa = new Set(list.filter((c) => isRsa(c.rsa)).map((c) => c.personKey)).size;
   };
-  for (const sid of new Set(entrants.map((c) => c.structureId))) countEntrants(row(sid).people, entrants.filter((c) => c.structureId === sid));
-  for (const kind of SIAE_KINDS) countEntrants(byKind[kind], entrants.filter((c) => inScope.get(c.structureId)?.kind === kind));
+  for (const sid of new Set(entrants.map((c) => c.structureId)))
+    countEntrants(
+      row(sid).people,
+      entrants.filter((c) => c.structureId === sid),
+    );
+  for (const kind of SIAE_KINDS)
+    countEntrants(
+      byKind[kind],
+      entrants.filter((c) => inScope.get(c.structureId)?.kind === kind),
+    );
   countEntrants(total, entrants);
 
   // Examined exits of recruitments whose initial contract is RSA.

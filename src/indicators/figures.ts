@@ -145,21 +145,28 @@ export async function queryFiguresMany(
   );
   // Rollup rows of the scope: every structure for the whole nation without a kind (the rollups' foreign keys
   // reference structure), else a semi-join on the scoped structures (no per-row join work).
-  const inScope = (column: RawBuilder<unknown>) => (scope.type === "nation" && kind === undefined ? sql`true` : sql`${column} IN (SELECT id FROM scoped)`);
+  const inScope = (column: RawBuilder<unknown>) =>
+    scope.type === "nation" && kind === undefined ? sql`true` : sql`${column} IN (SELECT id FROM scoped)`;
   const exitParts = items.map(({ period }, i) =>
     isMonthAligned(period) ? exitsFromRollup(i, period, inScope(sql`r.structure_id`), perStructure) : exitsFromRows(i, period),
   );
   const entryParts = items.map(({ period }, i) =>
-    isMonthAligned(period) ? entriesFromRollup(i, period, inScope(sql`r.structure_id`), inScope(sql`x.structure_id`)) : entriesFromRows(i, period),
+    isMonthAligned(period)
+      ? entriesFromRollup(i, period, inScope(sql`r.structure_id`), inScope(sql`x.structure_id`))
+      : entriesFromRows(i, period),
   );
   // Hours per counting annex: whole calendar years from rollup_annex_year, other months from rollup_annex_month.
   const hourParts = items.flatMap(({ period }, i) => {
     const { years, edges } = splitYears(period);
     const parts: RawBuilder<unknown>[] = [];
     if (years !== null)
-      parts.push(sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year BETWEEN ${years[0]} AND ${years[1]}`);
+      parts.push(
+        sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year BETWEEN ${years[0]} AND ${years[1]}`,
+      );
     for (const [a, b] of edges)
-      parts.push(sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_month r JOIN counting c ON c.id = r.annex_id WHERE r.month BETWEEN ${a}::date AND ${b}::date`);
+      parts.push(
+        sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_month r JOIN counting c ON c.id = r.annex_id WHERE r.month BETWEEN ${a}::date AND ${b}::date`,
+      );
     return parts.length > 0 ? parts : [sql`SELECT ${i}::int AS p, NULL::bigint AS annex_id, 0::numeric AS hours WHERE false`];
   });
   // Rule: people present = distinct persons with ≥ 1 h over the period on counting AFs — iae-reference §3.2/§10.
@@ -183,9 +190,13 @@ export async function queryFiguresMany(
     if (years !== null && edges.length === 0 && years[0] === years[1]) return [];
     const parts: RawBuilder<unknown>[] = [];
     if (years !== null)
-      parts.push(sql`SELECT ${i}::int AS p, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`);
+      parts.push(
+        sql`SELECT ${i}::int AS p, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`,
+      );
     for (const [a, b] of edges)
-      parts.push(sql`SELECT ${i}::int AS p, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`);
+      parts.push(
+        sql`SELECT ${i}::int AS p, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`,
+      );
     return parts;
   });
   const presentSql = sql.join(
@@ -193,7 +204,9 @@ export async function queryFiguresMany(
       ...presentOneYear,
       ...(presentParts.length === 0
         ? []
-        : [sql`SELECT p, count(*)::int AS n FROM (SELECT p, person_id FROM (${sql.join(presentParts, sql` UNION ALL `)}) x GROUP BY p, person_id HAVING sum(hours) >= 1) y GROUP BY p`]),
+        : [
+            sql`SELECT p, count(*)::int AS n FROM (SELECT p, person_id FROM (${sql.join(presentParts, sql` UNION ALL `)}) x GROUP BY p, person_id HAVING sum(hours) >= 1) y GROUP BY p`,
+          ]),
       sql`SELECT NULL::int AS p, 0::bigint AS n WHERE false`,
     ],
     sql` UNION ALL `,
@@ -220,7 +233,12 @@ export async function queryFiguresMany(
   });
   const cond = scopeCondition(scope, kind);
   const none = sql`NULL::text`;
-  const { rows } = await sql<Record<"st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "prsa" | "ent" | "names" | "tot" | "totex" | "totbud", string | null>>`
+  const { rows } = await sql<
+    Record<
+      "st" | "cr" | "conv" | "real" | "ex" | "bud" | "fl" | "pres" | "prsa" | "ent" | "names" | "tot" | "totex" | "totbud",
+      string | null
+    >
+  >`
     WITH scoped AS MATERIALIZED (
       SELECT s.id, s.kind, s.name, s.departement_code, s.created_on FROM structure s WHERE ${cond}
     ),
@@ -299,7 +317,12 @@ export async function queryFiguresMany(
   const num = (v: Json) => Number(v);
   const str = (v: Json) => String(v);
 
-  const names = new Map(parse(row?.names).map((r) => [num(r[0] ?? null), { name: str(r[1] ?? null), kind: str(r[2] ?? null) as SiaeKind, departement: str(r[3] ?? null) }]));
+  const names = new Map(
+    parse(row?.names).map((r) => [
+      num(r[0] ?? null),
+      { name: str(r[1] ?? null), kind: str(r[2] ?? null) as SiaeKind, departement: str(r[3] ?? null) },
+    ]),
+  );
   const out: RawFigures[] = items.map(() => ({
     structuresAt: byKind(),
     createdLast2Years: 0,
@@ -446,7 +469,12 @@ function exitsFromRows(i: number, period: Period): RawBuilder<unknown> {
 // RSA beneficiaries among them (people.rsaEntered, people.rsaShareEntered) — iae-reference §10. Whole months: Σ initial contracts (rollup_entry_month) minus, for the persons
 // with several initial contracts in the scope and period (rollup_entry_repeat), the extra ones (a person counts once,
 // and among RSA entrants when one of their counted contracts has RSA).
-function entriesFromRollup(i: number, period: Period, inScope: RawBuilder<unknown>, repeatInScope: RawBuilder<unknown>): RawBuilder<unknown> {
+function entriesFromRollup(
+  i: number,
+  period: Period,
+  inScope: RawBuilder<unknown>,
+  repeatInScope: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   return sql`
     SELECT ${i}::int AS p, e.entries - coalesce(d.extra, 0) AS entered, e.rsa - coalesce(d.extra_rsa, 0) AS rsa
     FROM (

@@ -57,7 +57,8 @@ describe("rollups maintained by triggers (issue 5)", () => {
     await sql`DELETE FROM person WHERE id = ${ds.persons[2] ?? 0}`.execute(db);
     expect(await findRollupDrift(db)).toEqual([]);
     // Entries, exits and annex × year rollups (migrations 0102, 0103) are populated by the dataset.
-    for (const table of ["rollup_entry_month", "rollup_exit_month", "rollup_annex_year"]) expect(await count(table), table).toBeGreaterThan(0);
+    for (const table of ["rollup_entry_month", "rollup_exit_month", "rollup_annex_year"])
+      expect(await count(table), table).toBeGreaterThan(0);
     // A second initial contract of a person (distinct entries), then its deletion.
     const person = ds.contracts.find((k) => k.rank === 0 && k.structureId === ds.structures[0]?.id) ?? ds.contracts[0];
     if (!person) throw new Error("dataset too small");
@@ -76,7 +77,9 @@ describe("rollups maintained by triggers (issue 5)", () => {
         AND EXISTS (SELECT 1 FROM monthly_declaration d WHERE d.contract_id = c.id) ORDER BY c.id LIMIT 1`.execute(db);
     if (free.rows[0]) {
       await sql`INSERT INTO exit (recruitment_id, person_id, structure_id, exit_on, motif_code)
-        SELECT id, person_id, structure_id, starts_on + 200, (SELECT min(code) FROM ref_exit_motif) FROM contract WHERE id = ${free.rows[0].id}`.execute(db);
+        SELECT id, person_id, structure_id, starts_on + 200, (SELECT min(code) FROM ref_exit_motif) FROM contract WHERE id = ${free.rows[0].id}`.execute(
+        db,
+      );
       expect(await findRollupDrift(db)).toEqual([]);
     }
     await sql`UPDATE exit SET exit_on = exit_on + 45 WHERE recruitment_id = ${exited.rows[0]?.recruitment_id ?? 0}`.execute(db);
@@ -101,7 +104,9 @@ describe("rollups maintained by triggers (issue 5)", () => {
         VALUES (${t2.other}, ${t2.contract_id}, ${t2.person_id}, ${t2.structure_id}, ${t2.month}::date, 0.5)`.execute(db);
       expect(await count("rollup_multi_person_year")).toBeGreaterThan(0);
       expect(await findRollupDrift(db)).toEqual([]);
-      await sql`DELETE FROM monthly_declaration WHERE annex_id = ${t2.other} AND contract_id = ${t2.contract_id} AND month = ${t2.month}::date`.execute(db);
+      await sql`DELETE FROM monthly_declaration WHERE annex_id = ${t2.other} AND contract_id = ${t2.contract_id} AND month = ${t2.month}::date`.execute(
+        db,
+      );
       expect(await findRollupDrift(db)).toEqual([]);
     }
 
@@ -118,14 +123,18 @@ describe("rollups maintained by triggers (issue 5)", () => {
 
     // Rebuild: scoped then full, identical to the trigger-maintained state.
     const snapshot = async () =>
-      (await sql<{ k: string }>`SELECT annex_id || '/' || month || '/' || hours || '/' || declarations AS k FROM rollup_annex_month
+      (
+        await sql<{ k: string }>`SELECT annex_id || '/' || month || '/' || hours || '/' || declarations AS k FROM rollup_annex_month
         UNION ALL SELECT annex_id || '/' || year || '/' || person_id || '/' || hours || '/' || declarations FROM rollup_person_year
         UNION ALL SELECT recruitment_id || '/' || annex_id || '/' || hours || '/' || declarations FROM rollup_recruitment_annex
         UNION ALL SELECT 'y' || annex_id || '/' || year || '/' || hours || '/' || declarations || '/' || solo_present FROM rollup_annex_year
         UNION ALL SELECT 'm' || year || '/' || person_id FROM rollup_multi_person_year
         UNION ALL SELECT 'e' || structure_id || '/' || month || '/' || mesure_code || '/' || entries || '/' || rsa_entries FROM rollup_entry_month
         UNION ALL SELECT 'r' || contract_id FROM rollup_entry_repeat
-        UNION ALL SELECT 'x' || structure_id || '/' || month || '/' || motif_code || '/' || mesure_code || '/' || examined FROM rollup_exit_month ORDER BY 1`.execute(db)).rows.map((r) => r.k);
+        UNION ALL SELECT 'x' || structure_id || '/' || month || '/' || motif_code || '/' || mesure_code || '/' || examined FROM rollup_exit_month ORDER BY 1`.execute(
+          db,
+        )
+      ).rows.map((r) => r.k);
     const expected = await snapshot();
     await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx, { structureIds: [ds.structures[0]?.id ?? 0] }));
     expect(await snapshot()).toEqual(expected);

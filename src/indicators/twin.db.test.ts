@@ -153,14 +153,27 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
           const where = `${JSON.stringify(scope)} ${kind ?? ""} ${period.from}..${period.to}`;
           const tw = twin(ds, scope, period, at, kind);
           const raw = await queryFigures(db, { scope, period, at, ...(kind ? { kind } : {}) });
-          const sum = (f: (s: (typeof raw.perStructure)[number]) => string) => raw.perStructure.reduce((a, s) => a.plus(f(s)), new Decimal(0));
+          const sum = (f: (s: (typeof raw.perStructure)[number]) => string) =>
+            raw.perStructure.reduce((a, s) => a.plus(f(s)), new Decimal(0));
           expect({ byKind: raw.structuresAt, c2: raw.createdLast2Years, created: raw.createdInPeriod }, where).toEqual({
             byKind: tw.structuresAt.byKind,
             c2: tw.createdLast2Years,
             created: tw.createdInPeriod.byKind,
           });
-          expect(sum((s) => s.etpConventionnes).minus(tw.etpConv).abs().lessThan(1e-9), `${where} etpConv`).toBe(true);
-          expect(sum((s) => s.etpRealises).minus(tw.etpReal).abs().lessThan(1e-9), `${where} etpReal ${sum((s) => s.etpRealises)} vs ${tw.etpReal}`).toBe(true);
+          expect(
+            sum((s) => s.etpConventionnes)
+              .minus(tw.etpConv)
+              .abs()
+              .lessThan(1e-9),
+            `${where} etpConv`,
+          ).toBe(true);
+          expect(
+            sum((s) => s.etpRealises)
+              .minus(tw.etpReal)
+              .abs()
+              .lessThan(1e-9),
+            `${where} etpReal ${sum((s) => s.etpRealises)} vs ${tw.etpReal}`,
+          ).toBe(true);
           expect({ present: raw.present, entered: raw.entered }, where).toEqual({ present: tw.present, entered: tw.entered });
           const exits = { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 };
           for (const s of raw.perStructure) for (const k of Object.keys(exits) as (keyof typeof exits)[]) exits[k] += s.exits[k];
@@ -193,8 +206,18 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
       expect(nonTrivial).toBeGreaterThan(5);
       // The public entry point: same figures, plus the previous period and the changes.
       const full = await computeIndicators(db, { scope: "region:32", from: "2019-01-01", to: "2019-12-31" });
-      const y2019 = summarise(await queryFigures(db, { scope: { type: "region", code: "32" }, period: PERIODS[2] as Period, at: "2019-12-31" }), PERIODS[2] as Period, "2019-12-31", lines);
-      const y2018 = summarise(await queryFigures(db, { scope: { type: "region", code: "32" }, period: PERIODS[1] as Period, at: "2018-12-31" }), PERIODS[1] as Period, "2018-12-31", lines);
+      const y2019 = summarise(
+        await queryFigures(db, { scope: { type: "region", code: "32" }, period: PERIODS[2] as Period, at: "2019-12-31" }),
+        PERIODS[2] as Period,
+        "2019-12-31",
+        lines,
+      );
+      const y2018 = summarise(
+        await queryFigures(db, { scope: { type: "region", code: "32" }, period: PERIODS[1] as Period, at: "2018-12-31" }),
+        PERIODS[1] as Period,
+        "2018-12-31",
+        lines,
+      );
       expect(full.scope).toBe("region:32");
       expect(full.etp).toEqual(y2019.etp);
       expect(full.previous?.period).toEqual({ from: "2018-01-01", to: "2018-12-31" });

@@ -1,11 +1,7 @@
 // The result of every import (design §5 JSON keys, plus the import run id and the warnings).
 // Rejections and warnings name the file, the line (1-based, as shown by a text editor) and the column.
 
-export type ImportFormat =
-  | "asp-liste-siae"
-  | "fluxiae"
-  | `fluxiae:${string}`
-  | "fiche-salarie-retour";
+export type ImportFormat = "asp-liste-siae" | "fluxiae" | `fluxiae:${string}` | "fiche-salarie-retour";
 
 export interface ImportIssue {
   file: string;

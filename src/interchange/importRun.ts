@@ -54,7 +54,14 @@ export async function runImport(handle: DatabaseHandle, meta: ImportRunMeta, wor
         action: "import",
         entity: "import_run",
         entityId: importRunId,
-        after: { format: meta.format, source: meta.source, territory: territoryColumn(meta.territory ?? NATION), inserted: tally.inserted, updated: tally.updated, rejected: tally.rejected },
+        after: {
+          format: meta.format,
+          source: meta.source,
+          territory: territoryColumn(meta.territory ?? NATION),
+          inserted: tally.inserted,
+          updated: tally.updated,
+          rejected: tally.rejected,
+        },
       });
     });
   } catch (error) {
@@ -112,12 +119,12 @@ async function writeRunRecord(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const rows = [
-    ...tally.rejections.map((r) => issueRow(run.id, r, "error")),
-    ...tally.warnings.map((r) => issueRow(run.id, r, "warning")),
-  ];
+  const rows = [...tally.rejections.map((r) => issueRow(run.id, r, "error")), ...tally.warnings.map((r) => issueRow(run.id, r, "warning"))];
   for (let i = 0; i < rows.length; i += 1000) {
-    await db.insertInto("import_rejection").values(rows.slice(i, i + 1000)).execute();
+    await db
+      .insertInto("import_rejection")
+      .values(rows.slice(i, i + 1000))
+      .execute();
   }
   return run.id;
 }

@@ -53,7 +53,11 @@ export async function enqueueImport(
   });
 }
 
-export function importJobHandler(handle: DatabaseHandle, pii: PersonalDataCipher | null, metrics?: { rowsImported(n: number): void }): JobHandler {
+export function importJobHandler(
+  handle: DatabaseHandle,
+  pii: PersonalDataCipher | null,
+  metrics?: { rowsImported(n: number): void },
+): JobHandler {
   return async (job, ctx) => {
     const payload = job.payload as unknown as ImportJobPayload;
     let progress: ImportProgress = { phase: "detection", what: null, rowsRead: 0, total: null };
@@ -83,7 +87,12 @@ export function importJobHandler(handle: DatabaseHandle, pii: PersonalDataCipher
         throw error;
       }
       if (report.importRunId !== null && payload.actor.userId !== null) {
-        await handle.db.updateTable("import_run").set({ user_id: payload.actor.userId }).where("id", "=", report.importRunId).where("user_id", "is", null).execute();
+        await handle.db
+          .updateTable("import_run")
+          .set({ user_id: payload.actor.userId })
+          .where("id", "=", report.importRunId)
+          .where("user_id", "is", null)
+          .execute();
       }
       metrics?.rowsImported(report.rowsRead);
       ctx.progress({ phase: "termine", what: progress.what, rowsRead: report.rowsRead, total: report.rowsRead });

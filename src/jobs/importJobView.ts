@@ -27,7 +27,8 @@ export function importJobView(job: Job, liveProgress?: Record<string, unknown>):
   const payload = job.payload as unknown as ImportJobPayload;
   const progress = { ...(job.progress as Partial<ImportProgress>), ...(liveProgress as Partial<ImportProgress> | undefined) };
   const finished = job.status === "succeeded" || job.status === "failed";
-  const what = job.status === "queued" ? (progress.note ? `en file d'attente (${progress.note})` : "en file d'attente") : (progress.what ?? null);
+  const what =
+    job.status === "queued" ? (progress.note ? `en file d'attente (${progress.note})` : "en file d'attente") : (progress.what ?? null);
   return {
     id: job.id,
     status: job.status === "succeeded" || job.status === "failed" ? job.status : "running",

@@ -62,7 +62,10 @@ export function installJobs(app: App, ctx: AppContext, metrics: AppMetrics): Job
     },
   );
   const scheduler = config.schedule
-    ? new JobScheduler(ctx.handle, config.schedule, { onEnqueued: () => worker.wake(), log: (message, error) => log(error ? "error" : "info", message, error) })
+    ? new JobScheduler(ctx.handle, config.schedule, {
+        onEnqueued: () => worker.wake(),
+        log: (message, error) => log(error ? "error" : "info", message, error),
+      })
     : null;
   app.decorate("jobs", worker);
   if (config.worker !== false) {

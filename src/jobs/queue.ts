@@ -156,7 +156,13 @@ export async function claimJob(db: Kysely<Database>, workerId: string, kinds: re
 }
 
 /** Renews the lease (and stores the progress). false: the job is no longer this worker's. */
-export async function renewLease(db: Kysely<Database>, id: string, workerId: string, leaseMs: number, progress: Record<string, unknown> | null): Promise<boolean> {
+export async function renewLease(
+  db: Kysely<Database>,
+  id: string,
+  workerId: string,
+  leaseMs: number,
+  progress: Record<string, unknown> | null,
+): Promise<boolean> {
   const result = await sql`
     UPDATE job SET lease_until = now() + ${leaseMs} * interval '1 millisecond',
       progress = coalesce(${progress === null ? null : JSON.stringify(progress)}::jsonb, progress)
@@ -169,7 +175,9 @@ export async function finishJob(
   handle: DatabaseHandle,
   id: string,
   workerId: string,
-  outcome: { status: "succeeded"; result: unknown; progress: Record<string, unknown> } | { status: "failed"; error: JobFailure; progress: Record<string, unknown> },
+  outcome:
+    | { status: "succeeded"; result: unknown; progress: Record<string, unknown> }
+    | { status: "failed"; error: JobFailure; progress: Record<string, unknown> },
 ): Promise<boolean> {
   return handle.withTransaction(async ({ db }) => {
     const updated = await db
@@ -215,7 +223,11 @@ export const HOLDER_GONE: JobFailure = {
  * `holderGone`: on PGlite the data folder lock proves the previous process is dead): queued again while
  * attempts remain, failed visibly otherwise (and their file deleted).
  */
-export async function reapAbandonedJobs(handle: DatabaseHandle, workerId: string, options: { holderGone?: boolean } = {}): Promise<{ requeued: string[]; failed: string[] }> {
+export async function reapAbandonedJobs(
+  handle: DatabaseHandle,
+  workerId: string,
+  options: { holderGone?: boolean } = {},
+): Promise<{ requeued: string[]; failed: string[] }> {
   const expired = options.holderGone ? sql`true` : sql`lease_until < now()`;
   const rows = await handle.withTransaction(async ({ db }) => {
     const result = await sql<{ id: string; status: JobStatus }>`
@@ -232,7 +244,10 @@ export async function reapAbandonedJobs(handle: DatabaseHandle, workerId: string
     if (failed.length > 0) await db.deleteFrom("job_file_chunk").where("job_id", "in", failed).execute();
     return result.rows;
   });
-  return { requeued: rows.filter((r) => r.status === "queued").map((r) => r.id), failed: rows.filter((r) => r.status === "failed").map((r) => r.id) };
+  return {
+    requeued: rows.filter((r) => r.status === "queued").map((r) => r.id),
+    failed: rows.filter((r) => r.status === "failed").map((r) => r.id),
+  };
 }
 
 /** Finished jobs older than `keepDays` are deleted (their outcome stays in import_run / the audit). */
@@ -243,7 +258,11 @@ export async function pruneFinishedJobs(db: Kysely<Database>, keepDays: number):
 
 /** Jobs per status (queue depth for /metrics). */
 export async function countJobs(db: Kysely<Database>): Promise<Record<JobStatus, number>> {
-  const rows = await db.selectFrom("job").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const rows = await db
+    .selectFrom("job")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
   const counts: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;

@@ -37,9 +37,11 @@ export function scheduleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sch
     throw new Error(`PASSERELLE_RETENTION_SCHEDULE : « off », « dry » ou « wet » attendu (reçu « ${retention} »)`);
   }
   const hour = Number(env.PASSERELLE_RETENTION_HOUR ?? 3);
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new Error(`PASSERELLE_RETENTION_HOUR : heure 0–23 attendue (reçu « ${env.PASSERELLE_RETENTION_HOUR} »)`);
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23)
+    throw new Error(`PASSERELLE_RETENTION_HOUR : heure 0–23 attendue (reçu « ${env.PASSERELLE_RETENTION_HOUR} »)`);
   const interval = Number(env.PASSERELLE_FLUXIAE_DROP_INTERVAL ?? 300);
-  if (!Number.isFinite(interval) || interval <= 0) throw new Error(`PASSERELLE_FLUXIAE_DROP_INTERVAL : nombre de secondes attendu (reçu « ${env.PASSERELLE_FLUXIAE_DROP_INTERVAL} »)`);
+  if (!Number.isFinite(interval) || interval <= 0)
+    throw new Error(`PASSERELLE_FLUXIAE_DROP_INTERVAL : nombre de secondes attendu (reçu « ${env.PASSERELLE_FLUXIAE_DROP_INTERVAL} »)`);
   return {
     retention,
     retentionHour: hour,
@@ -50,7 +52,14 @@ export function scheduleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sch
 }
 
 const parisClock = (now: Date) => {
-  const parts = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: "Europe/Paris",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return { date: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")) };
 };
@@ -59,8 +68,20 @@ const parisClock = (now: Date) => {
 export function retentionJobHandler(handle: DatabaseHandle, env: NodeJS.ProcessEnv = process.env): JobHandler {
   return async (job) => {
     const payload = job.payload as { today: string; wetRun: boolean };
-    const report = await runRetention(handle, { today: payload.today, now: new Date(), wetRun: payload.wetRun, rejectionRetentionDays: rejectionRetentionDaysFromEnv(env) });
-    return { dryRun: report.dryRun, today: report.today, cutoff: report.cutoff, candidates: report.candidates, anonymised: report.anonymised, rejectionsPurged: report.rejectionsPurged };
+    const report = await runRetention(handle, {
+      today: payload.today,
+      now: new Date(),
+      wetRun: payload.wetRun,
+      rejectionRetentionDays: rejectionRetentionDaysFromEnv(env),
+    });
+    return {
+      dryRun: report.dryRun,
+      today: report.today,
+      cutoff: report.cutoff,
+      candidates: report.candidates,
+      anonymised: report.anonymised,
+      rejectionsPurged: report.rejectionsPurged,
+    };
   };
 }
 
@@ -69,11 +90,20 @@ export async function enqueueDueRetention(handle: DatabaseHandle, config: Schedu
   if (config.retention === "off") return null;
   const paris = parisClock(now);
   if (paris.hour < config.retentionHour) return null;
-  return enqueueJob(handle, { kind: "retention", payload: { today: paris.date, wetRun: config.retention === "wet" }, dedupeKey: `retention:${paris.date}`, maxAttempts: 3 });
+  return enqueueJob(handle, {
+    kind: "retention",
+    payload: { today: paris.date, wetRun: config.retention === "wet" },
+    dedupeKey: `retention:${paris.date}`,
+    maxAttempts: 3,
+  });
 }
 
 /** Enqueues each settled file of the drop folder (once per content) and moves it to « importés/ ». */
-export async function scanDropFolder(handle: DatabaseHandle, config: ScheduleConfig, now: Date): Promise<{ enqueued: string[]; alreadyQueued: string[] }> {
+export async function scanDropFolder(
+  handle: DatabaseHandle,
+  config: ScheduleConfig,
+  now: Date,
+): Promise<{ enqueued: string[]; alreadyQueued: string[] }> {
   const out = { enqueued: [] as string[], alreadyQueued: [] as string[] };
   if (!config.dropDir) return out;
   const done = path.join(config.dropDir, "importés");

@@ -232,7 +232,8 @@ export class JobWorker {
   }
 
   private logTaken(taken: { requeued: string[]; failed: string[] }): void {
-    if (taken.requeued.length > 0) this.options.log?.("warn", `tâches reprises après l'arrêt de leur instance : ${taken.requeued.join(", ")}`);
+    if (taken.requeued.length > 0)
+      this.options.log?.("warn", `tâches reprises après l'arrêt de leur instance : ${taken.requeued.join(", ")}`);
     if (taken.failed.length > 0) this.options.log?.("warn", `tâches en échec après l'arrêt de leur instance : ${taken.failed.join(", ")}`);
   }
 }

@@ -11,24 +11,43 @@ export const addSiteInput = z
     groupId: id.optional(),
     name: z.string().trim().min(1).max(200),
     addressLine: optionalText,
-    postalCode: z.string().regex(/^\d{5}$/, "code postal à 5 chiffres").optional(),
-    communeCode: z.string().regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu").optional(),
+    postalCode: z
+      .string()
+      .regex(/^\d{5}$/, "code postal à 5 chiffres")
+      .optional(),
+    communeCode: z
+      .string()
+      .regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu")
+      .optional(),
     surfaceM2: decimalString.optional(),
     permanentStaff: z.number().int().min(0).optional(),
     openedOn: isoDate.optional(),
     closedOn: isoDate.optional(),
   })
-  .refine((v) => (v.structureId === undefined) !== (v.groupId === undefined), { message: "une structure OU un groupe", path: ["structureId"] })
-  .refine((v) => v.openedOn === undefined || v.closedOn === undefined || v.closedOn >= v.openedOn, { message: "fermeture avant l'ouverture", path: ["closedOn"] });
+  .refine((v) => (v.structureId === undefined) !== (v.groupId === undefined), {
+    message: "une structure OU un groupe",
+    path: ["structureId"],
+  })
+  .refine((v) => v.openedOn === undefined || v.closedOn === undefined || v.closedOn >= v.openedOn, {
+    message: "fermeture avant l'ouverture",
+    path: ["closedOn"],
+  });
 export type AddSiteInput = z.input<typeof addSiteInput>;
 
 export async function addSite(db: Db, deps: OperationDeps, raw: AddSiteInput): Promise<{ id: number }> {
   const input = parseInput(addSiteInput, raw);
-  if (input.structureId !== undefined && !(await db.selectFrom("structure").select("id").where("id", "=", input.structureId).executeTakeFirst()))
+  if (
+    input.structureId !== undefined &&
+    !(await db.selectFrom("structure").select("id").where("id", "=", input.structureId).executeTakeFirst())
+  )
     throw new NotFoundError("structure", input.structureId);
-  if (input.groupId !== undefined && !(await db.selectFrom("structure_group").select("id").where("id", "=", input.groupId).executeTakeFirst()))
+  if (
+    input.groupId !== undefined &&
+    !(await db.selectFrom("structure_group").select("id").where("id", "=", input.groupId).executeTakeFirst())
+  )
     throw new NotFoundError("structure_group", input.groupId);
-  if (input.surfaceM2 !== undefined && Number(input.surfaceM2) <= 0) throw new OperationInputError([{ field: "surfaceM2", reason: "surface > 0 attendue" }]);
+  if (input.surfaceM2 !== undefined && Number(input.surfaceM2) <= 0)
+    throw new OperationInputError([{ field: "surfaceM2", reason: "surface > 0 attendue" }]);
   const row = await db
     .insertInto("site")
     .values({
@@ -45,6 +64,12 @@ export async function addSite(db: Db, deps: OperationDeps, raw: AddSiteInput): P
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(db, deps.actor, { action: "site.create", entity: "site", entityId: row.id, structureId: input.structureId ?? null, after: input });
+  await recordAudit(db, deps.actor, {
+    action: "site.create",
+    entity: "site",
+    entityId: row.id,
+    structureId: input.structureId ?? null,
+    after: input,
+  });
   return { id: row.id };
 }

@@ -32,7 +32,16 @@ export async function addSupportAction(db: Db, deps: OperationDeps, raw: AddSupp
   }
   const row = await db
     .insertInto("support_action")
-    .values({ person_id: input.personId, structure_id: input.structureId, contract_id: input.contractId ?? null, kind: input.kind, starts_on: input.startsOn, ends_on: input.endsOn ?? null, hours: input.hours ?? null, internal: input.internal })
+    .values({
+      person_id: input.personId,
+      structure_id: input.structureId,
+      contract_id: input.contractId ?? null,
+      kind: input.kind,
+      starts_on: input.startsOn,
+      ends_on: input.endsOn ?? null,
+      hours: input.hours ?? null,
+      internal: input.internal,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   if (barriers.length > 0)
@@ -40,17 +49,30 @@ export async function addSupportAction(db: Db, deps: OperationDeps, raw: AddSupp
       .insertInto("support_action_barrier")
       .values(barriers.map((b) => ({ action_id: row.id, barrier_code: b })))
       .execute();
-  await recordAudit(db, deps.actor, { action: "support_action.create", entity: "support_action", entityId: row.id, personId: input.personId, structureId: input.structureId, after: { ...input, barriers } });
+  await recordAudit(db, deps.actor, {
+    action: "support_action.create",
+    entity: "support_action",
+    entityId: row.id,
+    personId: input.personId,
+    structureId: input.structureId,
+    after: { ...input, barriers },
+  });
   return { id: row.id };
 }
 
 /** The person must have a contract with the structure (and the given contract must be one of them). */
 export async function checkPersonStructure(db: Db, personId: number, structureId: number, contractId: number | undefined): Promise<void> {
-  const contracts = await db.selectFrom("contract").select("id").where("person_id", "=", personId).where("structure_id", "=", structureId).execute();
+  const contracts = await db
+    .selectFrom("contract")
+    .select("id")
+    .where("person_id", "=", personId)
+    .where("structure_id", "=", structureId)
+    .execute();
   if (contracts.length === 0) {
     const person = await db.selectFrom("person").select("id").where("id", "=", personId).executeTakeFirst();
     if (!person) throw new NotFoundError("person", personId);
     throw new OperationInputError([{ field: "structureId", reason: "cette personne n'a aucun contrat avec la structure" }]);
   }
-  if (contractId !== undefined && !contracts.some((c) => c.id === contractId)) throw new OperationInputError([{ field: "contractId", reason: "contrat d'une autre personne ou structure" }]);
+  if (contractId !== undefined && !contracts.some((c) => c.id === contractId))
+    throw new OperationInputError([{ field: "contractId", reason: "contrat d'une autre personne ou structure" }]);
 }

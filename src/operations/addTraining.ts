@@ -41,6 +41,13 @@ export async function addTraining(db: Db, deps: OperationDeps, raw: AddTrainingI
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(db, deps.actor, { action: "training.create", entity: "training", entityId: row.id, personId: input.personId, structureId: input.structureId, after: input });
+  await recordAudit(db, deps.actor, {
+    action: "training.create",
+    entity: "training",
+    entityId: row.id,
+    personId: input.personId,
+    structureId: input.structureId,
+    after: input,
+  });
   return { id: row.id };
 }

@@ -5,30 +5,56 @@ import type { PersonalDataCipher } from "../security/personalData.js";
 import { NotFoundError } from "./types.js";
 import type { Db } from "../db/schema.js";
 
-export async function loadApproval(db: Db, approvalId: number): Promise<{ row: { id: number; person_id: number; starts_on: string; ends_on: string }; approval: Approval }> {
-  const row = await db.selectFrom("approval").select(["id", "person_id", "starts_on", "ends_on"]).where("id", "=", approvalId).executeTakeFirst();
+export async function loadApproval(
+  db: Db,
+  approvalId: number,
+): Promise<{ row: { id: number; person_id: number; starts_on: string; ends_on: string }; approval: Approval }> {
+  const row = await db
+    .selectFrom("approval")
+    .select(["id", "person_id", "starts_on", "ends_on"])
+    .where("id", "=", approvalId)
+    .executeTakeFirst();
   if (!row) throw new NotFoundError("approval", approvalId);
-  const suspensions = await db.selectFrom("approval_suspension").select(["starts_on", "ends_on", "reason"]).where("approval_id", "=", approvalId).orderBy("starts_on").execute();
-  const prolongations = await db.selectFrom("approval_prolongation").select(["starts_on", "ends_on", "reason", "created_at"]).where("approval_id", "=", approvalId).orderBy("starts_on").execute();
+  const suspensions = await db
+    .selectFrom("approval_suspension")
+    .select(["starts_on", "ends_on", "reason"])
+    .where("approval_id", "=", approvalId)
+    .orderBy("starts_on")
+    .execute();
+  const prolongations = await db
+    .selectFrom("approval_prolongation")
+    .select(["starts_on", "ends_on", "reason", "created_at"])
+    .where("approval_id", "=", approvalId)
+    .orderBy("starts_on")
+    .execute();
   return {
     row,
     approval: {
       startAt: row.starts_on,
       endAt: row.ends_on,
       suspensions: suspensions.map((s) => ({ startAt: s.starts_on, endAt: s.ends_on, reason: s.reason as SuspensionReason })),
-      prolongations: prolongations.map((p) => ({ startAt: p.starts_on, endAt: p.ends_on, reason: p.reason as ProlongationReason, requestedAt: p.created_at.toISOString().slice(0, 10) })),
+      prolongations: prolongations.map((p) => ({
+        startAt: p.starts_on,
+        endAt: p.ends_on,
+        reason: p.reason as ProlongationReason,
+        requestedAt: p.created_at.toISOString().slice(0, 10),
+      })),
     },
   };
 }
 
 /** Stored form of a PASS number: encrypted, keyed hash, last 4 for display — never clear. */
-export function passNumberColumns(pii: PersonalDataCipher, number: string): { number_encrypted: string; number_hash: string; number_last4: string } {
+export function passNumberColumns(
+  pii: PersonalDataCipher,
+  number: string,
+): { number_encrypted: string; number_hash: string; number_last4: string } {
   const parsed = parsePassNumber(number);
   return { number_encrypted: pii.encrypt(parsed.value), number_hash: pii.hash("pass", parsed.value), number_last4: parsed.value.slice(-4) };
 }
 
 /** A platform PASS number (99999 + 7 digits) from a sequence value. */
 export function platformPassNumber(sequence: number): string {
-  if (!Number.isInteger(sequence) || sequence < 1 || sequence > 9_999_999) throw new RangeError(`séquence de PASS hors bornes : ${sequence}`);
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence > 9_999_999)
+    throw new RangeError(`séquence de PASS hors bornes : ${sequence}`);
   return `${PASS_PLATFORM_PREFIX}${String(sequence).padStart(7, "0")}`;
 }

@@ -20,10 +20,17 @@ export const createEligibilityDiagnosisInput = z
     madeOn: isoDate,
     criteria: z.array(z.string()).default([]),
   })
-  .refine((v) => v.author === "prescriber" || v.authorStructureId !== undefined, { message: "la SIAE auteur est requise", path: ["authorStructureId"] });
+  .refine((v) => v.author === "prescriber" || v.authorStructureId !== undefined, {
+    message: "la SIAE auteur est requise",
+    path: ["authorStructureId"],
+  });
 export type CreateEligibilityDiagnosisInput = z.input<typeof createEligibilityDiagnosisInput>;
 
-export async function createEligibilityDiagnosis(db: Db, deps: OperationDeps, raw: CreateEligibilityDiagnosisInput): Promise<{ id: number; expiresOn: string }> {
+export async function createEligibilityDiagnosis(
+  db: Db,
+  deps: OperationDeps,
+  raw: CreateEligibilityDiagnosisInput,
+): Promise<{ id: number; expiresOn: string }> {
   const input = parseInput(createEligibilityDiagnosisInput, raw);
   const person = await db.selectFrom("person").select(["id", "birth_date"]).where("id", "=", input.personId).executeTakeFirst();
   if (!person) throw new NotFoundError("person", input.personId);
@@ -51,6 +58,13 @@ export async function createEligibilityDiagnosis(db: Db, deps: OperationDeps, ra
       .insertInto("eligibility_diagnosis_criterion")
       .values(input.criteria.map((c) => ({ diagnosis_id: row.id, criterion_code: c })))
       .execute();
-  await recordAudit(db, deps.actor, { action: "eligibility_diagnosis.create", entity: "eligibility_diagnosis", entityId: row.id, personId: input.personId, structureId: input.authorStructureId ?? null, after: { ...input, expiresOn } });
+  await recordAudit(db, deps.actor, {
+    action: "eligibility_diagnosis.create",
+    entity: "eligibility_diagnosis",
+    entityId: row.id,
+    personId: input.personId,
+    structureId: input.authorStructureId ?? null,
+    after: { ...input, expiresOn },
+  });
   return { id: row.id, expiresOn };
 }

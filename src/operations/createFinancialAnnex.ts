@@ -65,7 +65,10 @@ export interface AnnexFigures {
  * `financers` maps funding line code → financer ('etat' | 'departement' | 'autre').
  */
 export function computeAnnexFigures(
-  input: Pick<ParsedAnnexInput, "startsOn" | "endsOn" | "etp" | "unitAmount" | "annualHours" | "penitentiary" | "modulationPercent" | "funding">,
+  input: Pick<
+    ParsedAnnexInput,
+    "startsOn" | "endsOn" | "etp" | "unitAmount" | "annualHours" | "penitentiary" | "modulationPercent" | "funding"
+  >,
   kind: SiaeKind,
   refs: { bareme: readonly BaremeRow[]; annualHours: readonly AnnualHoursRow[]; financers: ReadonlyMap<string, string> },
   /** INSEE département of the structure: its territory (Mayotte) decides the barème with the prison flag. */
@@ -78,7 +81,10 @@ export function computeAnnexFigures(
     input.unitAmount !== undefined
       ? new Decimal(input.unitAmount)
       : ruleOnField("unitAmount", () => lookupUnitAmount(refs.bareme, kind, baremeTerritory(place), input.startsOn));
-  const annualHours = input.annualHours !== undefined ? new Decimal(input.annualHours) : ruleOnField("annualHours", () => defaultAnnualHours(refs.annualHours, kind));
+  const annualHours =
+    input.annualHours !== undefined
+      ? new Decimal(input.annualHours)
+      : ruleOnField("annualHours", () => defaultAnnualHours(refs.annualHours, kind));
   if (!annualHours.greaterThan(0)) throw new OperationInputError([{ field: "annualHours", reason: "nombre d'heures par ETP > 0 attendu" }]);
   const total = ruleOnField("etp", () => afTotal(input.etp, unitAmount, months));
   let modulatedAmount: Decimal | null = null;
@@ -87,20 +93,29 @@ export function computeAnnexFigures(
     // Rule: modulated part 0–10 % of the socle (5 % in prisons) — iae-reference §2.2 (checked by the domain)
     modulatedAmount = ruleOnField("modulationPercent", () => computeModulatedAmount(total, pct, modulationTerritory(place)));
   }
-  const funding = (input.funding ?? [{ code: "ETAT_DROIT_COMMUN", amount: total.toFixed(2) }]).map((f) => ({ code: f.code, amount: roundCents(f.amount) }));
+  const funding = (input.funding ?? [{ code: "ETAT_DROIT_COMMUN", amount: total.toFixed(2) }]).map((f) => ({
+    code: f.code,
+    amount: roundCents(f.amount),
+  }));
   const seen = new Set<string>();
   let sum = new Decimal(0);
   let cofinancedAmount = new Decimal(0);
   funding.forEach((f, i) => {
     const financer = refs.financers.get(f.code);
-    if (financer === undefined) throw new OperationInputError([{ field: `funding.${i}.code`, reason: `ligne de financement inconnue : ${f.code}` }]);
+    if (financer === undefined)
+      throw new OperationInputError([{ field: `funding.${i}.code`, reason: `ligne de financement inconnue : ${f.code}` }]);
     if (seen.has(f.code)) throw new OperationInputError([{ field: `funding.${i}.code`, reason: "ligne de financement en double" }]);
     seen.add(f.code);
     sum = sum.plus(f.amount);
     if (financer === "departement") cofinancedAmount = cofinancedAmount.plus(f.amount);
   });
   if (!sum.equals(total))
-    throw new OperationInputError([{ field: "funding", reason: `les lignes de financement (${sum.toFixed(2)} €) doivent égaler le total de l'annexe (${total.toFixed(2)} €)` }]);
+    throw new OperationInputError([
+      {
+        field: "funding",
+        reason: `les lignes de financement (${sum.toFixed(2)} €) doivent égaler le total de l'annexe (${total.toFixed(2)} €)`,
+      },
+    ]);
   return { mesureCode, months, unitAmount, annualHours, total, modulatedAmount, funding, cofinancedAmount };
 }
 
@@ -125,13 +140,23 @@ export interface CreatedAnnex {
 
 export async function createFinancialAnnex(db: Db, deps: OperationDeps, raw: CreateFinancialAnnexInput): Promise<CreatedAnnex> {
   const input = parseInput(createFinancialAnnexInput, raw);
-  const structure = await db.selectFrom("structure").select(["id", "kind", "departement_code", "departement_asp_code"]).where("id", "=", input.structureId).executeTakeFirst();
+  const structure = await db
+    .selectFrom("structure")
+    .select(["id", "kind", "departement_code", "departement_asp_code"])
+    .where("id", "=", input.structureId)
+    .executeTakeFirst();
   if (!structure) throw new NotFoundError("structure", input.structureId);
   if (input.conventionId !== undefined) {
     const conv = await db.selectFrom("convention").select("structure_id").where("id", "=", input.conventionId).executeTakeFirst();
-    if (!conv || conv.structure_id !== structure.id) throw new OperationInputError([{ field: "conventionId", reason: "convention inconnue pour cette structure" }]);
+    if (!conv || conv.structure_id !== structure.id)
+      throw new OperationInputError([{ field: "conventionId", reason: "convention inconnue pour cette structure" }]);
   }
-  const figures = computeAnnexFigures(input, structure.kind, { bareme: await loadBaremeRows(db), annualHours: await loadAnnualHoursRows(db), financers: await loadFinancers(db) }, structure.departement_code);
+  const figures = computeAnnexFigures(
+    input,
+    structure.kind,
+    { bareme: await loadBaremeRows(db), annualHours: await loadAnnualHoursRows(db), financers: await loadFinancers(db) },
+    structure.departement_code,
+  );
   let prefix: string;
   if (input.numberPrefix !== undefined) {
     prefix = ruleOnField("numberPrefix", () => validateAfPrefix(input.numberPrefix as string));
@@ -139,7 +164,11 @@ export async function createFinancialAnnex(db: Db, deps: OperationDeps, raw: Cre
       throw new OperationInputError([{ field: "numberPrefix", reason: `le numéro doit commencer par ${structure.kind}` }]);
   } else {
     const head = `${structure.kind}${structure.departement_asp_code ?? aspDepartementForAf(structure.departement_code)}${input.startsOn.slice(2, 4)}`;
-    const last = await db.selectFrom("financial_annex").select((eb) => eb.fn.max("number_prefix").as("max")).where("number_prefix", "like", `${head}____`).executeTakeFirst();
+    const last = await db
+      .selectFrom("financial_annex")
+      .select((eb) => eb.fn.max("number_prefix").as("max"))
+      .where("number_prefix", "like", `${head}____`)
+      .executeTakeFirst();
     const order = last?.max ? Number(last.max.slice(-4)) + 1 : 1;
     prefix = `${head}${String(order).padStart(4, "0")}`;
   }
@@ -151,7 +180,8 @@ export async function createFinancialAnnex(db: Db, deps: OperationDeps, raw: Cre
     .where("renewal", "=", input.renewal)
     .orderBy("modification", "desc")
     .execute();
-  if (versions.some((v) => v.structure_id !== structure.id)) throw new OperationInputError([{ field: "numberPrefix", reason: "ce numéro d'annexe appartient à une autre structure" }]);
+  if (versions.some((v) => v.structure_id !== structure.id))
+    throw new OperationInputError([{ field: "numberPrefix", reason: "ce numéro d'annexe appartient à une autre structure" }]);
   const modification = versions.length === 0 ? 0 : (versions[0]?.modification ?? 0) + 1;
   if (modification > 9) throw new OperationInputError([{ field: "numberPrefix", reason: "10 versions au plus par annexe (M0 à M9)" }]);
   const number = ruleOnField("numberPrefix", () => afNumberFromParts(prefix, input.renewal, modification));
@@ -159,10 +189,19 @@ export async function createFinancialAnnex(db: Db, deps: OperationDeps, raw: Cre
   let historisedId: number | null = null;
   // A draft amendment (BROUILLON/SAISI) leaves the version in force untouched: it keeps counting until an
   // amendment is validated (view counting_annex, migration 0410; pilotage-airflow stg_etp_conventionnes.sql).
-  const current = countsForStatistics({ state: input.state }) ? versions.find((v) => !["HISTORISE", "ANNULE", "REJETE"].includes(v.state)) : undefined;
+  const current = countsForStatistics({ state: input.state })
+    ? versions.find((v) => !["HISTORISE", "ANNULE", "REJETE"].includes(v.state))
+    : undefined;
   if (current) {
     await db.updateTable("financial_annex").set({ state: "HISTORISE", updated_at: new Date() }).where("id", "=", current.id).execute();
-    await recordAudit(db, deps.actor, { action: "financial_annex.historise", entity: "financial_annex", entityId: current.id, structureId: structure.id, before: { state: current.state }, after: { state: "HISTORISE" } });
+    await recordAudit(db, deps.actor, {
+      action: "financial_annex.historise",
+      entity: "financial_annex",
+      entityId: current.id,
+      structureId: structure.id,
+      before: { state: current.state },
+      after: { state: "HISTORISE" },
+    });
     historisedId = current.id;
   }
   const state: AfState = input.state;
@@ -204,7 +243,20 @@ export async function createFinancialAnnex(db: Db, deps: OperationDeps, raw: Cre
     entity: "financial_annex",
     entityId: row.id,
     structureId: structure.id,
-    after: { number: number.value, etp: input.etp, total: figures.total.toFixed(2), months: figures.months, funding: figures.funding.map((f) => ({ code: f.code, amount: f.amount.toFixed(2) })) },
+    after: {
+      number: number.value,
+      etp: input.etp,
+      total: figures.total.toFixed(2),
+      months: figures.months,
+      funding: figures.funding.map((f) => ({ code: f.code, amount: f.amount.toFixed(2) })),
+    },
   });
-  return { id: row.id, number: `${prefix}A${input.renewal}M${modification}`, total: figures.total.toFixed(2), unitAmount: figures.unitAmount.toFixed(2), months: figures.months, historisedId };
+  return {
+    id: row.id,
+    number: `${prefix}A${input.renewal}M${modification}`,
+    total: figures.total.toFixed(2),
+    unitAmount: figures.unitAmount.toFixed(2),
+    months: figures.months,
+    historisedId,
+  };
 }

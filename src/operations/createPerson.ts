@@ -21,12 +21,24 @@ export const createPersonInput = z
     birthDate: isoDate,
     birthCountryCode: optionalText,
     addressLine: optionalText,
-    postalCode: z.string().regex(/^\d{5}$/, "code postal à 5 chiffres").optional(),
-    communeCode: z.string().regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu").optional(),
-    departementCode: z.string().regex(/^(\d{2}|2A|2B|97[1-6])$/, "code département INSEE attendu").optional(),
+    postalCode: z
+      .string()
+      .regex(/^\d{5}$/, "code postal à 5 chiffres")
+      .optional(),
+    communeCode: z
+      .string()
+      .regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu")
+      .optional(),
+    departementCode: z
+      .string()
+      .regex(/^(\d{2}|2A|2B|97[1-6])$/, "code département INSEE attendu")
+      .optional(),
     email: z.string().trim().email("adresse électronique invalide").optional(),
     phone: optionalText,
-    educationLevelCode: z.string().regex(/^\d{2}$/, "code de niveau de formation à 2 chiffres").optional(),
+    educationLevelCode: z
+      .string()
+      .regex(/^\d{2}$/, "code de niveau de formation à 2 chiffres")
+      .optional(),
     isQpv: z.boolean().optional(),
     isZrr: z.boolean().optional(),
     isSynthetic: z.boolean().default(false),
@@ -63,10 +75,12 @@ export function preparePersonRow(pii: PersonalDataCipher, input: ParsedPersonInp
   const nir = input.nir === undefined ? null : ruleOnField("nir", () => validateNir(input.nir as string));
   const ntt = input.ntt === undefined ? null : ruleOnField("ntt", () => validateNtt(input.ntt as string));
   // Rule: NIR missing or temporary (7/8) → NTT required — iae-reference §7.2/§9
-  if ((nir === null || nir.needsNtt) && ntt === null) throw new OperationInputError([{ field: "ntt", reason: "NTT requis quand le NIR est absent ou provisoire (7 ou 8)" }]);
+  if ((nir === null || nir.needsNtt) && ntt === null)
+    throw new OperationInputError([{ field: "ntt", reason: "NTT requis quand le NIR est absent ou provisoire (7 ou 8)" }]);
   if (nir !== null && !nir.needsNtt) {
     // Coherence NIR ↔ birth date: the NIR carries the 2-digit birth year (month may be fictitious 20–42/50–99).
-    if (nir.birthYear2 !== input.birthDate.slice(2, 4)) throw new OperationInputError([{ field: "nir", reason: "l'année de naissance du NIR ne correspond pas à la date de naissance" }]);
+    if (nir.birthYear2 !== input.birthDate.slice(2, 4))
+      throw new OperationInputError([{ field: "nir", reason: "l'année de naissance du NIR ne correspond pas à la date de naissance" }]);
   }
   return {
     nir_encrypted: nir === null ? null : pii.encrypt(nir.value),
@@ -108,6 +122,12 @@ export async function createPerson(db: Db, deps: OperationDeps, raw: CreatePerso
   }
   const inserted = await db.insertInto("person").values(row).returning("id").executeTakeFirstOrThrow();
   const { nir_encrypted: _e, nir_hash: _h, ...visible } = row;
-  await recordAudit(db, deps.actor, { action: "person.create", entity: "person", entityId: inserted.id, personId: inserted.id, after: { ...visible, nir: row.nir_hash === null ? null : "[chiffré]" } });
+  await recordAudit(db, deps.actor, {
+    action: "person.create",
+    entity: "person",
+    entityId: inserted.id,
+    personId: inserted.id,
+    after: { ...visible, nir: row.nir_hash === null ? null : "[chiffré]" },
+  });
   return { id: inserted.id };
 }

@@ -14,12 +14,24 @@ export const createStructureInput = z
     siret: z.string().optional(),
     aspId: id.optional(),
     legalForm: optionalText,
-    nafCode: z.string().regex(/^\d{2}\.?\d{2}[A-Z]$/, "code NAF attendu (ex. 8899B)").optional(),
+    nafCode: z
+      .string()
+      .regex(/^\d{2}\.?\d{2}[A-Z]$/, "code NAF attendu (ex. 8899B)")
+      .optional(),
     addressLine: optionalText,
-    postalCode: z.string().regex(/^\d{5}$/, "code postal à 5 chiffres").optional(),
-    communeCode: z.string().regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu").optional(),
+    postalCode: z
+      .string()
+      .regex(/^\d{5}$/, "code postal à 5 chiffres")
+      .optional(),
+    communeCode: z
+      .string()
+      .regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu")
+      .optional(),
     communeName: optionalText,
-    departementCode: z.string().regex(/^(\d{2}|2A|2B|97[1-6])$/, "code département INSEE attendu").optional(),
+    departementCode: z
+      .string()
+      .regex(/^(\d{2}|2A|2B|97[1-6])$/, "code département INSEE attendu")
+      .optional(),
     phone: optionalText,
     email: z.string().trim().email("adresse électronique invalide").optional(),
     createdOn: isoDate.optional(),
@@ -27,7 +39,10 @@ export const createStructureInput = z
     source: z.string().default("saisie"),
   })
   .refine((v) => v.siret !== undefined || v.aspId !== undefined, { message: "SIRET ou identifiant ASP requis", path: ["siret"] })
-  .refine((v) => v.communeCode !== undefined || v.departementCode !== undefined, { message: "commune ou département requis", path: ["departementCode"] });
+  .refine((v) => v.communeCode !== undefined || v.departementCode !== undefined, {
+    message: "commune ou département requis",
+    path: ["departementCode"],
+  });
 export type CreateStructureInput = z.input<typeof createStructureInput>;
 
 export interface CreatedStructure {
@@ -41,10 +56,16 @@ export async function createStructure(db: Db, deps: OperationDeps, raw: CreateSt
   const siret = input.siret === undefined ? null : ruleOnField("siret", () => validateSiret(input.siret as string));
   let departementCode = input.departementCode ?? null;
   if (input.communeCode !== undefined) {
-    const commune = await db.selectFrom("ref_commune").select(["departement_code", "name"]).where("code", "=", input.communeCode).executeTakeFirst();
+    const commune = await db
+      .selectFrom("ref_commune")
+      .select(["departement_code", "name"])
+      .where("code", "=", input.communeCode)
+      .executeTakeFirst();
     if (!commune) throw new OperationInputError([{ field: "communeCode", reason: `commune inconnue : ${input.communeCode}` }]);
     if (departementCode !== null && departementCode !== commune.departement_code)
-      throw new OperationInputError([{ field: "departementCode", reason: `la commune ${input.communeCode} est dans le département ${commune.departement_code}` }]);
+      throw new OperationInputError([
+        { field: "departementCode", reason: `la commune ${input.communeCode} est dans le département ${commune.departement_code}` },
+      ]);
     departementCode = commune.departement_code;
   }
   if (departementCode === null) throw new OperationInputError([{ field: "departementCode", reason: "département requis" }]);
@@ -53,9 +74,17 @@ export async function createStructure(db: Db, deps: OperationDeps, raw: CreateSt
     .selectFrom("structure")
     .select("id")
     .where("kind", "=", input.kind)
-    .where((eb) => eb.or([siret === null ? eb.val(false) : eb("siret", "=", siret), input.aspId === undefined ? eb.val(false) : eb("asp_id", "=", input.aspId)]))
+    .where((eb) =>
+      eb.or([
+        siret === null ? eb.val(false) : eb("siret", "=", siret),
+        input.aspId === undefined ? eb.val(false) : eb("asp_id", "=", input.aspId),
+      ]),
+    )
     .executeTakeFirst();
-  if (duplicate) throw new OperationInputError([{ field: "siret", reason: `une structure ${input.kind} existe déjà avec cet identifiant (n° ${duplicate.id})` }]);
+  if (duplicate)
+    throw new OperationInputError([
+      { field: "siret", reason: `une structure ${input.kind} existe déjà avec cet identifiant (n° ${duplicate.id})` },
+    ]);
   const row = await db
     .insertInto("structure")
     .values({
@@ -78,6 +107,12 @@ export async function createStructure(db: Db, deps: OperationDeps, raw: CreateSt
     })
     .returning(["id", "kind", "departement_code"])
     .executeTakeFirstOrThrow();
-  await recordAudit(db, deps.actor, { action: "structure.create", entity: "structure", entityId: row.id, structureId: row.id, after: { ...input, siret } });
+  await recordAudit(db, deps.actor, {
+    action: "structure.create",
+    entity: "structure",
+    entityId: row.id,
+    structureId: row.id,
+    after: { ...input, siret },
+  });
   return { id: row.id, kind: row.kind, departementCode: row.departement_code };
 }

@@ -20,11 +20,20 @@ export async function createStructureGroup(db: Db, deps: OperationDeps, raw: Cre
   if (missing.length > 0) throw new NotFoundError("structure", missing.join(", "));
   const existing = await db.selectFrom("structure_group").select("id").where("name", "=", input.name).executeTakeFirst();
   if (existing) throw new OperationInputError([{ field: "name", reason: `un groupe porte déjà ce nom (n° ${existing.id})` }]);
-  const group = await db.insertInto("structure_group").values({ name: input.name, description: input.description ?? null }).returning("id").executeTakeFirstOrThrow();
+  const group = await db
+    .insertInto("structure_group")
+    .values({ name: input.name, description: input.description ?? null })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await db
     .insertInto("structure_group_member")
     .values(unique.map((s) => ({ group_id: group.id, structure_id: s })))
     .execute();
-  await recordAudit(db, deps.actor, { action: "structure_group.create", entity: "structure_group", entityId: group.id, after: { name: input.name, structureIds: unique } });
+  await recordAudit(db, deps.actor, {
+    action: "structure_group.create",
+    entity: "structure_group",
+    entityId: group.id,
+    after: { name: input.name, structureIds: unique },
+  });
   return { id: group.id };
 }

@@ -22,7 +22,9 @@ export const declareMonthlyHoursInput = z.object({
   month: monthKeyString,
   state: z.enum(["BROUILLON", "VALIDE"]).default("VALIDE"),
   lines: z
-    .array(z.object({ contractId: id, hours: decimalString, grossPay: decimalString.optional(), exitMotifCode: z.number().int().optional() }))
+    .array(
+      z.object({ contractId: id, hours: decimalString, grossPay: decimalString.optional(), exitMotifCode: z.number().int().optional() }),
+    )
     .min(1, "au moins une ligne"),
 });
 export type DeclareMonthlyHoursInput = z.input<typeof declareMonthlyHoursInput>;
@@ -44,7 +46,8 @@ export interface DeclarationContract {
 export function checkDeclarationAnnex(annex: DeclarationAnnex, monthStart: IsoDate): InputIssue[] {
   const issues: InputIssue[] = [];
   if (!countsForStatistics(annex)) issues.push({ field: "annexId", reason: `annexe dans l'état ${annex.state} : déclaration impossible` });
-  if (monthStart > annex.endsOn || endOfMonth(monthStart) < annex.startsOn) issues.push({ field: "month", reason: `mois hors de la période de l'annexe (${annex.startsOn} – ${annex.endsOn})` });
+  if (monthStart > annex.endsOn || endOfMonth(monthStart) < annex.startsOn)
+    issues.push({ field: "month", reason: `mois hors de la période de l'annexe (${annex.startsOn} – ${annex.endsOn})` });
   return issues;
 }
 
@@ -71,20 +74,40 @@ export function checkDeclarationLine(
 
 export async function declareMonthlyHours(db: Db, deps: OperationDeps, raw: DeclareMonthlyHoursInput): Promise<{ upserted: number }> {
   const input = parseInput(declareMonthlyHoursInput, raw);
-  const annexRow = await db.selectFrom("financial_annex").select(["id", "structure_id", "state", "starts_on", "ends_on"]).where("id", "=", input.annexId).executeTakeFirst();
+  const annexRow = await db
+    .selectFrom("financial_annex")
+    .select(["id", "structure_id", "state", "starts_on", "ends_on"])
+    .where("id", "=", input.annexId)
+    .executeTakeFirst();
   if (!annexRow) throw new NotFoundError("financial_annex", input.annexId);
-  const annex: DeclarationAnnex = { structureId: annexRow.structure_id, state: annexRow.state, startsOn: annexRow.starts_on, endsOn: annexRow.ends_on };
+  const annex: DeclarationAnnex = {
+    structureId: annexRow.structure_id,
+    state: annexRow.state,
+    startsOn: annexRow.starts_on,
+    endsOn: annexRow.ends_on,
+  };
   const monthStart = `${input.month}-01`;
   const issues = checkDeclarationAnnex(annex, monthStart);
   if (issues.length > 0) throw new OperationInputError(issues);
   const ids = [...new Set(input.lines.map((l) => l.contractId))];
-  if (ids.length !== input.lines.length) throw new OperationInputError([{ field: "lines", reason: "un contrat apparaît deux fois dans la déclaration" }]);
-  const contracts = await db.selectFrom("contract").select(["id", "structure_id", "starts_on", "exit_on", "person_id"]).where("id", "in", ids).execute();
+  if (ids.length !== input.lines.length)
+    throw new OperationInputError([{ field: "lines", reason: "un contrat apparaît deux fois dans la déclaration" }]);
+  const contracts = await db
+    .selectFrom("contract")
+    .select(["id", "structure_id", "starts_on", "exit_on", "person_id"])
+    .where("id", "in", ids)
+    .execute();
   const byId = new Map(contracts.map((c) => [c.id, c]));
   const referential = await loadExitReferentialFromDb(db);
   input.lines.forEach((line, i) => {
     const c = byId.get(line.contractId);
-    const problem = checkDeclarationLine(annex, monthStart, c && { id: c.id, structureId: c.structure_id, startsOn: c.starts_on, exitOn: c.exit_on }, line, referential);
+    const problem = checkDeclarationLine(
+      annex,
+      monthStart,
+      c && { id: c.id, structureId: c.structure_id, startsOn: c.starts_on, exitOn: c.exit_on },
+      line,
+      referential,
+    );
     if (problem !== null) issues.push({ field: `lines.${i}`, reason: `contrat ${line.contractId} : ${problem}` });
   });
   if (issues.length > 0) throw new OperationInputError(issues);
@@ -116,6 +139,12 @@ export async function declareMonthlyHours(db: Db, deps: OperationDeps, raw: Decl
       })),
     )
     .execute();
-  await recordAudit(db, deps.actor, { action: "monthly_declaration.declare", entity: "financial_annex", entityId: annexRow.id, structureId: annexRow.structure_id, after: { month: input.month, lines: input.lines.length, state: input.state } });
+  await recordAudit(db, deps.actor, {
+    action: "monthly_declaration.declare",
+    entity: "financial_annex",
+    entityId: annexRow.id,
+    structureId: annexRow.structure_id,
+    after: { month: input.month, lines: input.lines.length, state: input.state },
+  });
   return { upserted: input.lines.length };
 }

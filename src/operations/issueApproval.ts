@@ -20,15 +20,30 @@ export const issueApprovalInput = z.object({
 });
 export type IssueApprovalInput = z.input<typeof issueApprovalInput>;
 
-export async function issueApproval(db: Db, deps: OperationDeps, raw: IssueApprovalInput): Promise<{ id: number; startsOn: string; endsOn: string; numberLast4: string }> {
+export async function issueApproval(
+  db: Db,
+  deps: OperationDeps,
+  raw: IssueApprovalInput,
+): Promise<{ id: number; startsOn: string; endsOn: string; numberLast4: string }> {
   const input = parseInput(issueApprovalInput, raw);
   const diagnosis = await db.selectFrom("eligibility_diagnosis").selectAll().where("id", "=", input.diagnosisId).executeTakeFirst();
   if (!diagnosis || diagnosis.person_id !== input.personId) throw new NotFoundError("eligibility_diagnosis", input.diagnosisId);
   const author = diagnosis.author_kind === "prescriber" ? "PRESCRIBER" : "SIAE";
   if (!isDiagnosisValid({ author, createdAt: diagnosis.made_on }, input.startsOn))
-    throw new OperationInputError([{ field: "diagnosisId", reason: `diagnostic non valide au ${input.startsOn} (expiré le ${diagnosis.expires_on})` }]);
-  const last = await db.selectFrom("approval").select((eb) => eb.fn.max("ends_on").as("end")).where("person_id", "=", input.personId).executeTakeFirst();
-  const allowed = canObtainNewApproval({ lastApprovalEnd: last?.end ?? null, date: input.startsOn, viaAuthorisedPrescriber: author === "PRESCRIBER", structureSubjectToIaeRules: true });
+    throw new OperationInputError([
+      { field: "diagnosisId", reason: `diagnostic non valide au ${input.startsOn} (expiré le ${diagnosis.expires_on})` },
+    ]);
+  const last = await db
+    .selectFrom("approval")
+    .select((eb) => eb.fn.max("ends_on").as("end"))
+    .where("person_id", "=", input.personId)
+    .executeTakeFirst();
+  const allowed = canObtainNewApproval({
+    lastApprovalEnd: last?.end ?? null,
+    date: input.startsOn,
+    viaAuthorisedPrescriber: author === "PRESCRIBER",
+    structureSubjectToIaeRules: true,
+  });
   if (!allowed.allowed) throw new OperationInputError([{ field: "personId", reason: allowed.reason }]);
   let number = input.number;
   if (number === undefined) {
@@ -41,9 +56,22 @@ export async function issueApproval(db: Db, deps: OperationDeps, raw: IssueAppro
   const endsOn = initialEndDate(input.startsOn);
   const row = await db
     .insertInto("approval")
-    .values({ person_id: input.personId, ...columns, starts_on: input.startsOn, ends_on: endsOn, diagnosis_id: input.diagnosisId, origin: input.number === undefined ? "default" : "import" })
+    .values({
+      person_id: input.personId,
+      ...columns,
+      starts_on: input.startsOn,
+      ends_on: endsOn,
+      diagnosis_id: input.diagnosisId,
+      origin: input.number === undefined ? "default" : "import",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(db, deps.actor, { action: "approval.issue", entity: "approval", entityId: row.id, personId: input.personId, after: { startsOn: input.startsOn, endsOn, numberLast4: columns.number_last4 } });
+  await recordAudit(db, deps.actor, {
+    action: "approval.issue",
+    entity: "approval",
+    entityId: row.id,
+    personId: input.personId,
+    after: { startsOn: input.startsOn, endsOn, numberLast4: columns.number_last4 },
+  });
   return { id: row.id, startsOn: input.startsOn, endsOn, numberLast4: columns.number_last4 };
 }

@@ -24,15 +24,36 @@ export async function prolongApproval(db: Db, deps: OperationDeps, raw: ProlongA
   const input = parseInput(prolongApprovalInput, raw);
   const { row, approval } = await loadApproval(db, input.approvalId);
   const next = ruleOnField("reason", () =>
-    addProlongation(approval, { reason: input.reason, days: input.days, requestedAt: input.requestedOn, kind: input.kind, prescriberApproved: input.prescriberApproved }),
+    addProlongation(approval, {
+      reason: input.reason,
+      days: input.days,
+      requestedAt: input.requestedOn,
+      kind: input.kind,
+      prescriberApproved: input.prescriberApproved,
+    }),
   );
   const added = next.prolongations[next.prolongations.length - 1];
   if (!added) throw new Error("prolongation not added");
   await db
     .insertInto("approval_prolongation")
-    .values({ approval_id: row.id, starts_on: added.startAt, ends_on: added.endAt, reason: added.reason, declared_by_structure_id: input.structureId ?? null, prescriber_organization: input.prescriberOrganization ?? null })
+    .values({
+      approval_id: row.id,
+      starts_on: added.startAt,
+      ends_on: added.endAt,
+      reason: added.reason,
+      declared_by_structure_id: input.structureId ?? null,
+      prescriber_organization: input.prescriberOrganization ?? null,
+    })
     .execute();
   await db.updateTable("approval").set({ ends_on: next.endAt }).where("id", "=", row.id).execute();
-  await recordAudit(db, deps.actor, { action: "approval.prolong", entity: "approval", entityId: row.id, personId: row.person_id, structureId: input.structureId ?? null, before: { endsOn: row.ends_on }, after: { endsOn: next.endAt, prolongation: added } });
+  await recordAudit(db, deps.actor, {
+    action: "approval.prolong",
+    entity: "approval",
+    entityId: row.id,
+    personId: row.person_id,
+    structureId: input.structureId ?? null,
+    before: { endsOn: row.ends_on },
+    after: { endsOn: next.endAt, prolongation: added },
+  });
   return { endsOn: next.endAt };
 }

@@ -33,11 +33,23 @@ export async function loadExitReferentialFromDb(db: Db): Promise<ExitReferential
   const motifs = await db.selectFrom("ref_exit_motif").selectAll().execute();
   return exitReferentialFrom(
     categories.map((c) => ({ code: String(c.code), label: c.label, group: c.grp, confidence: c.confidence as "H" | "M" | "L" })),
-    motifs.map((m) => ({ code: String(m.code), label: m.label, categoryCode: String(m.category_code), confidence: m.confidence as "H" | "M" | "L" })),
+    motifs.map((m) => ({
+      code: String(m.code),
+      label: m.label,
+      categoryCode: String(m.category_code),
+      confidence: m.confidence as "H" | "M" | "L",
+    })),
   );
 }
 
 export async function loadCriteria(db: Db): Promise<AdministrativeCriterion[]> {
   const rows = await db.selectFrom("ref_eligibility_criterion").selectAll().execute();
-  return rows.map((r, i) => ({ kind: r.code, level: r.level === 1 ? 1 : 2, name: r.label, writtenProof: r.written_proof ?? "", writtenProofValidity: r.proof_validity ?? "", uiRank: i }));
+  return rows.map((r, i) => ({
+    kind: r.code,
+    level: r.level === 1 ? 1 : 2,
+    name: r.label,
+    writtenProof: r.written_proof ?? "",
+    writtenProofValidity: r.proof_validity ?? "",
+    uiRank: i,
+  }));
 }

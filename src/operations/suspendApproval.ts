@@ -9,29 +9,70 @@ import { id, isoDate } from "./schemas.js";
 import { type OperationDeps, parseInput, ruleOnField } from "./types.js";
 import type { Db } from "../db/schema.js";
 
-export const suspendApprovalInput = z.object({ approvalId: id, startsOn: isoDate, endsOn: isoDate, reason: z.string(), structureId: id.optional() });
+export const suspendApprovalInput = z.object({
+  approvalId: id,
+  startsOn: isoDate,
+  endsOn: isoDate,
+  reason: z.string(),
+  structureId: id.optional(),
+});
 export type SuspendApprovalInput = z.input<typeof suspendApprovalInput>;
 
 export async function suspendApproval(db: Db, deps: OperationDeps, raw: SuspendApprovalInput): Promise<{ endsOn: string }> {
   const input = parseInput(suspendApprovalInput, raw);
   const { row, approval } = await loadApproval(db, input.approvalId);
   // The declaring structure's kind decides whether CONTRAT_PASSERELLE is open (EI and ACI only).
-  const structure = input.structureId === undefined ? undefined : await db.selectFrom("structure").select("kind").where("id", "=", input.structureId).executeTakeFirst();
+  const structure =
+    input.structureId === undefined
+      ? undefined
+      : await db.selectFrom("structure").select("kind").where("id", "=", input.structureId).executeTakeFirst();
   // The suspension cannot start before that structure's last hiring of the person.
   const lastHiring =
     input.structureId === undefined
       ? undefined
-      : await db.selectFrom("contract").select("starts_on").where("person_id", "=", row.person_id).where("structure_id", "=", input.structureId).where("rank", "=", 0).orderBy("starts_on", "desc").limit(1).executeTakeFirst();
+      : await db
+          .selectFrom("contract")
+          .select("starts_on")
+          .where("person_id", "=", row.person_id)
+          .where("structure_id", "=", input.structureId)
+          .where("rank", "=", 0)
+          .orderBy("starts_on", "desc")
+          .limit(1)
+          .executeTakeFirst();
   const next = ruleOnField("startsOn", () =>
-    addSuspension(approval, { startAt: input.startsOn, endAt: input.endsOn, reason: input.reason, ...(structure ? { kind: structure.kind } : {}), hiringStart: lastHiring?.starts_on ?? null }, deps.clock),
+    addSuspension(
+      approval,
+      {
+        startAt: input.startsOn,
+        endAt: input.endsOn,
+        reason: input.reason,
+        ...(structure ? { kind: structure.kind } : {}),
+        hiringStart: lastHiring?.starts_on ?? null,
+      },
+      deps.clock,
+    ),
   );
   const added = next.suspensions[next.suspensions.length - 1];
   if (!added) throw new Error("suspension not added");
   await db
     .insertInto("approval_suspension")
-    .values({ approval_id: row.id, starts_on: added.startAt, ends_on: added.endAt, reason: added.reason, declared_by_structure_id: input.structureId ?? null })
+    .values({
+      approval_id: row.id,
+      starts_on: added.startAt,
+      ends_on: added.endAt,
+      reason: added.reason,
+      declared_by_structure_id: input.structureId ?? null,
+    })
     .execute();
   await db.updateTable("approval").set({ ends_on: next.endAt }).where("id", "=", row.id).execute();
-  await recordAudit(db, deps.actor, { action: "approval.suspend", entity: "approval", entityId: row.id, personId: row.person_id, structureId: input.structureId ?? null, before: { endsOn: row.ends_on }, after: { endsOn: next.endAt, suspension: added } });
+  await recordAudit(db, deps.actor, {
+    action: "approval.suspend",
+    entity: "approval",
+    entityId: row.id,
+    personId: row.person_id,
+    structureId: input.structureId ?? null,
+    before: { endsOn: row.ends_on },
+    after: { endsOn: next.endAt, suspension: added },
+  });
   return { endsOn: next.endAt };
 }

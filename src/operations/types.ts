@@ -1,4 +1,3 @@
-
 import type { z } from "zod";
 import type { Clock } from "../domain/calendar/clock.js";
 import { DomainRuleError } from "../domain/errors.js";

@@ -19,7 +19,12 @@ export function findAnnex(db: Kysely<Database>, principal: Principal, target: An
     .innerJoin("structure as s", "s.id", "a.structure_id")
     .innerJoin("ref_mesure as m", "m.code", "a.mesure_code")
     .selectAll("a")
-    .select(["s.name as structure_name", "s.kind", "s.departement_code as structure_departement_code", "m.penitentiary as mesure_penitentiary"])
+    .select([
+      "s.name as structure_name",
+      "s.kind",
+      "s.departement_code as structure_departement_code",
+      "m.penitentiary as mesure_penitentiary",
+    ])
     .where("a.id", "=", target.annexId)
     .where("a.structure_id", "=", target.structureId)
     .where(visibleStructure(principal, sql.ref("a.structure_id")))
@@ -42,7 +47,19 @@ export async function annexPage(db: Kysely<Database>, principal: Principal, targ
       .execute(),
     db
       .selectFrom("financial_annex")
-      .select(["id", "number", "modification", "state", "starts_on", "ends_on", "etp", "unit_amount", "total_amount", "modulation_percent", "modulated_amount"])
+      .select([
+        "id",
+        "number",
+        "modification",
+        "state",
+        "starts_on",
+        "ends_on",
+        "etp",
+        "unit_amount",
+        "total_amount",
+        "modulation_percent",
+        "modulated_amount",
+      ])
       .where("structure_id", "=", target.structureId)
       .where("number_prefix", "=", a.number_prefix)
       .where("renewal", "=", a.renewal)

@@ -45,7 +45,17 @@ export async function declarationGrid(
     db
       .selectFrom("contract as c")
       .innerJoin("person as p", "p.id", "c.person_id")
-      .select(["c.id", "c.person_id", "c.mesure_code", "c.contract_type", "c.starts_on", "c.exit_on", "c.weekly_hours", "p.last_name", "p.first_name"])
+      .select([
+        "c.id",
+        "c.person_id",
+        "c.mesure_code",
+        "c.contract_type",
+        "c.starts_on",
+        "c.exit_on",
+        "c.weekly_hours",
+        "p.last_name",
+        "p.first_name",
+      ])
       .where("c.structure_id", "=", structureId)
       .where(visible)
       .where("c.starts_on", "<=", monthEnd)
@@ -86,7 +96,9 @@ export async function declarationGrid(
             declarationState: d?.state ?? null,
           };
         });
-      const declaredHours = declared.filter((x) => Number(x.annex_id) === Number(a.id)).reduce((sum, x) => sum.plus(x.hours), new Decimal(0));
+      const declaredHours = declared
+        .filter((x) => Number(x.annex_id) === Number(a.id))
+        .reduce((sum, x) => sum.plus(x.hours), new Decimal(0));
       return {
         id: Number(a.id),
         number: a.number,

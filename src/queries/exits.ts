@@ -34,7 +34,17 @@ export async function listExits(
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
     base
-      .select(["e.id", "e.person_id", "p.last_name", "p.first_name", "e.exit_on", "e.motif_code", "m.label as motif_label", "c.label as category_label", "c.grp"])
+      .select([
+        "e.id",
+        "e.person_id",
+        "p.last_name",
+        "p.first_name",
+        "e.exit_on",
+        "e.motif_code",
+        "m.label as motif_label",
+        "c.label as category_label",
+        "c.grp",
+      ])
       .orderBy(sql.ref(EXIT_SORT_COLUMNS[filters.sort.key]), filters.sort.direction)
       .orderBy("e.id")
       .limit(filters.limit)

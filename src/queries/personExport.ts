@@ -53,7 +53,13 @@ export async function exportPerson(
     .execute();
 
   const identity = limited
-    ? { id: Number(person.id), lastName: person.last_name, firstName: person.first_name, birthYear: person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null), departementCode: person.departement_code }
+    ? {
+        id: Number(person.id),
+        lastName: person.last_name,
+        firstName: person.first_name,
+        birthYear: person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null),
+        departementCode: person.departement_code,
+      }
     : {
         id: Number(person.id),
         civility: person.civility,
@@ -65,7 +71,12 @@ export async function exportPerson(
         birthCountryCode: person.birth_country_code,
         nir: nirMasked,
         hasNtt: Boolean(person.ntt),
-        address: { line: person.address_line, postalCode: person.postal_code, communeCode: person.commune_code, departementCode: person.departement_code },
+        address: {
+          line: person.address_line,
+          postalCode: person.postal_code,
+          communeCode: person.commune_code,
+          departementCode: person.departement_code,
+        },
         email: person.email,
         phone: person.phone,
         educationLevelCode: person.education_level_code,
@@ -78,7 +89,12 @@ export async function exportPerson(
   const result: Record<string, unknown> = {
     exportedAt: now.toISOString(),
     exportedBy: principal.email,
-    scope: principal.role === "admin" || principal.role === "national" ? "complet" : limited ? "conseil départemental (RSA)" : "structures du demandeur",
+    scope:
+      principal.role === "admin" || principal.role === "national"
+        ? "complet"
+        : limited
+          ? "conseil départemental (RSA)"
+          : "structures du demandeur",
     person: identity,
     contracts: contracts.map((c) => ({
       id: Number(c.id),
@@ -90,7 +106,15 @@ export async function exportPerson(
       plannedEndOn: c.planned_end_on,
       exitOn: c.exit_on,
       rsa: c.rsa,
-      ...(limited ? {} : { weeklyHours: c.weekly_hours, monthlyGrossPay: c.monthly_gross_pay, romeCode: c.rome_code, rqth: c.rqth, orienteur: c.orienteur_code }),
+      ...(limited
+        ? {}
+        : {
+            weeklyHours: c.weekly_hours,
+            monthlyGrossPay: c.monthly_gross_pay,
+            romeCode: c.rome_code,
+            rqth: c.rqth,
+            orienteur: c.orienteur_code,
+          }),
     })),
     exits: exits.map((e) => ({ structureId: Number(e.structure_id), exitOn: e.exit_on, motifCode: e.motif_code })),
   };
@@ -98,12 +122,24 @@ export async function exportPerson(
 
   const diagnoses = await db.selectFrom("eligibility_diagnosis").selectAll().where("person_id", "=", personId).orderBy("made_on").execute();
   const criteria = diagnoses.length
-    ? await db.selectFrom("eligibility_diagnosis_criterion").selectAll().where("diagnosis_id", "in", diagnoses.map((d) => d.id)).execute()
+    ? await db
+        .selectFrom("eligibility_diagnosis_criterion")
+        .selectAll()
+        .where(
+          "diagnosis_id",
+          "in",
+          diagnoses.map((d) => d.id),
+        )
+        .execute()
     : [];
   const approvals = await db.selectFrom("approval").selectAll().where("person_id", "=", personId).orderBy("starts_on").execute();
   const approvalIds = approvals.map((a) => a.id);
-  const suspensions = approvalIds.length ? await db.selectFrom("approval_suspension").selectAll().where("approval_id", "in", approvalIds).execute() : [];
-  const prolongations = approvalIds.length ? await db.selectFrom("approval_prolongation").selectAll().where("approval_id", "in", approvalIds).execute() : [];
+  const suspensions = approvalIds.length
+    ? await db.selectFrom("approval_suspension").selectAll().where("approval_id", "in", approvalIds).execute()
+    : [];
+  const prolongations = approvalIds.length
+    ? await db.selectFrom("approval_prolongation").selectAll().where("approval_id", "in", approvalIds).execute()
+    : [];
   const declarationsQuery = db
     .selectFrom("monthly_declaration as d")
     .select(["d.structure_id", "d.contract_id", "d.annex_id", "d.month", "d.hours", "d.gross_pay", "d.state"])
@@ -124,7 +160,15 @@ export async function exportPerson(
     .where(visibleSupportRow(principal, "t"))
     .orderBy("t.starts_on");
   const barriers = support.length
-    ? await db.selectFrom("support_action_barrier").selectAll().where("action_id", "in", support.map((s) => s.id)).execute()
+    ? await db
+        .selectFrom("support_action_barrier")
+        .selectAll()
+        .where(
+          "action_id",
+          "in",
+          support.map((s) => s.id),
+        )
+        .execute()
     : [];
   const accesses = await db
     .selectFrom("audit_event")
@@ -150,8 +194,12 @@ export async function exportPerson(
       startsOn: a.starts_on,
       endsOn: a.ends_on,
       origin: a.origin,
-      suspensions: suspensions.filter((s) => s.approval_id === a.id).map((s) => ({ startsOn: s.starts_on, endsOn: s.ends_on, reason: s.reason })),
-      prolongations: prolongations.filter((p) => p.approval_id === a.id).map((p) => ({ startsOn: p.starts_on, endsOn: p.ends_on, reason: p.reason })),
+      suspensions: suspensions
+        .filter((s) => s.approval_id === a.id)
+        .map((s) => ({ startsOn: s.starts_on, endsOn: s.ends_on, reason: s.reason })),
+      prolongations: prolongations
+        .filter((p) => p.approval_id === a.id)
+        .map((p) => ({ startsOn: p.starts_on, endsOn: p.ends_on, reason: p.reason })),
     })),
     monthlyHours: (await declarationsQuery.execute()).map((d) => ({
       structureId: Number(d.structure_id),

@@ -100,7 +100,15 @@ export async function listPersons(
       .where("cur.exit_on", "is", null)
       .where("cur.planned_end_on", "<", today)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom("exit as x").select("x.id").whereRef("x.person_id", "=", "p.id").where("x.structure_id", "=", structureId).whereRef("x.exit_on", ">=", "cur.starts_on"))),
+        not(
+          exists(
+            selectFrom("exit as x")
+              .select("x.id")
+              .whereRef("x.person_id", "=", "p.id")
+              .where("x.structure_id", "=", structureId)
+              .whereRef("x.exit_on", ">=", "cur.starts_on"),
+          ),
+        ),
       );
   }
   if (f.q) {
@@ -126,7 +134,9 @@ export async function listPersons(
         "ap.ends_on as pass_ends_on",
         "md.hours",
       ])
-      .orderBy(sql.ref(PERSON_SORT_COLUMNS[f.sort.key]), (ob) => (f.sort.direction === "asc" ? ob.asc().nullsLast() : ob.desc().nullsLast()))
+      .orderBy(sql.ref(PERSON_SORT_COLUMNS[f.sort.key]), (ob) =>
+        f.sort.direction === "asc" ? ob.asc().nullsLast() : ob.desc().nullsLast(),
+      )
       .orderBy("p.id")
       .limit(f.limit)
       .offset(f.offset)
@@ -321,7 +331,13 @@ export async function personPage(
           rsa: c.rsa,
         })),
         exit: exit
-          ? { exitOn: exit.exit_on, motifCode: exit.motif_code, motifLabel: exit.motif_label, categoryLabel: exit.category_label, group: exit.grp }
+          ? {
+              exitOn: exit.exit_on,
+              motifCode: exit.motif_code,
+              motifLabel: exit.motif_label,
+              categoryLabel: exit.category_label,
+              group: exit.grp,
+            }
           : null,
       };
     }),
@@ -334,6 +350,13 @@ export async function personPage(
       hours: num(a.hours),
       barriers: barriers.filter((b) => Number(b.action_id) === Number(a.id)).map((b) => b.label),
     })),
-    trainings: trainings.map((t) => ({ id: Number(t.id), title: t.title, startsOn: t.starts_on, endsOn: t.ends_on, hours: num(t.hours), qualifying: t.qualifying })),
+    trainings: trainings.map((t) => ({
+      id: Number(t.id),
+      title: t.title,
+      startsOn: t.starts_on,
+      endsOn: t.ends_on,
+      hours: num(t.hours),
+      qualifying: t.qualifying,
+    })),
   };
 }

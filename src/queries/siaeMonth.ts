@@ -6,7 +6,13 @@
 import { type Kysely, sql } from "kysely";
 import type { SiaeMonth } from "../contracts/siaeMonth.js";
 import type { Database } from "../db/schema.js";
-import { type Approval, approvalStatus, type ProlongationReason, PROLONGATION_RULES, type SuspensionReason } from "../domain/approvals/approval.js";
+import {
+  type Approval,
+  approvalStatus,
+  type ProlongationReason,
+  PROLONGATION_RULES,
+  type SuspensionReason,
+} from "../domain/approvals/approval.js";
 import { openProlongationReasons, PROLONGATION_REASON_LABELS } from "../domain/approvals/prolongationReasons.js";
 import { declarationDeadline, monthToDeclare } from "../domain/declarations/month.js";
 import { diagnosisExpiresAt, isDiagnosisValid } from "../domain/eligibility/diagnosis.js";
@@ -24,7 +30,12 @@ function personsFilter(today: string, extra: Partial<PersonFilters>, limit = 1):
   return { today, month: today.slice(0, 7), sort: { key: "passEndsOn", direction: "asc" }, limit, offset: 0, ...extra };
 }
 
-export async function siaeMonth(db: Kysely<Database>, principal: Principal, target: Target, today: string): Promise<Omit<SiaeMonth, "fiches"> & { fiches: { rejected: number } }> {
+export async function siaeMonth(
+  db: Kysely<Database>,
+  principal: Principal,
+  target: Target,
+  today: string,
+): Promise<Omit<SiaeMonth, "fiches"> & { fiches: { rejected: number } }> {
   const structure = await db
     .selectFrom("structure")
     .select(["id", "name", "kind"])
@@ -43,11 +54,20 @@ export async function siaeMonth(db: Kysely<Database>, principal: Principal, targ
   const pass90 = await listPersons(db, principal, target, personsFilter(today, { passEndingWithin: 90 }, 100));
   const toExit = await listPersons(db, principal, target, personsFilter(today, { toExit: true }));
   const realisation = await structureRealisation(db, principal, target, year);
-  const reasons = await prolongationDetails(db, principal, target, pass90.items.map((p) => p.id), today, kind);
+  const reasons = await prolongationDetails(
+    db,
+    principal,
+    target,
+    pass90.items.map((p) => p.id),
+    today,
+    kind,
+  );
   const diagnoses = await hiringsWithoutDiagnosis(db, principal, target, today);
   // Fiches the ASP's return file rejected (fiche_salarie is outside the Kysely schema: migration 0302).
   const rejected = await sql<{ n: string }>`SELECT count(*) AS n FROM fiche_salarie f
-    WHERE f.structure_id = ${target.id} AND f.status = 'REJECTED' AND ${visibleStructure(principal, sql.ref("f.structure_id"))}`.execute(db);
+    WHERE f.structure_id = ${target.id} AND f.status = 'REJECTED' AND ${visibleStructure(principal, sql.ref("f.structure_id"))}`.execute(
+    db,
+  );
 
   const lines = grid.annexes.flatMap((a) => a.lines.map((l) => ({ ...l, annexId: a.id })));
   const undeclared = lines.filter((l) => l.declarationState !== "VALIDE");
@@ -79,7 +99,11 @@ export async function siaeMonth(db: Kysely<Database>, principal: Principal, targ
           firstName: p.firstName,
           passEndsOn: p.passEndsOn ?? "",
           remainingDays: p.passRemainingDays ?? 0,
-          reasons: (reasons.get(p.id) ?? []).map((code) => ({ code, label: PROLONGATION_REASON_LABELS[code], needsPrescriber: PROLONGATION_RULES[code].needsPrescriber })),
+          reasons: (reasons.get(p.id) ?? []).map((code) => ({
+            code,
+            label: PROLONGATION_REASON_LABELS[code],
+            needsPrescriber: PROLONGATION_RULES[code].needsPrescriber,
+          })),
         })),
     },
     diagnoses: { count: diagnoses.length, people: diagnoses },
@@ -92,15 +116,29 @@ export async function siaeMonth(db: Kysely<Database>, principal: Principal, targ
             etpConventionnes: inMonth.etpConventionnes,
             months: realisation.months
               .filter((m) => m.month <= month)
-              .map((m) => ({ month: m.month, etpRealises: m.etpRealises, etpConventionnes: m.etpConventionnes, declared: m.declarations > 0 })),
-            etpRealisesToDate: declaredMonths.length ? Math.round((declaredMonths.reduce((s, m) => s + m.etpRealises, 0) / declaredMonths.length) * 100) / 100 : 0,
+              .map((m) => ({
+                month: m.month,
+                etpRealises: m.etpRealises,
+                etpConventionnes: m.etpConventionnes,
+                declared: m.declarations > 0,
+              })),
+            etpRealisesToDate: declaredMonths.length
+              ? Math.round((declaredMonths.reduce((s, m) => s + m.etpRealises, 0) / declaredMonths.length) * 100) / 100
+              : 0,
           }
         : null,
   };
 }
 
 /** The prolongation motives open on `today` to each salarié (domain rule: src/domain/approvals). */
-async function prolongationDetails(db: Kysely<Database>, principal: Principal, target: Target, personIds: number[], today: string, kind: string) {
+async function prolongationDetails(
+  db: Kysely<Database>,
+  principal: Principal,
+  target: Target,
+  personIds: number[],
+  today: string,
+  kind: string,
+) {
   const out = new Map<number, ProlongationReason[]>();
   if (personIds.length === 0 || !(SIAE_KINDS as readonly string[]).includes(kind)) return out;
   const rows = await sql<{
@@ -128,11 +166,20 @@ async function prolongationDetails(db: Kysely<Database>, principal: Principal, t
       startAt: r.starts_on,
       endAt: r.ends_on,
       suspensions: r.suspensions.map((s) => ({ startAt: s.starts_on, endAt: s.ends_on, reason: s.reason as SuspensionReason })),
-      prolongations: r.prolongations.map((s) => ({ startAt: s.starts_on, endAt: s.ends_on, reason: s.reason as ProlongationReason, requestedAt: s.starts_on })),
+      prolongations: r.prolongations.map((s) => ({
+        startAt: s.starts_on,
+        endAt: s.ends_on,
+        reason: s.reason as ProlongationReason,
+        requestedAt: s.starts_on,
+      })),
     };
     out.set(
       Number(r.person_id),
-      openProlongationReasons(approval, { kind: kind as SiaeKind, date: today, person: { birthDate: r.birth_date, birthYear: r.birth_year, rqth: r.rqth } }),
+      openProlongationReasons(approval, {
+        kind: kind as SiaeKind,
+        date: today,
+        person: { birthDate: r.birth_date, birthYear: r.birth_year, rqth: r.rqth },
+      }),
     );
   }
   return out;
@@ -142,7 +189,12 @@ async function prolongationDetails(db: Kysely<Database>, principal: Principal, t
  * Hirings planned after today (initial contracts starting later) whose salarié will hold, on the first
  * day, neither a valid PASS IAE nor a valid diagnosis (domain rules: approvalStatus, isDiagnosisValid).
  */
-async function hiringsWithoutDiagnosis(db: Kysely<Database>, principal: Principal, target: Target, today: string): Promise<SiaeMonth["diagnoses"]["people"]> {
+async function hiringsWithoutDiagnosis(
+  db: Kysely<Database>,
+  principal: Principal,
+  target: Target,
+  today: string,
+): Promise<SiaeMonth["diagnoses"]["people"]> {
   const rows = await sql<{
     person_id: number;
     last_name: string | null;
@@ -161,7 +213,11 @@ async function hiringsWithoutDiagnosis(db: Kysely<Database>, principal: Principa
   const out: SiaeMonth["diagnoses"]["people"] = [];
   for (const r of rows.rows) {
     const start = r.starts_on;
-    const passValid = r.approvals.some((a) => approvalStatus({ startAt: a.starts_on, endAt: a.ends_on, suspensions: [], prolongations: [] }, start) !== "EXPIRED" && a.starts_on <= start);
+    const passValid = r.approvals.some(
+      (a) =>
+        approvalStatus({ startAt: a.starts_on, endAt: a.ends_on, suspensions: [], prolongations: [] }, start) !== "EXPIRED" &&
+        a.starts_on <= start,
+    );
     const diagnoses = r.diagnoses.map((d) => {
       const issued = r.approvals.find((a) => Number(a.diagnosis_id) === Number(d.id));
       return {
@@ -171,8 +227,18 @@ async function hiringsWithoutDiagnosis(db: Kysely<Database>, principal: Principa
       };
     });
     if (passValid || diagnoses.some((d) => isDiagnosisValid(d, start))) continue;
-    const latest = diagnoses.map((d) => diagnosisExpiresAt(d)).sort().at(-1) ?? null;
-    out.push({ personId: Number(r.person_id), lastName: r.last_name, firstName: r.first_name, contractStart: start, diagnosisExpiresOn: latest });
+    const latest =
+      diagnoses
+        .map((d) => diagnosisExpiresAt(d))
+        .sort()
+        .at(-1) ?? null;
+    out.push({
+      personId: Number(r.person_id),
+      lastName: r.last_name,
+      firstName: r.first_name,
+      contractStart: start,
+      diagnosisExpiresOn: latest,
+    });
   }
   return out;
 }

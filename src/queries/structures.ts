@@ -73,7 +73,11 @@ export async function listStructures(
 type Kind = StructureRow["kind"];
 
 /** A structure's page (identity, groups, sites, conventions, every AF version), or null when not visible. */
-export async function structurePage(db: Kysely<Database>, principal: Principal, target: { type: "structure"; id: number }): Promise<StructureDetail | null> {
+export async function structurePage(
+  db: Kysely<Database>,
+  principal: Principal,
+  target: { type: "structure"; id: number },
+): Promise<StructureDetail | null> {
   const id = target.id;
   const s = await db
     .selectFrom("structure as s")
@@ -197,9 +201,20 @@ export async function structurePage(db: Kysely<Database>, principal: Principal, 
  * (view counting_annex: the highest validated version, mesure counting for posts — iae-reference
  * §2.1/§3), so an amendment never counts its AF twice.
  */
-export async function structureRealisation(db: Kysely<Database>, principal: Principal, target: { type: "structure"; id: number }, year: number) {
+export async function structureRealisation(
+  db: Kysely<Database>,
+  principal: Principal,
+  target: { type: "structure"; id: number },
+  year: number,
+) {
   const id = target.id;
-  const rows = await sql<{ month: string; hours: string | null; etp_realises: string | null; etp_conv: string | null; declarations: string | null }>`
+  const rows = await sql<{
+    month: string;
+    hours: string | null;
+    etp_realises: string | null;
+    etp_conv: string | null;
+    declarations: string | null;
+  }>`
     WITH months AS (
       SELECT generate_series(make_date(${year}::int, 1, 1), make_date(${year}::int, 12, 1), interval '1 month')::date AS month
     ), annexes AS (

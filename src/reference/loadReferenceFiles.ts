@@ -34,6 +34,8 @@ export function loadExitReferential(
 }
 
 /** data/reference/les-emplois/eligibility/administrative_criteria.json */
-export function loadAdministrativeCriteria(path = referencePath("les-emplois", "eligibility", "administrative_criteria.json")): AdministrativeCriterion[] {
+export function loadAdministrativeCriteria(
+  path = referencePath("les-emplois", "eligibility", "administrative_criteria.json"),
+): AdministrativeCriterion[] {
   return parseAdministrativeCriteria(JSON.parse(read(path)) as unknown);
 }

@@ -32,14 +32,30 @@ export function layoutChart(chart: ReportChart, width: number, height: number): 
   const y = (v: number) => top + plotH - (v / max) * plotH;
   for (let i = 0; i <= 4; i++) {
     const v = (max * i) / 4;
-    out.push({ type: "line", points: [[left, y(v)], [left + plotW, y(v)]], color: "#dddddd", width: 0.5 });
+    out.push({
+      type: "line",
+      points: [
+        [left, y(v)],
+        [left + plotW, y(v)],
+      ],
+      color: "#dddddd",
+      width: 0.5,
+    });
     out.push({ type: "text", x: left - 4, y: y(v) + 3, text: fmt(v), size: 7, anchor: "end", color: "#333333" });
   }
   const n = Math.max(chart.categories.length, 1);
   const slot = plotW / n;
   chart.categories.forEach((c, i) => {
     categoryLines(c, slot).forEach((line, k) => {
-      out.push({ type: "text", x: left + slot * (i + 0.5), y: top + plotH + 11 + 8 * k, text: line, size: 7, anchor: "middle", color: "#333333" });
+      out.push({
+        type: "text",
+        x: left + slot * (i + 0.5),
+        y: top + plotH + 11 + 8 * k,
+        text: line,
+        size: 7,
+        anchor: "middle",
+        color: "#333333",
+      });
     });
   });
   if (chart.kind === "bar") {
@@ -63,10 +79,35 @@ export function layoutChart(chart: ReportChart, width: number, height: number): 
     });
   }
   if (chart.target) {
-    out.push({ type: "line", points: [[left, y(chart.target.value)], [left + plotW, y(chart.target.value)]], color: "#e1000f", width: 1, dash: true });
-    out.push({ type: "text", x: left + plotW, y: y(chart.target.value) - 3, text: chart.target.label, size: 7, anchor: "end", color: "#e1000f" });
+    out.push({
+      type: "line",
+      points: [
+        [left, y(chart.target.value)],
+        [left + plotW, y(chart.target.value)],
+      ],
+      color: "#e1000f",
+      width: 1,
+      dash: true,
+    });
+    out.push({
+      type: "text",
+      x: left + plotW,
+      y: y(chart.target.value) - 3,
+      text: chart.target.label,
+      size: 7,
+      anchor: "end",
+      color: "#e1000f",
+    });
   }
-  out.push({ type: "line", points: [[left, top + plotH], [left + plotW, top + plotH]], color: "#333333", width: 0.8 });
+  out.push({
+    type: "line",
+    points: [
+      [left, top + plotH],
+      [left + plotW, top + plotH],
+    ],
+    color: "#333333",
+    width: 0.8,
+  });
   chart.series.forEach((s, si) => {
     const lx = left + (si % 3) * (plotW / 3);
     const ly = height - legendH + 16 * Math.floor(si / 3) + 2;

@@ -56,9 +56,15 @@ export function renderReportHtml(model: ReportModel): string {
     .filter((t) => t.printable)
     .map((t) => table(t, footnote))
     .join("\n");
-  const omitted = model.tables.filter((t) => !t.printable).map((t) => `<p class="omitted">Le tableau « ${escapeHtml(t.title)} » (${t.rows.length} lignes) est disponible en CSV et XLSX.</p>`);
-  const charts = model.charts.map((c) => `<figure id="graph-${c.id}"><figcaption>${escapeHtml(c.title)}</figcaption>${svg(c)}</figure>`).join("\n");
-  const defs = model.definitions.map((d, i) => `<li id="def-${d.key}"><strong>${i + 1}. ${escapeHtml(d.label)}</strong> — ${escapeHtml(d.definition)}</li>`).join("\n");
+  const omitted = model.tables
+    .filter((t) => !t.printable)
+    .map((t) => `<p class="omitted">Le tableau « ${escapeHtml(t.title)} » (${t.rows.length} lignes) est disponible en CSV et XLSX.</p>`);
+  const charts = model.charts
+    .map((c) => `<figure id="graph-${c.id}"><figcaption>${escapeHtml(c.title)}</figcaption>${svg(c)}</figure>`)
+    .join("\n");
+  const defs = model.definitions
+    .map((d, i) => `<li id="def-${d.key}"><strong>${i + 1}. ${escapeHtml(d.label)}</strong> — ${escapeHtml(d.definition)}</li>`)
+    .join("\n");
   return `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(model.title)} — ${escapeHtml(model.subtitle)}</title>

@@ -9,7 +9,12 @@ const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”�
 /** Maps text to what the standard PDF fonts can show (narrow no-break space, minus sign, ≥ …). */
 export function pdfText(s: string): string {
   let out = "";
-  for (const ch of s.replace(/\u202f/g, "\u00a0").replace(/\u2212/g, "-").replace(/≥/g, ">=").replace(/≤/g, "<=").replace(/[“”]/g, '"')) {
+  for (const ch of s
+    .replace(/\u202f/g, "\u00a0")
+    .replace(/\u2212/g, "-")
+    .replace(/≥/g, ">=")
+    .replace(/≤/g, "<=")
+    .replace(/[“”]/g, '"')) {
     const code = ch.codePointAt(0) ?? 0;
     out += code < 256 || WIN_ANSI_EXTRA.has(ch) ? ch : "?";
   }
@@ -80,16 +85,28 @@ function table(doc: Doc, t: ReportTable, footnotes: string): void {
     if (header) doc.rect(MARGIN, y, width, h).fill(BLUE);
     cells.forEach((c, i) => {
       const w = widths[i] ?? 50;
-      doc.font(header || i === 0 ? "Helvetica-Bold" : "Helvetica").fontSize(size).fillColor(header ? "#ffffff" : "#161616");
+      doc
+        .font(header || i === 0 ? "Helvetica-Bold" : "Helvetica")
+        .fontSize(size)
+        .fillColor(header ? "#ffffff" : "#161616");
       doc.text(c, x + pad, y + pad, { width: w - 2 * pad, align: !header && numeric[i] ? "right" : "left" });
       x += w;
     });
-    doc.moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).lineWidth(0.4).strokeColor("#cccccc").stroke();
+    doc
+      .moveTo(MARGIN, y + h)
+      .lineTo(MARGIN + width, y + h)
+      .lineWidth(0.4)
+      .strokeColor("#cccccc")
+      .stroke();
     doc.x = MARGIN;
     doc.y = y + h;
   };
   ensureSpace(doc, 80);
-  doc.font("Helvetica-Bold").fontSize(10).fillColor("#161616").text(pdfText(`${t.title} (${footnotes})`), MARGIN, doc.y);
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(10)
+    .fillColor("#161616")
+    .text(pdfText(`${t.title} (${footnotes})`), MARGIN, doc.y);
   doc.moveDown(0.3);
   const header = t.columns.map((c) => pdfText(c.label));
   drawRow(header, true, []);
@@ -125,7 +142,14 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
   doc.rect(0, 0, doc.page.width, 8).fill(BLUE);
   doc.font("Helvetica-Bold").fontSize(20).fillColor("#161616").text(pdfText(model.title), MARGIN, 60);
   doc.font("Helvetica").fontSize(14).fillColor("#3a3a3a").text(pdfText(model.subtitle));
-  doc.fontSize(8).fillColor("#666666").text(pdfText(`Généré par Passerelle le ${model.generatedOn} à partir des annexes financières, des états mensuels et des sorties enregistrés.`));
+  doc
+    .fontSize(8)
+    .fillColor("#666666")
+    .text(
+      pdfText(
+        `Généré par Passerelle le ${model.generatedOn} à partir des annexes financières, des états mensuels et des sorties enregistrés.`,
+      ),
+    );
   doc.moveDown(1);
 
   // Key figures: 3 tiles per row.
@@ -137,8 +161,15 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
     const y = startY + Math.floor(i / 3) * (tileH + 10);
     doc.rect(x, y, tileW, tileH).fill("#f5f5fe");
     doc.rect(x, y + tileH - 3, tileW, 3).fill(BLUE);
-    doc.font("Helvetica-Bold").fontSize(16).fillColor("#161616").text(pdfText(h.value), x + 8, y + 8, { width: tileW - 16, lineBreak: false });
-    doc.font("Helvetica").fontSize(8).text(pdfText(`${h.label} (${notes([h.definition])})`), x + 8, y + 32, { width: tileW - 16 });
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(16)
+      .fillColor("#161616")
+      .text(pdfText(h.value), x + 8, y + 8, { width: tileW - 16, lineBreak: false });
+    doc
+      .font("Helvetica")
+      .fontSize(8)
+      .text(pdfText(`${h.label} (${notes([h.definition])})`), x + 8, y + 32, { width: tileW - 16 });
   });
   doc.x = MARGIN;
   doc.y = startY + Math.ceil(model.highlights.length / 3) * (tileH + 10) + 6;
@@ -156,13 +187,22 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
     if (t.printable) table(doc, t, notes(t.definitions));
     else {
       ensureSpace(doc, 30);
-      doc.font("Helvetica-Oblique").fontSize(9).fillColor("#161616").text(pdfText(`Le tableau « ${t.title} » (${t.rows.length} lignes) est disponible en CSV et XLSX.`), MARGIN, doc.y).moveDown(0.5);
+      doc
+        .font("Helvetica-Oblique")
+        .fontSize(9)
+        .fillColor("#161616")
+        .text(pdfText(`Le tableau « ${t.title} » (${t.rows.length} lignes) est disponible en CSV et XLSX.`), MARGIN, doc.y)
+        .moveDown(0.5);
     }
   }
   heading(doc, "Définitions");
   model.definitions.forEach((d, i) => {
     ensureSpace(doc, 30);
-    doc.font("Helvetica-Bold").fontSize(8.5).fillColor("#161616").text(pdfText(`${i + 1}. ${d.label} — `), MARGIN, doc.y, { continued: true });
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(8.5)
+      .fillColor("#161616")
+      .text(pdfText(`${i + 1}. ${d.label} — `), MARGIN, doc.y, { continued: true });
     doc.font("Helvetica").text(pdfText(d.definition)).moveDown(0.3);
   });
   // Page numbers.
@@ -172,7 +212,11 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
     doc.font("Helvetica").fontSize(7).fillColor("#666666");
     // Writing below the bottom margin would make pdfkit add a page: lift the margin for the footer.
     doc.page.margins.bottom = 0;
-    doc.text(pdfText(`${model.subtitle} — bilan ${model.year} — page ${i + 1}/${range.count}`), MARGIN, doc.page.height - 30, { width: doc.page.width - 2 * MARGIN, align: "center", lineBreak: false });
+    doc.text(pdfText(`${model.subtitle} — bilan ${model.year} — page ${i + 1}/${range.count}`), MARGIN, doc.page.height - 30, {
+      width: doc.page.width - 2 * MARGIN,
+      align: "center",
+      lineBreak: false,
+    });
   }
   doc.end();
   return done;

@@ -42,7 +42,9 @@ describe("annual report (issue 5)", () => {
     expect(structures?.rows.find((r) => r[0] === "Total")?.[2]).toBe(ind.structures.total);
     const sorties = model.tables.find((x) => x.id === "sorties");
     expect(sorties?.rows.at(-1)?.[1]).toBe(ind.exits.examined);
-    expect(model.paragraphs.join(" ")).toMatch(/structures d'insertion par l'activité économique étaient conventionnées dans le département Pas-de-Calais \(62\)/);
+    expect(model.paragraphs.join(" ")).toMatch(
+      /structures d'insertion par l'activité économique étaient conventionnées dans le département Pas-de-Calais \(62\)/,
+    );
     expect(model.paragraphs.join(" ")).toMatch(/objectif national de 60/);
     const keys = new Set(model.definitions.map((d) => d.key));
     for (const tab of model.tables) for (const k of tab.definitions) expect(keys.has(k)).toBe(true);
@@ -91,7 +93,12 @@ describe("annual report (issue 5)", () => {
     expect(monthly.trim().split("\r\n")).toHaveLength(13);
 
     const folder = path.join(dir, "csv");
-    const w = await writeReport(t.handle.db, { scope: { type: "departement", code: "62" }, year: 2019, generatedOn: "2020-01-15" }, "csv", folder);
+    const w = await writeReport(
+      t.handle.db,
+      { scope: { type: "departement", code: "62" }, year: 2019, generatedOn: "2020-01-15" },
+      "csv",
+      folder,
+    );
     expect(readdirSync(folder).sort()).toEqual([...csv.keys()].sort());
     expect(w.files).toHaveLength(csv.size);
     const zipPath = path.join(dir, "bilan.zip");
@@ -109,6 +116,8 @@ describe("annual report (issue 5)", () => {
   });
 
   it("refuses an unknown territory", async () => {
-    await expect(buildReportModel(t.handle.db, { scope: { type: "departement", code: "96" }, year: 2019, generatedOn: "2020-01-15" })).rejects.toThrow(/département inconnu/);
+    await expect(
+      buildReportModel(t.handle.db, { scope: { type: "departement", code: "96" }, year: 2019, generatedOn: "2020-01-15" }),
+    ).rejects.toThrow(/département inconnu/);
   });
 });

@@ -85,7 +85,9 @@ const MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "a
 function territoryPhrase(scope: ReportScope, label: string): string {
   if (scope.type === "nation") return "en France";
   const name = label.replace(/ \((région )?[0-9AB]+\)$/, "");
-  return scope.type === "departement" ? `dans le département ${name === label ? label : `${name} (${scope.code})`}` : `dans la région ${name}`;
+  return scope.type === "departement"
+    ? `dans le département ${name === label ? label : `${name} (${scope.code})`}`
+    : `dans la région ${name}`;
 }
 
 export async function buildReportModel(db: Kysely<Database>, params: ReportParams): Promise<ReportModel> {
@@ -105,7 +107,8 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
   const history: { year: number; figures: PeriodFigures }[] = [{ year: y2, figures: before }];
   history.push({
     year: year - 1,
-    figures: ind.previous ?? (await computePeriodFigures(db, scope, { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` }, `${year - 1}-12-31`)),
+    figures:
+      ind.previous ?? (await computePeriodFigures(db, scope, { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` }, `${year - 1}-12-31`)),
   });
   history.push({ year, figures: ind });
   const where = territoryPhrase(scope, ind.scopeLabel);
@@ -128,13 +131,21 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
   );
   paragraphs.push(
     `${formatNumber(ind.people.entered)} personnes ont été recrutées en parcours d'insertion en ${year} et ${formatNumber(ind.people.present)} personnes ont travaillé au moins une heure dans une structure au cours de l'année.` +
-      (ind.people.rsaShare !== null ? ` ${formatPercent(ind.people.rsaShare)} des personnes accompagnées étaient bénéficiaires du RSA` : "") +
-      (ind.people.rsaShare !== null && ind.people.rsaShareEntered !== null ? ` (${formatPercent(ind.people.rsaShareEntered)} des personnes recrutées).` : ind.people.rsaShare !== null ? "." : ""),
+      (ind.people.rsaShare !== null
+        ? ` ${formatPercent(ind.people.rsaShare)} des personnes accompagnées étaient bénéficiaires du RSA`
+        : "") +
+      (ind.people.rsaShare !== null && ind.people.rsaShareEntered !== null
+        ? ` (${formatPercent(ind.people.rsaShareEntered)} des personnes recrutées).`
+        : ind.people.rsaShare !== null
+          ? "."
+          : ""),
   );
   const specific = ind.budget.fundingLines.filter((l) => l.financer === "etat" && l.code !== "ETAT_DROIT_COMMUN" && l.amount > 0);
   paragraphs.push(
     `L'enveloppe de l'État consacrée à l'aide au poste s'élève à ${formatMillions(ind.budget.state)}` +
-      (specific.length > 0 ? `, dont ${specific.map((l) => `${formatMillions(l.amount)} au titre de ${l.label.replace(/^État — /, "")}`).join(" et ")}` : "") +
+      (specific.length > 0
+        ? `, dont ${specific.map((l) => `${formatMillions(l.amount)} au titre de ${l.label.replace(/^État — /, "")}`).join(" et ")}`
+        : "") +
       `. Le conseil départemental cofinance ${formatMillions(ind.budget.departement)} pour les bénéficiaires du RSA.` +
       (ind.budget.modulated > 0 ? ` La part modulée représente ${formatMillions(ind.budget.modulated)}.` : ""),
   );
@@ -143,7 +154,9 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
     paragraphs.push(
       `Le taux de sorties dynamiques (emploi durable, emploi de transition et sorties positives) s'établit à ${rates.map((h) => `${formatPercent(h.figures.exits.dynamicRate)} en ${h.year}`).join(" et ")}` +
         `, pour un objectif national de ${formatPercent(NATIONAL_TARGETS.dynamic)}` +
-        (ind.exits.dynamicRate !== null ? ` (${formatPercent(ind.exits.dynamicRate)} pour les sorties de ${year}, encore provisoire).` : "."),
+        (ind.exits.dynamicRate !== null
+          ? ` (${formatPercent(ind.exits.dynamicRate)} pour les sorties de ${year}, encore provisoire).`
+          : "."),
     );
 
   const tables: ReportTable[] = [];
@@ -157,7 +170,15 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
       { key: "created", label: `Créées en ${year}`, format: "integer" },
     ],
     rows: [
-      ...SIAE_KINDS.map((k) => [KIND_LABELS[k], prev?.structures.byKind[k] ?? null, ind.structures.byKind[k], ind.structures.createdInPeriod.byKind[k]] as Cell[]),
+      ...SIAE_KINDS.map(
+        (k) =>
+          [
+            KIND_LABELS[k],
+            prev?.structures.byKind[k] ?? null,
+            ind.structures.byKind[k],
+            ind.structures.createdInPeriod.byKind[k],
+          ] as Cell[],
+      ),
       ["Total", prev?.structures.total ?? null, ind.structures.total, ind.structures.createdInPeriod.total],
       [`dont créées en ${year - 1} ou ${year}`, null, ind.structures.createdLast2Years, null],
     ],
@@ -177,13 +198,37 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
     rows: [
       row("ETP conventionnés", prev?.etp.conventionnes ?? null, ind.etp.conventionnes, ind.change?.etpConventionnes.relative ?? null),
       row("ETP réalisés", prev?.etp.realises ?? null, ind.etp.realises, ind.change?.etpRealises.relative ?? null),
-      row("Taux de réalisation (%)", prev?.etp.tauxRealisation == null ? null : prev.etp.tauxRealisation * 100, ind.etp.tauxRealisation === null ? null : ind.etp.tauxRealisation * 100, null),
+      row(
+        "Taux de réalisation (%)",
+        prev?.etp.tauxRealisation == null ? null : prev.etp.tauxRealisation * 100,
+        ind.etp.tauxRealisation === null ? null : ind.etp.tauxRealisation * 100,
+        null,
+      ),
       row("Salariés présents", prev?.people.present ?? null, ind.people.present, ind.change?.present.relative ?? null),
       row("Salariés entrés", prev?.people.entered ?? null, ind.people.entered, ind.change?.entered.relative ?? null),
-      row("Part de bénéficiaires du RSA parmi les présents (%)", prev?.people.rsaShare == null ? null : prev.people.rsaShare * 100, ind.people.rsaShare === null ? null : ind.people.rsaShare * 100, null),
-      row("Part de bénéficiaires du RSA parmi les entrés (%)", prev?.people.rsaShareEntered == null ? null : prev.people.rsaShareEntered * 100, ind.people.rsaShareEntered === null ? null : ind.people.rsaShareEntered * 100, null),
+      row(
+        "Part de bénéficiaires du RSA parmi les présents (%)",
+        prev?.people.rsaShare == null ? null : prev.people.rsaShare * 100,
+        ind.people.rsaShare === null ? null : ind.people.rsaShare * 100,
+        null,
+      ),
+      row(
+        "Part de bénéficiaires du RSA parmi les entrés (%)",
+        prev?.people.rsaShareEntered == null ? null : prev.people.rsaShareEntered * 100,
+        ind.people.rsaShareEntered === null ? null : ind.people.rsaShareEntered * 100,
+        null,
+      ),
     ],
-    definitions: ["etpConventionnes", "etpRealises", "tauxRealisation", "peoplePresent", "peopleEntered", "rsaShare", "rsaShareEntered", "change"],
+    definitions: [
+      "etpConventionnes",
+      "etpRealises",
+      "tauxRealisation",
+      "peoplePresent",
+      "peopleEntered",
+      "rsaShare",
+      "rsaShareEntered",
+      "change",
+    ],
     printable: true,
   });
   tables.push({
@@ -195,7 +240,10 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
       { key: "amount", label: "Montant (€)", format: "euros" },
     ],
     rows: [
-      ...ind.budget.fundingLines.map((l) => [l.label, l.financer === "etat" ? "État" : l.financer === "departement" ? "Conseil départemental" : "Autre", l.amount] as Cell[]),
+      ...ind.budget.fundingLines.map(
+        (l) =>
+          [l.label, l.financer === "etat" ? "État" : l.financer === "departement" ? "Conseil départemental" : "Autre", l.amount] as Cell[],
+      ),
       ["Total des annexes financières", "", ind.budget.total],
       ["dont part État", "État", ind.budget.state],
       ["dont cofinancement du conseil départemental", "Conseil départemental", ind.budget.departement],
@@ -259,7 +307,17 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
       { key: "dynamic", label: "Taux de sorties dynamiques", format: "percent" },
       { key: "budget", label: "Enveloppe (€)", format: "euros" },
     ],
-    rows: structures.map((s) => [s.name, s.kind, s.departement, s.etpConventionnes, s.etpRealises, s.tauxRealisation, s.exitsExamined, s.dynamicRate, s.budgetTotal]),
+    rows: structures.map((s) => [
+      s.name,
+      s.kind,
+      s.departement,
+      s.etpConventionnes,
+      s.etpRealises,
+      s.tauxRealisation,
+      s.exitsExamined,
+      s.dynamicRate,
+      s.budgetTotal,
+    ]),
     definitions: ["etpConventionnes", "etpRealises", "tauxRealisation", "exitsExamined", "dynamicRate", "budget"],
     printable: structures.length <= PRINTABLE_STRUCTURES,
   });
@@ -281,7 +339,12 @@ export async function buildReportModel(db: Kysely<Database>, params: ReportParam
       title: "Taux de sorties dynamiques par année de sortie",
       kind: "bar",
       categories: history.map((h) => String(h.year)),
-      series: [{ name: "Taux de sorties dynamiques", values: history.map((h) => (h.figures.exits.dynamicRate === null ? null : h.figures.exits.dynamicRate * 100)) }],
+      series: [
+        {
+          name: "Taux de sorties dynamiques",
+          values: history.map((h) => (h.figures.exits.dynamicRate === null ? null : h.figures.exits.dynamicRate * 100)),
+        },
+      ],
       unit: "%",
       target: { value: NATIONAL_TARGETS.dynamic * 100, label: "Objectif national 60 %" },
     },

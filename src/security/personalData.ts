@@ -32,7 +32,13 @@ export class SecretKeyError extends Error {
 
 /** Normalise before hashing so that formatting never splits one person in two. */
 export function normalizeIdentifier(kind: IdentifierKind, value: string): string {
-  if (kind === "identity") return value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toUpperCase().replace(/\s+/g, " ").trim();
+  if (kind === "identity")
+    return value
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toUpperCase()
+      .replace(/\s+/g, " ")
+      .trim();
   return value.replace(/[\s.-]/g, "").toUpperCase();
 }
 
@@ -55,7 +61,9 @@ export function createPersonalDataCipher(secret: Buffer): PersonalDataCipher {
       return Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
     },
     hash(kind, value) {
-      return createHmac("sha256", salt).update(`${kind}:${normalizeIdentifier(kind, value)}`).digest("hex");
+      return createHmac("sha256", salt)
+        .update(`${kind}:${normalizeIdentifier(kind, value)}`)
+        .digest("hex");
     },
   };
 }

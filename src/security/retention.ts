@@ -90,7 +90,16 @@ export async function findRetentionCandidates(db: Kysely<Database>, today: strin
 }
 
 /** Fields of a fiche salarié complement that identify the person (the situation flags stay, pseudonymous). */
-export const FICHE_COMPLEMENT_IDENTITY = ["birthCommuneCode", "adrNumeroVoie", "codeextensionvoie", "codetypevoie", "adrLibelleVoie", "adrCpltDistribution", "numeroIDE", "nomActeurCreationEntr"] as const;
+export const FICHE_COMPLEMENT_IDENTITY = [
+  "birthCommuneCode",
+  "adrNumeroVoie",
+  "codeextensionvoie",
+  "codetypevoie",
+  "adrLibelleVoie",
+  "adrCpltDistribution",
+  "numeroIDE",
+  "nomActeurCreationEntr",
+] as const;
 
 const ERASED_FIELDS = [
   "last_name",
@@ -116,7 +125,12 @@ const ERASED_FIELDS = [
 ];
 
 /** Anonymise one batch of people (call inside a transaction). */
-export async function anonymisePeople(db: Kysely<Database>, personIds: readonly number[], now: Date, actorLabel = "retention"): Promise<number> {
+export async function anonymisePeople(
+  db: Kysely<Database>,
+  personIds: readonly number[],
+  now: Date,
+  actorLabel = "retention",
+): Promise<number> {
   if (personIds.length === 0) return 0;
   const ids = [...personIds];
   const updated = await db
@@ -142,7 +156,11 @@ export async function anonymisePeople(db: Kysely<Database>, personIds: readonly 
     .where("id", "in", ids)
     .where("anonymised_at", "is", null)
     .executeTakeFirst();
-  await db.updateTable("approval").set({ number_encrypted: null, number_hash: null, number_last4: null }).where("person_id", "in", ids).execute();
+  await db
+    .updateTable("approval")
+    .set({ number_encrypted: null, number_hash: null, number_last4: null })
+    .where("person_id", "in", ids)
+    .execute();
   await db.updateTable("support_action").set({ notes: null }).where("person_id", "in", ids).execute();
   // The ASP's person ids: the ASP resolves them to a NIR and a name.
   await sql`DELETE FROM asp_person WHERE person_id = ANY(${sql.val(ids)}::bigint[])`.execute(db);
@@ -182,10 +200,26 @@ export async function runRetention(
       anonymised += await handle.withTransaction(({ db }) => anonymisePeople(db, batch, options.now));
     }
   }
-  const rejectionsPurged = await purgeImportRejections(handle.db, options.now, options.rejectionRetentionDays ?? REJECTION_RETENTION_DAYS, options.wetRun);
+  const rejectionsPurged = await purgeImportRejections(
+    handle.db,
+    options.now,
+    options.rejectionRetentionDays ?? REJECTION_RETENTION_DAYS,
+    options.wetRun,
+  );
   const auditDays = options.auditRetentionDays ?? AUDIT_RETENTION_DAYS;
-  const auditRowsPruned = options.wetRun ? await handle.withTransaction(({ db }) => pruneAuditTrail(db, auditDays)) : await countPrunableAuditRows(handle.db, auditDays);
-  return { dryRun: !options.wetRun, today: options.today, cutoff: retentionCutoff(options.today), candidates: people.length, anonymised, people, rejectionsPurged, auditRowsPruned };
+  const auditRowsPruned = options.wetRun
+    ? await handle.withTransaction(({ db }) => pruneAuditTrail(db, auditDays))
+    : await countPrunableAuditRows(handle.db, auditDays);
+  return {
+    dryRun: !options.wetRun,
+    today: options.today,
+    cutoff: retentionCutoff(options.today),
+    candidates: people.length,
+    anonymised,
+    people,
+    rejectionsPurged,
+    auditRowsPruned,
+  };
 }
 
 /** Deletes (or counts, in a dry run) the rejections of import runs started more than `days` days before `now`. */
@@ -193,7 +227,11 @@ export async function purgeImportRejections(db: Kysely<Database>, now: Date, day
   const before = new Date(now.getTime() - days * 86_400_000);
   const old = db.selectFrom("import_run").select("id").where("started_at", "<", before);
   if (!wetRun) {
-    const row = await db.selectFrom("import_rejection").select((eb) => eb.fn.countAll<string>().as("n")).where("import_run_id", "in", old).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("import_rejection")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("import_run_id", "in", old)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
   const deleted = await db.deleteFrom("import_rejection").where("import_run_id", "in", old).executeTakeFirst();

@@ -35,9 +35,11 @@ export interface NewUserInput {
 
 export async function createUser(db: Kysely<Database>, input: NewUserInput, actor: Actor): Promise<{ id: number }> {
   const email = input.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw new UserInputError(`Adresse e-mail invalide : ${input.email}`, "email");
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)
+    throw new UserInputError(`Adresse e-mail invalide : ${input.email}`, "email");
   const displayName = input.displayName.trim();
-  if (displayName.length < 2 || displayName.length > 120) throw new UserInputError("Le nom affiché doit faire de 2 à 120 caractères.", "displayName");
+  if (displayName.length < 2 || displayName.length > 120)
+    throw new UserInputError("Le nom affiché doit faire de 2 à 120 caractères.", "displayName");
   if (!ROLES.includes(input.role)) throw new UserInputError(`Rôle inconnu : ${input.role} (attendu : ${ROLES.join(", ")}).`, "role");
   let regionCode = input.regionCode ?? null;
   const departementCode = input.departementCode ?? null;
@@ -45,13 +47,16 @@ export async function createUser(db: Kysely<Database>, input: NewUserInput, acto
   if ((input.role === "departemental" || input.role === "conseil_departemental") && !departementCode) {
     throw new UserInputError("Un compte départemental (DDETS ou conseil départemental) exige un département.", "departementCode");
   }
-  if (input.role === "siae" && !input.structureId) throw new UserInputError("Un compte de structure exige une structure (--structure).", "structureId");
-  if (input.role !== "siae" && input.structureId) throw new UserInputError("Seuls les comptes de structure (siae) sont membres d'une structure.", "structureId");
+  if (input.role === "siae" && !input.structureId)
+    throw new UserInputError("Un compte de structure exige une structure (--structure).", "structureId");
+  if (input.role !== "siae" && input.structureId)
+    throw new UserInputError("Seuls les comptes de structure (siae) sont membres d'une structure.", "structureId");
   if (departementCode) {
     const dep = await db.selectFrom("ref_departement").select("region_code").where("code", "=", departementCode).executeTakeFirst();
     if (!dep) throw new UserInputError(`Département inconnu : ${departementCode}`, "departementCode");
     regionCode ??= dep.region_code;
-    if (dep.region_code !== regionCode) throw new UserInputError(`Le département ${departementCode} n'est pas dans la région ${regionCode}.`, "regionCode");
+    if (dep.region_code !== regionCode)
+      throw new UserInputError(`Le département ${departementCode} n'est pas dans la région ${regionCode}.`, "regionCode");
   }
   if (regionCode && !(await db.selectFrom("ref_region").select("code").where("code", "=", regionCode).executeTakeFirst())) {
     throw new UserInputError(`Région inconnue : ${regionCode}`, "regionCode");
@@ -83,14 +88,25 @@ export async function createUser(db: Kysely<Database>, input: NewUserInput, acto
   // e-mail (server/auth/oidcLink.ts).
   if (!passwordHash) await sql`UPDATE app_user SET oidc_link_allowed = true WHERE id = ${id}`.execute(db);
   if (input.structureId) {
-    await db.insertInto("membership").values({ user_id: id, structure_id: input.structureId, is_admin: input.structureAdmin ?? false }).execute();
+    await db
+      .insertInto("membership")
+      .values({ user_id: id, structure_id: input.structureId, is_admin: input.structureAdmin ?? false })
+      .execute();
   }
   await recordAudit(db, actor, {
     action: "user.create",
     entity: "app_user",
     entityId: id,
     structureId: input.structureId ?? null,
-    after: { email, role: input.role, regionCode, departementCode, structureId: input.structureId ?? null, structureAdmin: input.structureAdmin ?? false, sso: !passwordHash },
+    after: {
+      email,
+      role: input.role,
+      regionCode,
+      departementCode,
+      structureId: input.structureId ?? null,
+      structureAdmin: input.structureAdmin ?? false,
+      sso: !passwordHash,
+    },
   });
   return { id };
 }

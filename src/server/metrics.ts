@@ -52,7 +52,11 @@ export function createMetrics(ctx: AppContext): AppMetrics {
       this.set({ result: "miss" }, cacheLookups.misses);
     },
   });
-  const rows = new Counter({ name: "passerelle_import_rows_total", help: "Lignes lues par les imports exécutés par cette instance (rate() : lignes/s)", registers: [registry] });
+  const rows = new Counter({
+    name: "passerelle_import_rows_total",
+    help: "Lignes lues par les imports exécutés par cette instance (rate() : lignes/s)",
+    registers: [registry],
+  });
   const jobs = new Histogram({
     name: "passerelle_job_duration_seconds",
     help: "Durée des tâches exécutées par cette instance",

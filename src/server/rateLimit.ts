@@ -90,7 +90,8 @@ function databaseStore(db: Kysely<Database>, now: () => Date) {
           const row = result.rows[0];
           if (!row) throw new Error("rate_limit_counter: no row returned");
           // Keep the table small: windows over for an hour are useless.
-          if (Math.random() < 0.01) await sql`DELETE FROM rate_limit_counter WHERE window_ends_at < ${new Date(at.getTime() - 3_600_000)}`.execute(db);
+          if (Math.random() < 0.01)
+            await sql`DELETE FROM rate_limit_counter WHERE window_ends_at < ${new Date(at.getTime() - 3_600_000)}`.execute(db);
           callback(null, { current: Number(row.hits), ttl: Math.max(0, new Date(row.window_ends_at).getTime() - at.getTime()) });
         })
         .catch((error: Error) => callback(error));
@@ -129,7 +130,9 @@ export async function installRateLimits(app: App, ctx: AppContext): Promise<void
       timeWindow: limit.windowMs,
       keyGenerator: (request: FastifyRequest) =>
         byAddress || !request.principal ? `${kind}:ip:${clientNetwork(request.ip)}` : `${kind}:user:${request.principal.userId}`,
-      ...(kind === "export" && !/\/exports?$/.test(route.url ?? "") ? { allowList: (request: FastifyRequest) => !isFileRequest(request) } : {}),
+      ...(kind === "export" && !/\/exports?$/.test(route.url ?? "")
+        ? { allowList: (request: FastifyRequest) => !isFileRequest(request) }
+        : {}),
     };
     route.config = config;
   });

@@ -21,14 +21,21 @@ export function installReadiness(app: App, ctx: AppContext): void {
   app.decorate("readiness", { draining: false });
   const latest = listMigrations().at(-1)?.version ?? "0000";
   route(app, ready, { policy: "public" }, async ({ reply }) => {
-      const notReady = (status: "stopping" | "restoring" | "migrating", detail: string) => reply.code(503).header("retry-after", "5").send({ status, detail });
-      if (app.readiness.draining) return notReady("stopping", "Instance en cours d'arrêt : les requêtes en cours se terminent.");
-      const locks = await heldMaintenanceLocks(ctx.handle);
-      if (locks.includes("restore")) return notReady("restoring", "Restauration d'une sauvegarde en cours.");
-      if (locks.includes("migrations")) return notReady("migrating", "Migrations du schéma en cours.");
-      const version = await schemaVersion(ctx.handle);
-      if (version < latest) return notReady("migrating", `Schéma de la base en version ${version}, ${latest} attendue : migrations à appliquer.`);
-      const jobs = await countJobs(ctx.handle.db);
-      return { status: "ready" as const, engine: ctx.handle.engine, schemaVersion: version, jobs: { queued: jobs.queued, running: jobs.running } };
+    const notReady = (status: "stopping" | "restoring" | "migrating", detail: string) =>
+      reply.code(503).header("retry-after", "5").send({ status, detail });
+    if (app.readiness.draining) return notReady("stopping", "Instance en cours d'arrêt : les requêtes en cours se terminent.");
+    const locks = await heldMaintenanceLocks(ctx.handle);
+    if (locks.includes("restore")) return notReady("restoring", "Restauration d'une sauvegarde en cours.");
+    if (locks.includes("migrations")) return notReady("migrating", "Migrations du schéma en cours.");
+    const version = await schemaVersion(ctx.handle);
+    if (version < latest)
+      return notReady("migrating", `Schéma de la base en version ${version}, ${latest} attendue : migrations à appliquer.`);
+    const jobs = await countJobs(ctx.handle.db);
+    return {
+      status: "ready" as const,
+      engine: ctx.handle.engine,
+      schemaVersion: version,
+      jobs: { queued: jobs.queued, running: jobs.running },
+    };
   });
 }

@@ -89,8 +89,13 @@ export function parseTarget(contract: AnyContract, rawParams: unknown, rawQuery:
   const acceptedQuery = Object.keys(contract.allQuery?.shape ?? {});
   const unknown = Object.keys(query).find((k) => !acceptedQuery.includes(k));
   if (unknown !== undefined) {
-    const list = acceptedQuery.length ? ` (paramètres acceptés : ${acceptedQuery.join(", ")})` : " (cette adresse n'accepte aucun paramètre)";
-    return { ok: false, problem: { parameter: unknown, detail: `Le paramètre « ${unknown} » n'est pas accepté par cette adresse${list}.` } };
+    const list = acceptedQuery.length
+      ? ` (paramètres acceptés : ${acceptedQuery.join(", ")})`
+      : " (cette adresse n'accepte aucun paramètre)";
+    return {
+      ok: false,
+      problem: { parameter: unknown, detail: `Le paramètre « ${unknown} » n'est pas accepté par cette adresse${list}.` },
+    };
   }
   const spec = contract.target;
   if (!spec) return { ok: true, value: contract.resolveTarget({}, principal) };
@@ -150,7 +155,8 @@ export function route<C extends AnyContract>(
       ...(contract.body ? { body: contract.body } : {}),
       ...(response ? { response } : {}),
     },
-    validatorCompiler: (route) => (route.httpPart === "body" ? zodValidatorCompiler(route as unknown as Parameters<typeof zodValidatorCompiler>[0]) : passThrough()),
+    validatorCompiler: (route) =>
+      route.httpPart === "body" ? zodValidatorCompiler(route as unknown as Parameters<typeof zodValidatorCompiler>[0]) : passThrough(),
     handler: async (request, reply) =>
       handler({
         target: request.target as TargetOf<C>,

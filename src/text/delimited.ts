@@ -112,7 +112,11 @@ export function parseKeyedRecords(text: string, separator: string): { header: st
   const header = first.value.values.map((h) => h.trim());
   const records: KeyedRecord[] = [];
   for (const r of all) {
-    records.push({ line: r.line, width: r.values.length, values: Object.fromEntries(header.map((h, i) => [h, (r.values[i] ?? "").trim()])) });
+    records.push({
+      line: r.line,
+      width: r.values.length,
+      values: Object.fromEntries(header.map((h, i) => [h, (r.values[i] ?? "").trim()])),
+    });
   }
   return { header, records };
 }

@@ -30,7 +30,10 @@ describe("annexes financières", () => {
   let annexId: number;
 
   it("creates an AF whose total comes from the barème, with funding lines and a modulated part", async () => {
-    const sim = simulateAf({ kind: "ACI", etp: "10", from: "2019-01-01", to: "2019-12-31", modulationPercent: "5" }, await loadBaremeRows(t.handle.db));
+    const sim = simulateAf(
+      { kind: "ACI", etp: "10", from: "2019-01-01", to: "2019-12-31", modulationPercent: "5" },
+      await loadBaremeRows(t.handle.db),
+    );
     const res = await app.inject({
       method: "POST",
       url: `/api/v1/structures/${structureId}/annexes`,
@@ -96,7 +99,9 @@ describe("annexes financières", () => {
     expect(again.statusCode).toBe(409);
     const structure = (await app.inject({ url: `/api/v1/structures/${structureId}`, headers: ddets.headers })).json();
     expect(structure.annexesWithoutConvention.map((a: { state: string }) => a.state)).toEqual(["VALIDE", "HISTORISE"]);
-    const current = (await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${res.json().id}`, headers: ddets.headers })).json();
+    const current = (
+      await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${res.json().id}`, headers: ddets.headers })
+    ).json();
     expect(current.versions.map((v: { modification: number; state: string; etp: string }) => [v.modification, v.state, v.etp])).toEqual([
       [1, "VALIDE", "12.00"],
       [0, "HISTORISE", "10.00"],
@@ -112,7 +117,9 @@ describe("annexes financières", () => {
       payload: { startsOn: "2019-07-01", endsOn: "2020-06-30", etp: "2" },
     });
     expect(twoYears.statusCode).toBe(400);
-    expect(twoYears.json().errors).toEqual([{ field: "/endsOn", message: "Une annexe financière couvre une seule année civile : date de fin attendue en 2019." }]);
+    expect(twoYears.json().errors).toEqual([
+      { field: "/endsOn", message: "Une annexe financière couvre une seule année civile : date de fin attendue en 2019." },
+    ]);
     const noEtp = await app.inject({
       method: "POST",
       url: `/api/v1/structures/${structureId}/annexes`,
@@ -128,7 +135,9 @@ describe("annexes financières", () => {
     expect(read.statusCode).toBe(200);
     expect(read.json().versions).toHaveLength(2);
     const current = read.json().versions[0].id;
-    expect((await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${current}/next-year`, headers: siae.headers })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${current}/next-year`, headers: siae.headers })).statusCode,
+    ).toBe(200);
     const write = await app.inject({
       method: "POST",
       url: `/api/v1/structures/${structureId}/annexes/${current}/versions`,
@@ -151,8 +160,12 @@ describe("annexes financières", () => {
   });
 
   it("simulates next year's allocation of the current version", async () => {
-    const current = (await app.inject({ url: `/api/v1/structures/${structureId}`, headers: ddets.headers })).json().annexesWithoutConvention[0];
-    const res = await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${current.id}/next-year?etpChange=1,5`, headers: ddets.headers });
+    const current = (await app.inject({ url: `/api/v1/structures/${structureId}`, headers: ddets.headers })).json()
+      .annexesWithoutConvention[0];
+    const res = await app.inject({
+      url: `/api/v1/structures/${structureId}/annexes/${current.id}/next-year?etpChange=1,5`,
+      headers: ddets.headers,
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.nextEtp).toBe("13.5");
@@ -162,7 +175,12 @@ describe("annexes financières", () => {
     const direct = simulateAf({ kind: "ACI", etp: "13.5", from: "2020-01-01", to: "2020-12-31" }, await loadBaremeRows(t.handle.db));
     expect(body.next).toEqual(direct);
     expect(body.difference).toBe((Number(direct.total) - current.totalAmount).toFixed(2));
-    const modulated = (await app.inject({ url: `/api/v1/structures/${structureId}/annexes/${current.id}/next-year?etpChange=0&modulation=12`, headers: ddets.headers })).json();
+    const modulated = (
+      await app.inject({
+        url: `/api/v1/structures/${structureId}/annexes/${current.id}/next-year?etpChange=0&modulation=12`,
+        headers: ddets.headers,
+      })
+    ).json();
     expect(modulated.status).toBe(422);
   });
 });
@@ -183,12 +201,22 @@ describe("OpenAPI", () => {
     });
     expect(res.statusCode).toBe(201);
     expect(res.json().unitAmount).toBe(expected.unitAmount);
-    const next = (await app.inject({ url: `/api/v1/structures/${mayotte}/annexes/${res.json().id}/next-year?etpChange=0`, headers: dgefp.headers })).json();
+    const next = (
+      await app.inject({ url: `/api/v1/structures/${mayotte}/annexes/${res.json().id}/next-year?etpChange=0`, headers: dgefp.headers })
+    ).json();
     const expectedNext = simulateNextYear(
-      { kind: "ACI", lastYear: { etp: "4", from: "2022-01-01", to: "2022-12-31", total: expected.total }, etpChange: "0", territory: "mayotte" },
+      {
+        kind: "ACI",
+        lastYear: { etp: "4", from: "2022-01-01", to: "2022-12-31", total: expected.total },
+        etpChange: "0",
+        territory: "mayotte",
+      },
       bareme,
     );
-    const droitCommunNext = simulateNextYear({ kind: "ACI", lastYear: { etp: "4", from: "2022-01-01", to: "2022-12-31", total: expected.total }, etpChange: "0" }, bareme);
+    const droitCommunNext = simulateNextYear(
+      { kind: "ACI", lastYear: { etp: "4", from: "2022-01-01", to: "2022-12-31", total: expected.total }, etpChange: "0" },
+      bareme,
+    );
     expect(expectedNext.next.total).not.toBe(droitCommunNext.next.total);
     expect(next.next.total).toBe(expectedNext.next.total);
   });
@@ -207,16 +235,34 @@ describe("OpenAPI", () => {
 
 describe("GET /api/v1/simulations/af", () => {
   it("returns simulateAf's result and refuses an empty period with a French message", async () => {
-    const res = await app.inject({ url: "/api/v1/simulations/af?kind=EI&etp=3&from=2019-01-01&to=2019-06-30&modulation=10", headers: siae.headers });
+    const res = await app.inject({
+      url: "/api/v1/simulations/af?kind=EI&etp=3&from=2019-01-01&to=2019-06-30&modulation=10",
+      headers: siae.headers,
+    });
     expect(res.statusCode).toBe(200);
-    const direct = simulateAf({ kind: "EI", etp: "3", from: "2019-01-01", to: "2019-06-30", modulationPercent: "10" }, await loadBaremeRows(t.handle.db));
+    const direct = simulateAf(
+      { kind: "EI", etp: "3", from: "2019-01-01", to: "2019-06-30", modulationPercent: "10" },
+      await loadBaremeRows(t.handle.db),
+    );
     expect(res.json()).toEqual(direct);
     // Same figures as `passerelle simulate af --json` (barème of the reference file vs the seeded table).
     let printed = "";
-    expect(runSimulateAf({ kind: "EI", etp: "3", from: "2019-01-01", to: "2019-06-30", modulation: "10", json: true }, (s) => (printed += s), () => undefined)).toBe(0);
+    expect(
+      runSimulateAf(
+        { kind: "EI", etp: "3", from: "2019-01-01", to: "2019-06-30", modulation: "10", json: true },
+        (s) => (printed += s),
+        () => undefined,
+      ),
+    ).toBe(0);
     const cli = JSON.parse(printed);
     const api = res.json();
-    expect({ kind: api.kind, unitAmount: api.unitAmount, months: api.months, total: api.total, modulatedAmount: api.modulatedAmount }).toEqual({
+    expect({
+      kind: api.kind,
+      unitAmount: api.unitAmount,
+      months: api.months,
+      total: api.total,
+      modulatedAmount: api.modulatedAmount,
+    }).toEqual({
       kind: cli.kind,
       unitAmount: cli.unitAmount,
       months: cli.months,

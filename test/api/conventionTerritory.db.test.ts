@@ -54,7 +54,10 @@ describe("steering département = convention's", () => {
 
   it("its figures count in 62's indicators, not in 59's", async () => {
     const table = async (user: TestUser, departement: string) => {
-      const res = await app.inject({ url: `/api/v1/indicators/structures?scope=departement:${departement}&year=2019`, headers: user.headers });
+      const res = await app.inject({
+        url: `/api/v1/indicators/structures?scope=departement:${departement}&year=2019`,
+        headers: user.headers,
+      });
       expect(res.statusCode).toBe(200);
       return res.json();
     };

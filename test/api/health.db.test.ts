@@ -26,7 +26,9 @@ test("GET /api/health names the engine and the schema version; OpenAPI is served
   expect(docs.json().paths["/api/health"]).toBeDefined();
   // Generated from the route contracts: the target and the other parameters of each route are documented.
   const indicators = docs.json().paths["/api/v1/indicators"].get as { parameters: { name: string; in: string }[] };
-  expect(indicators.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(["query:scope", "query:year", "query:kind"]));
+  expect(indicators.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
+    expect.arrayContaining(["query:scope", "query:year", "query:kind"]),
+  );
   const rsa = docs.json().paths["/api/v1/departements/{departement}/rsa"].get as { parameters: { name: string; in: string }[] };
   expect(rsa.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(["path:departement", "query:year"]));
   const missing = await app.inject({ method: "GET", url: "/api/v1/nothing-here" });

@@ -21,7 +21,12 @@ const LIST = [
 function upload(who: TestUser, url: string, name: string, content: string) {
   const boundary = "----passerelle";
   const payload = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n${content}\r\n--${boundary}--\r\n`;
-  return app.inject({ method: "POST", url, headers: { ...who.headers, "content-type": `multipart/form-data; boundary=${boundary}` }, payload });
+  return app.inject({
+    method: "POST",
+    url,
+    headers: { ...who.headers, "content-type": `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
 }
 
 beforeAll(async () => {
@@ -44,21 +49,32 @@ describe("imports by a DDETS agent", () => {
     expect(res.statusCode).toBe(200);
     const report = res.json() as { inserted: number; rejected: number; importRunId: number; rejections: unknown[] };
     expect(report).toMatchObject({ inserted: 1, rejected: 1 });
-    expect(report.rejections).toEqual([{ file: "liste.csv", line: 3, column: "CODE_DEPARTEMENT", reason: expect.stringContaining("hors du département 62") }]);
+    expect(report.rejections).toEqual([
+      { file: "liste.csv", line: 3, column: "CODE_DEPARTEMENT", reason: expect.stringContaining("hors du département 62") },
+    ]);
     const nord = await t.handle.db.selectFrom("structure").select("id").where("siret", "=", "41273578900023").execute();
     expect(nord).toEqual([]);
     runId = report.importRunId;
   });
 
   it("another département's agent cannot read the run, its rejections or their export, nor find it in the history", async () => {
-    for (const url of [`/api/v1/imports/${runId}`, `/api/v1/imports/${runId}/rejections`, `/api/v1/imports/${runId}/rejections?format=csv`]) {
+    for (const url of [
+      `/api/v1/imports/${runId}`,
+      `/api/v1/imports/${runId}/rejections`,
+      `/api/v1/imports/${runId}/rejections?format=csv`,
+    ]) {
       expect((await app.inject({ url, headers: ddets59.headers })).statusCode, url).toBe(404);
       expect((await app.inject({ url, headers: ddets62.headers })).statusCode, url).toBe(200);
       expect((await app.inject({ url, headers: national.headers })).statusCode, url).toBe(200);
     }
-    const history59 = (await app.inject({ url: "/api/v1/imports", headers: ddets59.headers })).json() as { items: { id: number }[]; total: number };
+    const history59 = (await app.inject({ url: "/api/v1/imports", headers: ddets59.headers })).json() as {
+      items: { id: number }[];
+      total: number;
+    };
     expect(history59).toMatchObject({ items: [], total: 0 });
-    const history62 = (await app.inject({ url: "/api/v1/imports", headers: ddets62.headers })).json() as { items: { id: number; departement: string }[] };
+    const history62 = (await app.inject({ url: "/api/v1/imports", headers: ddets62.headers })).json() as {
+      items: { id: number; departement: string }[];
+    };
     expect(history62.items).toEqual([expect.objectContaining({ id: runId, departement: "62" })]);
     const csv59 = await app.inject({ url: "/api/v1/imports?format=csv", headers: ddets59.headers });
     expect(csv59.body).not.toContain("liste.csv");

@@ -22,7 +22,18 @@ beforeAll(async () => {
       (
         await db
           .insertInto("financial_annex")
-          .values({ structure_id: structureId, number_prefix: prefix, mesure_code: mesure, state: "VALIDE", starts_on: "2025-01-01", ends_on: "2025-12-31", etp, annual_hours: hours, total_amount: total, unit_amount: "1000" })
+          .values({
+            structure_id: structureId,
+            number_prefix: prefix,
+            mesure_code: mesure,
+            state: "VALIDE",
+            starts_on: "2025-01-01",
+            ends_on: "2025-12-31",
+            etp,
+            annual_hours: hours,
+            total_amount: total,
+            unit_amount: "1000",
+          })
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id,
@@ -34,13 +45,24 @@ beforeAll(async () => {
     (
       await db
         .insertInto("contract")
-        .values({ person_id: person, structure_id: a, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: "2025-02-01", weekly_hours: "35", rsa: "OUI-M" })
+        .values({
+          person_id: person,
+          structure_id: a,
+          mesure_code: "ACI_DC",
+          contract_type: "CDDI",
+          starts_on: "2025-02-01",
+          weekly_hours: "35",
+          rsa: "OUI-M",
+        })
         .returning("id")
         .executeTakeFirstOrThrow()
     ).id,
   );
   for (const month of ["2025-02-01", "2025-03-01", "2025-04-01"]) {
-    await db.insertInto("monthly_declaration").values({ annex_id: afA, contract_id: contract, person_id: person, structure_id: a, month, hours: "151.67" }).execute();
+    await db
+      .insertInto("monthly_declaration")
+      .values({ annex_id: afA, contract_id: contract, person_id: person, structure_id: a, month, hours: "151.67" })
+      .execute();
   }
   ddets = await userWithSession(t, { email: "agent@ddets62.test", role: "departemental", departementCode: "62" });
   siae = await userWithSession(t, { email: "staff@alpha.test", role: "siae", structureIds: [a] });
@@ -89,7 +111,10 @@ describe("series and structure table", () => {
   });
 
   it("lists structures with their rates, sorted, and exports them", async () => {
-    const res = await app.inject({ url: "/api/v1/indicators/structures?scope=departement:62&year=2025&sort=-etpConventionnes", headers: ddets.headers });
+    const res = await app.inject({
+      url: "/api/v1/indicators/structures?scope=departement:62&year=2025&sort=-etpConventionnes",
+      headers: ddets.headers,
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.total).toBe(2);
@@ -98,7 +123,10 @@ describe("series and structure table", () => {
     // 3 × 151.67 h ÷ 1820 h = 0.25 ETP réalisés over 2 conventionnés
     expect(alpha.etpRealises).toBeCloseTo(0.25, 3);
     expect(alpha.tauxRealisation).toBeCloseTo(0.125, 3);
-    const csv = await app.inject({ url: "/api/v1/indicators/structures?scope=departement:62&year=2025&format=csv", headers: ddets.headers });
+    const csv = await app.inject({
+      url: "/api/v1/indicators/structures?scope=departement:62&year=2025&format=csv",
+      headers: ddets.headers,
+    });
     expect(csv.statusCode).toBe(200);
     expect(csv.body.split("\r\n")[0]).toContain("Taux de réalisation");
     expect(csv.body).toContain("Beta EI");

@@ -93,8 +93,15 @@ describe.skipIf(!onPostgres)("two server processes, one killed mid-import (skipp
     const upload = await fetch(`${a!.url}/api/v1/imports?background=true`, { method: "POST", headers: user.headers, body: form });
     expect(upload.status).toBe(202);
     const { id } = (await upload.json()) as { id: string };
-    type Job = { status: string; phase: string; what: string | null; rowsRead: number; report: { inserted: number; importRunId: number } | null };
-    const poll = async (inst: Instance) => (await (await fetch(`${inst.url}/api/v1/imports/jobs/${id}`, { headers: user.headers })).json()) as Job;
+    type Job = {
+      status: string;
+      phase: string;
+      what: string | null;
+      rowsRead: number;
+      report: { inserted: number; importRunId: number } | null;
+    };
+    const poll = async (inst: Instance) =>
+      (await (await fetch(`${inst.url}/api/v1/imports/jobs/${id}`, { headers: user.headers })).json()) as Job;
 
     // Kill A once it is importing rows (its progress is read from B: the job is in the database).
     for (let i = 0; ; i++) {
@@ -115,13 +122,22 @@ describe.skipIf(!onPostgres)("two server processes, one killed mid-import (skipp
       else await new Promise((r) => setTimeout(r, 100));
     }
     expect(final).toMatchObject({ status: "succeeded", phase: "termine" });
-    const row = await t.handle.db.selectFrom("job").select(["attempts", "locked_by", "status"]).where("id", "=", id).executeTakeFirstOrThrow();
+    const row = await t.handle.db
+      .selectFrom("job")
+      .select(["attempts", "locked_by", "status"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ attempts: 2, locked_by: null, status: "succeeded" });
     expect(killedAt.locked_by).not.toBe(null);
     // A's transaction died with it: one succeeded run, the whole delivery written once.
     const runs = await t.handle.db.selectFrom("import_run").select(["id", "status", "inserted"]).execute();
-    expect(runs.filter((r) => r.status === "succeeded")).toEqual([expect.objectContaining({ id: final!.report!.importRunId, inserted: final!.report!.inserted })]);
-    const people = await t.handle.db.selectFrom("person").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expect(runs.filter((r) => r.status === "succeeded")).toEqual([
+      expect.objectContaining({ id: final!.report!.importRunId, inserted: final!.report!.inserted }),
+    ]);
+    const people = await t.handle.db
+      .selectFrom("person")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(people.n)).toBeGreaterThan(5_000);
     // The job's file was deleted with its end.
     const chunks = await t.handle.db.selectFrom("job_file_chunk").select("seq").where("job_id", "=", id).execute();

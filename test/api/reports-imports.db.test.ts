@@ -52,18 +52,36 @@ describe("POST /api/v1/imports", () => {
   };
 
   it("answers a French problem for a file that is neither an ASP list nor FluxIAE, and writes nothing", async () => {
-    const before = await t.handle.db.selectFrom("structure").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await t.handle.db
+      .selectFrom("structure")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const u = upload("notes.txt", "bonjour\nceci n'est pas un fichier ASP\n");
-    const res = await app.inject({ method: "POST", url: "/api/v1/imports", headers: { ...ddets.headers, "content-type": u["content-type"] }, payload: u.payload });
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/v1/imports",
+      headers: { ...ddets.headers, "content-type": u["content-type"] },
+      payload: u.payload,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.headers["content-type"]).toContain("application/problem+json");
-    const after = await t.handle.db.selectFrom("structure").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await t.handle.db
+      .selectFrom("structure")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
   const ASP_FIXTURE = readFileSync("test/e2e/fixtures/liste-asp-62-une-ligne-fausse.csv", "utf8");
   const countStructures = async () =>
-    Number((await t.handle.db.selectFrom("structure").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.handle.db
+          .selectFrom("structure")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const post = (url: string, name: string, content: string, who: TestUser = ddets) => {
     const u = upload(name, content);
     return app.inject({ method: "POST", url, headers: { ...who.headers, "content-type": u["content-type"] }, payload: u.payload });
@@ -87,7 +105,14 @@ describe("POST /api/v1/imports", () => {
     const before = await countStructures();
     const res = await post("/api/v1/imports?dryRun=true", "liste-asp.csv", ASP_FIXTURE);
     expect(res.statusCode).toBe(200);
-    const report = res.json() as { format: string; rowsRead: number; inserted: number; rejected: number; dryRun: boolean; rejections: { file: string; line: number; column: string; reason: string }[] };
+    const report = res.json() as {
+      format: string;
+      rowsRead: number;
+      inserted: number;
+      rejected: number;
+      dryRun: boolean;
+      rejections: { file: string; line: number; column: string; reason: string }[];
+    };
     expect(report).toMatchObject({ format: "asp-liste-siae", rowsRead: 4, inserted: 3, rejected: 1, dryRun: true });
     expect(report.rejections).toHaveLength(1);
     expect(report.rejections[0]).toMatchObject({ file: "liste-asp.csv", line: 5, column: "SIRET" });
@@ -102,7 +127,12 @@ describe("POST /api/v1/imports", () => {
     const job = res.json() as { id: string; status: string; fileName: string };
     expect(job.fileName).toBe("liste-asp.csv");
     expect(res.headers.location).toBe(`/api/v1/imports/jobs/${job.id}`);
-    type Job = { status: string; phase: string; rowsRead: number; report: { inserted: number; rejected: number; importRunId: number } | null };
+    type Job = {
+      status: string;
+      phase: string;
+      rowsRead: number;
+      report: { inserted: number; rejected: number; importRunId: number } | null;
+    };
     let state: Job = job as unknown as Job;
     for (let i = 0; i < 200 && state.status === "running"; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -115,17 +145,27 @@ describe("POST /api/v1/imports", () => {
     expect(await countStructures()).toBe(before + 3);
     const runId = state.report?.importRunId;
     const run = await app.inject({ url: `/api/v1/imports/${runId}`, headers: ddets.headers });
-    expect(run.json()).toMatchObject({ id: runId, source: "liste-asp.csv", status: "succeeded", inserted: 3, rejected: 1, dryRun: false, userName: expect.any(String) });
+    expect(run.json()).toMatchObject({
+      id: runId,
+      source: "liste-asp.csv",
+      status: "succeeded",
+      inserted: 3,
+      rejected: 1,
+      dryRun: false,
+      userName: expect.any(String),
+    });
     const rejections = await app.inject({ url: `/api/v1/imports/${runId}/rejections`, headers: ddets.headers });
-    expect((rejections.json() as { items: { line: number; column: string; severity: string }[] }).items.filter((r) => r.severity === "error")).toEqual([
-      expect.objectContaining({ file: "liste-asp.csv", line: 5, column: "SIRET" }),
-    ]);
+    expect(
+      (rejections.json() as { items: { line: number; column: string; severity: string }[] }).items.filter((r) => r.severity === "error"),
+    ).toEqual([expect.objectContaining({ file: "liste-asp.csv", line: 5, column: "SIRET" })]);
     const csv = await app.inject({ url: `/api/v1/imports/${runId}/rejections?format=csv`, headers: ddets.headers });
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain("liste-asp.csv");
     // History lists it, with who ran it.
     const history = await app.inject({ url: "/api/v1/imports", headers: ddets.headers });
-    expect((history.json() as { items: { id: number; userName: string | null }[] }).items.find((r) => r.id === runId)?.userName).not.toBeNull();
+    expect(
+      (history.json() as { items: { id: number; userName: string | null }[] }).items.find((r) => r.id === runId)?.userName,
+    ).not.toBeNull();
   });
 
   it("a background import of an unimportable file ends failed with the issues; another département cannot read the job", async () => {
@@ -146,7 +186,16 @@ describe("POST /api/v1/imports", () => {
 
   it("is reserved to import:write and needs multipart", async () => {
     const u = upload("x.csv", "a;b\n");
-    expect((await app.inject({ method: "POST", url: "/api/v1/imports", headers: { ...siae.headers, "content-type": u["content-type"] }, payload: u.payload })).statusCode).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/api/v1/imports",
+          headers: { ...siae.headers, "content-type": u["content-type"] },
+          payload: u.payload,
+        })
+      ).statusCode,
+    ).toBe(403);
     const json = await app.inject({ method: "POST", url: "/api/v1/imports", headers: ddets.headers, payload: {} });
     expect(json.statusCode).toBe(415);
     const runs = await app.inject({ url: "/api/v1/imports", headers: ddets.headers });

@@ -41,7 +41,15 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   annexId = Number(annex.id);
   const person = async (last: string, first: string) =>
-    Number((await db.insertInto("person").values({ last_name: last, first_name: first, birth_year: 1990 }).returning("id").executeTakeFirstOrThrow()).id);
+    Number(
+      (
+        await db
+          .insertInto("person")
+          .values({ last_name: last, first_name: first, birth_year: 1990 })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
   persons.martin = await person("Martin", "Léa");
   persons.durand = await person("Durand", "Paul");
   persons.ancien = await person("Ancien", "Marc");
@@ -50,7 +58,16 @@ beforeAll(async () => {
       (
         await db
           .insertInto("contract")
-          .values({ person_id: personId, structure_id: structureId, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: startsOn, weekly_hours: weeklyHours, exit_on: exitOn, rsa: "OUI-NM" })
+          .values({
+            person_id: personId,
+            structure_id: structureId,
+            mesure_code: "ACI_DC",
+            contract_type: "CDDI",
+            starts_on: startsOn,
+            weekly_hours: weeklyHours,
+            exit_on: exitOn,
+            rsa: "OUI-NM",
+          })
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id,
@@ -58,8 +75,14 @@ beforeAll(async () => {
   contracts.martin = await contract(persons.martin!, `${year}-01-01`, "35");
   contracts.durand = await contract(persons.durand!, `${year}-01-01`, "26");
   contracts.ancien = await contract(persons.ancien!, `${year - 2}-01-01`, "20", `${year - 1}-06-30`);
-  await db.insertInto("approval").values({ person_id: persons.martin!, number_last4: "1234", starts_on: `${year - 1}-01-01`, ends_on: addDays(today, 20) }).execute();
-  await db.insertInto("approval").values({ person_id: persons.durand!, number_last4: "5678", starts_on: `${year}-01-01`, ends_on: addDays(today, 60) }).execute();
+  await db
+    .insertInto("approval")
+    .values({ person_id: persons.martin!, number_last4: "1234", starts_on: `${year - 1}-01-01`, ends_on: addDays(today, 20) })
+    .execute();
+  await db
+    .insertInto("approval")
+    .values({ person_id: persons.durand!, number_last4: "5678", starts_on: `${year}-01-01`, ends_on: addDays(today, 60) })
+    .execute();
   staff = await userWithSession(t, { email: "staff@littoral.test", role: "siae", structureIds: [structureId] });
   otherStaff = await userWithSession(t, { email: "staff@autre.test", role: "siae", structureIds: [other] });
   ddets = await userWithSession(t, { email: "agent@ddets62.test", role: "departemental", departementCode: "62" });
@@ -125,7 +148,14 @@ describe("monthly declaration", () => {
       method: "POST",
       url,
       headers: staff.headers,
-      payload: { annexId, month, lines: [{ contractId: contracts.martin, hours: 151.67 }, { contractId: contracts.durand, hours: 151.67 }] },
+      payload: {
+        annexId,
+        month,
+        lines: [
+          { contractId: contracts.martin, hours: 151.67 },
+          { contractId: contracts.durand, hours: 151.67 },
+        ],
+      },
     });
     expect(ok.statusCode).toBe(200);
     // The response carries what is now recorded for the AF and the month (the screen confirms it).
@@ -133,7 +163,9 @@ describe("monthly declaration", () => {
     const grid = (await app.inject({ url: `${url}?month=${month}`, headers: staff.headers })).json();
     // 303.34 h ÷ (1820 ÷ 12) = 2.00 ETP
     expect(grid.annexes[0].declaredEtp).toBe(2);
-    const undeclared = (await app.inject({ url: `/api/v1/structures/${structureId}/persons?undeclared=true`, headers: staff.headers })).json();
+    const undeclared = (
+      await app.inject({ url: `/api/v1/structures/${structureId}/persons?undeclared=true`, headers: staff.headers })
+    ).json();
     expect(undeclared.items).toEqual([]);
   });
 

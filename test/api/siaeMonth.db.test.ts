@@ -30,19 +30,45 @@ beforeAll(async () => {
     (
       await db
         .insertInto("financial_annex")
-        .values({ structure_id: structureId, number_prefix: "ACI062230001", mesure_code: "ACI_DC", state: "VALIDE", starts_on: "2023-01-01", ends_on: "2023-12-31", etp: "3.00", annual_hours: "1820" })
+        .values({
+          structure_id: structureId,
+          number_prefix: "ACI062230001",
+          mesure_code: "ACI_DC",
+          state: "VALIDE",
+          starts_on: "2023-01-01",
+          ends_on: "2023-12-31",
+          etp: "3.00",
+          annual_hours: "1820",
+        })
         .returning("id")
         .executeTakeFirstOrThrow()
     ).id,
   );
   const person = async (last: string, birthYear: number) =>
-    Number((await db.insertInto("person").values({ last_name: last, first_name: "A", birth_year: birthYear }).returning("id").executeTakeFirstOrThrow()).id);
+    Number(
+      (
+        await db
+          .insertInto("person")
+          .values({ last_name: last, first_name: "A", birth_year: birthYear })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
   const contract = async (key: string, personId: number, startsOn: string, plannedEndOn: string | null) => {
     contracts[key] = Number(
       (
         await db
           .insertInto("contract")
-          .values({ person_id: personId, structure_id: structureId, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: startsOn, planned_end_on: plannedEndOn, weekly_hours: "26", rsa: "NON" })
+          .values({
+            person_id: personId,
+            structure_id: structureId,
+            mesure_code: "ACI_DC",
+            contract_type: "CDDI",
+            starts_on: startsOn,
+            planned_end_on: plannedEndOn,
+            weekly_hours: "26",
+            rsa: "NON",
+          })
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id,
@@ -57,14 +83,31 @@ beforeAll(async () => {
   await contract("fini", fini, "2022-06-01", "2023-04-30"); // over, no exit recorded
   await contract("futur", futur, "2023-06-01", "2023-12-31"); // planned hiring
   // PASS ending in 20 days (Martin) and 60 days (Durand, 55 years: "50 ans et plus" open).
-  await db.insertInto("approval").values({ person_id: martin, number_last4: "1234", starts_on: "2021-05-31", ends_on: "2023-05-30" }).execute();
-  await db.insertInto("approval").values({ person_id: durand, number_last4: "5678", starts_on: "2021-07-10", ends_on: "2023-07-09" }).execute();
+  await db
+    .insertInto("approval")
+    .values({ person_id: martin, number_last4: "1234", starts_on: "2021-05-31", ends_on: "2023-05-30" })
+    .execute();
+  await db
+    .insertInto("approval")
+    .values({ person_id: durand, number_last4: "5678", starts_on: "2021-07-10", ends_on: "2023-07-09" })
+    .execute();
   // The planned hiring's diagnosis (prescriber, 6 months) expires on 2023-04-30, before the first day.
-  await db.insertInto("eligibility_diagnosis").values({ person_id: futur, author_kind: "prescriber", made_on: "2022-11-01", expires_on: "2023-04-30" }).execute();
+  await db
+    .insertInto("eligibility_diagnosis")
+    .values({ person_id: futur, author_kind: "prescriber", made_on: "2022-11-01", expires_on: "2023-04-30" })
+    .execute();
   // April: Martin declared; Durand and Fini not yet.
   await db
     .insertInto("monthly_declaration")
-    .values({ annex_id: annexId, contract_id: contracts.martin!, person_id: martin, structure_id: structureId, month: "2023-04-01", hours: "112.00", state: "VALIDE" })
+    .values({
+      annex_id: annexId,
+      contract_id: contracts.martin!,
+      person_id: martin,
+      structure_id: structureId,
+      month: "2023-04-01",
+      hours: "112.00",
+      state: "VALIDE",
+    })
     .execute();
   staff = await userWithSession(t, { email: "staff@deuxcaps.test", role: "siae", structureIds: [structureId] });
   other = await userWithSession(t, { email: "staff@autre.test", role: "siae", structureIds: [otherId] });
@@ -83,7 +126,15 @@ const get = async <T>(url: string, user: TestUser = staff): Promise<T> => {
 
 interface Month {
   today: string;
-  declaration: { month: string; deadline: string; late: boolean; annexes: number; lines: number; undeclaredLines: number; undeclaredPersons: number };
+  declaration: {
+    month: string;
+    deadline: string;
+    late: boolean;
+    annexes: number;
+    lines: number;
+    undeclaredLines: number;
+    undeclaredPersons: number;
+  };
   pass: { within30: number; within90: number; people: { lastName: string; remainingDays: number; reasons: { code: string }[] }[] };
   diagnoses: { count: number; people: { lastName: string; diagnosisExpiresOn: string }[] };
   exits: { toRecord: number };
@@ -93,7 +144,12 @@ interface Month {
 
 describe("a real instance: today is the (injected) real date", () => {
   it("calendar and instance say so: no demo, the month to declare is the previous one", async () => {
-    expect(await get("/api/v1/referentials/calendar")).toMatchObject({ today: REAL_TODAY, currentMonth: "2023-05", declarationMonth: "2023-04", demoAsOf: null });
+    expect(await get("/api/v1/referentials/calendar")).toMatchObject({
+      today: REAL_TODAY,
+      currentMonth: "2023-05",
+      declarationMonth: "2023-04",
+      demoAsOf: null,
+    });
     const instance = await app.inject({ url: "/api/v1/instance" });
     expect(instance.statusCode).toBe(200);
     expect(instance.json()).toEqual({ demoAsOf: null });
@@ -102,8 +158,18 @@ describe("a real instance: today is the (injected) real date", () => {
   it("the SIAE's month: each count is the one of the page it links to", async () => {
     const m = await get<Month>(`/api/v1/structures/${structureId}/month`);
     expect(m.today).toBe(REAL_TODAY);
-    expect(m.declaration).toMatchObject({ month: "2023-04", deadline: "2023-05-31", late: false, annexes: 1, lines: 3, undeclaredLines: 2, undeclaredPersons: 2 });
-    const grid = await get<{ annexes: { lines: { declarationState: string | null }[] }[] }>(`/api/v1/structures/${structureId}/declarations?month=2023-04`);
+    expect(m.declaration).toMatchObject({
+      month: "2023-04",
+      deadline: "2023-05-31",
+      late: false,
+      annexes: 1,
+      lines: 3,
+      undeclaredLines: 2,
+      undeclaredPersons: 2,
+    });
+    const grid = await get<{ annexes: { lines: { declarationState: string | null }[] }[] }>(
+      `/api/v1/structures/${structureId}/declarations?month=2023-04`,
+    );
     expect(grid.annexes.flatMap((a) => a.lines).filter((l) => l.declarationState !== "VALIDE")).toHaveLength(m.declaration.undeclaredLines);
 
     expect(m.pass).toMatchObject({ within30: 1, within90: 2 });
@@ -117,9 +183,16 @@ describe("a real instance: today is the (injected) real date", () => {
     expect(m.pass.people[0]?.reasons.map((r) => r.code)).not.toContain("SENIOR");
 
     expect(m.exits.toRecord).toBe(1);
-    expect((await get<{ total: number; items: { lastName: string }[] }>(`/api/v1/structures/${structureId}/persons?toExit=true`)).items.map((i) => i.lastName)).toEqual(["Fini"]);
+    expect(
+      (await get<{ total: number; items: { lastName: string }[] }>(`/api/v1/structures/${structureId}/persons?toExit=true`)).items.map(
+        (i) => i.lastName,
+      ),
+    ).toEqual(["Fini"]);
 
-    expect(m.diagnoses).toEqual({ count: 1, people: [expect.objectContaining({ lastName: "Futur", contractStart: "2023-06-01", diagnosisExpiresOn: "2023-04-30" })] });
+    expect(m.diagnoses).toEqual({
+      count: 1,
+      people: [expect.objectContaining({ lastName: "Futur", contractStart: "2023-06-01", diagnosisExpiresOn: "2023-04-30" })],
+    });
     expect(m.fiches).toMatchObject({ rejected: 0 });
     expect(m.consumption).toMatchObject({ year: 2023, etpConventionnes: 3 });
     expect(m.consumption?.months.map((x) => [x.month, x.declared])).toEqual([
@@ -135,7 +208,14 @@ describe("a real instance: today is the (injected) real date", () => {
       method: "POST",
       url: `/api/v1/structures/${structureId}/declarations`,
       headers: staff.headers,
-      payload: { annexId, month: "2023-04", lines: [{ contractId: contracts.durand, hours: 112 }, { contractId: contracts.fini, hours: 100 }] },
+      payload: {
+        annexId,
+        month: "2023-04",
+        lines: [
+          { contractId: contracts.durand, hours: 112 },
+          { contractId: contracts.fini, hours: 100 },
+        ],
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     const motifs = await get<{ code: number }[]>("/api/v1/referentials/exit-motifs");

@@ -12,14 +12,29 @@ const ids: Record<string, number> = {};
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  ids.a = await insertStructure(t, { name: "Atelier Arras", kind: "ACI", siret: "11111111100011", departementCode: "62", commune: "Arras" });
-  ids.b = await insertStructure(t, { name: "Boulogne Intérim", kind: "ETTI", siret: "22222222200022", departementCode: "62", commune: "Boulogne-sur-Mer" });
-  ids.c = await insertStructure(t, { name: "Calais; \"Services\"", kind: "AI", siret: "33333333300033", departementCode: "62", commune: "Calais" });
+  ids.a = await insertStructure(t, {
+    name: "Atelier Arras",
+    kind: "ACI",
+    siret: "11111111100011",
+    departementCode: "62",
+    commune: "Arras",
+  });
+  ids.b = await insertStructure(t, {
+    name: "Boulogne Intérim",
+    kind: "ETTI",
+    siret: "22222222200022",
+    departementCode: "62",
+    commune: "Boulogne-sur-Mer",
+  });
+  ids.c = await insertStructure(t, {
+    name: 'Calais; "Services"',
+    kind: "AI",
+    siret: "33333333300033",
+    departementCode: "62",
+    commune: "Calais",
+  });
   ids.n = await insertStructure(t, { name: "Nord Emploi", kind: "EI", siret: "44444444400044", departementCode: "59", commune: "Lille" });
-  await t.handle.db
-    .insertInto("site")
-    .values({ structure_id: ids.a!, name: "Atelier vélo", postal_code: "62000" })
-    .execute();
+  await t.handle.db.insertInto("site").values({ structure_id: ids.a!, name: "Atelier vélo", postal_code: "62000" }).execute();
   ddets62 = await userWithSession(t, { email: "agent@ddets62.test", role: "departemental", departementCode: "62" });
   siae = await userWithSession(t, { email: "staff@aci.test", role: "siae", structureIds: [ids.a!] });
   app = await testApp(t);
@@ -35,7 +50,7 @@ describe("GET /api/v1/structures", () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.total).toBe(3);
-    expect(body.items.map((s: { name: string }) => s.name)).toEqual(["Calais; \"Services\"", "Boulogne Intérim"]);
+    expect(body.items.map((s: { name: string }) => s.name)).toEqual(['Calais; "Services"', "Boulogne Intérim"]);
     const page2 = (await app.inject({ url: "/api/v1/structures?sort=-name&pageSize=2&page=2", headers: ddets62.headers })).json();
     expect(page2.items.map((s: { name: string }) => s.name)).toEqual(["Atelier Arras"]);
   });
@@ -65,7 +80,10 @@ describe("GET /api/v1/structures", () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers["content-type"]).toContain("text/csv");
     expect(csv.headers["content-disposition"]).toContain("structures.csv");
-    const lines = csv.body.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = csv.body
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe("Identifiant;SIRET;Identifiant ASP;Nom;Type;Département;Commune;Création;Fermeture");
     expect(lines[3]).toContain('"Calais; ""Services"""');

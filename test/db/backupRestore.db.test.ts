@@ -43,7 +43,9 @@ describe(`backup and restore (${testEngine()})`, () => {
   let source: Record<string, string>;
   let target: Record<string, string>;
   const open = async (env: Record<string, string>): Promise<DatabaseHandle> =>
-    env.DATABASE_URL ? openDatabase({ url: env.DATABASE_URL, poolSize: 2 }) : openDatabase({ pgliteDir: path.join(env.PASSERELLE_DATA_DIR!, "pglite"), lock: true });
+    env.DATABASE_URL
+      ? openDatabase({ url: env.DATABASE_URL, poolSize: 2 })
+      : openDatabase({ pgliteDir: path.join(env.PASSERELLE_DATA_DIR!, "pglite"), lock: true });
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), "passerelle-backup-"));
@@ -51,7 +53,10 @@ describe(`backup and restore (${testEngine()})`, () => {
     if (testEngine() === "postgresql") {
       const from: TestDatabase = await createTestDatabase();
       const to: TestDatabase = await createEmptyDatabase();
-      cleanups.push(() => from.destroy(), () => to.destroy());
+      cleanups.push(
+        () => from.destroy(),
+        () => to.destroy(),
+      );
       // The test handles stay open; the CLI opens its own connections.
       source = { DATABASE_URL: from.url! };
       target = { DATABASE_URL: to.url! };

@@ -67,13 +67,23 @@ pgliteOnly("embedded data folder", () => {
   test("npm start serves /api/health on PGlite, refuses a second process on the same folder, reuses the data", async () => {
     const dataDir = tempDir();
     const port = await freePort();
-    const first = start("src/main.ts", [], { PASSERELLE_DATA_DIR: dataDir, PORT: String(port), PASSERELLE_NO_DEMO: "1", PASSERELLE_SKIP_WEB_BUILD: "1" });
+    const first = start("src/main.ts", [], {
+      PASSERELLE_DATA_DIR: dataDir,
+      PORT: String(port),
+      PASSERELLE_NO_DEMO: "1",
+      PASSERELLE_SKIP_WEB_BUILD: "1",
+    });
     await first.waitFor(/Passerelle est prête/, 90_000);
     const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: "ok", engine: "pglite" });
     expect(health.schemaVersion).toMatch(/^\d{4}$/);
 
-    const second = start("src/main.ts", [], { PASSERELLE_DATA_DIR: dataDir, PORT: String(await freePort()), PASSERELLE_NO_DEMO: "1", PASSERELLE_SKIP_WEB_BUILD: "1" });
+    const second = start("src/main.ts", [], {
+      PASSERELLE_DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      PASSERELLE_NO_DEMO: "1",
+      PASSERELLE_SKIP_WEB_BUILD: "1",
+    });
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(path.join(dataDir, "pglite"));
     expect(second.output()).toMatch(new RegExp(`pid ${first.child.pid}|pid \\d+`));
@@ -83,14 +93,21 @@ pgliteOnly("embedded data folder", () => {
     expect(first.output()).toContain("arrêt propre");
 
     // Second start reuses the folder: no migration to apply, quick.
-    const again = start("src/main.ts", [], { PASSERELLE_DATA_DIR: dataDir, PORT: String(port), PASSERELLE_NO_DEMO: "1", PASSERELLE_SKIP_WEB_BUILD: "1" });
+    const again = start("src/main.ts", [], {
+      PASSERELLE_DATA_DIR: dataDir,
+      PORT: String(port),
+      PASSERELLE_NO_DEMO: "1",
+      PASSERELLE_SKIP_WEB_BUILD: "1",
+    });
     await again.waitFor(/Passerelle est prête/, 60_000);
     expect(again.output()).not.toContain("Migrations appliquées");
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
   });
 
-  test("SIGKILL during the first demo load, at two steps: the next start removes the partial demo and loads it whole", { timeout: 900_000 }, async () => {
+  test("SIGKILL during the first demo load, at two steps: the next start removes the partial demo and loads it whole", {
+    timeout: 900_000,
+  }, async () => {
     const dataDir = tempDir();
     const env = { PASSERELLE_DATA_DIR: dataDir, PASSERELLE_SKIP_WEB_BUILD: "1" };
     // After the ASP list's own commit (117 structures, nothing else), then inside the big transaction.
@@ -109,7 +126,14 @@ pgliteOnly("embedded data folder", () => {
     const handle = await openDatabase({ pgliteDir: path.join(dataDir, "pglite"), lock: true });
     try {
       const count = async (table: "structure" | "person" | "monthly_declaration" | "app_user") =>
-        Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await handle.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       expect(await count("structure")).toBe(122);
       expect(await count("person")).toBeGreaterThan(5_000);
       expect(await count("monthly_declaration")).toBeGreaterThan(100_000);

@@ -8,8 +8,7 @@ import { seedReference } from "../../src/db/seedReference.js";
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/testDb.js";
 
 async function snapshot(handle: DatabaseHandle): Promise<Record<string, string[]>> {
-  const q = async (text: string) =>
-    (await sql.raw<{ line: string }>(text).execute(handle.db)).rows.map((r) => r.line).sort();
+  const q = async (text: string) => (await sql.raw<{ line: string }>(text).execute(handle.db)).rows.map((r) => r.line).sort();
   return {
     columns: await q(`SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' ||
         coalesce(column_default, '') || ' ' || coalesce(generation_expression, '') AS line

@@ -11,7 +11,8 @@ interface Simulation {
   modulatedAmount: string;
 }
 
-const euros = (v: string) => new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", minimumFractionDigits: 2 }).format(Number(v));
+const euros = (v: string) =>
+  new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", minimumFractionDigits: 2 }).format(Number(v));
 /** Screen text and Node's Intl may use different spaces (U+202F, U+00A0): compare without them. */
 const bare = (s: string | null) => (s ?? "").replace(/\s/g, "");
 
@@ -45,7 +46,10 @@ describe.skipIf(!demoAvailable)("annexe financière", () => {
     await page.getByRole("button", { name: "Ajouter un financement" }).click();
     await page.getByLabel("Autre financement 1").selectOption("CONSEIL_DEPARTEMENTAL");
     await page.getByLabel("Montant 1 (€)").fill("1000");
-    const sim = await apiGet<Simulation>(page, `/api/v1/simulations/af?kind=${structure.kind}&etp=7.5&from=${year}-01-01&to=${year}-12-31&modulation=5`);
+    const sim = await apiGet<Simulation>(
+      page,
+      `/api/v1/simulations/af?kind=${structure.kind}&etp=7.5&from=${year}-01-01&to=${year}-12-31&modulation=5`,
+    );
     await expect.poll(async () => bare(await page.getByTestId("af-total").textContent()), { timeout: 30_000 }).toBe(bare(euros(sim.total)));
     expect(bare(await page.getByTestId("af-unit-amount").textContent())).toBe(bare(euros(sim.unitAmount)));
     expect(bare(await page.getByTestId("af-modulated-amount").textContent())).toContain(bare(euros(sim.modulatedAmount)));
@@ -76,8 +80,13 @@ describe.skipIf(!demoAvailable)("annexe financière", () => {
     await page.getByRole("link", { name: "Modifier (nouvelle version)" }).click();
     await page.getByRole("heading", { level: 1, name: new RegExp(`Modifier l'annexe financière ${number}`) }).waitFor();
     await page.getByLabel("ETP conventionnés").fill("8");
-    const sim8 = await apiGet<Simulation>(page, `/api/v1/simulations/af?kind=${structure.kind}&etp=8&from=${year}-01-01&to=${year}-12-31&modulation=5`);
-    await expect.poll(async () => bare(await page.getByTestId("af-total").textContent()), { timeout: 30_000 }).toBe(bare(euros(sim8.total)));
+    const sim8 = await apiGet<Simulation>(
+      page,
+      `/api/v1/simulations/af?kind=${structure.kind}&etp=8&from=${year}-01-01&to=${year}-12-31&modulation=5`,
+    );
+    await expect
+      .poll(async () => bare(await page.getByTestId("af-total").textContent()), { timeout: 30_000 })
+      .toBe(bare(euros(sim8.total)));
     await expectAccessible(page, "nouvelle version");
     await page.getByRole("button", { name: "Enregistrer la nouvelle version" }).click();
     await page.getByTestId("af-created").getByText("La version précédente est historisée.").waitFor();
@@ -93,8 +102,13 @@ describe.skipIf(!demoAvailable)("annexe financière", () => {
     await page.getByRole("link", { name: "Simuler l'année suivante" }).click();
     await page.getByLabel(`ETP conventionnés en ${year + 1}`).fill("9");
     await page.getByLabel("Part modulée (%)").fill("10");
-    const next = await apiGet<{ next: Simulation; difference: string }>(page, `/api/v1/structures/${structureId}/annexes/${annexId}/next-year?etpChange=1&modulation=10`);
-    await expect.poll(async () => bare(await page.getByTestId("next-total").textContent()), { timeout: 30_000 }).toBe(bare(euros(next.next.total)));
+    const next = await apiGet<{ next: Simulation; difference: string }>(
+      page,
+      `/api/v1/structures/${structureId}/annexes/${annexId}/next-year?etpChange=1&modulation=10`,
+    );
+    await expect
+      .poll(async () => bare(await page.getByTestId("next-total").textContent()), { timeout: 30_000 })
+      .toBe(bare(euros(next.next.total)));
     expect(bare(await page.getByTestId("next-difference").textContent())).toContain(bare(euros(next.difference)));
     await expectAccessible(page, "simulation de l'année suivante");
 

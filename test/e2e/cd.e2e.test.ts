@@ -33,19 +33,90 @@ async function hireTwoIn2022(handle: DatabaseHandle, structureId: number): Promi
   const s = await handle.db.selectFrom("structure").select("kind").where("id", "=", structureId).executeTakeFirstOrThrow();
   await run((db) => createFinancialAnnex(db, deps, { structureId, startsOn: "2022-01-01", endsOn: "2022-12-31", etp: "4" }));
   const people = [
-    { nir: fictitiousNir(2, "1961-07-12", 8991), civility: "MME" as const, lastName: "Lefèvre-Dupont", firstName: "Zoé", birthDate: "1961-07-12", complete: true },
-    { nir: fictitiousNir(1, "1962-09-04", 8992), civility: "M" as const, lastName: "Martin", firstName: "Hugo", birthDate: "1962-09-04", complete: false },
+    {
+      nir: fictitiousNir(2, "1961-07-12", 8991),
+      civility: "MME" as const,
+      lastName: "Lefèvre-Dupont",
+      firstName: "Zoé",
+      birthDate: "1961-07-12",
+      complete: true,
+    },
+    {
+      nir: fictitiousNir(1, "1962-09-04", 8992),
+      civility: "M" as const,
+      lastName: "Martin",
+      firstName: "Hugo",
+      birthDate: "1962-09-04",
+      complete: false,
+    },
   ];
   for (const p of people) {
-    const person = (await run((db) => createPerson(db, deps, { nir: p.nir, civility: p.civility, lastName: p.lastName, firstName: p.firstName, birthDate: p.birthDate, birthCountryCode: "100", communeCode: "62178", postalCode: "62700", addressLine: "3 bis avenue de la Gare" }))).id;
-    const d = await run((db) => createEligibilityDiagnosis(db, deps, { personId: person, author: "prescriber", prescriberOrganization: "France Travail Bruay", kind: s.kind, madeOn: "2022-01-10" }));
+    const person = (
+      await run((db) =>
+        createPerson(db, deps, {
+          nir: p.nir,
+          civility: p.civility,
+          lastName: p.lastName,
+          firstName: p.firstName,
+          birthDate: p.birthDate,
+          birthCountryCode: "100",
+          communeCode: "62178",
+          postalCode: "62700",
+          addressLine: "3 bis avenue de la Gare",
+        }),
+      )
+    ).id;
+    const d = await run((db) =>
+      createEligibilityDiagnosis(db, deps, {
+        personId: person,
+        author: "prescriber",
+        prescriberOrganization: "France Travail Bruay",
+        kind: s.kind,
+        madeOn: "2022-01-10",
+      }),
+    );
     const a = await run((db) => issueApproval(db, deps, { personId: person, diagnosisId: d.id, startsOn: "2022-02-01" }));
-    const contract = (await run((db) => hire(db, deps, { personId: person, structureId, approvalId: a.id, contractType: "CDDI", startsOn: "2022-02-01", plannedEndOn: "2022-07-31", weeklyHours: 26, rsa: "OUI-NM", orienteurCode: "03", educationLevelCode: "50" }))).id;
+    const contract = (
+      await run((db) =>
+        hire(db, deps, {
+          personId: person,
+          structureId,
+          approvalId: a.id,
+          contractType: "CDDI",
+          startsOn: "2022-02-01",
+          plannedEndOn: "2022-07-31",
+          weeklyHours: 26,
+          rsa: "OUI-NM",
+          orienteurCode: "03",
+          educationLevelCode: "50",
+        }),
+      )
+    ).id;
     if (p.complete)
       await run((db) =>
         completeFicheSalarie(db, deps, {
           contractId: contract,
-          fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieSortantASE: false, salarieParentIsole: false, salarieHebergement: false, salarieRefugie: false, salarieSortantDetention: false, salarieLangueFrancaise: false, salarieMobilite: false },
+          fields: {
+            birthCommuneCode: "62178",
+            salarieEnEmploi: false,
+            salarieSansEmploiDepuis: "04",
+            salarieSansRessource: false,
+            inscritPoleEmploi: true,
+            inscritPoleEmploiDepuis: "03",
+            numeroIDE: "1234567A",
+            salarieOETH: false,
+            salarieAideSociale: false,
+            salarieBenefRSADepuis: "02",
+            salarieBenefASS: false,
+            salarieBenefAAH: false,
+            salarieSortantASE: false,
+            salarieParentIsole: false,
+            salarieHebergement: false,
+            salarieRefugie: false,
+            salarieSortantDetention: false,
+            salarieLangueFrancaise: false,
+            salarieMobilite: false,
+          },
         }),
       );
   }

@@ -31,19 +31,43 @@ async function id(q: Promise<{ id: number | string } | undefined>): Promise<numb
 /** Another territory in the demo database: a structure of the Nord (59) with an AF and an RSA salarié. */
 async function seedElsewhere(db: Kysely<Database>): Promise<{ structureId: number; personId: number; annexId: number }> {
   const structureId = await id(
-    db.insertInto("structure").values({ kind: "ACI", asp_id: 990059, name: "Chantier du Hainaut (test)", departement_code: "59" }).returning("id").executeTakeFirst(),
+    db
+      .insertInto("structure")
+      .values({ kind: "ACI", asp_id: 990059, name: "Chantier du Hainaut (test)", departement_code: "59" })
+      .returning("id")
+      .executeTakeFirst(),
   );
   const personId = await id(
-    db.insertInto("person").values({ first_name: "Hors", last_name: "Territoire", birth_date: "1980-04-02", departement_code: "59" }).returning("id").executeTakeFirst(),
+    db
+      .insertInto("person")
+      .values({ first_name: "Hors", last_name: "Territoire", birth_date: "1980-04-02", departement_code: "59" })
+      .returning("id")
+      .executeTakeFirst(),
   );
   await db
     .insertInto("contract")
-    .values({ person_id: personId, structure_id: structureId, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: "2025-01-06", rsa: "OUI-M" })
+    .values({
+      person_id: personId,
+      structure_id: structureId,
+      mesure_code: "ACI_DC",
+      contract_type: "CDDI",
+      starts_on: "2025-01-06",
+      rsa: "OUI-M",
+    })
     .execute();
   const annexId = await id(
     db
       .insertInto("financial_annex")
-      .values({ structure_id: structureId, number_prefix: "ACI059259999", mesure_code: "ACI_DC", state: "VALIDE", starts_on: "2025-01-01", ends_on: "2025-12-31", etp: "2.00", annual_hours: "1820" })
+      .values({
+        structure_id: structureId,
+        number_prefix: "ACI059259999",
+        mesure_code: "ACI_DC",
+        state: "VALIDE",
+        starts_on: "2025-01-01",
+        ends_on: "2025-12-31",
+        etp: "2.00",
+        annual_hours: "1820",
+      })
       .returning("id")
       .executeTakeFirst(),
   );
@@ -60,7 +84,14 @@ async function placesOf(
   const member = await db.selectFrom("membership").select("structure_id").where("user_id", "=", userId).executeTakeFirst();
   const home = member
     ? Number(member.structure_id)
-    : await id(db.selectFrom("structure").select("id").where("departement_code", "=", departement ?? "62").orderBy("id").executeTakeFirst());
+    : await id(
+        db
+          .selectFrom("structure")
+          .select("id")
+          .where("departement_code", "=", departement ?? "62")
+          .orderBy("id")
+          .executeTakeFirst(),
+      );
   const p1 = await id(
     db
       .selectFrom("contract")

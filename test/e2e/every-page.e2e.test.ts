@@ -58,7 +58,9 @@ describe.skipIf(!demoAvailable)("every page, fr-FR", () => {
       expect(facts.active, path).toEqual([tab]);
     }
     // A salarié's page with the exit form open: its date is typed in French.
-    await checkPage(page, `/salaries/${persons.items[0]?.id}`, () => page.getByRole("heading", { level: 2, name: "PASS IAE" }).waitFor({ timeout: 60_000 }));
+    await checkPage(page, `/salaries/${persons.items[0]?.id}`, () =>
+      page.getByRole("heading", { level: 2, name: "PASS IAE" }).waitFor({ timeout: 60_000 }),
+    );
     await page.getByRole("button", { name: "Enregistrer la sortie" }).first().click();
     await page.getByLabel("Date de sortie").waitFor();
     expect(await page.getByLabel("Date de sortie").getAttribute("type")).toBe("text");
@@ -95,8 +97,14 @@ describe.skipIf(!demoAvailable)("every page, fr-FR", () => {
     // Signalled structures first: the table starts with the flagged rows.
     await page.goto("/tableau-de-bord?alertes=1");
     await page.getByTestId("structures-table").waitFor({ timeout: 120_000 });
-    const flags = await page.getByTestId("structures-table").locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-below-target") === "true"));
-    expect(flags.some((f) => f), "the demo has signalled structures").toBe(true);
+    const flags = await page
+      .getByTestId("structures-table")
+      .locator("tbody tr")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-below-target") === "true"));
+    expect(
+      flags.some((f) => f),
+      "the demo has signalled structures",
+    ).toBe(true);
     const firstUnflagged = flags.indexOf(false);
     if (firstUnflagged >= 0) expect(flags.slice(firstUnflagged).every((f) => !f)).toBe(true);
     await context.close();

@@ -32,7 +32,9 @@ describe.skipIf(!demoAvailable)("imports et rapport annuel", () => {
     await page.getByRole("button", { name: "Importer", exact: true }).click();
     const result = page.getByTestId("import-result");
     await result.waitFor({ timeout: 120_000 });
-    expect(await page.evaluate(() => (window as unknown as { sawProgress?: string }).sawProgress)).toMatch(/Envoi du fichier|Import en cours|reçu : import en cours/);
+    expect(await page.evaluate(() => (window as unknown as { sawProgress?: string }).sawProgress)).toMatch(
+      /Envoi du fichier|Import en cours|reçu : import en cours/,
+    );
     expect(await result.textContent()).toContain("terminé avec 1 ligne rejetée");
     expect(await result.textContent()).toContain("4 lignes lues");
     const rejected = page.getByTestId("import-rejections").locator("tbody tr", { hasText: "Rejet" });

@@ -34,47 +34,51 @@ describe("connexion", () => {
     await context.close();
   });
 
-  it.skipIf(!demoAvailable)("logs a DDETS agent in with the keyboard only and shows the dashboard of the département", { timeout: 600_000 }, async () => {
-    const { context, page } = await newPage(j.browser, j.app.baseUrl);
-    j.page = page;
-    await page.goto("/connexion");
-    await page.getByRole("heading", { name: "Connexion à Passerelle" }).waitFor();
-    // Keyboard only: skip link first, Enter jumps to the content, then e-mail, password, Enter.
-    await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Contenu");
-    await page.keyboard.press("Enter");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("contenu");
-    await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("email");
-    await page.keyboard.type(ACCOUNTS.ddets);
-    await page.keyboard.press("Tab");
-    await page.keyboard.type(DEMO_PASSWORD);
-    await page.keyboard.press("Enter");
-    await page.waitForURL("**/tableau-de-bord**");
-    await page.getByRole("heading", { level: 1, name: "Tableau de bord" }).waitFor({ timeout: 60_000 });
-    // Indicators over the whole demo département are slow on PGlite: generous wait.
-    const tile = page.getByTestId("kpi-structures-value");
-    await tile.waitFor({ timeout: 240_000 });
-    const api = await apiGet<{ structures: { total: number } }>(page, "/api/v1/indicators?scope=departement:62&year=2019");
-    expect(await tile.textContent()).toBe(new Intl.NumberFormat("fr-FR").format(api.structures.total));
-    // A tile's definition shows on hover and on keyboard focus (DSFR tooltip).
-    const definition = page.getByTestId("kpi-structures-definition");
-    const tooltip = page.locator(`[id="${await definition.getAttribute("aria-describedby")}"]`);
-    await definition.hover();
-    await expect.poll(() => tooltip.getAttribute("class")).toContain("fr-tooltip--shown");
-    await page.mouse.move(0, 0);
-    await expect.poll(() => tooltip.getAttribute("class")).not.toContain("fr-tooltip--shown");
-    await definition.focus();
-    await expect.poll(() => tooltip.getAttribute("class")).toContain("fr-tooltip--shown");
-    expect(await tooltip.textContent()).toContain("structure");
-    await page.getByTestId("structures-table").waitFor({ timeout: 240_000 });
-    await readmeScreenshot(page, "tableau-de-bord");
-    await expectAccessible(page, "tableau de bord");
-    // The URL carries the scope and year once chosen: shareable.
-    await page.getByLabel("Année").selectOption("2018");
-    await page.waitForURL(/scope=departement%3A62.*year=2018|year=2018.*scope=departement%3A62/);
-    await context.close();
-  });
+  it.skipIf(!demoAvailable)(
+    "logs a DDETS agent in with the keyboard only and shows the dashboard of the département",
+    { timeout: 600_000 },
+    async () => {
+      const { context, page } = await newPage(j.browser, j.app.baseUrl);
+      j.page = page;
+      await page.goto("/connexion");
+      await page.getByRole("heading", { name: "Connexion à Passerelle" }).waitFor();
+      // Keyboard only: skip link first, Enter jumps to the content, then e-mail, password, Enter.
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Contenu");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("contenu");
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("email");
+      await page.keyboard.type(ACCOUNTS.ddets);
+      await page.keyboard.press("Tab");
+      await page.keyboard.type(DEMO_PASSWORD);
+      await page.keyboard.press("Enter");
+      await page.waitForURL("**/tableau-de-bord**");
+      await page.getByRole("heading", { level: 1, name: "Tableau de bord" }).waitFor({ timeout: 60_000 });
+      // Indicators over the whole demo département are slow on PGlite: generous wait.
+      const tile = page.getByTestId("kpi-structures-value");
+      await tile.waitFor({ timeout: 240_000 });
+      const api = await apiGet<{ structures: { total: number } }>(page, "/api/v1/indicators?scope=departement:62&year=2019");
+      expect(await tile.textContent()).toBe(new Intl.NumberFormat("fr-FR").format(api.structures.total));
+      // A tile's definition shows on hover and on keyboard focus (DSFR tooltip).
+      const definition = page.getByTestId("kpi-structures-definition");
+      const tooltip = page.locator(`[id="${await definition.getAttribute("aria-describedby")}"]`);
+      await definition.hover();
+      await expect.poll(() => tooltip.getAttribute("class")).toContain("fr-tooltip--shown");
+      await page.mouse.move(0, 0);
+      await expect.poll(() => tooltip.getAttribute("class")).not.toContain("fr-tooltip--shown");
+      await definition.focus();
+      await expect.poll(() => tooltip.getAttribute("class")).toContain("fr-tooltip--shown");
+      expect(await tooltip.textContent()).toContain("structure");
+      await page.getByTestId("structures-table").waitFor({ timeout: 240_000 });
+      await readmeScreenshot(page, "tableau-de-bord");
+      await expectAccessible(page, "tableau de bord");
+      // The URL carries the scope and year once chosen: shareable.
+      await page.getByLabel("Année").selectOption("2018");
+      await page.waitForURL(/scope=departement%3A62.*year=2018|year=2018.*scope=departement%3A62/);
+      await context.close();
+    },
+  );
 
   it.skipIf(!demoAvailable)("refuses a wrong password with a French message", async () => {
     const { context, page } = await newPage(j.browser, j.app.baseUrl);

@@ -18,7 +18,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   await app.handle.db
     .insertInto("app_user")
-    .values({ email: "admin.2fa@exemple.gouv.fr", display_name: "Admin Deux Facteurs", role: "admin", password_hash: await hashPassword(PASSWORD) })
+    .values({
+      email: "admin.2fa@exemple.gouv.fr",
+      display_name: "Admin Deux Facteurs",
+      role: "admin",
+      password_hash: await hashPassword(PASSWORD),
+    })
     .execute();
 }, 20 * 60_000);
 afterAll(async () => {

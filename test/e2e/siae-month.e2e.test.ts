@@ -18,7 +18,9 @@ const norm = (s: string | null) => (s ?? "").replace(/\s+/g, " ").trim();
 describe.skipIf(!demoAvailable)("SIAE: what to do this month", () => {
   const j = useJourney();
 
-  it("aviee lands on its to-do as of 15 January 2020, declares December 2019 from it, the counts go down", { timeout: 600_000 }, async () => {
+  it("aviee lands on its to-do as of 15 January 2020, declares December 2019 from it, the counts go down", {
+    timeout: 600_000,
+  }, async () => {
     const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.siae);
     j.page = page;
     await page.waitForURL(/\/structures\/\d+\/accueil$/);
@@ -48,7 +50,9 @@ describe.skipIf(!demoAvailable)("SIAE: what to do this month", () => {
     if (m.exits.toRecord > 0) {
       await page.getByTestId("todo-exits-link").click();
       await page.waitForURL(/filtre=sorties/);
-      await expect.poll(() => page.getByTestId("persons-total").textContent(), { timeout: 30_000 }).toBe(`${fr(m.exits.toRecord)} salariés`);
+      await expect
+        .poll(() => page.getByTestId("persons-total").textContent(), { timeout: 30_000 })
+        .toBe(`${fr(m.exits.toRecord)} salariés`);
       await page.goBack();
     }
 
@@ -56,7 +60,10 @@ describe.skipIf(!demoAvailable)("SIAE: what to do this month", () => {
     await page.getByTestId("todo-declaration-link").click();
     await page.waitForURL(/\/declaration\?mois=2019-12/);
     await page.getByTestId("grid-totals").first().waitFor({ timeout: 60_000 });
-    const grid = await apiGet<{ annexes: { number: string; lines: { declarationState: string | null }[] }[] }>(page, `/api/v1/structures/${structureId}/declarations?month=2019-12`);
+    const grid = await apiGet<{ annexes: { number: string; lines: { declarationState: string | null }[] }[] }>(
+      page,
+      `/api/v1/structures/${structureId}/declarations?month=2019-12`,
+    );
     expect(grid.annexes.flatMap((a) => a.lines).filter((l) => l.declarationState !== "VALIDE")).toHaveLength(m.declaration.undeclaredLines);
     expect(await page.getByLabel("Mois", { exact: true }).inputValue()).toBe("12");
     expect(await page.getByLabel("Année", { exact: true }).inputValue()).toBe("2019");

@@ -68,7 +68,9 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     );
     const exit = person.recruitments.map((r) => r.exit).find((e) => e?.exitOn === today);
     expect(exit, "sortie enregistrée par l'API").toBeDefined();
-    await page.getByText(`Sortie du ${today.split("-").reverse().join("/")} : ${exit?.motifLabel} (catégorie : ${exit?.categoryLabel}).`).waitFor();
+    await page
+      .getByText(`Sortie du ${today.split("-").reverse().join("/")} : ${exit?.motifLabel} (catégorie : ${exit?.categoryLabel}).`)
+      .waitFor();
 
     // Declaration, keyboard only: the first Tab stop is the skip link, Enter jumps to the content,
     // Tab reaches the first hours field, typing then Enter validates the grid.
@@ -98,13 +100,13 @@ describe.skipIf(!demoAvailable)("SIAE", () => {
     const confirmation = page.getByTestId("declaration-confirmation");
     await confirmation.waitFor({ timeout: 60_000 });
     // What the confirmation says was written equals what the API now returns.
-    const grid = await apiGet<{ annexes: { number: string; declaredHours: number; declaredEtp: number; lines: { declaredHours: number | null }[] }[] }>(
-      page,
-      `/api/v1/structures/${structureId}/declarations?month=2019-12`,
-    );
+    const grid = await apiGet<{
+      annexes: { number: string; declaredHours: number; declaredEtp: number; lines: { declaredHours: number | null }[] }[];
+    }>(page, `/api/v1/structures/${structureId}/declarations?month=2019-12`);
     const annex = grid.annexes.find((a) => `grid-${a.number}` === gridId);
     expect(annex?.lines[0]?.declaredHours).toBe(120.5);
-    const fr = (n: number | undefined) => new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n ?? Number.NaN);
+    const fr = (n: number | undefined) =>
+      new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n ?? Number.NaN);
     expect(await page.getByTestId("confirmed-hours").textContent()).toBe(`${fr(annex?.declaredHours)} h`);
     expect(await page.getByTestId("confirmed-etp").textContent()).toBe(`${fr(annex?.declaredEtp)} ETP`);
     await expectAccessible(page, "déclaration validée");

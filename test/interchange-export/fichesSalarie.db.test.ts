@@ -29,7 +29,15 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const fiches = () => sql<{ status: string; last_movement: string; return_code: string | null; pass_ends_on: string }>`SELECT status, last_movement, return_code, pass_ends_on FROM fiche_salarie`.execute(t.handle.db).then((r) => r.rows);
+const fiches = () =>
+  sql<{
+    status: string;
+    last_movement: string;
+    return_code: string | null;
+    pass_ends_on: string;
+  }>`SELECT status, last_movement, return_code, pass_ends_on FROM fiche_salarie`
+    .execute(t.handle.db)
+    .then((r) => r.rows);
 
 describe("fiches salarié → ASP: pre-send validation, batches, return files, C/M movements", () => {
   it("lists every missing field of the salarié and sends nothing while the fiche is incomplete", async () => {
@@ -40,7 +48,12 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
     const invalid = r.invalid[0];
     expect(invalid?.salarie).toBe("Lefèvre-Dupont Zoé");
     expect(invalid?.errors.map((e) => e.field)).toEqual(
-      expect.arrayContaining(["personnePhysique.codeComInsee", "situationSalarie.salarieEnEmploi", "situationSalarie.inscritPoleEmploi", "situationSalarie.salarieBenefRSADepuis"]),
+      expect.arrayContaining([
+        "personnePhysique.codeComInsee",
+        "situationSalarie.salarieEnEmploi",
+        "situationSalarie.inscritPoleEmploi",
+        "situationSalarie.salarieBenefRSADepuis",
+      ]),
     );
     expect(JSON.stringify(r)).not.toContain(NIR);
     expect(readdirSync(dir)).toEqual([]);
@@ -51,7 +64,27 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
     await t.handle.withTransaction(({ db }) =>
       completeFicheSalarie(db, deps, {
         contractId: data.contract,
-        fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieSortantASE: false, salarieParentIsole: false, salarieHebergement: false, salarieRefugie: false, salarieSortantDetention: false, salarieLangueFrancaise: false, salarieMobilite: false },
+        fields: {
+          birthCommuneCode: "62178",
+          salarieEnEmploi: false,
+          salarieSansEmploiDepuis: "04",
+          salarieSansRessource: false,
+          inscritPoleEmploi: true,
+          inscritPoleEmploiDepuis: "03",
+          numeroIDE: "1234567A",
+          salarieOETH: false,
+          salarieAideSociale: false,
+          salarieBenefRSADepuis: "02",
+          salarieBenefASS: false,
+          salarieBenefAAH: false,
+          salarieSortantASE: false,
+          salarieParentIsole: false,
+          salarieHebergement: false,
+          salarieRefugie: false,
+          salarieSortantDetention: false,
+          salarieLangueFrancaise: false,
+          salarieMobilite: false,
+        },
       }),
     );
     const dry = await exportFichesSalarie(t.handle, { structureId: data.aci, outDir: dir, pii, actor, now, dryRun: true });
@@ -69,7 +102,15 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
       siret: "41071771400035",
       mesure: "ACI_DC",
       numeroAnnexe: "ACI062220001A0M1",
-      personnePhysique: { passIae: data.passNumber, salarieNIR: NIR, nomUsage: "LEFEVRE-DUPONT", prenom: "ZOE", codeComInsee: { codeComInsee: "62178", codeDpt: "062" }, passDateDeb: "01/02/2022", passDateFin: "31/01/2024" },
+      personnePhysique: {
+        passIae: data.passNumber,
+        salarieNIR: NIR,
+        nomUsage: "LEFEVRE-DUPONT",
+        prenom: "ZOE",
+        codeComInsee: { codeComInsee: "62178", codeDpt: "062" },
+        passDateDeb: "01/02/2022",
+        passDateFin: "31/01/2024",
+      },
       adresse: { adrNumeroVoie: "3", codeextensionvoie: "B", codetypevoie: "AV", adrLibelleVoie: "DE LA GARE" },
       situationSalarie: { orienteur: "03", niveauFormation: "50", salarieBenefRSA: "OUI-NM" },
       codeTraitement: null,
@@ -93,7 +134,9 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
     const report = await importFicheSalarieReturn(t.handle, retour, { pii, actor });
     expect(report).toMatchObject({ format: "fiche-salarie-retour", rowsRead: 1, updated: 1, rejected: 0 });
     expect(await fiches()).toEqual([{ status: "PROCESSED", last_movement: "C", return_code: "0000", pass_ends_on: "2024-01-31" }]);
-    const line = await sql<{ return_code: string; return_label: string }>`SELECT return_code, return_label FROM fiche_salarie_line`.execute(t.handle.db);
+    const line = await sql<{ return_code: string; return_label: string }>`SELECT return_code, return_label FROM fiche_salarie_line`.execute(
+      t.handle.db,
+    );
     expect(line.rows[0]).toEqual({ return_code: "0000", return_label: "La ligne de la fiche salarié a été enregistrée avec succès." });
     const second = await importFicheSalarieReturn(t.handle, retour, { pii, actor });
     expect(second).toMatchObject({ rowsRead: 1, updated: 0, unchanged: 1 });
@@ -102,7 +145,13 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
   });
 
   it("a prolongation changes the PASS end date: a modification (M) line is sent; a rejection (code ≠ 0000) marks the fiche to resend", async () => {
-    await t.handle.withTransaction(({ db }) => prolongApproval(db, { ...deps, clock: fixedClock("2023-12-01") }, { approvalId: data.approval, reason: "COMPLETE_TRAINING", days: 60, requestedOn: "2023-12-01", kind: "ACI" }));
+    await t.handle.withTransaction(({ db }) =>
+      prolongApproval(
+        db,
+        { ...deps, clock: fixedClock("2023-12-01") },
+        { approvalId: data.approval, reason: "COMPLETE_TRAINING", days: 60, requestedOn: "2023-12-01", kind: "ACI" },
+      ),
+    );
     const r = await exportFichesSalarie(t.handle, { structureId: data.aci, outDir: dir, pii, actor, now });
     expect(r).toMatchObject({ sent: 1, creations: 0, modifications: 1 });
     const file = r.files[0]?.file ?? "";
@@ -125,7 +174,11 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
     writeFileSync(sample, readFileSync(SAMPLE));
     const report = await importFicheSalarieReturn(t.handle, sample, { pii, actor });
     expect(report).toMatchObject({ rowsRead: 10, updated: 0, rejected: 10 });
-    expect(report.rejections[0]).toMatchObject({ file: "sample_asp_feedback_file.json", line: expect.any(Number), column: "lignesTelechargement[0]" });
+    expect(report.rejections[0]).toMatchObject({
+      file: "sample_asp_feedback_file.json",
+      line: expect.any(Number),
+      column: "lignesTelechargement[0]",
+    });
     expect(report.rejections[0]?.reason).toMatch(/inconnue de Passerelle/);
     expect(await fiches()).toEqual(before);
   });

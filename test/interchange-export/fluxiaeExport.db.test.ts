@@ -24,7 +24,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const exportText = async (view: Parameters<typeof exportFluxiaeView>[1]["view"], extra: Partial<Parameters<typeof exportFluxiaeView>[1]> = {}) => {
+const exportText = async (
+  view: Parameters<typeof exportFluxiaeView>[1]["view"],
+  extra: Partial<Parameters<typeof exportFluxiaeView>[1]> = {},
+) => {
   const out = path.join(dir, `${view}-${Math.random().toString(36).slice(2)}.csv`);
   const result = await exportFluxiaeView(t.handle, { view, out, actor, now, pageSize: 1, ...extra });
   return { result, text: readFileSync(out, "utf8"), out };
@@ -39,7 +42,10 @@ describe("export fluxiae (FluxIAE format written from Passerelle's data)", () =>
     expect(f.header).toContain("af_nb_banques numeric");
     expect(f.fin).toBe(3);
     expect(result.rows).toBe(3);
-    const byNumber = f.rows.map((r) => `${r["af_numero_annexe_financiere"]}A${r["af_numero_avenant_renouvellement"]}M${r["af_numero_avenant_modification"]}:${r["af_etat_annexe_financiere_code"]}`);
+    const byNumber = f.rows.map(
+      (r) =>
+        `${r["af_numero_annexe_financiere"]}A${r["af_numero_avenant_renouvellement"]}M${r["af_numero_avenant_modification"]}:${r["af_etat_annexe_financiere_code"]}`,
+    );
     expect(byNumber.slice(0, 2)).toEqual(["ACI062220001A0M0:HISTORISE", "ACI062220001A0M1:VALIDE"]);
     const current = f.rows[1] ?? {};
     const annex = await t.handle.db.selectFrom("financial_annex").selectAll().where("id", "=", data.annex).executeTakeFirstOrThrow();
@@ -69,18 +75,40 @@ describe("export fluxiae (FluxIAE format written from Passerelle's data)", () =>
   it("AnnexeFinanciere: columns kept in financial_annex.extra by the importer (unmapped, or raw text that would not render back) are written from it", async () => {
     await t.handle.db
       .updateTable("financial_annex")
-      .set({ asp_af_id: 4348, extra: JSON.stringify({ af_id_annexe_financiere: "4080", af_etp_postes_insertion: null, af_nb_effectif_total_annee_prec: "285", af_duree_collective_hebdo: "35:00", af_description_action: "ligne 1\nligne | 2" }) })
+      .set({
+        asp_af_id: 4348,
+        extra: JSON.stringify({
+          af_id_annexe_financiere: "4080",
+          af_etp_postes_insertion: null,
+          af_nb_effectif_total_annee_prec: "285",
+          af_duree_collective_hebdo: "35:00",
+          af_description_action: "ligne 1\nligne | 2",
+        }),
+      })
       .where("id", "=", data.annex)
       .execute();
     const f = readFluxiae((await exportText("AnnexeFinanciere")).text);
-    expect(f.rows[1]).toMatchObject({ af_id_annexe_financiere: "4080", af_id_avenant_modification: "4348", af_etp_postes_insertion: "", af_nb_effectif_total_annee_prec: "285", af_duree_collective_hebdo: "35:00", af_description_action: "ligne 1 ligne \u00a6 2" });
+    expect(f.rows[1]).toMatchObject({
+      af_id_annexe_financiere: "4080",
+      af_id_avenant_modification: "4348",
+      af_etp_postes_insertion: "",
+      af_nb_effectif_total_annee_prec: "285",
+      af_duree_collective_hebdo: "35:00",
+      af_description_action: "ligne 1 ligne \u00a6 2",
+    });
   });
 
   it("Structure: one row per SIRET, 37 columns, `|` inside a value never breaks the row", async () => {
     const f = readFluxiae((await exportText("Structure")).text);
     expect(f.header).toHaveLength(37);
     expect(f.rows).toHaveLength(1);
-    expect(f.rows[0]).toMatchObject({ structure_id_siae: String(PASSERELLE_ID_OFFSET + data.aci), structure_siret_signature: "41071771400035", structure_denomination: "Chantier \u00a6 Bruaysien", structure_adresse_gestion_code_insee: "62178", structure_adresse_gestion_cp: "62700" });
+    expect(f.rows[0]).toMatchObject({
+      structure_id_siae: String(PASSERELLE_ID_OFFSET + data.aci),
+      structure_siret_signature: "41071771400035",
+      structure_denomination: "Chantier \u00a6 Bruaysien",
+      structure_adresse_gestion_code_insee: "62178",
+      structure_adresse_gestion_cp: "62700",
+    });
   });
 
   it("Salarie: no NIR nor PASS number unless the export is authorised; an authorised export decrypts them and is audited", async () => {
@@ -89,12 +117,24 @@ describe("export fluxiae (FluxIAE format written from Passerelle's data)", () =>
     expect(plain.text).not.toContain(data.passNumber);
     const f = readFluxiae(plain.text);
     expect(f.rows).toHaveLength(1);
-    expect(f.rows[0]).toMatchObject({ salarie_id: String(PASSERELLE_ID_OFFSET + data.person), salarie_rci_libelle: "MME", salarie_nom_usage: "Lefèvre-Dupont", salarie_date_naissance: "12/06/1985", salarie_nir: "", salarie_agrement: "", salarie_code_dpt: "062" });
+    expect(f.rows[0]).toMatchObject({
+      salarie_id: String(PASSERELLE_ID_OFFSET + data.person),
+      salarie_rci_libelle: "MME",
+      salarie_nom_usage: "Lefèvre-Dupont",
+      salarie_date_naissance: "12/06/1985",
+      salarie_nir: "",
+      salarie_agrement: "",
+      salarie_code_dpt: "062",
+    });
     const before = await t.handle.db.selectFrom("audit_event").select("id").where("action", "=", "export.fluxiae.personal_data").execute();
     expect(before).toHaveLength(0);
     const authorised = readFluxiae((await exportText("Salarie", { personalData: pii })).text);
     expect(authorised.rows[0]).toMatchObject({ salarie_nir: NIR, salarie_agrement: data.passNumber });
-    const audit = await t.handle.db.selectFrom("audit_event").select(["after"]).where("action", "=", "export.fluxiae.personal_data").execute();
+    const audit = await t.handle.db
+      .selectFrom("audit_event")
+      .select(["after"])
+      .where("action", "=", "export.fluxiae.personal_data")
+      .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain(NIR);
   });
@@ -113,10 +153,23 @@ describe("export fluxiae (FluxIAE format written from Passerelle's data)", () =>
       contrat_orienteur_code: "03",
       contrat_mesure_disp_code: "ACI_DC",
     });
-    expect(contracts[1]).toMatchObject({ contrat_type_contrat: "1", contrat_date_sortie_definitive: "30/11/2022", contrat_motif_sortie_code: "3" });
+    expect(contracts[1]).toMatchObject({
+      contrat_type_contrat: "1",
+      contrat_date_sortie_definitive: "30/11/2022",
+      contrat_motif_sortie_code: "3",
+    });
     const emi = readFluxiae((await exportText("EtatMensuelIndiv")).text);
     expect(emi.header).toHaveLength(31);
-    expect(emi.rows.map((r) => [r["emi_sme_annee"], r["emi_sme_mois"], r["emi_nb_heures_travail"], r["emi_afi_id"], r["emi_ctr_id"], r["emi_pph_id"]])).toEqual([
+    expect(
+      emi.rows.map((r) => [
+        r["emi_sme_annee"],
+        r["emi_sme_mois"],
+        r["emi_nb_heures_travail"],
+        r["emi_afi_id"],
+        r["emi_ctr_id"],
+        r["emi_pph_id"],
+      ]),
+    ).toEqual([
       ["2022", "2", "110", "4080", String(PASSERELLE_ID_OFFSET + data.contract), String(PASSERELLE_ID_OFFSET + data.person)],
       ["2022", "3", "112", "4080", String(PASSERELLE_ID_OFFSET + data.contract), String(PASSERELLE_ID_OFFSET + data.person)],
     ]);

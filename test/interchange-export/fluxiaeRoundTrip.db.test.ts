@@ -36,7 +36,12 @@ describe("FluxIAE round trips", () => {
     // The extract carries one version (af_id_avenant_modification 39139) twice, differing only by its rejection
     // motif: the importer keeps the last line (reported), so 84 versions come back.
     expect(r.rows).toBe(84);
-    const original = readFluxiae(gunzipSync(readFileSync(SAMPLE)).toString("utf8").replace(/^\ufeff/, "").replace(/\r\n/g, "\n"));
+    const original = readFluxiae(
+      gunzipSync(readFileSync(SAMPLE))
+        .toString("utf8")
+        .replace(/^\ufeff/, "")
+        .replace(/\r\n/g, "\n"),
+    );
     const exported = readFluxiae(readFileSync(out, "utf8"));
     expect(exported.header).toEqual(original.header);
     expect(exported.fin).toBe(84);
@@ -46,7 +51,13 @@ describe("FluxIAE round trips", () => {
     expect(sorted(exported.rows)).toEqual(sorted([...lastOfEach.values()]));
     for (const row of exported.rows) {
       const o = lastOfEach.get(row["af_id_avenant_modification"]);
-      for (const c of ["af_etp_postes_insertion", "af_montant_unitaire_annuel_valeur", "af_montant_total_annuel", "af_etat_annexe_financiere_code"]) expect(row[c]).toBe(o?.[c]);
+      for (const c of [
+        "af_etp_postes_insertion",
+        "af_montant_unitaire_annuel_valeur",
+        "af_montant_total_annuel",
+        "af_etat_annexe_financiere_code",
+      ])
+        expect(row[c]).toBe(o?.[c]);
     }
   });
 
@@ -63,7 +74,17 @@ describe("FluxIAE round trips", () => {
       const report = await importFluxIae(fresh.handle, delivery, { actor, pii });
       expect(report.rejected).toBe(0);
       const figures = (db: TestDatabase) =>
-        sql<{ number: string; state: string; etp: string; unit_amount: string | null; total_amount: string | null; starts_on: string; ends_on: string; kind: string; siret: string | null }>`
+        sql<{
+          number: string;
+          state: string;
+          etp: string;
+          unit_amount: string | null;
+          total_amount: string | null;
+          starts_on: string;
+          ends_on: string;
+          kind: string;
+          siret: string | null;
+        }>`
           SELECT fa.number, fa.state, fa.etp, fa.unit_amount, fa.total_amount, fa.starts_on, fa.ends_on, s.kind, s.siret
           FROM financial_annex fa JOIN structure s ON s.id = fa.structure_id ORDER BY fa.number, fa.starts_on`
           .execute(db.handle.db)

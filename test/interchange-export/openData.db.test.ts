@@ -45,7 +45,11 @@ function parseCsvLine(line: string): string[] {
 
 describe("export opendata (conventioned structures, no personal data)", () => {
   it("lists the structures with an active AF at the date, with their current AF; none without", async () => {
-    await t.handle.db.updateTable("structure").set({ name: 'Chantier "Bruaysien", Artois', email: "directrice@example.org", phone: "0321000000" }).where("id", "=", data.aci).execute();
+    await t.handle.db
+      .updateTable("structure")
+      .set({ name: 'Chantier "Bruaysien", Artois', email: "directrice@example.org", phone: "0321000000" })
+      .where("id", "=", data.aci)
+      .execute();
     const out = path.join(dir, "siae.csv");
     const r = await exportOpenData(t.handle, { out, at: "2022-06-30", pageSize: 1 });
     expect(r.rows).toBe(1);

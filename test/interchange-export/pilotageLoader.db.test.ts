@@ -13,7 +13,9 @@ import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { buildDataset } from "./dataset.js";
 
 type PgType = "bigint" | "double precision" | "boolean" | "text";
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/external/pilotage-airflow/flux_iae_models.json", import.meta.url), "utf8")) as {
+const fixture = JSON.parse(
+  readFileSync(new URL("../fixtures/external/pilotage-airflow/flux_iae_models.json", import.meta.url), "utf8"),
+) as {
   source: { repository: string; path: string; commit: string };
   models: Record<string, Record<string, PgType>>;
 };
@@ -27,9 +29,13 @@ function typeCell(type: PgType | undefined, value: string): { ok: true; value: u
   if (value === "") return { ok: true, value: null };
   switch (type) {
     case "bigint":
-      return PY_INT.test(value) ? { ok: true, value: BigInt(value.trim().replace(/_/g, "")) } : { ok: false, error: `invalid literal for int() with base 10: '${value}'` };
+      return PY_INT.test(value)
+        ? { ok: true, value: BigInt(value.trim().replace(/_/g, "")) }
+        : { ok: false, error: `invalid literal for int() with base 10: '${value}'` };
     case "double precision":
-      return PY_FLOAT.test(value) ? { ok: true, value: Number(value.trim().replace(/_/g, "")) } : { ok: false, error: `could not convert string to float: '${value}'` };
+      return PY_FLOAT.test(value)
+        ? { ok: true, value: Number(value.trim().replace(/_/g, "")) }
+        : { ok: false, error: `could not convert string to float: '${value}'` };
     case "boolean":
       return { ok: true, value: true };
     default:
@@ -38,7 +44,10 @@ function typeCell(type: PgType | undefined, value: string): { ok: true; value: u
 }
 
 /** get_fluxiae_rows: DEB line and the header after it skipped, FIN ends the file, cells zipped with the model keys. */
-function loadAsPilotage(text: string, model: Record<string, PgType>): { rows: Record<string, unknown>[]; errors: string[]; header: string[] } {
+function loadAsPilotage(
+  text: string,
+  model: Record<string, PgType>,
+): { rows: Record<string, unknown>[]; errors: string[]; header: string[] } {
   const keys = Object.keys(model);
   const lines = text.split("\n");
   const rows: Record<string, unknown>[] = [];

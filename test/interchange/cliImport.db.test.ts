@@ -26,7 +26,11 @@ describe("passerelle import / structures list (CLI)", () => {
   const children: ChildProcess[] = [];
 
   function start(args: string[]): { child: ChildProcess; done: Promise<Run>; output: () => string } {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/index.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/index.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     children.push(child);
     let stdout = "";
     let stderr = "";
@@ -60,7 +64,11 @@ describe("passerelle import / structures list (CLI)", () => {
       // Start the data folder from the migrated + seeded template, as the other db tests do.
       const dump = process.env.PASSERELLE_TEST_PGLITE_DUMP;
       if (!dump) throw new Error("run in the 'db' vitest project");
-      const seeded = await openDatabase({ pgliteDir: path.join(tmp.dir, "data", "pglite"), lock: true, loadDataDir: new Blob([readFileSync(dump)]) });
+      const seeded = await openDatabase({
+        pgliteDir: path.join(tmp.dir, "data", "pglite"),
+        lock: true,
+        loadDataDir: new Blob([readFileSync(dump)]),
+      });
       await seeded.close();
     }
   }, 300_000);
@@ -79,13 +87,24 @@ describe("passerelle import / structures list (CLI)", () => {
     expect(imported.stderr).not.toMatch(/Erreur/);
     expect(imported.code).toBe(0);
     const report = JSON.parse(imported.stdout);
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(["format", "rowsRead", "inserted", "updated", "unchanged", "rejected", "rejections"]));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(["format", "rowsRead", "inserted", "updated", "unchanged", "rejected", "rejections"]),
+    );
     expect(report).toMatchObject({ format: "asp-liste-siae", rowsRead: 3, inserted: 3, rejected: 0 });
 
     const listed = await run(["structures", "list", "--departement", "62", "--kind", "ACI", "--json"]);
     expect(listed.code).toBe(0);
     const rows = JSON.parse(listed.stdout);
-    expect(rows).toEqual([{ id: expect.any(Number), siret: "41071771400035", name: "CHANTIER ARRAGEOIS", kind: "ACI", departement: "62", commune: expect.any(String) }]);
+    expect(rows).toEqual([
+      {
+        id: expect.any(Number),
+        siret: "41071771400035",
+        name: "CHANTIER ARRAGEOIS",
+        kind: "ACI",
+        departement: "62",
+        commune: expect.any(String),
+      },
+    ]);
     const nord = JSON.parse((await run(["structures", "list", "--departement", "59", "--json"])).stdout);
     expect(nord.map((r: { kind: string }) => r.kind)).toEqual(["AI"]);
     const badKind = await run(["structures", "list", "--kind", "XYZ", "--json"]);
@@ -104,7 +123,15 @@ describe("passerelle import / structures list (CLI)", () => {
   it("an import killed mid-way (SIGKILL) leaves the database as before", async () => {
     const rows: string[][] = [];
     for (let i = 1; i <= 150_000; i++) rows.push([String(i), "MT_AN_ETP", "Montant", "21000.00", "01/01/2024", "31/12/2024", "2", ""]);
-    const big = tmp.write("fluxIAE_RefMontantIae_07022022_063004.csv", viewText("RefMontantIae", ["rmi_id", "rmi_code", "rmi_libelle", "rmi_valeur", "rmi_date_debut_effet", "rmi_date_fin_effet", "rme_id", "code_dpt"], rows, { fin: true }));
+    const big = tmp.write(
+      "fluxIAE_RefMontantIae_07022022_063004.csv",
+      viewText(
+        "RefMontantIae",
+        ["rmi_id", "rmi_code", "rmi_libelle", "rmi_valeur", "rmi_date_debut_effet", "rmi_date_fin_effet", "rme_id", "code_dpt"],
+        rows,
+        { fin: true },
+      ),
+    );
     const before = await withDb(async (h) => {
       const runs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_run`.execute(h.db);
       return runs.rows[0]?.n ?? 0;

@@ -22,7 +22,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const counts = (r: { inserted: number; updated: number; unchanged: number; rejected: number }) => ({ inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected });
+const counts = (r: { inserted: number; updated: number; unchanged: number; rejected: number }) => ({
+  inserted: r.inserted,
+  updated: r.updated,
+  unchanged: r.unchanged,
+  rejected: r.rejected,
+});
 
 describe("two imports of one delivery at once", () => {
   it("report what each import wrote: the same counts as the same two imports one after the other", async () => {

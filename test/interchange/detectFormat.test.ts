@@ -8,15 +8,26 @@ afterAll(() => tmp.remove());
 
 describe("detectFormat — by the bytes and the first line, never by the name", () => {
   it("recognises FluxIAE views (with or without DEB marker), archives and folders", async () => {
-    expect(await detectFormat(tmp.write("a.txt", viewText("AnnexeFinanciere", ["af_id_structure", "af_mesure_dispositif_code"], [["1", "ACI_DC"]])))).toBe("fluxiae");
-    expect(await detectFormat(tmp.write("b.csv", viewText("X", ["emi_afi_id", "emi_ctr_id", "emi_sme_mois"], [["1", "2", "3"]], { deb: false })))).toBe("fluxiae");
+    expect(
+      await detectFormat(
+        tmp.write("a.txt", viewText("AnnexeFinanciere", ["af_id_structure", "af_mesure_dispositif_code"], [["1", "ACI_DC"]])),
+      ),
+    ).toBe("fluxiae");
+    expect(
+      await detectFormat(
+        tmp.write("b.csv", viewText("X", ["emi_afi_id", "emi_ctr_id", "emi_sme_mois"], [["1", "2", "3"]], { deb: false })),
+      ),
+    ).toBe("fluxiae");
     expect(await detectFormat(tmp.writeGzip("liste.csv", "whatever"))).toBe("fluxiae");
     expect(await detectFormat(tmp.writeZip("c.csv", { "x.csv": "y" }))).toBe("fluxiae");
     expect(await detectFormat(tmp.dir)).toBe("fluxiae");
   });
 
   it("recognises an ASP list of SIAE by its columns, whatever the file name", async () => {
-    const file = tmp.write("fluxIAE_Structure_01012022_000000.csv", "\ufeffMesure;Code département;SIRET;Dénomination sociale\nACI;062;41071771400035;X\n");
+    const file = tmp.write(
+      "fluxIAE_Structure_01012022_000000.csv",
+      "\ufeffMesure;Code département;SIRET;Dénomination sociale\nACI;062;41071771400035;X\n",
+    );
     expect(await detectFormat(file)).toBe("asp-liste-siae");
   });
 

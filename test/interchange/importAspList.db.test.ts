@@ -29,7 +29,10 @@ describe("importAspList — the real July 2019 ASP list", () => {
     expect(duplicates[0]).toMatchObject({ file: "2019_07_liste_siae.csv", column: "SIRET" });
     expect(typeof duplicates[0]?.line).toBe("number");
 
-    const { count } = await t.handle.db.selectFrom("structure").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+    const { count } = await t.handle.db
+      .selectFrom("structure")
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .executeTakeFirstOrThrow();
     expect(Number(count)).toBe(3823);
 
     const pdc = await t.handle.db
@@ -60,7 +63,11 @@ describe("importAspList — the real July 2019 ASP list", () => {
       .executeTakeFirstOrThrow();
     expect(Number(withCommune.n)).toBeGreaterThan(3000);
 
-    const run = await t.handle.db.selectFrom("import_run").selectAll().where("id", "=", report.importRunId ?? -1).executeTakeFirstOrThrow();
+    const run = await t.handle.db
+      .selectFrom("import_run")
+      .selectAll()
+      .where("id", "=", report.importRunId ?? -1)
+      .executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: "succeeded", rows_read: 3932, inserted: 3823, format: "asp-liste-siae" });
     expect(run.checksum).toMatch(/^[0-9a-f]{64}$/);
     const stored = await t.handle.db
@@ -96,7 +103,14 @@ describe("importAspList — quirks", () => {
     return file;
   };
   const count = async () =>
-    Number((await t.handle.db.selectFrom("structure").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.handle.db
+          .selectFrom("structure")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("reads other headers (accents, case, spaces, synonyms), a BOM, Windows-1252, SIRETs with spaces", async () => {
     const text =
@@ -162,7 +176,11 @@ describe("importAspList — quirks", () => {
     const report = await importAspList(t.handle, file, { dryRun: true });
     expect(report).toMatchObject({ inserted: 1, dryRun: true });
     expect(await count()).toBe(before);
-    const run = await t.handle.db.selectFrom("import_run").select("status").where("id", "=", report.importRunId ?? -1).executeTakeFirstOrThrow();
+    const run = await t.handle.db
+      .selectFrom("import_run")
+      .select("status")
+      .where("id", "=", report.importRunId ?? -1)
+      .executeTakeFirstOrThrow();
     expect(run.status).toBe("dry_run");
     const real = await importAspList(t.handle, file);
     expect(real.inserted).toBe(1);

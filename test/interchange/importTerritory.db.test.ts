@@ -33,7 +33,10 @@ describe("ASP list imported for one département", () => {
   ].join("\n");
   beforeAll(async () => {
     t = await createTestDatabase();
-    await t.handle.db.insertInto("structure").values({ kind: "ETTI", siret: "50796672900141", name: "ETTI DU NORD", departement_code: "59" }).execute();
+    await t.handle.db
+      .insertInto("structure")
+      .values({ kind: "ETTI", siret: "50796672900141", name: "ETTI DU NORD", departement_code: "59" })
+      .execute();
   });
   afterAll(async () => {
     await t?.destroy();
@@ -46,14 +49,32 @@ describe("ASP list imported for one département", () => {
     expect(report).toMatchObject({ rowsRead: 3, inserted: 1, updated: 0, rejected: 2 });
     expect(report.rejections).toEqual([
       { file: "liste.csv", line: 3, column: "CODE_DEPARTEMENT", reason: expect.stringMatching(/département 59.*hors du département 62/) },
-      { file: "liste.csv", line: 4, column: "CODE_DEPARTEMENT", reason: expect.stringMatching(/déjà enregistrée \(département 59\) hors du département 62/) },
+      {
+        file: "liste.csv",
+        line: 4,
+        column: "CODE_DEPARTEMENT",
+        reason: expect.stringMatching(/déjà enregistrée \(département 59\) hors du département 62/),
+      },
     ]);
     expect(await count(t, "structure", sql`departement_code = '59' AND siret = '41273578900023'`)).toBe(0);
-    const moved = await t.handle.db.selectFrom("structure").select(["name", "departement_code"]).where("siret", "=", "50796672900141").executeTakeFirstOrThrow();
+    const moved = await t.handle.db
+      .selectFrom("structure")
+      .select(["name", "departement_code"])
+      .where("siret", "=", "50796672900141")
+      .executeTakeFirstOrThrow();
     expect(moved).toEqual({ name: "ETTI DU NORD", departement_code: "59" });
-    const run = await t.handle.db.selectFrom("import_run").selectAll().where("id", "=", report.importRunId ?? -1).executeTakeFirstOrThrow();
+    const run = await t.handle.db
+      .selectFrom("import_run")
+      .selectAll()
+      .where("id", "=", report.importRunId ?? -1)
+      .executeTakeFirstOrThrow();
     expect(run).toMatchObject({ departement_code: "62", rejected: 2 });
-    const stored = await t.handle.db.selectFrom("import_rejection").select(["line", "column_name"]).where("import_run_id", "=", run.id).orderBy("line").execute();
+    const stored = await t.handle.db
+      .selectFrom("import_rejection")
+      .select(["line", "column_name"])
+      .where("import_run_id", "=", run.id)
+      .orderBy("line")
+      .execute();
     expect(stored).toEqual([
       { line: 3, column_name: "CODE_DEPARTEMENT" },
       { line: 4, column_name: "CODE_DEPARTEMENT" },
@@ -62,10 +83,19 @@ describe("ASP list imported for one département", () => {
 
   it("is idempotent, and the same file imported nationally writes every row", async () => {
     const file = tmp.write("liste.csv", list);
-    expect(await importAspList(t.handle, file, { territory: ddets("62") })).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 2 });
+    expect(await importAspList(t.handle, file, { territory: ddets("62") })).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      unchanged: 1,
+      rejected: 2,
+    });
     const national = await importAspList(t.handle, file, { territory: NATION });
     expect(national).toMatchObject({ inserted: 1, updated: 1, unchanged: 1, rejected: 0 });
-    const run = await t.handle.db.selectFrom("import_run").select("departement_code").where("id", "=", national.importRunId ?? -1).executeTakeFirstOrThrow();
+    const run = await t.handle.db
+      .selectFrom("import_run")
+      .select("departement_code")
+      .where("id", "=", national.importRunId ?? -1)
+      .executeTakeFirstOrThrow();
     expect(run.departement_code).toBeNull();
   });
 });
@@ -141,7 +171,10 @@ describe("FluxIAE delivery imported for one département", () => {
         ["Salarie", "salarie_id"],
       ].sort(),
     );
-    expect(report.rejections.find((r) => r.column === "salarie_id")).toMatchObject({ line: 5, reason: expect.stringMatching(/salarié 503 .*hors du département 972/) });
+    expect(report.rejections.find((r) => r.column === "salarie_id")).toMatchObject({
+      line: 5,
+      reason: expect.stringMatching(/salarié 503 .*hors du département 972/),
+    });
     // Nothing written for the refused rows.
     expect(await count(t, "asp_person", sql`asp_pph_id = 503`)).toBe(0);
     expect(await count(t, "person")).toBe(2);
@@ -152,7 +185,11 @@ describe("FluxIAE delivery imported for one département", () => {
     expect(await count(t, "ref_exit_category")).toBe(categories);
     expect(await count(t, "training")).toBe(1);
     expect(await count(t, "asp_support_summary")).toBe(1);
-    const run = await t.handle.db.selectFrom("import_run").select("departement_code").where("id", "=", report.importRunId ?? -1).executeTakeFirstOrThrow();
+    const run = await t.handle.db
+      .selectFrom("import_run")
+      .select("departement_code")
+      .where("id", "=", report.importRunId ?? -1)
+      .executeTakeFirstOrThrow();
     expect(run.departement_code).toBe("972");
   });
 
@@ -172,15 +209,24 @@ describe("FluxIAE delivery imported for one département", () => {
   it("a Structure row of another département's ASP id is refused, even with an address in the département", async () => {
     const structure = tmp.write(
       "fluxIAE_Structure_08022022_063004.csv",
-      viewText("Structure", ["structure_id_siae", "structure_denomination", "structure_adresse_gestion_cp", "structure_adresse_gestion_code_insee"], [
-        ["112", "REPRISE PAR 972", "97232", "97213"],
-        ["2855", "ACI DU LAMENTIN", "97232", "97213"],
-      ]),
+      viewText(
+        "Structure",
+        ["structure_id_siae", "structure_denomination", "structure_adresse_gestion_cp", "structure_adresse_gestion_code_insee"],
+        [
+          ["112", "REPRISE PAR 972", "97232", "97213"],
+          ["2855", "ACI DU LAMENTIN", "97232", "97213"],
+        ],
+      ),
     );
     const report = await importFluxIae(t.handle, structure, { territory: ddets("972") });
     expect(report).toMatchObject({ rowsRead: 2, rejected: 1 });
     expect(report.rejections[0]).toMatchObject({ line: 3, column: "structure_id_siae" });
-    const names = await t.handle.db.selectFrom("structure").select(["asp_id", "name"]).where("asp_id", "in", [112, 2855]).orderBy("asp_id").execute();
+    const names = await t.handle.db
+      .selectFrom("structure")
+      .select(["asp_id", "name"])
+      .where("asp_id", "in", [112, 2855])
+      .orderBy("asp_id")
+      .execute();
     expect(names.find((s) => Number(s.asp_id) === 112)?.name).not.toBe("REPRISE PAR 972");
     expect(names.find((s) => Number(s.asp_id) === 2855)?.name).toBe("ACI DU LAMENTIN");
   });

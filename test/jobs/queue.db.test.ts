@@ -118,7 +118,11 @@ describe("job queue", () => {
     await w.start();
     await until(async () => (await getJob(t.handle.db, id))?.status === "failed");
     await w.stop();
-    expect((await getJob(t.handle.db, id))?.error).toEqual({ title: "Fichier non importable", detail: "big.bin : rien à importer", issues: [] });
+    expect((await getJob(t.handle.db, id))?.error).toEqual({
+      title: "Fichier non importable",
+      detail: "big.bin : rien à importer",
+      issues: [],
+    });
     const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM job_file_chunk WHERE job_id = ${id}`.execute(t.handle.db);
     expect(left.rows[0]?.n).toBe(0);
   });

@@ -32,7 +32,14 @@ const ASP_LIST = [
   "ACI;062;PAS-DE-CALAIS;62210;AVION;9329Z;Association déclarée ;39321207100012;ACI DU DEPOT;;Rue Courbet;62210;AVION;;",
 ].join("\n");
 
-const config = (over: Partial<ScheduleConfig> = {}): ScheduleConfig => ({ retention: "off", retentionHour: 3, dropDir: dir, dropIntervalMs: 1000, dropSettleMs: 60_000, ...over });
+const config = (over: Partial<ScheduleConfig> = {}): ScheduleConfig => ({
+  retention: "off",
+  retentionHour: 3,
+  dropDir: dir,
+  dropIntervalMs: 1000,
+  dropSettleMs: 60_000,
+  ...over,
+});
 
 describe("scheduled work", () => {
   it("drop folder: a settled file is enqueued once, moved aside, and imported by a worker", async () => {
@@ -84,7 +91,11 @@ describe("scheduled work", () => {
       await worker.stop();
     }
     const job = await getJob(t.handle.db, id!);
-    expect(job).toMatchObject({ status: "succeeded", payload: { today: "2026-03-10", wetRun: false }, result: { dryRun: true, today: "2026-03-10" } });
+    expect(job).toMatchObject({
+      status: "succeeded",
+      payload: { today: "2026-03-10", wetRun: false },
+      result: { dryRun: true, today: "2026-03-10" },
+    });
     expect(job?.result).not.toHaveProperty("people");
   });
 

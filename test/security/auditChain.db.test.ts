@@ -36,7 +36,8 @@ const IDENTITY = {
 };
 
 async function writeSome(t: TestDatabase, n: number, label = "probe"): Promise<void> {
-  for (let i = 0; i < n; i++) await recordAudit(t.handle.db, { userId: null, label }, { action: `probe.${i}`, entity: "test", after: { i } });
+  for (let i = 0; i < n; i++)
+    await recordAudit(t.handle.db, { userId: null, label }, { action: `probe.${i}`, entity: "test", after: { i } });
 }
 
 /** Runs a statement as the table owner with the trail's triggers off (what a hostile DBA or a restored dump could do). */
@@ -50,7 +51,8 @@ async function asOwnerWithoutTriggers(t: TestDatabase, statement: string): Promi
   });
 }
 
-const ids = async (t: TestDatabase) => (await t.handle.db.selectFrom("audit_event").select("id").orderBy("id").execute()).map((r) => Number(r.id));
+const ids = async (t: TestDatabase) =>
+  (await t.handle.db.selectFrom("audit_event").select("id").orderBy("id").execute()).map((r) => Number(r.id));
 
 describe("audit rows hold no identity", () => {
   let t: TestDatabase;
@@ -82,7 +84,9 @@ describe("rows written before the chain", () => {
       await migrate(t.handle, { upTo: "0450" });
       await sql`INSERT INTO audit_event (actor_label, action, entity, entity_id, person_id, after)
         VALUES ('old', 'person.create', 'person', '1', 1, ${JSON.stringify({ last_name: "Vandamme", first_name: "Josiane", email: null, departement_code: "62" })}::jsonb),
-               ('old', 'structure.create', 'structure', '2', NULL, ${JSON.stringify({ name: "Atelier", address_line: "1 rue du Port" })}::jsonb)`.execute(t.handle.db);
+               ('old', 'structure.create', 'structure', '2', NULL, ${JSON.stringify({ name: "Atelier", address_line: "1 rue du Port" })}::jsonb)`.execute(
+        t.handle.db,
+      );
       await migrate(t.handle);
       const rows = await t.handle.db.selectFrom("audit_event").select(["action", "after"]).orderBy("id").execute();
       const afters = rows.map((r) => (typeof r.after === "string" ? JSON.parse(r.after) : r.after));
@@ -105,7 +109,8 @@ describe("hash chain", () => {
       await Promise.all(
         Array.from({ length: 12 }, (_, w) =>
           t.handle.withTransaction(async ({ db }) => {
-            for (let i = 0; i < 3; i++) await recordAudit(db, { userId: null, label: `writer-${w}` }, { action: "concurrent", entity: "test", after: { w, i } });
+            for (let i = 0; i < 3; i++)
+              await recordAudit(db, { userId: null, label: `writer-${w}` }, { action: "concurrent", entity: "test", after: { w, i } });
           }),
         ),
       );
@@ -118,7 +123,10 @@ describe("hash chain", () => {
       const report = await verifyAuditChain(t.handle.db);
       expect(report.firstBreak).toBeNull();
       expect(report).toMatchObject({ ok: true });
-      const count = await t.handle.db.selectFrom("audit_event").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+      const count = await t.handle.db
+        .selectFrom("audit_event")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirstOrThrow();
       expect(report.rows).toBe(Number(count.n));
       expect(report.head.lastSeq).toBe(Number(count.n));
     } finally {
@@ -154,7 +162,8 @@ describe("hash chain", () => {
       await t.handle.withTransaction(async ({ db }) => {
         await sql.raw("ALTER TABLE audit_chain DISABLE TRIGGER USER").execute(db);
         await sql.raw(`DELETE FROM audit_chain WHERE event_id = ${victim}`).execute(db);
-        for (const trigger of ["audit_chain_no_update", "audit_chain_no_truncate"]) await sql.raw(`ALTER TABLE audit_chain ENABLE ALWAYS TRIGGER ${trigger}`).execute(db);
+        for (const trigger of ["audit_chain_no_update", "audit_chain_no_truncate"])
+          await sql.raw(`ALTER TABLE audit_chain ENABLE ALWAYS TRIGGER ${trigger}`).execute(db);
       });
       await asOwnerWithoutTriggers(t, `DELETE FROM audit_event WHERE id = ${victim}`);
       expect((await verifyAuditChain(t.handle.db)).firstBreak).toMatchObject({ id: next, problem: "missing-link" });
@@ -168,7 +177,8 @@ describe("hash chain", () => {
       await t2.handle.withTransaction(async ({ db }) => {
         await sql.raw("ALTER TABLE audit_chain DISABLE TRIGGER USER").execute(db);
         await sql.raw(`DELETE FROM audit_chain WHERE event_id = ${last}`).execute(db);
-        for (const trigger of ["audit_chain_no_update", "audit_chain_no_truncate"]) await sql.raw(`ALTER TABLE audit_chain ENABLE ALWAYS TRIGGER ${trigger}`).execute(db);
+        for (const trigger of ["audit_chain_no_update", "audit_chain_no_truncate"])
+          await sql.raw(`ALTER TABLE audit_chain ENABLE ALWAYS TRIGGER ${trigger}`).execute(db);
       });
       await asOwnerWithoutTriggers(t2, `DELETE FROM audit_event WHERE id = ${last}`);
       expect((await verifyAuditChain(t2.handle.db)).firstBreak).toMatchObject({ problem: "truncated" });
@@ -186,24 +196,27 @@ describe("hash chain", () => {
     }
   });
 
-  test.runIf(testEngine() === "postgresql")("`passerelle audit verify --json` exits 0 on a sound chain, 1 naming the first bad row", async () => {
-    const t = await createTestDatabase();
-    try {
-      await writeSome(t, 3);
-      const env = { ...process.env, DATABASE_URL: t.url, PASSERELLE_SECRET_KEY: "7".repeat(64) };
-      const run = () => spawnSync("npx", ["tsx", "src/cli/index.ts", "audit", "verify", "--json"], { env, encoding: "utf8" });
-      const good = run();
-      expect(good.status, good.stderr).toBe(0);
-      expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, firstBreak: null });
-      const victim = (await ids(t))[1] as number;
-      await asOwnerWithoutTriggers(t, `UPDATE audit_event SET actor_label = 'someone else' WHERE id = ${victim}`);
-      const bad = run();
-      expect(bad.status).toBe(1);
-      expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, firstBreak: { id: victim, problem: "edited" } });
-    } finally {
-      await t.destroy();
-    }
-  });
+  test.runIf(testEngine() === "postgresql")(
+    "`passerelle audit verify --json` exits 0 on a sound chain, 1 naming the first bad row",
+    async () => {
+      const t = await createTestDatabase();
+      try {
+        await writeSome(t, 3);
+        const env = { ...process.env, DATABASE_URL: t.url, PASSERELLE_SECRET_KEY: "7".repeat(64) };
+        const run = () => spawnSync("npx", ["tsx", "src/cli/index.ts", "audit", "verify", "--json"], { env, encoding: "utf8" });
+        const good = run();
+        expect(good.status, good.stderr).toBe(0);
+        expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, firstBreak: null });
+        const victim = (await ids(t))[1] as number;
+        await asOwnerWithoutTriggers(t, `UPDATE audit_event SET actor_label = 'someone else' WHERE id = ${victim}`);
+        const bad = run();
+        expect(bad.status).toBe(1);
+        expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, firstBreak: { id: victim, problem: "edited" } });
+      } finally {
+        await t.destroy();
+      }
+    },
+  );
 });
 
 describe("retention of the trail", () => {
@@ -212,7 +225,9 @@ describe("retention of the trail", () => {
     try {
       const db = t.handle.db;
       for (const days of [800, 700, 500, 10]) {
-        await sql`INSERT INTO audit_event (at, actor_label, action, entity) VALUES (now() - make_interval(days => ${days}::int), 'test', ${`old.${days}`}, 'test')`.execute(db);
+        await sql`INSERT INTO audit_event (at, actor_label, action, entity) VALUES (now() - make_interval(days => ${days}::int), 'test', ${`old.${days}`}, 'test')`.execute(
+          db,
+        );
       }
       await expect(pruneAuditTrail(db, 30)).rejects.toThrow(/180/);
       const before = await db.selectFrom("audit_event").select("action").orderBy("id").execute();
@@ -242,11 +257,20 @@ describe.runIf(testEngine() === "postgresql")("the app role on PostgreSQL", () =
     for (const statement of appRoleSql({ appRole: role, createRole: false })) await sql.raw(statement).execute(t.handle.db);
   });
   afterAll(async () => {
-    await sql.raw(`REASSIGN OWNED BY ${role} TO CURRENT_USER`).execute(t.handle.db).catch(() => undefined);
-    await sql.raw(`DROP OWNED BY ${role}`).execute(t.handle.db).catch(() => undefined);
+    await sql
+      .raw(`REASSIGN OWNED BY ${role} TO CURRENT_USER`)
+      .execute(t.handle.db)
+      .catch(() => undefined);
+    await sql
+      .raw(`DROP OWNED BY ${role}`)
+      .execute(t.handle.db)
+      .catch(() => undefined);
     await t?.destroy();
     const admin = await createTestDatabase();
-    await sql.raw(`DROP ROLE IF EXISTS ${role}`).execute(admin.handle.db).catch(() => undefined);
+    await sql
+      .raw(`DROP ROLE IF EXISTS ${role}`)
+      .execute(admin.handle.db)
+      .catch(() => undefined);
     await admin.destroy();
   });
 

@@ -30,7 +30,10 @@ afterAll(async () => {
   await t?.destroy();
 });
 
-const nirForms = (nir: string) => [nir, `${nir.slice(0, 1)} ${nir.slice(1, 3)} ${nir.slice(3, 5)} ${nir.slice(5, 7)} ${nir.slice(7, 10)} ${nir.slice(10, 13)}`];
+const nirForms = (nir: string) => [
+  nir,
+  `${nir.slice(0, 1)} ${nir.slice(1, 3)} ${nir.slice(3, 5)} ${nir.slice(5, 7)} ${nir.slice(7, 10)} ${nir.slice(10, 13)}`,
+];
 
 describe("append-only", () => {
   test("UPDATE, DELETE and TRUNCATE on audit_event fail on this engine", async () => {
@@ -59,7 +62,12 @@ describe("reads and exports of personal data", () => {
     expect(body.person).toMatchObject({ lastName: "Vandamme", firstName: "Josiane", nir: "1 69 05 ** *** *** **" });
     expect(body.contracts).toHaveLength(1);
     for (const form of nirForms(NIR_P1)) expect(res.body).not.toContain(form);
-    const events = await t.handle.db.selectFrom("audit_event").selectAll().where("person_id", "=", world.p1).where("action", "=", "person.export").execute();
+    const events = await t.handle.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .where("person_id", "=", world.p1)
+      .where("action", "=", "person.export")
+      .execute();
     expect(events).toHaveLength(1);
     expect(events[0]?.actor_user_id).toBe(world.users.siaeAdmin.id);
     // Another structure's person: refused, nothing returned.
@@ -99,10 +107,19 @@ describe("reads and exports of personal data", () => {
   });
 
   test("writes through the API are audited with who, when and what", async () => {
-    const res = await app.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: siae.headers, payload: { email: "audit@exemple.fr" } });
+    const res = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${world.s1}/invitations`,
+      headers: siae.headers,
+      payload: { email: "audit@exemple.fr" },
+    });
     expect(res.statusCode).toBe(201);
     const row = await t.handle.db.selectFrom("audit_event").selectAll().where("action", "=", "invitation.create").executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ actor_user_id: world.users.siaeAdmin.id, actor_label: world.users.siaeAdmin.email, structure_id: world.s1 });
+    expect(row).toMatchObject({
+      actor_user_id: world.users.siaeAdmin.id,
+      actor_label: world.users.siaeAdmin.email,
+      structure_id: world.s1,
+    });
     expect(row.at).toBeInstanceOf(Date);
     expect(JSON.stringify(row.after)).not.toContain(res.json().token);
   });
@@ -110,10 +127,25 @@ describe("reads and exports of personal data", () => {
   test("no NIR in the logs, the audit trail or any answer (grep of everything captured)", async () => {
     // Requests that carry a NIR in their body or URL, including malformed ones.
     await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: NIR_P1, password: NIR_P2 } });
-    await app.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: siae.headers, payload: { email: `${NIR_P1}@exemple.fr`, nir: NIR_P2 } });
-    await app.inject({ method: "POST", url: "/api/v1/auth/login", headers: { "content-type": "application/json" }, payload: `{"email":"${NIR_P2}",` });
+    await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${world.s1}/invitations`,
+      headers: siae.headers,
+      payload: { email: `${NIR_P1}@exemple.fr`, nir: NIR_P2 },
+    });
+    await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: `{"email":"${NIR_P2}",`,
+    });
     const answers: string[] = [];
-    for (const url of [`/api/v1/persons/${world.p1}/export`, `/api/v1/persons/${world.p1}`, `/api/v1/audit/export`, `/api/v1/audit?limit=500`]) {
+    for (const url of [
+      `/api/v1/persons/${world.p1}/export`,
+      `/api/v1/persons/${world.p1}`,
+      `/api/v1/audit/export`,
+      `/api/v1/audit?limit=500`,
+    ]) {
       const r = await app.inject({ method: "GET", url, headers: url.includes("audit") ? admin.headers : siae.headers });
       answers.push(r.body);
     }

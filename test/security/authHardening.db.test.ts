@@ -63,12 +63,16 @@ describe("the client does not choose its address (X-Forwarded-For)", () => {
     clock.advance(16 * 60_000);
     const codes: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const res = await attempt(proxied, `autre${i}@exemple.fr`, "devine", "10.0.0.1", { "x-forwarded-for": `198.51.100.${i}, 192.0.2.77` });
+      const res = await attempt(proxied, `autre${i}@exemple.fr`, "devine", "10.0.0.1", {
+        "x-forwarded-for": `198.51.100.${i}, 192.0.2.77`,
+      });
       codes.push(res.statusCode);
     }
     expect(codes.slice(-5)).toEqual([429, 429, 429, 429, 429]);
     // Another real client behind the same proxy is not affected.
-    expect((await attempt(proxied, world.users.departemental.email, PASSWORD, "10.0.0.1", { "x-forwarded-for": "192.0.2.78" })).statusCode).toBe(200);
+    expect(
+      (await attempt(proxied, world.users.departemental.email, PASSWORD, "10.0.0.1", { "x-forwarded-for": "192.0.2.78" })).statusCode,
+    ).toBe(200);
     await proxied.close();
   });
 
@@ -105,7 +109,8 @@ describe("locking", () => {
     expect(a.statusCode).toBe(429);
     expect(b.statusCode).toBe(a.statusCode);
     expect(b.body).toBe(a.body);
-    const pick = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !["date", "x-ratelimit-remaining", "x-ratelimit-reset"].includes(k)));
+    const pick = (h: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(h).filter(([k]) => !["date", "x-ratelimit-remaining", "x-ratelimit-reset"].includes(k)));
     expect(pick(b.headers)).toEqual(pick(a.headers));
     // Before any lock, too: a wrong password on an account and on an unknown e-mail look the same.
     const c = await attempt(app, world.users.siaeAdminS2.email, "devine", "203.0.113.68", same);
@@ -138,7 +143,13 @@ describe("demo accounts on a public instance", () => {
   test("a demo account never logs in on an https instance, even with the right password; it still does on a local one", async () => {
     await t.handle.db
       .insertInto("app_user")
-      .values({ email: "admin@demo.passerelle.test", display_name: "Démo", role: "departemental", departement_code: "62", password_hash: await hashPassword(PASSWORD) })
+      .values({
+        email: "admin@demo.passerelle.test",
+        display_name: "Démo",
+        role: "departemental",
+        departement_code: "62",
+        password_hash: await hashPassword(PASSWORD),
+      })
       .execute();
     const publicApp = await buildTestApp(t, testCipher(), { clock, config: { publicUrl: "https://passerelle.example.gouv.fr" } });
     const refused = await attempt(publicApp, "admin@demo.passerelle.test", PASSWORD, "192.0.2.30");

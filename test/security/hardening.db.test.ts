@@ -48,20 +48,33 @@ describe("bad bodies are 4xx, never 5xx", () => {
   ];
   for (const c of cases) {
     test(c.name, async () => {
-      const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", headers: { "content-type": c.type ?? "application/json" }, payload: c.payload });
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        headers: { "content-type": c.type ?? "application/json" },
+        payload: c.payload,
+      });
       expect(c.status, `${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
       expect(res.headers["content-type"]).toContain("application/problem+json");
     });
   }
 
   test("strict validation: unknown fields refused on writes, malformed ids refused", async () => {
-    const extra = await app.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: admin.headers, payload: { email: "ok@exemple.fr", role: "admin" } });
+    const extra = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${world.s1}/invitations`,
+      headers: admin.headers,
+      payload: { email: "ok@exemple.fr", role: "admin" },
+    });
     expect(extra.statusCode).toBe(400);
     const badId = await app.inject({ method: "GET", url: "/api/v1/persons/1;DROP TABLE person/export", headers: admin.headers });
     expect([400, 404]).toContain(badId.statusCode);
     const huge = await app.inject({ method: "GET", url: "/api/v1/persons/99999999999999999999/export", headers: admin.headers });
     expect(huge.statusCode).toBe(400);
-    const count = await t.handle.db.selectFrom("person").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const count = await t.handle.db
+      .selectFrom("person")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(3);
   });
 });
@@ -80,12 +93,20 @@ describe("fuzz", () => {
           "/api/health?%s",
           "/api/v1/structures/%s",
         ),
-        fc.oneof(json.map((v) => JSON.stringify(v)), text),
+        fc.oneof(
+          json.map((v) => JSON.stringify(v)),
+          text,
+        ),
         text,
         fc.constantFrom("GET", "POST"),
         async (path, body, segment, method) => {
           const url = path.replaceAll("%s", encodeURIComponent(segment));
-          const res = await app.inject({ method: method as "GET", url, headers: { "content-type": "application/json" }, ...(method === "POST" ? { payload: body } : {}) });
+          const res = await app.inject({
+            method: method as "GET",
+            url,
+            headers: { "content-type": "application/json" },
+            ...(method === "POST" ? { payload: body } : {}),
+          });
           expect(res.statusCode, `${method} ${url} ${body.slice(0, 80)} → ${res.body.slice(0, 200)}`).toBeLessThan(500);
         },
       ),

@@ -72,7 +72,11 @@ const SECRETS = ["Vandamme", "Olivieri", "Josiane", "Marius", "169056212345644",
 describe("route × role × scope matrix", () => {
   test("anonymous callers get 401 on every non-public route", async () => {
     for (const route of apiRoutes().filter((r) => r.policy !== "public")) {
-      const res = await app.inject({ method: route.method as "GET", url: urlFor(route, "home"), payload: route.method === "GET" ? undefined : {} });
+      const res = await app.inject({
+        method: route.method as "GET",
+        url: urlFor(route, "home"),
+        payload: route.method === "GET" ? undefined : {},
+      });
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
     }
   });

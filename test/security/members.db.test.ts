@@ -20,7 +20,10 @@ beforeAll(async () => {
   world = await seedWorld(t.handle.db, testCipher());
   // Invitations leave by SMTP, to a local sink: the link is read where the invitee reads it.
   sink = await startSmtpSink();
-  app = await buildTestApp(t, testCipher(), { clock, config: { mailer: smtpMailer(sink.url, "Passerelle <ne-pas-repondre@passerelle.test>") } });
+  app = await buildTestApp(t, testCipher(), {
+    clock,
+    config: { mailer: smtpMailer(sink.url, "Passerelle <ne-pas-repondre@passerelle.test>") },
+  });
   admin = await login(app, world.users.siaeAdmin.email);
 });
 afterAll(async () => {
@@ -30,7 +33,12 @@ afterAll(async () => {
 });
 
 async function invite(email: string, isAdmin = false) {
-  const res = await app.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: admin.headers, payload: { email, isAdmin } });
+  const res = await app.inject({
+    method: "POST",
+    url: `/api/v1/structures/${world.s1}/invitations`,
+    headers: admin.headers,
+    payload: { email, isAdmin },
+  });
   expect(res.statusCode, res.body).toBe(201);
   const mail = sink.received.filter((m) => m.to.includes(email.toLowerCase())).at(-1) as ReceivedMail;
   expect(mail, `no e-mail to ${email}`).toBeDefined();
@@ -55,7 +63,11 @@ describe("invitations", () => {
     expect(stored.token_hash).not.toBe(inv.token);
     const info = await app.inject({ method: "GET", url: `/api/v1/invitations/${inv.token}` });
     expect(info.json()).toMatchObject({ email: "nouvelle.recrue@exemple.fr", structureName: "Atelier du Littoral", accountExists: false });
-    const weak = await app.inject({ method: "POST", url: `/api/v1/invitations/${inv.token}/accept`, payload: { displayName: "Nouvelle Recrue", password: "court" } });
+    const weak = await app.inject({
+      method: "POST",
+      url: `/api/v1/invitations/${inv.token}/accept`,
+      payload: { displayName: "Nouvelle Recrue", password: "court" },
+    });
     expect(weak.statusCode).toBe(400);
     const res = await app.inject({
       method: "POST",
@@ -66,7 +78,11 @@ describe("invitations", () => {
     expect(res.json().user).toMatchObject({ email: "nouvelle.recrue@exemple.fr", role: "siae", structureIds: [world.s1] });
     expect(res.cookies.find((c) => c.name === "passerelle_session")).toBeDefined();
     // The link works once.
-    const again = await app.inject({ method: "POST", url: `/api/v1/invitations/${inv.token}/accept`, payload: { displayName: "Xavier", password: "un-mot-de-passe-long" } });
+    const again = await app.inject({
+      method: "POST",
+      url: `/api/v1/invitations/${inv.token}/accept`,
+      payload: { displayName: "Xavier", password: "un-mot-de-passe-long" },
+    });
     expect(again.statusCode).toBe(410);
   });
 
@@ -77,9 +93,15 @@ describe("invitations", () => {
     const info = await app.inject({ method: "GET", url: `/api/v1/invitations/${inv.token}` });
     expect(info.statusCode).toBe(410);
     expect(info.json().detail).toContain("expiré");
-    const accept = await app.inject({ method: "POST", url: `/api/v1/invitations/${inv.token}/accept`, payload: { displayName: "En Retard", password: "un-mot-de-passe-long" } });
+    const accept = await app.inject({
+      method: "POST",
+      url: `/api/v1/invitations/${inv.token}/accept`,
+      payload: { displayName: "En Retard", password: "un-mot-de-passe-long" },
+    });
     expect(accept.statusCode).toBe(410);
-    expect(await t.handle.db.selectFrom("app_user").select("id").where("email", "=", "en.retard@exemple.fr").executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.handle.db.selectFrom("app_user").select("id").where("email", "=", "en.retard@exemple.fr").executeTakeFirst(),
+    ).toBeUndefined();
     const list = await app.inject({ method: "GET", url: `/api/v1/structures/${world.s1}/invitations`, headers: admin.headers });
     expect(list.json().find((i: { id: number }) => i.id === inv.id).state).toBe("expired");
   });
@@ -89,7 +111,12 @@ describe("invitations", () => {
     const anonymous = await app.inject({ method: "POST", url: `/api/v1/invitations/${inv.token}/accept`, payload: {} });
     expect(anonymous.statusCode).toBe(409);
     const intruder = await login(app, world.users.siaeMember.email);
-    const wrong = await app.inject({ method: "POST", url: `/api/v1/invitations/${inv.token}/accept`, headers: intruder.headers, payload: {} });
+    const wrong = await app.inject({
+      method: "POST",
+      url: `/api/v1/invitations/${inv.token}/accept`,
+      headers: intruder.headers,
+      payload: {},
+    });
     expect(wrong.statusCode).toBe(403);
     const owner = await login(app, world.users.siaeAdminS2.email);
     const ok = await app.inject({ method: "POST", url: `/api/v1/invitations/${inv.token}/accept`, headers: owner.headers, payload: {} });
@@ -99,10 +126,33 @@ describe("invitations", () => {
 
   test("a non-admin member cannot invite; nobody invites into another structure; unknown tokens are 404", async () => {
     const member = await login(app, world.users.siaeMember.email);
-    expect((await app.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: member.headers, payload: { email: "x@exemple.fr" } })).statusCode).toBe(403);
-    expect((await app.inject({ method: "POST", url: `/api/v1/structures/${world.s2}/invitations`, headers: admin.headers, payload: { email: "x@exemple.fr" } })).statusCode).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: `/api/v1/structures/${world.s1}/invitations`,
+          headers: member.headers,
+          payload: { email: "x@exemple.fr" },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: `/api/v1/structures/${world.s2}/invitations`,
+          headers: admin.headers,
+          payload: { email: "x@exemple.fr" },
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await app.inject({ method: "GET", url: `/api/v1/invitations/${"A".repeat(43)}` })).statusCode).toBe(404);
-    const bad = await app.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: admin.headers, payload: { email: "pas-une-adresse" } });
+    const bad = await app.inject({
+      method: "POST",
+      url: `/api/v1/structures/${world.s1}/invitations`,
+      headers: admin.headers,
+      payload: { email: "pas-une-adresse" },
+    });
     expect(bad.statusCode).toBe(400);
   });
 });
@@ -112,7 +162,12 @@ describe("last admin", () => {
     // S2's admins: siaeAdminS2 only (it joined S1 above, S2 still has one admin).
     const s2admin = await login(app, world.users.siaeAdminS2.email);
     const self = world.users.siaeAdminS2.id;
-    const demote = await app.inject({ method: "PATCH", url: `/api/v1/structures/${world.s2}/members/${self}`, headers: s2admin.headers, payload: { isAdmin: false } });
+    const demote = await app.inject({
+      method: "PATCH",
+      url: `/api/v1/structures/${world.s2}/members/${self}`,
+      headers: s2admin.headers,
+      payload: { isAdmin: false },
+    });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().title).toBe("Dernier administrateur");
     const remove = await app.inject({ method: "DELETE", url: `/api/v1/structures/${world.s2}/members/${self}`, headers: s2admin.headers });
@@ -122,9 +177,17 @@ describe("last admin", () => {
     expect(members.json().filter((m: { isAdmin: boolean }) => m.isAdmin)).toHaveLength(2);
     const ok = await app.inject({ method: "DELETE", url: `/api/v1/structures/${world.s1}/members/${self}`, headers: admin.headers });
     expect(ok.statusCode).toBe(204);
-    const last = await app.inject({ method: "DELETE", url: `/api/v1/structures/${world.s1}/members/${world.users.siaeAdmin.id}`, headers: admin.headers });
+    const last = await app.inject({
+      method: "DELETE",
+      url: `/api/v1/structures/${world.s1}/members/${world.users.siaeAdmin.id}`,
+      headers: admin.headers,
+    });
     expect(last.statusCode).toBe(409);
-    const audit = await t.handle.db.selectFrom("audit_event").select(["action", "before"]).where("action", "=", "membership.remove").execute();
+    const audit = await t.handle.db
+      .selectFrom("audit_event")
+      .select(["action", "before"])
+      .where("action", "=", "membership.remove")
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
@@ -136,6 +199,10 @@ describe("last admin", () => {
       t.handle.db.updateTable("membership").set({ is_admin: false }).where("structure_id", "=", world.s2).execute(),
     ).rejects.toThrow(/last admin/);
     // Removing a plain member is fine.
-    await t.handle.db.deleteFrom("membership").where("structure_id", "=", world.s1).where("user_id", "=", world.users.siaeMember.id).execute();
+    await t.handle.db
+      .deleteFrom("membership")
+      .where("structure_id", "=", world.s1)
+      .where("user_id", "=", world.users.siaeMember.id)
+      .execute();
   });
 });

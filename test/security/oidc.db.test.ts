@@ -18,7 +18,11 @@ beforeAll(async () => {
   t = await createTestDatabase();
   world = await seedWorld(t.handle.db, testCipher());
   // An administrator allowed the DDETS agent's account to be linked at its first ProConnect login.
-  await securityDb(t.handle.db).updateTable("app_user").set({ oidc_link_allowed: true }).where("id", "=", world.users.departemental.id).execute();
+  await securityDb(t.handle.db)
+    .updateTable("app_user")
+    .set({ oidc_link_allowed: true })
+    .where("id", "=", world.users.departemental.id)
+    .execute();
   provider = await startOidcProvider();
   app = await buildTestApp(t, testCipher(), {
     clock: movableClock(new Date()),
@@ -33,7 +37,10 @@ afterAll(async () => {
 
 /** Browser: start at Passerelle, follow the provider's redirect; returns the callback URL and the state cookie. */
 async function startLogin(returnTo?: string): Promise<{ callback: string; stateCookie: string }> {
-  const start = await app.inject({ method: "GET", url: `/api/v1/auth/oidc/login${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}` });
+  const start = await app.inject({
+    method: "GET",
+    url: `/api/v1/auth/oidc/login${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`,
+  });
   expect(start.statusCode).toBe(302);
   const location = String(start.headers.location);
   const authorize = new URL(location);
@@ -52,7 +59,12 @@ async function startLogin(returnTo?: string): Promise<{ callback: string; stateC
 describe("OIDC (ProConnect-compatible)", () => {
   test("an agent with an account logs in; the subject is linked; the session works", async () => {
     provider.tamper = "none";
-    provider.user = { sub: "pc-ddets-62", email: world.users.departemental.email.toUpperCase(), emailInIdToken: false, emailVerified: true };
+    provider.user = {
+      sub: "pc-ddets-62",
+      email: world.users.departemental.email.toUpperCase(),
+      emailInIdToken: false,
+      emailVerified: true,
+    };
     const { callback, stateCookie } = await startLogin("/tableau-de-bord");
     const res = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
     expect(res.statusCode, res.body).toBe(302);
@@ -61,7 +73,11 @@ describe("OIDC (ProConnect-compatible)", () => {
     expect(session?.httpOnly).toBe(true);
     const me = await app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie: `passerelle_session=${session?.value}` } });
     expect(me.json().user).toMatchObject({ email: world.users.departemental.email, role: "departemental" });
-    const linked = await t.handle.db.selectFrom("app_user").select("oidc_subject").where("id", "=", world.users.departemental.id).executeTakeFirstOrThrow();
+    const linked = await t.handle.db
+      .selectFrom("app_user")
+      .select("oidc_subject")
+      .where("id", "=", world.users.departemental.id)
+      .executeTakeFirstOrThrow();
     expect(linked.oidc_subject).toBe("pc-ddets-62");
     // Replaying the same callback fails: the state was consumed.
     const replay = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });
@@ -109,7 +125,8 @@ describe("OIDC (ProConnect-compatible)", () => {
 
   test("an identity provider that claims the admin's e-mail does not get the admin account", async () => {
     const adminSubject = async () =>
-      (await t.handle.db.selectFrom("app_user").select("oidc_subject").where("id", "=", world.users.admin.id).executeTakeFirstOrThrow()).oidc_subject;
+      (await t.handle.db.selectFrom("app_user").select("oidc_subject").where("id", "=", world.users.admin.id).executeTakeFirstOrThrow())
+        .oidc_subject;
     // Unverified, or verification not said: refused, nothing linked.
     for (const emailVerified of [false, undefined]) {
       provider.user = { sub: "pc-attaquant", email: world.users.admin.email, emailVerified, amr: ["pwd", "otp", "mfa"] };
@@ -130,7 +147,11 @@ describe("OIDC (ProConnect-compatible)", () => {
 
   test("a structure account invited at that very address is linked on a verified e-mail", async () => {
     const email = "invitee.sso@exemple.fr";
-    const user = await t.handle.db.insertInto("app_user").values({ email, display_name: "Invitée", role: "siae" }).returning("id").executeTakeFirstOrThrow();
+    const user = await t.handle.db
+      .insertInto("app_user")
+      .values({ email, display_name: "Invitée", role: "siae" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await t.handle.db
       .insertInto("invitation")
       .values({ token_hash: "h".repeat(64), email, structure_id: world.s1, expires_at: new Date(Date.now() + 86_400_000) })
@@ -144,7 +165,11 @@ describe("OIDC (ProConnect-compatible)", () => {
   });
 
   test("an admin or national account logs in by SSO only when the provider used a second factor (amr)", async () => {
-    await securityDb(t.handle.db).updateTable("app_user").set({ oidc_link_allowed: true }).where("id", "=", world.users.national.id).execute();
+    await securityDb(t.handle.db)
+      .updateTable("app_user")
+      .set({ oidc_link_allowed: true })
+      .where("id", "=", world.users.national.id)
+      .execute();
     provider.user = { sub: "pc-dgefp", email: world.users.national.email, emailVerified: true, amr: ["pwd"] };
     let { callback, stateCookie } = await startLogin();
     const single = await app.inject({ method: "GET", url: callback, headers: { cookie: stateCookie } });

@@ -24,16 +24,38 @@ beforeAll(async () => {
       (
         await db
           .insertInto("contract")
-          .values({ person_id: world.p1, structure_id: structureId, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: startsOn, exit_on: exitOn, rsa })
+          .values({
+            person_id: world.p1,
+            structure_id: structureId,
+            mesure_code: "ACI_DC",
+            contract_type: "CDDI",
+            starts_on: startsOn,
+            exit_on: exitOn,
+            rsa,
+          })
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id,
     );
   const rsa62 = Number(
-    (await db.selectFrom("contract").select("id").where("person_id", "=", world.p1).where("structure_id", "=", world.s1).executeTakeFirstOrThrow()).id,
+    (
+      await db
+        .selectFrom("contract")
+        .select("id")
+        .where("person_id", "=", world.p1)
+        .where("structure_id", "=", world.s1)
+        .executeTakeFirstOrThrow()
+    ).id,
   );
-  contracts = { rsa62, notRsa62: await contract(world.s1, "NON", "2024-01-08", "2024-06-30"), rsa13: await contract(world.s2, "OUI-M", "2023-02-06", "2023-12-29") };
-  await db.insertInto("exit").values({ recruitment_id: contracts.rsa13, person_id: world.p1, structure_id: world.s2, exit_on: "2023-12-29", motif_code: 11 }).execute();
+  contracts = {
+    rsa62,
+    notRsa62: await contract(world.s1, "NON", "2024-01-08", "2024-06-30"),
+    rsa13: await contract(world.s2, "OUI-M", "2023-02-06", "2023-12-29"),
+  };
+  await db
+    .insertInto("exit")
+    .values({ recruitment_id: contracts.rsa13, person_id: world.p1, structure_id: world.s2, exit_on: "2023-12-29", motif_code: 11 })
+    .execute();
   // Two prescriber diagnoses whose own 6 months are over; a PASS was issued on the first one only.
   const diagnosis = async () =>
     Number(
@@ -47,7 +69,10 @@ beforeAll(async () => {
     );
   const withPass = await diagnosis();
   await diagnosis();
-  await db.insertInto("approval").values({ person_id: world.p1, starts_on: "2025-01-06", ends_on: "2027-01-05", diagnosis_id: withPass }).execute();
+  await db
+    .insertInto("approval")
+    .values({ person_id: world.p1, starts_on: "2025-01-06", ends_on: "2027-01-05", diagnosis_id: withPass })
+    .execute();
   app = await buildTestApp(t, testCipher());
   await app.ready();
 });

@@ -94,7 +94,9 @@ describe("key management", () => {
 
   test("on PostgreSQL the key is required: no key file is generated, the refusal names the variable", () => {
     const dir = path.join(tempDir(), "data");
-    expect(() => loadSecret(dir, { DATABASE_URL: "postgres://x@127.0.0.1/p" })).toThrow(/PASSERELLE_SECRET_KEY est obligatoire avec DATABASE_URL/);
+    expect(() => loadSecret(dir, { DATABASE_URL: "postgres://x@127.0.0.1/p" })).toThrow(
+      /PASSERELLE_SECRET_KEY est obligatoire avec DATABASE_URL/,
+    );
     expect(existsSync(path.join(dir, "secret.key"))).toBe(false);
     const key = "cd".repeat(32);
     expect(loadSecret(dir, { DATABASE_URL: "postgres://x@127.0.0.1/p", PASSERELLE_SECRET_KEY: key }).toString("hex")).toBe(key);
@@ -103,7 +105,13 @@ describe("key management", () => {
   test("npm start with DATABASE_URL and no PASSERELLE_SECRET_KEY stops at once with a message naming the variable", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: path.resolve(import.meta.dirname, "../.."),
-      env: { ...process.env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/absente", PASSERELLE_SECRET_KEY: "", PORT: "0", PASSERELLE_SKIP_WEB_BUILD: "1" },
+      env: {
+        ...process.env,
+        DATABASE_URL: "postgres://postgres@127.0.0.1:1/absente",
+        PASSERELLE_SECRET_KEY: "",
+        PORT: "0",
+        PASSERELLE_SKIP_WEB_BUILD: "1",
+      },
       encoding: "utf8",
       timeout: 60_000,
     });

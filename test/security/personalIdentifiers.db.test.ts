@@ -21,7 +21,11 @@ const VALID = fictitiousNir(1, "1985-03-15", 17);
 /** The same NIR with its key off by one: what a typo gives. */
 const WRONG_KEY = `${VALID.slice(0, 13)}${String((Number(VALID.slice(13)) % 97) + 1).padStart(2, "0")}`;
 /** Every way the NIR could be written back: whole, spaced, or its 13-digit body. */
-const spellings = (nir: string) => [nir, nir.slice(0, 13), `${nir.slice(0, 1)} ${nir.slice(1, 3)} ${nir.slice(3, 5)} ${nir.slice(5, 7)} ${nir.slice(7, 10)} ${nir.slice(10, 13)} ${nir.slice(13)}`];
+const spellings = (nir: string) => [
+  nir,
+  nir.slice(0, 13),
+  `${nir.slice(0, 1)} ${nir.slice(1, 3)} ${nir.slice(3, 5)} ${nir.slice(5, 7)} ${nir.slice(7, 10)} ${nir.slice(10, 13)} ${nir.slice(13)}`,
+];
 
 let t: TestDatabase;
 let app: App;
@@ -48,7 +52,12 @@ afterAll(async () => {
 function upload(who: LoggedIn, name: string, content: string) {
   const boundary = "----passerelle";
   const payload = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n${content}\r\n--${boundary}--\r\n`;
-  return app.inject({ method: "POST", url: "/api/v1/imports", headers: { ...who.headers, "content-type": `multipart/form-data; boundary=${boundary}` }, payload });
+  return app.inject({
+    method: "POST",
+    url: "/api/v1/imports",
+    headers: { ...who.headers, "content-type": `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
 }
 
 describe("domain errors never carry a personal identifier", () => {
@@ -119,11 +128,15 @@ describe("a FluxIAE NIR with a wrong key", () => {
   test("the retention job purges the rejections of imports older than their retention, keeping the run's counts", async () => {
     const before = await t.handle.db.selectFrom("import_rejection").select("id").where("import_run_id", "=", runId).execute();
     expect(before.length).toBeGreaterThan(0);
-    await sql`UPDATE import_run SET started_at = now() - interval '400 days', finished_at = now() - interval '400 days' WHERE id = ${runId}`.execute(t.handle.db);
+    await sql`UPDATE import_run SET started_at = now() - interval '400 days', finished_at = now() - interval '400 days' WHERE id = ${runId}`.execute(
+      t.handle.db,
+    );
     const today = new Date().toISOString().slice(0, 10);
     const dry = await runRetention(t.handle, { today, now: new Date(), wetRun: false });
     expect(dry.rejectionsPurged).toBe(before.length);
-    expect(await t.handle.db.selectFrom("import_rejection").select("id").where("import_run_id", "=", runId).execute()).toHaveLength(before.length);
+    expect(await t.handle.db.selectFrom("import_rejection").select("id").where("import_run_id", "=", runId).execute()).toHaveLength(
+      before.length,
+    );
     const wet = await runRetention(t.handle, { today, now: new Date(), wetRun: true });
     expect(wet.rejectionsPurged).toBe(before.length);
     expect(await t.handle.db.selectFrom("import_rejection").select("id").where("import_run_id", "=", runId).execute()).toEqual([]);

@@ -33,7 +33,12 @@ afterAll(async () => {
 });
 
 const classOf = (r: RouteRecord): RateLimitClass | null =>
-  rateLimitClassOf({ method: r.method, url: r.url, policy: r.policy, hasFormat: Boolean(r.contract?.query && "format" in (r.contract.query.shape ?? {})) });
+  rateLimitClassOf({
+    method: r.method,
+    url: r.url,
+    policy: r.policy,
+    hasFormat: Boolean(r.contract?.query && "format" in (r.contract.query.shape ?? {})),
+  });
 
 function anonymousRoutes(a: App): RouteRecord[] {
   return routeTableOf(a).filter((r) => r.url.startsWith("/api/v1/") && r.policy === "public" && r.method !== "HEAD");
@@ -102,7 +107,10 @@ describe("expensive routes: limited per account", () => {
   const small = { max: 2, windowMs: 60_000 };
   let tight: App;
   beforeAll(async () => {
-    tight = await buildTestApp(t, testCipher(), { clock, config: { rateLimits: { ...RATE_LIMITS, import: small, report: small, export: small } } });
+    tight = await buildTestApp(t, testCipher(), {
+      clock,
+      config: { rateLimits: { ...RATE_LIMITS, import: small, report: small, export: small } },
+    });
   });
   afterAll(async () => tight?.close());
 
@@ -110,14 +118,25 @@ describe("expensive routes: limited per account", () => {
     const admin = await login(tight, world.users.admin.email);
     const limited = routeTableOf(tight).filter((r) => r.method !== "HEAD" && ["import", "report", "export"].includes(classOf(r) ?? ""));
     expect(limited.map((r) => `${r.method} ${r.url}`)).toEqual(
-      expect.arrayContaining(["POST /api/v1/imports", "GET /api/v1/reports/annual", "GET /api/v1/audit/export", "GET /api/v1/persons/:personId/export"]),
+      expect.arrayContaining([
+        "POST /api/v1/imports",
+        "GET /api/v1/reports/annual",
+        "GET /api/v1/audit/export",
+        "GET /api/v1/persons/:personId/export",
+      ]),
     );
     for (const r of limited) {
       // One budget per class and account (every export route together): each route starts a new window.
       clock.advance(small.windowMs + 1000);
       const built = build(r, world, "home");
       const asFile = classOf(r) === "export" && !/\/exports?$/.test(r.url) ? { ...built, query: { ...built.query, format: "csv" } } : built;
-      const send = (who: LoggedIn) => tight.inject({ method: r.method as "GET" | "POST", url: urlOf(asFile), headers: who.headers, ...(r.method === "POST" ? { payload: {} } : {}) });
+      const send = (who: LoggedIn) =>
+        tight.inject({
+          method: r.method as "GET" | "POST",
+          url: urlOf(asFile),
+          headers: who.headers,
+          ...(r.method === "POST" ? { payload: {} } : {}),
+        });
       for (let i = 0; i < small.max; i++) expect((await send(admin)).statusCode, `${r.method} ${r.url} #${i}`).not.toBe(429);
       const refused = await send(admin);
       expect(refused.statusCode, `${r.method} ${r.url} past the limit`).toBe(429);
@@ -128,9 +147,12 @@ describe("expensive routes: limited per account", () => {
       }
     }
     // Per account: another account in the same office (same address) still gets its report.
-    for (let i = 0; i < small.max + 1; i++) await tight.inject({ method: "GET", url: "/api/v1/reports/annual?scope=nation&year=2025", headers: admin.headers });
+    for (let i = 0; i < small.max + 1; i++)
+      await tight.inject({ method: "GET", url: "/api/v1/reports/annual?scope=nation&year=2025", headers: admin.headers });
     const national = await login(tight, world.users.national.email);
     const report = routeTableOf(tight).find((r) => r.url === "/api/v1/reports/annual") as RouteRecord;
-    expect((await tight.inject({ method: "GET", url: urlOf(build(report, world, "home")), headers: national.headers })).statusCode).not.toBe(429);
+    expect(
+      (await tight.inject({ method: "GET", url: urlOf(build(report, world, "home")), headers: national.headers })).statusCode,
+    ).not.toBe(429);
   });
 });

@@ -13,7 +13,11 @@ const ids: Record<string, number> = {};
 beforeAll(async () => {
   t = await createTestDatabase();
   const db = t.handle.db;
-  const s = await db.insertInto("structure").values({ kind: "ACI", asp_id: 920001, name: "Ressourcerie", departement_code: "62" }).returning("id").executeTakeFirstOrThrow();
+  const s = await db
+    .insertInto("structure")
+    .values({ kind: "ACI", asp_id: 920001, name: "Ressourcerie", departement_code: "62" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const person = async (key: string, nir: string | null) => {
     const row = await db
       .insertInto("person")
@@ -37,15 +41,33 @@ beforeAll(async () => {
   const contract = (personId: number, startsOn: string, exitOn: string | null, plannedEndOn: string | null = null) =>
     db
       .insertInto("contract")
-      .values({ person_id: personId, structure_id: s.id, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: startsOn, exit_on: exitOn, planned_end_on: plannedEndOn })
+      .values({
+        person_id: personId,
+        structure_id: s.id,
+        mesure_code: "ACI_DC",
+        contract_type: "CDDI",
+        starts_on: startsOn,
+        exit_on: exitOn,
+        planned_end_on: plannedEndOn,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
   const a = await person("A", "180046212345602");
   const ca = await contract(a, "2021-03-01", "2023-01-10");
-  await db.insertInto("exit").values({ recruitment_id: ca.id, person_id: a, structure_id: s.id, exit_on: "2023-01-10", motif_code: 2 }).execute();
+  await db
+    .insertInto("exit")
+    .values({ recruitment_id: ca.id, person_id: a, structure_id: s.id, exit_on: "2023-01-10", motif_code: 2 })
+    .execute();
   await db
     .insertInto("approval")
-    .values({ person_id: a, number_encrypted: pii.encrypt("999992112345"), number_hash: pii.hash("pass", "999992112345"), number_last4: "2345", starts_on: "2021-03-01", ends_on: "2023-02-28" })
+    .values({
+      person_id: a,
+      number_encrypted: pii.encrypt("999992112345"),
+      number_hash: pii.hash("pass", "999992112345"),
+      number_last4: "2345",
+      starts_on: "2021-03-01",
+      ends_on: "2023-02-28",
+    })
     .execute();
   await contract(await person("B", null), "2022-05-02", "2024-01-10");
   await contract(await person("C", null), "2020-01-06", null);
@@ -68,15 +90,35 @@ describe("retention", () => {
 
   test("dry run by default writes nothing; wet run anonymises, keeps statistics rows, audits, is idempotent", async () => {
     const db = t.handle.db;
-    const count = async (table: "contract" | "exit" | "approval") => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    const count = async (table: "contract" | "exit" | "approval") =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = { contracts: await count("contract"), exits: await count("exit"), approvals: await count("approval") };
     const dry = await runRetention(t.handle, { today: "2025-06-01", now: new Date("2025-06-01T02:00:00Z"), wetRun: false });
     expect(dry).toMatchObject({ dryRun: true, candidates: 2, anonymised: 0, cutoff: "2023-06-02" });
-    expect((await db.selectFrom("person").select("last_name").where("id", "=", ids.A as number).executeTakeFirstOrThrow()).last_name).toBe("NomA");
+    expect(
+      (
+        await db
+          .selectFrom("person")
+          .select("last_name")
+          .where("id", "=", ids.A as number)
+          .executeTakeFirstOrThrow()
+      ).last_name,
+    ).toBe("NomA");
 
     const wet = await runRetention(t.handle, { today: "2025-06-01", now: new Date("2025-06-01T02:00:00Z"), wetRun: true });
     expect(wet).toMatchObject({ dryRun: false, candidates: 2, anonymised: 2 });
-    const a = await db.selectFrom("person").selectAll().where("id", "=", ids.A as number).executeTakeFirstOrThrow();
+    const a = await db
+      .selectFrom("person")
+      .selectAll()
+      .where("id", "=", ids.A as number)
+      .executeTakeFirstOrThrow();
     expect(a).toMatchObject({
       first_name: null,
       last_name: null,
@@ -91,12 +133,24 @@ describe("retention", () => {
       departement_code: "62",
     });
     expect(a.anonymised_at).toBeInstanceOf(Date);
-    const approval = await db.selectFrom("approval").selectAll().where("person_id", "=", ids.A as number).executeTakeFirstOrThrow();
+    const approval = await db
+      .selectFrom("approval")
+      .selectAll()
+      .where("person_id", "=", ids.A as number)
+      .executeTakeFirstOrThrow();
     expect(approval).toMatchObject({ number_encrypted: null, number_hash: null, number_last4: null, starts_on: "2021-03-01" });
     expect({ contracts: await count("contract"), exits: await count("exit"), approvals: await count("approval") }).toEqual(before);
-    const c = await db.selectFrom("person").select("last_name").where("id", "=", ids.C as number).executeTakeFirstOrThrow();
+    const c = await db
+      .selectFrom("person")
+      .select("last_name")
+      .where("id", "=", ids.C as number)
+      .executeTakeFirstOrThrow();
     expect(c.last_name).toBe("NomC");
-    const audit = await db.selectFrom("audit_event").select(["person_id", "actor_label"]).where("action", "=", "person.anonymise").execute();
+    const audit = await db
+      .selectFrom("audit_event")
+      .select(["person_id", "actor_label"])
+      .where("action", "=", "person.anonymise")
+      .execute();
     expect(audit.map((r) => Number(r.person_id)).sort()).toEqual([ids.A, ids.D].sort());
     expect(JSON.stringify(audit)).not.toContain("NomA");
     const again = await runRetention(t.handle, { today: "2025-06-01", now: new Date(), wetRun: true });
@@ -111,30 +165,33 @@ describe("retention", () => {
     expect(found).not.toContain(ids.C);
   });
 
-  test.runIf(Boolean(t?.url ?? process.env.TEST_DATABASE_URL))("CLI: retention --json --today (dry run), exit 1 on a bad date", async () => {
-    const previous = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = t.url;
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-    const errSpy = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    try {
-      const program = await buildProgram();
-      await program.parseAsync(["node", "passerelle", "retention", "--json", "--today", "2040-01-01"]);
-      const report = JSON.parse(out.join(""));
-      expect(report).toMatchObject({ dryRun: true, today: "2040-01-01", anonymised: 0 });
-      expect(report.candidates).toBeGreaterThanOrEqual(2);
-      process.exitCode = 0;
-      await (await buildProgram()).parseAsync(["node", "passerelle", "retention", "--today", "demain"]);
-      expect(process.exitCode).toBe(1);
-    } finally {
-      process.exitCode = 0;
-      spy.mockRestore();
-      errSpy.mockRestore();
-      process.env.DATABASE_URL = previous;
-      if (previous === undefined) delete process.env.DATABASE_URL;
-    }
-  });
+  test.runIf(Boolean(t?.url ?? process.env.TEST_DATABASE_URL))(
+    "CLI: retention --json --today (dry run), exit 1 on a bad date",
+    async () => {
+      const previous = process.env.DATABASE_URL;
+      process.env.DATABASE_URL = t.url;
+      const out: string[] = [];
+      const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+        out.push(String(chunk));
+        return true;
+      });
+      const errSpy = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+      try {
+        const program = await buildProgram();
+        await program.parseAsync(["node", "passerelle", "retention", "--json", "--today", "2040-01-01"]);
+        const report = JSON.parse(out.join(""));
+        expect(report).toMatchObject({ dryRun: true, today: "2040-01-01", anonymised: 0 });
+        expect(report.candidates).toBeGreaterThanOrEqual(2);
+        process.exitCode = 0;
+        await (await buildProgram()).parseAsync(["node", "passerelle", "retention", "--today", "demain"]);
+        expect(process.exitCode).toBe(1);
+      } finally {
+        process.exitCode = 0;
+        spy.mockRestore();
+        errSpy.mockRestore();
+        process.env.DATABASE_URL = previous;
+        if (previous === undefined) delete process.env.DATABASE_URL;
+      }
+    },
+  );
 });

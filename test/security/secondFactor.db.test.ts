@@ -43,7 +43,11 @@ describe("TOTP for admin and national accounts", () => {
     expect(challenge.enrolment.otpauthUri).toMatch(/^otpauth:\/\/totp\/Passerelle:admin%40test\.passerelle\?/);
     secret = challenge.enrolment.secret;
     // Stored encrypted, never in clear.
-    const stored = await securityDb(t.handle.db).selectFrom("user_totp").select("secret_encrypted").where("user_id", "=", world.users.admin.id).executeTakeFirstOrThrow();
+    const stored = await securityDb(t.handle.db)
+      .selectFrom("user_totp")
+      .select("secret_encrypted")
+      .where("user_id", "=", world.users.admin.id)
+      .executeTakeFirstOrThrow();
     expect(stored.secret_encrypted).not.toContain(secret);
     expect(testCipher().decrypt(stored.secret_encrypted)).toBe(secret);
     // Reloading the page shows the same pending secret (the one already scanned).
@@ -54,7 +58,11 @@ describe("TOTP for admin and national accounts", () => {
     expect(ok.cookies.find((c) => c.name === "passerelle_session")).toBeDefined();
     recovery = ok.json().recoveryCodes;
     expect(recovery).toHaveLength(10);
-    const hashes = await securityDb(t.handle.db).selectFrom("user_recovery_code").select("code_hash").where("user_id", "=", world.users.admin.id).execute();
+    const hashes = await securityDb(t.handle.db)
+      .selectFrom("user_recovery_code")
+      .select("code_hash")
+      .where("user_id", "=", world.users.admin.id)
+      .execute();
     expect(JSON.stringify(hashes)).not.toContain(recovery[0]);
   });
 
@@ -81,7 +89,8 @@ describe("TOTP for admin and national accounts", () => {
     clock.advance(16 * 60_000);
     const email = world.users.admin.email;
     const codes: number[] = [];
-    for (let i = 0; i < 7; i++) codes.push((await post({ email, password: PASSWORD, code: String(100000 + i) }, "203.0.113.80")).statusCode);
+    for (let i = 0; i < 7; i++)
+      codes.push((await post({ email, password: PASSWORD, code: String(100000 + i) }, "203.0.113.80")).statusCode);
     expect(codes.slice(-2)).toEqual([429, 429]);
   });
 
@@ -89,7 +98,10 @@ describe("TOTP for admin and national accounts", () => {
     const national = await post({ email: world.users.national.email, password: PASSWORD });
     expect(national.json().secondFactor).toBe("enrol");
     const dd = await login(app, world.users.departemental.email);
-    expect((await app.inject({ method: "GET", url: "/api/v1/me/second-factor", headers: dd.headers })).json()).toMatchObject({ enabled: false, required: false });
+    expect((await app.inject({ method: "GET", url: "/api/v1/me/second-factor", headers: dd.headers })).json()).toMatchObject({
+      enabled: false,
+      required: false,
+    });
     const begin = await app.inject({ method: "POST", url: "/api/v1/me/second-factor", headers: dd.headers });
     expect(begin.statusCode).toBe(200);
     const confirm = await app.inject({
@@ -101,7 +113,9 @@ describe("TOTP for admin and national accounts", () => {
     expect(confirm.statusCode, confirm.body).toBe(200);
     expect(confirm.json().recoveryCodes).toHaveLength(10);
     clock.advance(60_000);
-    expect((await post({ email: world.users.departemental.email, password: PASSWORD }, "192.0.2.52")).json()).toEqual({ secondFactor: "totp" });
+    expect((await post({ email: world.users.departemental.email, password: PASSWORD }, "192.0.2.52")).json()).toEqual({
+      secondFactor: "totp",
+    });
     clock.advance(60_000);
     const adminLogin = await post({ email: world.users.admin.email, password: PASSWORD, code: await codeAt(secret) }, "192.0.2.53");
     const cookie = `passerelle_session=${adminLogin.cookies.find((c) => c.name === "passerelle_session")?.value}`;
@@ -126,7 +140,9 @@ describe("the demo on a public instance", () => {
       const demo = await empty.handle.db.selectFrom("app_user").select("email").where("email", "like", "%@demo.passerelle.test").execute();
       expect(demo).toEqual([]);
       // NODE_ENV=production alone is public too.
-      expect(await loadDemoOnFirstStart(empty.handle, { pii: testCipher(), onStart: () => started.push("start") }, { NODE_ENV: "production" })).toBeNull();
+      expect(
+        await loadDemoOnFirstStart(empty.handle, { pii: testCipher(), onStart: () => started.push("start") }, { NODE_ENV: "production" }),
+      ).toBeNull();
       expect(started).toEqual([]);
     } finally {
       await empty.destroy();
@@ -137,16 +153,29 @@ describe("the demo on a public instance", () => {
 describe("invitation links without SMTP", () => {
   test("a public instance without PASSERELLE_SMTP_URL refuses to invite (503 naming it); a local one writes the link on the server console, never in the answer", async () => {
     const s1Admin = world.users.siaeAdmin.email;
-    const publicApp = await buildTestApp(t, testCipher(), { clock, config: { publicUrl: "https://passerelle.example.gouv.fr", mailer: undefined } });
+    const publicApp = await buildTestApp(t, testCipher(), {
+      clock,
+      config: { publicUrl: "https://passerelle.example.gouv.fr", mailer: undefined },
+    });
     const session = await login(publicApp, s1Admin);
-    const refused = await publicApp.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: session.headers, payload: { email: "x@exemple.fr" } });
+    const refused = await publicApp.inject({
+      method: "POST",
+      url: `/api/v1/structures/${world.s1}/invitations`,
+      headers: session.headers,
+      payload: { email: "x@exemple.fr" },
+    });
     expect(refused.statusCode).toBe(503);
     expect(refused.json().detail).toContain("PASSERELLE_SMTP_URL");
     await publicApp.close();
     const printed: string[] = [];
     const localApp = await buildTestApp(t, testCipher(), { clock, config: { mailer: consoleMailer((s) => printed.push(s)) } });
     const local = await login(localApp, s1Admin);
-    const res = await localApp.inject({ method: "POST", url: `/api/v1/structures/${world.s1}/invitations`, headers: local.headers, payload: { email: "console@exemple.fr" } });
+    const res = await localApp.inject({
+      method: "POST",
+      url: `/api/v1/structures/${world.s1}/invitations`,
+      headers: local.headers,
+      payload: { email: "console@exemple.fr" },
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().delivery).toBe("console");
     const token = printed.join("").match(/\/invitation\/([A-Za-z0-9_-]{20,})/)?.[1] as string;

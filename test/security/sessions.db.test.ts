@@ -52,15 +52,27 @@ describe("login", () => {
 
   test("the cookie is Secure behind HTTPS", async () => {
     const secureApp = await buildTestApp(t, testCipher(), { clock, config: { publicUrl: "https://passerelle.example.gouv.fr" } });
-    const res = await secureApp.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: world.users.departemental.email, password: PASSWORD } });
+    const res = await secureApp.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { email: world.users.departemental.email, password: PASSWORD },
+    });
     expect(res.cookies.find((c) => c.name === "passerelle_session")?.secure).toBe(true);
     expect(res.headers["strict-transport-security"]).toContain("max-age=");
     await secureApp.close();
   });
 
   test("bad credentials: 401 problem+json, same answer for an unknown e-mail", async () => {
-    const wrong = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: world.users.national.email, password: "nope" } });
-    const unknown = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: "personne@nulle.part", password: "nope" } });
+    const wrong = await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { email: world.users.national.email, password: "nope" },
+    });
+    const unknown = await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { email: "personne@nulle.part", password: "nope" },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.headers["content-type"]).toContain("application/problem+json");
@@ -74,7 +86,10 @@ describe("login", () => {
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ user: { role: "departemental", departementCode: "62" }, csrfToken: s.csrf });
     expect((await app.inject({ method: "GET", url: "/api/v1/auth/me" })).statusCode).toBe(401);
-    expect((await app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie: "passerelle_session=forged-token-value-123456" } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie: "passerelle_session=forged-token-value-123456" } }))
+        .statusCode,
+    ).toBe(401);
   });
 });
 
@@ -85,7 +100,11 @@ describe("CSRF", () => {
     expect(none.statusCode).toBe(403);
     expect(none.json().title).toBe("Jeton CSRF invalide");
     const other = await login(app, world.users.national.email);
-    const wrong = await app.inject({ method: "POST", url: "/api/v1/auth/logout", headers: { cookie: s.cookie, "x-csrf-token": other.csrf } });
+    const wrong = await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/logout",
+      headers: { cookie: s.cookie, "x-csrf-token": other.csrf },
+    });
     expect(wrong.statusCode).toBe(403);
     // Still logged in: nothing happened.
     expect((await app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie: s.cookie } })).statusCode).toBe(200);
@@ -118,7 +137,9 @@ describe("session fixation", () => {
       payload: { email: world.users.siaeMember.email, password: PASSWORD },
     });
     expect(res2.cookies.find((c) => c.name === "passerelle_session")?.value).not.toBe(planted);
-    expect((await app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie: `passerelle_session=${planted}` } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie: `passerelle_session=${planted}` } })).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -133,7 +154,11 @@ describe("brute force", () => {
     expect(locked.statusCode).toBe(429);
     expect(Number(locked.headers["retry-after"])).toBeGreaterThan(0);
     expect(locked.json().title).toBe("Trop de tentatives");
-    const audit = await t.handle.db.selectFrom("audit_event").select("action").where("actor_user_id", "=", world.users.conseil_departemental.id).execute();
+    const audit = await t.handle.db
+      .selectFrom("audit_event")
+      .select("action")
+      .where("actor_user_id", "=", world.users.conseil_departemental.id)
+      .execute();
     expect(audit.map((a) => a.action)).toContain("auth.locked");
     clock.advance(16 * 60 * 1000);
     expect((await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password: PASSWORD } })).statusCode).toBe(200);
@@ -152,7 +177,12 @@ describe("brute force", () => {
       last = r.statusCode;
     }
     expect(last).toBe(429);
-    const other = await ipApp.inject({ method: "POST", url: "/api/v1/auth/login", remoteAddress: "198.51.100.7", payload: { email: world.users.admin.email, password: PASSWORD } });
+    const other = await ipApp.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      remoteAddress: "198.51.100.7",
+      payload: { email: world.users.admin.email, password: PASSWORD },
+    });
     expect(other.statusCode).toBe(200);
     await ipApp.close();
   });

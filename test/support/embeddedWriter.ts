@@ -11,7 +11,10 @@ await migrate(handle);
 await seedReference(handle);
 for (let i = 1; ; i++) {
   await handle.withTransaction(async ({ db }) => {
-    await db.insertInto("audit_event").values({ actor_label: "test", action: "kill-test", entity: "test", entity_id: String(i) }).execute();
+    await db
+      .insertInto("audit_event")
+      .values({ actor_label: "test", action: "kill-test", entity: "test", entity_id: String(i) })
+      .execute();
   });
   process.stdout.write(`committed ${i}\n`);
 }

@@ -85,11 +85,23 @@ export async function startOidcProvider(clientId = "passerelle-test", clientSecr
     if (url.pathname === "/jwks") return send(200, { keys: [jwk] });
     if (url.pathname === "/authorize") {
       const p = url.searchParams;
-      if (p.get("client_id") !== clientId || p.get("response_type") !== "code" || p.get("code_challenge_method") !== "S256" || !p.get("code_challenge") || !p.get("nonce") || !p.get("state")) {
+      if (
+        p.get("client_id") !== clientId ||
+        p.get("response_type") !== "code" ||
+        p.get("code_challenge_method") !== "S256" ||
+        !p.get("code_challenge") ||
+        !p.get("nonce") ||
+        !p.get("state")
+      ) {
         return send(400, { error: "invalid_request" });
       }
       const code = randomBytes(16).toString("hex");
-      codes.set(code, { challenge: p.get("code_challenge") ?? "", nonce: p.get("nonce") ?? "", redirectUri: p.get("redirect_uri") ?? "", user: { ...provider.user } });
+      codes.set(code, {
+        challenge: p.get("code_challenge") ?? "",
+        nonce: p.get("nonce") ?? "",
+        redirectUri: p.get("redirect_uri") ?? "",
+        user: { ...provider.user },
+      });
       const back = new URL(p.get("redirect_uri") ?? "");
       back.searchParams.set("code", code);
       back.searchParams.set("state", p.get("state") ?? "");
@@ -120,7 +132,9 @@ export async function startOidcProvider(clientId = "passerelle-test", clientSecr
           sub: pending.user.sub,
           nonce: provider.tamper === "nonce" ? "autre-nonce" : pending.nonce,
           ...(pending.user.emailInIdToken === false ? {} : { email: pending.user.email }),
-          ...(pending.user.emailInIdToken !== false && pending.user.emailVerified !== undefined ? { email_verified: pending.user.emailVerified } : {}),
+          ...(pending.user.emailInIdToken !== false && pending.user.emailVerified !== undefined
+            ? { email_verified: pending.user.emailVerified }
+            : {}),
           ...(pending.user.amr ? { amr: pending.user.amr } : {}),
         });
         send(200, { access_token: accessToken, token_type: "Bearer", expires_in: 60, id_token: idToken });

@@ -17,8 +17,7 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
-export const testEngine = (): "pglite" | "postgresql" =>
-  process.env.TEST_DATABASE_URL ? "postgresql" : "pglite";
+export const testEngine = (): "pglite" | "postgresql" => (process.env.TEST_DATABASE_URL ? "postgresql" : "pglite");
 
 /** A new database on the test PostgreSQL server (from the migrated template, or empty). */
 async function createPostgresDatabase(url: string, template: string | null, poolSize: number): Promise<TestDatabase> {

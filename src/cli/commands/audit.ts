@@ -15,7 +15,9 @@ export function register(program: Command): void {
         const report = await handle.withTransaction(({ db }) => verifyAuditChain(db));
         if (opts.json) printJson(report);
         else if (report.ok) {
-          process.stdout.write(`Journal d'audit intègre : ${report.rows} ligne(s) chaînée(s), tête n° ${report.head.lastSeq} (${report.head.lastHash}).\n`);
+          process.stdout.write(
+            `Journal d'audit intègre : ${report.rows} ligne(s) chaînée(s), tête n° ${report.head.lastSeq} (${report.head.lastHash}).\n`,
+          );
         } else {
           const b = report.firstBreak;
           process.stdout.write(`Journal d'audit ALTÉRÉ : première ligne en cause ${b?.id ?? "(inconnue)"} — ${b?.detail}.\n`);

@@ -18,12 +18,13 @@ export function register(program: Command): void {
     .option("--include-key", "écrire AUSSI la clé de chiffrement des NIR dans <file>.key (à garder séparément de la sauvegarde)")
     .option("--json", "résultat en JSON sur la sortie standard")
     .action(async (opts: { out: string; includeKey?: boolean; json?: boolean }) => {
-      const [{ backupDatabase, BackupRefusedError }, { configFromEnv, dataDirFromEnv }, { loadSecret }, { DataDirLockedError }] = await Promise.all([
-        import("../../db/backup.js"),
-        import("../../db/connection.js"),
-        import("../../security/personalData.js"),
-        import("../../db/dataDirLock.js"),
-      ]);
+      const [{ backupDatabase, BackupRefusedError }, { configFromEnv, dataDirFromEnv }, { loadSecret }, { DataDirLockedError }] =
+        await Promise.all([
+          import("../../db/backup.js"),
+          import("../../db/connection.js"),
+          import("../../security/personalData.js"),
+          import("../../db/dataDirLock.js"),
+        ]);
       try {
         const config = configFromEnv();
         const result = await backupDatabase({ url: config.url, pgliteDir: config.pgliteDir }, opts.out, {
@@ -48,22 +49,26 @@ export function register(program: Command): void {
 
   program
     .command("restore <file>")
-    .description("Restaurer une sauvegarde dans une base vide (dossier embarqué neuf ou base PostgreSQL sans table), puis appliquer les migrations")
+    .description(
+      "Restaurer une sauvegarde dans une base vide (dossier embarqué neuf ou base PostgreSQL sans table), puis appliquer les migrations",
+    )
     .option("--force", "remplacer une base existante (PGlite : l'ancien dossier est gardé à côté ; PostgreSQL : ses objets sont supprimés)")
     .option("--json", "résultat en JSON sur la sortie standard")
     .action(async (file: string, opts: { force?: boolean; json?: boolean }) => {
-      const [{ restoreDatabase, keyFileBeside, BackupRefusedError }, { configFromEnv, dataDirFromEnv }, { DataDirLockedError }, fs, path] = await Promise.all([
-        import("../../db/backup.js"),
-        import("../../db/connection.js"),
-        import("../../db/dataDirLock.js"),
-        import("node:fs"),
-        import("node:path"),
-      ]);
+      const [{ restoreDatabase, keyFileBeside, BackupRefusedError }, { configFromEnv, dataDirFromEnv }, { DataDirLockedError }, fs, path] =
+        await Promise.all([
+          import("../../db/backup.js"),
+          import("../../db/connection.js"),
+          import("../../db/dataDirLock.js"),
+          import("node:fs"),
+          import("node:path"),
+        ]);
       try {
         const config = configFromEnv();
         const result = await restoreDatabase({ url: config.url, pgliteDir: config.pgliteDir }, file, { force: Boolean(opts.force) });
         const keyFile = keyFileBeside(file);
-        let keyNote = "La clé de chiffrement n'est pas dans la sauvegarde : donnez au serveur la même PASSERELLE_SECRET_KEY (ou le même secret.key) qu'à l'origine.";
+        let keyNote =
+          "La clé de chiffrement n'est pas dans la sauvegarde : donnez au serveur la même PASSERELLE_SECRET_KEY (ou le même secret.key) qu'à l'origine.";
         if (keyFile && !config.url) {
           const target = path.join(dataDirFromEnv(), "secret.key");
           if (!fs.existsSync(target)) {
@@ -71,7 +76,8 @@ export function register(program: Command): void {
             fs.chmodSync(target, 0o600);
             keyNote = `Clé de chiffrement installée depuis ${keyFile} dans ${target}.`;
           } else keyNote = `${target} existe déjà : la clé ${keyFile} n'a pas été copiée (vérifiez qu'elles sont identiques).`;
-        } else if (keyFile) keyNote = `Une clé accompagne la sauvegarde (${keyFile}) : donnez son contenu à PASSERELLE_SECRET_KEY sur chaque serveur.`;
+        } else if (keyFile)
+          keyNote = `Une clé accompagne la sauvegarde (${keyFile}) : donnez son contenu à PASSERELLE_SECRET_KEY sur chaque serveur.`;
         if (opts.json) process.stdout.write(`${JSON.stringify({ ...result, keyNote }, null, 2)}\n`);
         else {
           const total = Object.values(result.rows).reduce((a, b) => a + b, 0);

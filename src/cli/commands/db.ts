@@ -18,7 +18,12 @@ export function register(program: Command): void {
     .action(async (opts: { appRole: string; ownerRole?: string; schema: string; create?: boolean; printSql?: boolean }) => {
       let statements: string[];
       try {
-        statements = appRoleSql({ appRole: opts.appRole, ...(opts.ownerRole ? { ownerRole: opts.ownerRole } : {}), schema: opts.schema, createRole: Boolean(opts.create) });
+        statements = appRoleSql({
+          appRole: opts.appRole,
+          ...(opts.ownerRole ? { ownerRole: opts.ownerRole } : {}),
+          schema: opts.schema,
+          createRole: Boolean(opts.create),
+        });
       } catch (error) {
         process.stderr.write(`Erreur : ${(error as Error).message}\n`);
         process.exitCode = 1;
@@ -30,7 +35,9 @@ export function register(program: Command): void {
       }
       await withDatabase(async (handle) => {
         if (handle.engine !== "postgresql") {
-          throw new InvalidInputError("db roles : la base embarquée (PGlite) n'a qu'un utilisateur ; les rôles concernent PostgreSQL (DATABASE_URL).");
+          throw new InvalidInputError(
+            "db roles : la base embarquée (PGlite) n'a qu'un utilisateur ; les rôles concernent PostgreSQL (DATABASE_URL).",
+          );
         }
         await handle.withTransaction(async ({ db: tx }) => {
           for (const statement of statements) await sql.raw(statement).execute(tx);

@@ -26,14 +26,20 @@ export function register(program: Command): void {
         let summary: DemoSummary;
         try {
           assertDemoAllowed();
-          summary = await loadDemo(handle, { pii: configuredCipher(), reset: opts.reset === true, log: (s) => process.stderr.write(`${s}\n`) });
+          summary = await loadDemo(handle, {
+            pii: configuredCipher(),
+            reset: opts.reset === true,
+            log: (s) => process.stderr.write(`${s}\n`),
+          });
         } catch (error) {
           if (error instanceof DemoAlreadyLoadedError || error instanceof DemoRefusedError) throw new InvalidInputError(error.message);
           throw error;
         }
         if (opts.json) printJson(summary);
         else {
-          process.stdout.write(`Démo chargée : ${summary.structures.total} structures, ${summary.people} salariés, ${summary.monthlyDeclarations} états mensuels (${(summary.durationMs / 1000).toFixed(1)} s).\n`);
+          process.stdout.write(
+            `Démo chargée : ${summary.structures.total} structures, ${summary.people} salariés, ${summary.monthlyDeclarations} états mensuels (${(summary.durationMs / 1000).toFixed(1)} s).\n`,
+          );
           printDemoAccounts(summary, (s) => process.stdout.write(s));
         }
       });

@@ -26,7 +26,10 @@ export function progressCounter(label: string): { update(n: number): void; stop(
     update(n) {
       if (!process.stderr.isTTY) return;
       if (bar === null && Date.now() - started > 1000) {
-        bar = new cliProgress.SingleBar({ format: `${label} {value} lignes | {duration_formatted}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          { format: `${label} {value} lignes | {duration_formatted}`, stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(0, n);
       }
       bar?.update(n);
@@ -57,7 +60,8 @@ export function register(program: Command): void {
     .action(async (opts: { view: string; out: string; gzip?: boolean; withNir?: boolean; json?: boolean }) => {
       await withDatabase(async (handle) => {
         const view = parseExportView(opts.view);
-        if (view === null) throw new InvalidInputError(`Vue FluxIAE inconnue : « ${opts.view} ». Vues disponibles : ${FLUXIAE_EXPORT_VIEWS.join(", ")}.`);
+        if (view === null)
+          throw new InvalidInputError(`Vue FluxIAE inconnue : « ${opts.view} ». Vues disponibles : ${FLUXIAE_EXPORT_VIEWS.join(", ")}.`);
         checkOutFile(opts.out);
         const progress = progressCounter(`fluxIAE_${view}`);
         const result = await exportFluxiaeView(handle, {
@@ -70,7 +74,10 @@ export function register(program: Command): void {
         });
         progress.stop();
         if (opts.json) printJson(result);
-        else process.stdout.write(`Vue ${result.view} : ${result.rows} lignes écrites dans ${result.file}${result.personalData ? " (NIR et PASS en clair : export tracé)" : ""}\n`);
+        else
+          process.stdout.write(
+            `Vue ${result.view} : ${result.rows} lignes écrites dans ${result.file}${result.personalData ? " (NIR et PASS en clair : export tracé)" : ""}\n`,
+          );
       });
     });
 
@@ -108,11 +115,19 @@ export function register(program: Command): void {
     .action(async (opts: { structure: string; out: string; dryRun?: boolean; json?: boolean }) => {
       await withDatabase(async (handle) => {
         const structureId = Number(opts.structure);
-        if (!Number.isSafeInteger(structureId) || structureId <= 0) throw new InvalidInputError(`--structure : identifiant entier attendu (reçu « ${opts.structure} »)`);
-        if (!existsSync(opts.out) || !statSync(opts.out).isDirectory()) throw new InvalidInputError(`--out : dossier introuvable : ${opts.out}`);
+        if (!Number.isSafeInteger(structureId) || structureId <= 0)
+          throw new InvalidInputError(`--structure : identifiant entier attendu (reçu « ${opts.structure} »)`);
+        if (!existsSync(opts.out) || !statSync(opts.out).isDirectory())
+          throw new InvalidInputError(`--out : dossier introuvable : ${opts.out}`);
         let result: Awaited<ReturnType<typeof exportFichesSalarie>>;
         try {
-          result = await exportFichesSalarie(handle, { structureId, outDir: opts.out, pii: configuredCipher(), actor: CLI_ACTOR, dryRun: opts.dryRun === true });
+          result = await exportFichesSalarie(handle, {
+            structureId,
+            outDir: opts.out,
+            pii: configuredCipher(),
+            actor: CLI_ACTOR,
+            dryRun: opts.dryRun === true,
+          });
         } catch (e) {
           if (e instanceof NotFoundError) throw new InvalidInputError(`Structure introuvable : ${structureId}`);
           throw e;

@@ -15,7 +15,9 @@ import { configuredCipher, InvalidInputError, printJson, withDatabase } from "..
 const CLI_ACTOR = { userId: null, label: "cli" };
 
 export function register(program: Command): void {
-  const fs = program.command("fiches-salarie").description("Fiches salarié ASP : fichiers retour, compléments de saisie (l'envoi : export fiches-salarie)");
+  const fs = program
+    .command("fiches-salarie")
+    .description("Fiches salarié ASP : fichiers retour, compléments de saisie (l'envoi : export fiches-salarie)");
 
   fs.command("retour")
     .description("Intégrer un fichier retour de l'ASP (RIAE_FS_…_FichierRetour.json) : code et libellé de traitement de chaque ligne")
@@ -26,19 +28,35 @@ export function register(program: Command): void {
       await withDatabase(async (handle) => {
         let report: Awaited<ReturnType<typeof importFicheSalarieReturn>>;
         try {
-          report = await importFicheSalarieReturn(handle, file, { pii: configuredCipher(), actor: CLI_ACTOR, dryRun: opts.dryRun === true });
+          report = await importFicheSalarieReturn(handle, file, {
+            pii: configuredCipher(),
+            actor: CLI_ACTOR,
+            dryRun: opts.dryRun === true,
+          });
         } catch (e) {
           if (e instanceof ImportInputError) {
-            const details = e.issues.map((i) => `\n  ${i.file}${i.line === null ? "" : `:${i.line}`}${i.column === null ? "" : ` [${i.column}]`} : ${i.reason}`).join("");
+            const details = e.issues
+              .map((i) => `\n  ${i.file}${i.line === null ? "" : `:${i.line}`}${i.column === null ? "" : ` [${i.column}]`} : ${i.reason}`)
+              .join("");
             throw new InvalidInputError(`${e.message}${details}`);
           }
           throw e;
         }
         if (opts.json) {
-          printJson({ format: report.format, rowsRead: report.rowsRead, inserted: report.inserted, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected, rejections: report.rejections });
+          printJson({
+            format: report.format,
+            rowsRead: report.rowsRead,
+            inserted: report.inserted,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            rejected: report.rejected,
+            rejections: report.rejections,
+          });
           return;
         }
-        const lines = [`${opts.dryRun ? "[simulation] " : ""}${report.rowsRead} ligne(s) lue(s) : ${report.updated} réponse(s) enregistrée(s), ${report.unchanged} déjà connue(s), ${report.rejected} non rapprochée(s).`];
+        const lines = [
+          `${opts.dryRun ? "[simulation] " : ""}${report.rowsRead} ligne(s) lue(s) : ${report.updated} réponse(s) enregistrée(s), ${report.unchanged} déjà connue(s), ${report.rejected} non rapprochée(s).`,
+        ];
         for (const r of report.rejections) lines.push(`  ${r.file}${r.line === null ? "" : `:${r.line}`} [${r.column ?? "-"}] ${r.reason}`);
         process.stdout.write(`${lines.join("\n")}\n`);
       });
@@ -47,7 +65,10 @@ export function register(program: Command): void {
   fs.command("completer")
     .description("Compléter la fiche salarié d'une embauche (commune de naissance, adresse découpée, situation à l'embauche)")
     .requiredOption("--contrat <id>", "identifiant du contrat initial (embauche)")
-    .requiredOption("--champs <json>", `champs ASP en JSON, ex. '{"birthCommuneCode":"62178","salarieEnEmploi":false,"salarieSansEmploiDepuis":"04"}' (null efface)`)
+    .requiredOption(
+      "--champs <json>",
+      `champs ASP en JSON, ex. '{"birthCommuneCode":"62178","salarieEnEmploi":false,"salarieSansEmploiDepuis":"04"}' (null efface)`,
+    )
     .option("--json", "résultat en JSON sur la sortie standard")
     .action(async (opts: { contrat: string; champs: string; json?: boolean }) => {
       await withDatabase(async (handle) => {
@@ -60,10 +81,17 @@ export function register(program: Command): void {
         const contractId = Number(opts.contrat);
         try {
           const result = await handle.withTransaction(({ db }) =>
-            completeFicheSalarie(db, { clock: fixedClock(new Date().toISOString().slice(0, 10)), pii: configuredCipher(), actor: CLI_ACTOR }, { contractId, fields: fields as CompleteFicheSalarieInput["fields"] }),
+            completeFicheSalarie(
+              db,
+              { clock: fixedClock(new Date().toISOString().slice(0, 10)), pii: configuredCipher(), actor: CLI_ACTOR },
+              { contractId, fields: fields as CompleteFicheSalarieInput["fields"] },
+            ),
           );
           if (opts.json) printJson(result);
-          else process.stdout.write(`Fiche salarié du contrat n° ${result.contractId} complétée (${Object.keys(result.data).length} champ(s) renseigné(s)).\n`);
+          else
+            process.stdout.write(
+              `Fiche salarié du contrat n° ${result.contractId} complétée (${Object.keys(result.data).length} champ(s) renseigné(s)).\n`,
+            );
         } catch (e) {
           if (e instanceof OperationInputError) throw new InvalidInputError(e.message);
           if (e instanceof NotFoundError) throw new InvalidInputError(`Contrat introuvable : ${opts.contrat}`);

@@ -17,7 +17,8 @@ export function parseScale(value: string): { factor: number; departement?: strin
   // One real département (Pas-de-Calais, 117 structures) at its real size.
   if (value === "departement") return { factor: 1, departement: "062" };
   const f = Number(value.replace(",", "."));
-  if (!Number.isFinite(f) || f <= 0 || f > 20) throw new RangeError(`--scale : « ${value} » invalide (national, departement ou un facteur entre 0 et 20)`);
+  if (!Number.isFinite(f) || f <= 0 || f > 20)
+    throw new RangeError(`--scale : « ${value} » invalide (national, departement ou un facteur entre 0 et 20)`);
   return { factor: f };
 }
 
@@ -46,7 +47,10 @@ export function register(program: Command): void {
       try {
         const summary = await generateFluxIae({ ...scale, out: opts.out, seed, years, log: (s) => process.stderr.write(`${s}\n`) });
         if (opts.json) printJson(summary);
-        else process.stdout.write(`${summary.structures} structures, ${summary.people} salariés, ${summary.monthlyRows} états mensuels, ${summary.exits} sorties en ${(summary.durationMs / 1000).toFixed(1)} s → ${opts.out}\n`);
+        else
+          process.stdout.write(
+            `${summary.structures} structures, ${summary.people} salariés, ${summary.monthlyRows} états mensuels, ${summary.exits} sorties en ${(summary.durationMs / 1000).toFixed(1)} s → ${opts.out}\n`,
+          );
       } catch (error) {
         process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 2;

@@ -25,7 +25,9 @@ function cipherOrNull(): PersonalDataCipher | null {
   try {
     return configuredCipher();
   } catch (error) {
-    process.stderr.write(`Avertissement : clé de chiffrement indisponible (${error instanceof Error ? error.message : String(error)}) ; les NIR ne pourront pas être importés.\n`);
+    process.stderr.write(
+      `Avertissement : clé de chiffrement indisponible (${error instanceof Error ? error.message : String(error)}) ; les NIR ne pourront pas être importés.\n`,
+    );
     return null;
   }
 }
@@ -38,8 +40,10 @@ export function formatReport(report: ImportReport): string {
   const list = (title: string, issues: ImportReport["rejections"]) => {
     if (issues.length === 0) return;
     lines.push(`${title} (${issues.length}) :`);
-    for (const i of issues.slice(0, MAX_LISTED)) lines.push(`  ${i.file}${i.line ? `, ligne ${i.line}` : ""}${i.column ? `, colonne ${i.column}` : ""} : ${i.reason}`);
-    if (issues.length > MAX_LISTED) lines.push(`  … et ${issues.length - MAX_LISTED} autres (toutes dans le rapport --json et dans la table import_rejection)`);
+    for (const i of issues.slice(0, MAX_LISTED))
+      lines.push(`  ${i.file}${i.line ? `, ligne ${i.line}` : ""}${i.column ? `, colonne ${i.column}` : ""} : ${i.reason}`);
+    if (issues.length > MAX_LISTED)
+      lines.push(`  … et ${issues.length - MAX_LISTED} autres (toutes dans le rapport --json et dans la table import_rejection)`);
   };
   list("Rejets", report.rejections);
   list("Avertissements", report.warnings);
@@ -49,11 +53,16 @@ export function formatReport(report: ImportReport): string {
 export function register(program: Command): void {
   program
     .command("import")
-    .description("Importer une liste ASP de SIAE (CSV), une vue FluxIAE ou une livraison FluxIAE (dossier, archive ZIP/.tar.gz, gzip) — format détecté par le contenu")
+    .description(
+      "Importer une liste ASP de SIAE (CSV), une vue FluxIAE ou une livraison FluxIAE (dossier, archive ZIP/.tar.gz, gzip) — format détecté par le contenu",
+    )
     .argument("<path>", "fichier, dossier ou archive")
     .option("--dry-run", "valider et compter sans rien écrire")
     .option("--json", "un document JSON sur la sortie standard")
-    .option("--pseudonymise", "mode statistique : NIR/PASS remplacés par des empreintes, noms et contacts supprimés, année de naissance seule")
+    .option(
+      "--pseudonymise",
+      "mode statistique : NIR/PASS remplacés par des empreintes, noms et contacts supprimés, année de naissance seule",
+    )
     .action(async (target: string, opts: ImportOptions) => {
       if (!existsSync(target)) {
         process.stderr.write(`Erreur : ${target} introuvable.\n`);
@@ -61,7 +70,13 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const bar = !opts.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: "{what} |{bar}| {value}{totalText} lignes", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+      const bar =
+        !opts.json && process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { format: "{what} |{bar}| {value}{totalText} lignes", stream: process.stderr, hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
       const startedAt = Date.now();
       let barStarted = false;
       await withDatabase(async (handle) => {

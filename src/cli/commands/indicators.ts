@@ -66,7 +66,8 @@ export function register(program: Command): void {
         scope = parseScope(opts.scope);
         period = periodFromOptions(opts);
         kind = parseKindFilter(opts.kind);
-        if (opts.at !== undefined && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(opts.at)) throw new InvalidInputError(`--at : date invalide « ${opts.at} »`);
+        if (opts.at !== undefined && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(opts.at))
+          throw new InvalidInputError(`--at : date invalide « ${opts.at} »`);
       } catch (error) {
         process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;
@@ -74,7 +75,11 @@ export function register(program: Command): void {
       }
       await withDatabase(async (handle) => {
         const base = { scope, ...period, ...(kind ? { kind } : {}) };
-        const ind = await computeIndicators(handle.db, { ...base, ...(opts.at ? { at: opts.at } : {}), withPrevious: opts.previous !== false }).catch(asInvalid);
+        const ind = await computeIndicators(handle.db, {
+          ...base,
+          ...(opts.at ? { at: opts.at } : {}),
+          withPrevious: opts.previous !== false,
+        }).catch(asInvalid);
         const series = opts.series ? await computeSeries(handle.db, base).catch(asInvalid) : undefined;
         const structureTable = opts.structures ? await computeStructureTable(handle.db, base).catch(asInvalid) : undefined;
         if (opts.json) {

@@ -43,7 +43,10 @@ export function register(program: Command): void {
     .requiredOption("--out <chemin>", "fichier (ou dossier pour csv) à écrire")
     .option("--generated-on <date>", "date imprimée sur le bilan (défaut : aujourd'hui)")
     .option("--json", "résumé JSON sur stdout")
-    .addHelpText("after", "\nExemples :\n  passerelle report --departement 62 --year 2019 --format pdf --out bilan-62-2019.pdf\n  passerelle report --departement 62 --year 2019 --format csv --out bilan-62-2019/\n")
+    .addHelpText(
+      "after",
+      "\nExemples :\n  passerelle report --departement 62 --year 2019 --format pdf --out bilan-62-2019.pdf\n  passerelle report --departement 62 --year 2019 --format csv --out bilan-62-2019/\n",
+    )
     .action(async (opts: ReportOptions) => {
       let scope: ReportScope;
       let year: number;
@@ -53,9 +56,11 @@ export function register(program: Command): void {
         scope = reportScopeFromOptions(opts);
         if (!/^(19|20|21)[0-9]{2}$/.test(opts.year)) throw new InvalidInputError(`--year : année invalide « ${opts.year} »`);
         year = Number(opts.year);
-        if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) throw new InvalidInputError(`--format : « ${opts.format} » inconnu (html, pdf, csv, xlsx)`);
+        if (!(REPORT_FORMATS as readonly string[]).includes(opts.format))
+          throw new InvalidInputError(`--format : « ${opts.format} » inconnu (html, pdf, csv, xlsx)`);
         format = opts.format as ReportFormat;
-        if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(generatedOn)) throw new InvalidInputError(`--generated-on : date invalide « ${generatedOn} »`);
+        if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(generatedOn))
+          throw new InvalidInputError(`--generated-on : date invalide « ${generatedOn} »`);
       } catch (error) {
         process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;
@@ -76,9 +81,18 @@ export function register(program: Command): void {
             bytes: written.bytes,
             scope: i.scope,
             year,
-            figures: { structures: i.structures.total, etpConventionnes: i.etp.conventionnes, entered: i.people.entered, budgetState: i.budget.state, rsaShare: i.people.rsaShare },
+            figures: {
+              structures: i.structures.total,
+              etpConventionnes: i.etp.conventionnes,
+              entered: i.people.entered,
+              budgetState: i.budget.state,
+              rsaShare: i.people.rsaShare,
+            },
           });
-        else process.stdout.write(`Bilan ${year} — ${written.model.scopeLabel} écrit dans ${written.out} (${written.files.length} fichier(s), ${written.bytes} octets).\n`);
+        else
+          process.stdout.write(
+            `Bilan ${year} — ${written.model.scopeLabel} écrit dans ${written.out} (${written.files.length} fichier(s), ${written.bytes} octets).\n`,
+          );
       });
     });
 }

@@ -19,7 +19,13 @@ export function register(program: Command): void {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) {
           throw new InvalidInputError(`--today : date invalide « ${today} » (attendu AAAA-MM-JJ).`);
         }
-        const report = await runRetention(handle, { today, now: new Date(), wetRun: Boolean(opts.wetRun), rejectionRetentionDays: rejectionRetentionDaysFromEnv(), auditRetentionDays: auditRetentionDaysFromEnv() });
+        const report = await runRetention(handle, {
+          today,
+          now: new Date(),
+          wetRun: Boolean(opts.wetRun),
+          rejectionRetentionDays: rejectionRetentionDaysFromEnv(),
+          auditRetentionDays: auditRetentionDaysFromEnv(),
+        });
         if (opts.json) {
           printJson(report);
           return;

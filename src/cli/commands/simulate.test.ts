@@ -22,7 +22,9 @@ describe("passerelle simulate af", () => {
     const program = new Command();
     program.exitOverride();
     register(program);
-    await program.parseAsync(["simulate", "af", "--kind", "ACI", "--etp", "7.95", "--from", "2021-01-01", "--to", "2021-08-31", "--json"], { from: "user" });
+    await program.parseAsync(["simulate", "af", "--kind", "ACI", "--etp", "7.95", "--from", "2021-01-01", "--to", "2021-08-31", "--json"], {
+      from: "user",
+    });
     const doc = JSON.parse(writes.join("")) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(["kind", "unitAmount", "hoursPerEtp", "months", "total", "modulatedAmount", "monthly"]);
     expect(doc["hoursPerEtp"]).toBe("1820");
@@ -55,7 +57,9 @@ describe("passerelle simulate af", () => {
     });
     const program = new Command();
     register(program);
-    await program.parseAsync(["simulate", "af", "--kind", "EITI", "--etp", "2", "--from", "2025-03-01", "--to", "2025-12-31"], { from: "user" });
+    await program.parseAsync(["simulate", "af", "--kind", "EITI", "--etp", "2", "--from", "2025-03-01", "--to", "2025-12-31"], {
+      from: "user",
+    });
     expect(process.exitCode).toBe(1);
     expect(errWrites.join("")).toMatch(/--unit/);
   });
@@ -68,6 +72,10 @@ describe("passerelle simulate af", () => {
     expect(json({ kind: "ETTI", etp: "1", from: "2021-01-01", to: "2021-09-30" }).unitAmount).toBe("4341.00");
     expect(json({ kind: "EITI", etp: "1", from: "2021-10-01", to: "2021-12-31", territory: "mayotte" }).unitAmount).toBe("4373.00");
     expect(json({ kind: "ETTI", etp: "1", from: "2021-10-01", to: "2021-12-31", territory: "mayotte" }).unitAmount).toBe("3349.00");
-    expect(["ACI", "AI", "EI"].map((kind) => json({ kind, etp: "1", from: "2024-01-01", to: "2024-12-31" }).hoursPerEtp)).toEqual(["1820", "1607", "1505"]);
+    expect(["ACI", "AI", "EI"].map((kind) => json({ kind, etp: "1", from: "2024-01-01", to: "2024-12-31" }).hoursPerEtp)).toEqual([
+      "1820",
+      "1607",
+      "1505",
+    ]);
   });
 });

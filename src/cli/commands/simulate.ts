@@ -102,7 +102,8 @@ export function runSimulateAf(opts: SimulateAfOptions, out: (s: string) => void,
 }
 
 export function register(program: Command): void {
-  const simulate = program.commands.find((c) => c.name() === "simulate") ?? program.command("simulate").description("Simulations (aide au poste…)");
+  const simulate =
+    program.commands.find((c) => c.name() === "simulate") ?? program.command("simulate").description("Simulations (aide au poste…)");
   simulate
     .command("af")
     .description("Simule l'aide au poste d'une annexe financière (barème en vigueur à --from sauf --unit)")

@@ -18,7 +18,8 @@ interface ListOptions {
 export type ListedStructure = Pick<StructureRow, "id" | "siret" | "name" | "kind" | "departement" | "commune">;
 
 export function register(program: Command): void {
-  const structures = program.commands.find((c) => c.name() === "structures") ?? program.command("structures").description("Structures (SIAE)");
+  const structures =
+    program.commands.find((c) => c.name() === "structures") ?? program.command("structures").description("Structures (SIAE)");
   structures
     .command("list")
     .description("Lister les structures, filtrées par département et par type")
@@ -32,7 +33,10 @@ export function register(program: Command): void {
         departement = opts.departement === undefined ? undefined : normalizeDepartement(opts.departement);
         kind = opts.kind === undefined ? undefined : parseSiaeKind(opts.kind);
       } catch (error) {
-        const message = error instanceof DomainRuleError ? `${opts.kind !== undefined && error.message.includes("SIAE") ? "--kind" : "--departement"} : ${error.message}` : String(error);
+        const message =
+          error instanceof DomainRuleError
+            ? `${opts.kind !== undefined && error.message.includes("SIAE") ? "--kind" : "--departement"} : ${error.message}`
+            : String(error);
         process.stderr.write(`Erreur ${message}\n`);
         process.exitCode = 1;
         return;
@@ -53,7 +57,9 @@ export function register(program: Command): void {
           return;
         }
         for (const r of rows.rows) {
-          process.stdout.write(`${String(r.id).padStart(6)}  ${r.kind.padEnd(4)}  ${r.departement.padEnd(3)}  ${(r.siret ?? "—").padEnd(14)}  ${r.name}${r.commune ? ` (${r.commune})` : ""}\n`);
+          process.stdout.write(
+            `${String(r.id).padStart(6)}  ${r.kind.padEnd(4)}  ${r.departement.padEnd(3)}  ${(r.siret ?? "—").padEnd(14)}  ${r.name}${r.commune ? ` (${r.commune})` : ""}\n`,
+          );
         }
         process.stderr.write(`${rows.rows.length} structure(s)\n`);
       });

@@ -9,8 +9,14 @@ import { maxModulationPercent, modulatedAmount } from "./modulation.js";
 import { paymentSchedule, simulateAf, simulateNextYear } from "./simulate.js";
 import { baremeTerritory, modulationTerritory } from "./territory.js";
 
-const bareme = parseBaremeCsv(readFileSync(new URL("../../../data/reference/passerelle/bareme_aide_au_poste.csv", import.meta.url), "utf8"));
-const unit = (kind: Parameters<typeof lookupUnitAmount>[1], date: string, territory: Parameters<typeof lookupUnitAmount>[2] = "droit_commun") => lookupUnitAmount(bareme, kind, territory, date).toString();
+const bareme = parseBaremeCsv(
+  readFileSync(new URL("../../../data/reference/passerelle/bareme_aide_au_poste.csv", import.meta.url), "utf8"),
+);
+const unit = (
+  kind: Parameters<typeof lookupUnitAmount>[1],
+  date: string,
+  territory: Parameters<typeof lookupUnitAmount>[2] = "droit_commun",
+) => lookupUnitAmount(bareme, kind, territory, date).toString();
 
 describe("barème (iae-reference §2.3)", () => {
   it("gives the unit amount per year and kind", () => {
@@ -70,7 +76,11 @@ describe("barème (iae-reference §2.3)", () => {
     }
   });
   it("agrees with the unit amounts the ASP wrote on its own 2018–2021 AF rows (FluxIAE sample)", () => {
-    const rows = gunzipSync(readFileSync(new URL("../../../test/fixtures/external/fluxiae/fluxIAE_AnnexeFinanciere_22022022_112211.csv.gz", import.meta.url))).toString("utf8").split(/\r?\n/);
+    const rows = gunzipSync(
+      readFileSync(new URL("../../../test/fixtures/external/fluxiae/fluxIAE_AnnexeFinanciere_22022022_112211.csv.gz", import.meta.url)),
+    )
+      .toString("utf8")
+      .split(/\r?\n/);
     const header = (rows[1] ?? "").split("|");
     const col = (cells: string[], name: string) => cells[header.indexOf(name)] ?? "";
     let checked = 0;
@@ -104,15 +114,30 @@ describe("barème (iae-reference §2.3)", () => {
   });
   it("rejects malformed CSV", () => {
     expect(() => parseBaremeCsv("kind;territory\nACI;droit_commun")).toThrow(/reference.csv.header/);
-    expect(() => parseBaremeCsv("kind;territory;valid_from;valid_to;unit_amount;accompaniment_amount;confidence;source\nXX;droit_commun;2020-01-01;;1;;H;s")).toThrow(/bareme.kind/);
-    expect(() => parseBaremeCsv("kind;territory;valid_from;valid_to;unit_amount;accompaniment_amount;confidence;source\nACI;droit_commun;2020-01-01;;abc;;H;s")).toThrow(/bareme.unitAmount/);
+    expect(() =>
+      parseBaremeCsv(
+        "kind;territory;valid_from;valid_to;unit_amount;accompaniment_amount;confidence;source\nXX;droit_commun;2020-01-01;;1;;H;s",
+      ),
+    ).toThrow(/bareme.kind/);
+    expect(() =>
+      parseBaremeCsv(
+        "kind;territory;valid_from;valid_to;unit_amount;accompaniment_amount;confidence;source\nACI;droit_commun;2020-01-01;;abc;;H;s",
+      ),
+    ).toThrow(/bareme.unitAmount/);
   });
   it("reads default annual hours as data", () => {
-    const rows = parseAnnualHoursCsv(readFileSync(new URL("../../../data/reference/passerelle/duree_annuelle_etp.csv", import.meta.url), "utf8"));
+    const rows = parseAnnualHoursCsv(
+      readFileSync(new URL("../../../data/reference/passerelle/duree_annuelle_etp.csv", import.meta.url), "utf8"),
+    );
     expect(defaultAnnualHours(rows, "ACI").toString()).toBe("1820");
     expect(defaultAnnualHours(rows, "EITI").toString()).toBe("1505");
     // the ASP's own AF rows: EI 1 505 h, AI 1 607 h, ACI 1 820 h; ETTI 1 600 h of missions (2014 reform Q&A)
-    expect(["ACI", "AI", "EI", "ETTI"].map((k) => defaultAnnualHours(rows, k as "ACI").toString())).toEqual(["1820", "1607", "1505", "1600"]);
+    expect(["ACI", "AI", "EI", "ETTI"].map((k) => defaultAnnualHours(rows, k as "ACI").toString())).toEqual([
+      "1820",
+      "1607",
+      "1505",
+      "1600",
+    ]);
     expect(rows.find((r) => r.kind === "EI")?.confidence).toBe("H");
     expect(rows.find((r) => r.kind === "ETTI")?.confidence).toBe("M");
   });
@@ -138,35 +163,54 @@ describe("aide au poste simulation (iae-reference §2.2)", () => {
     expect(maxModulationPercent("penitentiaire")).toBe(5);
     expect(modulatedAmount("1000", "5", "penitentiaire").toFixed(2)).toBe("50.00");
     expect(() => modulatedAmount("1000", "6", "penitentiaire")).toThrow(/aid.modulation/);
-    expect(() => simulateAf({ kind: "ACI", etp: "1", from: "2022-01-01", to: "2022-12-31", modulationPercent: 11 }, bareme)).toThrow(/aid.modulation/);
+    expect(() => simulateAf({ kind: "ACI", etp: "1", from: "2022-01-01", to: "2022-12-31", modulationPercent: 11 }, bareme)).toThrow(
+      /aid.modulation/,
+    );
     expect(() => simulateAf({ kind: "ACI", etp: "0", from: "2022-01-01", to: "2022-12-31" }, bareme)).toThrow(/aid.simulate.etp/);
     expect(() => simulateAf({ kind: "ACI", etp: "1", from: "2022-12-31", to: "2022-01-01" }, bareme)).toThrow(/aid.simulate.period/);
-    expect(() => simulateAf({ kind: "AI", etp: "1", from: "2022-01-01", to: "2022-12-31", territory: "penitentiaire" }, bareme)).toThrow(/aid.simulate.territory/);
-    expect(simulateAf({ kind: "EITI", etp: "1", from: "2021-10-01", to: "2021-12-31", territory: "mayotte" }, bareme).unitAmount).toBe("4373.00");
+    expect(() => simulateAf({ kind: "AI", etp: "1", from: "2022-01-01", to: "2022-12-31", territory: "penitentiaire" }, bareme)).toThrow(
+      /aid.simulate.territory/,
+    );
+    expect(simulateAf({ kind: "EITI", etp: "1", from: "2021-10-01", to: "2021-12-31", territory: "mayotte" }, bareme).unitAmount).toBe(
+      "4373.00",
+    );
     expect(() => simulateAf({ kind: "EITI", etp: "1", from: "2025-01-01", to: "2025-12-31" }, bareme)).toThrow(/aid.simulate.eitiFlat/);
-    expect(simulateAf({ kind: "ETTI", etp: "2", from: "2021-03-01", to: "2021-12-31", unit: "4400" }, bareme).total).toBe(new Decimal("733.33").times(10).toFixed(2));
+    expect(simulateAf({ kind: "ETTI", etp: "2", from: "2021-03-01", to: "2021-12-31", unit: "4400" }, bareme).total).toBe(
+      new Decimal("733.33").times(10).toFixed(2),
+    );
   });
   it("computes next year's allocation (what-if)", () => {
-    const w = simulateNextYear({ kind: "ACI", lastYear: { etp: "10", from: "2022-01-01", to: "2022-12-31", total: "212860" }, etpChange: "1.5" }, bareme);
+    const w = simulateNextYear(
+      { kind: "ACI", lastYear: { etp: "10", from: "2022-01-01", to: "2022-12-31", total: "212860" }, etpChange: "1.5" },
+      bareme,
+    );
     expect(w.nextEtp).toBe("11.5");
     expect(w.next.unitAmount).toBe("22692.00");
     expect(w.next.total).toBe("260958.00");
     expect(w.difference).toBe("48098.00");
-    expect(() => simulateNextYear({ kind: "ACI", lastYear: { etp: "1", from: "2022-01-01", to: "2022-12-31", total: "1" }, etpChange: "-1" }, bareme)).toThrow(/aid.whatIf.etp/);
+    expect(() =>
+      simulateNextYear({ kind: "ACI", lastYear: { etp: "1", from: "2022-01-01", to: "2022-12-31", total: "1" }, etpChange: "-1" }, bareme),
+    ).toThrow(/aid.whatIf.etp/);
   });
   it("property: the schedule sums exactly to the total and has one line per month", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50000 }), fc.integer({ min: 100000, max: 3000000 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 1, max: 24 }), (etpH, unitC, startOffset, length) => {
-        const etp = (etpH / 100).toFixed(2);
-        const u = (unitC / 100).toFixed(2);
-        const start = new Date(Date.UTC(2020, startOffset, 1)).toISOString().slice(0, 10);
-        const end = new Date(Date.UTC(2020, startOffset + length, 0)).toISOString().slice(0, 10);
-        const s = simulateAf({ kind: "EI", etp, from: start, to: end, unit: u }, bareme);
-        expect(s.monthly).toHaveLength(length);
-        const sum = s.monthly.reduce((acc, m) => acc.plus(m.amount), new Decimal(0));
-        expect(sum.toFixed(2)).toBe(s.total);
-        expect(paymentSchedule(etp, u, start, end).every((m) => !new Decimal(m.amount).isNegative())).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50000 }),
+        fc.integer({ min: 100000, max: 3000000 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 1, max: 24 }),
+        (etpH, unitC, startOffset, length) => {
+          const etp = (etpH / 100).toFixed(2);
+          const u = (unitC / 100).toFixed(2);
+          const start = new Date(Date.UTC(2020, startOffset, 1)).toISOString().slice(0, 10);
+          const end = new Date(Date.UTC(2020, startOffset + length, 0)).toISOString().slice(0, 10);
+          const s = simulateAf({ kind: "EI", etp, from: start, to: end, unit: u }, bareme);
+          expect(s.monthly).toHaveLength(length);
+          const sum = s.monthly.reduce((acc, m) => acc.plus(m.amount), new Decimal(0));
+          expect(sum.toFixed(2)).toBe(s.total);
+          expect(paymentSchedule(etp, u, start, end).every((m) => !new Decimal(m.amount).isNegative())).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -185,8 +229,12 @@ describe("territory of a structure's barème (arrêtés: milieu pénitentiaire e
     expect(unit("ACI", "2023-06-01")).toBe("23196");
   });
   it("returns the kind's hours per ETP with the simulation", () => {
-    const hours = parseAnnualHoursCsv(readFileSync(new URL("../../../data/reference/passerelle/duree_annuelle_etp.csv", import.meta.url), "utf8"));
-    expect(simulateAf({ kind: "EI", etp: "1", from: "2024-01-01", to: "2024-12-31" }, bareme, { annualHours: hours }).hoursPerEtp).toBe("1505");
+    const hours = parseAnnualHoursCsv(
+      readFileSync(new URL("../../../data/reference/passerelle/duree_annuelle_etp.csv", import.meta.url), "utf8"),
+    );
+    expect(simulateAf({ kind: "EI", etp: "1", from: "2024-01-01", to: "2024-12-31" }, bareme, { annualHours: hours }).hoursPerEtp).toBe(
+      "1505",
+    );
     expect(simulateAf({ kind: "EI", etp: "1", from: "2024-01-01", to: "2024-12-31" }, bareme).hoursPerEtp).toBeNull();
   });
 });

@@ -20,7 +20,16 @@ export interface BaremeRow {
   source: string;
 }
 
-export const BAREME_HEADER = ["kind", "territory", "valid_from", "valid_to", "unit_amount", "accompaniment_amount", "confidence", "source"] as const;
+export const BAREME_HEADER = [
+  "kind",
+  "territory",
+  "valid_from",
+  "valid_to",
+  "unit_amount",
+  "accompaniment_amount",
+  "confidence",
+  "source",
+] as const;
 
 export function parseBaremeKind(value: string): BaremeKind {
   const v = value.trim().toUpperCase();
@@ -41,7 +50,8 @@ export function parseBaremeCsv(text: string): BaremeRow[] {
     const validFrom = parseIsoDate(field(r, "valid_from", where), "bareme.validFrom");
     const to = field(r, "valid_to", where);
     const validTo = to === "" ? null : parseIsoDate(to, "bareme.validTo");
-    if (validTo !== null && compareDates(validFrom, validTo) > 0) throw new DomainRuleError("bareme.period", where, "valid_to précède valid_from");
+    if (validTo !== null && compareDates(validFrom, validTo) > 0)
+      throw new DomainRuleError("bareme.period", where, "valid_to précède valid_from");
     const acc = field(r, "accompaniment_amount", where);
     return {
       kind: parseBaremeKind(field(r, "kind", where)),
@@ -64,19 +74,37 @@ export interface BaremeLookupOptions {
 const PRISON_DROIT_COMMUN_FROM = "2022-01-01";
 
 // Rule: montant socle in force at a date, by kind and territory (date-effective) — iae-reference §2.3; [L] rows excluded by default
-export function lookupBaremeRow(rows: readonly BaremeRow[], kind: BaremeKind, territory: Territory, date: IsoDate, options: BaremeLookupOptions = {}): BaremeRow {
+export function lookupBaremeRow(
+  rows: readonly BaremeRow[],
+  kind: BaremeKind,
+  territory: Territory,
+  date: IsoDate,
+  options: BaremeLookupOptions = {},
+): BaremeRow {
   parseIsoDate(date, "bareme.date");
   // Rule: from 2022 the droit-commun EI/ACI amounts apply in prisons — iae-reference §2.3
-  const effectiveTerritory = territory === "penitentiaire" && compareDates(date, PRISON_DROIT_COMMUN_FROM) >= 0 ? "droit_commun" : territory;
+  const effectiveTerritory =
+    territory === "penitentiaire" && compareDates(date, PRISON_DROIT_COMMUN_FROM) >= 0 ? "droit_commun" : territory;
   const matching = rows
     .filter((r) => r.kind === kind && r.territory === effectiveTerritory && (options.includeLowConfidence === true || r.confidence !== "L"))
     .filter((r) => isWithin(date, r.validFrom, r.validTo))
     .sort((a, b) => compareDates(b.validFrom, a.validFrom));
   const row = matching[0];
-  if (!row) throw new DomainRuleError("bareme.notFound", { kind, territory, date }, "aucun montant socle connu pour ce type, ce territoire et cette date (indiquer le montant unitaire)");
+  if (!row)
+    throw new DomainRuleError(
+      "bareme.notFound",
+      { kind, territory, date },
+      "aucun montant socle connu pour ce type, ce territoire et cette date (indiquer le montant unitaire)",
+    );
   return row;
 }
 
-export function lookupUnitAmount(rows: readonly BaremeRow[], kind: BaremeKind, territory: Territory, date: IsoDate, options: BaremeLookupOptions = {}): Decimal {
+export function lookupUnitAmount(
+  rows: readonly BaremeRow[],
+  kind: BaremeKind,
+  territory: Territory,
+  date: IsoDate,
+  options: BaremeLookupOptions = {},
+): Decimal {
   return new Decimal(lookupBaremeRow(rows, kind, territory, date, options).unitAmount);
 }

@@ -16,7 +16,12 @@ export function parseAnnualHoursCsv(text: string): AnnualHoursRow[] {
     const where = `duree_annuelle_etp.csv:${i + 2}`;
     const hours = parseDecimal(field(r, "hours", where), "annualHours.hours");
     if (!hours.greaterThan(0)) throw new DomainRuleError("annualHours.hours", where, "nombre d'heures > 0 attendu");
-    return { kind: parseSiaeKind(field(r, "kind", where)), hours, confidence: parseConfidence(field(r, "confidence", where), where), source: field(r, "source", where) };
+    return {
+      kind: parseSiaeKind(field(r, "kind", where)),
+      hours,
+      confidence: parseConfidence(field(r, "confidence", where), where),
+      source: field(r, "source", where),
+    };
   });
 }
 

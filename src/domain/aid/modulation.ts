@@ -10,7 +10,8 @@ export function maxModulationPercent(territory: Territory): number {
 export function validateModulationPercent(percent: DecimalInput, territory: Territory): Decimal {
   const p = toDecimal(percent, "aid.modulation");
   const max = maxModulationPercent(territory);
-  if (p.isNegative() || p.greaterThan(max)) throw new DomainRuleError("aid.modulation", percent.toString(), `part modulée entre 0 et ${max} % attendue (${territory})`);
+  if (p.isNegative() || p.greaterThan(max))
+    throw new DomainRuleError("aid.modulation", percent.toString(), `part modulée entre 0 et ${max} % attendue (${territory})`);
   return p;
 }
 

@@ -56,7 +56,11 @@ export function paymentSchedule(etp: DecimalInput, unitAmount: DecimalInput, fro
   for (let i = 0; i < months; i++) {
     const amount = i === months - 1 ? total.minus(paid) : monthly;
     paid = paid.plus(amount);
-    lines.push({ month: addMonthsToKey(first, i), amount: formatMoney(amount), regularisation: REGULARISATION_MONTH_RANKS.includes(i + 1) });
+    lines.push({
+      month: addMonthsToKey(first, i),
+      amount: formatMoney(amount),
+      regularisation: REGULARISATION_MONTH_RANKS.includes(i + 1),
+    });
   }
   return lines;
 }
@@ -76,10 +80,22 @@ export function simulateAf(input: SimulateAfInput, bareme: readonly BaremeRow[],
   ensureOrderedPeriod(input.from, input.to, "aid.simulate.period");
   const etp = toDecimal(input.etp, "aid.simulate.etp");
   if (etp.isNegative() || etp.isZero()) throw new DomainRuleError("aid.simulate.etp", input.etp.toString(), "nombre d'ETP > 0 attendu");
-  if (territory === "penitentiaire" && input.kind !== "ACI" && input.kind !== "EI") throw new DomainRuleError("aid.simulate.territory", { kind: input.kind, territory }, "seuls ACI et EI existent en milieu pénitentiaire");
+  if (territory === "penitentiaire" && input.kind !== "ACI" && input.kind !== "EI")
+    throw new DomainRuleError(
+      "aid.simulate.territory",
+      { kind: input.kind, territory },
+      "seuls ACI et EI existent en milieu pénitentiaire",
+    );
   if (input.kind === "EITI" && input.unit === undefined && input.from >= EITI_FLAT_AID_FROM)
-    throw new DomainRuleError("aid.simulate.eitiFlat", input.from, "depuis le 1er janvier 2025, l'aide EITI est un forfait mensuel par travailleur indépendant, pas un montant annuel par ETP (indiquer le montant unitaire)");
-  const unit = input.unit === undefined ? lookupUnitAmount(bareme, input.kind, territory, input.from, options) : toDecimal(input.unit, "aid.simulate.unit");
+    throw new DomainRuleError(
+      "aid.simulate.eitiFlat",
+      input.from,
+      "depuis le 1er janvier 2025, l'aide EITI est un forfait mensuel par travailleur indépendant, pas un montant annuel par ETP (indiquer le montant unitaire)",
+    );
+  const unit =
+    input.unit === undefined
+      ? lookupUnitAmount(bareme, input.kind, territory, input.from, options)
+      : toDecimal(input.unit, "aid.simulate.unit");
   if (!unit.greaterThan(0)) throw new DomainRuleError("aid.simulate.unit", unit.toString(), "montant unitaire > 0 attendu");
   const months = monthsCovered(input.from, input.to);
   const total = afTotal(etp, unit, months);
@@ -120,7 +136,8 @@ export interface WhatIfResult {
 export function simulateNextYear(input: WhatIfInput, bareme: readonly BaremeRow[], options: SimulateAfOptions = {}): WhatIfResult {
   ensureOrderedPeriod(input.lastYear.from, input.lastYear.to, "aid.whatIf.period");
   const nextEtp = toDecimal(input.lastYear.etp, "aid.whatIf.etp").plus(toDecimal(input.etpChange, "aid.whatIf.etpChange"));
-  if (!nextEtp.greaterThan(0)) throw new DomainRuleError("aid.whatIf.etp", nextEtp.toString(), "le nombre d'ETP de l'année suivante doit rester > 0");
+  if (!nextEtp.greaterThan(0))
+    throw new DomainRuleError("aid.whatIf.etp", nextEtp.toString(), "le nombre d'ETP de l'année suivante doit rester > 0");
   const shift = (d: IsoDate): IsoDate => {
     const [y, m, day] = parts(d);
     const lastDay = m === 2 && day === 29 ? 28 : day;
@@ -139,5 +156,10 @@ export function simulateNextYear(input: WhatIfInput, bareme: readonly BaremeRow[
     options,
   );
   const last = toDecimal(input.lastYear.total, "aid.whatIf.total");
-  return { next, nextEtp: nextEtp.toString(), lastYearTotal: formatMoney(last), difference: formatMoney(new Decimal(next.total).minus(last)) };
+  return {
+    next,
+    nextEtp: nextEtp.toString(),
+    lastYearTotal: formatMoney(last),
+    difference: formatMoney(new Decimal(next.total).minus(last)),
+  };
 }

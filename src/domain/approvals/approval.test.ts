@@ -28,7 +28,11 @@ describe("PASS IAE (iae-reference §5)", () => {
     expect(periodDays(a.startAt, a.endAt)).toBe(730);
   });
   it("has a status at a date", () => {
-    const a = addSuspension(createApproval("2024-01-15"), { startAt: "2024-03-01", endAt: "2024-03-31", reason: "CONTRACT_SUSPENDED" }, clock);
+    const a = addSuspension(
+      createApproval("2024-01-15"),
+      { startAt: "2024-03-01", endAt: "2024-03-31", reason: "CONTRACT_SUSPENDED" },
+      clock,
+    );
     expect(approvalStatus(a, "2024-01-14")).toBe("FUTURE");
     expect(approvalStatus(a, "2024-01-15")).toBe("VALID");
     expect(approvalStatus(a, "2024-03-15")).toBe("SUSPENDED");
@@ -36,11 +40,19 @@ describe("PASS IAE (iae-reference §5)", () => {
     expect(approvalStatus(a, addDays(a.endAt, 1))).toBe("EXPIRED");
   });
   it("pushes the end back by end − start days, as les emplois de l'inclusion (the PASS's system of record)", () => {
-    const a = addSuspension(createApproval("2024-01-15"), { startAt: "2024-03-01", endAt: "2024-03-31", reason: "CONTRACT_SUSPENDED" }, clock);
+    const a = addSuspension(
+      createApproval("2024-01-15"),
+      { startAt: "2024-03-01", endAt: "2024-03-31", reason: "CONTRACT_SUSPENDED" },
+      clock,
+    );
     expect(a.endAt).toBe("2026-02-12");
   });
   it("ends a suspension the day before a hiring", () => {
-    const a = addSuspension(createApproval("2025-01-15"), { startAt: "2025-03-01", endAt: "2025-03-31", reason: "CONTRACT_BROKEN" }, fixedClock("2025-03-01"));
+    const a = addSuspension(
+      createApproval("2025-01-15"),
+      { startAt: "2025-03-01", endAt: "2025-03-31", reason: "CONTRACT_BROKEN" },
+      fixedClock("2025-03-01"),
+    );
     expect(a.endAt).toBe("2027-02-13");
     const h = endSuspensionOnHiring(a, "2025-03-11");
     expect(h.suspensions[0]).toMatchObject({ startAt: "2025-03-01", endAt: "2025-03-10" });
@@ -66,7 +78,9 @@ describe("PASS IAE (iae-reference §5)", () => {
     expect(rule({ startAt: "2024-01-01", endAt: "2026-12-31", reason: "CONTRACT_BROKEN" })).toBe("none");
     expect(rule({ startAt: "2023-05-01", endAt: "2023-06-01", reason: "CONTRACT_BROKEN" })).toBe("approval.suspension.retroactivity");
     const b = addSuspension(a, { startAt: "2024-01-01", endAt: "2024-01-31", reason: "FINISHED_CONTRACT" }, clock);
-    expect(() => addSuspension(b, { startAt: "2024-01-31", endAt: "2024-02-10", reason: "FINISHED_CONTRACT" }, clock)).toThrow(/approval.suspension.overlap/);
+    expect(() => addSuspension(b, { startAt: "2024-01-31", endAt: "2024-02-10", reason: "FINISHED_CONTRACT" }, clock)).toThrow(
+      /approval.suspension.overlap/,
+    );
   });
   it("applies the prolongation table", () => {
     const a = createApproval("2022-01-01"); // ends 2023-12-31
@@ -76,7 +90,9 @@ describe("PASS IAE (iae-reference §5)", () => {
     const base = { days: 100, requestedAt: "2023-10-01", kind: "ACI" as const, prescriberApproved: true };
     expect(() => addProlongation(a, { ...base, reason: "RQTH", prescriberApproved: false })).toThrow(/approval.prolongation.prescriber/);
     expect(addProlongation(a, { ...base, reason: "COMPLETE_TRAINING", prescriberApproved: false }).endAt).toBe(addDays("2023-12-31", 100));
-    expect(() => addProlongation(a, { ...base, reason: "PARTICULAR_DIFFICULTIES", days: 366 })).toThrow(/approval.prolongation.maxPerRequest/);
+    expect(() => addProlongation(a, { ...base, reason: "PARTICULAR_DIFFICULTIES", days: 366 })).toThrow(
+      /approval.prolongation.maxPerRequest/,
+    );
     expect(addProlongation(a, { ...base, reason: "SENIOR", days: 366 }).endAt).toBe(addDays("2023-12-31", 366));
     expect(() => addProlongation(a, { ...base, reason: "PARTICULAR_DIFFICULTIES", kind: "EI" })).toThrow(/approval.prolongation.kind/);
     expect(() => addProlongation(a, { ...base, reason: "HEALTH_CONTEXT" })).toThrow(/approval.prolongation.closed/);
@@ -86,11 +102,20 @@ describe("PASS IAE (iae-reference §5)", () => {
     expect(() => addProlongation(a, { ...base, reason: "UNKNOWN" })).toThrow(/approval.prolongation.reason/);
     expect(addProlongation(a, { ...base, reason: "SENIOR_CDI", days: 3650 }).endAt).toBe(addDays("2023-12-31", 3650));
     let r: Approval = a;
-    for (let i = 0; i < 3; i++) r = addProlongation(r, { reason: "RQTH", days: 365, requestedAt: addDays(r.endAt, -30), kind: "AI", prescriberApproved: true });
+    for (let i = 0; i < 3; i++)
+      r = addProlongation(r, { reason: "RQTH", days: 365, requestedAt: addDays(r.endAt, -30), kind: "AI", prescriberApproved: true });
     expect(cumulatedProlongationDays(r)).toBe(1095);
-    expect(() => addProlongation(r, { reason: "RQTH", days: 1, requestedAt: addDays(r.endAt, -30), kind: "AI", prescriberApproved: true })).toThrow(/approval.prolongation.maxCumulative/);
-    const suspended = addSuspension(createApproval("2023-01-01"), { startAt: "2024-05-01", endAt: "2024-08-31", reason: "CONTRACT_SUSPENDED" }, clock);
-    expect(() => addProlongation(suspended, { ...base, reason: "RQTH", requestedAt: "2024-06-15" })).toThrow(/approval.prolongation.suspended/);
+    expect(() =>
+      addProlongation(r, { reason: "RQTH", days: 1, requestedAt: addDays(r.endAt, -30), kind: "AI", prescriberApproved: true }),
+    ).toThrow(/approval.prolongation.maxCumulative/);
+    const suspended = addSuspension(
+      createApproval("2023-01-01"),
+      { startAt: "2024-05-01", endAt: "2024-08-31", reason: "CONTRACT_SUSPENDED" },
+      clock,
+    );
+    expect(() => addProlongation(suspended, { ...base, reason: "RQTH", requestedAt: "2024-06-15" })).toThrow(
+      /approval.prolongation.suspended/,
+    );
   });
   it("enforces the 2-year waiting period and its prescriber exception", () => {
     expect(isInWaitingPeriod("2024-12-31", "2026-12-31")).toBe(true);
@@ -110,10 +135,23 @@ type Op =
   | { t: "prol"; reason: string; days: number; requestOffset: number; prescriber: boolean; kind: "ACI" | "AI" | "EI" | "ETTI" | "EITI" };
 
 const arbOp: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ t: fc.constant("susp" as const), offset: fc.integer({ min: -10, max: 1500 }), length: fc.integer({ min: 1, max: 1200 }), reason: fc.constantFrom("CONTRACT_SUSPENDED", "CONTRACT_BROKEN", "SICKNESS"), retro: fc.integer({ min: 0, max: 500 }) }),
+  fc.record({
+    t: fc.constant("susp" as const),
+    offset: fc.integer({ min: -10, max: 1500 }),
+    length: fc.integer({ min: 1, max: 1200 }),
+    reason: fc.constantFrom("CONTRACT_SUSPENDED", "CONTRACT_BROKEN", "SICKNESS"),
+    retro: fc.integer({ min: 0, max: 500 }),
+  }),
   fc.record({
     t: fc.constant("prol" as const),
-    reason: fc.constantFrom<ProlongationReason>("COMPLETE_TRAINING", "SENIOR_CDI", "RQTH", "SENIOR", "PARTICULAR_DIFFICULTIES", "HEALTH_CONTEXT"),
+    reason: fc.constantFrom<ProlongationReason>(
+      "COMPLETE_TRAINING",
+      "SENIOR_CDI",
+      "RQTH",
+      "SENIOR",
+      "PARTICULAR_DIFFICULTIES",
+      "HEALTH_CONTEXT",
+    ),
     days: fc.integer({ min: 1, max: 800 }),
     requestOffset: fc.integer({ min: -400, max: 200 }),
     prescriber: fc.boolean(),
@@ -136,7 +174,13 @@ describe("PASS IAE properties", () => {
               // each suspension pushes the end by end − start (suspensionExtensionDays)
               expect(diffDays(before.endAt, a.endAt)).toBe(op.length - 1);
             } else {
-              a = addProlongation(a, { reason: op.reason, days: op.days, requestedAt: addDays(a.endAt, op.requestOffset), kind: op.kind, prescriberApproved: op.prescriber });
+              a = addProlongation(a, {
+                reason: op.reason,
+                days: op.days,
+                requestedAt: addDays(a.endAt, op.requestOffset),
+                kind: op.kind,
+                prescriberApproved: op.prescriber,
+              });
               expect(diffDays(before.endAt, a.endAt)).toBe(op.days);
             }
           } catch (e) {
@@ -147,7 +191,9 @@ describe("PASS IAE properties", () => {
           // never before start + 729 days
           expect(diffDays(a.startAt, a.endAt)).toBeGreaterThanOrEqual(729);
           // end = initial end + Σ suspension days + Σ prolongation days
-          const pushed = a.suspensions.reduce((s, x) => s + diffDays(x.startAt, x.endAt), 0) + a.prolongations.reduce((s, x) => s + periodDays(x.startAt, x.endAt), 0);
+          const pushed =
+            a.suspensions.reduce((s, x) => s + diffDays(x.startAt, x.endAt), 0) +
+            a.prolongations.reduce((s, x) => s + periodDays(x.startAt, x.endAt), 0);
           expect(diffDays(a.startAt, a.endAt)).toBe(729 + pushed);
           // caps (on all the prolongations of the PASS) never exceeded when only capped motives were used
           if (a.prolongations.every((p) => PROLONGATION_RULES[p.reason].maxCumulativeDays !== null)) {

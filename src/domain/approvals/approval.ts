@@ -7,8 +7,21 @@ import type { SiaeKind } from "../structures/kinds.js";
 export const PASS_DURATION_DAYS = 730;
 
 // Rule: suspension reasons offered now; legacy reasons kept for history only — iae-reference §5
-export const SUSPENSION_REASONS = ["CONTRACT_SUSPENDED", "CONTRACT_BROKEN", "FINISHED_CONTRACT", "APPROVAL_BETWEEN_CTA_MEMBERS", "CONTRAT_PASSERELLE"] as const;
-export const LEGACY_SUSPENSION_REASONS = ["SICKNESS", "MATERNITY", "INCARCERATION", "TRIAL_OUTSIDE_IAE", "DETOXIFICATION", "FORCE_MAJEURE"] as const;
+export const SUSPENSION_REASONS = [
+  "CONTRACT_SUSPENDED",
+  "CONTRACT_BROKEN",
+  "FINISHED_CONTRACT",
+  "APPROVAL_BETWEEN_CTA_MEMBERS",
+  "CONTRAT_PASSERELLE",
+] as const;
+export const LEGACY_SUSPENSION_REASONS = [
+  "SICKNESS",
+  "MATERNITY",
+  "INCARCERATION",
+  "TRIAL_OUTSIDE_IAE",
+  "DETOXIFICATION",
+  "FORCE_MAJEURE",
+] as const;
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number] | (typeof LEGACY_SUSPENSION_REASONS)[number];
 // Rule: a suspension lasts at most 36 months; retroactivity at most 365 days — iae-reference §5
 export const SUSPENSION_MAX_MONTHS = 36;
@@ -48,7 +61,13 @@ export const PROLONGATION_RULES: Readonly<Record<ProlongationReason, Prolongatio
   SENIOR_CDI: { maxDaysPerRequest: 3650, maxCumulativeDays: null, needsPrescriber: false, kinds: null, closedFrom: null },
   RQTH: { maxDaysPerRequest: 3 * 365, maxCumulativeDays: 3 * 365, needsPrescriber: true, kinds: null, closedFrom: null },
   SENIOR: { maxDaysPerRequest: 5 * 365, maxCumulativeDays: 5 * 365, needsPrescriber: true, kinds: null, closedFrom: null },
-  PARTICULAR_DIFFICULTIES: { maxDaysPerRequest: 365, maxCumulativeDays: 3 * 365, needsPrescriber: true, kinds: ["AI", "ACI"], closedFrom: null },
+  PARTICULAR_DIFFICULTIES: {
+    maxDaysPerRequest: 365,
+    maxCumulativeDays: 3 * 365,
+    needsPrescriber: true,
+    kinds: ["AI", "ACI"],
+    closedFrom: null,
+  },
   HEALTH_CONTEXT: { maxDaysPerRequest: 365, maxCumulativeDays: 365, needsPrescriber: false, kinds: null, closedFrom: "2021-12-01" },
 };
 // Rule: prolongation request window from 12 months before to 6 months after the end date — iae-reference §5
@@ -136,25 +155,45 @@ export function addSuspension(
   },
   clock: Clock,
 ): Approval {
-  if (!(SUSPENSION_REASONS as readonly string[]).includes(s.reason)) throw new DomainRuleError("approval.suspension.reason", s.reason, "motif de suspension non proposé");
+  if (!(SUSPENSION_REASONS as readonly string[]).includes(s.reason))
+    throw new DomainRuleError("approval.suspension.reason", s.reason, "motif de suspension non proposé");
   if (s.reason === "CONTRAT_PASSERELLE" && (s.kind === undefined || !CONTRAT_PASSERELLE_KINDS.includes(s.kind)))
-    throw new DomainRuleError("approval.suspension.contratPasserelle", s.kind ?? null, "motif « contrat passerelle » réservé aux EI et ACI (loi 2020-1577, art. 5)");
+    throw new DomainRuleError(
+      "approval.suspension.contratPasserelle",
+      s.kind ?? null,
+      "motif « contrat passerelle » réservé aux EI et ACI (loi 2020-1577, art. 5)",
+    );
   parseIsoDate(s.startAt, "approval.suspension.startAt");
   parseIsoDate(s.endAt, "approval.suspension.endAt");
-  if (compareDates(s.startAt, s.endAt) > 0) throw new DomainRuleError("approval.suspension.period", s, "la fin de suspension précède son début");
-  if (!isWithin(s.startAt, a.startAt, a.endAt)) throw new DomainRuleError("approval.suspension.outside", s.startAt, "la suspension doit commencer pendant la validité du PASS");
+  if (compareDates(s.startAt, s.endAt) > 0)
+    throw new DomainRuleError("approval.suspension.period", s, "la fin de suspension précède son début");
+  if (!isWithin(s.startAt, a.startAt, a.endAt))
+    throw new DomainRuleError("approval.suspension.outside", s.startAt, "la suspension doit commencer pendant la validité du PASS");
   const maxEnd = addDays(addMonths(s.startAt, SUSPENSION_MAX_MONTHS), -1);
-  if (compareDates(s.endAt, maxEnd) > 0) throw new DomainRuleError("approval.suspension.maxDuration", s, "une suspension dure au plus 36 mois");
+  if (compareDates(s.endAt, maxEnd) > 0)
+    throw new DomainRuleError("approval.suspension.maxDuration", s, "une suspension dure au plus 36 mois");
   const today = clock.today();
-  if (compareDates(s.startAt, addDays(today, -SUSPENSION_MAX_RETROACTIVITY_DAYS)) < 0) throw new DomainRuleError("approval.suspension.retroactivity", s.startAt, "rétroactivité limitée à 365 jours");
+  if (compareDates(s.startAt, addDays(today, -SUSPENSION_MAX_RETROACTIVITY_DAYS)) < 0)
+    throw new DomainRuleError("approval.suspension.retroactivity", s.startAt, "rétroactivité limitée à 365 jours");
   // Rule: a suspension starts at the earliest on the start of the last hiring — les-emplois itou/approvals/models.py Suspension.next_min_start_at
-  if (s.hiringStart != null && compareDates(s.startAt, s.hiringStart) < 0) throw new DomainRuleError("approval.suspension.beforeHiring", s.startAt, "la suspension ne peut pas commencer avant l'embauche en cours");
+  if (s.hiringStart != null && compareDates(s.startAt, s.hiringStart) < 0)
+    throw new DomainRuleError(
+      "approval.suspension.beforeHiring",
+      s.startAt,
+      "la suspension ne peut pas commencer avant l'embauche en cours",
+    );
   // Rule: a suspension is backdatable but cannot start in the future — les-emplois itou/www/approvals_views/forms.py (SuspensionForm)
-  if (compareDates(s.startAt, today) > 0) throw new DomainRuleError("approval.suspension.future", s.startAt, "une suspension ne peut pas commencer après aujourd'hui");
+  if (compareDates(s.startAt, today) > 0)
+    throw new DomainRuleError("approval.suspension.future", s.startAt, "une suspension ne peut pas commencer après aujourd'hui");
   for (const other of a.suspensions) {
-    if (compareDates(s.startAt, other.endAt) <= 0 && compareDates(other.startAt, s.endAt) <= 0) throw new DomainRuleError("approval.suspension.overlap", s, "chevauche une autre suspension");
+    if (compareDates(s.startAt, other.endAt) <= 0 && compareDates(other.startAt, s.endAt) <= 0)
+      throw new DomainRuleError("approval.suspension.overlap", s, "chevauche une autre suspension");
   }
-  return { ...a, endAt: addDays(a.endAt, suspensionExtensionDays(s.startAt, s.endAt)), suspensions: [...a.suspensions, { startAt: s.startAt, endAt: s.endAt, reason: s.reason as SuspensionReason }] };
+  return {
+    ...a,
+    endAt: addDays(a.endAt, suspensionExtensionDays(s.startAt, s.endAt)),
+    suspensions: [...a.suspensions, { startAt: s.startAt, endAt: s.endAt, reason: s.reason as SuspensionReason }],
+  };
 }
 
 /**
@@ -179,21 +218,41 @@ export interface ProlongationRequest {
 
 /** Adds a prolongation: start = current end + 1, end = start + days − 1. Every rule of iae-reference §5 is checked. */
 export function addProlongation(a: Approval, req: ProlongationRequest): Approval {
-  if (!Object.hasOwn(PROLONGATION_RULES, req.reason)) throw new DomainRuleError("approval.prolongation.reason", req.reason, "motif de prolongation inconnu");
+  if (!Object.hasOwn(PROLONGATION_RULES, req.reason))
+    throw new DomainRuleError("approval.prolongation.reason", req.reason, "motif de prolongation inconnu");
   const reason = req.reason as ProlongationReason;
   const rule = PROLONGATION_RULES[reason];
   parseIsoDate(req.requestedAt, "approval.prolongation.requestedAt");
-  if (!Number.isInteger(req.days) || req.days < 1) throw new DomainRuleError("approval.prolongation.days", req.days, "durée en jours entière ≥ 1 attendue");
-  if (rule.closedFrom !== null && compareDates(req.requestedAt, rule.closedFrom) >= 0) throw new DomainRuleError("approval.prolongation.closed", { reason, requestedAt: req.requestedAt }, "motif fermé à cette date");
-  if (rule.kinds !== null && !rule.kinds.includes(req.kind)) throw new DomainRuleError("approval.prolongation.kind", { reason, kind: req.kind }, "motif réservé à d'autres types de SIAE");
+  if (!Number.isInteger(req.days) || req.days < 1)
+    throw new DomainRuleError("approval.prolongation.days", req.days, "durée en jours entière ≥ 1 attendue");
+  if (rule.closedFrom !== null && compareDates(req.requestedAt, rule.closedFrom) >= 0)
+    throw new DomainRuleError("approval.prolongation.closed", { reason, requestedAt: req.requestedAt }, "motif fermé à cette date");
+  if (rule.kinds !== null && !rule.kinds.includes(req.kind))
+    throw new DomainRuleError("approval.prolongation.kind", { reason, kind: req.kind }, "motif réservé à d'autres types de SIAE");
   const windowStart = addMonths(a.endAt, -PROLONGATION_WINDOW_MONTHS_BEFORE);
   const windowEnd = addMonths(a.endAt, PROLONGATION_WINDOW_MONTHS_AFTER);
-  if (!isWithin(req.requestedAt, windowStart, windowEnd)) throw new DomainRuleError("approval.prolongation.window", { requestedAt: req.requestedAt, windowStart, windowEnd }, "demande hors de la fenêtre (12 mois avant à 6 mois après la fin)");
-  if (approvalStatus(a, req.requestedAt) === "SUSPENDED") throw new DomainRuleError("approval.prolongation.suspended", req.requestedAt, "pas de prolongation pendant une suspension");
-  if (req.days > rule.maxDaysPerRequest) throw new DomainRuleError("approval.prolongation.maxPerRequest", { reason, days: req.days, max: rule.maxDaysPerRequest }, "durée maximale par demande dépassée");
+  if (!isWithin(req.requestedAt, windowStart, windowEnd))
+    throw new DomainRuleError(
+      "approval.prolongation.window",
+      { requestedAt: req.requestedAt, windowStart, windowEnd },
+      "demande hors de la fenêtre (12 mois avant à 6 mois après la fin)",
+    );
+  if (approvalStatus(a, req.requestedAt) === "SUSPENDED")
+    throw new DomainRuleError("approval.prolongation.suspended", req.requestedAt, "pas de prolongation pendant une suspension");
+  if (req.days > rule.maxDaysPerRequest)
+    throw new DomainRuleError(
+      "approval.prolongation.maxPerRequest",
+      { reason, days: req.days, max: rule.maxDaysPerRequest },
+      "durée maximale par demande dépassée",
+    );
   if (rule.maxCumulativeDays !== null && cumulatedProlongationDays(a) + req.days > rule.maxCumulativeDays)
-    throw new DomainRuleError("approval.prolongation.maxCumulative", { reason, days: req.days, max: rule.maxCumulativeDays }, "durée cumulée des prolongations du PASS dépassée pour ce motif (R.5132-1-8)");
-  if (rule.needsPrescriber && !req.prescriberApproved) throw new DomainRuleError("approval.prolongation.prescriber", reason, "l'avis favorable d'un prescripteur habilité est requis");
+    throw new DomainRuleError(
+      "approval.prolongation.maxCumulative",
+      { reason, days: req.days, max: rule.maxCumulativeDays },
+      "durée cumulée des prolongations du PASS dépassée pour ce motif (R.5132-1-8)",
+    );
+  if (rule.needsPrescriber && !req.prescriberApproved)
+    throw new DomainRuleError("approval.prolongation.prescriber", reason, "l'avis favorable d'un prescripteur habilité est requis");
   const startAt = addDays(a.endAt, 1);
   const endAt = addDays(a.endAt, req.days);
   return { ...a, endAt, prolongations: [...a.prolongations, { startAt, endAt, reason, requestedAt: req.requestedAt }] };

@@ -8,7 +8,11 @@ describe("prolongation motives open to a salarié", () => {
   const pass = createApproval("2018-03-01"); // ends 2020-02-29
 
   it("ACI, 34 years, no RQTH, in the window: training and particular difficulties (health context closed from 2021-12-01 only)", () => {
-    expect(openProlongationReasons(pass, { kind: "ACI", date: "2020-01-15", person: adult })).toEqual(["COMPLETE_TRAINING", "PARTICULAR_DIFFICULTIES", "HEALTH_CONTEXT"]);
+    expect(openProlongationReasons(pass, { kind: "ACI", date: "2020-01-15", person: adult })).toEqual([
+      "COMPLETE_TRAINING",
+      "PARTICULAR_DIFFICULTIES",
+      "HEALTH_CONTEXT",
+    ]);
   });
 
   it("particular difficulties for ACI and AI only; health context closed from 1 December 2021", () => {
@@ -17,14 +21,15 @@ describe("prolongation motives open to a salarié", () => {
   });
 
   it("50 years and more, RQTH, CDI inclusion from 57 years (age counted on the request day)", () => {
-    expect(openProlongationReasons(pass, { kind: "EI", date: "2020-01-15", person: { birthDate: "1970-01-15", birthYear: 1970, rqth: true } })).toEqual([
-      "COMPLETE_TRAINING",
-      "SENIOR",
-      "RQTH",
-      "HEALTH_CONTEXT",
-    ]);
-    expect(openProlongationReasons(pass, { kind: "EI", date: "2020-01-15", person: { birthDate: "1970-01-16", birthYear: 1970, rqth: false } })).not.toContain("SENIOR");
-    expect(openProlongationReasons(pass, { kind: "EI", date: "2020-01-15", person: { birthDate: null, birthYear: 1962, rqth: false } })).toContain("SENIOR_CDI");
+    expect(
+      openProlongationReasons(pass, { kind: "EI", date: "2020-01-15", person: { birthDate: "1970-01-15", birthYear: 1970, rqth: true } }),
+    ).toEqual(["COMPLETE_TRAINING", "SENIOR", "RQTH", "HEALTH_CONTEXT"]);
+    expect(
+      openProlongationReasons(pass, { kind: "EI", date: "2020-01-15", person: { birthDate: "1970-01-16", birthYear: 1970, rqth: false } }),
+    ).not.toContain("SENIOR");
+    expect(
+      openProlongationReasons(pass, { kind: "EI", date: "2020-01-15", person: { birthDate: null, birthYear: 1962, rqth: false } }),
+    ).toContain("SENIOR_CDI");
   });
 
   it("nothing before the window (12 months before the end) nor after it (6 months after)", () => {

@@ -55,12 +55,21 @@ function personAllows(reason: ProlongationReason, person: ProlongationPerson, da
  * The motives open on `date` for this PASS, in the order of the decree: a request of one day under each
  * must pass every rule of addProlongation (the prescriber's opinion, asked for afterwards, counted as given).
  */
-export function openProlongationReasons(a: Approval, input: { kind: SiaeKind; date: IsoDate; person: ProlongationPerson }): ProlongationReason[] {
+export function openProlongationReasons(
+  a: Approval,
+  input: { kind: SiaeKind; date: IsoDate; person: ProlongationPerson },
+): ProlongationReason[] {
   const order: ProlongationReason[] = ["SENIOR_CDI", "COMPLETE_TRAINING", "SENIOR", "RQTH", "PARTICULAR_DIFFICULTIES", "HEALTH_CONTEXT"];
   return order.filter((reason) => {
     if (!personAllows(reason, input.person, input.date)) return false;
     try {
-      addProlongation(a, { reason, days: 1, requestedAt: input.date, kind: input.kind, prescriberApproved: PROLONGATION_RULES[reason].needsPrescriber });
+      addProlongation(a, {
+        reason,
+        days: 1,
+        requestedAt: input.date,
+        kind: input.kind,
+        prescriberApproved: PROLONGATION_RULES[reason].needsPrescriber,
+      });
       return true;
     } catch {
       return false;

@@ -17,7 +17,9 @@ import {
   parseMonthKey,
 } from "./isoDate.js";
 
-const arbDate = fc.date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2060-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const arbDate = fc
+  .date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2060-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 describe("calendar", () => {
   it("parses and validates ISO and French dates", () => {

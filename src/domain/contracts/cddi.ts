@@ -49,7 +49,10 @@ export interface CddiInput {
 }
 
 /** Last day allowed for the recruitment (initial + renewals) given the derogation; null = no total cap (50+ / RQTH). */
-export function cddiMaxEnd(recruitmentStart: IsoDate, derogation: Exclude<CddiDerogation, { kind: "SENIOR_50" } | { kind: "RQTH" }>): IsoDate;
+export function cddiMaxEnd(
+  recruitmentStart: IsoDate,
+  derogation: Exclude<CddiDerogation, { kind: "SENIOR_50" } | { kind: "RQTH" }>,
+): IsoDate;
 export function cddiMaxEnd(recruitmentStart: IsoDate, derogation: CddiDerogation): IsoDate | null;
 export function cddiMaxEnd(recruitmentStart: IsoDate, derogation: CddiDerogation): IsoDate | null {
   const months = (n: number): IsoDate => addDays(addMonths(recruitmentStart, n), -1);
@@ -81,22 +84,37 @@ export function validateCddi(input: CddiInput): void {
   ensureOrderedPeriod(input.recruitmentStart, input.start, "cddi.recruitmentStart");
   if (input.courtSentenceAdjustment !== true && input.start === input.recruitmentStart) {
     const minEnd = addDays(addMonths(input.start, CDDI_MIN_MONTHS), -1);
-    if (compareDates(input.end, minEnd) < 0) throw new DomainRuleError("cddi.minDuration", { start: input.start, end: input.end }, "un CDDI dure au moins 4 mois");
+    if (compareDates(input.end, minEnd) < 0)
+      throw new DomainRuleError("cddi.minDuration", { start: input.start, end: input.end }, "un CDDI dure au moins 4 mois");
   }
   const maxWeekly = CDDI_MAX_WEEKLY_HOURS_BY_KIND[input.kind];
   if (!Number.isFinite(input.weeklyHours) || input.weeklyHours <= 0 || input.weeklyHours > maxWeekly)
-    throw new DomainRuleError("cddi.weeklyHours", input.weeklyHours, `durée hebdomadaire entre 20 et ${maxWeekly} heures attendue (${input.kind})`);
+    throw new DomainRuleError(
+      "cddi.weeklyHours",
+      input.weeklyHours,
+      `durée hebdomadaire entre 20 et ${maxWeekly} heures attendue (${input.kind})`,
+    );
   if (input.fragilePublic !== true && input.weeklyHours < CDDI_MIN_WEEKLY_HOURS)
     throw new DomainRuleError("cddi.weeklyHours", input.weeklyHours, "durée hebdomadaire d'au moins 20 heures (sauf public très fragile)");
   const d = input.derogation.kind;
   if (d === "PARTICULAR_DIFFICULTIES" && !PARTICULAR_DIFFICULTIES_KINDS.includes(input.kind))
-    throw new DomainRuleError("cddi.derogation.kind", { kind: input.kind, derogation: d }, "dérogation « difficultés particulières » réservée aux ACI et AI (R.5132-1-8)");
+    throw new DomainRuleError(
+      "cddi.derogation.kind",
+      { kind: input.kind, derogation: d },
+      "dérogation « difficultés particulières » réservée aux ACI et AI (R.5132-1-8)",
+    );
   const maxEnd = cddiMaxEnd(input.recruitmentStart, input.derogation);
-  if (maxEnd !== null && compareDates(input.end, maxEnd) > 0) throw new DomainRuleError("cddi.maxDuration", { end: input.end, maxEnd, derogation: d }, "durée totale du parcours en CDDI dépassée");
+  if (maxEnd !== null && compareDates(input.end, maxEnd) > 0)
+    throw new DomainRuleError("cddi.maxDuration", { end: input.end, maxEnd, derogation: d }, "durée totale du parcours en CDDI dépassée");
   // Beyond the 24 months, each renewal granted under a derogation lasts at most 12 months.
   const mark24 = addDays(addMonths(input.recruitmentStart, CDDI_MAX_MONTHS), -1);
   if ((d === "SENIOR_50" || d === "RQTH" || d === "PARTICULAR_DIFFICULTIES") && compareDates(input.end, mark24) > 0) {
     const maxRenewalEnd = addDays(addMonths(input.start, CDDI_RENEWAL_BEYOND_24_MAX_MONTHS), -1);
-    if (compareDates(input.end, maxRenewalEnd) > 0) throw new DomainRuleError("cddi.derogation.renewal", { start: input.start, end: input.end, derogation: d }, "au-delà de 24 mois, chaque renouvellement dure au plus 12 mois");
+    if (compareDates(input.end, maxRenewalEnd) > 0)
+      throw new DomainRuleError(
+        "cddi.derogation.renewal",
+        { start: input.start, end: input.end, derogation: d },
+        "au-delà de 24 mois, chaque renouvellement dure au plus 12 mois",
+      );
   }
 }

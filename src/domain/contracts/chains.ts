@@ -32,12 +32,21 @@ export function buildRecruitments<C extends ContractLike>(contracts: readonly C[
   const open = new Map<string, Recruitment<C>>();
   const result: Recruitment<C>[] = [];
   for (const c of sorted) {
-    if (!Number.isInteger(c.rank) || c.rank < 0) throw new DomainRuleError("contracts.rank", { id: c.id, rank: c.rank }, "rang de contrat entier ≥ 0 attendu");
+    if (!Number.isInteger(c.rank) || c.rank < 0)
+      throw new DomainRuleError("contracts.rank", { id: c.id, rank: c.rank }, "rang de contrat entier ≥ 0 attendu");
     parseIsoDate(c.hiringDate, "contracts.hiringDate");
-    if (c.exitDate !== null && compareDates(c.exitDate, c.hiringDate) < 0) throw new DomainRuleError("contracts.exitDate", { id: c.id, exitDate: c.exitDate }, "sortie antérieure à l'embauche");
+    if (c.exitDate !== null && compareDates(c.exitDate, c.hiringDate) < 0)
+      throw new DomainRuleError("contracts.exitDate", { id: c.id, exitDate: c.exitDate }, "sortie antérieure à l'embauche");
     const key = `${c.personKey}|${c.structureId}|${c.mesure}`;
     if (c.rank === 0) {
-      const r: Recruitment<C> = { personKey: c.personKey, structureId: c.structureId, mesure: c.mesure, contracts: [c], start: c.hiringDate, exitDate: c.exitDate };
+      const r: Recruitment<C> = {
+        personKey: c.personKey,
+        structureId: c.structureId,
+        mesure: c.mesure,
+        contracts: [c],
+        start: c.hiringDate,
+        exitDate: c.exitDate,
+      };
       open.set(key, r);
       result.push(r);
       continue;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { cddiMaxEnd, validateCddi } from "./cddi.js";
-import { AI_PASS_REQUIRED_FROM, aiPlacementWindowStart, checkAiCompanyPlacement, checkCdiInclusion, checkEttiMissions, contractBeyondPassWarning, passRequired } from "./limits.js";
+import {
+  AI_PASS_REQUIRED_FROM,
+  aiPlacementWindowStart,
+  checkAiCompanyPlacement,
+  checkCdiInclusion,
+  checkEttiMissions,
+  contractBeyondPassWarning,
+  passRequired,
+} from "./limits.js";
 import { buildRecruitments, type ContractLike } from "./chains.js";
 
 const base = { kind: "ACI" as const, weeklyHours: 26, derogation: { kind: "NONE" as const } };
@@ -8,8 +16,12 @@ const base = { kind: "ACI" as const, weeklyHours: 26, derogation: { kind: "NONE"
 describe("CDDI (iae-reference §1.4)", () => {
   it("lasts at least 4 months unless a court sentence adjustment", () => {
     expect(() => validateCddi({ ...base, start: "2024-01-01", end: "2024-04-30", recruitmentStart: "2024-01-01" })).not.toThrow();
-    expect(() => validateCddi({ ...base, start: "2024-01-01", end: "2024-04-29", recruitmentStart: "2024-01-01" })).toThrow(/cddi.minDuration/);
-    expect(() => validateCddi({ ...base, start: "2024-01-01", end: "2024-02-29", recruitmentStart: "2024-01-01", courtSentenceAdjustment: true })).not.toThrow();
+    expect(() => validateCddi({ ...base, start: "2024-01-01", end: "2024-04-29", recruitmentStart: "2024-01-01" })).toThrow(
+      /cddi.minDuration/,
+    );
+    expect(() =>
+      validateCddi({ ...base, start: "2024-01-01", end: "2024-02-29", recruitmentStart: "2024-01-01", courtSentenceAdjustment: true }),
+    ).not.toThrow();
     // a renewal may be shorter
     expect(() => validateCddi({ ...base, start: "2024-05-01", end: "2024-05-31", recruitmentStart: "2024-01-01" })).not.toThrow();
   });
@@ -21,14 +33,39 @@ describe("CDDI (iae-reference §1.4)", () => {
     expect(cddiMaxEnd("2024-01-01", { kind: "TRAINING", trainingEnd: "2026-03-31" })).toBe("2026-03-31");
     expect(cddiMaxEnd("2019-06-01", { kind: "COVID" })).toBe("2021-11-30");
     expect(cddiMaxEnd("2018-01-01", { kind: "COVID" })).toBe("2020-12-31");
-    expect(() => validateCddi({ ...base, start: "2025-06-01", end: "2026-01-01", recruitmentStart: "2024-01-01" })).toThrow(/cddi.maxDuration/);
-    expect(() => validateCddi({ ...base, start: "2025-06-01", end: "2026-01-01", recruitmentStart: "2024-01-01", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).not.toThrow();
+    expect(() => validateCddi({ ...base, start: "2025-06-01", end: "2026-01-01", recruitmentStart: "2024-01-01" })).toThrow(
+      /cddi.maxDuration/,
+    );
+    expect(() =>
+      validateCddi({
+        ...base,
+        start: "2025-06-01",
+        end: "2026-01-01",
+        recruitmentStart: "2024-01-01",
+        derogation: { kind: "PARTICULAR_DIFFICULTIES" },
+      }),
+    ).not.toThrow();
   });
   it("requires 20 to 35 hours a week in ACI", () => {
-    expect(() => validateCddi({ ...base, weeklyHours: 19, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).toThrow(/cddi.weeklyHours/);
-    expect(() => validateCddi({ ...base, weeklyHours: 15, fragilePublic: true, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).not.toThrow();
-    expect(() => validateCddi({ ...base, weeklyHours: 36, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).toThrow(/cddi.weeklyHours/);
-    expect(() => validateCddi({ ...base, weeklyHours: Number.NaN, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" })).toThrow(/cddi.weeklyHours/);
+    expect(() =>
+      validateCddi({ ...base, weeklyHours: 19, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" }),
+    ).toThrow(/cddi.weeklyHours/);
+    expect(() =>
+      validateCddi({
+        ...base,
+        weeklyHours: 15,
+        fragilePublic: true,
+        start: "2024-01-01",
+        end: "2024-06-30",
+        recruitmentStart: "2024-01-01",
+      }),
+    ).not.toThrow();
+    expect(() =>
+      validateCddi({ ...base, weeklyHours: 36, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" }),
+    ).toThrow(/cddi.weeklyHours/);
+    expect(() =>
+      validateCddi({ ...base, weeklyHours: Number.NaN, start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01" }),
+    ).toThrow(/cddi.weeklyHours/);
   });
 });
 
@@ -36,14 +73,24 @@ describe("CDDI derogations (R.5132-1-8, L.5132-5 / L.5132-11-1 / L.5132-15-1)", 
   const r = { kind: "ACI" as const, weeklyHours: 26, recruitmentStart: "2020-01-01" };
   it("50+ and RQTH: no total cap, renewals beyond 24 months of 12 months at most", () => {
     expect(() => validateCddi({ ...r, start: "2026-01-01", end: "2026-12-31", derogation: { kind: "SENIOR_50" } })).not.toThrow();
-    expect(() => validateCddi({ ...r, start: "2026-01-01", end: "2027-01-01", derogation: { kind: "RQTH" } })).toThrow(/cddi.derogation.renewal/);
+    expect(() => validateCddi({ ...r, start: "2026-01-01", end: "2027-01-01", derogation: { kind: "RQTH" } })).toThrow(
+      /cddi.derogation.renewal/,
+    );
     expect(() => validateCddi({ ...r, start: "2021-06-01", end: "2021-12-31", derogation: { kind: "RQTH" } })).not.toThrow();
   });
   it("particular difficulties: 60 months in total, ACI and AI only, not EI", () => {
-    expect(() => validateCddi({ ...r, start: "2024-06-01", end: "2024-12-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).not.toThrow();
-    expect(() => validateCddi({ ...r, start: "2024-06-01", end: "2025-01-01", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).toThrow(/cddi.maxDuration/);
-    expect(() => validateCddi({ ...r, kind: "AI", start: "2022-06-01", end: "2023-05-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).not.toThrow();
-    expect(() => validateCddi({ ...r, kind: "EI", start: "2022-06-01", end: "2022-12-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).toThrow(/cddi.derogation.kind/);
+    expect(() =>
+      validateCddi({ ...r, start: "2024-06-01", end: "2024-12-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } }),
+    ).not.toThrow();
+    expect(() => validateCddi({ ...r, start: "2024-06-01", end: "2025-01-01", derogation: { kind: "PARTICULAR_DIFFICULTIES" } })).toThrow(
+      /cddi.maxDuration/,
+    );
+    expect(() =>
+      validateCddi({ ...r, kind: "AI", start: "2022-06-01", end: "2023-05-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } }),
+    ).not.toThrow();
+    expect(() =>
+      validateCddi({ ...r, kind: "EI", start: "2022-06-01", end: "2022-12-31", derogation: { kind: "PARTICULAR_DIFFICULTIES" } }),
+    ).toThrow(/cddi.derogation.kind/);
   });
   it("weekly hours: at most 35 h in ACI, 48 h elsewhere; at least 20 h", () => {
     const w = { start: "2024-01-01", end: "2024-06-30", recruitmentStart: "2024-01-01", derogation: { kind: "NONE" as const } };
@@ -61,8 +108,12 @@ describe("other contract limits", () => {
   });
   it("CDI inclusion: 57 years and more, after 12 months of parcours (décret 2021-1129)", () => {
     expect(() => checkCdiInclusion({ birthDate: "1967-03-01", startsOn: "2024-03-01", parcoursStart: "2023-01-01" })).not.toThrow();
-    expect(() => checkCdiInclusion({ birthDate: "1967-03-02", startsOn: "2024-03-01", parcoursStart: "2023-01-01" })).toThrow(/cdiInclusion.age/);
-    expect(() => checkCdiInclusion({ birthDate: "1960-01-01", startsOn: "2024-03-01", parcoursStart: "2023-03-02" })).toThrow(/cdiInclusion.parcours/);
+    expect(() => checkCdiInclusion({ birthDate: "1967-03-02", startsOn: "2024-03-01", parcoursStart: "2023-01-01" })).toThrow(
+      /cdiInclusion.age/,
+    );
+    expect(() => checkCdiInclusion({ birthDate: "1960-01-01", startsOn: "2024-03-01", parcoursStart: "2023-03-02" })).toThrow(
+      /cdiInclusion.parcours/,
+    );
     expect(() => checkCdiInclusion({ birthDate: null, startsOn: "2024-03-01", parcoursStart: null })).toThrow(/cdiInclusion.birthDate/);
   });
   it("AI mises à disposition in companies: 480 h over 24 months unless derogation (L.5132-9)", () => {
@@ -85,9 +136,23 @@ describe("other contract limits", () => {
 });
 
 describe("recruitment chains (iae-reference §6.3)", () => {
-  const c = (id: string, rank: number, hiringDate: string, exitDate: string | null, personKey = "p1"): ContractLike => ({ id, personKey, structureId: "s1", mesure: "ACI_DC", rank, hiringDate, endDate: null, exitDate });
+  const c = (id: string, rank: number, hiringDate: string, exitDate: string | null, personKey = "p1"): ContractLike => ({
+    id,
+    personKey,
+    structureId: "s1",
+    mesure: "ACI_DC",
+    rank,
+    hiringDate,
+    endDate: null,
+    exitDate,
+  });
   it("groups an initial contract and its renewals; exit = max definitive exit", () => {
-    const r = buildRecruitments([c("b", 1, "2024-05-01", "2024-10-31"), c("a", 0, "2024-01-01", null), c("c", 0, "2025-03-01", null), c("d", 0, "2024-02-01", "2024-03-01", "p2")]);
+    const r = buildRecruitments([
+      c("b", 1, "2024-05-01", "2024-10-31"),
+      c("a", 0, "2024-01-01", null),
+      c("c", 0, "2025-03-01", null),
+      c("d", 0, "2024-02-01", "2024-03-01", "p2"),
+    ]);
     expect(r.map((x) => [x.personKey, x.start, x.exitDate, x.contracts.map((k) => k.id)])).toEqual([
       ["p1", "2024-01-01", "2024-10-31", ["a", "b"]],
       ["p2", "2024-02-01", "2024-03-01", ["d"]],

@@ -8,7 +8,12 @@ export const ETTI_MISSIONS_MAX_MONTHS = 24;
 
 export function checkEttiMissions(recruitmentStart: IsoDate, end: IsoDate): void {
   const maxEnd = addDays(addMonths(parseIsoDate(recruitmentStart, "etti.recruitmentStart"), ETTI_MISSIONS_MAX_MONTHS), -1);
-  if (compareDates(parseIsoDate(end, "etti.end"), maxEnd) > 0) throw new DomainRuleError("etti.maxDuration", { end, maxEnd }, "missions en ETTI : 24 mois au plus, renouvellements compris (L.5132-6)");
+  if (compareDates(parseIsoDate(end, "etti.end"), maxEnd) > 0)
+    throw new DomainRuleError(
+      "etti.maxDuration",
+      { end, maxEnd },
+      "missions en ETTI : 24 mois au plus, renouvellements compris (L.5132-6)",
+    );
 }
 
 // Rule: CDI inclusion for a person aged at least 57, after at least 12 months of parcours (loi 2020-1577,
@@ -17,10 +22,16 @@ export const CDI_INCLUSION_MIN_AGE = 57;
 export const CDI_INCLUSION_MIN_PARCOURS_MONTHS = 12;
 
 export function checkCdiInclusion(input: { birthDate: IsoDate | null; startsOn: IsoDate; parcoursStart: IsoDate | null }): void {
-  if (input.birthDate === null) throw new DomainRuleError("cdiInclusion.birthDate", null, "date de naissance requise pour un CDI inclusion (57 ans et plus)");
-  if (ageAt(input.birthDate, input.startsOn) < CDI_INCLUSION_MIN_AGE) throw new DomainRuleError("cdiInclusion.age", null, "CDI inclusion réservé aux personnes de 57 ans et plus");
+  if (input.birthDate === null)
+    throw new DomainRuleError("cdiInclusion.birthDate", null, "date de naissance requise pour un CDI inclusion (57 ans et plus)");
+  if (ageAt(input.birthDate, input.startsOn) < CDI_INCLUSION_MIN_AGE)
+    throw new DomainRuleError("cdiInclusion.age", null, "CDI inclusion réservé aux personnes de 57 ans et plus");
   if (input.parcoursStart !== null && compareDates(input.startsOn, addMonths(input.parcoursStart, CDI_INCLUSION_MIN_PARCOURS_MONTHS)) < 0)
-    throw new DomainRuleError("cdiInclusion.parcours", { parcoursStart: input.parcoursStart, startsOn: input.startsOn }, "CDI inclusion possible après 12 mois de parcours au moins");
+    throw new DomainRuleError(
+      "cdiInclusion.parcours",
+      { parcoursStart: input.parcoursStart, startsOn: input.startsOn },
+      "CDI inclusion possible après 12 mois de parcours au moins",
+    );
 }
 
 // Rule: an AI puts a salarié at the disposal of companies (not individuals, associations or collectivités)
@@ -38,7 +49,11 @@ export function checkAiCompanyPlacement(input: { hoursInWindow: number; newHours
   if (!Number.isFinite(input.newHours) || input.newHours < 0 || !Number.isFinite(input.hoursInWindow) || input.hoursInWindow < 0)
     throw new DomainRuleError("ai.placement.hours", input, "nombres d'heures ≥ 0 attendus");
   if (!input.derogation && input.hoursInWindow + input.newHours > AI_COMPANY_PLACEMENT_MAX_HOURS)
-    throw new DomainRuleError("ai.placement.max", { hours: input.hoursInWindow + input.newHours, max: AI_COMPANY_PLACEMENT_MAX_HOURS }, "mises à disposition en entreprise : 480 heures au plus sur 24 mois (L.5132-9), sauf dérogation");
+    throw new DomainRuleError(
+      "ai.placement.max",
+      { hours: input.hoursInWindow + input.newHours, max: AI_COMPANY_PLACEMENT_MAX_HOURS },
+      "mises à disposition en entreprise : 480 heures au plus sur 24 mois (L.5132-9), sauf dérogation",
+    );
 }
 
 // Rule: from 1 December 2021 every hiring by an AI — mises à disposition included — needs a PASS IAE: the

@@ -58,9 +58,21 @@ export function splitCofinancing(total: DecimalInput, cofinanced: DecimalInput |
   const t = nonNegative(total, "af.cofinancing.total");
   const c = cofinanced === null ? new Decimal(0) : nonNegative(cofinanced, "af.cofinancing.amount");
   const e = nonNegative(annualEtp, "af.cofinancing.etp");
-  if (c.greaterThan(t)) throw new DomainRuleError("af.cofinancing.exceedsTotal", { total: t.toFixed(2), cofinanced: c.toFixed(2) }, "le montant cofinancé dépasse le total de l'annexe");
+  if (c.greaterThan(t))
+    throw new DomainRuleError(
+      "af.cofinancing.exceedsTotal",
+      { total: t.toFixed(2), cofinanced: c.toFixed(2) },
+      "le montant cofinancé dépasse le total de l'annexe",
+    );
   const share = t.isZero() ? new Decimal(0) : c.dividedBy(t);
-  return { total: t, cofinanced: c, state: t.minus(c), cofinancedShare: share, etpCofinanced: e.times(share), etpState: e.minus(e.times(share)) };
+  return {
+    total: t,
+    cofinanced: c,
+    state: t.minus(c),
+    cofinancedShare: share,
+    etpCofinanced: e.times(share),
+    etpState: e.minus(e.times(share)),
+  };
 }
 
 /** Checks the AF period and returns its months covered. */

@@ -18,6 +18,8 @@ describe("annexPeriodError (iae-reference §2.1)", () => {
 
   it("refuses an end before the start, or in another year, with a French message", () => {
     expect(annexPeriodError("2020-03-01", "2020-02-28")).toBe("La date de fin doit suivre la date de début.");
-    expect(annexPeriodError("2020-07-01", "2021-06-30")).toBe("Une annexe financière couvre une seule année civile : date de fin attendue en 2020.");
+    expect(annexPeriodError("2020-07-01", "2021-06-30")).toBe(
+      "Une annexe financière couvre une seule année civile : date de fin attendue en 2020.",
+    );
   });
 });

@@ -12,7 +12,9 @@ describe("AF states (iae-reference §2.1)", () => {
     expect(() => isActive({ state: "VALIDE", endDate: "2024-12-31" }, "2024-13-01")).toThrow(DomainRuleError);
   });
   it("statistics count VALIDE/PROVISOIRE/CLOTURE, never HISTORISE", () => {
-    const counted = ["BROUILLON", "SAISI", "VALIDE", "PROVISOIRE", "REJETE", "HISTORISE", "ANNULE", "DEMANDE_ANNULATION", "CLOTURE"].filter((s) => countsForStatistics({ state: parseAfState(s) }));
+    const counted = ["BROUILLON", "SAISI", "VALIDE", "PROVISOIRE", "REJETE", "HISTORISE", "ANNULE", "DEMANDE_ANNULATION", "CLOTURE"].filter(
+      (s) => countsForStatistics({ state: parseAfState(s) }),
+    );
     expect(counted).toEqual(["VALIDE", "PROVISOIRE", "CLOTURE"]);
     expect(() => parseAfState("PERDU")).toThrow(/af.state/);
   });
@@ -55,20 +57,30 @@ describe("AF amounts (iae-reference §2.1, §2.4)", () => {
   });
   it("splits State and CD parts", () => {
     const s = splitCofinancing("100000", "25000", "10");
-    expect([s.state.toFixed(2), s.cofinancedShare.toString(), s.etpCofinanced.toString(), s.etpState.toString()]).toEqual(["75000.00", "0.25", "2.5", "7.5"]);
+    expect([s.state.toFixed(2), s.cofinancedShare.toString(), s.etpCofinanced.toString(), s.etpState.toString()]).toEqual([
+      "75000.00",
+      "0.25",
+      "2.5",
+      "7.5",
+    ]);
     expect(splitCofinancing("100", null, "1").state.toFixed(2)).toBe("100.00");
     expect(() => splitCofinancing("100", "101", "1")).toThrow(/af.cofinancing.exceedsTotal/);
   });
   it("property: total is non-negative, with cents, and equals 12 × monthly for partial years", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100000 }), fc.integer({ min: 1000, max: 3000000 }), fc.integer({ min: 1, max: 24 }), (etpHundredths, unitCents, months) => {
-        const etp = (etpHundredths / 100).toFixed(2);
-        const unit = (unitCents / 100).toFixed(2);
-        const total = afTotal(etp, unit, months);
-        expect(total.isNegative()).toBe(false);
-        expect(total.decimalPlaces()).toBeLessThanOrEqual(2);
-        if (months !== 12) expect(total.toFixed(2)).toBe(afMonthlyAmount(etp, unit).times(months).toFixed(2));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 100000 }),
+        fc.integer({ min: 1000, max: 3000000 }),
+        fc.integer({ min: 1, max: 24 }),
+        (etpHundredths, unitCents, months) => {
+          const etp = (etpHundredths / 100).toFixed(2);
+          const unit = (unitCents / 100).toFixed(2);
+          const total = afTotal(etp, unit, months);
+          expect(total.isNegative()).toBe(false);
+          expect(total.decimalPlaces()).toBeLessThanOrEqual(2);
+          if (months !== 12) expect(total.toFixed(2)).toBe(afMonthlyAmount(etp, unit).times(months).toFixed(2));
+        },
+      ),
     );
   });
 });

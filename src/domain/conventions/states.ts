@@ -2,7 +2,17 @@ import { compareDates, type IsoDate, parseIsoDate } from "../calendar/isoDate.js
 import { DomainRuleError } from "../errors.js";
 
 // Rule: AF states — iae-reference §2.1
-export const AF_STATES = ["BROUILLON", "SAISI", "VALIDE", "PROVISOIRE", "REJETE", "HISTORISE", "ANNULE", "DEMANDE_ANNULATION", "CLOTURE"] as const;
+export const AF_STATES = [
+  "BROUILLON",
+  "SAISI",
+  "VALIDE",
+  "PROVISOIRE",
+  "REJETE",
+  "HISTORISE",
+  "ANNULE",
+  "DEMANDE_ANNULATION",
+  "CLOTURE",
+] as const;
 export type AfState = (typeof AF_STATES)[number];
 
 export function parseAfState(value: string): AfState {
@@ -41,8 +51,10 @@ export interface AfVersion {
 export function selectCurrentVersions<T extends AfVersion>(rows: readonly T[]): T[] {
   const best = new Map<string, T>();
   for (const row of rows) {
-    if (!Number.isInteger(row.renewal) || row.renewal < 0) throw new DomainRuleError("af.renewal", row.renewal, "rang de renouvellement entier ≥ 0 attendu");
-    if (!Number.isInteger(row.modification) || row.modification < 0) throw new DomainRuleError("af.modification", row.modification, "rang de modification entier ≥ 0 attendu");
+    if (!Number.isInteger(row.renewal) || row.renewal < 0)
+      throw new DomainRuleError("af.renewal", row.renewal, "rang de renouvellement entier ≥ 0 attendu");
+    if (!Number.isInteger(row.modification) || row.modification < 0)
+      throw new DomainRuleError("af.modification", row.modification, "rang de modification entier ≥ 0 attendu");
     if (NON_CURRENT_STATES.includes(row.state)) continue;
     const key = `${row.prefix}|${row.renewal}`;
     const current = best.get(key);
@@ -52,7 +64,11 @@ export function selectCurrentVersions<T extends AfVersion>(rows: readonly T[]): 
       const a = current.versionId ?? null;
       const b = row.versionId ?? null;
       if (a !== null && b !== null && String(a) !== String(b))
-        throw new DomainRuleError("af.duplicateVersion", `${key}|M${row.modification}`, "deux versions courantes différentes ont le même rang de modification");
+        throw new DomainRuleError(
+          "af.duplicateVersion",
+          `${key}|M${row.modification}`,
+          "deux versions courantes différentes ont le même rang de modification",
+        );
     }
   }
   return [...best.values()];

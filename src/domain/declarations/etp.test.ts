@@ -23,11 +23,16 @@ describe("ETP réalisés (iae-reference §3)", () => {
   });
   it("property: ETP is non-negative and capped rate ≤ 1", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 1, max: 2500 }), fc.integer({ min: 1, max: 100000 }), (hoursCents, ref, convH) => {
-        const e = etpRealises((hoursCents / 100).toFixed(2), String(ref));
-        expect(e.isNegative()).toBe(false);
-        expect(tauxRealisation(e, (convH / 100).toFixed(2)).capped.lessThanOrEqualTo(1)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 2500 }),
+        fc.integer({ min: 1, max: 100000 }),
+        (hoursCents, ref, convH) => {
+          const e = etpRealises((hoursCents / 100).toFixed(2), String(ref));
+          expect(e.isNegative()).toBe(false);
+          expect(tauxRealisation(e, (convH / 100).toFixed(2)).capped.lessThanOrEqualTo(1)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -6,7 +6,8 @@ export function etpRealises(hours: DecimalInput, annualHoursPerEtp: DecimalInput
   const h = toDecimal(hours, "declarations.hours");
   if (h.isNegative()) throw new DomainRuleError("declarations.hours", hours.toString(), "nombre d'heures négatif");
   const ref = toDecimal(annualHoursPerEtp, "declarations.annualHours");
-  if (!ref.greaterThan(0)) throw new DomainRuleError("declarations.annualHours", annualHoursPerEtp.toString(), "durée annuelle par ETP > 0 attendue");
+  if (!ref.greaterThan(0))
+    throw new DomainRuleError("declarations.annualHours", annualHoursPerEtp.toString(), "durée annuelle par ETP > 0 attendue");
   return h.dividedBy(ref);
 }
 
@@ -26,7 +27,12 @@ export function tauxRealisation(realises: DecimalInput, conventionnes: DecimalIn
   const r = toDecimal(realises, "declarations.tauxRealisation.realises");
   const c = toDecimal(conventionnes, "declarations.tauxRealisation.conventionnes");
   if (r.isNegative()) throw new DomainRuleError("declarations.tauxRealisation.realises", realises.toString(), "valeur négative");
-  if (!c.greaterThan(0)) throw new DomainRuleError("declarations.tauxRealisation.conventionnes", conventionnes.toString(), "ETP conventionnés > 0 attendus pour calculer un taux");
+  if (!c.greaterThan(0))
+    throw new DomainRuleError(
+      "declarations.tauxRealisation.conventionnes",
+      conventionnes.toString(),
+      "ETP conventionnés > 0 attendus pour calculer un taux",
+    );
   const raw = r.dividedBy(c);
   return { raw, capped: Decimal.min(raw, 1) };
 }

@@ -24,7 +24,8 @@ export function parseAdministrativeCriteria(json: unknown): AdministrativeCriter
     const fields = isRecord(item) ? item["fields"] : undefined;
     if (!isRecord(fields)) throw new DomainRuleError("eligibility.criteria.format", i, "entrée sans « fields »");
     const level = fields["level"];
-    if (level !== "1" && level !== "2") throw new DomainRuleError("eligibility.criteria.level", { index: i, level }, "niveau 1 ou 2 attendu");
+    if (level !== "1" && level !== "2")
+      throw new DomainRuleError("eligibility.criteria.level", { index: i, level }, "niveau 1 ou 2 attendu");
     const kind = fields["kind"];
     if (typeof kind !== "string" || kind === "") throw new DomainRuleError("eligibility.criteria.kind", i, "code de critère manquant");
     return {
@@ -57,12 +58,20 @@ export interface CriteriaCheck {
 }
 
 /** Checks the selected criteria (codes) against the referential and the kind's rule. Throws on unknown codes or exclusive pairs. */
-export function checkCriteria(referential: readonly AdministrativeCriterion[], selected: readonly string[], author: DiagnosisAuthor, kind: SiaeKind): CriteriaCheck {
+export function checkCriteria(
+  referential: readonly AdministrativeCriterion[],
+  selected: readonly string[],
+  author: DiagnosisAuthor,
+  kind: SiaeKind,
+): CriteriaCheck {
   const byKind = new Map(referential.map((c) => [c.kind, c]));
   const unique = new Set(selected);
-  if (unique.size !== selected.length) throw new DomainRuleError("eligibility.criteria.duplicate", selected, "critère sélectionné deux fois");
-  for (const code of unique) if (!byKind.has(code)) throw new DomainRuleError("eligibility.criteria.unknown", code, "critère administratif inconnu");
-  for (const [a, b] of MUTUALLY_EXCLUSIVE_CRITERIA) if (unique.has(a) && unique.has(b)) throw new DomainRuleError("eligibility.criteria.exclusive", [a, b], "critères incompatibles");
+  if (unique.size !== selected.length)
+    throw new DomainRuleError("eligibility.criteria.duplicate", selected, "critère sélectionné deux fois");
+  for (const code of unique)
+    if (!byKind.has(code)) throw new DomainRuleError("eligibility.criteria.unknown", code, "critère administratif inconnu");
+  for (const [a, b] of MUTUALLY_EXCLUSIVE_CRITERIA)
+    if (unique.has(a) && unique.has(b)) throw new DomainRuleError("eligibility.criteria.exclusive", [a, b], "critères incompatibles");
   const level1 = [...unique].filter((c) => byKind.get(c)?.level === 1).length;
   const level2 = [...unique].filter((c) => byKind.get(c)?.level === 2).length;
   const n = REQUIRED_LEVEL2_BY_KIND[kind];

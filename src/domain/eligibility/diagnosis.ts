@@ -17,7 +17,9 @@ export interface Diagnosis {
 /** Last day of validity of a diagnosis (before the PASS extension). */
 export function diagnosisExpiresAt(d: Diagnosis): IsoDate {
   parseIsoDate(d.createdAt, "eligibility.diagnosis.createdAt");
-  return d.author === "PRESCRIBER" ? addDays(addMonths(d.createdAt, PRESCRIBER_DIAGNOSIS_MONTHS), -1) : addDays(d.createdAt, SIAE_DIAGNOSIS_DAYS - 1);
+  return d.author === "PRESCRIBER"
+    ? addDays(addMonths(d.createdAt, PRESCRIBER_DIAGNOSIS_MONTHS), -1)
+    : addDays(d.createdAt, SIAE_DIAGNOSIS_DAYS - 1);
 }
 
 /**
@@ -40,6 +42,8 @@ export function isDiagnosisValid(d: Diagnosis, date: IsoDate): boolean {
 // Rule: SIAE diagnosis usable only by that SIAE; prescriber diagnosis by any SIAE; prescriber's takes precedence — iae-reference §4.2
 export function usableDiagnosis(diagnoses: readonly Diagnosis[], siaeId: string, date: IsoDate): Diagnosis | null {
   const valid = diagnoses.filter((d) => isDiagnosisValid(d, date) && (d.author === "PRESCRIBER" || d.siaeId === siaeId));
-  const sorted = valid.sort((a, b) => (a.author === b.author ? compareDates(b.createdAt, a.createdAt) : a.author === "PRESCRIBER" ? -1 : 1));
+  const sorted = valid.sort((a, b) =>
+    a.author === b.author ? compareDates(b.createdAt, a.createdAt) : a.author === "PRESCRIBER" ? -1 : 1,
+  );
   return sorted[0] ?? null;
 }

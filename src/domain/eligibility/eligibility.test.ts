@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { checkCriteria, parseAdministrativeCriteria, REQUIRED_LEVEL2_BY_KIND } from "./criteria.js";
 import { diagnosisExpiresAt, isDiagnosisValid, usableDiagnosis } from "./diagnosis.js";
 
-const criteria = parseAdministrativeCriteria(JSON.parse(readFileSync(new URL("../../../data/reference/les-emplois/eligibility/administrative_criteria.json", import.meta.url), "utf8")) as unknown);
+const criteria = parseAdministrativeCriteria(
+  JSON.parse(
+    readFileSync(new URL("../../../data/reference/les-emplois/eligibility/administrative_criteria.json", import.meta.url), "utf8"),
+  ) as unknown,
+);
 
 describe("administrative criteria (iae-reference §4.1)", () => {
   it("reads the 18 criteria with their levels from data", () => {

@@ -38,7 +38,9 @@ export function meetsExaminedThreshold(c: ExitCandidate): boolean {
   switch (kind) {
     case "ACI":
     case "EI":
-      return hours.greaterThanOrEqualTo(MIN_HOURS) && recruitmentDurationMonths(c.recruitmentStart, c.exitDate).greaterThan(ACI_EI_MIN_MONTHS);
+      return (
+        hours.greaterThanOrEqualTo(MIN_HOURS) && recruitmentDurationMonths(c.recruitmentStart, c.exitDate).greaterThan(ACI_EI_MIN_MONTHS)
+      );
     case "AI":
     case "ETTI":
       return hours.greaterThanOrEqualTo(AI_ETTI_MIN_HOURS);
@@ -75,7 +77,12 @@ export interface ExitRates {
 }
 
 /** Counts the examined exits whose exit date falls in [from, to]. */
-export function countExaminedExits(candidates: readonly ExitCandidate[], referential: ExitReferential, from: IsoDate, to: IsoDate): ExitCounts {
+export function countExaminedExits(
+  candidates: readonly ExitCandidate[],
+  referential: ExitReferential,
+  from: IsoDate,
+  to: IsoDate,
+): ExitCounts {
   if (compareDates(from, to) > 0) throw new DomainRuleError("exits.period", { from, to }, "période invalide");
   const counts: ExitCounts = { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 };
   for (const c of candidates) {
@@ -92,7 +99,12 @@ export function countExaminedExits(candidates: readonly ExitCandidate[], referen
 export function exitRates(counts: ExitCounts): ExitRates {
   const n = counts.examined;
   if (n === 0) return { dynamic: null, durable: null, transition: null, positive: null };
-  return { dynamic: (counts.durable + counts.transition + counts.positive) / n, durable: counts.durable / n, transition: counts.transition / n, positive: counts.positive / n };
+  return {
+    dynamic: (counts.durable + counts.transition + counts.positive) / n,
+    durable: counts.durable / n,
+    transition: counts.transition / n,
+    positive: counts.positive / n,
+  };
 }
 
 // Rule: national objectives ≥ 60 % sorties dynamiques, ≥ 25 % emploi durable (circulaire DGEFP 2008-21) — iae-reference §6.1

@@ -26,7 +26,11 @@ export interface ExitReferential {
 
 function parseGroup(value: string, where: string): ExitGroup {
   if ((EXIT_GROUPS as readonly string[]).includes(value)) return value as ExitGroup;
-  throw new DomainRuleError("exits.referential.group", `${where}:${value}`, "groupe de sortie inconnu (durable, transition, positive, other, retrait)");
+  throw new DomainRuleError(
+    "exits.referential.group",
+    `${where}:${value}`,
+    "groupe de sortie inconnu (durable, transition, positive, other, retrait)",
+  );
 }
 
 /** Parses ref_categorie_sortie.csv and ref_motif_sortie.csv (pure); every motif must point to a known category. */
@@ -36,16 +40,27 @@ export function parseExitReferential(categoriesCsv: string, motifsCsv: string): 
     const where = `ref_categorie_sortie.csv:${i + 2}`;
     const code = field(r, "code", where);
     if (categories.has(code)) throw new DomainRuleError("exits.referential.duplicate", `${where}:${code}`, "code de catégorie en double");
-    categories.set(code, { code, label: field(r, "label", where), group: parseGroup(field(r, "group", where), where), confidence: parseConfidence(field(r, "confidence", where), where) });
+    categories.set(code, {
+      code,
+      label: field(r, "label", where),
+      group: parseGroup(field(r, "group", where), where),
+      confidence: parseConfidence(field(r, "confidence", where), where),
+    });
   });
   const motifs = new Map<string, ExitMotif>();
   parseSemicolonCsv(motifsCsv, ["code", "label", "category_code", "confidence", "source"], "ref_motif_sortie.csv").forEach((r, i) => {
     const where = `ref_motif_sortie.csv:${i + 2}`;
     const code = field(r, "code", where);
     const categoryCode = field(r, "category_code", where);
-    if (!categories.has(categoryCode)) throw new DomainRuleError("exits.referential.category", `${where}:${categoryCode}`, "catégorie inconnue pour ce motif");
+    if (!categories.has(categoryCode))
+      throw new DomainRuleError("exits.referential.category", `${where}:${categoryCode}`, "catégorie inconnue pour ce motif");
     if (motifs.has(code)) throw new DomainRuleError("exits.referential.duplicate", `${where}:${code}`, "code de motif en double");
-    motifs.set(code, { code, label: field(r, "label", where), categoryCode, confidence: parseConfidence(field(r, "confidence", where), where) });
+    motifs.set(code, {
+      code,
+      label: field(r, "label", where),
+      categoryCode,
+      confidence: parseConfidence(field(r, "confidence", where), where),
+    });
   });
   return { categories, motifs };
 }
@@ -53,7 +68,8 @@ export function parseExitReferential(categoriesCsv: string, motifsCsv: string): 
 /** Builds a referential from plain maps (e.g. DB rows). */
 export function exitReferentialFrom(categories: readonly ExitCategory[], motifs: readonly ExitMotif[]): ExitReferential {
   const cats = new Map(categories.map((c) => [c.code, c]));
-  for (const m of motifs) if (!cats.has(m.categoryCode)) throw new DomainRuleError("exits.referential.category", m, "catégorie inconnue pour ce motif");
+  for (const m of motifs)
+    if (!cats.has(m.categoryCode)) throw new DomainRuleError("exits.referential.category", m, "catégorie inconnue pour ce motif");
   return { categories: cats, motifs: new Map(motifs.map((m) => [m.code, m])) };
 }
 

@@ -30,7 +30,8 @@ const FULL_RE = /^(ACI|EI|AI|ETTI|EITI|FDI)(\d{2}[A-Z\d])(\d{2})(\d{4})A(\d+)M(\
 // Rule: AF number = <MESURE><DPT 3 chars><YY><order 4>A<renewal>M<modification> — iae-reference §2.1, published-figures §6
 export function parseAfNumber(input: string, options: { allowFdi?: boolean } = {}): AfNumber {
   const v = input.trim().toUpperCase();
-  if (v.startsWith("FDI") && options.allowFdi !== true) throw new DomainRuleError("afNumber.format", input, "numéro d'annexe FDI refusé ici (ACI, EI, AI, ETTI, EITI attendus)");
+  if (v.startsWith("FDI") && options.allowFdi !== true)
+    throw new DomainRuleError("afNumber.format", input, "numéro d'annexe FDI refusé ici (ACI, EI, AI, ETTI, EITI attendus)");
   const m = FULL_RE.exec(v);
   if (!m) {
     if (PREFIX_RE.test(v)) throw new DomainRuleError("afNumber.suffix", input, "suffixe A<n>M<n> manquant");
@@ -51,7 +52,12 @@ export function parseAfNumber(input: string, options: { allowFdi?: boolean } = {
 }
 
 /** Builds the full number from FluxIAE's separate columns (prefix, renewal, modification). */
-export function afNumberFromParts(prefix: string, renewal: number | string, modification: number | string, options: { allowFdi?: boolean } = {}): AfNumber {
+export function afNumberFromParts(
+  prefix: string,
+  renewal: number | string,
+  modification: number | string,
+  options: { allowFdi?: boolean } = {},
+): AfNumber {
   return parseAfNumber(`${prefix}A${renewal}M${modification}`, options);
 }
 

@@ -9,8 +9,10 @@ export const MAX_AGE_YEARS = 100;
 
 export function validateBirthDate(birthDate: IsoDate, today: IsoDate): IsoDate {
   const d = parseIsoDate(birthDate, "person.birthDate");
-  if (compareDates(d, addYears(today, -MAX_AGE_YEARS)) < 0) throw new DomainRuleError("person.birthDate.tooOld", null, "la personne doit avoir moins de 100 ans");
-  if (compareDates(d, addYears(today, -MIN_AGE_YEARS)) >= 0) throw new DomainRuleError("person.birthDate.tooYoung", null, "la personne doit avoir plus de 16 ans");
+  if (compareDates(d, addYears(today, -MAX_AGE_YEARS)) < 0)
+    throw new DomainRuleError("person.birthDate.tooOld", null, "la personne doit avoir moins de 100 ans");
+  if (compareDates(d, addYears(today, -MIN_AGE_YEARS)) >= 0)
+    throw new DomainRuleError("person.birthDate.tooYoung", null, "la personne doit avoir plus de 16 ans");
   return d;
 }
 

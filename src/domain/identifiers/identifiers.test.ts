@@ -146,4 +146,3 @@ describe("La Poste head office, NTT and birth date", () => {
     expect(ageAt("1967-03-02", "2024-03-01")).toBe(56);
   });
 });
-

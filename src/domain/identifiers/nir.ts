@@ -17,7 +17,8 @@ export const ILLUSTRATIVE_NIR = "269054958815780";
 export function validateNir(input: string): Nir {
   const v = input.replace(/[\s\u00a0]/g, "").toUpperCase();
   if (v.length !== 15) throw new DomainRuleError("nir.length", input, "le NIR doit compter 15 caractères");
-  if (!/^[123478]\d{4}(\d{2}|2A|2B)\d{8}$/.test(v)) throw new DomainRuleError("nir.format", input, "format de NIR invalide (1er chiffre 1,2,3,4,7 ou 8 ; chiffres ; département 2A/2B)");
+  if (!/^[123478]\d{4}(\d{2}|2A|2B)\d{8}$/.test(v))
+    throw new DomainRuleError("nir.format", input, "format de NIR invalide (1er chiffre 1,2,3,4,7 ou 8 ; chiffres ; département 2A/2B)");
   const month = Number(v.slice(3, 5));
   const monthOk = (month >= 1 && month <= 12) || (month >= 20 && month <= 42) || (month >= 50 && month <= 99);
   if (!monthOk) throw new DomainRuleError("nir.month", input, "mois de naissance invalide (01–12, 20–42 ou 50–99)");
@@ -41,7 +42,13 @@ export const NTT_PATTERN = /^[12][0-9]{9}[0-9a-zA-Z]{1,30}$/;
 
 export function validateNtt(input: string): string {
   const v = input.replace(/\s/g, "");
-  if (v.length < 11 || v.length > 40) throw new DomainRuleError("ntt.length", { length: v.length }, "le NTT doit compter 11 à 40 caractères");
-  if (!NTT_PATTERN.test(v)) throw new DomainRuleError("ntt.format", { length: v.length }, "NTT invalide : 1 ou 2, puis 9 chiffres, puis 1 à 30 lettres ou chiffres");
+  if (v.length < 11 || v.length > 40)
+    throw new DomainRuleError("ntt.length", { length: v.length }, "le NTT doit compter 11 à 40 caractères");
+  if (!NTT_PATTERN.test(v))
+    throw new DomainRuleError(
+      "ntt.format",
+      { length: v.length },
+      "NTT invalide : 1 ou 2, puis 9 chiffres, puis 1 à 30 lettres ou chiffres",
+    );
   return v;
 }

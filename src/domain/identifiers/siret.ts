@@ -41,7 +41,8 @@ export function validateSiret(value: string): string {
   if (s === LA_POSTE_HEAD_OFFICE_SIRET) return s;
   if (s.startsWith(LA_POSTE_SIREN)) {
     const sum = [...s].reduce((acc, c) => acc + Number(c), 0);
-    if (sum % 5 !== 0) throw new DomainRuleError("siret.laPoste", value, "SIRET La Poste : la somme des chiffres doit être un multiple de 5");
+    if (sum % 5 !== 0)
+      throw new DomainRuleError("siret.laPoste", value, "SIRET La Poste : la somme des chiffres doit être un multiple de 5");
     return s;
   }
   if (!luhnValid(s)) throw new DomainRuleError("siret.luhn", value, "clé de Luhn du SIRET invalide");

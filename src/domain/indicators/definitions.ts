@@ -7,15 +7,18 @@ export const INDICATOR_DEFINITIONS = {
   },
   etpConventionnes: {
     label: "ETP conventionnés",
-    definition: "Somme, sur les annexes financières comptées, des ETP d'insertion conventionnés × nombre de mois de l'annexe compris dans la période ÷ 12.",
+    definition:
+      "Somme, sur les annexes financières comptées, des ETP d'insertion conventionnés × nombre de mois de l'annexe compris dans la période ÷ 12.",
   },
   etpRealises: {
     label: "ETP réalisés",
-    definition: "Somme des heures travaillées déclarées dans les états mensuels de la période (annexes comptées) ÷ durée annuelle d'un ETP portée par l'annexe de chaque déclaration.",
+    definition:
+      "Somme des heures travaillées déclarées dans les états mensuels de la période (annexes comptées) ÷ durée annuelle d'un ETP portée par l'annexe de chaque déclaration.",
   },
   tauxRealisation: {
     label: "Taux de réalisation",
-    definition: "ETP réalisés ÷ ETP conventionnés de la période ; une version plafonnée à 100 % est aussi fournie. Non calculé sans ETP conventionné.",
+    definition:
+      "ETP réalisés ÷ ETP conventionnés de la période ; une version plafonnée à 100 % est aussi fournie. Non calculé sans ETP conventionné.",
   },
   peoplePresent: {
     label: "Salariés présents",
@@ -23,7 +26,8 @@ export const INDICATOR_DEFINITIONS = {
   },
   peopleEntered: {
     label: "Salariés entrés",
-    definition: "Nombre de personnes distinctes ayant un contrat initial (rang 0, hors renouvellements) dont la date d'embauche est dans la période.",
+    definition:
+      "Nombre de personnes distinctes ayant un contrat initial (rang 0, hors renouvellements) dont la date d'embauche est dans la période.",
   },
   rsaShare: {
     label: "Part de bénéficiaires du RSA",
@@ -32,7 +36,8 @@ export const INDICATOR_DEFINITIONS = {
   },
   rsaShareEntered: {
     label: "Part de bénéficiaires du RSA parmi les entrés",
-    definition: "Parmi les salariés entrés, part de ceux dont le contrat initial indique une perception du RSA à l'embauche (OUI-M majoré ou OUI-NM non majoré).",
+    definition:
+      "Parmi les salariés entrés, part de ceux dont le contrat initial indique une perception du RSA à l'embauche (OUI-M majoré ou OUI-NM non majoré).",
   },
   exitsExamined: {
     label: "Sorties examinées",
@@ -43,7 +48,10 @@ export const INDICATOR_DEFINITIONS = {
     label: "Taux de sorties dynamiques",
     definition: "(Emploi durable + emploi de transition + sorties positives) ÷ sorties examinées. Objectif national : 60 %.",
   },
-  durableRate: { label: "Taux de sorties en emploi durable", definition: "Sorties en emploi durable ÷ sorties examinées. Objectif national : 25 %." },
+  durableRate: {
+    label: "Taux de sorties en emploi durable",
+    definition: "Sorties en emploi durable ÷ sorties examinées. Objectif national : 25 %.",
+  },
   transitionRate: { label: "Taux de sorties en emploi de transition", definition: "Sorties en emploi de transition ÷ sorties examinées." },
   positiveRate: { label: "Taux de sorties positives", definition: "Sorties positives ÷ sorties examinées." },
   budget: {
@@ -53,7 +61,8 @@ export const INDICATOR_DEFINITIONS = {
   },
   structuresCreated: {
     label: "Structures créées sur la période",
-    definition: "Nombre de structures (par type de SIAE) dont la date de premier conventionnement (date de création) est comprise dans la période.",
+    definition:
+      "Nombre de structures (par type de SIAE) dont la date de premier conventionnement (date de création) est comprise dans la période.",
   },
   structuresCreatedLast2Years: {
     label: "Structures créées au cours des deux dernières années",
@@ -67,7 +76,8 @@ export const INDICATOR_DEFINITIONS = {
   },
   modulatedPart: {
     label: "Part modulée",
-    definition: "Somme des montants de part modulée (0 à 10 % de l'aide, versée en plus du montant de l'annexe) des annexes comptées, proratisés sur les mois de la période.",
+    definition:
+      "Somme des montants de part modulée (0 à 10 % de l'aide, versée en plus du montant de l'annexe) des annexes comptées, proratisés sur les mois de la période.",
   },
   amountPerEtp: {
     label: "Montant par ETP",

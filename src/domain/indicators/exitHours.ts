@@ -44,7 +44,8 @@ export function exitRecordsFor(
     const af = counting.get(d.afId);
     if (!af) continue;
     const recruitment = recruitmentOfContract.get(d.contractId);
-    if (recruitment === undefined) throw new DomainRuleError("indicators.declaration.contractId", d.contractId, "recrutement du contrat inconnu");
+    if (recruitment === undefined)
+      throw new DomainRuleError("indicators.declaration.contractId", d.contractId, "recrutement du contrat inconnu");
     const perAf = byRecruitment.get(recruitment) ?? new Map<string, Decimal>();
     perAf.set(af.id, (perAf.get(af.id) ?? new Decimal(0)).plus(parseDecimal(d.hours, "indicators.declaration.hours")));
     byRecruitment.set(recruitment, perAf);
@@ -68,7 +69,15 @@ export function exitRecordsFor(
         if (af !== undefined && af.startDate.slice(0, 4) <= year && af.endDate.slice(0, 4) >= year) hours = hours.plus(h);
       }
     }
-    out.push({ personKey: e.personKey, structureId: e.structureId, kind: e.kind, recruitmentStart: e.recruitmentStart, exitDate: e.exitDate, hoursWorked: hours.toString(), motifCode: e.motifCode });
+    out.push({
+      personKey: e.personKey,
+      structureId: e.structureId,
+      kind: e.kind,
+      recruitmentStart: e.recruitmentStart,
+      exitDate: e.exitDate,
+      hoursWorked: hours.toString(),
+      motifCode: e.motifCode,
+    });
   }
   return out;
 }

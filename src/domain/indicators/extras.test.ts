@@ -32,13 +32,25 @@ describe("indicator twin extensions", () => {
     addProrated(acc, "0.01", 1, 3);
     addProrated(acc, "0.01", 1, 6);
     expect(proratedCents(acc).toFixed(2)).toBe("0.01");
-    const b = budgetForPeriod([af({ id: "x", total: "0.01", startDate: "2024-01-01", endDate: "2024-03-31" }), af({ id: "y", prefix: "AI062240002", total: "0.01", startDate: "2024-01-01", endDate: "2024-06-30" })], { from: "2024-01-01", to: "2024-01-31" });
+    const b = budgetForPeriod(
+      [
+        af({ id: "x", total: "0.01", startDate: "2024-01-01", endDate: "2024-03-31" }),
+        af({ id: "y", prefix: "AI062240002", total: "0.01", startDate: "2024-01-01", endDate: "2024-06-30" }),
+      ],
+      { from: "2024-01-01", to: "2024-01-31" },
+    );
     expect(b.total.toFixed(2)).toBe("0.01");
   });
   it("splits the budget by funding line, the modulated part and the amount per ETP", () => {
-    const afs = [af({ funding: { ETAT_DROIT_COMMUN: "100000.00", ERBM: "20000.00" }, modulatedAmount: "6000" }), af({ id: "h", modification: 0, renewal: 0, prefix: "AI062240009", state: "HISTORISE", funding: { ERBM: "1" } })];
+    const afs = [
+      af({ funding: { ETAT_DROIT_COMMUN: "100000.00", ERBM: "20000.00" }, modulatedAmount: "6000" }),
+      af({ id: "h", modification: 0, renewal: 0, prefix: "AI062240009", state: "HISTORISE", funding: { ERBM: "1" } }),
+    ];
     const p = { from: "2024-07-01", to: "2024-12-31" };
-    expect(Object.fromEntries([...budgetByFundingLine(afs, p)].map(([k, v]) => [k, v.toFixed(2)]))).toEqual({ ETAT_DROIT_COMMUN: "50000.00", ERBM: "10000.00" });
+    expect(Object.fromEntries([...budgetByFundingLine(afs, p)].map(([k, v]) => [k, v.toFixed(2)]))).toEqual({
+      ETAT_DROIT_COMMUN: "50000.00",
+      ERBM: "10000.00",
+    });
     expect(modulatedPart(afs, p).toFixed(2)).toBe("3000.00");
     expect(amountPerEtp(budgetForPeriod(afs, p).total, afs, p)?.toFixed(2)).toBe("10000.00");
     expect(amountPerEtp(budgetForPeriod([], p).total, [], p)).toBeNull();
@@ -62,7 +74,11 @@ describe("indicator twin extensions", () => {
     expect(structuresCreatedLastTwoYears(structures, [af({})], "2025-01-31")).toBe(0);
   });
   it("takes the hours of the exit year (ACI, pilotage-airflow stg_sorties_aci_ei) or of the last AF (AI), on counting AFs only", () => {
-    const afs = [af({ id: "old", startDate: "2023-01-01", endDate: "2023-12-31", prefix: "AI062230001" }), af({ id: "new" }), af({ id: "draft", prefix: "AI062240003", state: "BROUILLON" })];
+    const afs = [
+      af({ id: "old", startDate: "2023-01-01", endDate: "2023-12-31", prefix: "AI062230001" }),
+      af({ id: "new" }),
+      af({ id: "draft", prefix: "AI062240003", state: "BROUILLON" }),
+    ];
     const decl = [
       { afId: "old", personKey: "p", structureId: "s1", month: "2023-11", hours: "100", contractId: "c1" },
       { afId: "new", personKey: "p", structureId: "s1", month: "2024-01", hours: "60", contractId: "c2" },
@@ -72,12 +88,23 @@ describe("indicator twin extensions", () => {
       ["c1", "c1"],
       ["c2", "c1"],
     ]);
-    const exit = { recruitmentId: "c1", personKey: "p", structureId: "s1", recruitmentStart: "2023-11-01", exitDate: "2024-01-31", motifCode: "1" };
+    const exit = {
+      recruitmentId: "c1",
+      personKey: "p",
+      structureId: "s1",
+      recruitmentStart: "2023-11-01",
+      exitDate: "2024-01-31",
+      motifCode: "1",
+    };
     expect(exitRecordsFor([{ ...exit, kind: "AI", mesure: "AI_DC" }], decl, rec, afs)[0]?.hoursWorked).toBe("60");
     // 100 h in 2023, 60 h in 2024: an exit in 2024 counts the 60 h of 2024 only, one in 2023 the 100 h of 2023.
     expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "ACI_DC" }], decl, rec, afs)[0]?.hoursWorked).toBe("60");
-    expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "ACI_DC", exitDate: "2023-12-31" }], decl, rec, afs)[0]?.hoursWorked).toBe("100");
-    expect(exitRecordsFor([{ ...exit, kind: "EITI", mesure: "EITI_DC", exitDate: "2025-02-28" }], decl, rec, afs)[0]?.hoursWorked).toBe("0");
+    expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "ACI_DC", exitDate: "2023-12-31" }], decl, rec, afs)[0]?.hoursWorked).toBe(
+      "100",
+    );
+    expect(exitRecordsFor([{ ...exit, kind: "EITI", mesure: "EITI_DC", exitDate: "2025-02-28" }], decl, rec, afs)[0]?.hoursWorked).toBe(
+      "0",
+    );
     expect(exitRecordsFor([{ ...exit, kind: "ACI", mesure: "FDI_DC" }], decl, rec, afs)).toEqual([]);
   });
 });

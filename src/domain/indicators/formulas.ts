@@ -42,10 +42,22 @@ export function structuresByKindAt(afs: readonly AfRecord[], date: IsoDate): Str
 // Rule: ETP conventionnés of a period = Σ counting AF etp × (AF months inside the period) / 12 — iae-reference §3.2/§10
 export function etpConventionnes(afs: readonly AfRecord[], period: Period): Decimal {
   checkPeriod(period);
-  return countingAfs(afs).reduce((acc, af) => acc.plus(parseDecimal(af.etp, "indicators.af.etp").times(monthsOverlap(af.startDate, af.endDate, period.from, period.to)).dividedBy(12)), new Decimal(0));
+  return countingAfs(afs).reduce(
+    (acc, af) =>
+      acc.plus(
+        parseDecimal(af.etp, "indicators.af.etp")
+          .times(monthsOverlap(af.startDate, af.endDate, period.from, period.to))
+          .dividedBy(12),
+      ),
+    new Decimal(0),
+  );
 }
 
-function declarationsInPeriod(afs: readonly AfRecord[], declarations: readonly DeclarationRecord[], period: Period): { d: DeclarationRecord; af: AfRecord }[] {
+function declarationsInPeriod(
+  afs: readonly AfRecord[],
+  declarations: readonly DeclarationRecord[],
+  period: Period,
+): { d: DeclarationRecord; af: AfRecord }[] {
   checkPeriod(period);
   const byId = new Map(countingAfs(afs).map((af) => [af.id, af]));
   const first = monthKey(period.from);
@@ -62,11 +74,21 @@ function declarationsInPeriod(afs: readonly AfRecord[], declarations: readonly D
 
 // Rule: ETP réalisés of a period = Σ hours of the monthly declarations of the period / hours per ETP of their AF (counting AFs only) — iae-reference §3.2/§10
 export function etpRealisesForPeriod(afs: readonly AfRecord[], declarations: readonly DeclarationRecord[], period: Period): Decimal {
-  return declarationsInPeriod(afs, declarations, period).reduce((acc, { d, af }) => acc.plus(etpRealises(parseDecimal(d.hours, "indicators.declaration.hours"), parseDecimal(af.hoursPerEtp, "indicators.af.hoursPerEtp"))), new Decimal(0));
+  return declarationsInPeriod(afs, declarations, period).reduce(
+    (acc, { d, af }) =>
+      acc.plus(
+        etpRealises(parseDecimal(d.hours, "indicators.declaration.hours"), parseDecimal(af.hoursPerEtp, "indicators.af.hoursPerEtp")),
+      ),
+    new Decimal(0),
+  );
 }
 
 // Rule: taux de réalisation = ETP réalisés / ETP conventionnés (null when no ETP conventionné) — iae-reference §3.2
-export function tauxRealisationForPeriod(afs: readonly AfRecord[], declarations: readonly DeclarationRecord[], period: Period): { raw: Decimal; capped: Decimal } | null {
+export function tauxRealisationForPeriod(
+  afs: readonly AfRecord[],
+  declarations: readonly DeclarationRecord[],
+  period: Period,
+): { raw: Decimal; capped: Decimal } | null {
   const conv = etpConventionnes(afs, period);
   if (conv.isZero()) return null;
   const raw = etpRealisesForPeriod(afs, declarations, period).dividedBy(conv);
@@ -100,20 +122,35 @@ const isRsaFlag = (flag: string | null) => flag === "OUI-M" || flag === "OUI-NM"
 // contrat_salarie_rsa ∈ {OUI-M, OUI-NM}, running in the period, in a structure where they worked / people present (null if
 // none) — iae-reference §10 ("près de 50 % des personnes accompagnées"; PA stg_etat_mensuel_individuel_avec_brsa.sql reads the
 // RSA flag of the contract of the hours). SQL: figures.ts (rsa_in), departementRsa.ts.
-export function rsaAmongPresent(afs: readonly AfRecord[], declarations: readonly DeclarationRecord[], contracts: readonly ContractRecord[], period: Period): { present: number; rsa: number } {
+export function rsaAmongPresent(
+  afs: readonly AfRecord[],
+  declarations: readonly DeclarationRecord[],
+  contracts: readonly ContractRecord[],
+  period: Period,
+): { present: number; rsa: number } {
   const rsaIn = new Set(
-    contracts.filter((c) => isRsaFlag(c.rsa) && c.hiringDate <= period.to && (c.exitDate ?? c.endDate ?? period.to) >= period.from).map((c) => `${c.structureId}|${c.personKey}`),
+    contracts
+      .filter((c) => isRsaFlag(c.rsa) && c.hiringDate <= period.to && (c.exitDate ?? c.endDate ?? period.to) >= period.from)
+      .map((c) => `${c.structureId}|${c.personKey}`),
   );
   const people = new Map<string, { hours: Decimal; rsa: boolean }>();
   for (const { d, af } of declarationsInPeriod(afs, declarations, period)) {
     const p = people.get(d.personKey) ?? { hours: new Decimal(0), rsa: false };
-    people.set(d.personKey, { hours: p.hours.plus(parseDecimal(d.hours, "indicators.declaration.hours")), rsa: p.rsa || rsaIn.has(`${af.structureId}|${d.personKey}`) });
+    people.set(d.personKey, {
+      hours: p.hours.plus(parseDecimal(d.hours, "indicators.declaration.hours")),
+      rsa: p.rsa || rsaIn.has(`${af.structureId}|${d.personKey}`),
+    });
   }
   const present = [...people.values()].filter((p) => p.hours.greaterThanOrEqualTo(1));
   return { present: present.length, rsa: present.filter((p) => p.rsa).length };
 }
 
-export function rsaShareAmongPresent(afs: readonly AfRecord[], declarations: readonly DeclarationRecord[], contracts: readonly ContractRecord[], period: Period): number | null {
+export function rsaShareAmongPresent(
+  afs: readonly AfRecord[],
+  declarations: readonly DeclarationRecord[],
+  contracts: readonly ContractRecord[],
+  period: Period,
+): number | null {
   const { present, rsa } = rsaAmongPresent(afs, declarations, contracts, period);
   return present === 0 ? null : rsa / present;
 }
@@ -128,7 +165,11 @@ export function rsaShareAmongEntrants(contracts: readonly ContractRecord[], peri
 }
 
 // Rule: exits examined by category and rates over exits whose definitive exit date is in the period — iae-reference §6.3
-export function exitsForPeriod(exits: readonly ExitRecord[], referential: ExitReferential, period: Period): { counts: ExitCounts; rates: ExitRates } {
+export function exitsForPeriod(
+  exits: readonly ExitRecord[],
+  referential: ExitReferential,
+  period: Period,
+): { counts: ExitCounts; rates: ExitRates } {
   checkPeriod(period);
   const counts = countExaminedExits(exits, referential, period.from, period.to);
   return { counts, rates: exitRates(counts) };
@@ -150,7 +191,10 @@ export function budgetForPeriod(afs: readonly AfRecord[], period: Period): Budge
     if (inside === 0) continue;
     const months = monthsCovered(af.startDate, af.endDate);
     const t = parseDecimal(af.total, "indicators.af.total");
-    const c = af.cofinancedAmount === null || af.cofinancedAmount === "" ? new Decimal(0) : parseDecimal(af.cofinancedAmount, "indicators.af.cofinancedAmount");
+    const c =
+      af.cofinancedAmount === null || af.cofinancedAmount === ""
+        ? new Decimal(0)
+        : parseDecimal(af.cofinancedAmount, "indicators.af.cofinancedAmount");
     if (c.greaterThan(t)) throw new DomainRuleError("indicators.af.cofinancedAmount", af.id, "montant cofinancé supérieur au total");
     addProrated(total, t, inside, months);
     addProrated(cof, c, inside, months);

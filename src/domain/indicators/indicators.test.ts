@@ -39,10 +39,31 @@ const afs: AfRecord[] = [
   af({ id: "af1" }),
   af({ id: "af1-old", modification: 0, state: "HISTORISE", etp: "99" }),
   af({ id: "af1b", modification: 1, state: "HISTORISE", etp: "50" }),
-  af({ id: "af2", structureId: "s1", kind: "AI", mesure: "AI_DC", prefix: "AI062240002", etp: "6", total: "9714.00", cofinancedAmount: null, hoursPerEtp: "1607", startDate: "2024-07-01", endDate: "2025-06-30" }),
+  af({
+    id: "af2",
+    structureId: "s1",
+    kind: "AI",
+    mesure: "AI_DC",
+    prefix: "AI062240002",
+    etp: "6",
+    total: "9714.00",
+    cofinancedAmount: null,
+    hoursPerEtp: "1607",
+    startDate: "2024-07-01",
+    endDate: "2025-06-30",
+  }),
   af({ id: "af3", structureId: "s2", kind: "EI", mesure: "EI_DC", prefix: "EI062240003", state: "BROUILLON" }),
   af({ id: "af4", structureId: "s3", kind: "ACI", mesure: "FDI_DC", prefix: "ACI062240004" }),
-  af({ id: "af5", structureId: "s4", kind: "EI", mesure: "EI_DC", prefix: "EI062230005", state: "CLOTURE", startDate: "2023-01-01", endDate: "2023-12-31" }),
+  af({
+    id: "af5",
+    structureId: "s4",
+    kind: "EI",
+    mesure: "EI_DC",
+    prefix: "EI062230005",
+    state: "CLOTURE",
+    startDate: "2023-01-01",
+    endDate: "2023-12-31",
+  }),
 ];
 
 describe("indicator formulas (twin of the SQL, iae-reference §10)", () => {
@@ -71,16 +92,86 @@ describe("indicator formulas (twin of the SQL, iae-reference §10)", () => {
     expect(t?.raw.toFixed(4)).toBe("0.1000");
     expect(tauxRealisationForPeriod([], decl, period)).toBeNull();
     expect(peoplePresent(afs, decl, period)).toBe(1);
-    expect(() => peoplePresent(afs, [{ afId: "af1", personKey: "h1", structureId: "s1", month: "2024-13", hours: "1" }], period)).toThrow(/indicators.declaration.month/);
-    expect(() => etpRealisesForPeriod(afs, [{ afId: "af1", personKey: "h1", structureId: "s1", month: "2024-01", hours: "NaN" }], period)).toThrow(/indicators.declaration.hours/);
+    expect(() => peoplePresent(afs, [{ afId: "af1", personKey: "h1", structureId: "s1", month: "2024-13", hours: "1" }], period)).toThrow(
+      /indicators.declaration.month/,
+    );
+    expect(() =>
+      etpRealisesForPeriod(afs, [{ afId: "af1", personKey: "h1", structureId: "s1", month: "2024-01", hours: "NaN" }], period),
+    ).toThrow(/indicators.declaration.hours/);
   });
   const contracts: ContractRecord[] = [
-    { id: "c1", personKey: "h1", structureId: "s1", kind: "ACI", mesure: "ACI_DC", rank: 0, hiringDate: "2024-02-01", endDate: null, exitDate: null, rsa: "OUI-M" },
-    { id: "c2", personKey: "h1", structureId: "s1", kind: "ACI", mesure: "ACI_DC", rank: 1, hiringDate: "2024-08-01", endDate: null, exitDate: null, rsa: "NON" },
-    { id: "c3", personKey: "h2", structureId: "s1", kind: "ACI", mesure: "ACI_DC", rank: 0, hiringDate: "2024-03-01", endDate: null, exitDate: null, rsa: "NON" },
-    { id: "c4", personKey: "h3", structureId: "s2", kind: "EI", mesure: "EI_DC", rank: 0, hiringDate: "2024-04-01", endDate: null, exitDate: null, rsa: "OUI-NM" },
-    { id: "c5", personKey: "h1", structureId: "s2", kind: "EI", mesure: "EI_DC", rank: 0, hiringDate: "2024-09-01", endDate: null, exitDate: null, rsa: null },
-    { id: "c6", personKey: "h5", structureId: "s2", kind: "EI", mesure: "EI_DC", rank: 0, hiringDate: "2023-09-01", endDate: null, exitDate: null, rsa: "OUI-M" },
+    {
+      id: "c1",
+      personKey: "h1",
+      structureId: "s1",
+      kind: "ACI",
+      mesure: "ACI_DC",
+      rank: 0,
+      hiringDate: "2024-02-01",
+      endDate: null,
+      exitDate: null,
+      rsa: "OUI-M",
+    },
+    {
+      id: "c2",
+      personKey: "h1",
+      structureId: "s1",
+      kind: "ACI",
+      mesure: "ACI_DC",
+      rank: 1,
+      hiringDate: "2024-08-01",
+      endDate: null,
+      exitDate: null,
+      rsa: "NON",
+    },
+    {
+      id: "c3",
+      personKey: "h2",
+      structureId: "s1",
+      kind: "ACI",
+      mesure: "ACI_DC",
+      rank: 0,
+      hiringDate: "2024-03-01",
+      endDate: null,
+      exitDate: null,
+      rsa: "NON",
+    },
+    {
+      id: "c4",
+      personKey: "h3",
+      structureId: "s2",
+      kind: "EI",
+      mesure: "EI_DC",
+      rank: 0,
+      hiringDate: "2024-04-01",
+      endDate: null,
+      exitDate: null,
+      rsa: "OUI-NM",
+    },
+    {
+      id: "c5",
+      personKey: "h1",
+      structureId: "s2",
+      kind: "EI",
+      mesure: "EI_DC",
+      rank: 0,
+      hiringDate: "2024-09-01",
+      endDate: null,
+      exitDate: null,
+      rsa: null,
+    },
+    {
+      id: "c6",
+      personKey: "h5",
+      structureId: "s2",
+      kind: "EI",
+      mesure: "EI_DC",
+      rank: 0,
+      hiringDate: "2023-09-01",
+      endDate: null,
+      exitDate: null,
+      rsa: "OUI-M",
+    },
   ];
   it("counts people entered (distinct, initial contracts) and the RSA share", () => {
     expect(peopleEntered(contracts, period)).toBe(3);
@@ -91,9 +182,33 @@ describe("indicator formulas (twin of the SQL, iae-reference §10)", () => {
     const read = (f: string) => readFileSync(new URL(`../../../data/reference/passerelle/${f}`, import.meta.url), "utf8");
     const ref = parseExitReferential(read("ref_categorie_sortie.csv"), read("ref_motif_sortie.csv"));
     const exits: ExitRecord[] = [
-      { personKey: "h1", structureId: "s1", kind: "ACI", recruitmentStart: "2024-01-01", exitDate: "2024-09-30", hoursWorked: "800", motifCode: "3" },
-      { personKey: "h2", structureId: "s1", kind: "ACI", recruitmentStart: "2024-01-01", exitDate: "2024-02-15", hoursWorked: "100", motifCode: "7" },
-      { personKey: "h3", structureId: "s2", kind: "AI", recruitmentStart: "2024-01-01", exitDate: "2024-05-15", hoursWorked: "200", motifCode: "7" },
+      {
+        personKey: "h1",
+        structureId: "s1",
+        kind: "ACI",
+        recruitmentStart: "2024-01-01",
+        exitDate: "2024-09-30",
+        hoursWorked: "800",
+        motifCode: "3",
+      },
+      {
+        personKey: "h2",
+        structureId: "s1",
+        kind: "ACI",
+        recruitmentStart: "2024-01-01",
+        exitDate: "2024-02-15",
+        hoursWorked: "100",
+        motifCode: "7",
+      },
+      {
+        personKey: "h3",
+        structureId: "s2",
+        kind: "AI",
+        recruitmentStart: "2024-01-01",
+        exitDate: "2024-05-15",
+        hoursWorked: "200",
+        motifCode: "7",
+      },
     ];
     const r = exitsForPeriod(exits, ref, period);
     expect(r.counts).toEqual({ examined: 2, durable: 1, transition: 0, positive: 0, other: 1 });

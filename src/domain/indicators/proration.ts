@@ -10,7 +10,8 @@ const Wide = Decimal.clone({ precision: 80 });
 export type ProratedAmount = Map<number, Decimal>;
 
 export function addProrated(acc: ProratedAmount, amount: Decimal | string, inside: number, months: number): void {
-  if (!Number.isInteger(months) || months < 1 || !Number.isInteger(inside) || inside < 0) throw new RangeError(`proration invalide : ${inside}/${months}`);
+  if (!Number.isInteger(months) || months < 1 || !Number.isInteger(inside) || inside < 0)
+    throw new RangeError(`proration invalide : ${inside}/${months}`);
   if (inside === 0) return;
   const num = new Wide(amount.toString()).times(inside);
   const prev = acc.get(months);

@@ -33,7 +33,11 @@ export function lastTwoYearsStart(at: IsoDate): IsoDate {
 // Rule: "créées au cours des deux dernières années" = conventioned at `at` (structuresByKindAt) and created_on between 1 January of the previous year and `at` — iae-reference §10
 // Choice [M]: the communiqués say "created in the last two years" without a precise window; calendar years N-1 and N are used.
 export function structuresCreatedLastTwoYears(structures: readonly StructureRecord[], afs: readonly AfRecord[], at: IsoDate): number {
-  const active = new Set(countingAfs(afs).filter((af) => isWithin(at, af.startDate, af.endDate)).map((af) => `${af.structureId}|${af.kind}`));
+  const active = new Set(
+    countingAfs(afs)
+      .filter((af) => isWithin(at, af.startDate, af.endDate))
+      .map((af) => `${af.structureId}|${af.kind}`),
+  );
   const from = lastTwoYearsStart(at);
   return structures.filter((s) => active.has(`${s.id}|${s.kind}`) && s.createdOn !== null && isWithin(s.createdOn, from, at)).length;
 }

@@ -15,7 +15,12 @@ export function parseSemicolonCsv(text: string, expectedHeader: readonly string[
     if (!header.includes(col)) throw new DomainRuleError("reference.csv.header", `${file}:${col}`, "colonne attendue absente de l'en-tête");
   }
   return records.map((r) => {
-    if (r.width !== header.length) throw new DomainRuleError("reference.csv.columns", `${file}:${r.line}`, `nombre de colonnes différent de l'en-tête (${r.width} au lieu de ${header.length})`);
+    if (r.width !== header.length)
+      throw new DomainRuleError(
+        "reference.csv.columns",
+        `${file}:${r.line}`,
+        `nombre de colonnes différent de l'en-tête (${r.width} au lieu de ${header.length})`,
+      );
     return r.values;
   });
 }

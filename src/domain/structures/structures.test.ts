@@ -11,7 +11,16 @@ describe("structures (iae-reference §1.1)", () => {
     expect(mesureOfKind("EITI")).toBe("EITI_DC");
     expect(mesureOfKind("ACI", true)).toBe("ACI_MP");
     expect(() => mesureOfKind("AI", true)).toThrow(/structure.mesurePenitentiary/);
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map(mesureFromId)).toEqual(["AI_DC", "ACI_DC", "EI_DC", "ETTI_DC", "FDI_DC", "EI_MP", "ACI_MP", "EITI_DC"]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map(mesureFromId)).toEqual([
+      "AI_DC",
+      "ACI_DC",
+      "EI_DC",
+      "ETTI_DC",
+      "FDI_DC",
+      "EI_MP",
+      "ACI_MP",
+      "EITI_DC",
+    ]);
     expect(() => mesureFromId(9)).toThrow(/structure.mesureId/);
     expect(() => kindOfMesure("XX_DC")).toThrow(/structure.mesure/);
     expect(() => parseSiaeKind("EA")).toThrow(/structure.kind/);

@@ -211,7 +211,11 @@ export function randomDataset(seed: number, options: DatasetOptions = {}): Datas
       }
       if (exitAtAll && recruitmentId !== null) {
         const chainContracts = contracts.filter((c) => (c.recruitmentId ?? c.id) === recruitmentId);
-        const exitOn = chainContracts.map((c) => c.exitOn ?? c.startsOn).sort().at(-1) ?? start;
+        const exitOn =
+          chainContracts
+            .map((c) => c.exitOn ?? c.startsOn)
+            .sort()
+            .at(-1) ?? start;
         exits.push({ id: id(), recruitmentId, personId, structureId: s.id, exitOn, motif: pick(MOTIFS) });
       }
     }
@@ -230,7 +234,9 @@ export async function insertDataset(db: Kysely<Database>, ds: Dataset): Promise<
   )}`.execute(db);
   await sql`INSERT INTO structure_group (id, name) OVERRIDING SYSTEM VALUE VALUES (${ds.groupId}, ${`Groupe ${ds.groupId}`})`.execute(db);
   if (ds.groupMembers.length > 0)
-    await sql`INSERT INTO structure_group_member (group_id, structure_id) VALUES ${values(ds.groupMembers, (m) => sql`(${ds.groupId}, ${m})`)}`.execute(db);
+    await sql`INSERT INTO structure_group_member (group_id, structure_id) VALUES ${values(ds.groupMembers, (m) => sql`(${ds.groupId}, ${m})`)}`.execute(
+      db,
+    );
   await sql`INSERT INTO financial_annex (id, structure_id, number_prefix, renewal, modification, mesure_code, state, starts_on, ends_on, etp,
       annual_hours, total_amount, cofinanced, cofinanced_amount, modulated_amount) OVERRIDING SYSTEM VALUE VALUES ${values(
         ds.afs,
@@ -240,8 +246,12 @@ export async function insertDataset(db: Kysely<Database>, ds: Dataset): Promise<
       )}`.execute(db);
   const funding = ds.afs.flatMap((a) => Object.entries(a.funding).map(([line, amount]) => ({ annexId: a.id, line, amount })));
   if (funding.length > 0)
-    await sql`INSERT INTO financial_annex_funding (annex_id, funding_line_code, amount) VALUES ${values(funding, (f) => sql`(${f.annexId}, ${f.line}, ${f.amount}::numeric)`)}`.execute(db);
-  await sql`INSERT INTO person (id, nir_hash) OVERRIDING SYSTEM VALUE VALUES ${values(ds.persons, (p) => sql`(${p}, ${p.toString(16).padStart(64, "0")})`)}`.execute(db);
+    await sql`INSERT INTO financial_annex_funding (annex_id, funding_line_code, amount) VALUES ${values(funding, (f) => sql`(${f.annexId}, ${f.line}, ${f.amount}::numeric)`)}`.execute(
+      db,
+    );
+  await sql`INSERT INTO person (id, nir_hash) OVERRIDING SYSTEM VALUE VALUES ${values(ds.persons, (p) => sql`(${p}, ${p.toString(16).padStart(64, "0")})`)}`.execute(
+    db,
+  );
   await sql`INSERT INTO contract (id, person_id, structure_id, recruitment_id, rank, mesure_code, contract_type, starts_on, planned_end_on, exit_on, rsa)
     OVERRIDING SYSTEM VALUE VALUES ${values(
       ds.contracts,

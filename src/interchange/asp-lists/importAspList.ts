@@ -112,7 +112,9 @@ export function parseAspList(bytes: Uint8Array, fileLabel: string): ParsedAspLis
     throw new ImportInputError(
       `${fileLabel} : colonne(s) obligatoire(s) introuvable(s) : ${missing.join(", ")}. ` +
         `Colonnes trouvées : ${headers.map((h) => `« ${h} »`).join(", ")}. Rien n'a été importé.`,
-      columns.missing.map((c) => issue(fileLabel, 1, c.label, `colonne obligatoire introuvable (noms acceptés : ${c.synonyms.join(", ")})`)),
+      columns.missing.map((c) =>
+        issue(fileLabel, 1, c.label, `colonne obligatoire introuvable (noms acceptés : ${c.synonyms.join(", ")})`),
+      ),
     );
   }
   return { encoding, separator, headers, columns, records: [...all] };
@@ -126,7 +128,14 @@ export async function importAspList(handle: DatabaseHandle, file: string, option
   const territory = options.territory ?? NATION;
   return runImport(
     handle,
-    { format: "asp-liste-siae", source: fileLabel, checksum: sha256(bytes), dryRun: options.dryRun ?? false, actor: options.actor ?? IMPORT_ACTOR, territory },
+    {
+      format: "asp-liste-siae",
+      source: fileLabel,
+      checksum: sha256(bytes),
+      dryRun: options.dryRun ?? false,
+      actor: options.actor ?? IMPORT_ACTOR,
+      territory,
+    },
     async ({ db }, tally) => {
       const geo = await loadGeography(db, parsed);
       const listed = readStructures(parsed, fileLabel, geo, tally, territory);
@@ -241,7 +250,13 @@ function departementOfPostalCode(pc: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Reading rows
 
-function readStructures(parsed: ParsedAspList, fileLabel: string, geo: Geography, tally: ImportTally, territory: ImportTerritory): ListedStructure[] {
+function readStructures(
+  parsed: ParsedAspList,
+  fileLabel: string,
+  geo: Geography,
+  tally: ImportTally,
+  territory: ImportTerritory,
+): ListedStructure[] {
   const { index, header } = parsed.columns;
   const col = (key: AspListColumn) => header[key] ?? key;
   const byKey = new Map<string, ListedStructure>();
@@ -254,7 +269,12 @@ function readStructures(parsed: ParsedAspList, fileLabel: string, geo: Geography
     const extraFilled = record.values.slice(parsed.headers.length).some((v) => v.trim() !== "");
     if (record.values.length < parsed.headers.length || extraFilled) {
       tally.reject(
-        issue(fileLabel, record.line, null, `${record.values.length} colonne(s) au lieu de ${parsed.headers.length} (séparateur « ${parsed.separator} » dans une valeur non protégée par des guillemets ?)`),
+        issue(
+          fileLabel,
+          record.line,
+          null,
+          `${record.values.length} colonne(s) au lieu de ${parsed.headers.length} (séparateur « ${parsed.separator} » dans une valeur non protégée par des guillemets ?)`,
+        ),
       );
       continue;
     }
@@ -265,7 +285,8 @@ function readStructures(parsed: ParsedAspList, fileLabel: string, geo: Geography
 
     const rawSiret = get("siret");
     const siret = checkSiret(rawSiret);
-    if (!siret.ok) errors.push(issue(fileLabel, record.line, col("siret"), `SIRET invalide « ${rawSiret} » : ${domainReason(siret.error)}`));
+    if (!siret.ok)
+      errors.push(issue(fileLabel, record.line, col("siret"), `SIRET invalide « ${rawSiret} » : ${domainReason(siret.error)}`));
 
     const name = get("name");
     if (name === "") errors.push(issue(fileLabel, record.line, col("name"), "dénomination vide"));
@@ -295,7 +316,10 @@ function readStructures(parsed: ParsedAspList, fileLabel: string, geo: Geography
       }
     }
     if (present("address") || present("streetName") || present("streetNumber")) {
-      const line = [get("address"), get("streetNumber"), get("streetName")].filter((s) => s !== "").join(" ").replace(/\s+/g, " ");
+      const line = [get("address"), get("streetNumber"), get("streetName")]
+        .filter((s) => s !== "")
+        .join(" ")
+        .replace(/\s+/g, " ");
       fields.address_line = line || null;
     }
     if (present("phone")) fields.phone = get("phone") || null;
@@ -431,7 +455,11 @@ async function upsertStructures(
       continue;
     }
     // A structure registered in another département is not moved nor changed by a territorial import.
-    const outside = outsideTerritory(place.territory, String(current.departement_code), `structure SIRET ${s.siret} (${s.kind}) déjà enregistrée`);
+    const outside = outsideTerritory(
+      place.territory,
+      String(current.departement_code),
+      `structure SIRET ${s.siret} (${s.kind}) déjà enregistrée`,
+    );
     if (outside) {
       tally.reject(issue(place.file, s.line, place.departementColumn, outside));
       continue;

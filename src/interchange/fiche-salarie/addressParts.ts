@@ -15,7 +15,10 @@ export interface AspAddress {
 const EXTENSIONS: Record<string, string> = { BIS: "B", TER: "T", QUATER: "Q", QUINQUIES: "C", B: "B", T: "T", Q: "Q", C: "C" };
 
 export function splitAddress(line: string, streetTypes: FicheReferentials["streetTypes"]): AspAddress | null {
-  const words = foldAscii(line).replace(/,/g, " ").split(" ").filter((w) => w !== "");
+  const words = foldAscii(line)
+    .replace(/,/g, " ")
+    .split(" ")
+    .filter((w) => w !== "");
   let i = 0;
   let number: string | null = null;
   let extension: string | null = null;

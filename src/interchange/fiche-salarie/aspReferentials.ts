@@ -27,7 +27,12 @@ function read(name: string, header: readonly string[]): Record<string, string>[]
 /** The file-based referentials (cached); orienteurs and education levels come from the database tables. */
 export function loadFileReferentials(): Omit<FicheReferentials, "orienteurs" | "educationLevels"> {
   if (cached) return cached;
-  const countries = new Map(read("ref_insee_pays_v4.csv", ["CODE_INSEE_PAYS", "CODE_GROUPE_PAYS"]).map((r) => [String(r["CODE_INSEE_PAYS"]).padStart(3, "0"), String(r["CODE_GROUPE_PAYS"])]));
+  const countries = new Map(
+    read("ref_insee_pays_v4.csv", ["CODE_INSEE_PAYS", "CODE_GROUPE_PAYS"]).map((r) => [
+      String(r["CODE_INSEE_PAYS"]).padStart(3, "0"),
+      String(r["CODE_GROUPE_PAYS"]),
+    ]),
+  );
   const streetTypes = new Map<string, string>();
   for (const r of read("ref_type_voie_v3.csv", ["codetypevoie", "libelle", "datefin"])) {
     if ((r["datefin"] ?? "") !== "") continue;

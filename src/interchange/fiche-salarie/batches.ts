@@ -15,7 +15,16 @@ export interface Batch {
 /** RIAE_FS_<YYYYMMDDHHMMSS>.json (27 characters), in Europe/Paris time. */
 export function batchFileName(at: Date): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Paris",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    })
       .formatToParts(at)
       .map((x) => [x.type, x.value]),
   );
@@ -30,7 +39,12 @@ export function envelope(lines: readonly AspLine[]): string {
  * Split lines into batches of ≤ maxLines and ≤ maxBytes (UTF-8, whole file), numbering lines from 1
  * in each file. Names come from `nameAt(i)` (one second apart, the ASP keys files by their name).
  */
-export function splitIntoBatches(lines: readonly AspLine[], nameAt: (index: number) => string, maxLines = MAX_LINES_PER_BATCH, maxBytes = MAX_BYTES_PER_BATCH): Batch[] {
+export function splitIntoBatches(
+  lines: readonly AspLine[],
+  nameAt: (index: number) => string,
+  maxLines = MAX_LINES_PER_BATCH,
+  maxBytes = MAX_BYTES_PER_BATCH,
+): Batch[] {
   const batches: Batch[] = [];
   const overhead = Buffer.byteLength(envelope([]));
   let current: AspLine[] = [];
@@ -58,11 +72,23 @@ export function splitIntoBatches(lines: readonly AspLine[], nameAt: (index: numb
  * separate command with its own batches (itou/employee_record/management/commands/transfer_employee_records_updates.py).
  * The lines come back in the order of the files (callers pair them with their sources in that order).
  */
-export function splitByMovement(lines: readonly AspLine[], nameAt: (index: number) => string, maxLines = MAX_LINES_PER_BATCH, maxBytes = MAX_BYTES_PER_BATCH): Batch[] {
+export function splitByMovement(
+  lines: readonly AspLine[],
+  nameAt: (index: number) => string,
+  maxLines = MAX_LINES_PER_BATCH,
+  maxBytes = MAX_BYTES_PER_BATCH,
+): Batch[] {
   const out: Batch[] = [];
   for (const movement of ["C", "M"] as const) {
     const offset = out.length;
-    out.push(...splitIntoBatches(lines.filter((l) => l.typeMouvement === movement), (i) => nameAt(offset + i), maxLines, maxBytes));
+    out.push(
+      ...splitIntoBatches(
+        lines.filter((l) => l.typeMouvement === movement),
+        (i) => nameAt(offset + i),
+        maxLines,
+        maxBytes,
+      ),
+    );
   }
   return out;
 }

@@ -39,7 +39,27 @@ const complete: FicheSource = {
   educationLevelCode: "50",
   rsa: "OUI-NM",
   rqth: false,
-  complement: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieSortantASE: false, salarieParentIsole: false, salarieHebergement: false, salarieRefugie: false, salarieSortantDetention: false, salarieLangueFrancaise: false, salarieMobilite: false },
+  complement: {
+    birthCommuneCode: "62178",
+    salarieEnEmploi: false,
+    salarieSansEmploiDepuis: "04",
+    salarieSansRessource: false,
+    inscritPoleEmploi: true,
+    inscritPoleEmploiDepuis: "03",
+    numeroIDE: "1234567A",
+    salarieOETH: false,
+    salarieAideSociale: false,
+    salarieBenefRSADepuis: "02",
+    salarieBenefASS: false,
+    salarieBenefAAH: false,
+    salarieSortantASE: false,
+    salarieParentIsole: false,
+    salarieHebergement: false,
+    salarieRefugie: false,
+    salarieSortantDetention: false,
+    salarieLangueFrancaise: false,
+    salarieMobilite: false,
+  },
   contractExtra: {},
 };
 
@@ -51,9 +71,38 @@ describe("fiche salarié: record and pre-send validation (iae-reference §7.2)",
       typeMouvement: "C",
       siret: "41071771400035",
       mesure: "ACI_DC",
-      personnePhysique: { passIae: "999990000042", civilite: "MME", nomUsage: "LEFEVRE-DUPONT", prenom: "ZOE", dateNaissance: "12/06/1985", codeComInsee: { codeComInsee: "62178", codeDpt: "062" }, codeInseePays: "100", codeGroupePays: "1", passDateDeb: "01/02/2022", passDateFin: "31/01/2024" },
-      adresse: { adrTelephone: null, adrMail: null, adrNumeroVoie: "3", codeextensionvoie: "B", codetypevoie: "AV", adrLibelleVoie: "DE LA GARE", codeinseecom: "62178", codepostalcedex: "62700" },
-      situationSalarie: { orienteur: "03", niveauFormation: "50", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", inscritPoleEmploi: true, numeroIDE: "1234567A", salarieBenefRSA: "OUI-NM", salarieBenefRSADepuis: "02" },
+      personnePhysique: {
+        passIae: "999990000042",
+        civilite: "MME",
+        nomUsage: "LEFEVRE-DUPONT",
+        prenom: "ZOE",
+        dateNaissance: "12/06/1985",
+        codeComInsee: { codeComInsee: "62178", codeDpt: "062" },
+        codeInseePays: "100",
+        codeGroupePays: "1",
+        passDateDeb: "01/02/2022",
+        passDateFin: "31/01/2024",
+      },
+      adresse: {
+        adrTelephone: null,
+        adrMail: null,
+        adrNumeroVoie: "3",
+        codeextensionvoie: "B",
+        codetypevoie: "AV",
+        adrLibelleVoie: "DE LA GARE",
+        codeinseecom: "62178",
+        codepostalcedex: "62700",
+      },
+      situationSalarie: {
+        orienteur: "03",
+        niveauFormation: "50",
+        salarieEnEmploi: false,
+        salarieSansEmploiDepuis: "04",
+        inscritPoleEmploi: true,
+        numeroIDE: "1234567A",
+        salarieBenefRSA: "OUI-NM",
+        salarieBenefRSADepuis: "02",
+      },
     });
   });
 
@@ -98,9 +147,25 @@ describe("fiche salarié: record and pre-send validation (iae-reference §7.2)",
   });
 
   it("NIR temporary (7/8) or absent → NTT required; born abroad → codeDpt 099; situation read from FluxIAE contract columns", () => {
-    const abroad = buildRecord({ ...complete, nir: null, ntt: "11234567890001", birthCountryCode: "99351", complement: { ...complete.complement, birthCommuneCode: undefined, salarieOETH: undefined }, contractExtra: { contrat_salarie_oeth: "true" } }, refs, "M");
+    const abroad = buildRecord(
+      {
+        ...complete,
+        nir: null,
+        ntt: "11234567890001",
+        birthCountryCode: "99351",
+        complement: { ...complete.complement, birthCommuneCode: undefined, salarieOETH: undefined },
+        contractExtra: { contrat_salarie_oeth: "true" },
+      },
+      refs,
+      "M",
+    );
     expect(abroad.errors).toEqual([]);
-    expect(abroad.line.personnePhysique).toMatchObject({ salarieNIR: "11234567890001", codeInseePays: "351", codeGroupePays: "3", codeComInsee: { codeComInsee: null, codeDpt: "099" } });
+    expect(abroad.line.personnePhysique).toMatchObject({
+      salarieNIR: "11234567890001",
+      codeInseePays: "351",
+      codeGroupePays: "3",
+      codeComInsee: { codeComInsee: null, codeDpt: "099" },
+    });
     expect(abroad.line.situationSalarie).toMatchObject({ salarieOETH: true });
     expect(abroad.line.typeMouvement).toBe("M");
   });
@@ -111,8 +176,18 @@ describe("fiche salarié: record and pre-send validation (iae-reference §7.2)",
   });
 
   it("splits an address line into ASP parts, or refuses", () => {
-    expect(splitAddress("12 rue des Lilas", refs.streetTypes)).toEqual({ adrNumeroVoie: "12", codeextensionvoie: null, codetypevoie: "RUE", adrLibelleVoie: "DES LILAS" });
-    expect(splitAddress("7ter, Boulevard Victor Hugo", refs.streetTypes)).toEqual({ adrNumeroVoie: "7", codeextensionvoie: "T", codetypevoie: "BD", adrLibelleVoie: "VICTOR HUGO" });
+    expect(splitAddress("12 rue des Lilas", refs.streetTypes)).toEqual({
+      adrNumeroVoie: "12",
+      codeextensionvoie: null,
+      codetypevoie: "RUE",
+      adrLibelleVoie: "DES LILAS",
+    });
+    expect(splitAddress("7ter, Boulevard Victor Hugo", refs.streetTypes)).toEqual({
+      adrNumeroVoie: "7",
+      codeextensionvoie: "T",
+      codetypevoie: "BD",
+      adrLibelleVoie: "VICTOR HUGO",
+    });
     expect(splitAddress("Place de la Mairie", refs.streetTypes)).toMatchObject({ adrNumeroVoie: null, codetypevoie: "PL" });
     expect(splitAddress("Les Champs", refs.streetTypes)).toBeNull();
   });
@@ -123,7 +198,11 @@ describe("fiche salarié: record and pre-send validation (iae-reference §7.2)",
     const names = (i: number) => batchFileName(new Date(Date.UTC(2022, 2, 15, 9, 20, 30 + i)));
     const batches = splitIntoBatches(lines, names);
     expect(batches.map((b) => b.lines.length)).toEqual([700, 700, 100]);
-    expect(batches.map((b) => b.fileName)).toEqual(["RIAE_FS_20220315102030.json", "RIAE_FS_20220315102031.json", "RIAE_FS_20220315102032.json"]);
+    expect(batches.map((b) => b.fileName)).toEqual([
+      "RIAE_FS_20220315102030.json",
+      "RIAE_FS_20220315102031.json",
+      "RIAE_FS_20220315102032.json",
+    ]);
     expect(batches[0]?.fileName).toHaveLength(27);
     expect(batches[1]?.lines.map((l) => l.numLigne).slice(0, 2)).toEqual([1, 2]);
     const bySize = splitIntoBatches(lines.slice(0, 50), names, 700, 20_000);
@@ -146,7 +225,15 @@ describe("fiche salarié: record and pre-send validation (iae-reference §7.2)",
 // Vectors of les-emplois tests/employee_record/test_serializers.py and its snapshots
 // (tests/employee_record/__snapshots__/test_serializers.ambr), gip-inclusion/les-emplois @ 543eae8d2.
 describe("fiche salarié against les-emplois's serializer test cases", () => {
-  const flagsTrue = { salarieSortantASE: true, salarieParentIsole: true, salarieHebergement: true, salarieRefugie: true, salarieSortantDetention: true, salarieLangueFrancaise: true, salarieMobilite: true };
+  const flagsTrue = {
+    salarieSortantASE: true,
+    salarieParentIsole: true,
+    salarieHebergement: true,
+    salarieRefugie: true,
+    salarieSortantDetention: true,
+    salarieLangueFrancaise: true,
+    salarieMobilite: true,
+  };
   const eitiInput = {
     salarieOETH: true,
     salarieBenefARE: true,
@@ -174,14 +261,30 @@ describe("fiche salarié against les-emplois's serializer test cases", () => {
   });
 
   it("test_hexa_additional_address: a complement outside [A-Za-z0-9@ ]{,32} is not sent as such (Passerelle asks the SIAE to fix it)", () => {
-    const bad = buildRecord({ ...complete, complement: { ...complete.complement, adrCpltDistribution: "Bad additional address with %$£" } }, refs, "C");
+    const bad = buildRecord(
+      { ...complete, complement: { ...complete.complement, adrCpltDistribution: "Bad additional address with %$£" } },
+      refs,
+      "C",
+    );
     expect(bad.errors.map((e) => e.field)).toContain("adresse.adrCpltDistribution");
-    const good = buildRecord({ ...complete, complement: { ...complete.complement, adrCpltDistribution: "Good additional address" } }, refs, "C");
+    const good = buildRecord(
+      { ...complete, complement: { ...complete.complement, adrCpltDistribution: "Good additional address" } },
+      refs,
+      "C",
+    );
     expect(good.line.adresse).toMatchObject({ adrCpltDistribution: "Good additional address" });
   });
 
   it("test_situation_salarie_serializer_with_most_fields_filled[ACI]: the seven situation flags, ATA false, EITI fields null", () => {
-    const { line, errors } = buildRecord({ ...complete, rqth: true, complement: { ...complete.complement, ...flagsTrue, salarieOETH: true, salarieBenefATA: true, salarieBenefATADepuis: "01" } }, refs, "C");
+    const { line, errors } = buildRecord(
+      {
+        ...complete,
+        rqth: true,
+        complement: { ...complete.complement, ...flagsTrue, salarieOETH: true, salarieBenefATA: true, salarieBenefATADepuis: "01" },
+      },
+      refs,
+      "C",
+    );
     expect(errors).toEqual([]);
     expect(line.situationSalarie).toMatchObject({
       ...flagsTrue,
@@ -202,18 +305,32 @@ describe("fiche salarié against les-emplois's serializer test cases", () => {
   });
 
   it("the seven situation flags are required for every mesure (ASP, November 2025)", () => {
-    const { errors } = buildRecord({ ...complete, complement: { ...complete.complement, salarieMobilite: undefined, salarieRefugie: "peut-être" } }, refs, "C");
+    const { errors } = buildRecord(
+      { ...complete, complement: { ...complete.complement, salarieMobilite: undefined, salarieRefugie: "peut-être" } },
+      refs,
+      "C",
+    );
     expect(errors.map((e) => e.field)).toEqual(["situationSalarie.salarieRefugie", "situationSalarie.salarieMobilite"]);
   });
 
   it("test_situation_salarie_serializer_with_eiti_fields_filled[ACI]: EITI fields null, OETH as given", () => {
     const { line, errors } = buildRecord({ ...complete, complement: { ...complete.complement, ...eitiInput } }, refs, "C");
     expect(errors).toEqual([]);
-    expect(line.situationSalarie).toMatchObject({ salarieOETH: true, salarieBenefARE: null, nomActeurCreationEntr: null, revenuMensuelMoyenTI: null, cotisationsTI: null });
+    expect(line.situationSalarie).toMatchObject({
+      salarieOETH: true,
+      salarieBenefARE: null,
+      nomActeurCreationEntr: null,
+      revenuMensuelMoyenTI: null,
+      cotisationsTI: null,
+    });
   });
 
   it("test_situation_salarie_serializer_with_eiti_fields_filled[EITI]: the nine EITI fields, OETH false", () => {
-    const { line, errors } = buildRecord({ ...complete, mesure: "EITI_DC", complement: { ...complete.complement, ...eitiInput } }, refs, "C");
+    const { line, errors } = buildRecord(
+      { ...complete, mesure: "EITI_DC", complement: { ...complete.complement, ...eitiInput } },
+      refs,
+      "C",
+    );
     expect(errors).toEqual([]);
     expect(line.situationSalarie).toMatchObject({
       cotisationsTI: "03",
@@ -231,10 +348,37 @@ describe("fiche salarié against les-emplois's serializer test cases", () => {
   });
 
   it("EITI: cotisationsTI defaults to 06 (les-emplois DefaultIfEmptyChoiceField); actor and income required; actor cut at a word after 100 characters", () => {
-    const empty = buildRecord({ ...complete, mesure: "EITI_DC", complement: { ...complete.complement, ...eitiInput, cotisationsTI: undefined, nomActeurCreationEntr: "", revenuMensuelMoyenTI: undefined } }, refs, "C");
+    const empty = buildRecord(
+      {
+        ...complete,
+        mesure: "EITI_DC",
+        complement: {
+          ...complete.complement,
+          ...eitiInput,
+          cotisationsTI: undefined,
+          nomActeurCreationEntr: "",
+          revenuMensuelMoyenTI: undefined,
+        },
+      },
+      refs,
+      "C",
+    );
     expect(empty.line.situationSalarie).toMatchObject({ cotisationsTI: "06" });
     expect(empty.errors.map((e) => e.field)).toEqual(["situationSalarie.nomActeurCreationEntr", "situationSalarie.revenuMensuelMoyenTI"]);
-    const long = buildRecord({ ...complete, mesure: "EITI_DC", complement: { ...complete.complement, ...eitiInput, nomActeurCreationEntr: `${"Boutique de Gestion ".repeat(6)}Nord`, revenuMensuelMoyenTI: "850,5" } }, refs, "C");
+    const long = buildRecord(
+      {
+        ...complete,
+        mesure: "EITI_DC",
+        complement: {
+          ...complete.complement,
+          ...eitiInput,
+          nomActeurCreationEntr: `${"Boutique de Gestion ".repeat(6)}Nord`,
+          revenuMensuelMoyenTI: "850,5",
+        },
+      },
+      refs,
+      "C",
+    );
     const actor = (long.line.situationSalarie as Record<string, string>).nomActeurCreationEntr ?? "";
     expect(actor.length).toBeLessThanOrEqual(100);
     expect(actor.endsWith("GESTION")).toBe(true);

@@ -8,7 +8,14 @@ import { normalizeCommuneCode } from "../../domain/identifiers/insee.js";
 import { validateNir, validateNtt } from "../../domain/identifiers/nir.js";
 import { parsePassNumber } from "../../domain/identifiers/passNumber.js";
 import { type AspAddress, splitAddress } from "./addressParts.js";
-import { DURATION_CODES, EITI_CONTRIBUTION_CODES, EITI_CONTRIBUTION_UNDETERMINED, FICHE_MESURES, SITUATION_FLAGS, type SituationFlag } from "./aspCodeLists.js";
+import {
+  DURATION_CODES,
+  EITI_CONTRIBUTION_CODES,
+  EITI_CONTRIBUTION_UNDETERMINED,
+  FICHE_MESURES,
+  SITUATION_FLAGS,
+  type SituationFlag,
+} from "./aspCodeLists.js";
 import type { FicheReferentials } from "./aspReferentials.js";
 import { aspLaneName, aspName, foldAscii } from "./aspText.js";
 
@@ -119,7 +126,8 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
   if (src.siret === null) err("siret", "la structure n'a pas de SIRET");
   // Rule: fiches salarié only for the droit-commun mesures (les-emplois SiaeMeasure codes sent to the ASP;
   // itou/employee_record/serializers.py `mesure = asp_measure`).
-  if (!(FICHE_MESURES as readonly string[]).includes(src.mesure)) err("mesure", `mesure ${src.mesure} : pas de fiche salarié (mesures de droit commun *_DC seulement)`);
+  if (!(FICHE_MESURES as readonly string[]).includes(src.mesure))
+    err("mesure", `mesure ${src.mesure} : pas de fiche salarié (mesures de droit commun *_DC seulement)`);
   const eiti = src.mesure === "EITI_DC";
 
   // personnePhysique
@@ -178,7 +186,8 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
   // Rule: country of birth (code INSEE pays, 3 digits) → groupe pays 1 France / 2 CEE / 3 hors CEE; born in France → commune of birth — iae-reference §7.2
   let codeInseePays: string | null = null;
   let codeGroupePays: string | null = null;
-  if (src.birthCountryCode === null || src.birthCountryCode.trim() === "") err("personnePhysique.codeInseePays", "pays de naissance à renseigner");
+  if (src.birthCountryCode === null || src.birthCountryCode.trim() === "")
+    err("personnePhysique.codeInseePays", "pays de naissance à renseigner");
   else {
     const c = src.birthCountryCode.trim().replace(/^99(\d{3})$/, "$1");
     const group = refs.countries.get(c);
@@ -191,7 +200,8 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
   let codeComInsee: { codeComInsee: string | null; codeDpt: string } | null = null;
   const birthCommune = pick("birthCommuneCode");
   if (codeInseePays === "100") {
-    if (typeof birthCommune !== "string" || birthCommune === "") err("personnePhysique.codeComInsee", "né(e) en France : commune de naissance à renseigner");
+    if (typeof birthCommune !== "string" || birthCommune === "")
+      err("personnePhysique.codeComInsee", "né(e) en France : commune de naissance à renseigner");
     else if (src.birthCommuneDepartement === null) err("personnePhysique.codeComInsee", `commune de naissance inconnue : ${birthCommune}`);
     else codeComInsee = { codeComInsee: normalizeCommuneCode(birthCommune), codeDpt: src.birthCommuneDepartement.padStart(3, "0") };
   } else if (codeInseePays !== null) {
@@ -218,29 +228,40 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
   } else if (src.addressLine === null || src.addressLine.trim() === "") err("adresse.adrLibelleVoie", "adresse à renseigner");
   else {
     address = splitAddress(src.addressLine, refs.streetTypes);
-    if (address === null) err("adresse.codetypevoie", `adresse « ${src.addressLine} » non découpable (numéro, type de voie ASP, libellé) : renseignez les champs d'adresse`);
+    if (address === null)
+      err(
+        "adresse.codetypevoie",
+        `adresse « ${src.addressLine} » non découpable (numéro, type de voie ASP, libellé) : renseignez les champs d'adresse`,
+      );
   }
   if (address !== null) {
-    if (address.adrNumeroVoie !== null && !/^\d{1,5}$/.test(address.adrNumeroVoie)) err("adresse.adrNumeroVoie", "numéro de voie : 1 à 5 chiffres");
-    if (address.codeextensionvoie !== null && !refs.extensions.has(address.codeextensionvoie)) err("adresse.codeextensionvoie", "extension de voie : B, T, Q ou C");
-    if (address.codeextensionvoie !== null && address.adrNumeroVoie === null) err("adresse.codeextensionvoie", "une extension (bis, ter…) demande un numéro de voie");
+    if (address.adrNumeroVoie !== null && !/^\d{1,5}$/.test(address.adrNumeroVoie))
+      err("adresse.adrNumeroVoie", "numéro de voie : 1 à 5 chiffres");
+    if (address.codeextensionvoie !== null && !refs.extensions.has(address.codeextensionvoie))
+      err("adresse.codeextensionvoie", "extension de voie : B, T, Q ou C");
+    if (address.codeextensionvoie !== null && address.adrNumeroVoie === null)
+      err("adresse.codeextensionvoie", "une extension (bis, ter…) demande un numéro de voie");
   }
   const cplt = pick("adrCpltDistribution");
   let adrCpltDistribution: string | null = null;
   if (typeof cplt === "string" && cplt !== "") {
     // Rule: adrCpltDistribution ≤ 32 characters among [A-Za-z0-9@ ] — iae-reference §7.2
-    if (!/^[A-Za-z0-9@ ]{1,32}$/.test(cplt)) err("adresse.adrCpltDistribution", "32 caractères au plus, lettres sans accent, chiffres, @ et espaces");
+    if (!/^[A-Za-z0-9@ ]{1,32}$/.test(cplt))
+      err("adresse.adrCpltDistribution", "32 caractères au plus, lettres sans accent, chiffres, @ et espaces");
     adrCpltDistribution = cplt;
   }
   if (src.communeCode === null) err("adresse.codeinseecom", "commune de résidence à renseigner");
   if (src.postalCode === null) err("adresse.codepostalcedex", "code postal à renseigner");
-  else if (src.postalCodeMatchesCommune === false) err("adresse.codepostalcedex", `le code postal ${src.postalCode} n'est pas celui de la commune ${src.communeCode}`);
+  else if (src.postalCodeMatchesCommune === false)
+    err("adresse.codepostalcedex", `le code postal ${src.postalCode} n'est pas celui de la commune ${src.communeCode}`);
 
   // situationSalarie
   if (src.orienteurCode === null) err("situationSalarie.orienteur", "orienteur (prescripteur) à renseigner sur le contrat");
-  else if (!refs.orienteurs.has(src.orienteurCode)) err("situationSalarie.orienteur", `code orienteur inconnu du référentiel ASP : ${src.orienteurCode}`);
+  else if (!refs.orienteurs.has(src.orienteurCode))
+    err("situationSalarie.orienteur", `code orienteur inconnu du référentiel ASP : ${src.orienteurCode}`);
   if (src.educationLevelCode === null) err("situationSalarie.niveauFormation", "niveau de formation à renseigner");
-  else if (!refs.educationLevels.has(src.educationLevelCode)) err("situationSalarie.niveauFormation", `niveau de formation inconnu du référentiel ASP : ${src.educationLevelCode}`);
+  else if (!refs.educationLevels.has(src.educationLevelCode))
+    err("situationSalarie.niveauFormation", `niveau de formation inconnu du référentiel ASP : ${src.educationLevelCode}`);
   const enEmploi = bool("salarieEnEmploi", "situationSalarie.salarieEnEmploi");
   const typeEmployeur = code("salarieTypeEmployeur", "situationSalarie.salarieTypeEmployeur", EMPLOYER_TYPES, enEmploi === true);
   const sansEmploiDepuis = code("salarieSansEmploiDepuis", "situationSalarie.salarieSansEmploiDepuis", DURATIONS, enEmploi === false);
@@ -250,8 +271,10 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
   const ideRaw = pick("numeroIDE");
   let numeroIDE: string | null = null;
   if (inscrit === true) {
-    if (ideRaw === undefined || ideRaw === null || String(ideRaw).trim() === "") err("situationSalarie.numeroIDE", "inscrit à France Travail : identifiant (IDE) à renseigner");
-    else if (!/^[0-9A-Z]{1,11}$/.test(String(ideRaw).trim().toUpperCase())) err("situationSalarie.numeroIDE", "identifiant France Travail : 11 caractères au plus, lettres et chiffres");
+    if (ideRaw === undefined || ideRaw === null || String(ideRaw).trim() === "")
+      err("situationSalarie.numeroIDE", "inscrit à France Travail : identifiant (IDE) à renseigner");
+    else if (!/^[0-9A-Z]{1,11}$/.test(String(ideRaw).trim().toUpperCase()))
+      err("situationSalarie.numeroIDE", "identifiant France Travail : 11 caractères au plus, lettres et chiffres");
     else numeroIDE = String(ideRaw).trim().toUpperCase();
   }
   // Rule: salarieOETH always false for EITI (les-emplois _SituationForEITISerializer: "Always false for EITI").
@@ -297,9 +320,12 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
     eitiFields.salarieBenefPrimeActiviteDepuis = prime === true ? primeDepuis : null;
     eitiFields.salarieBenefCAPE = bool("salarieBenefCAPE", "situationSalarie.salarieBenefCAPE");
     eitiFields.salarieBenefCESA = bool("salarieBenefCESA", "situationSalarie.salarieBenefCESA");
-    eitiFields.nomActeurCreationEntr = eitiActorName(pick("nomActeurCreationEntr"), (m) => err("situationSalarie.nomActeurCreationEntr", m));
+    eitiFields.nomActeurCreationEntr = eitiActorName(pick("nomActeurCreationEntr"), (m) =>
+      err("situationSalarie.nomActeurCreationEntr", m),
+    );
     eitiFields.revenuMensuelMoyenTI = eitiIncome(pick("revenuMensuelMoyenTI"), (m) => err("situationSalarie.revenuMensuelMoyenTI", m));
-    eitiFields.cotisationsTI = code("cotisationsTI", "situationSalarie.cotisationsTI", EITI_CONTRIBUTIONS, false) ?? EITI_CONTRIBUTION_UNDETERMINED;
+    eitiFields.cotisationsTI =
+      code("cotisationsTI", "situationSalarie.cotisationsTI", EITI_CONTRIBUTIONS, false) ?? EITI_CONTRIBUTION_UNDETERMINED;
   }
 
   const line: AspLine = {

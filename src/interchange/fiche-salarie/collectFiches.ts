@@ -66,10 +66,15 @@ export function idItouOf(pii: PersonalDataCipher, personId: number): string {
 export async function loadReferentials(db: Db): Promise<FicheReferentials> {
   const orienteurs = await db.selectFrom("ref_orienteur").select("code").execute();
   const levels = await db.selectFrom("ref_education_level").select("code").execute();
-  return { ...loadFileReferentials(), orienteurs: new Set(orienteurs.map((o) => o.code)), educationLevels: new Set(levels.map((l) => l.code)) };
+  return {
+    ...loadFileReferentials(),
+    orienteurs: new Set(orienteurs.map((o) => o.code)),
+    educationLevels: new Set(levels.map((l) => l.code)),
+  };
 }
 
-const asObject = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const asObject = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export async function collectFiches(db: Db, pii: PersonalDataCipher, structureId: number): Promise<FicheCandidate[]> {
   const eiti = FICHE_START["EITI_DC"] ?? FICHE_DEFAULT_START;

@@ -81,7 +81,9 @@ export async function exportFichesSalarie(handle: DatabaseHandle, options: Fiche
         } else toSend.push({ line, candidate: c });
       }
       // Names one second apart, skipping any already used (in the folder or already recorded).
-      const used = new Set((await sql<{ batch_file: string }>`SELECT DISTINCT batch_file FROM fiche_salarie_line`.execute(db)).rows.map((r) => r.batch_file));
+      const used = new Set(
+        (await sql<{ batch_file: string }>`SELECT DISTINCT batch_file FROM fiche_salarie_line`.execute(db)).rows.map((r) => r.batch_file),
+      );
       let second = 0;
       const start = (options.now ?? new Date()).getTime();
       const nameAt = () => {
@@ -106,7 +108,11 @@ export async function exportFichesSalarie(handle: DatabaseHandle, options: Fiche
       const result: FichesExportResult = {
         structureId: options.structureId,
         dryRun: options.dryRun === true,
-        files: batches.map((b) => ({ file: path.join(options.outDir, b.fileName), lines: b.lines.length, bytes: Buffer.byteLength(b.json) })),
+        files: batches.map((b) => ({
+          file: path.join(options.outDir, b.fileName),
+          lines: b.lines.length,
+          bytes: Buffer.byteLength(b.json),
+        })),
         sent: toSend.length,
         creations: toSend.filter((s) => s.line.typeMouvement === "C").length,
         modifications: toSend.filter((s) => s.line.typeMouvement === "M").length,
@@ -144,14 +150,21 @@ export async function exportFichesSalarie(handle: DatabaseHandle, options: Fiche
           }
           await sql`
             INSERT INTO fiche_salarie_line (fiche_id, batch_file, line_number, movement, pass_starts_on, pass_ends_on, sent_at)
-            VALUES (${ficheId}, ${batch.fileName}, ${line.numLigne}, ${line.typeMouvement}, ${s.passStartsOn}, ${s.passEndsOn}, ${sentAt})`.execute(db);
+            VALUES (${ficheId}, ${batch.fileName}, ${line.numLigne}, ${line.typeMouvement}, ${s.passStartsOn}, ${s.passEndsOn}, ${sentAt})`.execute(
+            db,
+          );
         }
         await recordAudit(db, options.actor, {
           action: "fiche_salarie.send",
           entity: "fiche_salarie_batch",
           entityId: batch.fileName,
           structureId: options.structureId,
-          after: { file: batch.fileName, lines: batch.lines.length, creations: batch.lines.filter((l) => l.typeMouvement === "C").length, modifications: batch.lines.filter((l) => l.typeMouvement === "M").length },
+          after: {
+            file: batch.fileName,
+            lines: batch.lines.length,
+            creations: batch.lines.filter((l) => l.typeMouvement === "C").length,
+            modifications: batch.lines.filter((l) => l.typeMouvement === "M").length,
+          },
         });
       }
       for (const partial of [...written]) {

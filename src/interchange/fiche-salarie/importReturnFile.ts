@@ -41,10 +41,15 @@ export function parseReturnFile(text: string, file: string): ReturnLine[] {
   try {
     doc = JSON.parse(text.replace(/^\ufeff/, ""));
   } catch (e) {
-    throw new ImportInputError(`${file} : JSON illisible (${e instanceof Error ? e.message : String(e)})`, [{ file, line: null, column: null, reason: "JSON illisible" }]);
+    throw new ImportInputError(`${file} : JSON illisible (${e instanceof Error ? e.message : String(e)})`, [
+      { file, line: null, column: null, reason: "JSON illisible" },
+    ]);
   }
   const lines = (doc as { lignesTelechargement?: unknown })?.lignesTelechargement;
-  if (!Array.isArray(lines)) throw new ImportInputError(`${file} : ce n'est pas un fichier retour de fiches salarié (pas de « lignesTelechargement »)`, [{ file, line: null, column: "lignesTelechargement", reason: "champ absent" }]);
+  if (!Array.isArray(lines))
+    throw new ImportInputError(`${file} : ce n'est pas un fichier retour de fiches salarié (pas de « lignesTelechargement »)`, [
+      { file, line: null, column: "lignesTelechargement", reason: "champ absent" },
+    ]);
   const textLines = text.split("\n");
   const lineOfNum = (n: number): number | null => {
     const re = new RegExp(`"numLigne"\\s*:\\s*${n}\\b`);
@@ -57,9 +62,16 @@ export function parseReturnFile(text: string, file: string): ReturnLine[] {
     const l = raw as Record<string, unknown>;
     const num = typeof l["numLigne"] === "number" ? l["numLigne"] : Number(l["numLigne"]);
     const where = Number.isInteger(num) ? lineOfNum(num) : null;
-    if (!Number.isInteger(num) || num < 1) issues.push({ file, line: where, column: `lignesTelechargement[${index}].numLigne`, reason: "numLigne entier ≥ 1 attendu" });
+    if (!Number.isInteger(num) || num < 1)
+      issues.push({ file, line: where, column: `lignesTelechargement[${index}].numLigne`, reason: "numLigne entier ≥ 1 attendu" });
     const code = l["codeTraitement"];
-    if (typeof code !== "string" || !/^\d{4}$/.test(code)) issues.push({ file, line: where, column: `lignesTelechargement[${index}].codeTraitement`, reason: "codeTraitement à 4 chiffres attendu" });
+    if (typeof code !== "string" || !/^\d{4}$/.test(code))
+      issues.push({
+        file,
+        line: where,
+        column: `lignesTelechargement[${index}].codeTraitement`,
+        reason: "codeTraitement à 4 chiffres attendu",
+      });
     const pp = (l["personnePhysique"] ?? {}) as Record<string, unknown>;
     out.push({
       numLigne: num,
@@ -84,68 +96,89 @@ export interface ReturnImportOptions {
   source?: string;
 }
 
-export async function importFicheSalarieReturn(handle: DatabaseHandle, filePath: string, options: ReturnImportOptions): Promise<ImportReport> {
+export async function importFicheSalarieReturn(
+  handle: DatabaseHandle,
+  filePath: string,
+  options: ReturnImportOptions,
+): Promise<ImportReport> {
   const bytes = await readFile(filePath).catch((e: Error) => {
     throw new ImportInputError(`Fichier illisible : ${filePath} (${e.message})`);
   });
   const file = path.basename(filePath);
   const lines = parseReturnFile(bytes.toString("utf8"), file);
   const batch = batchOfReturnFile(file);
-  return runImport(handle, { format: "fiche-salarie-retour", source: options.source ?? filePath, checksum: sha256(bytes), dryRun: options.dryRun === true, actor: options.actor }, async ({ db }, tally) => {
-    for (const l of lines) {
-      tally.rowsRead++;
-      let target: { line_id: number | null; fiche_id: number; return_code: string | null; return_label: string | null } | undefined;
-      if (batch !== null) {
-        target = (
-          await sql<{ line_id: number; fiche_id: number; return_code: string | null; return_label: string | null }>`
-            SELECT id AS line_id, fiche_id, return_code, return_label FROM fiche_salarie_line WHERE batch_file = ${batch} AND line_number = ${l.numLigne}`.execute(db)
-        ).rows[0];
-      }
-      if (target === undefined && l.passIae !== null && l.mesure !== null && l.siret !== null) {
-        const hash = options.pii.hash("pass", l.passIae);
-        target = (
-          await sql<{ line_id: number | null; fiche_id: number; return_code: string | null; return_label: string | null }>`
+  return runImport(
+    handle,
+    {
+      format: "fiche-salarie-retour",
+      source: options.source ?? filePath,
+      checksum: sha256(bytes),
+      dryRun: options.dryRun === true,
+      actor: options.actor,
+    },
+    async ({ db }, tally) => {
+      for (const l of lines) {
+        tally.rowsRead++;
+        let target: { line_id: number | null; fiche_id: number; return_code: string | null; return_label: string | null } | undefined;
+        if (batch !== null) {
+          target = (
+            await sql<{ line_id: number; fiche_id: number; return_code: string | null; return_label: string | null }>`
+            SELECT id AS line_id, fiche_id, return_code, return_label FROM fiche_salarie_line WHERE batch_file = ${batch} AND line_number = ${l.numLigne}`.execute(
+              db,
+            )
+          ).rows[0];
+        }
+        if (target === undefined && l.passIae !== null && l.mesure !== null && l.siret !== null) {
+          const hash = options.pii.hash("pass", l.passIae);
+          target = (
+            await sql<{ line_id: number | null; fiche_id: number; return_code: string | null; return_label: string | null }>`
             SELECT (SELECT fl.id FROM fiche_salarie_line fl WHERE fl.fiche_id = f.id ORDER BY fl.sent_at DESC, fl.id DESC LIMIT 1) AS line_id,
                    f.id AS fiche_id, f.return_code, f.return_label
             FROM fiche_salarie f JOIN approval a ON a.id = f.approval_id
             WHERE a.number_hash = ${hash} AND f.mesure_code = ${l.mesure} AND f.siret = ${l.siret}`.execute(db)
-        ).rows[0];
-      }
-      if (target === undefined) {
-        tally.reject({
-          file,
-          line: l.textLine,
-          column: `lignesTelechargement[${l.index}]`,
-          reason: batch !== null ? `ligne ${l.numLigne} du lot ${batch} inconnue de Passerelle (ni envoyée, ni retrouvée par mesure, SIRET et PASS IAE)` : `fiche inconnue de Passerelle (mesure ${l.mesure ?? "?"}, SIRET ${l.siret ?? "?"}, PASS IAE donné)`,
-        });
-        continue;
-      }
-      if (target.return_code === l.codeTraitement && target.return_label === l.libelleTraitement) {
-        tally.unchanged++;
-        continue;
-      }
-      const status = (ACCEPTED_CODES as readonly string[]).includes(l.codeTraitement) ? "PROCESSED" : "REJECTED";
-      if (target.line_id !== null) {
-        await sql`UPDATE fiche_salarie_line SET return_code = ${l.codeTraitement}, return_label = ${l.libelleTraitement}, returned_at = now() WHERE id = ${target.line_id}`.execute(db);
-      }
-      // The fiche takes the answer only for its latest line (an old return file must not overwrite a newer sending).
-      const latest = await sql<{ id: number; person_id: number; structure_id: number }>`
+          ).rows[0];
+        }
+        if (target === undefined) {
+          tally.reject({
+            file,
+            line: l.textLine,
+            column: `lignesTelechargement[${l.index}]`,
+            reason:
+              batch !== null
+                ? `ligne ${l.numLigne} du lot ${batch} inconnue de Passerelle (ni envoyée, ni retrouvée par mesure, SIRET et PASS IAE)`
+                : `fiche inconnue de Passerelle (mesure ${l.mesure ?? "?"}, SIRET ${l.siret ?? "?"}, PASS IAE donné)`,
+          });
+          continue;
+        }
+        if (target.return_code === l.codeTraitement && target.return_label === l.libelleTraitement) {
+          tally.unchanged++;
+          continue;
+        }
+        const status = (ACCEPTED_CODES as readonly string[]).includes(l.codeTraitement) ? "PROCESSED" : "REJECTED";
+        if (target.line_id !== null) {
+          await sql`UPDATE fiche_salarie_line SET return_code = ${l.codeTraitement}, return_label = ${l.libelleTraitement}, returned_at = now() WHERE id = ${target.line_id}`.execute(
+            db,
+          );
+        }
+        // The fiche takes the answer only for its latest line (an old return file must not overwrite a newer sending).
+        const latest = await sql<{ id: number; person_id: number; structure_id: number }>`
         UPDATE fiche_salarie f SET status = ${status}, return_code = ${l.codeTraitement}, return_label = ${l.libelleTraitement}, returned_at = now(), updated_at = now()
         WHERE f.id = ${target.fiche_id}
           AND (${target.line_id}::bigint IS NULL OR ${target.line_id}::bigint = (SELECT fl.id FROM fiche_salarie_line fl WHERE fl.fiche_id = f.id ORDER BY fl.sent_at DESC, fl.id DESC LIMIT 1))
         RETURNING f.id, f.person_id, f.structure_id`.execute(db);
-      const fiche = latest.rows[0];
-      if (fiche) {
-        await recordAudit(db, options.actor, {
-          action: "fiche_salarie.return",
-          entity: "fiche_salarie",
-          entityId: fiche.id,
-          personId: fiche.person_id,
-          structureId: fiche.structure_id,
-          after: { status, codeTraitement: l.codeTraitement, libelleTraitement: l.libelleTraitement, file },
-        });
+        const fiche = latest.rows[0];
+        if (fiche) {
+          await recordAudit(db, options.actor, {
+            action: "fiche_salarie.return",
+            entity: "fiche_salarie",
+            entityId: fiche.id,
+            personId: fiche.person_id,
+            structureId: fiche.structure_id,
+            after: { status, codeTraitement: l.codeTraitement, libelleTraitement: l.libelleTraitement, file },
+          });
+        }
+        tally.updated++;
       }
-      tally.updated++;
-    }
-  });
+    },
+  );
 }

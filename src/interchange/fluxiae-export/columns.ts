@@ -136,7 +136,19 @@ export const ANNEXE_FINANCIERE_COLUMNS = [
   "af_date_reception_asp",
 ] as const;
 
-const ADDRESS_SUFFIXES = ["numero_apt", "entree", "numero", "cplt_num_voie", "type_voie", "nom_voie", "cplt_adresse", "cp", "commune", "code_insee", "telephone"] as const;
+const ADDRESS_SUFFIXES = [
+  "numero_apt",
+  "entree",
+  "numero",
+  "cplt_num_voie",
+  "type_voie",
+  "nom_voie",
+  "cplt_adresse",
+  "cp",
+  "commune",
+  "code_insee",
+  "telephone",
+] as const;
 
 export const STRUCTURE_COLUMNS = [
   "structure_date_creation",

@@ -14,7 +14,16 @@ describe("FluxIAE write conventions (iae-reference §7.1)", () => {
     expect(() => fluxDuration("-1")).toThrow(RangeError);
   });
   it("monthly hours as whole numbers (the ASP's integer emi_nb_heures_travail): nearest hour, halves to even", () => {
-    expect(["24.00", "110.50", "111.5", "26.25", "26.75", 0, "0.50", "1.50"].map(fluxWholeHours)).toEqual(["24", "110", "112", "26", "27", "0", "0", "2"]);
+    expect(["24.00", "110.50", "111.5", "26.25", "26.75", 0, "0.50", "1.50"].map(fluxWholeHours)).toEqual([
+      "24",
+      "110",
+      "112",
+      "26",
+      "27",
+      "0",
+      "0",
+      "2",
+    ]);
     expect(fluxWholeHours(null)).toBe("");
     expect(() => fluxWholeHours("-1")).toThrow(RangeError);
   });

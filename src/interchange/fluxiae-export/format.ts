@@ -60,7 +60,9 @@ export function fluxWholeHours(hours: string | number | null | undefined): strin
 export function fluxCell(value: FluxValue): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "boolean") return value ? "true" : "false";
-  return String(value).replace(/\|/g, "\u00a6").replace(/\r\n|\r|\n/g, " ");
+  return String(value)
+    .replace(/\|/g, "\u00a6")
+    .replace(/\r\n|\r|\n/g, " ");
 }
 
 export function fluxLine(cells: readonly FluxValue[]): string {
@@ -104,7 +106,14 @@ function parisOffsetMs(utcMs: number): number {
   let offset = offsetByUtcHour.get(hour);
   if (offset === undefined) {
     const parts = Object.fromEntries(PARIS.formatToParts(new Date(hour * 3_600_000)).map((p) => [p.type, p.value]));
-    const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    const asUtc = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    );
     offset = asUtc - hour * 3_600_000;
     if (offsetByUtcHour.size > 100_000) offsetByUtcHour.clear();
     offsetByUtcHour.set(hour, offset);

@@ -20,7 +20,15 @@ import {
 } from "./columns.js";
 import { type FluxValue, fluxDate, fluxDateTime, fluxDuration, fluxWholeHours } from "./format.js";
 
-export const FLUXIAE_EXPORT_VIEWS = ["Structure", "AnnexeFinanciere", "Salarie", "ContratMission", "EtatMensuelIndiv", "RefMotifSort", "RefCategorieSort"] as const;
+export const FLUXIAE_EXPORT_VIEWS = [
+  "Structure",
+  "AnnexeFinanciere",
+  "Salarie",
+  "ContratMission",
+  "EtatMensuelIndiv",
+  "RefMotifSort",
+  "RefCategorieSort",
+] as const;
 export type FluxiaeExportView = (typeof FLUXIAE_EXPORT_VIEWS)[number];
 
 /** Ids of rows created in Passerelle (no ASP id): offset + Passerelle id. */
@@ -117,7 +125,10 @@ const structureView: ViewDefinition = {
     const sids = [...new Set([...firstOfSid.keys(), ...delivered.rows.map((r) => Number(r.asp_id))])].sort((a, b) => a - b);
     for (let i = 0; i < sids.length; i += pageSize) {
       const slice = sids.slice(i, i + pageSize);
-      const raws = await sql<{ asp_id: number; raw: unknown }>`SELECT asp_id, raw FROM asp_structure WHERE asp_id = ANY(${sql.val(slice)}::bigint[])`.execute(db);
+      const raws = await sql<{
+        asp_id: number;
+        raw: unknown;
+      }>`SELECT asp_id, raw FROM asp_structure WHERE asp_id = ANY(${sql.val(slice)}::bigint[])`.execute(db);
       const rawBySid = new Map(raws.rows.map((r) => [Number(r.asp_id), r.raw]));
       const structureIds = slice.map((sid) => firstOfSid.get(sid)).filter((id): id is number => id !== undefined);
       const rows = structureIds.length === 0 ? [] : await db.selectFrom("structure").selectAll().where("id", "in", structureIds).execute();
@@ -403,7 +414,8 @@ const contractView: ViewDefinition = {
             contrat_type_contrat: c.rank,
             contrat_code_rome: c.rome_code,
             contrat_remuneration_brute_mensuelle: c.monthly_gross_pay,
-            contrat_duree_hebdo_travail: c.weekly_hours === null ? extraValue(c.extra, "contrat_duree_hebdo_travail") : fluxDuration(c.weekly_hours),
+            contrat_duree_hebdo_travail:
+              c.weekly_hours === null ? extraValue(c.extra, "contrat_duree_hebdo_travail") : fluxDuration(c.weekly_hours),
             contrat_motif_sortie_code: c.exit_motif ?? extraValue(c.extra, "contrat_motif_sortie_code"),
             contrat_orienteur_code: c.orienteur_code ?? extraValue(c.extra, "contrat_orienteur_code"),
             contrat_niveau_de_formation_code: c.education_level_code ?? extraValue(c.extra, "contrat_niveau_de_formation_code"),
@@ -513,6 +525,9 @@ export const VIEW_DEFINITIONS: Record<FluxiaeExportView, ViewDefinition> = {
 
 /** The view named by the user (case and a `fluxIAE_` prefix ignored), or null. */
 export function parseExportView(name: string): FluxiaeExportView | null {
-  const n = name.trim().replace(/^fluxiae_/i, "").toLowerCase();
+  const n = name
+    .trim()
+    .replace(/^fluxiae_/i, "")
+    .toLowerCase();
   return FLUXIAE_EXPORT_VIEWS.find((v) => v.toLowerCase() === n) ?? null;
 }

@@ -28,7 +28,10 @@ afterAll(async () => {
 describe("generate → import", () => {
   it("writes FluxIAE views with DEB/FIN markers, deterministically", async () => {
     const emi = summary.files.find((f) => f.includes("EtatMensuelIndiv"));
-    const text = gunzipSync(readFileSync(emi ?? "")).toString("utf8").trimEnd().split("\n");
+    const text = gunzipSync(readFileSync(emi ?? ""))
+      .toString("utf8")
+      .trimEnd()
+      .split("\n");
     expect(text[0]).toMatch(/^DEBEtatMensuelIndiv31122019_235959\|/);
     expect(text[1]).toBe("emi_afi_id|emi_pph_id|emi_ctr_id|emi_sme_mois|emi_sme_annee|emi_nb_heures_travail|emi_esm_etat_code");
     expect(text[text.length - 1]).toMatch(new RegExp(`^FIN${summary.monthlyRows}\\|`));
@@ -36,7 +39,11 @@ describe("generate → import", () => {
     try {
       const second = await generateFluxIae({ factor: 0.02, departement: "062", out: again, seed: 7, years: 2 });
       expect({ ...second, files: [], durationMs: 0 }).toEqual({ ...summary, files: [], durationMs: 0 });
-      expect(gunzipSync(readFileSync(second.files.find((f) => f.includes("Salarie")) ?? "")).equals(gunzipSync(readFileSync(summary.files.find((f) => f.includes("Salarie")) ?? "")))).toBe(true);
+      expect(
+        gunzipSync(readFileSync(second.files.find((f) => f.includes("Salarie")) ?? "")).equals(
+          gunzipSync(readFileSync(summary.files.find((f) => f.includes("Salarie")) ?? "")),
+        ),
+      ).toBe(true);
     } finally {
       rmSync(again, { recursive: true, force: true });
     }
@@ -47,13 +54,27 @@ describe("generate → import", () => {
     expect(report.rejections.slice(0, 5)).toEqual([]);
     expect(report.rejected).toBe(0);
     const count = async (table: "structure" | "financial_annex" | "person" | "contract" | "monthly_declaration") =>
-      Number((await t.handle.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.handle.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count("structure")).toBe(summary.structures);
     expect(await count("financial_annex")).toBe(summary.annexes);
     expect(await count("person")).toBe(summary.people);
     expect(await count("contract")).toBe(summary.contracts);
     expect(await count("monthly_declaration")).toBe(summary.monthlyRows);
-    const exits = Number((await t.handle.db.selectFrom("exit").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    const exits = Number(
+      (
+        await t.handle.db
+          .selectFrom("exit")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(exits).toBe(summary.exits);
   });
 

@@ -63,7 +63,8 @@ interface SkeletonStructure {
 
 export function readSkeleton(departement?: string): SkeletonStructure[] {
   const postal = new Map<string, string>();
-  const table = (separator: string, ...file: string[]) => parseKeyedRecords(readFileSync(referencePath(...file), "utf8"), separator).records.map((r) => r.values);
+  const table = (separator: string, ...file: string[]) =>
+    parseKeyedRecords(readFileSync(referencePath(...file), "utf8"), separator).records.map((r) => r.values);
   for (const { code_commune_insee: code, code_postal: cp } of table(",", "pilotage-airflow", "insee", "seed_insee_code_postaux.csv")) {
     if (!code || !cp) continue;
     const key = cp.padStart(5, "0");
@@ -80,7 +81,14 @@ export function readSkeleton(departement?: string): SkeletonStructure[] {
     if (seen.has(key)) continue;
     seen.add(key);
     const cp = (r.CODE_POSTAL ?? "").padStart(5, "0");
-    out.push({ kind, siret, name: (r.DENOMINATION_SOCIALE ?? "").replaceAll("|", " "), postalCode: cp, communeCode: postal.get(cp) ?? null, departement: r.CODE_DEPARTEMENT ?? "" });
+    out.push({
+      kind,
+      siret,
+      name: (r.DENOMINATION_SOCIALE ?? "").replaceAll("|", " "),
+      postalCode: cp,
+      communeCode: postal.get(cp) ?? null,
+      departement: r.CODE_DEPARTEMENT ?? "",
+    });
   }
   return out;
 }
@@ -176,24 +184,85 @@ export async function generateFluxIae(options: GenerateOptions): Promise<Generat
   const w = {
     cat: new ViewWriter(options.out, "RefCategorieSort", ["rcs_id", "rcs_code", "rcs_libelle"], stamp),
     motif: new ViewWriter(options.out, "RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], stamp),
-    structure: new ViewWriter(options.out, "Structure", ["structure_id_siae", "structure_siret_actualise", "structure_denomination", "structure_adresse_gestion_cp", "structure_adresse_gestion_code_insee", "structure_adresse_gestion_nom_voie"], stamp),
+    structure: new ViewWriter(
+      options.out,
+      "Structure",
+      [
+        "structure_id_siae",
+        "structure_siret_actualise",
+        "structure_denomination",
+        "structure_adresse_gestion_cp",
+        "structure_adresse_gestion_code_insee",
+        "structure_adresse_gestion_nom_voie",
+      ],
+      stamp,
+    ),
     af: new ViewWriter(
       options.out,
       "AnnexeFinanciere",
-      ["af_id_annexe_financiere", "af_id_avenant_modification", "af_id_structure", "af_mesure_dispositif_id", "af_mesure_dispositif_code", "af_numero_annexe_financiere", "af_numero_avenant_renouvellement", "af_numero_avenant_modification", "af_etat_annexe_financiere_code", "af_date_debut_effet", "af_date_fin_effet", "af_etp_postes_insertion", "af_montant_unitaire_annuel_valeur", "af_montant_total_annuel", "af_duree_heure_annuel_etp_valeur", "af_indic_cofinancement", "af_mt_cofinance"],
+      [
+        "af_id_annexe_financiere",
+        "af_id_avenant_modification",
+        "af_id_structure",
+        "af_mesure_dispositif_id",
+        "af_mesure_dispositif_code",
+        "af_numero_annexe_financiere",
+        "af_numero_avenant_renouvellement",
+        "af_numero_avenant_modification",
+        "af_etat_annexe_financiere_code",
+        "af_date_debut_effet",
+        "af_date_fin_effet",
+        "af_etp_postes_insertion",
+        "af_montant_unitaire_annuel_valeur",
+        "af_montant_total_annuel",
+        "af_duree_heure_annuel_etp_valeur",
+        "af_indic_cofinancement",
+        "af_mt_cofinance",
+      ],
       stamp,
     ),
-    salarie: new ViewWriter(options.out, "Salarie", ["salarie_id", "salarie_rci_libelle", "salarie_nom_usage", "salarie_prenom", "salarie_date_naissance", "salarie_nir", "salarie_codeinseecom"], stamp),
+    salarie: new ViewWriter(
+      options.out,
+      "Salarie",
+      [
+        "salarie_id",
+        "salarie_rci_libelle",
+        "salarie_nom_usage",
+        "salarie_prenom",
+        "salarie_date_naissance",
+        "salarie_nir",
+        "salarie_codeinseecom",
+      ],
+      stamp,
+    ),
     contrat: new ViewWriter(
       options.out,
       "ContratMission",
-      ["contrat_id_ctr", "contrat_id_pph", "contrat_id_structure", "contrat_mesure_disp_code", "contrat_type_contrat", "contrat_date_embauche", "contrat_date_fin_contrat", "contrat_date_sortie_definitive", "contrat_motif_sortie_code", "contrat_duree_hebdo_travail", "contrat_salarie_rsa"],
+      [
+        "contrat_id_ctr",
+        "contrat_id_pph",
+        "contrat_id_structure",
+        "contrat_mesure_disp_code",
+        "contrat_type_contrat",
+        "contrat_date_embauche",
+        "contrat_date_fin_contrat",
+        "contrat_date_sortie_definitive",
+        "contrat_motif_sortie_code",
+        "contrat_duree_hebdo_travail",
+        "contrat_salarie_rsa",
+      ],
       stamp,
     ),
-    emi: new ViewWriter(options.out, "EtatMensuelIndiv", ["emi_afi_id", "emi_pph_id", "emi_ctr_id", "emi_sme_mois", "emi_sme_annee", "emi_nb_heures_travail", "emi_esm_etat_code"], stamp),
+    emi: new ViewWriter(
+      options.out,
+      "EtatMensuelIndiv",
+      ["emi_afi_id", "emi_pph_id", "emi_ctr_id", "emi_sme_mois", "emi_sme_annee", "emi_nb_heures_travail", "emi_esm_etat_code"],
+      stamp,
+    ),
   };
   // Referentials: the exit referential shipped with Passerelle (motif → category, iae-reference §6.2).
-  const csv = (name: string) => parseKeyedRecords(readFileSync(referencePath("passerelle", name), "utf8"), ";").records.map((r) => r.values);
+  const csv = (name: string) =>
+    parseKeyedRecords(readFileSync(referencePath("passerelle", name), "utf8"), ";").records.map((r) => r.values);
   for (const { code, label } of csv("ref_categorie_sortie.csv")) await w.cat.row([code ?? "", code ?? "", label ?? ""]);
   const motifs = csv("ref_motif_sortie.csv").map((r) => ({ code: Number(r.code), label: r.label ?? "", cat: Number(r.category_code) }));
   for (const m of motifs) await w.motif.row([m.code, m.code, m.label, m.cat]);
@@ -225,7 +294,25 @@ export async function generateFluxIae(options: GenerateOptions): Promise<Generat
       const unit = lookupUnitAmount(bareme, s.kind, "droit_commun", startsOn);
       const dep = s.departement.padStart(3, "0").slice(0, 3);
       const prefix = `${s.kind}${dep}${String(y).slice(2)}${String(structureId % 10_000).padStart(4, "0")}`;
-      await w.af.row([afId, afId, structureId, MESURE_ID[s.kind], mesureFromId(MESURE_ID[s.kind]), prefix, y - firstYear, 0, y < firstYear + years - 1 ? "CLOTURE" : "VALIDE", fr(startsOn), fr(isoOf(y, 12, 31)), etp.toFixed(2), unit.toFixed(2), afTotal(etp, unit, 12).toFixed(2), hoursPerEtp, "false", "0"]);
+      await w.af.row([
+        afId,
+        afId,
+        structureId,
+        MESURE_ID[s.kind],
+        mesureFromId(MESURE_ID[s.kind]),
+        prefix,
+        y - firstYear,
+        0,
+        y < firstYear + years - 1 ? "CLOTURE" : "VALIDE",
+        fr(startsOn),
+        fr(isoOf(y, 12, 31)),
+        etp.toFixed(2),
+        unit.toFixed(2),
+        afTotal(etp, unit, 12).toFixed(2),
+        hoursPerEtp,
+        "false",
+        "0",
+      ]);
     }
     // People: occupy etp × hours each month; parcours of random length; streamed per structure.
     const target = (etp * hoursPerEtp) / 12;
@@ -247,19 +334,47 @@ export async function generateFluxIae(options: GenerateOptions): Promise<Generat
         const bucket = `${sex}${birth.slice(2, 7)}`;
         const serial = serials.get(bucket) ?? 0;
         serials.set(bucket, serial + 1);
-        await w.salarie.row([pph, sex === 2 ? "MME" : "M", rnd.pick(LAST_NAMES), rnd.pick(sex === 2 ? FIRST_NAMES_F : FIRST_NAMES_M), fr(birth), fictitiousNir(sex, birth, serial % 9000), s.communeCode]);
+        await w.salarie.row([
+          pph,
+          sex === 2 ? "MME" : "M",
+          rnd.pick(LAST_NAMES),
+          rnd.pick(sex === 2 ? FIRST_NAMES_F : FIRST_NAMES_M),
+          fr(birth),
+          fictitiousNir(sex, birth, serial % 9000),
+          s.communeCode,
+        ]);
         const exitsNow = end <= lastMonth;
         const exitDate = isoOf(Math.floor(end / 12), (end % 12) + 1, lastDay(end));
         const motif = exitsNow ? (rnd.pick(exitMotifs)?.code ?? 7) : null;
         if (exitsNow) exits++;
-        await w.contrat.row([ctr, pph, structureId, mesureFromId(MESURE_ID[s.kind]), 0, fr(monthIndexToIso(start)), fr(exitDate), exitsNow ? fr(exitDate) : null, motif, Math.min(35, Math.max(1, Math.round(hours / 4.33))), rnd.chance(0.3) ? "OUI-NM" : "NON"]);
+        await w.contrat.row([
+          ctr,
+          pph,
+          structureId,
+          mesureFromId(MESURE_ID[s.kind]),
+          0,
+          fr(monthIndexToIso(start)),
+          fr(exitDate),
+          exitsNow ? fr(exitDate) : null,
+          motif,
+          Math.min(35, Math.max(1, Math.round(hours / 4.33))),
+          rnd.chance(0.3) ? "OUI-NM" : "NON",
+        ]);
         active.push({ pph, ctr, end, hours });
         capacity += hours;
       }
       const year = Math.floor(m / 12);
       for (const a of active) {
         monthlyRows++;
-        await w.emi.row([afIdsByYear.get(year) ?? null, a.pph, a.ctr, (m % 12) + 1, year, (a.hours * rnd.range(0.9, 1.05)).toFixed(2), "VALIDE"]);
+        await w.emi.row([
+          afIdsByYear.get(year) ?? null,
+          a.pph,
+          a.ctr,
+          (m % 12) + 1,
+          year,
+          (a.hours * rnd.range(0.9, 1.05)).toFixed(2),
+          "VALIDE",
+        ]);
       }
     }
     if (si % 500 === 0) log(`  ${si + 1}/${skeleton.length} structures, ${people} salariés, ${monthlyRows} états mensuels`);

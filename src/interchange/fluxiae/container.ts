@@ -26,7 +26,8 @@ export async function sniffContainer(pathOnDisk: string): Promise<ContainerKind>
   const info = await stat(pathOnDisk);
   if (info.isDirectory()) return "folder";
   const head = await readHead(pathOnDisk, 4);
-  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05) && (head[3] === 0x04 || head[3] === 0x06)) return "zip";
+  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05) && (head[3] === 0x04 || head[3] === 0x06))
+    return "zip";
   if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
   return "plain";
 }
@@ -51,7 +52,9 @@ export async function listEntries(
 ): Promise<FluxIaeEntry[]> {
   const kind = await sniffContainer(pathOnDisk);
   if (kind === "folder") {
-    const names = (await readdir(pathOnDisk, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith(".")).map((d) => d.name);
+    const names = (await readdir(pathOnDisk, { withFileTypes: true }))
+      .filter((d) => d.isFile() && !d.name.startsWith("."))
+      .map((d) => d.name);
     names.sort();
     const entries: FluxIaeEntry[] = [];
     for (const name of names) entries.push(...(await listEntries(path.join(pathOnDisk, name), name, limits)));
@@ -81,7 +84,12 @@ async function* counted(source: AsyncIterable<Buffer>, read: { bytes: number }):
  * Counts the decompressed bytes of an entry and stops at the first chunk past the cap, or past the ratio of
  * bytes out to bytes read so far (read: the counter of the stored bytes consumed).
  */
-export async function* bounded(source: AsyncIterable<Buffer>, name: string, read: { bytes: number }, limits: InputLimits): AsyncGenerator<Buffer> {
+export async function* bounded(
+  source: AsyncIterable<Buffer>,
+  name: string,
+  read: { bytes: number },
+  limits: InputLimits,
+): AsyncGenerator<Buffer> {
   let out = 0;
   for await (const chunk of source) {
     out += chunk.length;
@@ -181,7 +189,10 @@ async function zipEntries(file: string, archive: string, limits: InputLimits): P
       if (name.endsWith("/")) continue;
       // Nothing is written to disk from an archive, but a name that climbs out of it is a hostile archive.
       if (name.split(/[\\/]/).includes("..") || name.startsWith("/") || /^[A-Za-z]:/.test(name) || name.includes("\0")) {
-        throw zipError(`${archive}:${name.replace(/[^\x20-\x7e]/g, "?")}`, "nom d'entrée refusé (chemin absolu ou « .. ») : archive non conforme");
+        throw zipError(
+          `${archive}:${name.replace(/[^\x20-\x7e]/g, "?")}`,
+          "nom d'entrée refusé (chemin absolu ou « .. ») : archive non conforme",
+        );
       }
       const base = name.split("/").pop() ?? name;
       if (base.startsWith(".") || name.startsWith("__MACOSX/")) continue;

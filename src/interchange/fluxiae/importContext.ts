@@ -60,7 +60,11 @@ const grown = new WeakMap<FluxImportContext, Map<string, { written: number; anal
  * an empty table (sequential scans inside the rollup triggers, run once per batch: quadratic time).
  * ANALYZE sees the transaction's own rows; it runs each time a table has doubled during the import.
  */
-export async function analyzeAsItGrows(ctx: FluxImportContext, table: "person" | "asp_person" | "contract" | "person_asp_id" | "financial_annex", written: number): Promise<void> {
+export async function analyzeAsItGrows(
+  ctx: FluxImportContext,
+  table: "person" | "asp_person" | "contract" | "person_asp_id" | "financial_annex",
+  written: number,
+): Promise<void> {
   let byTable = grown.get(ctx);
   if (!byTable) {
     byTable = new Map();
@@ -78,11 +82,19 @@ export async function analyzeAsItGrows(ctx: FluxImportContext, table: "person" |
  * Database ids for rows created in memory under provisional negative ids (-1, -2, … in file order):
  * sequence values of `table`, taken in one statement and given in the same order.
  */
-export async function takeSequenceIds(ctx: FluxImportContext, table: "person" | "contract", provisional: Iterable<number>): Promise<Map<number, number>> {
+export async function takeSequenceIds(
+  ctx: FluxImportContext,
+  table: "person" | "contract",
+  provisional: Iterable<number>,
+): Promise<Map<number, number>> {
   const order = [...provisional].sort((a, b) => b - a);
   const realId = new Map<number, number>();
   if (order.length === 0) return realId;
-  const ids = await sql<{ id: string }>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${order.length}::int) ORDER BY 1`.execute(ctx.tx.db);
+  const ids = await sql<{
+    id: string;
+  }>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${order.length}::int) ORDER BY 1`.execute(
+    ctx.tx.db,
+  );
   for (const [i, tmp] of order.entries()) realId.set(tmp, Number(ids.rows[i]?.id));
   return realId;
 }

@@ -84,10 +84,17 @@ export async function checksumPath(pathOnDisk: string): Promise<string> {
   return hash.digest("hex");
 }
 
-export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, options: ImportFluxIaeOptions = {}): Promise<FluxIaeImportReport> {
+export async function importFluxIae(
+  handle: DatabaseHandle,
+  pathOnDisk: string,
+  options: ImportFluxIaeOptions = {},
+): Promise<FluxIaeImportReport> {
   const displayName = options.originalName ?? path.basename(pathOnDisk);
   const entries = await listEntries(pathOnDisk, displayName);
-  if (entries.length === 0) throw new ImportInputError(`${displayName} : aucun fichier à importer`, [{ file: displayName, line: null, column: null, reason: "aucun fichier" }]);
+  if (entries.length === 0)
+    throw new ImportInputError(`${displayName} : aucun fichier à importer`, [
+      { file: displayName, line: null, column: null, reason: "aucun fichier" },
+    ]);
   const single = entries.length === 1;
   const checksum = await checksumPath(pathOnDisk);
   // Tell the views apart before opening a transaction (header + view name only).
@@ -98,9 +105,10 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
   }
   const firstView = probes[0]?.view;
   if (single && !firstView) {
-    throw new ImportInputError(`${displayName} : vue FluxIAE non reconnue${probes[0]?.label ? ` (${probes[0].label})` : ""} — vues importées : ${Object.keys(IMPORTERS).join(", ")}`, [
-      { file: displayName, line: 1, column: null, reason: "vue FluxIAE non reconnue" },
-    ]);
+    throw new ImportInputError(
+      `${displayName} : vue FluxIAE non reconnue${probes[0]?.label ? ` (${probes[0].label})` : ""} — vues importées : ${Object.keys(IMPORTERS).join(", ")}`,
+      [{ file: displayName, line: 1, column: null, reason: "vue FluxIAE non reconnue" }],
+    );
   }
   const format: ImportFormat = single && firstView ? `fluxiae:${firstView}` : "fluxiae";
   const views: ViewTiming[] = [];
@@ -132,12 +140,22 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
       for (const { entry, probe } of ordered) {
         const importer = probe.view ? IMPORTERS[probe.view] : undefined;
         if (!probe.view || !importer) {
-          tally.warn({ file: entry.name, line: null, column: null, reason: `vue ${probe.label ?? "inconnue"} non importée par Passerelle : fichier ignoré` });
+          tally.warn({
+            file: entry.name,
+            line: null,
+            column: null,
+            reason: `vue ${probe.label ?? "inconnue"} non importée par Passerelle : fichier ignoré`,
+          });
           continue;
         }
         const other = seenViews.get(probe.view);
         if (other) {
-          tally.warn({ file: entry.name, line: null, column: null, reason: `deuxième fichier de la vue ${probe.view} (après ${other}) : importé ensuite, ses lignes l'emportent` });
+          tally.warn({
+            file: entry.name,
+            line: null,
+            column: null,
+            reason: `deuxième fichier de la vue ${probe.view} (après ${other}) : importé ensuite, ses lignes l'emportent`,
+          });
         }
         seenViews.set(probe.view, entry.name);
         const opened = await openView(entry);
@@ -145,7 +163,12 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
         if (missing.length > 0) {
           throw new ImportInputError(
             `${entry.name} : colonnes obligatoires absentes de la vue ${probe.view} : ${missing.join(", ")} — colonnes trouvées : ${opened.header.join(", ")}`,
-            missing.map((column) => ({ file: entry.name, line: null, column, reason: `colonne obligatoire absente (colonnes trouvées : ${opened.header.join(", ")})` })),
+            missing.map((column) => ({
+              file: entry.name,
+              line: null,
+              column,
+              reason: `colonne obligatoire absente (colonnes trouvées : ${opened.header.join(", ")})`,
+            })),
           );
         }
         const gate = await territoryGate(ctx, probe.view, deliveryView);
@@ -170,7 +193,13 @@ export async function importFluxIae(handle: DatabaseHandle, pathOnDisk: string, 
         const rowsBefore = tally.rowsRead;
         ctx.steps = undefined;
         await importer(ctx, watched);
-        views.push({ view: probe.view, file: entry.name, rows: tally.rowsRead - rowsBefore, ms: Math.round(performance.now() - started), ...(ctx.steps ? { steps: ctx.steps } : {}) });
+        views.push({
+          view: probe.view,
+          file: entry.name,
+          rows: tally.rowsRead - rowsBefore,
+          ms: Math.round(performance.now() - started),
+          ...(ctx.steps ? { steps: ctx.steps } : {}),
+        });
         progress?.(tally.rowsRead, probe.view);
       }
       if (ctx.touchedContracts) {

@@ -177,7 +177,11 @@ export async function openView(entry: FluxIaeEntry): Promise<OpenedView> {
     // Rule: FIN<n> counts the data lines of the view [L: n = data records; a count that also includes
     // the DEB/header/FIN lines is accepted too, as the exact convention is not documented] — iae-reference §7.1
     if (fin && fin.count !== dataLines && fin.count !== dataLines + (markerView ? 3 : 2)) {
-      throw inputError(file, fin.line, `la ligne FIN annonce ${fin.count} lignes mais le fichier en contient ${dataLines} : fichier tronqué ou modifié`);
+      throw inputError(
+        file,
+        fin.line,
+        `la ligne FIN annonce ${fin.count} lignes mais le fichier en contient ${dataLines} : fichier tronqué ou modifié`,
+      );
     }
   }
 

@@ -1,6 +1,14 @@
 // Typed access to the values of one FluxIAE record; each malformed value is collected as an issue
 // (column + French reason) instead of stopping the import, so a rejected row lists all its problems.
-import { FluxValueError, parseFluxBoolean, parseFluxDate, parseFluxDecimal, parseFluxDuration, parseFluxInteger, parseFluxTimestamp } from "./values.js";
+import {
+  FluxValueError,
+  parseFluxBoolean,
+  parseFluxDate,
+  parseFluxDecimal,
+  parseFluxDuration,
+  parseFluxInteger,
+  parseFluxTimestamp,
+} from "./values.js";
 
 export interface FieldIssue {
   column: string | null;

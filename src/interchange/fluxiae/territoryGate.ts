@@ -104,7 +104,10 @@ const REFERENTIAL_KEY: Record<"RefCategorieSort" | "RefMotifSort" | "RefMontantI
 };
 
 function referentialGate(view: "RefCategorieSort" | "RefMotifSort" | "RefMontantIae"): RowGate {
-  const refusal = { column: REFERENTIAL_KEY[view], reason: `référentiel national ${view} : importé par la DGEFP ou un administrateur, pas par un import départemental` };
+  const refusal = {
+    column: REFERENTIAL_KEY[view],
+    reason: `référentiel national ${view} : importé par la DGEFP ou un administrateur, pas par un import départemental`,
+  };
   return async () => refusal;
 }
 
@@ -171,7 +174,10 @@ async function annexGate(ctx: FluxImportContext, territory: Departemental): Prom
     if (foreign) return foreign;
     const aspAfId = readInteger(record, "af_id_avenant_modification");
     if (aspAfId !== null && foreignAnnexes.has(aspAfId)) {
-      return { column: "af_id_avenant_modification", reason: `annexe ASP n°${aspAfId} déjà enregistrée pour une structure hors du département ${territory.code} : ligne non importée` };
+      return {
+        column: "af_id_avenant_modification",
+        reason: `annexe ASP n°${aspAfId} déjà enregistrée pour une structure hors du département ${territory.code} : ligne non importée`,
+      };
     }
     return null;
   };
@@ -179,7 +185,11 @@ async function annexGate(ctx: FluxImportContext, territory: Departemental): Prom
 
 /** `${asp_id}|${kind}` → département of the structure. */
 async function departementsByStructureKey(ctx: FluxImportContext): Promise<Map<string, string>> {
-  const rows = await ctx.tx.db.selectFrom("structure").select(["asp_id", "kind", "departement_code"]).where("asp_id", "is not", null).execute();
+  const rows = await ctx.tx.db
+    .selectFrom("structure")
+    .select(["asp_id", "kind", "departement_code"])
+    .where("asp_id", "is not", null)
+    .execute();
   return new Map(rows.map((r) => [`${r.asp_id}|${r.kind}`, r.departement_code]));
 }
 
@@ -220,22 +230,34 @@ async function salarieGate(ctx: FluxImportContext, territory: Departemental, del
   for (let i = 0; i < candidates.length; i += 10_000) {
     const elsewhere = await sql<{ asp_pph_id: string }>`
       SELECT DISTINCT pa.asp_pph_id FROM person_asp_id pa JOIN structure s ON s.id = pa.structure_id
-      WHERE pa.asp_pph_id = ANY(${candidates.slice(i, i + 10_000)}::bigint[]) AND s.departement_code <> ${territory.code}`.execute(ctx.tx.db);
+      WHERE pa.asp_pph_id = ANY(${candidates.slice(i, i + 10_000)}::bigint[]) AND s.departement_code <> ${territory.code}`.execute(
+      ctx.tx.db,
+    );
     for (const r of elsewhere.rows) foreign.add(Number(r.asp_pph_id));
   }
   return async (record) => {
     const pph = readInteger(record, "salarie_id");
     if (pph === null) return null;
-    if (foreign.has(pph)) return { column: "salarie_id", reason: `salarié ${pph} : employé par une structure hors du département ${territory.code} : ligne non importée` };
+    if (foreign.has(pph))
+      return {
+        column: "salarie_id",
+        reason: `salarié ${pph} : employé par une structure hors du département ${territory.code} : ligne non importée`,
+      };
     if (!local.has(pph)) {
-      return { column: "salarie_id", reason: `salarié ${pph} : aucune structure du département ${territory.code} ne l'emploie (livrez ses contrats dans la vue ContratMission) : ligne non importée` };
+      return {
+        column: "salarie_id",
+        reason: `salarié ${pph} : aucune structure du département ${territory.code} ne l'emploie (livrez ses contrats dans la vue ContratMission) : ligne non importée`,
+      };
     }
     return null;
   };
 }
 
 /** ASP ids of the contracts and AF ids (af_id_annexe_financiere) of the territory's structures. */
-async function localContractsAndAnnexes(ctx: FluxImportContext, territory: Departemental): Promise<{ contracts: Set<number>; annexes: Set<string> }> {
+async function localContractsAndAnnexes(
+  ctx: FluxImportContext,
+  territory: Departemental,
+): Promise<{ contracts: Set<number>; annexes: Set<string> }> {
   const contracts = await sql<{ id: string }>`
     SELECT c.asp_contract_id AS id FROM contract c JOIN structure s ON s.id = c.structure_id
     WHERE c.asp_contract_id IS NOT NULL AND s.departement_code = ${territory.code}`.execute(ctx.tx.db);
@@ -245,7 +267,8 @@ async function localContractsAndAnnexes(ctx: FluxImportContext, territory: Depar
   return { contracts: new Set(contracts.rows.map((r) => Number(r.id))), annexes: new Set(annexes.rows.map((r) => String(r.id))) };
 }
 
-const notLocal = (territory: Departemental, what: string) => `${what} inconnu(e) ou d'une structure hors du département ${territory.code} : ligne non importée`;
+const notLocal = (territory: Departemental, what: string) =>
+  `${what} inconnu(e) ou d'une structure hors du département ${territory.code} : ligne non importée`;
 
 async function contractGate(ctx: FluxImportContext, territory: Departemental): Promise<RowGate> {
   const placed = await departementsByStructureKey(ctx);
@@ -262,9 +285,13 @@ async function contractGate(ctx: FluxImportContext, territory: Departemental): P
     const ctr = f.integer("contrat_id_ctr");
     if (ctr === null || local.has(ctr)) return null;
     const stored = await sql<{ departement_code: string }>`
-      SELECT s.departement_code FROM contract c JOIN structure s ON s.id = c.structure_id WHERE c.asp_contract_id = ${ctr}`.execute(ctx.tx.db);
+      SELECT s.departement_code FROM contract c JOIN structure s ON s.id = c.structure_id WHERE c.asp_contract_id = ${ctr}`.execute(
+      ctx.tx.db,
+    );
     const elsewhere = stored.rows[0]?.departement_code;
-    return elsewhere === undefined ? null : { column: "contrat_id_ctr", reason: outsideTerritory(territory, elsewhere, `contrat ASP n°${ctr} déjà enregistré`) ?? "" };
+    return elsewhere === undefined
+      ? null
+      : { column: "contrat_id_ctr", reason: outsideTerritory(territory, elsewhere, `contrat ASP n°${ctr} déjà enregistré`) ?? "" };
   };
 }
 
@@ -274,7 +301,8 @@ async function monthlyGate(ctx: FluxImportContext, territory: Departemental): Pr
     const ctr = readInteger(record, "emi_ctr_id");
     const afi = readInteger(record, "emi_afi_id");
     if (ctr !== null && !local.contracts.has(ctr)) return { column: "emi_ctr_id", reason: notLocal(territory, `contrat ASP n°${ctr}`) };
-    if (afi !== null && !local.annexes.has(String(afi))) return { column: "emi_afi_id", reason: notLocal(territory, `annexe financière ASP n°${afi}`) };
+    if (afi !== null && !local.annexes.has(String(afi)))
+      return { column: "emi_afi_id", reason: notLocal(territory, `annexe financière ASP n°${afi}`) };
     return null;
   };
 }
@@ -287,8 +315,14 @@ async function trainingGate(ctx: FluxImportContext, territory: Departemental): P
     const id = readInteger(record, "formation_id_for");
     if (id === null) return null;
     const stored = await sql<{ departement_code: string }>`
-      SELECT s.departement_code FROM training t JOIN structure s ON s.id = t.structure_id WHERE t.asp_training_id = ${id}`.execute(ctx.tx.db);
-    const outside = outsideTerritory(territory, stored.rows[0]?.departement_code ?? territory.code, `formation ASP n°${id} déjà enregistrée`);
+      SELECT s.departement_code FROM training t JOIN structure s ON s.id = t.structure_id WHERE t.asp_training_id = ${id}`.execute(
+      ctx.tx.db,
+    );
+    const outside = outsideTerritory(
+      territory,
+      stored.rows[0]?.departement_code ?? territory.code,
+      `formation ASP n°${id} déjà enregistrée`,
+    );
     return outside ? { column: "formation_id_for", reason: outside } : null;
   };
 }

@@ -71,7 +71,10 @@ export interface OpenDataOptions {
   onProgress?: (rows: number) => void;
 }
 
-export async function exportOpenData(handle: DatabaseHandle, options: OpenDataOptions): Promise<{ file: string; rows: number; at: IsoDate }> {
+export async function exportOpenData(
+  handle: DatabaseHandle,
+  options: OpenDataOptions,
+): Promise<{ file: string; rows: number; at: IsoDate }> {
   const partial = `${options.out}.partial`;
   const pageSize = options.pageSize ?? 2000;
   let rows = 0;
@@ -136,10 +139,9 @@ export async function exportOpenData(handle: DatabaseHandle, options: OpenDataOp
 }
 
 /** Per structure, the active AF (isActive at `at`) with the latest start, then the highest version. */
-export function currentAnnexPerStructure<T extends { structure_id: number; state: string; starts_on: string; ends_on: string; renewal: number; modification: number }>(
-  candidates: readonly T[],
-  at: IsoDate,
-): T[] {
+export function currentAnnexPerStructure<
+  T extends { structure_id: number; state: string; starts_on: string; ends_on: string; renewal: number; modification: number },
+>(candidates: readonly T[], at: IsoDate): T[] {
   const best = new Map<number, T>();
   for (const c of candidates) {
     if (compareDates(c.starts_on, at) > 0 || !isActive({ state: c.state as AfState, endDate: c.ends_on }, at)) continue;
@@ -147,7 +149,8 @@ export function currentAnnexPerStructure<T extends { structure_id: number; state
     if (
       current === undefined ||
       compareDates(c.starts_on, current.starts_on) > 0 ||
-      (c.starts_on === current.starts_on && (c.renewal > current.renewal || (c.renewal === current.renewal && c.modification > current.modification)))
+      (c.starts_on === current.starts_on &&
+        (c.renewal > current.renewal || (c.renewal === current.renewal && c.modification > current.modification)))
     )
       best.set(c.structure_id, c);
   }

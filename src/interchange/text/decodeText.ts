@@ -34,7 +34,8 @@ export function looksLikeUtf16(bytes: Uint8Array): boolean {
   return Math.max(evenNul, oddNul) >= (n / 2) * 0.6;
 }
 
-export const UTF16_REASON = "fichier encodé en UTF-16 : enregistrez-le en UTF-8 (ou Windows-1252, « CSV » d'Excel), les encodages lus par Passerelle";
+export const UTF16_REASON =
+  "fichier encodé en UTF-16 : enregistrez-le en UTF-8 (ou Windows-1252, « CSV » d'Excel), les encodages lus par Passerelle";
 
 export class UnsupportedEncodingError extends Error {
   constructor() {

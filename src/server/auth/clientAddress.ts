@@ -34,10 +34,15 @@ export function parseTrustedProxies(value: string | undefined): TrustedProxies {
     if (hops < 1 || hops > 10) throw new Error(`PASSERELLE_TRUSTED_PROXIES : nombre de proxys invalide (${text}), attendu 1 à 10.`);
     return hops;
   }
-  const entries = text.split(",").map((e) => e.trim()).filter((e) => e !== "");
+  const entries = text
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "");
   const bad = entries.find((e) => !validEntry(e));
   if (bad !== undefined) {
-    throw new Error(`PASSERELLE_TRUSTED_PROXIES : « ${bad} » n'est ni une adresse IP, ni un réseau CIDR, ni loopback/linklocal/uniquelocal.`);
+    throw new Error(
+      `PASSERELLE_TRUSTED_PROXIES : « ${bad} » n'est ni une adresse IP, ni un réseau CIDR, ni loopback/linklocal/uniquelocal.`,
+    );
   }
   return entries;
 }

@@ -89,7 +89,12 @@ export async function loginThrottle(db: Kysely<Database>, key: LoginKey, now: Da
 }
 
 /** Records an attempt: "refused" = turned away by a throttle before its password was checked. */
-export async function recordAttempt(db: Kysely<Database>, key: LoginKey, outcome: "success" | "failure" | "refused", now: Date): Promise<void> {
+export async function recordAttempt(
+  db: Kysely<Database>,
+  key: LoginKey,
+  outcome: "success" | "failure" | "refused",
+  now: Date,
+): Promise<void> {
   const sdb = securityDb(db);
   await sdb
     .insertInto("login_attempt")
@@ -97,12 +102,19 @@ export async function recordAttempt(db: Kysely<Database>, key: LoginKey, outcome
     .execute();
   // Keep the table small: attempts older than a day are useless for throttling.
   if (Math.random() < 0.05) {
-    await sdb.deleteFrom("login_attempt").where("at", "<", new Date(now.getTime() - 24 * 3600 * 1000)).execute();
+    await sdb
+      .deleteFrom("login_attempt")
+      .where("at", "<", new Date(now.getTime() - 24 * 3600 * 1000))
+      .execute();
   }
 }
 
 /** An administrator unlocks an account: its failures, from every address, are forgotten. */
 export async function unlockLogin(db: Kysely<Database>, email: string): Promise<void> {
-  await securityDb(db).deleteFrom("login_attempt").where("email", "=", sha256Hex(email.trim().toLowerCase())).where("succeeded", "=", false).execute();
+  await securityDb(db)
+    .deleteFrom("login_attempt")
+    .where("email", "=", sha256Hex(email.trim().toLowerCase()))
+    .where("succeeded", "=", false)
+    .execute();
   await sql`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE email = ${email.trim().toLowerCase()}`.execute(db);
 }

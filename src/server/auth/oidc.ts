@@ -172,11 +172,7 @@ export async function completeLogin(
     throw new OidcError("La réponse du fournisseur d'identité ne correspond pas à ce navigateur (state).", 400);
   }
   const sdb = securityDb(db);
-  const pending = await sdb
-    .deleteFrom("oidc_login")
-    .where("state_hash", "=", sha256Hex(input.state))
-    .returningAll()
-    .executeTakeFirst();
+  const pending = await sdb.deleteFrom("oidc_login").where("state_hash", "=", sha256Hex(input.state)).returningAll().executeTakeFirst();
   if (!pending || pending.expires_at.getTime() <= now.getTime()) {
     throw new OidcError("Cette tentative de connexion est inconnue ou a expiré : recommencez.", 400);
   }
@@ -215,7 +211,13 @@ export async function completeLogin(
   if (!email && doc.userinfo_endpoint && tokens.access_token) {
     ({ email, emailVerified } = await userinfoEmail(doc, config, tokens.access_token, claims.sub, now));
   }
-  return { subject: claims.sub, email: email ? email.toLowerCase() : null, emailVerified, multiFactor: isMultiFactor(claims.amr), returnTo: pending.return_to };
+  return {
+    subject: claims.sub,
+    email: email ? email.toLowerCase() : null,
+    emailVerified,
+    multiFactor: isMultiFactor(claims.amr),
+    returnTo: pending.return_to,
+  };
 }
 
 /** ProConnect answers userinfo as a signed JWT (application/jwt); others as JSON. */

@@ -38,7 +38,8 @@ export async function oidcLinkRefusal(
   if (!verified) {
     return {
       title: "Adresse non vérifiée",
-      detail: "Le fournisseur d'identité ne garantit pas cette adresse e-mail : elle ne peut pas ouvrir un compte Passerelle. Connectez-vous avec votre mot de passe.",
+      detail:
+        "Le fournisseur d'identité ne garantit pas cette adresse e-mail : elle ne peut pas ouvrir un compte Passerelle. Connectez-vous avec votre mot de passe.",
     };
   }
   if (account.oidc_link_allowed) return null;

@@ -111,9 +111,7 @@ export function installAuth(app: App, ctx: AppContext): void {
     const isApi = url.startsWith("/api/") && !url.startsWith("/api/docs");
     if (route.config.policy === undefined) {
       if (isApi) {
-        throw new Error(
-          `La route ${methods.join(",")} ${url} ne déclare pas de politique d'accès (config: { policy }) : refusée.`,
-        );
+        throw new Error(`La route ${methods.join(",")} ${url} ne déclare pas de politique d'accès (config: { policy }) : refusée.`);
       }
       // Web app files and the API documentation are public by nature.
       route.config.policy = "public";
@@ -125,7 +123,8 @@ export function installAuth(app: App, ctx: AppContext): void {
     if (isApi && !contract) {
       throw new Error(`La route ${methods.join(",")} ${url} n'est pas enregistrée depuis un contrat (src/server/route.ts) : refusée.`);
     }
-    for (const method of methods) table.push({ method: String(method), url, policy: route.config.policy, ...(contract ? { contract } : {}) });
+    for (const method of methods)
+      table.push({ method: String(method), url, policy: route.config.policy, ...(contract ? { contract } : {}) });
   });
 
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
@@ -220,4 +219,3 @@ function parameterProblem(reply: FastifyReply, problem: ParameterProblem): Fasti
     errors: [{ field: problem.parameter, message: problem.detail }],
   });
 }
-

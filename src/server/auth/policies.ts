@@ -176,12 +176,7 @@ const unsupported = (policy: PolicyName, target: Target): Decision =>
  * by the route's contract: src/contracts/target.ts). `none` targets are lists restricted in SQL to what
  * the caller may see (src/queries).
  */
-export async function authorize(
-  db: Kysely<Database>,
-  principal: Principal | null,
-  policy: PolicyName,
-  target: Target,
-): Promise<Decision> {
+export async function authorize(db: Kysely<Database>, principal: Principal | null, policy: PolicyName, target: Target): Promise<Decision> {
   if (policy === "public") return ALLOW;
   if (!principal) return { allow: false, status: 401, detail: "Connectez-vous pour accéder à cette ressource." };
   const isAdmin = principal.role === "admin";

@@ -69,7 +69,11 @@ export async function beginEnrolment(
   keepPending = false,
 ): Promise<Enrolment | null> {
   const sdb = securityDb(db);
-  const existing = await sdb.selectFrom("user_totp").select(["secret_encrypted", "enabled_at"]).where("user_id", "=", user.id).executeTakeFirst();
+  const existing = await sdb
+    .selectFrom("user_totp")
+    .select(["secret_encrypted", "enabled_at"])
+    .where("user_id", "=", user.id)
+    .executeTakeFirst();
   if (existing?.enabled_at) return null;
   if (existing && keepPending) return enrolmentOf(pii.decrypt(existing.secret_encrypted), user.email);
   const secret = generateSecret();
@@ -77,17 +81,30 @@ export async function beginEnrolment(
   await sdb
     .insertInto("user_totp")
     .values({ user_id: user.id, secret_encrypted: secretEncrypted, enabled_at: null, last_step: null, created_at: now })
-    .onConflict((oc) => oc.column("user_id").doUpdateSet({ secret_encrypted: secretEncrypted, enabled_at: null, last_step: null, created_at: now }))
+    .onConflict((oc) =>
+      oc.column("user_id").doUpdateSet({ secret_encrypted: secretEncrypted, enabled_at: null, last_step: null, created_at: now }),
+    )
     .execute();
   return enrolmentOf(secret, user.email);
 }
 
 const normalizeRecovery = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
 
-async function checkTotp(db: Kysely<Database>, pii: PersonalDataCipher, userId: number, code: string, now: Date, enabled: boolean): Promise<boolean> {
+async function checkTotp(
+  db: Kysely<Database>,
+  pii: PersonalDataCipher,
+  userId: number,
+  code: string,
+  now: Date,
+  enabled: boolean,
+): Promise<boolean> {
   if (!/^\d{6}$/.test(code)) return false;
   const sdb = securityDb(db);
-  const row = await sdb.selectFrom("user_totp").select(["secret_encrypted", "enabled_at", "last_step"]).where("user_id", "=", userId).executeTakeFirst();
+  const row = await sdb
+    .selectFrom("user_totp")
+    .select(["secret_encrypted", "enabled_at", "last_step"])
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (!row || Boolean(row.enabled_at) !== enabled) return false;
   const lastStep = row.last_step === null ? undefined : Number(row.last_step);
   const result = await verify({
@@ -98,7 +115,8 @@ async function checkTotp(db: Kysely<Database>, pii: PersonalDataCipher, userId: 
     ...(lastStep !== undefined ? { afterTimeStep: lastStep } : {}),
   });
   if (!result.valid) return false;
-  const step = "timeStep" in result && typeof result.timeStep === "number" ? result.timeStep : Math.floor(now.getTime() / 1000 / STEP_SECONDS);
+  const step =
+    "timeStep" in result && typeof result.timeStep === "number" ? result.timeStep : Math.floor(now.getTime() / 1000 / STEP_SECONDS);
   // Conditional on the step read: of two concurrent uses of one code, one wins.
   const updated = await sdb
     .updateTable("user_totp")

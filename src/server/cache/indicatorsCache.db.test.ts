@@ -33,7 +33,18 @@ beforeAll(async () => {
     (
       await db
         .insertInto("financial_annex")
-        .values({ structure_id: structureId, number_prefix: "ACI062250020", mesure_code: "ACI_DC", state: "VALIDE", starts_on: "2025-01-01", ends_on: "2025-12-31", etp: "2.00", annual_hours: "1820", total_amount: "50000.00", unit_amount: "1000" })
+        .values({
+          structure_id: structureId,
+          number_prefix: "ACI062250020",
+          mesure_code: "ACI_DC",
+          state: "VALIDE",
+          starts_on: "2025-01-01",
+          ends_on: "2025-12-31",
+          etp: "2.00",
+          annual_hours: "1820",
+          total_amount: "50000.00",
+          unit_amount: "1000",
+        })
         .returning("id")
         .executeTakeFirstOrThrow()
     ).id,
@@ -43,7 +54,15 @@ beforeAll(async () => {
     (
       await db
         .insertInto("contract")
-        .values({ person_id: personId, structure_id: structureId, mesure_code: "ACI_DC", contract_type: "CDDI", starts_on: "2025-01-01", weekly_hours: "35", rsa: "NON" })
+        .values({
+          person_id: personId,
+          structure_id: structureId,
+          mesure_code: "ACI_DC",
+          contract_type: "CDDI",
+          starts_on: "2025-01-01",
+          weekly_hours: "35",
+          rsa: "NON",
+        })
         .returning("id")
         .executeTakeFirstOrThrow()
     ).id,

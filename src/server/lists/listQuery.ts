@@ -21,9 +21,7 @@ export interface SortSpec<K extends string> {
 }
 
 export function parseSort<K extends string>(sort: string): SortSpec<K> {
-  return sort.startsWith("-")
-    ? { key: sort.slice(1) as K, direction: "desc" }
-    : { key: sort as K, direction: "asc" };
+  return sort.startsWith("-") ? { key: sort.slice(1) as K, direction: "desc" } : { key: sort as K, direction: "asc" };
 }
 
 /** LIMIT / OFFSET of the request: one page in JSON, everything (bounded) for an export. */

@@ -27,7 +27,9 @@ export function smtpMailer(url: string, from = DEFAULT_MAIL_FROM): Mailer {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error("PASSERELLE_SMTP_URL invalide : adresse attendue de la forme smtp://utilisateur:mot-de-passe@hôte:587 ou smtps://hôte:465.");
+    throw new Error(
+      "PASSERELLE_SMTP_URL invalide : adresse attendue de la forme smtp://utilisateur:mot-de-passe@hôte:587 ou smtps://hôte:465.",
+    );
   }
   if (parsed.protocol !== "smtp:" && parsed.protocol !== "smtps:") {
     throw new Error("PASSERELLE_SMTP_URL invalide : le schéma doit être smtp:// ou smtps://.");
@@ -56,7 +58,9 @@ export function consoleMailer(write: (text: string) => void = (text) => process.
   return {
     delivery: "console",
     async send(message) {
-      write(`\n--- E-mail non envoyé (PASSERELLE_SMTP_URL n'est pas configuré) ---\nÀ : ${message.to}\nObjet : ${message.subject}\n\n${message.text}\n---\n`);
+      write(
+        `\n--- E-mail non envoyé (PASSERELLE_SMTP_URL n'est pas configuré) ---\nÀ : ${message.to}\nObjet : ${message.subject}\n\n${message.text}\n---\n`,
+      );
     },
   };
 }

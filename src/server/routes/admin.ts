@@ -16,14 +16,32 @@ const routes: RouteModule = async (app, ctx) => {
   route(app, listUsers, { policy: "admin" }, async ({ input }) => {
     let query = ctx.handle.db
       .selectFrom("app_user as u")
-      .select(["u.id", "u.email", "u.display_name", "u.role", "u.region_code", "u.departement_code", "u.disabled", "u.locked_until", "u.oidc_subject"])
+      .select([
+        "u.id",
+        "u.email",
+        "u.display_name",
+        "u.role",
+        "u.region_code",
+        "u.departement_code",
+        "u.disabled",
+        "u.locked_until",
+        "u.oidc_subject",
+      ])
       .orderBy("u.email")
       .limit(1000);
     if (input.q) query = query.where("u.email", "like", `%${input.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (input.role) query = query.where("u.role", "=", input.role);
     const users = await query.execute();
     const memberships = users.length
-      ? await ctx.handle.db.selectFrom("membership").select(["user_id", "structure_id"]).where("user_id", "in", users.map((u) => u.id)).execute()
+      ? await ctx.handle.db
+          .selectFrom("membership")
+          .select(["user_id", "structure_id"])
+          .where(
+            "user_id",
+            "in",
+            users.map((u) => u.id),
+          )
+          .execute()
       : [];
     const now = ctx.clock.now().getTime();
     return users.map((u) => ({
@@ -45,7 +63,10 @@ const routes: RouteModule = async (app, ctx) => {
       const created = await ctx.handle.withTransaction(({ db }) => createUser(db, body, actorOf(request)));
       return reply.status(201).send(created);
     } catch (error) {
-      if (error instanceof UserInputError) return sendProblem(reply, 400, "Requête invalide", error.message, { errors: [{ field: `/${error.field}`, message: error.message }] });
+      if (error instanceof UserInputError)
+        return sendProblem(reply, 400, "Requête invalide", error.message, {
+          errors: [{ field: `/${error.field}`, message: error.message }],
+        });
       throw error;
     }
   });
@@ -56,7 +77,12 @@ const routes: RouteModule = async (app, ctx) => {
       return sendProblem(reply, 409, "Conflit", "Vous ne pouvez pas désactiver votre propre compte.");
     }
     const found = await ctx.handle.withTransaction(async ({ db }) => {
-      const before = await db.selectFrom("app_user").select(["email", "disabled", "display_name", "locked_until"]).where("id", "=", userId).forUpdate().executeTakeFirst();
+      const before = await db
+        .selectFrom("app_user")
+        .select(["email", "disabled", "display_name", "locked_until"])
+        .where("id", "=", userId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!before) return false;
       await db
         .updateTable("app_user")
@@ -70,7 +96,8 @@ const routes: RouteModule = async (app, ctx) => {
         .execute();
       if (body.disabled) await destroyUserSessions(db, userId);
       if (body.unlock) await unlockLogin(db, before.email);
-      if (body.allowSsoLink !== undefined) await securityDb(db).updateTable("app_user").set({ oidc_link_allowed: body.allowSsoLink }).where("id", "=", userId).execute();
+      if (body.allowSsoLink !== undefined)
+        await securityDb(db).updateTable("app_user").set({ oidc_link_allowed: body.allowSsoLink }).where("id", "=", userId).execute();
       if (body.resetSecondFactor) await removeSecondFactor(db, userId);
       await recordAudit(db, actorOf(request), {
         action: "user.update",

@@ -40,13 +40,16 @@ const view = (r: Row): z.infer<typeof AuditEvent> => ({
 });
 
 // The product's one CSV cell writer (quoting, formulas neutralised); JSON columns as their text.
-const csvCell = (v: unknown): string => writeCsvCell(v === null || v === undefined || typeof v === "number" || typeof v === "string" ? v : JSON.stringify(v), SPREADSHEET);
+const csvCell = (v: unknown): string =>
+  writeCsvCell(v === null || v === undefined || typeof v === "number" || typeof v === "string" ? v : JSON.stringify(v), SPREADSHEET);
 
 export const AUDIT_EXPORT_MAX_ROWS = 200_000;
 
 const routes: RouteModule = async (app, ctx) => {
   route(app, listAuditEvents, { policy: "admin" }, async ({ input }) => {
-    let q = query(ctx.handle.db, input).orderBy("id", "desc").limit(input.limit + 1);
+    let q = query(ctx.handle.db, input)
+      .orderBy("id", "desc")
+      .limit(input.limit + 1);
     if (input.before) q = q.where("id", "<", input.before);
     const rows = await q.execute();
     const page = rows.slice(0, input.limit);
@@ -56,11 +59,26 @@ const routes: RouteModule = async (app, ctx) => {
   route(app, exportAuditEvents, { policy: "admin" }, async ({ input, request, reply }) => {
     await recordAudit(ctx.handle.db, actorOf(request), { action: "audit.export", entity: "audit_event", after: input });
     const rows = await query(ctx.handle.db, input).orderBy("id").limit(AUDIT_EXPORT_MAX_ROWS).execute();
-    const header = ["id", "at", "actor_user_id", "actor", "action", "entity", "entity_id", "person_id", "structure_id", "before", "after", "ip"];
+    const header = [
+      "id",
+      "at",
+      "actor_user_id",
+      "actor",
+      "action",
+      "entity",
+      "entity_id",
+      "person_id",
+      "structure_id",
+      "before",
+      "after",
+      "ip",
+    ];
     const lines = [header.join(";")];
     for (const r of rows.map(view)) {
       lines.push(
-        [r.id, r.at, r.actorUserId, r.actor, r.action, r.entity, r.entityId, r.personId, r.structureId, r.before, r.after, r.ip].map(csvCell).join(";"),
+        [r.id, r.at, r.actorUserId, r.actor, r.action, r.entity, r.entityId, r.personId, r.structureId, r.before, r.after, r.ip]
+          .map(csvCell)
+          .join(";"),
       );
     }
     reply.header("content-disposition", `attachment; filename="journal-audit-${ctx.clock.today()}.csv"`);

@@ -41,13 +41,22 @@ async function openSession(
   if (request.session) await destroySession(db, request.session.sessionId);
   const principal = await loadPrincipal(db, userId);
   if (!principal) return null;
-  const session = await createSession(db, principal.userId, { ip: request.ip, userAgent: request.headers["user-agent"] ?? null }, ctx.clock.now());
-  await recordAudit(db, { userId: principal.userId, label: principal.email, ip: request.ip }, {
-    action: "auth.login",
-    entity: "app_user",
-    entityId: principal.userId,
-    after: { method, ...(secondFactor ? { secondFactor } : {}) },
-  });
+  const session = await createSession(
+    db,
+    principal.userId,
+    { ip: request.ip, userAgent: request.headers["user-agent"] ?? null },
+    ctx.clock.now(),
+  );
+  await recordAudit(
+    db,
+    { userId: principal.userId, label: principal.email, ip: request.ip },
+    {
+      action: "auth.login",
+      entity: "app_user",
+      entityId: principal.userId,
+      after: { method, ...(secondFactor ? { secondFactor } : {}) },
+    },
+  );
   reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
   return { principal, csrfToken: session.csrfToken };
 }
@@ -59,7 +68,12 @@ const DEMO_REFUSED = "Les comptes de démonstration ne peuvent pas se connecter 
 /** One answer for every throttle (address, account and address, account): it never says which. */
 function tooMany(reply: FastifyReply, lock: LockState): FastifyReply {
   reply.header("retry-after", String(lock.retryAfterSeconds));
-  return sendProblem(reply, 429, TOO_MANY, `Trop de tentatives de connexion : réessayez dans ${Math.ceil(lock.retryAfterSeconds / 60)} minute(s).`);
+  return sendProblem(
+    reply,
+    429,
+    TOO_MANY,
+    `Trop de tentatives de connexion : réessayez dans ${Math.ceil(lock.retryAfterSeconds / 60)} minute(s).`,
+  );
 }
 
 const routes: RouteModule = async (app, ctx) => {
@@ -73,14 +87,22 @@ const routes: RouteModule = async (app, ctx) => {
     if (!user) return;
     const lock = await loginThrottle(db, key, now);
     if (lock.locked && lock.reason === "account") {
-      await db.updateTable("app_user").set({ locked_until: new Date(now.getTime() + lock.retryAfterSeconds * 1000) }).where("id", "=", user.id).execute();
+      await db
+        .updateTable("app_user")
+        .set({ locked_until: new Date(now.getTime() + lock.retryAfterSeconds * 1000) })
+        .where("id", "=", user.id)
+        .execute();
     }
-    await recordAudit(db, { userId: user.id, label: user.email, ip }, {
-      action: lock.locked ? "auth.locked" : "auth.login_failed",
-      entity: "app_user",
-      entityId: user.id,
-      ...(lock.locked ? { after: { scope: lock.reason === "account" ? "account" : "address" } } : {}),
-    });
+    await recordAudit(
+      db,
+      { userId: user.id, label: user.email, ip },
+      {
+        action: lock.locked ? "auth.locked" : "auth.login_failed",
+        entity: "app_user",
+        entityId: user.id,
+        ...(lock.locked ? { after: { scope: lock.reason === "account" ? "account" : "address" } } : {}),
+      },
+    );
   }
 
   route(app, login, { policy: "public", csrf: false, audit: false }, async ({ body, request, reply }) => {
@@ -115,7 +137,9 @@ const routes: RouteModule = async (app, ctx) => {
       usedFactor = await verifySecondFactor(db, ctx.pii, user.id, body.code, now);
       if (!usedFactor) {
         await failure(key, user, request.ip, now);
-        return sendProblem(reply, 401, "Code incorrect", "Le code de vérification est incorrect ou a déjà servi.", { secondFactor: "totp" });
+        return sendProblem(reply, 401, "Code incorrect", "Le code de vérification est incorrect ou a déjà servi.", {
+          secondFactor: "totp",
+        });
       }
     } else if (secondFactorEnforced(user.role, user.email)) {
       // First login of an account that must have a second factor: enrol now (the secret is shown to
@@ -127,10 +151,20 @@ const routes: RouteModule = async (app, ctx) => {
       recoveryCodes = (await confirmEnrolment(db, ctx.pii, user.id, body.code ?? "", now)) ?? undefined;
       if (!recoveryCodes) {
         await failure(key, user, request.ip, now);
-        return sendProblem(reply, 401, "Code incorrect", "Le code de vérification est incorrect : saisissez le code affiché par votre application.", { secondFactor: "enrol" });
+        return sendProblem(
+          reply,
+          401,
+          "Code incorrect",
+          "Le code de vérification est incorrect : saisissez le code affiché par votre application.",
+          { secondFactor: "enrol" },
+        );
       }
       usedFactor = "totp";
-      await recordAudit(db, { userId: user.id, label: user.email, ip: request.ip }, { action: "user.second_factor_enable", entity: "app_user", entityId: user.id });
+      await recordAudit(
+        db,
+        { userId: user.id, label: user.email, ip: request.ip },
+        { action: "user.second_factor_enable", entity: "app_user", entityId: user.id },
+      );
     }
     await recordAttempt(db, key, "success", now);
     const opened = await openSession(ctx, request, reply, user.id, "password", usedFactor);
@@ -166,7 +200,8 @@ const routes: RouteModule = async (app, ctx) => {
   });
 
   route(app, oidcLogin, { policy: "public" }, async ({ input, reply }) => {
-    if (!oidc) return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
+    if (!oidc)
+      return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
     // Only same-site relative paths (no open redirect).
     const returnTo = input.returnTo && /^\/(?![/\\])[^\s]*$/.test(input.returnTo) ? input.returnTo : null;
     try {
@@ -184,7 +219,8 @@ const routes: RouteModule = async (app, ctx) => {
   });
 
   route(app, oidcCallback, { policy: "public", audit: false }, async ({ input, request, reply }) => {
-    if (!oidc) return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
+    if (!oidc)
+      return sendProblem(reply, 404, "Connexion unique indisponible", "La connexion par ProConnect n'est pas configurée sur ce serveur.");
     const { code, state, error } = input;
     if (error) return sendProblem(reply, 401, "Connexion refusée", `Le fournisseur d'identité a refusé la connexion (${error}).`);
     if (!code || !state) return sendProblem(reply, 400, "Requête invalide", "Paramètres code et state attendus.");
@@ -231,7 +267,11 @@ const routes: RouteModule = async (app, ctx) => {
     }
     if (!user.oidc_subject) {
       await db.updateTable("app_user").set({ oidc_subject: identity.subject, updated_at: now }).where("id", "=", user.id).execute();
-      await recordAudit(db, { userId: Number(user.id), label: user.email, ip: request.ip }, { action: "user.oidc_link", entity: "app_user", entityId: Number(user.id) });
+      await recordAudit(
+        db,
+        { userId: Number(user.id), label: user.email, ip: request.ip },
+        { action: "user.oidc_link", entity: "app_user", entityId: Number(user.id) },
+      );
     }
     const opened = await openSession(ctx, request, reply, Number(user.id), "oidc");
     if (!opened) return sendProblem(reply, 403, "Compte désactivé", "Ce compte Passerelle est désactivé.");

@@ -16,7 +16,10 @@ beforeAll(async () => {
   t = await createTestDatabase();
   data = await buildDataset(t.handle);
   // The conseil départemental co-finances a part of the ACI's AF.
-  await t.handle.db.insertInto("financial_annex_funding").values({ annex_id: data.annex, funding_line_code: "CONSEIL_DEPARTEMENTAL", amount: "20000.00" }).execute();
+  await t.handle.db
+    .insertInto("financial_annex_funding")
+    .values({ annex_id: data.annex, funding_line_code: "CONSEIL_DEPARTEMENTAL", amount: "20000.00" })
+    .execute();
   users.cd62 = await userWithSession(t, { email: "rsa@cd62.test", role: "conseil_departemental", departementCode: "62" });
   users.cd59 = await userWithSession(t, { email: "rsa@cd59.test", role: "conseil_departemental", departementCode: "59" });
   users.ddets62 = await userWithSession(t, { email: "agent@ddets62.test", role: "departemental", departementCode: "62" });
@@ -50,7 +53,8 @@ describe("GET /api/v1/departements/{code}/rsa", () => {
   });
 
   it("lets the DDETS of the département, the DREETS of its région and national users read it", async () => {
-    for (const who of ["ddets62", "dreets32", "national"]) expect((await get(who, "/api/v1/departements/62/rsa?year=2022")).statusCode, who).toBe(200);
+    for (const who of ["ddets62", "dreets32", "national"])
+      expect((await get(who, "/api/v1/departements/62/rsa?year=2022")).statusCode, who).toBe(200);
   });
 
   it("refuses another département's conseil départemental and SIAE users (403 problem+json)", async () => {
@@ -81,7 +85,10 @@ describe("GET /api/v1/departements/{code}/rsa", () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers["content-type"]).toContain("text/csv");
     expect(csv.headers["content-disposition"]).toContain("rsa-departement-62-2022.csv");
-    const lines = csv.body.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = csv.body
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines[0]).toContain("ETP cofinancés par le département");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain("Chantier | Bruaysien");

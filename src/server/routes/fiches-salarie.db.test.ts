@@ -28,8 +28,10 @@ afterAll(async () => {
   await t?.destroy();
 });
 
-const validation = (u: TestUser, id = data.aci) => app.inject({ url: `/api/v1/structures/${id}/fiches-salarie/validation`, headers: u.headers });
-const exportFiches = (u: TestUser, id = data.aci) => app.inject({ method: "POST", url: `/api/v1/structures/${id}/fiches-salarie/exports`, headers: u.headers });
+const validation = (u: TestUser, id = data.aci) =>
+  app.inject({ url: `/api/v1/structures/${id}/fiches-salarie/validation`, headers: u.headers });
+const exportFiches = (u: TestUser, id = data.aci) =>
+  app.inject({ method: "POST", url: `/api/v1/structures/${id}/fiches-salarie/exports`, headers: u.headers });
 
 describe("fiches salarié API", () => {
   it("validation: every error per salarié and per ASP field, in French, nothing written; audited", async () => {
@@ -44,7 +46,11 @@ describe("fiches salarié API", () => {
     for (const e of body.invalid[0].errors) expect(e.message).toMatch(/[a-zàéè]/);
     expect(res.body).not.toContain(NIR);
     expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM fiche_salarie`.execute(t.handle.db)).rows[0]?.n).toBe(0);
-    const audit = await t.handle.db.selectFrom("audit_event").select(["action", "structure_id"]).where("action", "=", "fiche_salarie.validate").execute();
+    const audit = await t.handle.db
+      .selectFrom("audit_event")
+      .select(["action", "structure_id"])
+      .where("action", "=", "fiche_salarie.validate")
+      .execute();
     expect(audit).toEqual([{ action: "fiche_salarie.validate", structure_id: data.aci }]);
   });
 
@@ -59,7 +65,27 @@ describe("fiches salarié API", () => {
     await t.handle.withTransaction(({ db }) =>
       completeFicheSalarie(db, deps, {
         contractId: data.contract,
-        fields: { birthCommuneCode: "62178", salarieEnEmploi: false, salarieSansEmploiDepuis: "04", salarieSansRessource: false, inscritPoleEmploi: true, inscritPoleEmploiDepuis: "03", numeroIDE: "1234567A", salarieOETH: false, salarieAideSociale: false, salarieBenefRSADepuis: "02", salarieBenefASS: false, salarieBenefAAH: false, salarieSortantASE: false, salarieParentIsole: false, salarieHebergement: false, salarieRefugie: false, salarieSortantDetention: false, salarieLangueFrancaise: false, salarieMobilite: false },
+        fields: {
+          birthCommuneCode: "62178",
+          salarieEnEmploi: false,
+          salarieSansEmploiDepuis: "04",
+          salarieSansRessource: false,
+          inscritPoleEmploi: true,
+          inscritPoleEmploiDepuis: "03",
+          numeroIDE: "1234567A",
+          salarieOETH: false,
+          salarieAideSociale: false,
+          salarieBenefRSADepuis: "02",
+          salarieBenefASS: false,
+          salarieBenefAAH: false,
+          salarieSortantASE: false,
+          salarieParentIsole: false,
+          salarieHebergement: false,
+          salarieRefugie: false,
+          salarieSortantDetention: false,
+          salarieLangueFrancaise: false,
+          salarieMobilite: false,
+        },
       }),
     );
     expect((await validation(member)).json()).toMatchObject({ valid: 1, creations: 1, invalid: [] });
@@ -69,11 +95,22 @@ describe("fiches salarié API", () => {
     expect(res.headers["x-fiches-envoyees"]).toBe("1");
     const batch = res.json();
     expect(batch.lignesTelechargement).toHaveLength(1);
-    expect(batch.lignesTelechargement[0]).toMatchObject({ typeMouvement: "C", mesure: "ACI_DC", personnePhysique: { salarieNIR: NIR, passIae: data.passNumber } });
+    expect(batch.lignesTelechargement[0]).toMatchObject({
+      typeMouvement: "C",
+      mesure: "ACI_DC",
+      personnePhysique: { salarieNIR: NIR, passIae: data.passNumber },
+    });
     const stored = await sql<{ status: string }>`SELECT status FROM fiche_salarie`.execute(t.handle.db);
     expect(stored.rows).toEqual([{ status: "SENT" }]);
-    const audit = await t.handle.db.selectFrom("audit_event").select("action").where("action", "in", ["fiche_salarie.send", "POST /api/v1/structures/:structureId/fiches-salarie/exports"]).execute();
-    expect(audit.map((a) => a.action).sort()).toEqual(["POST /api/v1/structures/:structureId/fiches-salarie/exports", "fiche_salarie.send"]);
+    const audit = await t.handle.db
+      .selectFrom("audit_event")
+      .select("action")
+      .where("action", "in", ["fiche_salarie.send", "POST /api/v1/structures/:structureId/fiches-salarie/exports"])
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      "POST /api/v1/structures/:structureId/fiches-salarie/exports",
+      "fiche_salarie.send",
+    ]);
     // Sent: nothing left to send until the ASP's return file.
     expect((await validation(member)).json()).toMatchObject({ valid: 0, awaitingReturn: 1, invalid: [] });
     expect((await exportFiches(member)).statusCode).toBe(409);

@@ -3,7 +3,10 @@ import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { downloadOf } from "./fiches-salarie.js";
 
-const batch = (name: string, lines: number) => ({ name, data: Buffer.from(JSON.stringify({ lignesTelechargement: Array.from({ length: lines }, (_, i) => ({ numLigne: i + 1 })) })) });
+const batch = (name: string, lines: number) => ({
+  name,
+  data: Buffer.from(JSON.stringify({ lignesTelechargement: Array.from({ length: lines }, (_, i) => ({ numLigne: i + 1 })) })),
+});
 
 describe("downloadOf", () => {
   it("sends a single batch as the JSON file the CLI writes", () => {

@@ -8,7 +8,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { zipSync } from "fflate";
-import { exportFichesSalarie as exportFichesSalarieContract, type FichesValidation, validateFichesSalarie } from "../../contracts/fichesSalarie.js";
+import {
+  exportFichesSalarie as exportFichesSalarieContract,
+  type FichesValidation,
+  validateFichesSalarie,
+} from "../../contracts/fichesSalarie.js";
 import { exportFichesSalarie, type FichesExportResult } from "../../interchange/fiche-salarie/exportFichesSalarie.js";
 import { recordAudit } from "../../db/audit.js";
 import { NotFoundError } from "../../operations/types.js";
@@ -25,7 +29,13 @@ function validationOf(r: FichesExportResult): FichesValidation {
     modifications: r.modifications,
     awaitingReturn: r.awaitingReturn,
     upToDate: r.upToDate,
-    invalid: r.invalid.map((i) => ({ personId: i.personId, contractId: i.contractId, salarie: i.salarie, movement: i.movement, errors: i.errors.map((e) => ({ field: e.field, message: e.message })) })),
+    invalid: r.invalid.map((i) => ({
+      personId: i.personId,
+      contractId: i.contractId,
+      salarie: i.salarie,
+      movement: i.movement,
+      errors: i.errors.map((e) => ({ field: e.field, message: e.message })),
+    })),
   };
 }
 
@@ -76,7 +86,8 @@ const routes: RouteModule = async (app, ctx) => {
       try {
         result = await run(structureId, actorOf(request), false, dir);
       } catch (error) {
-        if (error instanceof NotFoundError) return sendProblem(reply, 404, "Structure introuvable", `Structure ${structureId} introuvable.`);
+        if (error instanceof NotFoundError)
+          return sendProblem(reply, 404, "Structure introuvable", `Structure ${structureId} introuvable.`);
         throw error;
       }
       const summary = {

@@ -34,7 +34,12 @@ const routes: RouteModule = async (app, ctx) => {
 
   route(app, uploadImport, { policy: "import:write", audit: false }, async ({ input, request, reply }) => {
     if (!request.isMultipart()) {
-      return sendProblem(reply, 415, "Type de contenu non pris en charge", "Envoyez le fichier en multipart/form-data dans le champ « file ».");
+      return sendProblem(
+        reply,
+        415,
+        "Type de contenu non pris en charge",
+        "Envoyez le fichier en multipart/form-data dans le champ « file ».",
+      );
     }
     const part = await request.file();
     if (part?.fieldname !== "file") {
@@ -47,7 +52,12 @@ const routes: RouteModule = async (app, ctx) => {
     try {
       await pipeline(part.file, createWriteStream(file));
       if (part.file.truncated) {
-        return sendProblem(reply, 413, "Contenu trop volumineux", `Le fichier dépasse la taille maximale acceptée (${ctx.config.uploadLimit} octets).`);
+        return sendProblem(
+          reply,
+          413,
+          "Contenu trop volumineux",
+          `Le fichier dépasse la taille maximale acceptée (${ctx.config.uploadLimit} octets).`,
+        );
       }
       const dryRun = input.dryRun === "true";
       const actor = actorOf(request);
@@ -56,7 +66,12 @@ const routes: RouteModule = async (app, ctx) => {
       const run = async (onProgress?: (done: number, total: number | null, what: string) => void): Promise<ImportReport> => {
         const report = await importPath(ctx.handle, file, { dryRun, actor, territory, originalName, pii: ctx.pii, onProgress });
         if (report.importRunId !== null && actor.userId !== null) {
-          await db.updateTable("import_run").set({ user_id: actor.userId }).where("id", "=", report.importRunId).where("user_id", "is", null).execute();
+          await db
+            .updateTable("import_run")
+            .set({ user_id: actor.userId })
+            .where("id", "=", report.importRunId)
+            .where("user_id", "is", null)
+            .execute();
         }
         return report;
       };
@@ -72,7 +87,10 @@ const routes: RouteModule = async (app, ctx) => {
       } catch (error) {
         if (error instanceof ImportInputError) {
           return sendProblem(reply, 400, "Fichier non importable", error.message, {
-            errors: error.issues.map((i) => ({ field: `${i.file}${i.line ? `:${i.line}` : ""}${i.column ? ` (${i.column})` : ""}`, message: i.reason })),
+            errors: error.issues.map((i) => ({
+              field: `${i.file}${i.line ? `:${i.line}` : ""}${i.column ? ` (${i.column})` : ""}`,
+              message: i.reason,
+            })),
           });
         }
         throw error;

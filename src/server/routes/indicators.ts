@@ -73,7 +73,12 @@ const routes: RouteModule = async (app, ctx) => {
         const monthly = await computeSeries(db, { scope, ...period, ...kind });
         const firstYear = Number(period.to.slice(0, 4)) - (SERIES_YEARS - 1);
         const yearly = await computeSeries(db, { scope, from: `${firstYear}-01-01`, to: period.to, ...kind });
-        return serialize(IndicatorSeries, { scope: monthly.scope, period: monthly.period, monthly: monthly.monthly, yearly: yearly.yearly });
+        return serialize(IndicatorSeries, {
+          scope: monthly.scope,
+          period: monthly.period,
+          monthly: monthly.monthly,
+          yearly: yearly.yearly,
+        });
       });
       return sendJson(reply, json);
     } catch (error) {

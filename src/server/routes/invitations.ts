@@ -26,7 +26,9 @@ import { sendProblem } from "../problem.js";
 import { route } from "../route.js";
 
 function invitationMail(input: { to: string; inviter: string; structureName: string; isAdmin: boolean; link: string; expiresAt: Date }) {
-  const until = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" }).format(input.expiresAt);
+  const until = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" }).format(
+    input.expiresAt,
+  );
   return {
     to: input.to,
     subject: `Invitation à rejoindre « ${input.structureName} » sur Passerelle`,
@@ -53,7 +55,12 @@ const routes: RouteModule = async (app, ctx) => {
       .where("app_user.email", "=", email)
       .executeTakeFirst();
     if (existing && existing.role !== "siae") {
-      return sendProblem(reply, 409, "Conflit", "Cette adresse appartient à un compte d'un autre type (services de l'État, conseil départemental ou administration).");
+      return sendProblem(
+        reply,
+        409,
+        "Conflit",
+        "Cette adresse appartient à un compte d'un autre type (services de l'État, conseil départemental ou administration).",
+      );
     }
     if (existing?.member) return sendProblem(reply, 409, "Conflit", "Cette personne est déjà membre de la structure.");
     if (!mailer) {
@@ -69,7 +76,11 @@ const routes: RouteModule = async (app, ctx) => {
     let sent = true;
     const created = await ctx.handle
       .withTransaction(async ({ db }) => {
-        const inv = await createInvitation(db, { email, structureId, isAdmin: body.isAdmin, invitedBy: request.principal?.userId ?? null }, now);
+        const inv = await createInvitation(
+          db,
+          { email, structureId, isAdmin: body.isAdmin, invitedBy: request.principal?.userId ?? null },
+          now,
+        );
         await recordAudit(db, actorOf(request), {
           action: "invitation.create",
           entity: "invitation",
@@ -100,7 +111,12 @@ const routes: RouteModule = async (app, ctx) => {
         throw error;
       });
     if (!created) {
-      return sendProblem(reply, 502, "Envoi impossible", "Le serveur d'e-mails a refusé l'invitation : elle n'a pas été créée. Réessayez plus tard.");
+      return sendProblem(
+        reply,
+        502,
+        "Envoi impossible",
+        "Le serveur d'e-mails a refusé l'invitation : elle n'a pas été créée. Réessayez plus tard.",
+      );
     }
     return reply.status(201).send({
       id: created.id,
@@ -139,10 +155,18 @@ const routes: RouteModule = async (app, ctx) => {
         .where("accepted_at", "is", null)
         .returning(["id", "email"])
         .executeTakeFirst();
-      if (row) await recordAudit(db, actorOf(request), { action: "invitation.delete", entity: "invitation", entityId: invitationId, structureId, before: { email: row.email } });
+      if (row)
+        await recordAudit(db, actorOf(request), {
+          action: "invitation.delete",
+          entity: "invitation",
+          entityId: invitationId,
+          structureId,
+          before: { email: row.email },
+        });
       return row;
     });
-    if (!deleted) return sendProblem(reply, 404, "Ressource introuvable", "Aucune invitation en attente avec cet identifiant dans cette structure.");
+    if (!deleted)
+      return sendProblem(reply, 404, "Ressource introuvable", "Aucune invitation en attente avec cet identifiant dans cette structure.");
     return reply.status(204).send();
   });
 
@@ -151,10 +175,21 @@ const routes: RouteModule = async (app, ctx) => {
     if (!inv) return sendProblem(reply, 404, "Invitation introuvable", "Ce lien d'invitation n'existe pas.");
     const state = invitationState(inv, ctx.clock.now());
     if (state !== "pending") {
-      return sendProblem(reply, 410, "Invitation périmée", state === "expired" ? "Ce lien d'invitation a expiré : demandez-en un nouveau." : "Cette invitation a déjà été acceptée.");
+      return sendProblem(
+        reply,
+        410,
+        "Invitation périmée",
+        state === "expired" ? "Ce lien d'invitation a expiré : demandez-en un nouveau." : "Cette invitation a déjà été acceptée.",
+      );
     }
     const account = await ctx.handle.db.selectFrom("app_user").select("id").where("email", "=", inv.email).executeTakeFirst();
-    return { email: inv.email, structureName: inv.structureName, isAdmin: inv.isAdmin, expiresAt: inv.expiresAt.toISOString(), accountExists: Boolean(account) };
+    return {
+      email: inv.email,
+      structureName: inv.structureName,
+      isAdmin: inv.isAdmin,
+      expiresAt: inv.expiresAt.toISOString(),
+      accountExists: Boolean(account),
+    };
   });
 
   route(app, acceptInvitation, { policy: "public", audit: false }, async ({ input, body, request, reply }) => {
@@ -168,48 +203,85 @@ const routes: RouteModule = async (app, ctx) => {
       if (state === "accepted") return { status: 410 as const, detail: "Cette invitation a déjà été acceptée." };
       let userId: number;
       if (principal) {
-        if (principal.email !== inv.email) return { status: 403 as const, detail: `Cette invitation est adressée à ${inv.email}, pas à votre compte.` };
-        if (principal.role !== "siae") return { status: 409 as const, detail: "Seuls les comptes de structure peuvent rejoindre une structure." };
+        if (principal.email !== inv.email)
+          return { status: 403 as const, detail: `Cette invitation est adressée à ${inv.email}, pas à votre compte.` };
+        if (principal.role !== "siae")
+          return { status: 409 as const, detail: "Seuls les comptes de structure peuvent rejoindre une structure." };
         userId = principal.userId;
       } else {
         const existing = await db.selectFrom("app_user").select("id").where("email", "=", inv.email).executeTakeFirst();
-        if (existing) return { status: 409 as const, detail: "Un compte existe déjà pour cette adresse : connectez-vous puis ouvrez de nouveau le lien." };
+        if (existing)
+          return {
+            status: 409 as const,
+            detail: "Un compte existe déjà pour cette adresse : connectez-vous puis ouvrez de nouveau le lien.",
+          };
         if (!body.displayName || !body.password) {
-          return { status: 400 as const, detail: `Nom affiché et mot de passe (au moins ${MIN_PASSWORD_LENGTH} caractères) sont requis pour créer le compte.` };
+          return {
+            status: 400 as const,
+            detail: `Nom affiché et mot de passe (au moins ${MIN_PASSWORD_LENGTH} caractères) sont requis pour créer le compte.`,
+          };
         }
         // Only now, the token proved valid and pending: the argon2 work of an account's creation.
         const passwordHash = await hashPassword(body.password);
         const created = await db
           .insertInto("app_user")
-          .values({ email: inv.email, display_name: body.displayName, password_hash: passwordHash, role: "siae", created_at: now, updated_at: now })
+          .values({
+            email: inv.email,
+            display_name: body.displayName,
+            password_hash: passwordHash,
+            role: "siae",
+            created_at: now,
+            updated_at: now,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         userId = Number(created.id);
-        await recordAudit(db, { userId, label: inv.email, ip: request.ip }, { action: "user.create", entity: "app_user", entityId: userId, after: { email: inv.email, role: "siae", via: "invitation" } });
+        await recordAudit(
+          db,
+          { userId, label: inv.email, ip: request.ip },
+          { action: "user.create", entity: "app_user", entityId: userId, after: { email: inv.email, role: "siae", via: "invitation" } },
+        );
       }
       await db
         .insertInto("membership")
         .values({ user_id: userId, structure_id: inv.structureId, is_admin: inv.isAdmin, created_at: now })
-        .onConflict((oc) => oc.columns(["user_id", "structure_id"]).doUpdateSet({ is_admin: sql<boolean>`membership.is_admin OR excluded.is_admin` }))
+        .onConflict((oc) =>
+          oc.columns(["user_id", "structure_id"]).doUpdateSet({ is_admin: sql<boolean>`membership.is_admin OR excluded.is_admin` }),
+        )
         .execute();
       await db.updateTable("invitation").set({ accepted_at: now }).where("id", "=", inv.id).execute();
-      await recordAudit(db, { userId, label: inv.email, ip: request.ip }, {
-        action: "invitation.accept",
-        entity: "membership",
-        entityId: `${userId}:${inv.structureId}`,
-        structureId: inv.structureId,
-        after: { isAdmin: inv.isAdmin },
-      });
+      await recordAudit(
+        db,
+        { userId, label: inv.email, ip: request.ip },
+        {
+          action: "invitation.accept",
+          entity: "membership",
+          entityId: `${userId}:${inv.structureId}`,
+          structureId: inv.structureId,
+          after: { isAdmin: inv.isAdmin },
+        },
+      );
       return { status: 200 as const, userId };
     });
     if (outcome.status !== 200) {
-      const titles = { 400: "Requête invalide", 403: "Accès refusé", 404: "Invitation introuvable", 409: "Conflit", 410: "Invitation périmée" };
+      const titles = {
+        400: "Requête invalide",
+        403: "Accès refusé",
+        404: "Invitation introuvable",
+        409: "Conflit",
+        410: "Invitation périmée",
+      };
       return sendProblem(reply, outcome.status, titles[outcome.status], outcome.detail);
     }
     const fresh = await loadPrincipal(ctx.handle.db, outcome.userId);
     if (!fresh) return sendProblem(reply, 403, "Accès refusé", "Compte désactivé.");
     if (request.session) return { user: userView(fresh), csrfToken: request.session.csrfToken };
-    const session = await createSession(ctx.handle.db, fresh.userId, { ip: request.ip, userAgent: request.headers["user-agent"] ?? null }, now);
+    const session = await createSession(
+      ctx.handle.db,
+      fresh.userId,
+      { ip: request.ip, userAgent: request.headers["user-agent"] ?? null },
+      now,
+    );
     reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx, session.expiresAt));
     return { user: userView(fresh), csrfToken: session.csrfToken };
   });

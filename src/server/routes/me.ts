@@ -25,7 +25,13 @@ const routes: RouteModule = async (app, ctx) => {
       .where("m.user_id", "=", request.principal?.userId ?? -1)
       .orderBy("s.name")
       .execute();
-    return rows.map((r) => ({ structureId: Number(r.id), name: r.name, kind: r.kind, departementCode: r.departement_code, isAdmin: r.is_admin }));
+    return rows.map((r) => ({
+      structureId: Number(r.id),
+      name: r.name,
+      kind: r.kind,
+      departementCode: r.departement_code,
+      isAdmin: r.is_admin,
+    }));
   });
 
   route(app, mySessions, { policy: "authenticated" }, async ({ request }) => {
@@ -54,7 +60,11 @@ const routes: RouteModule = async (app, ctx) => {
     const hash = await hashPassword(body.newPassword);
     await ctx.handle.withTransaction(async ({ db }) => {
       await db.updateTable("app_user").set({ password_hash: hash, updated_at: ctx.clock.now() }).where("id", "=", userId).execute();
-      await db.deleteFrom("user_session").where("user_id", "=", userId).where("id", "<>", request.session?.sessionId ?? "").execute();
+      await db
+        .deleteFrom("user_session")
+        .where("user_id", "=", userId)
+        .where("id", "<>", request.session?.sessionId ?? "")
+        .execute();
       await recordAudit(db, actorOf(request), { action: "user.password_change", entity: "app_user", entityId: userId });
     });
     return reply.status(204).send();
@@ -78,10 +88,17 @@ const routes: RouteModule = async (app, ctx) => {
     const principal = request.principal as NonNullable<typeof request.principal>;
     const recoveryCodes = await ctx.handle.withTransaction(async ({ db }) => {
       const codes = await confirmEnrolment(db, ctx.pii, principal.userId, body.code, ctx.clock.now());
-      if (codes) await recordAudit(db, actorOf(request), { action: "user.second_factor_enable", entity: "app_user", entityId: principal.userId });
+      if (codes)
+        await recordAudit(db, actorOf(request), { action: "user.second_factor_enable", entity: "app_user", entityId: principal.userId });
       return codes;
     });
-    if (!recoveryCodes) return sendProblem(reply, 400, "Code incorrect", "Le code de vérification est incorrect : saisissez le code affiché par votre application.");
+    if (!recoveryCodes)
+      return sendProblem(
+        reply,
+        400,
+        "Code incorrect",
+        "Le code de vérification est incorrect : saisissez le code affiché par votre application.",
+      );
     return { recoveryCodes };
   });
 

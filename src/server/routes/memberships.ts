@@ -18,14 +18,25 @@ const routes: RouteModule = async (app, ctx) => {
       .where("m.structure_id", "=", target.id)
       .orderBy("u.email")
       .execute();
-    return rows.map((r) => ({ userId: Number(r.id), email: r.email, displayName: r.display_name, isAdmin: r.is_admin, since: r.created_at.toISOString() }));
+    return rows.map((r) => ({
+      userId: Number(r.id),
+      email: r.email,
+      displayName: r.display_name,
+      isAdmin: r.is_admin,
+      since: r.created_at.toISOString(),
+    }));
   });
 
   /** Change or remove a membership; null isAdmin = remove. */
   const change = async (structureId: number, userId: number, isAdmin: boolean | null, actor: ReturnType<typeof actorOf>) =>
     ctx.handle.withTransaction(async ({ db }) => {
       await db.selectFrom("structure").select("id").where("id", "=", structureId).forUpdate().execute();
-      const current = await db.selectFrom("membership").selectAll().where("structure_id", "=", structureId).where("user_id", "=", userId).executeTakeFirst();
+      const current = await db
+        .selectFrom("membership")
+        .selectAll()
+        .where("structure_id", "=", structureId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
       if (!current) return 404 as const;
       const losesAdmin = current.is_admin && isAdmin !== true;
       if (losesAdmin) {
@@ -40,7 +51,12 @@ const routes: RouteModule = async (app, ctx) => {
       if (isAdmin === null) {
         await db.deleteFrom("membership").where("structure_id", "=", structureId).where("user_id", "=", userId).execute();
       } else {
-        await db.updateTable("membership").set({ is_admin: isAdmin }).where("structure_id", "=", structureId).where("user_id", "=", userId).execute();
+        await db
+          .updateTable("membership")
+          .set({ is_admin: isAdmin })
+          .where("structure_id", "=", structureId)
+          .where("user_id", "=", userId)
+          .execute();
       }
       await recordAudit(db, actor, {
         action: isAdmin === null ? "membership.remove" : "membership.update",

@@ -1,6 +1,15 @@
 // Referentials the screens and partners need (départements, exit motifs with their category,
 // funding lines, mesures): read-only, any logged-in user. Contracts: src/contracts/referentials.ts.
-import { getCalendar, getInstance, listDepartements, listExitMotifs, listFundingLines, listMesures, type ExitMotif, type FundingLine } from "../../contracts/referentials.js";
+import {
+  getCalendar,
+  getInstance,
+  listDepartements,
+  listExitMotifs,
+  listFundingLines,
+  listMesures,
+  type ExitMotif,
+  type FundingLine,
+} from "../../contracts/referentials.js";
 import { monthToDeclare } from "../../domain/declarations/month.js";
 import type { RouteModule } from "../context.js";
 import { demoDateOf } from "../instanceClock.js";
@@ -17,7 +26,13 @@ const routes: RouteModule = async (app, ctx) => {
       .where("starts_on", "<=", today)
       .executeTakeFirst();
     const latest = row?.latest ? String(row.latest).slice(0, 4) : today.slice(0, 4);
-    return { today, currentMonth: today.slice(0, 7), declarationMonth: monthToDeclare(today), latestYear: Number(latest), demoAsOf: demoDateOf(ctx.clock) };
+    return {
+      today,
+      currentMonth: today.slice(0, 7),
+      declarationMonth: monthToDeclare(today),
+      latestYear: Number(latest),
+      demoAsOf: demoDateOf(ctx.clock),
+    };
   });
 
   // Public: the demo notice is shown on every page, the login page included.

@@ -13,10 +13,22 @@ import { route } from "../route.js";
 const routes: RouteModule = async (app, ctx) => {
   route(app, getSiaeMonth, { policy: "structure:declare" }, async ({ target, principal, request }) => {
     const month = await siaeMonth(ctx.handle.db, principal!, target, ctx.clock.today());
-    const fiches = await exportFichesSalarie(ctx.handle, { structureId: target.id, outDir: tmpdir(), pii: ctx.pii, actor: actorOf(request), dryRun: true, now: ctx.clock.now() });
+    const fiches = await exportFichesSalarie(ctx.handle, {
+      structureId: target.id,
+      outDir: tmpdir(),
+      pii: ctx.pii,
+      actor: actorOf(request),
+      dryRun: true,
+      now: ctx.clock.now(),
+    });
     return {
       ...month,
-      fiches: { toSend: fiches.sent, toCorrect: fiches.invalid.length, awaitingReturn: fiches.awaitingReturn, rejected: month.fiches.rejected },
+      fiches: {
+        toSend: fiches.sent,
+        toCorrect: fiches.invalid.length,
+        awaitingReturn: fiches.awaitingReturn,
+        rejected: month.fiches.rejected,
+      },
     };
   });
 };

@@ -2,7 +2,12 @@
 // (identity, groups, sites, conventions, every AF version with its funding lines, monthly realisation).
 // Contracts: src/contracts/structures.ts; read models: src/queries/structures.ts.
 import { getRealisation, getStructure, listStructures } from "../../contracts/structures.js";
-import { listStructures as readStructures, type STRUCTURE_SORT_COLUMNS, structurePage, structureRealisation } from "../../queries/structures.js";
+import {
+  listStructures as readStructures,
+  type STRUCTURE_SORT_COLUMNS,
+  structurePage,
+  structureRealisation,
+} from "../../queries/structures.js";
 import type { RouteModule } from "../context.js";
 import { sendExport } from "../lists/exportList.js";
 import { parseSort, window } from "../lists/listQuery.js";

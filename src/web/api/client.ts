@@ -79,7 +79,11 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 }
 
 /** What a contract's request carries: path parameters, query keys (only those it declares), body. */
-export type CallInput<C extends AnyContract> = { params?: RequestOf<C>["params"]; query?: RequestOf<C>["query"]; body?: RequestOf<C>["body"] };
+export type CallInput<C extends AnyContract> = {
+  params?: RequestOf<C>["params"];
+  query?: RequestOf<C>["query"];
+  body?: RequestOf<C>["body"];
+};
 
 /** The URL of a contract's request (also for download links). */
 export function hrefOf<C extends AnyContract>(contract: C, input: Omit<CallInput<C>, "body"> = {}): string {

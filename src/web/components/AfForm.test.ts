@@ -18,7 +18,9 @@ describe("AF form checks", () => {
     expect(etpError("0")).toBe("Le nombre d'ETP conventionnés doit être supérieur à 0.");
     expect(etpError("1,555")).toBe("Nombre attendu, 2 décimales au plus (ex. 12,5).");
     expect(etpError("0,5")).toBeNull();
-    expect(endError("2020-01-01", "2021-03-31")).toBe("Une annexe financière couvre une seule année civile : date de fin attendue en 2020.");
+    expect(endError("2020-01-01", "2021-03-31")).toBe(
+      "Une annexe financière couvre une seule année civile : date de fin attendue en 2020.",
+    );
     expect(endError("2020-06-01", "2020-05-31")).toBe("La date de fin doit suivre la date de début.");
     expect(endError("2020-01-01", "2020-12-31")).toBeNull();
     expect(modulationError("", false)).toBeNull();

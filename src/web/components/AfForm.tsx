@@ -173,7 +173,8 @@ export function AfForm({
   });
   const othersCents = v.otherLines.reduce((sum, l) => sum + (toHundredths(l.amount) ?? 0), 0);
   const remainder = totalCents === null ? null : totalCents - othersCents;
-  const fundingError = remainder !== null && remainder < 0 ? `Les autres financements dépassent le total de l'annexe (${formatEuros(sim?.total)}).` : null;
+  const fundingError =
+    remainder !== null && remainder < 0 ? `Les autres financements dépassent le total de l'annexe (${formatEuros(sim?.total)}).` : null;
 
   const save = useMutation({
     mutationFn: () => {
@@ -232,7 +233,11 @@ export function AfForm({
   const saveError = save.error instanceof ApiError ? save.error : null;
 
   return (
-    <form onSubmit={submit} noValidate aria-label={mode === "create" ? "Nouvelle annexe financière" : "Nouvelle version de l'annexe financière"}>
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label={mode === "create" ? "Nouvelle annexe financière" : "Nouvelle version de l'annexe financière"}
+    >
       {save.isError && (
         <Alert
           severity="error"
@@ -267,7 +272,11 @@ export function AfForm({
               <div className="fr-fieldset__element">
                 <Select
                   label="Convention"
-                  nativeSelectProps={{ name: "conventionId", value: v.conventionId, onChange: (e) => set({ conventionId: e.target.value }) }}
+                  nativeSelectProps={{
+                    name: "conventionId",
+                    value: v.conventionId,
+                    onChange: (e) => set({ conventionId: e.target.value }),
+                  }}
                 >
                   <option value="">Aucune convention</option>
                   {conventions.map((c) => (
@@ -304,7 +313,13 @@ export function AfForm({
                 hintText="Nombre d'équivalents temps plein, ex. 12,5"
                 state={show("etp", v.etp) ? "error" : "default"}
                 stateRelatedMessage={show("etp", v.etp) ?? undefined}
-                nativeInputProps={{ name: "etp", inputMode: "decimal", autoComplete: "off", value: v.etp, onChange: (e) => set({ etp: e.target.value }) }}
+                nativeInputProps={{
+                  name: "etp",
+                  inputMode: "decimal",
+                  autoComplete: "off",
+                  value: v.etp,
+                  onChange: (e) => set({ etp: e.target.value }),
+                }}
               />
             </div>
             {penitentiaryAllowed && (
@@ -314,7 +329,11 @@ export function AfForm({
                     {
                       label: "Milieu pénitentiaire",
                       hintText: "Barème pénitentiaire, part modulée de 5 % au plus",
-                      nativeInputProps: { name: "penitentiary", checked: v.penitentiary, onChange: (e) => set({ penitentiary: e.target.checked }) },
+                      nativeInputProps: {
+                        name: "penitentiary",
+                        checked: v.penitentiary,
+                        onChange: (e) => set({ penitentiary: e.target.checked }),
+                      },
                     },
                   ]}
                 />
@@ -325,16 +344,22 @@ export function AfForm({
             <legend className="fr-fieldset__legend">Part modulée (facultative)</legend>
             <div className="fr-fieldset__element">
               <p className="fr-text--sm fr-mb-1w">
-                De 0 à {v.penitentiary ? 5 : 10} % du montant socle, fixée chaque année par le préfet selon trois critères : les caractéristiques
-                des personnes embauchées, les actions et moyens d'insertion mis en œuvre, les résultats constatés à la sortie. Versée en une
-                fois après le bilan annuel.
+                De 0 à {v.penitentiary ? 5 : 10} % du montant socle, fixée chaque année par le préfet selon trois critères : les
+                caractéristiques des personnes embauchées, les actions et moyens d'insertion mis en œuvre, les résultats constatés à la
+                sortie. Versée en une fois après le bilan annuel.
               </p>
               <Input
                 label="Part modulée (%)"
                 hintText="Laisser vide si aucune part modulée"
                 state={show("modulation", v.modulation) ? "error" : "default"}
                 stateRelatedMessage={show("modulation", v.modulation) ?? undefined}
-                nativeInputProps={{ name: "modulation", inputMode: "decimal", autoComplete: "off", value: v.modulation, onChange: (e) => set({ modulation: e.target.value }) }}
+                nativeInputProps={{
+                  name: "modulation",
+                  inputMode: "decimal",
+                  autoComplete: "off",
+                  value: v.modulation,
+                  onChange: (e) => set({ modulation: e.target.value }),
+                }}
               />
             </div>
           </fieldset>
@@ -392,7 +417,13 @@ export function AfForm({
                       label={`Montant ${i + 1} (€)`}
                       state={error ? "error" : "default"}
                       stateRelatedMessage={error ?? undefined}
-                      nativeInputProps={{ name: `funding-${i}-amount`, inputMode: "decimal", autoComplete: "off", value: l.amount, onChange: (e) => update({ amount: e.target.value }) }}
+                      nativeInputProps={{
+                        name: `funding-${i}-amount`,
+                        inputMode: "decimal",
+                        autoComplete: "off",
+                        value: l.amount,
+                        onChange: (e) => update({ amount: e.target.value }),
+                      }}
                     />
                   </div>
                   <div className="fr-col-12 fr-col-md-2">
@@ -411,13 +442,24 @@ export function AfForm({
               );
             })}
             <div className="fr-fieldset__element">
-              <Button type="button" priority="secondary" size="small" onClick={() => set({ otherLines: [...v.otherLines, { code: "", amount: "" }] })}>
+              <Button
+                type="button"
+                priority="secondary"
+                size="small"
+                onClick={() => set({ otherLines: [...v.otherLines, { code: "", amount: "" }] })}
+              >
                 Ajouter un financement
               </Button>
             </div>
           </fieldset>
           <Button type="submit" disabled={save.isPending || computing}>
-            {save.isPending ? "Enregistrement…" : computing ? "Calcul en cours…" : mode === "create" ? "Créer l'annexe financière" : "Enregistrer la nouvelle version"}
+            {save.isPending
+              ? "Enregistrement…"
+              : computing
+                ? "Calcul en cours…"
+                : mode === "create"
+                  ? "Créer l'annexe financière"
+                  : "Enregistrer la nouvelle version"}
           </Button>
         </div>
         <div className="fr-col-12 fr-col-lg-6">
@@ -425,7 +467,9 @@ export function AfForm({
           {!inputsValid && <p>Complétez la période et les ETP pour calculer l'aide au poste.</p>}
           {inputsValid && simulation.isPending && <Loading label="Calcul de l'aide au poste…" />}
           {inputsValid && simulation.isError && <ErrorState error={simulation.error} />}
-          {sim && !simulation.isError && <AfSimulationView simulation={sim} stale={simulation.isPlaceholderData || simulation.isFetching} />}
+          {sim && !simulation.isError && (
+            <AfSimulationView simulation={sim} stale={simulation.isPlaceholderData || simulation.isFetching} />
+          )}
         </div>
       </div>
     </form>

@@ -47,7 +47,15 @@ export function AfSimulationView({ simulation: s, stale = false }: { simulation:
               <tr key={m.month}>
                 <td>{monthLabel(m.month)}</td>
                 <td className="numeric">{formatEuros(m.amount)}</td>
-                <td>{m.regularisation ? <Badge small severity="info">oui</Badge> : "—"}</td>
+                <td>
+                  {m.regularisation ? (
+                    <Badge small severity="info">
+                      oui
+                    </Badge>
+                  ) : (
+                    "—"
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

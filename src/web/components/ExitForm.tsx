@@ -67,13 +67,7 @@ export function ExitForm({
   const chosen = motifs.data?.find((m) => String(m.code) === motif);
 
   if (save.isSuccess) {
-    return (
-      <Alert
-        severity="success"
-        title="Sortie enregistrée"
-        description={exitConfirmation(exitOn, save.data)}
-      />
-    );
+    return <Alert severity="success" title="Sortie enregistrée" description={exitConfirmation(exitOn, save.data)} />;
   }
   if (!open) {
     return (

@@ -73,10 +73,16 @@ export function ImportRejections({ importRunId }: { importRunId: number }) {
         </nav>
       )}
       <p className="fr-mt-2w">
-        <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "csv" } })}>
+        <a
+          className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w"
+          href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "csv" } })}
+        >
           Télécharger le rapport de rejets (CSV)
         </a>
-        <a className="fr-link fr-icon-download-line fr-link--icon-left" href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "xlsx" } })}>
+        <a
+          className="fr-link fr-icon-download-line fr-link--icon-left"
+          href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "xlsx" } })}
+        >
           Télécharger le rapport de rejets (XLSX)
         </a>
       </p>

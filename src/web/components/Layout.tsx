@@ -45,9 +45,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
  * page's ("/structures/12/salaries" belongs to "Salariés", not to "Ma structure" at "/structures/12").
  */
 export function activeItem(items: readonly NavItem[], pathname: string): NavItem | undefined {
-  return items
-    .filter((item) => pathname === item.to || pathname.startsWith(`${item.to}/`))
-    .sort((a, b) => b.to.length - a.to.length)[0];
+  return items.filter((item) => pathname === item.to || pathname.startsWith(`${item.to}/`)).sort((a, b) => b.to.length - a.to.length)[0];
 }
 
 export function Layout({ user, children }: { user: SessionUser | null; children: ReactNode }) {
@@ -94,7 +92,11 @@ export function Layout({ user, children }: { user: SessionUser | null; children:
         quickAccessItems={
           user
             ? [
-                { iconId: "fr-icon-account-circle-line", text: `${user.displayName} (${roleLabels[user.role]})`, linkProps: { to: "/mon-compte" } },
+                {
+                  iconId: "fr-icon-account-circle-line",
+                  text: `${user.displayName} (${roleLabels[user.role]})`,
+                  linkProps: { to: "/mon-compte" },
+                },
                 {
                   iconId: "fr-icon-logout-box-r-line",
                   text: "Se déconnecter",

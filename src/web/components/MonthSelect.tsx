@@ -37,7 +37,10 @@ export function MonthSelect({
         </Select>
       </div>
       <div className="fr-fieldset__element fr-fieldset__element--inline">
-        <Select label="Année" nativeSelectProps={{ name: `${name}-annee`, value: year, onChange: (e) => onChange(`${e.target.value}-${month}`) }}>
+        <Select
+          label="Année"
+          nativeSelectProps={{ name: `${name}-annee`, value: year, onChange: (e) => onChange(`${e.target.value}-${month}`) }}
+        >
           {offered.map((y) => (
             <option key={y} value={String(y)}>
               {y}

@@ -12,7 +12,8 @@ export function EnrolmentSecret({ enrolment }: { enrolment: z.infer<typeof Enrol
   return (
     <div className="fr-mb-3w">
       <p className="fr-mb-1w">
-        Dans votre application d'authentification (par exemple FreeOTP, Aegis ou celle de votre téléphone), ajoutez un compte avec cette clé :
+        Dans votre application d'authentification (par exemple FreeOTP, Aegis ou celle de votre téléphone), ajoutez un compte avec cette clé
+        :
       </p>
       <p className="fr-text--lg fr-mb-1w">
         <code data-testid="totp-secret">{grouped(enrolment.secret)}</code>
@@ -20,7 +21,8 @@ export function EnrolmentSecret({ enrolment }: { enrolment: z.infer<typeof Enrol
       <p className="fr-text--sm">
         Sur un téléphone, ce lien ouvre l'application directement : <a href={enrolment.otpauthUri}>ajouter Passerelle à mon application</a>.
         <br />
-        Adresse à copier dans un générateur de QR code si votre application le demande : <code className="fr-text--xs">{enrolment.otpauthUri}</code>
+        Adresse à copier dans un générateur de QR code si votre application le demande :{" "}
+        <code className="fr-text--xs">{enrolment.otpauthUri}</code>
       </p>
     </div>
   );

@@ -58,10 +58,18 @@ export function AccountPage({ user }: { user: SessionUser }) {
             <p>Votre rôle l'impose : elle ne peut pas être retirée.</p>
           ) : (
             <form onSubmit={submitRemove} aria-label="Retirer la double authentification">
-              {remove.isError && <Alert severity="error" title="Impossible de la retirer" description={remove.error.message} className="fr-mb-2w" />}
+              {remove.isError && (
+                <Alert severity="error" title="Impossible de la retirer" description={remove.error.message} className="fr-mb-2w" />
+              )}
               <Input
                 label="Mot de passe"
-                nativeInputProps={{ type: "password", name: "password", autoComplete: "current-password", value: password, onChange: (e) => setPassword(e.target.value) }}
+                nativeInputProps={{
+                  type: "password",
+                  name: "password",
+                  autoComplete: "current-password",
+                  value: password,
+                  onChange: (e) => setPassword(e.target.value),
+                }}
               />
               <Button type="submit" priority="secondary" disabled={remove.isPending}>
                 Retirer la double authentification
@@ -73,8 +81,8 @@ export function AccountPage({ user }: { user: SessionUser }) {
       {status.data && !status.data.enabled && (
         <>
           <p>
-            Avec la double authentification, votre mot de passe seul ne suffit plus : la connexion demande aussi un code à 6 chiffres affiché par une
-            application sur votre téléphone.
+            Avec la double authentification, votre mot de passe seul ne suffit plus : la connexion demande aussi un code à 6 chiffres
+            affiché par une application sur votre téléphone.
           </p>
           {!begin.data && (
             <Button onClick={() => begin.mutate()} disabled={begin.isPending}>
@@ -89,7 +97,13 @@ export function AccountPage({ user }: { user: SessionUser }) {
               <Input
                 label="Code de vérification"
                 hintText="Les 6 chiffres affichés par votre application."
-                nativeInputProps={{ name: "code", inputMode: "numeric", autoComplete: "one-time-code", value: code, onChange: (e) => setCode(e.target.value) }}
+                nativeInputProps={{
+                  name: "code",
+                  inputMode: "numeric",
+                  autoComplete: "one-time-code",
+                  value: code,
+                  onChange: (e) => setCode(e.target.value),
+                }}
               />
               <Button type="submit" disabled={confirm.isPending}>
                 Confirmer

@@ -1,4 +1,3 @@
-
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import { getAnnex } from "../../contracts/annexes.js";
@@ -34,12 +33,12 @@ export function AnnexePage({ user }: { user: SessionUser }) {
     <>
       <AnnexeBreadcrumb structure={structure} current={{ label: `Annexe ${a.number}`, href: base }} />
       <h1>
-        Annexe financière {a.number}{" "}
-        <AnnexStateBadge state={a.state} />
+        Annexe financière {a.number} <AnnexStateBadge state={a.state} />
       </h1>
       {a.state === "HISTORISE" && current && (
         <p>
-          Cette version est historisée. Version en cours : <Link to={`/structures/${a.structureId}/annexes/${current.id}`}>{current.number}</Link>
+          Cette version est historisée. Version en cours :{" "}
+          <Link to={`/structures/${a.structureId}/annexes/${current.id}`}>{current.number}</Link>
         </p>
       )}
       <div className="fr-grid-row fr-grid-row--gutters">
@@ -128,7 +127,13 @@ export function AnnexePage({ user }: { user: SessionUser }) {
           <tbody>
             {a.versions.map((v) => (
               <tr key={v.id}>
-                <td>{v.id === a.id ? <strong>{v.number}</strong> : <Link to={`/structures/${a.structureId}/annexes/${v.id}`}>{v.number}</Link>}</td>
+                <td>
+                  {v.id === a.id ? (
+                    <strong>{v.number}</strong>
+                  ) : (
+                    <Link to={`/structures/${a.structureId}/annexes/${v.id}`}>{v.number}</Link>
+                  )}
+                </td>
                 <td>
                   <AnnexStateBadge state={v.state} />
                 </td>

@@ -98,20 +98,14 @@ export function DashboardPage({ user }: { user: SessionUser }) {
     <>
       <h1>Tableau de bord</h1>
       <div className="filters fr-mb-4w">
-        <Select
-          label="Territoire"
-          nativeSelectProps={{ value: scope, onChange: (e) => update("scope", e.target.value), name: "scope" }}
-        >
+        <Select label="Territoire" nativeSelectProps={{ value: scope, onChange: (e) => update("scope", e.target.value), name: "scope" }}>
           {scopeOptions.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>
           ))}
         </Select>
-        <Select
-          label="Année"
-          nativeSelectProps={{ value: String(year), onChange: (e) => update("year", e.target.value), name: "year" }}
-        >
+        <Select label="Année" nativeSelectProps={{ value: String(year), onChange: (e) => update("year", e.target.value), name: "year" }}>
           {years.map((y) => (
             <option key={y} value={y}>
               {y}
@@ -133,8 +127,8 @@ export function DashboardPage({ user }: { user: SessionUser }) {
 
       <h2 className="fr-h4 fr-mt-6w">Structures</h2>
       <p className="fr-text--sm">
-        Signalées (icône d'alerte) : taux de réalisation sous {formatRate(threshold)} (seuil local, pas de cible nationale publiée) ou
-        taux de sorties dynamiques sous l'objectif national de {formatRate(DYNAMIC_RATE_TARGET)}.
+        Signalées (icône d'alerte) : taux de réalisation sous {formatRate(threshold)} (seuil local, pas de cible nationale publiée) ou taux
+        de sorties dynamiques sous l'objectif national de {formatRate(DYNAMIC_RATE_TARGET)}.
       </p>
       {table.isPending && <Loading label="Chargement des structures…" />}
       {table.isError && <ErrorState error={table.error} />}
@@ -231,7 +225,13 @@ function StructureTable({
   scope,
   year,
   alertsFirst,
-}: { rows: StructurePerformance[]; threshold: number; scope: string; year: number; alertsFirst: boolean }) {
+}: {
+  rows: StructurePerformance[];
+  threshold: number;
+  scope: string;
+  year: number;
+  alertsFirst: boolean;
+}) {
   if (rows.length === 0) return <Empty>Aucune structure conventionnée sur la période.</Empty>;
   const exportHref = (format: "csv" | "xlsx") => hrefOf(listStructurePerformance, { query: { scope, year, format } });
   const isFlagged = (r: StructurePerformance) =>
@@ -252,11 +252,21 @@ function StructureTable({
               <th scope="col">Structure</th>
               <th scope="col">Type</th>
               <th scope="col">Département</th>
-              <th scope="col" className="numeric">ETP conventionnés</th>
-              <th scope="col" className="numeric">ETP réalisés</th>
-              <th scope="col" className="numeric">Taux de réalisation</th>
-              <th scope="col" className="numeric">Sorties examinées</th>
-              <th scope="col" className="numeric">Sorties dynamiques</th>
+              <th scope="col" className="numeric">
+                ETP conventionnés
+              </th>
+              <th scope="col" className="numeric">
+                ETP réalisés
+              </th>
+              <th scope="col" className="numeric">
+                Taux de réalisation
+              </th>
+              <th scope="col" className="numeric">
+                Sorties examinées
+              </th>
+              <th scope="col" className="numeric">
+                Sorties dynamiques
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -116,7 +116,9 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
               <tr>
                 <th scope="col">Salarié</th>
                 <th scope="col">Contrat</th>
-                <th scope="col" className="numeric">Heures / semaine</th>
+                <th scope="col" className="numeric">
+                  Heures / semaine
+                </th>
                 <th scope="col">Heures du mois</th>
                 <th scope="col">État</th>
               </tr>

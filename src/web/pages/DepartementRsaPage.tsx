@@ -129,7 +129,9 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
           <thead>
             <tr>
               <th scope="col">Catégorie</th>
-              <th scope="col" className="numeric">Sorties</th>
+              <th scope="col" className="numeric">
+                Sorties
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -161,13 +163,27 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
             <thead>
               <tr>
                 <th scope="col">Type</th>
-                <th scope="col" className="numeric">Structures</th>
-                <th scope="col" className="numeric">Présents</th>
-                <th scope="col" className="numeric">dont RSA</th>
-                <th scope="col" className="numeric">Part RSA</th>
-                <th scope="col" className="numeric">ETP cofinancés</th>
-                <th scope="col" className="numeric">Sorties examinées (RSA)</th>
-                <th scope="col" className="numeric">Sorties dynamiques (RSA)</th>
+                <th scope="col" className="numeric">
+                  Structures
+                </th>
+                <th scope="col" className="numeric">
+                  Présents
+                </th>
+                <th scope="col" className="numeric">
+                  dont RSA
+                </th>
+                <th scope="col" className="numeric">
+                  Part RSA
+                </th>
+                <th scope="col" className="numeric">
+                  ETP cofinancés
+                </th>
+                <th scope="col" className="numeric">
+                  Sorties examinées (RSA)
+                </th>
+                <th scope="col" className="numeric">
+                  Sorties dynamiques (RSA)
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -200,13 +216,27 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
                 <tr>
                   <th scope="col">Structure</th>
                   <th scope="col">Type</th>
-                  <th scope="col" className="numeric">Présents</th>
-                  <th scope="col" className="numeric">dont RSA</th>
-                  <th scope="col" className="numeric">Entrés RSA</th>
-                  <th scope="col" className="numeric">ETP cofinancés</th>
-                  <th scope="col" className="numeric">Montant du département</th>
-                  <th scope="col" className="numeric">Sorties examinées (RSA)</th>
-                  <th scope="col" className="numeric">Sorties dynamiques (RSA)</th>
+                  <th scope="col" className="numeric">
+                    Présents
+                  </th>
+                  <th scope="col" className="numeric">
+                    dont RSA
+                  </th>
+                  <th scope="col" className="numeric">
+                    Entrés RSA
+                  </th>
+                  <th scope="col" className="numeric">
+                    ETP cofinancés
+                  </th>
+                  <th scope="col" className="numeric">
+                    Montant du département
+                  </th>
+                  <th scope="col" className="numeric">
+                    Sorties examinées (RSA)
+                  </th>
+                  <th scope="col" className="numeric">
+                    Sorties dynamiques (RSA)
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -237,8 +267,8 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
         </>
       )}
       <p className="fr-text--xs fr-mt-2w">
-        Agrégats uniquement : aucune donnée personnelle n'est affichée ni exportée. Le statut RSA est celui déclaré à l'embauche sur le contrat
-        (contrat_salarie_rsa).
+        Agrégats uniquement : aucune donnée personnelle n'est affichée ni exportée. Le statut RSA est celui déclaré à l'embauche sur le
+        contrat (contrat_salarie_rsa).
       </p>
     </>
   );

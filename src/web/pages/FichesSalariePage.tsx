@@ -106,10 +106,10 @@ export function FichesSalariePage() {
     <>
       <h1>Fiches salarié</h1>
       <p>
-        Contrôle avant envoi à l'ASP des fiches salarié de la structure (une fiche par PASS IAE et par mesure), puis export du fichier
-        à déposer. Les fiches en erreur ne sont pas exportées. Les champs propres à l'ASP (commune de naissance, situation à
-        l'embauche…) se complètent pour l'instant avec la commande <code>passerelle fiches-salarie completer --contrat &lt;n°&gt;</code> (numéro
-        de contrat indiqué dans le tableau) ; les données du salarié se corrigent sur sa fiche.
+        Contrôle avant envoi à l'ASP des fiches salarié de la structure (une fiche par PASS IAE et par mesure), puis export du fichier à
+        déposer. Les fiches en erreur ne sont pas exportées. Les champs propres à l'ASP (commune de naissance, situation à l'embauche…) se
+        complètent pour l'instant avec la commande <code>passerelle fiches-salarie completer --contrat &lt;n°&gt;</code> (numéro de contrat
+        indiqué dans le tableau) ; les données du salarié se corrigent sur sa fiche.
       </p>
       {validation.isPending && <Loading label="Contrôle des fiches salarié…" />}
       {validation.isError && <ErrorState error={validation.error} />}
@@ -117,8 +117,8 @@ export function FichesSalariePage() {
         <>
           <ul className="fr-mb-3w" data-testid="fiches-summary">
             <li>
-              <strong data-testid="fiches-valid">{formatInt(v.valid)}</strong> fiche(s) prête(s) à l'envoi ({formatInt(v.creations)} création(s),{" "}
-              {formatInt(v.modifications)} modification(s))
+              <strong data-testid="fiches-valid">{formatInt(v.valid)}</strong> fiche(s) prête(s) à l'envoi ({formatInt(v.creations)}{" "}
+              création(s), {formatInt(v.modifications)} modification(s))
             </li>
             <li>
               <strong data-testid="fiches-invalid">{formatInt(v.invalid.length)}</strong> fiche(s) en erreur
@@ -128,7 +128,13 @@ export function FichesSalariePage() {
             </li>
           </ul>
           {v.invalid.length === 0 ? (
-            <Alert severity="success" small description="Aucune erreur : toutes les fiches à envoyer sont valides." className="fr-mb-3w" data-testid="fiches-no-error" />
+            <Alert
+              severity="success"
+              small
+              description="Aucune erreur : toutes les fiches à envoyer sont valides."
+              className="fr-mb-3w"
+              data-testid="fiches-no-error"
+            />
           ) : (
             <div className="fr-table" data-testid="fiches-errors">
               <table>
@@ -151,8 +157,16 @@ export function FichesSalariePage() {
                             <Link to={`/salaries/${fiche.personId}`}>{fiche.salarie}</Link>
                           </th>
                         )}
-                        {i === 0 && <td rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>n° {fiche.contractId}</td>}
-                        {i === 0 && <td rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>{fiche.movement === "C" ? "Création" : "Modification"}</td>}
+                        {i === 0 && (
+                          <td rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>
+                            n° {fiche.contractId}
+                          </td>
+                        )}
+                        {i === 0 && (
+                          <td rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>
+                            {fiche.movement === "C" ? "Création" : "Modification"}
+                          </td>
+                        )}
                         <td>
                           {FIELD_LABELS[e.field] ?? e.field}
                           <span className="fr-text--xs fr-ml-1w">({e.field})</span>

@@ -86,8 +86,10 @@ export function ImportPage() {
     }
     setStage({ kind: "uploading", sent: 0, total: file.size });
     try {
-      const job = await uploadFile<ImportJob>(hrefOf(uploadImport, { query: { background: "true", dryRun: dryRun ? "true" : "false" } }), file, (sent, total) =>
-        setStage({ kind: "uploading", sent, total }),
+      const job = await uploadFile<ImportJob>(
+        hrefOf(uploadImport, { query: { background: "true", dryRun: dryRun ? "true" : "false" } }),
+        file,
+        (sent, total) => setStage({ kind: "uploading", sent, total }),
       );
       setStage(job.status === "running" ? { kind: "running", job } : { kind: "done", job });
     } catch (error) {
@@ -99,8 +101,8 @@ export function ImportPage() {
     <>
       <h1>Imports</h1>
       <p>
-        Importez une <strong>liste ASP des SIAE conventionnées</strong> (CSV) ou une <strong>livraison FluxIAE</strong> (fichier de
-        vue, archive ZIP ou gzip). Le format est reconnu automatiquement ; un import est complet ou n'a pas lieu.
+        Importez une <strong>liste ASP des SIAE conventionnées</strong> (CSV) ou une <strong>livraison FluxIAE</strong> (fichier de vue,
+        archive ZIP ou gzip). Le format est reconnu automatiquement ; un import est complet ou n'a pas lieu.
       </p>
       <form onSubmit={submit} noValidate className="fr-mb-4w" aria-label="Importer un fichier">
         <div className={`fr-upload-group fr-mb-2w${fileError ? " fr-input-group--error" : ""}`}>

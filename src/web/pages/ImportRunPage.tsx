@@ -27,7 +27,10 @@ export function ImportRunPage() {
       {run.isError && <ErrorState error={run.error} />}
       {run.data && (
         <>
-          <dl style={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: "1.5rem", rowGap: "0.25rem" }} className="fr-mb-4w">
+          <dl
+            style={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: "1.5rem", rowGap: "0.25rem" }}
+            className="fr-mb-4w"
+          >
             <dt>Fichier</dt>
             <dd>{run.data.source}</dd>
             <dt>Format</dt>

@@ -33,7 +33,8 @@ export function InvitationPage({ user }: { user: SessionUser | null }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (user) accept.mutate({});
-    else if (displayName.trim().length >= 2 && password.length >= MIN_PASSWORD_LENGTH) accept.mutate({ displayName: displayName.trim(), password });
+    else if (displayName.trim().length >= 2 && password.length >= MIN_PASSWORD_LENGTH)
+      accept.mutate({ displayName: displayName.trim(), password });
   };
 
   if (invitation.isPending) return <Loading />;
@@ -48,22 +49,39 @@ export function InvitationPage({ user }: { user: SessionUser | null }) {
           {inv.isAdmin ? ", comme administrateur ou administratrice de la structure" : ""}. Elle expire le{" "}
           {new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short" }).format(new Date(inv.expiresAt))}.
         </p>
-        {accept.isError && <Alert severity="error" title="Invitation non acceptée" description={accept.error.message} className="fr-mb-3w" />}
+        {accept.isError && (
+          <Alert severity="error" title="Invitation non acceptée" description={accept.error.message} className="fr-mb-3w" />
+        )}
         {!user && inv.accountExists ? (
           <p>
-            Un compte existe déjà pour cette adresse : <Link to="/connexion">connectez-vous</Link>, puis ouvrez de nouveau le lien reçu par e-mail.
+            Un compte existe déjà pour cette adresse : <Link to="/connexion">connectez-vous</Link>, puis ouvrez de nouveau le lien reçu par
+            e-mail.
           </p>
         ) : (
           <form onSubmit={submit} aria-label="Accepter l'invitation">
             {!user && (
               <>
-                <Input label="Nom affiché" nativeInputProps={{ name: "displayName", autoComplete: "name", value: displayName, onChange: (e) => setDisplayName(e.target.value) }} />
+                <Input
+                  label="Nom affiché"
+                  nativeInputProps={{
+                    name: "displayName",
+                    autoComplete: "name",
+                    value: displayName,
+                    onChange: (e) => setDisplayName(e.target.value),
+                  }}
+                />
                 <Input
                   label="Mot de passe"
                   hintText={`Au moins ${MIN_PASSWORD_LENGTH} caractères.`}
                   state={passwordError ? "error" : "default"}
                   stateRelatedMessage={passwordError ?? undefined}
-                  nativeInputProps={{ type: "password", name: "password", autoComplete: "new-password", value: password, onChange: (e) => setPassword(e.target.value) }}
+                  nativeInputProps={{
+                    type: "password",
+                    name: "password",
+                    autoComplete: "new-password",
+                    value: password,
+                    onChange: (e) => setPassword(e.target.value),
+                  }}
                 />
               </>
             )}

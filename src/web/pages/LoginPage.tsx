@@ -79,7 +79,9 @@ export function LoginPage() {
               adoptSession(client, codesToKeep.user);
               navigate(homePath(codesToKeep.user), { replace: true });
             }}
-          >J'ai noté mes codes de secours, continuer</Button>
+          >
+            J'ai noté mes codes de secours, continuer
+          </Button>
         </div>
       </div>
     );
@@ -91,16 +93,25 @@ export function LoginPage() {
         <div className="fr-col-12 fr-col-md-8">
           <h1>{challenge.secondFactor === "enrol" ? "Activer la double authentification" : "Code de vérification"}</h1>
           <form onSubmit={submitCode} noValidate aria-label="Second facteur">
-            {login.isError && <Alert severity="error" title="Connexion impossible" description={login.error.message} className="fr-mb-3w" />}
+            {login.isError && (
+              <Alert severity="error" title="Connexion impossible" description={login.error.message} className="fr-mb-3w" />
+            )}
             {challenge.secondFactor === "enrol" && challenge.enrolment && (
               <>
-                <p>Votre rôle impose une double authentification. Ajoutez Passerelle à votre application d'authentification, puis saisissez le code qu'elle affiche.</p>
+                <p>
+                  Votre rôle impose une double authentification. Ajoutez Passerelle à votre application d'authentification, puis saisissez
+                  le code qu'elle affiche.
+                </p>
                 <EnrolmentSecret enrolment={challenge.enrolment} />
               </>
             )}
             <Input
               label="Code de vérification"
-              hintText={challenge.secondFactor === "enrol" ? "Les 6 chiffres affichés par votre application." : "Les 6 chiffres affichés par votre application, ou un code de secours."}
+              hintText={
+                challenge.secondFactor === "enrol"
+                  ? "Les 6 chiffres affichés par votre application."
+                  : "Les 6 chiffres affichés par votre application, ou un code de secours."
+              }
               nativeInputProps={{
                 name: "code",
                 inputMode: challenge.secondFactor === "enrol" ? "numeric" : "text",
@@ -124,14 +135,7 @@ export function LoginPage() {
       <div className="fr-col-12 fr-col-md-6">
         <h1>Connexion à Passerelle</h1>
         <form onSubmit={submit} noValidate aria-label="Connexion">
-          {login.isError && (
-            <Alert
-              severity="error"
-              title="Connexion impossible"
-              description={login.error.message}
-              className="fr-mb-3w"
-            />
-          )}
+          {login.isError && <Alert severity="error" title="Connexion impossible" description={login.error.message} className="fr-mb-3w" />}
           <Input
             label="Adresse électronique"
             state={eError ? "error" : "default"}

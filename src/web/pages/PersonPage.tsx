@@ -115,7 +115,9 @@ export function PersonPage() {
                       <th scope="col">Début</th>
                       <th scope="col">Fin prévue</th>
                       <th scope="col">Sortie</th>
-                      <th scope="col" className="numeric">Heures / semaine</th>
+                      <th scope="col" className="numeric">
+                        Heures / semaine
+                      </th>
                       <th scope="col">RSA</th>
                     </tr>
                   </thead>
@@ -171,7 +173,9 @@ export function PersonPage() {
               <thead>
                 <tr>
                   <th scope="col">Mois</th>
-                  <th scope="col" className="numeric">Heures</th>
+                  <th scope="col" className="numeric">
+                    Heures
+                  </th>
                   <th scope="col">Annexe financière</th>
                   <th scope="col">État</th>
                 </tr>

@@ -19,7 +19,12 @@ const FILTERS = [
   { value: "present", label: (m: Months) => `Présents en ${formatMonth(m.current)}`, query: { present: "true" }, month: "current" },
   { value: "pass30", label: () => "PASS IAE échu dans 30 jours", query: { passEndingWithin: "30" }, month: "current" },
   { value: "pass90", label: () => "PASS IAE échu dans 90 jours", query: { passEndingWithin: "90" }, month: "current" },
-  { value: "undeclared", label: (m: Months) => `Heures de ${formatMonth(m.due)} non déclarées`, query: { undeclared: "true" }, month: "due" },
+  {
+    value: "undeclared",
+    label: (m: Months) => `Heures de ${formatMonth(m.due)} non déclarées`,
+    query: { undeclared: "true" },
+    month: "due",
+  },
   { value: "sorties", label: () => "Sortie à enregistrer", query: { toExit: "true" }, month: "current" },
   { value: "tous", label: () => "Tous les salariés", query: {}, month: "current" },
 ] as const;
@@ -38,7 +43,9 @@ export function PersonsPage() {
   const calendar = useCalendar();
   const filter = params.get("filtre") || "present";
   const chosen = FILTERS.find((f) => f.value === filter) ?? FILTERS[0];
-  const months: Months | undefined = calendar.data ? { current: calendar.data.currentMonth, due: calendar.data.declarationMonth } : undefined;
+  const months: Months | undefined = calendar.data
+    ? { current: calendar.data.currentMonth, due: calendar.data.declarationMonth }
+    : undefined;
   const month = params.get("mois") ?? (months ? (chosen.month === "due" ? months.due : months.current) : undefined);
   const query = {
     ...chosen.query,
@@ -97,8 +104,12 @@ export function PersonsPage() {
                   <th scope="col">Début</th>
                   <th scope="col">Fin prévue / sortie</th>
                   <th scope="col">PASS IAE</th>
-                  <th scope="col" className="numeric">Jours restants</th>
-                  <th scope="col" className="numeric">Heures de {formatMonth(month)}</th>
+                  <th scope="col" className="numeric">
+                    Jours restants
+                  </th>
+                  <th scope="col" className="numeric">
+                    Heures de {formatMonth(month)}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -115,16 +126,20 @@ export function PersonsPage() {
                     <td>{p.exitOn ? `sorti le ${formatDate(p.exitOn)}` : formatDate(p.contractPlannedEnd)}</td>
                     <td>{p.passLast4 ? `…${p.passLast4} jusqu'au ${formatDate(p.passEndsOn)}` : "—"}</td>
                     <td className="numeric">{p.passRemainingDays ?? "—"}</td>
-                    <td className="numeric">{p.hoursThisMonth !== null ? formatEtp(p.hoursThisMonth) : months && month && month > months.due ? "—" : "non déclaré"}</td>
+                    <td className="numeric">
+                      {p.hoursThisMonth !== null
+                        ? formatEtp(p.hoursThisMonth)
+                        : months && month && month > months.due
+                          ? "—"
+                          : "non déclaré"}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           <Pager total={list.data.total} pageSize={PAGE_SIZE} />
-          <ExportLinks
-            href={(format) => hrefOf(listPersons, { params: path, query: { ...query, format, page: 1 } })}
-          />
+          <ExportLinks href={(format) => hrefOf(listPersons, { params: path, query: { ...query, format, page: 1 } })} />
         </>
       )}
     </>

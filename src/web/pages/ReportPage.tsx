@@ -77,8 +77,8 @@ export function ReportPage({ user }: { user: SessionUser }) {
     <>
       <h1>Rapport annuel</h1>
       <p>
-        Bilan de l'insertion par l'activité économique d'un département pour une année : chiffres clés, graphiques, tableaux et
-        définitions — le même rapport que la commande <code>passerelle report</code>.
+        Bilan de l'insertion par l'activité économique d'un département pour une année : chiffres clés, graphiques, tableaux et définitions
+        — le même rapport que la commande <code>passerelle report</code>.
       </p>
       <div className="filters fr-mb-3w">
         <Select
@@ -101,7 +101,15 @@ export function ReportPage({ user }: { user: SessionUser }) {
         </Select>
       </div>
       {!departement && departements.isSuccess && (
-        <ErrorState error={new ApiError(403, "Aucun département", "Votre compte n'est rattaché à aucun département : le rapport annuel n'est pas disponible.")} />
+        <ErrorState
+          error={
+            new ApiError(
+              403,
+              "Aucun département",
+              "Votre compte n'est rattaché à aucun département : le rapport annuel n'est pas disponible.",
+            )
+          }
+        />
       )}
       {departement && (
         <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Télécharger le rapport">

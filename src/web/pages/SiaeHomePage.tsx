@@ -11,7 +11,19 @@ import { formatDate, formatEtp, formatInt, formatLongDate, formatMonth } from ".
 
 const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n > 1 ? many : one}`;
 
-function Item({ id, title, done, children, link }: { id: string; title: string; done: boolean; children: ReactNode; link?: { to: string; label: string } }) {
+function Item({
+  id,
+  title,
+  done,
+  children,
+  link,
+}: {
+  id: string;
+  title: string;
+  done: boolean;
+  children: ReactNode;
+  link?: { to: string; label: string };
+}) {
   return (
     <li className="fr-col-12 fr-col-md-6" data-testid={`todo-${id}`}>
       <div className="fr-card fr-card--no-arrow fr-p-3w passerelle-todo">
@@ -61,10 +73,15 @@ function Declaration({ m }: { m: SiaeMonth }) {
         <p className="fr-mb-0">Toutes les heures de {formatMonth(d.month)} sont validées.</p>
       ) : (
         <p className="fr-mb-0">
-          <strong data-testid="todo-declaration-persons">{plural(d.undeclaredPersons, "salarié", "salariés")}</strong> sans heures validées (
-          <span data-testid="todo-declaration-lines">{plural(d.undeclaredLines, "ligne", "lignes")}</span> sur{" "}
+          <strong data-testid="todo-declaration-persons">{plural(d.undeclaredPersons, "salarié", "salariés")}</strong> sans heures validées
+          (<span data-testid="todo-declaration-lines">{plural(d.undeclaredLines, "ligne", "lignes")}</span> sur{" "}
           {plural(d.undeclaredAnnexes, "annexe financière", "annexes financières")}),{" "}
-          {d.late ? <strong>en retard : échéance du {formatLongDate(d.deadline)}</strong> : <>à valider d'ici le {formatLongDate(d.deadline)}</>}.
+          {d.late ? (
+            <strong>en retard : échéance du {formatLongDate(d.deadline)}</strong>
+          ) : (
+            <>à valider d'ici le {formatLongDate(d.deadline)}</>
+          )}
+          .
         </p>
       )}
     </Item>
@@ -75,7 +92,12 @@ function Pass({ m }: { m: SiaeMonth }) {
   const base = `/structures/${m.structureId}/salaries`;
   const p = m.pass;
   return (
-    <Item id="pass" title="PASS IAE qui se terminent" done={p.within90 === 0} link={{ to: `${base}?filtre=pass90&sort=passEndsOn`, label: "Salariés dont le PASS IAE finit sous 90 jours" }}>
+    <Item
+      id="pass"
+      title="PASS IAE qui se terminent"
+      done={p.within90 === 0}
+      link={{ to: `${base}?filtre=pass90&sort=passEndsOn`, label: "Salariés dont le PASS IAE finit sous 90 jours" }}
+    >
       <p>
         <Link to={`${base}?filtre=pass30&sort=passEndsOn`} data-testid="todo-pass30">
           {plural(p.within30, "PASS IAE", "PASS IAE")} sous 30 jours
@@ -94,7 +116,12 @@ function Pass({ m }: { m: SiaeMonth }) {
               {x.reasons.length === 0 ? (
                 "aucun motif de prolongation ouvert"
               ) : (
-                <>prolongation possible pour {x.reasons.map((r) => `${r.label.toLowerCase()}${r.needsPrescriber ? " (avis d'un prescripteur habilité)" : ""}`).join(" ; ")}</>
+                <>
+                  prolongation possible pour{" "}
+                  {x.reasons
+                    .map((r) => `${r.label.toLowerCase()}${r.needsPrescriber ? " (avis d'un prescripteur habilité)" : ""}`)
+                    .join(" ; ")}
+                </>
               )}
             </li>
           ))}
@@ -118,7 +145,8 @@ function Diagnoses({ m }: { m: SiaeMonth }) {
               <Link to={`/salaries/${x.personId}`}>
                 {x.lastName} {x.firstName}
               </Link>{" "}
-              — embauche le {formatDate(x.contractStart)}, diagnostic {x.diagnosisExpiresOn ? `expiré le ${formatDate(x.diagnosisExpiresOn)}` : "absent"}
+              — embauche le {formatDate(x.contractStart)}, diagnostic{" "}
+              {x.diagnosisExpiresOn ? `expiré le ${formatDate(x.diagnosisExpiresOn)}` : "absent"}
             </li>
           ))}
         </ul>
@@ -134,14 +162,19 @@ function Exits({ m }: { m: SiaeMonth }) {
       id="exits"
       title="Sorties à enregistrer"
       done={n === 0}
-      link={n > 0 ? { to: `/structures/${m.structureId}/salaries?filtre=sorties`, label: "Salariés dont la sortie est à enregistrer" } : undefined}
+      link={
+        n > 0
+          ? { to: `/structures/${m.structureId}/salaries?filtre=sorties`, label: "Salariés dont la sortie est à enregistrer" }
+          : undefined
+      }
     >
       <p className="fr-mb-0">
         {n === 0 ? (
           "Aucun contrat terminé sans sortie."
         ) : (
           <>
-            <strong data-testid="todo-exits-count">{plural(n, "contrat terminé", "contrats terminés")}</strong> sans sortie enregistrée (fin prévue passée, ni renouvellement ni sortie).
+            <strong data-testid="todo-exits-count">{plural(n, "contrat terminé", "contrats terminés")}</strong> sans sortie enregistrée (fin
+            prévue passée, ni renouvellement ni sortie).
           </>
         )}
       </p>
@@ -153,7 +186,12 @@ function Fiches({ m }: { m: SiaeMonth }) {
   const f = m.fiches;
   const todo = f.toSend + f.toCorrect + f.rejected;
   return (
-    <Item id="fiches" title="Fiches salarié (ASP)" done={todo === 0} link={{ to: `/structures/${m.structureId}/fiches-salarie`, label: "Fiches salarié" }}>
+    <Item
+      id="fiches"
+      title="Fiches salarié (ASP)"
+      done={todo === 0}
+      link={{ to: `/structures/${m.structureId}/fiches-salarie`, label: "Fiches salarié" }}
+    >
       <p className="fr-mb-0">
         <span data-testid="todo-fiches-send">{plural(f.toSend, "fiche à envoyer", "fiches à envoyer")}</span>,{" "}
         {plural(f.toCorrect, "fiche à corriger", "fiches à corriger")}, dont {plural(f.rejected, "rejetée", "rejetées")} par l'ASP ;{" "}
@@ -173,10 +211,15 @@ function Consumption({ m }: { m: SiaeMonth }) {
     );
   }
   return (
-    <Item id="consumption" title={`Consommation de l'annexe financière ${c.year}`} done link={{ to: `/structures/${m.structureId}?year=${c.year}`, label: "Réalisation mois par mois" }}>
+    <Item
+      id="consumption"
+      title={`Consommation de l'annexe financière ${c.year}`}
+      done
+      link={{ to: `/structures/${m.structureId}?year=${c.year}`, label: "Réalisation mois par mois" }}
+    >
       <p>
-        <strong>{formatEtp(c.etpRealisesToDate)}</strong> ETP réalisés en moyenne sur les mois déclarés, pour <strong>{formatEtp(c.etpConventionnes)}</strong> ETP
-        conventionnés. Prévision : pas encore disponible dans Passerelle.
+        <strong>{formatEtp(c.etpRealisesToDate)}</strong> ETP réalisés en moyenne sur les mois déclarés, pour{" "}
+        <strong>{formatEtp(c.etpConventionnes)}</strong> ETP conventionnés. Prévision : pas encore disponible dans Passerelle.
       </p>
       <div className="fr-table fr-table--sm fr-mb-0">
         <table data-testid="todo-consumption-table">
@@ -232,7 +275,9 @@ export function SiaeHomePage() {
             <Fiches m={m} />
             <Consumption m={m} />
             <Item id="follow-ups" title="Suivis après la sortie" done>
-              <p className="fr-mb-0">Le suivi des salariés après leur sortie (à 3 et 6 mois) n'existe pas encore dans Passerelle : rien n'est compté ici.</p>
+              <p className="fr-mb-0">
+                Le suivi des salariés après leur sortie (à 3 et 6 mois) n'existe pas encore dans Passerelle : rien n'est compté ici.
+              </p>
             </Item>
           </ul>
         </>

@@ -63,7 +63,13 @@ export function SimulationNextYearPage() {
             hintText={`${formatEtp(a.etp)} ETP en ${year}`}
             state={errors.etp ? "error" : "default"}
             stateRelatedMessage={errors.etp ?? undefined}
-            nativeInputProps={{ name: "etp", inputMode: "decimal", autoComplete: "off", value: etpValue, onChange: (e) => setEtp(e.target.value) }}
+            nativeInputProps={{
+              name: "etp",
+              inputMode: "decimal",
+              autoComplete: "off",
+              value: etpValue,
+              onChange: (e) => setEtp(e.target.value),
+            }}
           />
         </div>
         <div className="fr-col-12 fr-col-md-4">
@@ -72,7 +78,13 @@ export function SimulationNextYearPage() {
             hintText={`De 0 à ${a.penitentiary ? 5 : 10} %, vide si aucune`}
             state={errors.modulation ? "error" : "default"}
             stateRelatedMessage={errors.modulation ?? undefined}
-            nativeInputProps={{ name: "modulation", inputMode: "decimal", autoComplete: "off", value: modulationValue, onChange: (e) => setModulation(e.target.value) }}
+            nativeInputProps={{
+              name: "modulation",
+              inputMode: "decimal",
+              autoComplete: "off",
+              value: modulationValue,
+              onChange: (e) => setModulation(e.target.value),
+            }}
           />
         </div>
       </form>
@@ -82,7 +94,9 @@ export function SimulationNextYearPage() {
         <div aria-live="polite" aria-busy={simulation.isFetching}>
           <div className="fr-table" data-testid="next-year-table">
             <table>
-              <caption>Allocation {year} et simulation {year + 1}</caption>
+              <caption>
+                Allocation {year} et simulation {year + 1}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Élément</th>

@@ -123,21 +123,39 @@ export function SimulationPage() {
             hintText="ex. 12,5"
             state={errors.etp ? "error" : "default"}
             stateRelatedMessage={errors.etp ?? undefined}
-            nativeInputProps={{ name: "etp", inputMode: "decimal", autoComplete: "off", value: etp, onChange: (e) => setEtp(e.target.value) }}
+            nativeInputProps={{
+              name: "etp",
+              inputMode: "decimal",
+              autoComplete: "off",
+              value: etp,
+              onChange: (e) => setEtp(e.target.value),
+            }}
           />
           <Input
             label="Montant unitaire (€ par ETP et par an)"
             hintText="Vide : barème en vigueur à la date de début"
             state={errors.unit ? "error" : "default"}
             stateRelatedMessage={errors.unit ?? undefined}
-            nativeInputProps={{ name: "unit", inputMode: "decimal", autoComplete: "off", value: unit, onChange: (e) => setUnit(e.target.value) }}
+            nativeInputProps={{
+              name: "unit",
+              inputMode: "decimal",
+              autoComplete: "off",
+              value: unit,
+              onChange: (e) => setUnit(e.target.value),
+            }}
           />
           <Input
             label="Part modulée (%)"
             hintText={`De 0 à ${territory === "penitentiaire" ? 5 : 10} %, vide si aucune`}
             state={errors.modulation ? "error" : "default"}
             stateRelatedMessage={errors.modulation ?? undefined}
-            nativeInputProps={{ name: "modulation", inputMode: "decimal", autoComplete: "off", value: modulation, onChange: (e) => setModulation(e.target.value) }}
+            nativeInputProps={{
+              name: "modulation",
+              inputMode: "decimal",
+              autoComplete: "off",
+              value: modulation,
+              onChange: (e) => setModulation(e.target.value),
+            }}
           />
         </form>
         <div className="fr-col-12 fr-col-lg-7">
@@ -145,7 +163,9 @@ export function SimulationPage() {
           {!valid && <p>Indiquez la période et le nombre d'ETP pour calculer l'aide au poste.</p>}
           {valid && simulation.isPending && <Loading label="Calcul de l'aide au poste…" />}
           {valid && simulation.isError && <ErrorState error={simulation.error} />}
-          {valid && simulation.data && !simulation.isError && <AfSimulationView simulation={simulation.data} stale={simulation.isFetching} />}
+          {valid && simulation.data && !simulation.isError && (
+            <AfSimulationView simulation={simulation.data} stale={simulation.isFetching} />
+          )}
         </div>
       </div>
     </>

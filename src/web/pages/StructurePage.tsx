@@ -134,10 +134,18 @@ export function StructurePage({ user }: { user: SessionUser }) {
                 <th scope="col">Convention</th>
                 <th scope="col">État</th>
                 <th scope="col">Période</th>
-                <th scope="col" className="numeric">ETP</th>
-                <th scope="col" className="numeric">Montant unitaire</th>
-                <th scope="col" className="numeric">Montant total</th>
-                <th scope="col" className="numeric">Part modulée</th>
+                <th scope="col" className="numeric">
+                  ETP
+                </th>
+                <th scope="col" className="numeric">
+                  Montant unitaire
+                </th>
+                <th scope="col" className="numeric">
+                  Montant total
+                </th>
+                <th scope="col" className="numeric">
+                  Part modulée
+                </th>
                 <th scope="col">Financements</th>
               </tr>
             </thead>
@@ -246,10 +254,18 @@ function RealisationView({ data }: { data: Realisation }) {
           <thead>
             <tr>
               <th scope="col">Mois</th>
-              <th scope="col" className="numeric">Heures déclarées</th>
-              <th scope="col" className="numeric">ETP réalisés</th>
-              <th scope="col" className="numeric">ETP conventionnés</th>
-              <th scope="col" className="numeric">Taux</th>
+              <th scope="col" className="numeric">
+                Heures déclarées
+              </th>
+              <th scope="col" className="numeric">
+                ETP réalisés
+              </th>
+              <th scope="col" className="numeric">
+                ETP conventionnés
+              </th>
+              <th scope="col" className="numeric">
+                Taux
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -99,9 +99,7 @@ export function StructuresPage() {
             </table>
           </div>
           <Pager total={list.data.total} pageSize={PAGE_SIZE} />
-          <ExportLinks
-            href={(format) => hrefOf(listStructures, { query: { ...query, format, page: 1 } })}
-          />
+          <ExportLinks href={(format) => hrefOf(listStructures, { query: { ...query, format, page: 1 } })} />
         </>
       )}
     </>

@@ -65,7 +65,13 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
     const result = await axe.run(document, { resultTypes: ["violations"] });
     return (result.violations as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[])
       .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+            .map((n) => n.target.join(" "))
+            .slice(0, 3)
+            .join(", ")}`,
+      );
   });
   expect(violations, `accessibilité (${label})`).toEqual([]);
 }

@@ -25,15 +25,33 @@ describe("FluxIAE delivery with people, contracts and monthly states", () => {
     for (const [name, content] of Object.entries(deliveryFiles())) tmp.write(`delivery/${name}`.replace("delivery/", ""), content);
     const report = await importFluxIae(t.handle, tmp.dir, { pii });
     expect(report.format).toBe("fluxiae");
-    expect(report.rejections).toEqual([{ file: "fluxIAE_EtatMensuelIndiv_07022022_063004.csv", line: 7, column: "emi_afi_id", reason: "annexe financière ASP n°999999 inconnue : importez la vue AnnexeFinanciere" }]);
+    expect(report.rejections).toEqual([
+      {
+        file: "fluxIAE_EtatMensuelIndiv_07022022_063004.csv",
+        line: 7,
+        column: "emi_afi_id",
+        reason: "annexe financière ASP n°999999 inconnue : importez la vue AnnexeFinanciere",
+      },
+    ]);
     expect(report.rejected).toBe(1);
 
     const people = await t.handle.db.selectFrom("person").selectAll().orderBy("id").execute();
     expect(people).toHaveLength(2);
-    expect(people[0]).toMatchObject({ last_name: "DURAND", first_name: "Paul", civility: "M", birth_date: "1985-03-15", birth_year: 1985, commune_code: "97213", is_qpv: true, pseudonymised: false });
+    expect(people[0]).toMatchObject({
+      last_name: "DURAND",
+      first_name: "Paul",
+      civility: "M",
+      birth_date: "1985-03-15",
+      birth_year: 1985,
+      commune_code: "97213",
+      is_qpv: true,
+      pseudonymised: false,
+    });
     expect(people[0]?.nir_hash).toBe(pii.hash("nir", NIR_A));
     expect(pii.decrypt(people[0]?.nir_encrypted ?? "")).toBe(NIR_A);
-    const everything = JSON.stringify(await sql`SELECT * FROM person`.execute(t.handle.db)) + JSON.stringify(await sql`SELECT * FROM audit_event`.execute(t.handle.db));
+    const everything =
+      JSON.stringify(await sql`SELECT * FROM person`.execute(t.handle.db)) +
+      JSON.stringify(await sql`SELECT * FROM audit_event`.execute(t.handle.db));
     expect(everything).not.toContain(NIR_A);
     expect(everything).not.toContain("999991812345");
 
@@ -54,15 +72,33 @@ describe("FluxIAE delivery with people, contracts and monthly states", () => {
       ["2018-10-01", "80.00", "900.00"],
       ["2018-10-01", "140.00", "1650.00"],
     ]);
-    const annex = await t.handle.db.selectFrom("financial_annex").select(["id", "number"]).where("id", "=", declarations[0]?.annex_id ?? -1).executeTakeFirstOrThrow();
+    const annex = await t.handle.db
+      .selectFrom("financial_annex")
+      .select(["id", "number"])
+      .where("id", "=", declarations[0]?.annex_id ?? -1)
+      .executeTakeFirstOrThrow();
     expect(annex.number).toBe("ACI972180024A0M1");
     expect(await findRollupDrift(t.handle.db)).toEqual([]);
     const links = await sql<{ n: number }>`SELECT count(*)::int AS n FROM person_asp_id`.execute(t.handle.db);
     expect(links.rows[0]?.n).toBe(2);
     const trainings = await t.handle.db.selectFrom("training").selectAll().execute();
-    expect(trainings).toEqual([expect.objectContaining({ asp_training_id: 7001, contract_id: contracts[0]?.id, starts_on: "2018-09-03", ends_on: "2018-09-07", hours: "35.50", objective_code: "QUALIF", type_code: "INTERNE" })]);
-    const support = await sql<{ annex_id: number; raw: Record<string, string> }>`SELECT annex_id, raw FROM asp_support_summary`.execute(t.handle.db);
-    expect(support.rows).toEqual([{ annex_id: declarations[0]?.annex_id, raw: { acc_afi_id: "4764", acc_nb_sal_sante: "3", acc_nb_sal_hebergement: "1" } }]);
+    expect(trainings).toEqual([
+      expect.objectContaining({
+        asp_training_id: 7001,
+        contract_id: contracts[0]?.id,
+        starts_on: "2018-09-03",
+        ends_on: "2018-09-07",
+        hours: "35.50",
+        objective_code: "QUALIF",
+        type_code: "INTERNE",
+      }),
+    ]);
+    const support = await sql<{ annex_id: number; raw: Record<string, string> }>`SELECT annex_id, raw FROM asp_support_summary`.execute(
+      t.handle.db,
+    );
+    expect(support.rows).toEqual([
+      { annex_id: declarations[0]?.annex_id, raw: { acc_afi_id: "4764", acc_nb_sal_sante: "3", acc_nb_sal_hebergement: "1" } },
+    ]);
   });
 
   it("re-importing the same delivery changes nothing; a newer delivery updates by natural keys", async () => {
@@ -74,7 +110,11 @@ describe("FluxIAE delivery with people, contracts and monthly states", () => {
     const newer = tmp.write("fluxIAE_EtatMensuelIndiv_14022022_063004.csv", emi);
     const update = await importFluxIae(t.handle, newer);
     expect(update).toMatchObject({ format: "fluxiae:EtatMensuelIndiv", inserted: 0, updated: 1, unchanged: 3, rejected: 1 });
-    const sept = await t.handle.db.selectFrom("monthly_declaration").select("hours").where("month", "=", "2018-09-01").executeTakeFirstOrThrow();
+    const sept = await t.handle.db
+      .selectFrom("monthly_declaration")
+      .select("hours")
+      .where("month", "=", "2018-09-01")
+      .executeTakeFirstOrThrow();
     expect(sept.hours).toBe("131.00");
     expect(await findRollupDrift(t.handle.db)).toEqual([]);
   });
@@ -98,7 +138,20 @@ describe("FluxIAE pseudonymised import (statistics-only deployment)", () => {
     const report = await importFluxIae(t.handle, file, { pii, pseudonymise: true });
     expect(report).toMatchObject({ inserted: 2, rejected: 0 });
     const people = await t.handle.db.selectFrom("person").selectAll().orderBy("id").execute();
-    expect(people[0]).toMatchObject({ nir_encrypted: null, last_name: null, birth_name: null, first_name: null, civility: null, birth_date: null, birth_year: 1985, address_line: null, postal_code: null, commune_code: null, departement_code: "972", pseudonymised: true });
+    expect(people[0]).toMatchObject({
+      nir_encrypted: null,
+      last_name: null,
+      birth_name: null,
+      first_name: null,
+      civility: null,
+      birth_date: null,
+      birth_year: 1985,
+      address_line: null,
+      postal_code: null,
+      commune_code: null,
+      departement_code: "972",
+      pseudonymised: true,
+    });
     expect(people[0]?.nir_hash).toBe(pii.hash("nir", NIR_A));
   });
 });

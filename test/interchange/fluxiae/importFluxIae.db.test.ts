@@ -18,7 +18,10 @@ function sampleLines(): { header: string[]; rows: string[][] } {
 }
 
 async function count(t: TestDatabase, table: "financial_annex" | "structure"): Promise<number> {
-  const r = await t.handle.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const r = await t.handle.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -33,12 +36,27 @@ describe("FluxIAE AnnexeFinanciere — the real February 2022 sample", () => {
 
   it("imports all 85 rows (a repeated AF version merged, the last line wins, and reported), then nothing changes on a second run", async () => {
     const first = await importFluxIae(t.handle, AF_SAMPLE);
-    expect(first).toMatchObject({ format: "fluxiae:AnnexeFinanciere", rowsRead: 85, inserted: 84, updated: 0, unchanged: 1, rejected: 0, rejections: [] });
+    expect(first).toMatchObject({
+      format: "fluxiae:AnnexeFinanciere",
+      rowsRead: 85,
+      inserted: 84,
+      updated: 0,
+      unchanged: 1,
+      rejected: 0,
+      rejections: [],
+    });
     expect(first.warnings).toHaveLength(1);
-    expect(first.warnings[0]).toMatchObject({ column: "af_id_avenant_modification", file: "fluxIAE_AnnexeFinanciere_22022022_112211.csv.gz" });
+    expect(first.warnings[0]).toMatchObject({
+      column: "af_id_avenant_modification",
+      file: "fluxIAE_AnnexeFinanciere_22022022_112211.csv.gz",
+    });
     expect(first.warnings[0]?.reason).toMatch(/AI092181008A2M1 .*déjà lue ligne/);
     expect(await count(t, "financial_annex")).toBe(84);
-    const run = await t.handle.db.selectFrom("import_run").selectAll().where("id", "=", first.importRunId ?? -1).executeTakeFirstOrThrow();
+    const run = await t.handle.db
+      .selectFrom("import_run")
+      .selectAll()
+      .where("id", "=", first.importRunId ?? -1)
+      .executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: "succeeded", rows_read: 85, inserted: 84, format: "fluxiae:AnnexeFinanciere" });
     expect(run.checksum).toMatch(/^[0-9a-f]{64}$/);
 
@@ -48,7 +66,12 @@ describe("FluxIAE AnnexeFinanciere — the real February 2022 sample", () => {
   });
 
   it("creates one structure per (ASP id, kind), FDI annexes attached to an existing one", async () => {
-    const structures = await t.handle.db.selectFrom("structure").select(["asp_id", "kind", "departement_code", "name", "source"]).orderBy("asp_id").orderBy("kind").execute();
+    const structures = await t.handle.db
+      .selectFrom("structure")
+      .select(["asp_id", "kind", "departement_code", "name", "source"])
+      .orderBy("asp_id")
+      .orderBy("kind")
+      .execute();
     const { rows } = sampleLines();
     const expected = new Set(rows.filter((r) => r[3] !== "FDI_DC").map((r) => `${r[0]}|${(r[3] ?? "").replace(/_(DC|MP)$/, "")}`));
     expect(structures.map((s) => `${s.asp_id}|${s.kind}`).sort()).toEqual([...expected].sort());
@@ -79,11 +102,23 @@ describe("FluxIAE AnnexeFinanciere — the real February 2022 sample", () => {
       expect(rendered).toEqual(raw);
     }
     const one = byAspId.get(12265);
-    expect(one).toMatchObject({ number: "ACI972180024A0M1", etp: "5.94", unit_amount: "19897.00", total_amount: "59094.12", state: "VALIDE", starts_on: "2018-07-01" });
+    expect(one).toMatchObject({
+      number: "ACI972180024A0M1",
+      etp: "5.94",
+      unit_amount: "19897.00",
+      total_amount: "59094.12",
+      state: "VALIDE",
+      starts_on: "2018-07-01",
+    });
   });
 
   it("keeps both AFs when the ASP reuses one number for two years (distinct ASP ids)", async () => {
-    const reused = await t.handle.db.selectFrom("financial_annex").select(["asp_af_id", "starts_on", "state"]).where("number", "=", "ACI972190115A2M0").orderBy("starts_on").execute();
+    const reused = await t.handle.db
+      .selectFrom("financial_annex")
+      .select(["asp_af_id", "starts_on", "state"])
+      .where("number", "=", "ACI972190115A2M0")
+      .orderBy("starts_on")
+      .execute();
     expect(reused).toEqual([
       { asp_af_id: 48295, starts_on: "2021-01-01", state: "HISTORISE" },
       { asp_af_id: 66240, starts_on: "2022-01-01", state: "PROVISOIRE" },
@@ -105,10 +140,19 @@ describe("FluxIAE import — malformed input writes nothing", () => {
 
   it("a missing required column stops before writing, listing what is missing and what was found", async () => {
     const keep = header.filter((h) => h !== "af_date_debut_effet" && h !== "af_etat_annexe_financiere_code");
-    const file = tmp.write("fluxIAE_AnnexeFinanciere_01012022_000000.csv", viewText("AnnexeFinanciere", keep, rows.slice(0, 3).map((r) => r.filter((_, i) => keep.includes(header[i] ?? "")))));
+    const file = tmp.write(
+      "fluxIAE_AnnexeFinanciere_01012022_000000.csv",
+      viewText(
+        "AnnexeFinanciere",
+        keep,
+        rows.slice(0, 3).map((r) => r.filter((_, i) => keep.includes(header[i] ?? ""))),
+      ),
+    );
     const error = await importFluxIae(t.handle, file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportInputError);
-    expect((error as ImportInputError).message).toMatch(/af_etat_annexe_financiere_code, af_date_debut_effet — colonnes trouvées : af_id_structure/);
+    expect((error as ImportInputError).message).toMatch(
+      /af_etat_annexe_financiere_code, af_date_debut_effet — colonnes trouvées : af_id_structure/,
+    );
     expect((error as ImportInputError).issues.map((i) => i.column)).toEqual(["af_etat_annexe_financiere_code", "af_date_debut_effet"]);
     expect(await count(t, "financial_annex")).toBe(0);
     const failed = await t.handle.db.selectFrom("import_run").select(["status", "error"]).orderBy("id", "desc").executeTakeFirstOrThrow();
@@ -122,8 +166,14 @@ describe("FluxIAE import — malformed input writes nothing", () => {
     const file = tmp.write("af-bad-date.csv", viewText("AnnexeFinanciere", header, bad));
     const report = await importFluxIae(t.handle, file);
     expect(report).toMatchObject({ rowsRead: 3, inserted: 2, rejected: 1 });
-    expect(report.rejections).toEqual([{ file: "af-bad-date.csv", line: 4, column: "af_date_fin_effet", reason: "date inexistante « 31/13/2018 »" }]);
-    const stored = await t.handle.db.selectFrom("import_rejection").select(["line", "column_name", "severity"]).where("import_run_id", "=", report.importRunId ?? -1).execute();
+    expect(report.rejections).toEqual([
+      { file: "af-bad-date.csv", line: 4, column: "af_date_fin_effet", reason: "date inexistante « 31/13/2018 »" },
+    ]);
+    const stored = await t.handle.db
+      .selectFrom("import_rejection")
+      .select(["line", "column_name", "severity"])
+      .where("import_run_id", "=", report.importRunId ?? -1)
+      .execute();
     expect(stored).toEqual([{ line: 4, column_name: "af_date_fin_effet", severity: "error" }]);
   });
 
@@ -133,7 +183,11 @@ describe("FluxIAE import — malformed input writes nothing", () => {
     expect(report).toMatchObject({ dryRun: true, rowsRead: 85, rejected: 0 });
     expect(report.inserted + report.updated + report.unchanged).toBe(85);
     expect(await count(t, "financial_annex")).toBe(before);
-    const run = await t.handle.db.selectFrom("import_run").select(["status"]).where("id", "=", report.importRunId ?? -1).executeTakeFirstOrThrow();
+    const run = await t.handle.db
+      .selectFrom("import_run")
+      .select(["status"])
+      .where("id", "=", report.importRunId ?? -1)
+      .executeTakeFirstOrThrow();
     expect(run.status).toBe("dry_run");
   });
 
@@ -158,12 +212,56 @@ describe("FluxIAE delivery — Structure, AF and referentials in one ZIP named .
 
   it("imports the views in dependency order whatever the order of the files", async () => {
     const { header, rows } = sampleLines();
-    const structureHeader = ["structure_id_siae", "structure_siret_actualise", "structure_denomination", "structure_code_naf", "structure_adresse_gestion_numero", "structure_adresse_gestion_type_voie", "structure_adresse_gestion_nom_voie", "structure_adresse_gestion_cp", "structure_adresse_gestion_commune", "structure_adresse_gestion_code_insee", "structure_date_creation"];
+    const structureHeader = [
+      "structure_id_siae",
+      "structure_siret_actualise",
+      "structure_denomination",
+      "structure_code_naf",
+      "structure_adresse_gestion_numero",
+      "structure_adresse_gestion_type_voie",
+      "structure_adresse_gestion_nom_voie",
+      "structure_adresse_gestion_cp",
+      "structure_adresse_gestion_commune",
+      "structure_adresse_gestion_code_insee",
+      "structure_date_creation",
+    ];
     const zip = tmp.writeZip("fluxIAE_ITOU_20220207.tar.gz", {
-      "fluxIAE_AnnexeFinanciere_07022022_063004.csv": viewText("AnnexeFinanciere", header, rows.filter((r) => r[0] === "2855"), { fin: true }),
-      "fluxIAE_Structure_07022022_063004.csv": viewText("Structure", structureHeader, [["2855", "41071771400035", "CHANTIER DU LAMENTIN", "8899B", "12", "RUE", "DES FLEURS", "97232", "LE LAMENTIN", "97213", "03/02/2015 10:11:12"]], { fin: true }),
-      "fluxIAE_RefMotifSort_07022022_063004.csv": viewText("RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], [["31", "96", "CDI Inclusion", "12"]]),
-      "fluxIAE_RefCategorieSort_07022022_063004.csv": viewText("RefCategorieSort", ["rcs_id", "rcs_code", "rcs_libelle"], [["12", "2", "Emploi de transition"]]),
+      "fluxIAE_AnnexeFinanciere_07022022_063004.csv": viewText(
+        "AnnexeFinanciere",
+        header,
+        rows.filter((r) => r[0] === "2855"),
+        { fin: true },
+      ),
+      "fluxIAE_Structure_07022022_063004.csv": viewText(
+        "Structure",
+        structureHeader,
+        [
+          [
+            "2855",
+            "41071771400035",
+            "CHANTIER DU LAMENTIN",
+            "8899B",
+            "12",
+            "RUE",
+            "DES FLEURS",
+            "97232",
+            "LE LAMENTIN",
+            "97213",
+            "03/02/2015 10:11:12",
+          ],
+        ],
+        { fin: true },
+      ),
+      "fluxIAE_RefMotifSort_07022022_063004.csv": viewText(
+        "RefMotifSort",
+        ["rms_id", "rms_code", "rms_libelle", "rcs_id"],
+        [["31", "96", "CDI Inclusion", "12"]],
+      ),
+      "fluxIAE_RefCategorieSort_07022022_063004.csv": viewText(
+        "RefCategorieSort",
+        ["rcs_id", "rcs_code", "rcs_libelle"],
+        [["12", "2", "Emploi de transition"]],
+      ),
       "fluxIAE_Missions_07022022_063004.csv": viewText("Missions", ["mission_id", "mission_descriptif"], [["1", "x"]]),
     });
     const report = await importFluxIae(t.handle, zip);
@@ -171,7 +269,14 @@ describe("FluxIAE delivery — Structure, AF and referentials in one ZIP named .
     expect(report.rejected).toBe(0);
     expect(report.warnings.map((w) => w.reason)).toEqual(["vue Missions non importée par Passerelle : fichier ignoré"]);
     const structure = await t.handle.db.selectFrom("structure").selectAll().where("asp_id", "=", 2855).executeTakeFirstOrThrow();
-    expect(structure).toMatchObject({ kind: "ACI", name: "CHANTIER DU LAMENTIN", siret: "41071771400035", commune_code: "97213", departement_code: "972", departement_asp_code: "972" });
+    expect(structure).toMatchObject({
+      kind: "ACI",
+      name: "CHANTIER DU LAMENTIN",
+      siret: "41071771400035",
+      commune_code: "97213",
+      departement_code: "972",
+      departement_asp_code: "972",
+    });
     const motif = await t.handle.db.selectFrom("ref_exit_motif").selectAll().where("code", "=", 96).executeTakeFirstOrThrow();
     expect(motif).toMatchObject({ label: "CDI Inclusion", category_code: 2, confidence: "H" });
     const again = await importFluxIae(t.handle, zip);

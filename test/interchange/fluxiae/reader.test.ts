@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { listEntries, openView, sniffContainer } from "../../../src/interchange/fluxiae/index.js";
-import { parseFluxBoolean, parseFluxDate, parseFluxDecimal, parseFluxDuration, parseFluxTimestamp } from "../../../src/interchange/fluxiae/values.js";
+import {
+  parseFluxBoolean,
+  parseFluxDate,
+  parseFluxDecimal,
+  parseFluxDuration,
+  parseFluxTimestamp,
+} from "../../../src/interchange/fluxiae/values.js";
 import { ImportInputError } from "../../../src/interchange/importReport.js";
 import { tempDir, viewText } from "./support.js";
 
@@ -14,7 +20,11 @@ const ROWS = [
 ];
 
 async function readAll(file: string) {
-  const out: { view: string | null; header: string[]; records: { line: number; values: Record<string, string | null>; problem?: string }[] }[] = [];
+  const out: {
+    view: string | null;
+    header: string[];
+    records: { line: number; values: Record<string, string | null>; problem?: string }[];
+  }[] = [];
   for (const entry of await listEntries(file)) {
     const view = await openView(entry);
     const records = [];
@@ -99,7 +109,11 @@ describe("FluxIAE reader", () => {
     const { readFileSync } = await import("node:fs");
     const zip = tmp.writeZip("fluxIAE_ITOU_20220207.tar.gz", {
       "fluxIAE_RefCategorieSort_07022022_063004.csv.gz": readFileSync(inner),
-      "fluxIAE_RefMotifSort_07022022_063004.csv": viewText("RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], [["1", "3", "CDI", "1"]]),
+      "fluxIAE_RefMotifSort_07022022_063004.csv": viewText(
+        "RefMotifSort",
+        ["rms_id", "rms_code", "rms_libelle", "rcs_id"],
+        [["1", "3", "CDI", "1"]],
+      ),
     });
     expect(await sniffContainer(zip)).toBe("zip");
     const views = await readAll(zip);

@@ -18,14 +18,7 @@ export const PASSWORD = "Mot-de-passe-solide-2026";
 export const NIR_P1 = "169056212345644";
 export const NIR_P2 = "284021301234595";
 
-export type Persona =
-  | "national"
-  | "regional"
-  | "departemental"
-  | "conseil_departemental"
-  | "siaeAdmin"
-  | "siaeMember"
-  | "admin";
+export type Persona = "national" | "regional" | "departemental" | "conseil_departemental" | "siaeAdmin" | "siaeMember" | "admin";
 
 export const PERSONAS: readonly Persona[] = [
   "national",
@@ -219,7 +212,9 @@ export function outboxOf(app: App): MailMessage[] {
 
 /** The token of the last invitation link e-mailed to an address. */
 export function invitationTokenFor(app: App, email: string): string {
-  const message = outboxOf(app).filter((m) => m.to === email).at(-1);
+  const message = outboxOf(app)
+    .filter((m) => m.to === email)
+    .at(-1);
   const token = message?.text.match(/\/invitation\/([A-Za-z0-9_-]+)/)?.[1];
   if (!token) throw new Error(`no invitation e-mailed to ${email}`);
   return token;
@@ -253,12 +248,24 @@ export async function login(app: App, email: string, password = PASSWORD): Promi
     const secret = totpSecrets.get(key);
     const known = contexts.get(app);
     if (!secret || !known) throw new Error(`login ${email}: second factor asked, secret unknown`);
-    await securityDb(known.ctx.handle.db).updateTable("user_totp").set({ last_step: null }).where("user_id", "=", Number((await known.ctx.handle.db.selectFrom("app_user").select("id").where("email", "=", key).executeTakeFirstOrThrow()).id)).execute();
+    await securityDb(known.ctx.handle.db)
+      .updateTable("user_totp")
+      .set({ last_step: null })
+      .where(
+        "user_id",
+        "=",
+        Number((await known.ctx.handle.db.selectFrom("app_user").select("id").where("email", "=", key).executeTakeFirstOrThrow()).id),
+      )
+      .execute();
     res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password, code: await totpCode(app, secret) } });
   }
   if (res.statusCode !== 200) throw new Error(`login ${email}: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === "passerelle_session");
   if (!cookie) throw new Error("no session cookie");
   const csrf = (res.json() as { csrfToken: string }).csrfToken;
-  return { cookie: `passerelle_session=${cookie.value}`, csrf, headers: { cookie: `passerelle_session=${cookie.value}`, "x-csrf-token": csrf } };
+  return {
+    cookie: `passerelle_session=${cookie.value}`,
+    csrf,
+    headers: { cookie: `passerelle_session=${cookie.value}`, "x-csrf-token": csrf },
+  };
 }

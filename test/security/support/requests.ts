@@ -76,7 +76,9 @@ export function build(route: RouteRecord, world: Places, target: Target): Built 
     const targetQuery = Object.keys(contract.target?.query?.shape ?? {});
     const first = (["scope", "departement", "region"] as const).find((k) => targetQuery.includes(k));
     if (first) query[first] = values[first];
-    for (const [key, schema] of Object.entries((contract.query?.shape ?? {}) as Record<string, { safeParse(v: unknown): { success: boolean } }>)) {
+    for (const [key, schema] of Object.entries(
+      (contract.query?.shape ?? {}) as Record<string, { safeParse(v: unknown): { success: boolean } }>,
+    )) {
       const required = !schema.safeParse(undefined).success || key === "year";
       if (required && SAMPLES[key] !== undefined) query[key] = SAMPLES[key];
     }
@@ -114,7 +116,10 @@ export function attackerVariants(route: RouteRecord, plain: Built, world: Places
     if (key === "scope") values.push(["nation", "nation"]);
     for (const [side, value] of values) {
       if (plain.query[key] === value) continue;
-      out.push({ label: `${accepted.includes(key) ? "" : "extra "}${key}=${side}`, built: { path: plain.path, query: { ...plain.query, [key]: value } } });
+      out.push({
+        label: `${accepted.includes(key) ? "" : "extra "}${key}=${side}`,
+        built: { path: plain.path, query: { ...plain.query, [key]: value } },
+      });
     }
   }
   // The trick of the leaks found with the demo: a foreign target in one position, and in-scope ones in the
@@ -122,7 +127,7 @@ export function attackerVariants(route: RouteRecord, plain: Built, world: Places
   for (const v of [...out]) {
     if (!/other|nation/.test(v.label)) continue;
     const homeKeys = Object.fromEntries(
-      ATTACK_KEYS.filter((k) => !route.url.includes(`:${k}`) && !(k in v.built.query) ).map((k) => [k, home[k]]),
+      ATTACK_KEYS.filter((k) => !route.url.includes(`:${k}`) && !(k in v.built.query)).map((k) => [k, home[k]]),
     );
     out.push({ label: `${v.label} + in-scope keys`, built: { path: v.built.path, query: { ...v.built.query, ...homeKeys } } });
     for (const [k, value] of Object.entries(homeKeys)) {

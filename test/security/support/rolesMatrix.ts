@@ -46,4 +46,3 @@ export function expectedAllowed(policy: PolicyName, who: Persona, target: Target
       return who === "departemental" && home;
   }
 }
-

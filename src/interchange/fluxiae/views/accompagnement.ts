@@ -26,10 +26,21 @@ export async function importAccompagnementView(ctx: FluxImportContext, view: Ope
     }
     const rowKey = f.text("acc_id") ?? createHash("sha256").update(stableJson(record.values)).digest("hex");
     const annex = await sql<{ id: number }>`SELECT id FROM financial_annex WHERE extra->>'af_id_annexe_financiere' = ${String(afId)}
-      ORDER BY (state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')) DESC, (state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, renewal DESC, modification DESC LIMIT 1`.execute(db);
+      ORDER BY (state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')) DESC, (state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, renewal DESC, modification DESC LIMIT 1`.execute(
+      db,
+    );
     const annexId = annex.rows[0]?.id ?? null;
-    if (annexId === null) ctx.tally.warn({ file: view.file, line: record.line, column: afColumn ?? null, reason: `annexe financière ASP n°${afId} inconnue : ligne gardée, rattachée plus tard` });
-    const before = await sql<{ raw: unknown; annex_id: number | null }>`SELECT raw, annex_id FROM asp_support_summary WHERE asp_af_id = ${afId} AND row_key = ${rowKey}`.execute(db);
+    if (annexId === null)
+      ctx.tally.warn({
+        file: view.file,
+        line: record.line,
+        column: afColumn ?? null,
+        reason: `annexe financière ASP n°${afId} inconnue : ligne gardée, rattachée plus tard`,
+      });
+    const before = await sql<{
+      raw: unknown;
+      annex_id: number | null;
+    }>`SELECT raw, annex_id FROM asp_support_summary WHERE asp_af_id = ${afId} AND row_key = ${rowKey}`.execute(db);
     const old = before.rows[0];
     if (old && stableJson(old.raw) === stableJson(record.values) && old.annex_id === annexId) {
       ctx.tally.unchanged++;

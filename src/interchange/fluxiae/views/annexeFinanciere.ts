@@ -54,7 +54,17 @@ const STATES: Record<string, AnnexState> = {
   CLOTURE: "CLOTURE",
 };
 
-const STATE_DATE_COLUMNS = ["brouillon", "saisie_termine", "rejete", "provisoire", "valide", "historise", "dde_annulation", "annule", "cloture"];
+const STATE_DATE_COLUMNS = [
+  "brouillon",
+  "saisie_termine",
+  "rejete",
+  "provisoire",
+  "valide",
+  "historise",
+  "dde_annulation",
+  "annule",
+  "cloture",
+];
 
 // Rule: without a duration in the AF, the reference annual hours of an ETP are 1,820 h [L for FDI rows,
 // which carry none; the raw empty value stays in `extra`] — iae-reference §3.1
@@ -92,7 +102,10 @@ function parseAf(f: RowFields): ParsedAf | null {
   }
   const renewal = f.integer("af_numero_avenant_renouvellement", true);
   const modification = f.integer("af_numero_avenant_modification", true);
-  for (const [col, v] of [["af_numero_avenant_renouvellement", renewal], ["af_numero_avenant_modification", modification]] as const) {
+  for (const [col, v] of [
+    ["af_numero_avenant_renouvellement", renewal],
+    ["af_numero_avenant_modification", modification],
+  ] as const) {
     if (v !== null && (v < 0 || v > 9)) f.problem(col, "rang d'avenant hors de 0 à 9");
   }
   const stateRaw = f.required("af_etat_annexe_financiere_code");
@@ -110,7 +123,12 @@ function parseAf(f: RowFields): ParsedAf | null {
   const cofinancedAmount = f.decimal("af_mt_cofinance");
   const penitentiary = f.boolean("af_indic_perimetre_milieu_penitentiaire");
   const forecastExits = f.integer("af_nb_prev_sorties");
-  const rates = ["af_taux_prev_sorties_dynamiques", "af_taux_prev_sorties_durable", "af_taux_prev_sorties_trans", "af_taux_prev_sorties_positives"].map((c) => {
+  const rates = [
+    "af_taux_prev_sorties_dynamiques",
+    "af_taux_prev_sorties_durable",
+    "af_taux_prev_sorties_trans",
+    "af_taux_prev_sorties_positives",
+  ].map((c) => {
     const v = f.decimal(c);
     if (v !== null && (Number(v) < 0 || Number(v) > 100)) {
       f.problem(c, "taux hors de 0 à 100");
@@ -118,7 +136,12 @@ function parseAf(f: RowFields): ParsedAf | null {
     }
     return v;
   });
-  for (const [c, v] of [["af_etp_postes_insertion", etp], ["af_montant_unitaire_annuel_valeur", unit], ["af_montant_total_annuel", total], ["af_mt_cofinance", cofinancedAmount]] as const) {
+  for (const [c, v] of [
+    ["af_etp_postes_insertion", etp],
+    ["af_montant_unitaire_annuel_valeur", unit],
+    ["af_montant_total_annuel", total],
+    ["af_mt_cofinance", cofinancedAmount],
+  ] as const) {
     if (v !== null && Number(v) < 0) f.problem(c, "montant négatif");
   }
   if (forecastExits !== null && forecastExits < 0) f.problem("af_nb_prev_sorties", "nombre négatif");
@@ -128,7 +151,18 @@ function parseAf(f: RowFields): ParsedAf | null {
     if (d) stateDates[name] = d;
   }
   const signedOn = f.date("af_date_signature");
-  if (f.issues.length > 0 || aspAfId === null || aspStructureId === null || !mesure || !prefix || renewal === null || modification === null || !state || !startsOn || !endsOn) {
+  if (
+    f.issues.length > 0 ||
+    aspAfId === null ||
+    aspStructureId === null ||
+    !mesure ||
+    !prefix ||
+    renewal === null ||
+    modification === null ||
+    !state ||
+    !startsOn ||
+    !endsOn
+  ) {
     return null;
   }
   if (aspAfId <= 0) {
@@ -269,15 +303,34 @@ class AfBatch {
     for (const r of (await sql<StoredAf>`SELECT ${fields} FROM financial_annex WHERE asp_af_id = ANY(${ids}::bigint[])`.execute(db)).rows) {
       stored.set(Number(r.asp_af_id), { ...r, id: Number(r.id), structure_id: Number(r.structure_id) });
     }
-    const numberKey = (prefix: unknown, renewal: unknown, modification: unknown, startsOn: unknown) => `${prefix}|${Number(renewal)}|${Number(modification)}|${startsOn}`;
+    const numberKey = (prefix: unknown, renewal: unknown, modification: unknown, startsOn: unknown) =>
+      `${prefix}|${Number(renewal)}|${Number(modification)}|${startsOn}`;
     // Holder (row id, ASP id) of each AF number + start date of the batch.
     const holders = new Map<string, { id: number; asp_af_id: number | null }>();
-    const keys = JSON.stringify(rows.map((r) => ({ p: r.parsed.row.number_prefix, r: r.parsed.row.renewal, m: r.parsed.row.modification, d: r.parsed.row.starts_on })));
-    const found = await sql<{ id: string; asp_af_id: string | null; number_prefix: string; renewal: number; modification: number; starts_on: string }>`
+    const keys = JSON.stringify(
+      rows.map((r) => ({
+        p: r.parsed.row.number_prefix,
+        r: r.parsed.row.renewal,
+        m: r.parsed.row.modification,
+        d: r.parsed.row.starts_on,
+      })),
+    );
+    const found = await sql<{
+      id: string;
+      asp_af_id: string | null;
+      number_prefix: string;
+      renewal: number;
+      modification: number;
+      starts_on: string;
+    }>`
       SELECT DISTINCT a.id, a.asp_af_id, a.number_prefix, a.renewal, a.modification, a.starts_on
       FROM jsonb_to_recordset(${keys}::jsonb) AS k(p text, r int, m int, d date)
       JOIN financial_annex a ON a.number_prefix = k.p AND a.renewal = k.r AND a.modification = k.m AND a.starts_on = k.d`.execute(db);
-    for (const h of found.rows) holders.set(numberKey(h.number_prefix, h.renewal, h.modification, h.starts_on), { id: Number(h.id), asp_af_id: h.asp_af_id === null ? null : Number(h.asp_af_id) });
+    for (const h of found.rows)
+      holders.set(numberKey(h.number_prefix, h.renewal, h.modification, h.starts_on), {
+        id: Number(h.id),
+        asp_af_id: h.asp_af_id === null ? null : Number(h.asp_af_id),
+      });
     let provisional = 0;
     const created = new Map<number, StoredAf>();
     const changed = new Map<number, StoredAf>();
@@ -348,11 +401,15 @@ class AfBatch {
     const list = sql.join(columns.map((c) => sql.ref(c)));
     if (created.size > 0) {
       const json = JSON.stringify([...created.values()].sort((a, b) => b.id - a.id).map(({ id: _id, ...r }) => r));
-      await sql`INSERT INTO financial_annex (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::financial_annex, ${json}::jsonb)`.execute(db);
+      await sql`INSERT INTO financial_annex (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::financial_annex, ${json}::jsonb)`.execute(
+        db,
+      );
     }
     if (changed.size > 0) {
       const sets = sql.join(columns.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));
-      await sql`UPDATE financial_annex a SET ${sets}, updated_at = now() FROM jsonb_populate_recordset(NULL::financial_annex, ${JSON.stringify([...changed.values()])}::jsonb) r WHERE a.id = r.id`.execute(db);
+      await sql`UPDATE financial_annex a SET ${sets}, updated_at = now() FROM jsonb_populate_recordset(NULL::financial_annex, ${JSON.stringify([...changed.values()])}::jsonb) r WHERE a.id = r.id`.execute(
+        db,
+      );
     }
     await analyzeAsItGrows(ctx, "financial_annex", created.size);
   }

@@ -43,7 +43,24 @@ const CONTRACT_TYPE: Record<StructureKind, "CDDI" | "MISSION" | "MISE_A_DISPOSIT
   EITI: "ACCOMPAGNEMENT_TI",
 };
 
-const COMPARED = ["person_id", "structure_id", "recruitment_id", "rank", "mesure_code", "contract_type", "starts_on", "planned_end_on", "exit_on", "weekly_hours", "monthly_gross_pay", "rome_code", "rsa", "rqth", "orienteur_code", "education_level_code"];
+const COMPARED = [
+  "person_id",
+  "structure_id",
+  "recruitment_id",
+  "rank",
+  "mesure_code",
+  "contract_type",
+  "starts_on",
+  "planned_end_on",
+  "exit_on",
+  "weekly_hours",
+  "monthly_gross_pay",
+  "rome_code",
+  "rsa",
+  "rqth",
+  "orienteur_code",
+  "education_level_code",
+];
 
 interface Lookups {
   orienteurs: Set<string>;
@@ -79,7 +96,12 @@ export async function importContratMissionView(ctx: FluxImportContext, view: Ope
   const lookups: Lookups = {
     orienteurs: new Set((await db.selectFrom("ref_orienteur").select("code").execute()).map((r) => r.code)),
     levels: new Set((await db.selectFrom("ref_education_level").select("code").execute()).map((r) => r.code)),
-    structures: new Map((await db.selectFrom("structure").select(["id", "asp_id", "kind"]).where("asp_id", "is not", null).execute()).map((r) => [`${r.asp_id}|${r.kind}`, Number(r.id)])),
+    structures: new Map(
+      (await db.selectFrom("structure").select(["id", "asp_id", "kind"]).where("asp_id", "is not", null).execute()).map((r) => [
+        `${r.asp_id}|${r.kind}`,
+        Number(r.id),
+      ]),
+    ),
   };
   let renewals = 0;
   let batch: ParsedContract[] = [];
@@ -102,14 +124,22 @@ export async function importContratMissionView(ctx: FluxImportContext, view: Ope
   batch = [];
   if (renewals > 0) {
     for await (const record of (await view.reopen()).records()) {
-      if (!record.problem && isRenewal(record.values.contrat_type_contrat)) await add(parseContract(ctx, view.file, record.line, record.values, record.problem, lookups));
+      if (!record.problem && isRenewal(record.values.contrat_type_contrat))
+        await add(parseContract(ctx, view.file, record.line, record.values, record.problem, lookups));
     }
     if (batch.length > 0) await writeBatch(ctx, view.file, batch);
   }
   ctx.touchedContracts = true;
 }
 
-function parseContract(ctx: FluxImportContext, file: string, line: number, values: Readonly<Record<string, string | null>>, problem: string | null | undefined, lookups: Lookups): ParsedContract | null {
+function parseContract(
+  ctx: FluxImportContext,
+  file: string,
+  line: number,
+  values: Readonly<Record<string, string | null>>,
+  problem: string | null | undefined,
+  lookups: Lookups,
+): ParsedContract | null {
   const f = new RowFields(values);
   if (problem) f.problem(null, problem);
   const aspId = f.integer("contrat_id_ctr", true);
@@ -170,29 +200,53 @@ function parseContract(ctx: FluxImportContext, file: string, line: number, value
   };
   const structureId = lookups.structures.get(`${aspStructure}|${kind}`);
   if (structureId === undefined) {
-    ctx.tally.reject({ file, line, column: "contrat_id_structure", reason: `structure ASP n°${aspStructure} (${kind}) inconnue : importez ses annexes financières` });
+    ctx.tally.reject({
+      file,
+      line,
+      column: "contrat_id_structure",
+      reason: `structure ASP n°${aspStructure} (${kind}) inconnue : importez ses annexes financières`,
+    });
     return null;
   }
   row.structure_id = structureId;
-  return { line, aspId, pph, aspStructure, kind, row, extra: computeExtra(values, CONTRACT_COLUMNS, row), rawRank: values.contrat_type_contrat ?? null };
+  return {
+    line,
+    aspId,
+    pph,
+    aspStructure,
+    kind,
+    row,
+    extra: computeExtra(values, CONTRACT_COLUMNS, row),
+    rawRank: values.contrat_type_contrat ?? null,
+  };
 }
 
 async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly ParsedContract[]): Promise<void> {
   const db = ctx.tx.db;
   const pphs = [...new Set(batch.map((b) => b.pph))];
   const personOf = new Map<number, number>();
-  for (const r of (await sql<{ asp_pph_id: string; person_id: string }>`SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id = ANY(${pphs}::bigint[])`.execute(db)).rows) {
+  for (const r of (
+    await sql<{
+      asp_pph_id: string;
+      person_id: string;
+    }>`SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id = ANY(${pphs}::bigint[])`.execute(db)
+  ).rows) {
     personOf.set(Number(r.asp_pph_id), Number(r.person_id));
   }
   const aspIds = [...new Set(batch.map((b) => b.aspId))];
   const contracts = new Map<number, ContractState>();
-  const existing = await sql<ContractState>`SELECT id, ${sql.join(COMPARED.map((c) => sql.ref(c)))}, asp_contract_id, extra FROM contract WHERE asp_contract_id = ANY(${aspIds}::bigint[])`.execute(db);
+  const existing =
+    await sql<ContractState>`SELECT id, ${sql.join(COMPARED.map((c) => sql.ref(c)))}, asp_contract_id, extra FROM contract WHERE asp_contract_id = ANY(${aspIds}::bigint[])`.execute(
+      db,
+    );
   for (const r of existing.rows) contracts.set(Number(r.asp_contract_id), { ...r, id: Number(r.id) });
   // Initial contract of each renewal (same person, structure and mesure, started before), in one query.
   const initialOf = new Map<number, number>();
   const renewals = batch.filter((b) => Number(b.row.rank) > 0 && personOf.has(b.pph));
   if (renewals.length > 0) {
-    const keys = JSON.stringify(renewals.map((b, i) => ({ k: i, p: personOf.get(b.pph), s: b.row.structure_id, m: b.row.mesure_code, d: b.row.starts_on })));
+    const keys = JSON.stringify(
+      renewals.map((b, i) => ({ k: i, p: personOf.get(b.pph), s: b.row.structure_id, m: b.row.mesure_code, d: b.row.starts_on })),
+    );
     const found = await sql<{ k: number; id: string | null }>`
       SELECT r.k, (SELECT c.id FROM contract c WHERE c.person_id = r.p AND c.structure_id = r.s AND c.mesure_code = r.m AND c.rank = 0 AND c.starts_on <= r.d
                    ORDER BY c.starts_on DESC LIMIT 1) AS id
@@ -218,12 +272,23 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
     if (Number(row.rank) > 0) {
       let initial = initialOf.get(b.line) ?? null;
       const local = demoted
-        .filter((d) => d.person_id === personId && d.structure_id === row.structure_id && d.mesure_code === row.mesure_code && String(d.starts_on) <= String(row.starts_on))
+        .filter(
+          (d) =>
+            d.person_id === personId &&
+            d.structure_id === row.structure_id &&
+            d.mesure_code === row.mesure_code &&
+            String(d.starts_on) <= String(row.starts_on),
+        )
         .sort((x, y) => (String(x.starts_on) < String(y.starts_on) ? 1 : -1))[0];
       if (local && initial === null) initial = local.id;
       if (initial !== null) row.recruitment_id = initial;
       else {
-        ctx.tally.warn({ file, line: b.line, column: "contrat_type_contrat", reason: `renouvellement n°${row.rank} sans contrat initial connu : enregistré comme un recrutement` });
+        ctx.tally.warn({
+          file,
+          line: b.line,
+          column: "contrat_type_contrat",
+          reason: `renouvellement n°${row.rank} sans contrat initial connu : enregistré comme un recrutement`,
+        });
         row.rank = 0;
         b.extra.contrat_type_contrat = b.rawRank;
       }
@@ -241,7 +306,8 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
       ctx.tally.inserted++;
       continue;
     }
-    const same = COMPARED.every((k) => String(before[k] ?? "") === String(row[k] ?? "")) && stableJson(before.extra) === stableJson(b.extra);
+    const same =
+      COMPARED.every((k) => String(before[k] ?? "") === String(row[k] ?? "")) && stableJson(before.extra) === stableJson(b.extra);
     if (same) {
       ctx.tally.unchanged++;
       continue;
@@ -254,7 +320,8 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   }
   const realId = await takeSequenceIds(ctx, "contract", created.keys());
   const idOf = (id: unknown) => (typeof id === "number" && id < 0 ? realId.get(id) : id);
-  const asJson = (rows: Iterable<ContractState>) => JSON.stringify([...rows].map((c) => ({ ...c, id: idOf(c.id), recruitment_id: idOf(c.recruitment_id) })));
+  const asJson = (rows: Iterable<ContractState>) =>
+    JSON.stringify([...rows].map((c) => ({ ...c, id: idOf(c.id), recruitment_id: idOf(c.recruitment_id) })));
   const fields = ["asp_contract_id", ...COMPARED, "extra"];
   const columns = sql.join(fields.map((c) => sql.ref(c)));
   if (links.size > 0) {
@@ -268,8 +335,11 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   }
   if (changed.size > 0) {
     const sets = sql.join(fields.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));
-    await sql`UPDATE contract c SET ${sets}, updated_at = now() FROM jsonb_populate_recordset(NULL::contract, ${asJson(changed.values())}::jsonb) r WHERE c.id = r.id`.execute(db);
-  }  await analyzeAsItGrows(ctx, "contract", created.size);
+    await sql`UPDATE contract c SET ${sets}, updated_at = now() FROM jsonb_populate_recordset(NULL::contract, ${asJson(changed.values())}::jsonb) r WHERE c.id = r.id`.execute(
+      db,
+    );
+  }
+  await analyzeAsItGrows(ctx, "contract", created.size);
   await analyzeAsItGrows(ctx, "person_asp_id", links.size);
 }
 

@@ -45,7 +45,8 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
       if (month !== null && (month < 1 || month > 12)) f.problem("emi_sme_mois", `mois ${month} hors de 1 à 12`);
       if (year !== null && (year < 1990 || year > 2100)) f.problem("emi_sme_annee", `année ${year} invalide`);
       const hours = f.decimal("emi_nb_heures_travail", 2, true);
-      if (hours !== null && (Number(hours) < 0 || Number(hours) > 744)) f.problem("emi_nb_heures_travail", `${hours} heures dans un mois (0 à 744)`);
+      if (hours !== null && (Number(hours) < 0 || Number(hours) > 744))
+        f.problem("emi_nb_heures_travail", `${hours} heures dans un mois (0 à 744)`);
       const billed = f.decimal("emi_nb_heures_facturees");
       if (billed !== null && Number(billed) < 0) f.problem("emi_nb_heures_facturees", "nombre d'heures négatif");
       const pay = f.decimal("emi_mt_salaire_brut");
@@ -73,7 +74,9 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
     SELECT DISTINCT ON (s.afi) s.afi, a.id AS annex_id
     FROM (SELECT DISTINCT afi FROM emi_stage) s
     JOIN financial_annex a ON a.extra->>'af_id_annexe_financiere' = s.afi::text
-    ORDER BY s.afi, (a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')) DESC, (a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, a.renewal DESC, a.modification DESC`.execute(db);
+    ORDER BY s.afi, (a.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')) DESC, (a.state NOT IN ('HISTORISE', 'ANNULE', 'REJETE')) DESC, a.renewal DESC, a.modification DESC`.execute(
+    db,
+  );
   await sql`ANALYZE emi_annex`.execute(db);
 
   // Rows that cannot be attached (unknown AF or contract) are rejected with their line.
@@ -85,7 +88,12 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
   for (const o of orphans.rows) {
     tally.reject(
       o.missing === "af"
-        ? { file, line: o.line, column: "emi_afi_id", reason: `annexe financière ASP n°${o.afi} inconnue : importez la vue AnnexeFinanciere` }
+        ? {
+            file,
+            line: o.line,
+            column: "emi_afi_id",
+            reason: `annexe financière ASP n°${o.afi} inconnue : importez la vue AnnexeFinanciere`,
+          }
         : { file, line: o.line, column: "emi_ctr_id", reason: `contrat ASP n°${o.ctr} inconnu : importez la vue ContratMission` },
     );
   }
@@ -95,11 +103,17 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
       SELECT line, max(line) OVER (PARTITION BY afi, ctr, month) AS kept FROM emi_stage
     ) d WHERE line <> kept ORDER BY line`.execute(db);
   for (const d of duplicates.rows) {
-    tally.warn({ file, line: d.line, column: "emi_sme_mois", reason: `même annexe, contrat et mois que la ligne ${d.kept} : la dernière ligne l'emporte` });
+    tally.warn({
+      file,
+      line: d.line,
+      column: "emi_sme_mois",
+      reason: `même annexe, contrat et mois que la ligne ${d.kept} : la dernière ligne l'emporte`,
+    });
   }
   tally.unchanged += duplicates.rows.length;
 
-  const written = await timed(ctx, "INSERT … ON CONFLICT (+ agrégats)", () => sql<{ inserted: number; written: number }>`
+  const written = await timed(ctx, "INSERT … ON CONFLICT (+ agrégats)", () =>
+    sql<{ inserted: number; written: number }>`
     WITH w AS (
     INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours, billed_hours, gross_pay, state, exit_motif_code, validated_at)
     SELECT ea.annex_id, c.id, c.person_id, c.structure_id, s.month, s.hours, s.billed, s.pay, s.state, m.code, s.validated_at
@@ -116,7 +130,8 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
       IS DISTINCT FROM (EXCLUDED.hours, EXCLUDED.billed_hours, EXCLUDED.gross_pay, EXCLUDED.state, EXCLUDED.exit_motif_code,
            EXCLUDED.validated_at, EXCLUDED.person_id, EXCLUDED.structure_id)
     RETURNING (xmax = 0) AS inserted)
-    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db));
+    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db),
+  );
   const inserted = written.rows[0]?.inserted ?? 0;
   const writtenCount = written.rows[0]?.written ?? 0;
   const attached = await sql<{ n: number }>`

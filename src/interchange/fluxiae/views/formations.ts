@@ -7,7 +7,17 @@ import { type FluxImportContext, rejectRow } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 
-const COMPARED = ["person_id", "structure_id", "contract_id", "title", "objective_code", "type_code", "starts_on", "ends_on", "hours"] as const;
+const COMPARED = [
+  "person_id",
+  "structure_id",
+  "contract_id",
+  "title",
+  "objective_code",
+  "type_code",
+  "starts_on",
+  "ends_on",
+  "hours",
+] as const;
 
 export async function importFormationsView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
   const db = ctx.tx.db;
@@ -28,12 +38,26 @@ export async function importFormationsView(ctx: FluxImportContext, view: OpenedV
       continue;
     }
     if (endsOn && endsOn < startsOn) {
-      ctx.tally.warn({ file: view.file, line: record.line, column: "formation_date_fin", reason: "fin avant le début : date de fin ignorée" });
+      ctx.tally.warn({
+        file: view.file,
+        line: record.line,
+        column: "formation_date_fin",
+        reason: "fin avant le début : date de fin ignorée",
+      });
       endsOn = null;
     }
-    const contract = await db.selectFrom("contract").select(["id", "person_id", "structure_id"]).where("asp_contract_id", "=", ctr).executeTakeFirst();
+    const contract = await db
+      .selectFrom("contract")
+      .select(["id", "person_id", "structure_id"])
+      .where("asp_contract_id", "=", ctr)
+      .executeTakeFirst();
     if (!contract) {
-      ctx.tally.reject({ file: view.file, line: record.line, column: "formation_id_ctr", reason: `contrat ASP n°${ctr} inconnu : importez la vue ContratMission` });
+      ctx.tally.reject({
+        file: view.file,
+        line: record.line,
+        column: "formation_id_ctr",
+        reason: `contrat ASP n°${ctr} inconnu : importez la vue ContratMission`,
+      });
       continue;
     }
     const objective = f.text("formation_objectif_for_code");
@@ -52,7 +76,10 @@ export async function importFormationsView(ctx: FluxImportContext, view: OpenedV
     };
     const existing = await db.selectFrom("training").selectAll().where("asp_training_id", "=", id).executeTakeFirst();
     if (!existing) {
-      await db.insertInto("training").values({ ...row, asp_training_id: id }).execute();
+      await db
+        .insertInto("training")
+        .values({ ...row, asp_training_id: id })
+        .execute();
       ctx.tally.inserted++;
       continue;
     }

@@ -33,9 +33,11 @@ export async function importRefCategorieSortView(ctx: FluxImportContext, view: O
     const id = f.integer("rcs_id", true);
     const code = f.integer("rcs_code", true);
     const label = f.required("rcs_libelle");
-    const existing = code === null ? undefined : await db.selectFrom("ref_exit_category").selectAll().where("code", "=", code).executeTakeFirst();
+    const existing =
+      code === null ? undefined : await db.selectFrom("ref_exit_category").selectAll().where("code", "=", code).executeTakeFirst();
     const grp = label ? (groupOfCategory(label) ?? existing?.grp ?? null) : null;
-    if (label && !grp) f.problem("rcs_libelle", `catégorie de sortie « ${label} » non reconnue (emploi durable, transition, positive, autre, retrait)`);
+    if (label && !grp)
+      f.problem("rcs_libelle", `catégorie de sortie « ${label} » non reconnue (emploi durable, transition, positive, autre, retrait)`);
     if (f.issues.length > 0 || id === null || code === null || label === null || grp === null) {
       rejectRow(ctx, view.file, record, f.issues);
       continue;
@@ -123,7 +125,9 @@ export async function importRefMontantIaeView(ctx: FluxImportContext, view: Open
     await sql`INSERT INTO ref_asp_amount (rmi_id, code, label, value, starts_on, ends_on, mesure_asp_id, departement_code)
       VALUES (${id}, ${code}, ${label}, ${value}::numeric, ${startsOn}::date, ${endsOn}::date, ${mesure}, ${dpt})
       ON CONFLICT (rmi_id) DO UPDATE SET code = EXCLUDED.code, label = EXCLUDED.label, value = EXCLUDED.value, starts_on = EXCLUDED.starts_on,
-        ends_on = EXCLUDED.ends_on, mesure_asp_id = EXCLUDED.mesure_asp_id, departement_code = EXCLUDED.departement_code, updated_at = now()`.execute(db);
+        ends_on = EXCLUDED.ends_on, mesure_asp_id = EXCLUDED.mesure_asp_id, departement_code = EXCLUDED.departement_code, updated_at = now()`.execute(
+      db,
+    );
     if (old) ctx.tally.updated++;
     else ctx.tally.inserted++;
   }

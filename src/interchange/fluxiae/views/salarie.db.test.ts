@@ -36,8 +36,19 @@ describe("Salarie view, rows resolved in file order within a batch", () => {
       ]),
     );
     const report = await importFluxIae(t.handle, file, { pii });
-    expect(report.rejections).toEqual([{ file: "fluxIAE_Salarie_07022022_063004.csv", line: 7, column: "salarie_nir", reason: "salarié 601 : ce NIR est déjà celui d'une autre personne" }]);
-    expect({ inserted: report.inserted, updated: report.updated, unchanged: report.unchanged }).toEqual({ inserted: 2, updated: 1, unchanged: 1 });
+    expect(report.rejections).toEqual([
+      {
+        file: "fluxIAE_Salarie_07022022_063004.csv",
+        line: 7,
+        column: "salarie_nir",
+        reason: "salarié 601 : ce NIR est déjà celui d'une autre personne",
+      },
+    ]);
+    expect({ inserted: report.inserted, updated: report.updated, unchanged: report.unchanged }).toEqual({
+      inserted: 2,
+      updated: 1,
+      unchanged: 1,
+    });
     expect(report.views.map((v) => [v.view, v.rows])).toEqual([["Salarie", 5]]);
 
     const people = await t.handle.db.selectFrom("person").select(["id", "first_name", "nir_hash"]).orderBy("id").execute();
@@ -45,13 +56,18 @@ describe("Salarie view, rows resolved in file order within a batch", () => {
       ["Paul", pii.hash("nir", NIR_A)],
       ["Julia", pii.hash("nir", NIR_B)],
     ]);
-    const links = await sql<{ asp_pph_id: string; person_id: string }>`SELECT asp_pph_id, person_id FROM asp_person ORDER BY asp_pph_id`.execute(t.handle.db);
+    const links = await sql<{
+      asp_pph_id: string;
+      person_id: string;
+    }>`SELECT asp_pph_id, person_id FROM asp_person ORDER BY asp_pph_id`.execute(t.handle.db);
     expect(links.rows.map((l) => [Number(l.asp_pph_id), Number(l.person_id)])).toEqual([
       [601, people[0]?.id],
       [602, people[0]?.id],
       [603, people[1]?.id],
     ]);
-    const audit = await sql<{ entity_id: string }>`SELECT entity_id FROM audit_event WHERE action = 'person.import' ORDER BY id`.execute(t.handle.db);
+    const audit = await sql<{ entity_id: string }>`SELECT entity_id FROM audit_event WHERE action = 'person.import' ORDER BY id`.execute(
+      t.handle.db,
+    );
     expect(audit.rows.map((a) => Number(a.entity_id))).toEqual([people[0]?.id, people[1]?.id, people[1]?.id]);
 
     // New people after this import take the next ids of the sequence.

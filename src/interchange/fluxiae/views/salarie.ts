@@ -53,9 +53,11 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
   const db = ctx.tx.db;
   // Referentials read once (a few tens of thousands of rows) instead of one query per row.
   const communes = new Map<string, string>();
-  for (const r of await db.selectFrom("ref_commune").select(["code", "departement_code"]).execute()) communes.set(r.code, r.departement_code);
+  for (const r of await db.selectFrom("ref_commune").select(["code", "departement_code"]).execute())
+    communes.set(r.code, r.departement_code);
   const aspDepartements = new Map<string, string>();
-  for (const r of await db.selectFrom("ref_departement_asp_code").select(["asp_code", "departement_code"]).execute()) aspDepartements.set(r.asp_code, r.departement_code);
+  for (const r of await db.selectFrom("ref_departement_asp_code").select(["asp_code", "departement_code"]).execute())
+    aspDepartements.set(r.asp_code, r.departement_code);
   let batch: ParsedSalarie[] = [];
   for await (const record of view.records()) {
     ctx.tally.rowsRead++;
@@ -76,9 +78,18 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
       const nir = checkNir(nirRaw);
       if (!nir.ok) {
         // The domain error never carries the NIR (src/domain/errors.ts): the reason names the rule only.
-        ctx.tally.warn({ file: view.file, line: record.line, column: "salarie_nir", reason: `NIR invalide (${nir.error.message}) : non enregistré` });
+        ctx.tally.warn({
+          file: view.file,
+          line: record.line,
+          column: "salarie_nir",
+          reason: `NIR invalide (${nir.error.message}) : non enregistré`,
+        });
       } else {
-        if (!ctx.pii) throw new ImportInputError(`${view.file} : la vue Salarie contient des NIR ; la clé de chiffrement des données personnelles est nécessaire`, [{ file: view.file, line: record.line, column: "salarie_nir", reason: "clé de chiffrement absente" }]);
+        if (!ctx.pii)
+          throw new ImportInputError(
+            `${view.file} : la vue Salarie contient des NIR ; la clé de chiffrement des données personnelles est nécessaire`,
+            [{ file: view.file, line: record.line, column: "salarie_nir", reason: "clé de chiffrement absente" }],
+          );
         nirHash = ctx.pii.hash("nir", nir.value.value);
         nirEncrypted = ctx.pseudonymise ? null : ctx.pii.encrypt(nir.value.value);
       }
@@ -100,7 +111,14 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
       continue;
     }
     const cp = f.text("salarie_codepostalcedex");
-    const address = [f.text("salarie_adr_numero_voie"), f.text("salarie_codeextensionvoie"), f.text("salarie_codetypevoie"), f.text("salarie_adr_libelle_voie")].filter((x) => x !== null).join(" ");
+    const address = [
+      f.text("salarie_adr_numero_voie"),
+      f.text("salarie_codeextensionvoie"),
+      f.text("salarie_codetypevoie"),
+      f.text("salarie_adr_libelle_voie"),
+    ]
+      .filter((x) => x !== null)
+      .join(" ");
     const aspDepartement = f.text("salarie_code_dpt");
     const pseudo = ctx.pseudonymise;
     batch.push({
@@ -118,7 +136,8 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
         address_line: pseudo || address === "" ? null : address,
         postal_code: pseudo || !cp || !/^\d{5}$/.test(cp) ? null : cp,
         commune_code: pseudo ? null : communeCode,
-        departement_code: departementCode ?? (aspDepartement ? (aspDepartements.get(aspDepartement.trim().toUpperCase().padStart(3, "0")) ?? null) : null),
+        departement_code:
+          departementCode ?? (aspDepartement ? (aspDepartements.get(aspDepartement.trim().toUpperCase().padStart(3, "0")) ?? null) : null),
         is_qpv: qpvType === null ? null : qpvType.toUpperCase() === "QP",
         is_zrr: zrr,
         pseudonymised: pseudo,
@@ -139,18 +158,30 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   const pphs = [...new Set(batch.map((b) => b.pph))];
   const hashes = [...new Set(batch.map((b) => b.values.nir_hash).filter((h): h is string => h !== null))];
   const linkOf = new Map<number, number>();
-  for (const r of (await sql<{ asp_pph_id: string; person_id: string }>`SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id = ANY(${pphs}::bigint[])`.execute(db)).rows) {
+  for (const r of (
+    await sql<{
+      asp_pph_id: string;
+      person_id: string;
+    }>`SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id = ANY(${pphs}::bigint[])`.execute(db)
+  ).rows) {
     linkOf.set(Number(r.asp_pph_id), Number(r.person_id));
   }
   const ownerOf = new Map<string, number>();
   if (hashes.length > 0) {
-    for (const r of (await sql<{ id: string; nir_hash: string }>`SELECT id, nir_hash FROM person WHERE nir_hash = ANY(${hashes}::text[])`.execute(db)).rows) ownerOf.set(r.nir_hash, Number(r.id));
+    for (const r of (
+      await sql<{ id: string; nir_hash: string }>`SELECT id, nir_hash FROM person WHERE nir_hash = ANY(${hashes}::text[])`.execute(db)
+    ).rows)
+      ownerOf.set(r.nir_hash, Number(r.id));
   }
   // Stored state of the people this batch can touch; updated in memory as rows are applied.
   const known = [...new Set([...linkOf.values(), ...ownerOf.values()])];
   const people = new Map<number, PersonRow>();
   if (known.length > 0) {
-    const rows = await db.selectFrom("person").select(["id", ...PERSON_FIELDS]).where("id", "in", known).execute();
+    const rows = await db
+      .selectFrom("person")
+      .select(["id", ...PERSON_FIELDS])
+      .where("id", "in", known)
+      .execute();
     for (const r of rows) people.set(Number(r.id), { ...(r as unknown as PersonRow), id: Number(r.id) });
   }
   // New people get provisional negative ids, replaced by sequence values before writing.
@@ -167,7 +198,12 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
     if (personId !== null && hash) {
       const other = ownerOf.get(hash);
       if (other !== undefined && other !== personId) {
-        ctx.tally.reject({ file, line: row.line, column: "salarie_nir", reason: `salarié ${pph} : ce NIR est déjà celui d'une autre personne` });
+        ctx.tally.reject({
+          file,
+          line: row.line,
+          column: "salarie_nir",
+          reason: `salarié ${pph} : ce NIR est déjà celui d'une autre personne`,
+        });
         continue;
       }
     }
@@ -190,13 +226,19 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
     const existing = people.get(personId);
     if (!existing) throw new Error(`person ${personId} vanished during the import`);
     // A stored NIR is never removed by a row without one (or by a pseudonymised delivery).
-    const next: PersonRow = { ...values, nir_hash: values.nir_hash ?? existing.nir_hash, nir_encrypted: values.nir_encrypted ?? existing.nir_encrypted, id: personId };
+    const next: PersonRow = {
+      ...values,
+      nir_hash: values.nir_hash ?? existing.nir_hash,
+      nir_encrypted: values.nir_encrypted ?? existing.nir_encrypted,
+      id: personId,
+    };
     const same = COMPARED.every((k) => String(existing[k] ?? "") === String(next[k] ?? ""));
     if (same) {
       ctx.tally.unchanged++;
       continue;
     }
-    if (existing.nir_hash && existing.nir_hash !== next.nir_hash && ownerOf.get(existing.nir_hash) === personId) ownerOf.delete(existing.nir_hash);
+    if (existing.nir_hash && existing.nir_hash !== next.nir_hash && ownerOf.get(existing.nir_hash) === personId)
+      ownerOf.delete(existing.nir_hash);
     if (next.nir_hash) ownerOf.set(next.nir_hash, personId);
     people.set(personId, next);
     if (personId < 0) created.set(personId, next);
@@ -211,7 +253,9 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   const columns = sql.join(PERSON_FIELDS.map((c) => sql.ref(c)));
   const fromRecords = (json: string) => sql`jsonb_populate_recordset(NULL::person, ${json}::jsonb)`;
   if (created.size > 0) {
-    await sql`INSERT INTO person (id, ${columns}) OVERRIDING SYSTEM VALUE SELECT id, ${columns} FROM ${fromRecords(asJson(created.values()))}`.execute(db);
+    await sql`INSERT INTO person (id, ${columns}) OVERRIDING SYSTEM VALUE SELECT id, ${columns} FROM ${fromRecords(asJson(created.values()))}`.execute(
+      db,
+    );
   }
   if (changed.size > 0) {
     const sets = sql.join(PERSON_FIELDS.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));

@@ -30,7 +30,8 @@ async function departementOfCommune(ctx: FluxImportContext, code: string): Promi
   }
   if (cache.size === 0) {
     // The commune referential read once (≈ 35,000 rows) instead of one query per new commune.
-    for (const r of await ctx.tx.db.selectFrom("ref_commune").select(["code", "departement_code"]).execute()) cache.set(r.code, r.departement_code);
+    for (const r of await ctx.tx.db.selectFrom("ref_commune").select(["code", "departement_code"]).execute())
+      cache.set(r.code, r.departement_code);
     cache.set("", null);
   }
   return cache.get(code) ?? null;
@@ -43,7 +44,10 @@ export function structureAddressPrefix(f: RowFields): "structure_adresse_gestion
 }
 
 /** The structure fields a fluxIAE_Structure row gives (values that do not fit are left null). */
-export async function structureFieldsFromRaw(ctx: FluxImportContext, raw: Readonly<Record<string, string | null>>): Promise<StructureFields> {
+export async function structureFieldsFromRaw(
+  ctx: FluxImportContext,
+  raw: Readonly<Record<string, string | null>>,
+): Promise<StructureFields> {
   const f = new RowFields(raw);
   const p = structureAddressPrefix(f);
   const siretRaw = f.text("structure_siret_actualise") ?? f.text("structure_siret_signature");
@@ -63,7 +67,9 @@ export async function structureFieldsFromRaw(ctx: FluxImportContext, raw: Readon
       communeCode = null;
     }
   }
-  const address = [f.text(`${p}numero`), f.text(`${p}cplt_num_voie`), f.text(`${p}type_voie`), f.text(`${p}nom_voie`)].filter((x) => x !== null).join(" ");
+  const address = [f.text(`${p}numero`), f.text(`${p}cplt_num_voie`), f.text(`${p}type_voie`), f.text(`${p}nom_voie`)]
+    .filter((x) => x !== null)
+    .join(" ");
   return {
     siret,
     name: f.text("structure_denomination"),
@@ -106,12 +112,23 @@ export async function importStructureView(ctx: FluxImportContext, view: OpenedVi
     }
     const previousLine = seen.get(aspId);
     if (previousLine !== undefined) {
-      ctx.tally.warn({ file: view.file, line: record.line, column: "structure_id_siae", reason: `structure ASP n°${aspId} déjà lue ligne ${previousLine} : la dernière ligne l'emporte` });
+      ctx.tally.warn({
+        file: view.file,
+        line: record.line,
+        column: "structure_id_siae",
+        reason: `structure ASP n°${aspId} déjà lue ligne ${previousLine} : la dernière ligne l'emporte`,
+      });
     }
     seen.set(aspId, record.line);
     const fields = await structureFieldsFromRaw(ctx, record.values);
     const siretRaw = f.text("structure_siret_actualise") ?? f.text("structure_siret_signature");
-    if (siretRaw && !fields.siret) ctx.tally.warn({ file: view.file, line: record.line, column: "structure_siret_actualise", reason: `SIRET « ${siretRaw} » invalide : ignoré` });
+    if (siretRaw && !fields.siret)
+      ctx.tally.warn({
+        file: view.file,
+        line: record.line,
+        column: "structure_siret_actualise",
+        reason: `SIRET « ${siretRaw} » invalide : ignoré`,
+      });
     batch.push({ line: record.line, aspId, name, fields, values: record.values });
     if (batch.length >= BATCH) {
       await writeBatch(ctx, view, batch);
@@ -126,7 +143,10 @@ async function writeBatch(ctx: FluxImportContext, view: OpenedView, batch: reado
   const db = ctx.tx.db;
   const ids = [...new Set(batch.map((b) => b.aspId))];
   const stored = new Map<number, unknown>();
-  for (const r of (await sql<{ asp_id: string; raw: unknown }>`SELECT asp_id, raw FROM asp_structure WHERE asp_id = ANY(${ids}::bigint[])`.execute(db)).rows) stored.set(Number(r.asp_id), r.raw);
+  for (const r of (
+    await sql<{ asp_id: string; raw: unknown }>`SELECT asp_id, raw FROM asp_structure WHERE asp_id = ANY(${ids}::bigint[])`.execute(db)
+  ).rows)
+    stored.set(Number(r.asp_id), r.raw);
   const written = new Map<number, StructureRow>();
   for (const row of batch) {
     const old = stored.get(row.aspId);
@@ -141,20 +161,39 @@ async function writeBatch(ctx: FluxImportContext, view: OpenedView, batch: reado
     written.set(row.aspId, row);
   }
   if (written.size === 0) return;
-  const json = JSON.stringify([...written.values()].map((w) => ({ asp_id: w.aspId, siret: w.fields.siret, name: w.fields.name, raw: w.values })));
+  const json = JSON.stringify(
+    [...written.values()].map((w) => ({ asp_id: w.aspId, siret: w.fields.siret, name: w.fields.name, raw: w.values })),
+  );
   await sql`INSERT INTO asp_structure (asp_id, siret, name, raw, updated_at)
     SELECT asp_id, siret, name, raw, now() FROM jsonb_to_recordset(${json}::jsonb) AS r(asp_id bigint, siret text, name text, raw jsonb)
     ON CONFLICT (asp_id) DO UPDATE SET siret = EXCLUDED.siret, name = EXCLUDED.name, raw = EXCLUDED.raw, updated_at = now()`.execute(db);
   // Refresh the structures of those ASP ids (every kind).
-  const targets = await db.selectFrom("structure").select(["id", "kind", "siret", "asp_id"]).where("asp_id", "in", [...written.keys()]).orderBy("id").execute();
+  const targets = await db
+    .selectFrom("structure")
+    .select(["id", "kind", "siret", "asp_id"])
+    .where("asp_id", "in", [...written.keys()])
+    .orderBy("id")
+    .execute();
   for (const t of targets) {
     const row = written.get(Number(t.asp_id));
     if (!row) continue;
     const { fields } = row;
     let siret = t.siret;
     if (fields.siret && fields.siret !== t.siret) {
-      const clash = await db.selectFrom("structure").select("id").where("siret", "=", fields.siret).where("kind", "=", t.kind).where("id", "<>", t.id).executeTakeFirst();
-      if (clash) ctx.tally.warn({ file: view.file, line: row.line, column: "structure_siret_actualise", reason: `SIRET ${fields.siret} déjà porté par une autre structure ${t.kind} : non modifié` });
+      const clash = await db
+        .selectFrom("structure")
+        .select("id")
+        .where("siret", "=", fields.siret)
+        .where("kind", "=", t.kind)
+        .where("id", "<>", t.id)
+        .executeTakeFirst();
+      if (clash)
+        ctx.tally.warn({
+          file: view.file,
+          line: row.line,
+          column: "structure_siret_actualise",
+          reason: `SIRET ${fields.siret} déjà porté par une autre structure ${t.kind} : non modifié`,
+        });
       else siret = fields.siret;
     }
     await db

@@ -35,10 +35,18 @@ async function knownOf(ctx: FluxImportContext): Promise<Known> {
       cacheOf(ctx).set(`${r.asp_id}|${r.kind}`, r.id);
       known.aspIds.add(Number(r.asp_id));
     }
-    if (r.siret !== null) known.bySiret.set(`${r.siret}|${r.kind}`, { id: r.id, asp_id: r.asp_id === null ? null : Number(r.asp_id), departement_code: r.departement_code });
+    if (r.siret !== null)
+      known.bySiret.set(`${r.siret}|${r.kind}`, {
+        id: r.id,
+        asp_id: r.asp_id === null ? null : Number(r.asp_id),
+        departement_code: r.departement_code,
+      });
   }
-  for (const r of (await sql<{ asp_id: string; raw: Record<string, string | null> }>`SELECT asp_id, raw FROM asp_structure`.execute(db)).rows) known.raws.set(Number(r.asp_id), r.raw);
-  for (const r of await db.selectFrom("ref_departement_asp_code").select(["asp_code", "departement_code"]).execute()) known.aspDepartements.set(r.asp_code, r.departement_code);
+  for (const r of (await sql<{ asp_id: string; raw: Record<string, string | null> }>`SELECT asp_id, raw FROM asp_structure`.execute(db))
+    .rows)
+    known.raws.set(Number(r.asp_id), r.raw);
+  for (const r of await db.selectFrom("ref_departement_asp_code").select(["asp_code", "departement_code"]).execute())
+    known.aspDepartements.set(r.asp_code, r.departement_code);
   knownByImport.set(ctx, known);
   return known;
 }
@@ -79,11 +87,24 @@ export async function resolveStructure(
   const sibling = !known.aspIds.has(aspId)
     ? undefined
     : await db
-    .selectFrom("structure")
-    .select(["siret", "name", "legal_form", "naf_code", "address_line", "postal_code", "commune_code", "commune_name", "departement_code", "departement_asp_code", "phone", "email"])
-    .where("asp_id", "=", aspId)
-    .orderBy("id")
-    .executeTakeFirst();
+        .selectFrom("structure")
+        .select([
+          "siret",
+          "name",
+          "legal_form",
+          "naf_code",
+          "address_line",
+          "postal_code",
+          "commune_code",
+          "commune_name",
+          "departement_code",
+          "departement_asp_code",
+          "phone",
+          "email",
+        ])
+        .where("asp_id", "=", aspId)
+        .orderBy("id")
+        .executeTakeFirst();
   const siret = fromView?.siret ?? sibling?.siret ?? null;
   if (siret) {
     const bySiret = known.bySiret.get(`${siret}|${kind}`);
