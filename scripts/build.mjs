@@ -4,7 +4,7 @@
 // `node dist/main.js` and `node dist/cli/index.js` with only the runtime dependencies installed.
 // Options: --server (skip the web app), --if-stale (do nothing when dist/ is newer than every source).
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ROOT, serverBuildIsFresh, STAMP } from "./buildFreshness.mjs";
@@ -12,6 +12,12 @@ import { ROOT, serverBuildIsFresh, STAMP } from "./buildFreshness.mjs";
 export function buildServer(log = (m) => process.stderr.write(`${m}\n`)) {
   const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
   log("Compilation du serveur et de la CLI (dist/)…");
+  // A fresh output: a module deleted or moved in src/ must not survive as a stale .js in dist/ (the app
+  // loads every compiled route file). The web app (dist/web) has its own build and stays.
+  if (existsSync(path.join(ROOT, "dist"))) {
+    for (const entry of readdirSync(path.join(ROOT, "dist")))
+      if (entry !== "web") rmSync(path.join(ROOT, "dist", entry), { recursive: true, force: true });
+  }
   const r = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit", cwd: ROOT });
   if (r.status !== 0) throw new Error(`la compilation a échoué (tsc, code ${r.status ?? r.signal})`);
   mkdirSync(path.join(ROOT, "dist", "db", "migrations"), { recursive: true });
