@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const seed = await seedReference(handle);
   if (seed.loaded) log("Données de référence chargées.");
 
-  // First start on an empty database: load the demo département (issue 6). PASSERELLE_NO_DEMO=1 skips it.
+  // First start on an empty database: load the demo département. PASSERELLE_NO_DEMO=1 skips it.
   let demo: DemoSummary | null = null;
   // Never on a public instance (https or NODE_ENV=production): its accounts share a published password.
   if (process.env.PASSERELLE_NO_DEMO !== "1") {

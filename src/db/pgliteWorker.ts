@@ -1,4 +1,4 @@
-// PGlite hosted in a worker thread (issue 9): PGlite runs PostgreSQL (WebAssembly) synchronously on the
+// PGlite hosted in a worker thread: PGlite runs PostgreSQL (WebAssembly) synchronously on the
 // thread that owns it, so on the main thread a long query would freeze the HTTP server. Here the main
 // thread keeps a small proxy that forwards PostgreSQL wire-protocol messages, scripts, COPY blobs and
 // dumps to the worker; the worker answers in order, one operation at a time (PGlite has one session).

@@ -1,8 +1,8 @@
-// Rollups read by the indicators (issue 5) — tables created by migrations/0101_rollups.sql:
+// Rollups read by the indicators — tables created by migrations/0101_rollups.sql:
 //   rollup_annex_month        (annex_id, month)            Σ hours, number of declarations
 //   rollup_person_year        (annex_id, year, person_id)  Σ hours, number of declarations
 //   rollup_recruitment_annex  (recruitment_id, annex_id)   Σ hours, number of declarations
-// and by migrations/0102_rollups_entries_exits.sql (issue 9), recomputed per (structure, month) cell:
+// and by migrations/0102_rollups_entries_exits.sql, recomputed per (structure, month) cell:
 //   rollup_entry_month        (structure_id, month, mesure_code)              initial contracts, RSA among them
 //   rollup_entry_repeat       initial contracts of persons having several (exact distinct counts)
 //   rollup_exit_month         (structure_id, month, motif_code, mesure_code)  examined exits

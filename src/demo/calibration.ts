@@ -4,7 +4,7 @@
 //   2019: ≈ 3 000 ETP d'insertion (2018: ≈ 2 800; press: 2 802 subventionnés in 2018), ≈ 8 000 people
 //   entered, State envelope ≈ 38 M€ of which ≈ 2 M€ ERBM and 0.5 M€ plan pauvreté, ≈ 50 % bRSA,
 //   taux de réalisation 95–100 %; taux de sorties dynamiques 56 % (2017), 62 % (2018).
-//   Sources: iae-reference §8 "Pas-de-Calais" [M, press], DEVELOPERS brief (issue 6).
+//   Sources: iae-reference §8 "Pas-de-Calais" [M, press] and the project brief (122 structures, 3,000 ETP, 62 % sorties dynamiques).
 import type { SiaeKind } from "../domain/structures/kinds.js";
 
 export const DEMO_SEED = 62_2019;

@@ -1,5 +1,5 @@
 // The demo département as a new user sees it: loads the demo once and reads the product's own
-// SQL indicators (computeIndicators), not the generator's constants — issue 6 "Done when".
+// SQL indicators (computeIndicators), not the generator's constants — the demo's calibration targets.
 import { sql } from "kysely";
 import { findRollupDrift } from "../db/rollups.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

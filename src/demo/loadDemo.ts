@@ -1,4 +1,4 @@
-// Loads the demo département (Pas-de-Calais, 2017–2019) — issue 6.
+// Loads the demo département (Pas-de-Calais, 2017–2019).
 //  1. the real SIAE of département 062 in the ASP list of July 2019, through the real list
 //     importer (importAspList, its own transaction);
 //  2. in ONE transaction: creation dates, the synthetic structures (createStructure), the group

@@ -1,4 +1,4 @@
-// RSA beneficiaries in IAE in one département for a period (issue 7, conseil départemental page): the SQL
+// RSA beneficiaries in IAE in one département for a period (conseil départemental page): the SQL
 // source of truth. The pure TypeScript twin is departementRsaTwin.ts; both produce the same RsaRaw and are
 // compared on random data (departementRsa.db.test.ts). summariseRsa() turns RsaRaw into the API shape.
 //

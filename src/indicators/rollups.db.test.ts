@@ -5,7 +5,7 @@ import { toCsvLine } from "../db/bulkLoad.js";
 import { findRollupDrift, rebuildRollups } from "../db/rollups.js";
 import { insertDataset, randomDataset } from "./testkit/randomDataset.js";
 
-describe("rollups maintained by triggers (issue 5)", () => {
+describe("rollups maintained by triggers", () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase();

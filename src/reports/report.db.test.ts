@@ -15,7 +15,7 @@ import { buildReportModel, type ReportModel } from "./reportModel.js";
 import { renderReportCsv, renderReportXlsx } from "./tabular.js";
 import { writeReport } from "./writeReport.js";
 
-describe("annual report (issue 5)", () => {
+describe("annual report", () => {
   let t: TestDatabase;
   let model: ReportModel;
   const dir = mkdtempSync(path.join(tmpdir(), "passerelle-report-"));

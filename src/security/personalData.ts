@@ -1,4 +1,4 @@
-// Protection of personal identifiers at rest (issue 8, iae-reference §9):
+// Protection of personal identifiers at rest (iae-reference §9):
 //  - NIR and PASS IAE numbers are stored encrypted with AES-256-GCM (random 96-bit IV, 128-bit tag);
 //  - a keyed hash (HMAC-SHA-256 with a secret salt) allows matching the same person across structures
 //    and counting distinct people in statistics without ever reading the clear value.

@@ -1,4 +1,4 @@
-// Retention of personal data (issue 8). Rule: identification data, NIR and contact details are kept
+// Retention of personal data. Rule: identification data, NIR and contact details are kept
 // 2 years (730 days) after the end of the IAE parcours — or after collection for people who never
 // entered one — then the person is anonymised; parcours, contract, hours and exit rows stay (without
 // identity) so that statistics do not change — iae-reference §9 (les-emplois privacy page,

@@ -90,7 +90,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     );
   });
 
-  // Security (issue 8): headers, cookies, upload limits, then the session/policy/CSRF layer, installed
+  // Security: headers, cookies, upload limits, then the session/policy/CSRF layer, installed
   // before any route so that a route without a policy cannot be registered.
   const secure = isSecureUrl(ctx.config.publicUrl);
   await app.register(fastifyHelmet, {

@@ -1,4 +1,4 @@
-// Membership invitations (issue 8): a structure admin invites an e-mail address; the link carries a
+// Membership invitations: a structure admin invites an e-mail address; the link carries a
 // random token (only its SHA-256 is stored) and expires after INVITATION_TTL_DAYS.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";

@@ -1,4 +1,4 @@
-// Single sign-on through OpenID Connect, compatible with ProConnect (issue 8): authorization code flow
+// Single sign-on through OpenID Connect, compatible with ProConnect: authorization code flow
 // with PKCE (S256), `state` bound to the browser by a short-lived cookie and stored (hashed) in the
 // database with the `nonce` and the code_verifier, ID token checked with jose (signature against the
 // provider's JWKS, issuer, audience, expiry, nonce). Configuration by environment variables:

@@ -1,4 +1,4 @@
-// Per-request cost of the security layer (issue 9, scenario 3): how many statements a salarié page
+// Per-request cost of the security layer (scenario 3): how many statements a salarié page
 // costs (session + principal in one, scope check in one, page + its audit row in one), and that the
 // read is still audited — in the same statement — while a refused read writes nothing.
 import type { KyselyPlugin } from "kysely";

@@ -1,4 +1,4 @@
-// Server-side sessions (issue 8): the cookie carries a random 256-bit token; the database stores only
+// Server-side sessions: the cookie carries a random 256-bit token; the database stores only
 // its SHA-256 (user_session.id), so a leaked database dump gives no usable session. Any app instance
 // can serve any session. A new token is issued at every login (no session fixation).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";

@@ -1,4 +1,4 @@
-// Conseil départemental (issue 7): RSA beneficiaries in IAE in a département for a year — counts, ETP
+// Conseil départemental: RSA beneficiaries in IAE in a département for a year — counts, ETP
 // co-financed by the département, exits of RSA beneficiaries, by structure kind and by structure (export
 // CSV/XLSX). Aggregates only (no personal data). Policy territory:read on the `departement` param: the
 // conseil départemental and the DDETS of that département, the DREETS of its région, national users; SIAE

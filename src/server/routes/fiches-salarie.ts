@@ -1,4 +1,4 @@
-// Fiches salarié of a structure (issue 7, SIAE journey): the pre-send validation (every error per salarié
+// Fiches salarié of a structure (SIAE journey): the pre-send validation (every error per salarié
 // and per ASP field, French messages) and the export of the valid ones as the CLI writes them
 // (`passerelle export fiches-salarie`: RIAE_FS_<horodatage>.json batches, recorded as sent). One batch is
 // downloaded as is, several as a zip. Policy structure:declare (members of the structure, admins).

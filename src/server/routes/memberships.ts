@@ -1,4 +1,4 @@
-// Members of a structure (issue 8): list, promote/demote, remove. A structure never loses its last
+// Members of a structure: list, promote/demote, remove. A structure never loses its last
 // admin (checked here under a row lock on the structure, and by a trigger in the database).
 import { listMembers, removeMember, updateMember } from "../../contracts/members.js";
 import { recordAudit } from "../../db/audit.js";

@@ -1,4 +1,4 @@
-// Conseil départemental: RSA beneficiaries in IAE in the département for a year (issue 7). Aggregates only,
+// Conseil départemental: RSA beneficiaries in IAE in the département for a year. Aggregates only,
 // from GET /api/v1/departements/{code}/rsa; the year is in the URL (?annee=) so the page can be shared.
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";

@@ -1,4 +1,4 @@
-// Fiches salarié of a structure (issue 7, SIAE journey): pre-send validation with the errors per salarié and
+// Fiches salarié of a structure (SIAE journey): pre-send validation with the errors per salarié and
 // per field, then the export of the valid fiches (file RIAE_FS_….json, zip when several batches) as the
 // CLI `passerelle export fiches-salarie` writes them. The export records the fiches as sent.
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
