@@ -21,6 +21,7 @@ import type { FichesValidation } from "../../src/contracts/fichesSalarie.js";
 import { formatEtp, formatInt, formatRate } from "../../src/web/format.js";
 import { ACCOUNTS, apiGet, expectAccessible, loginAs, readmeScreenshot } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
+import { COMPLETE_FICHE_FIELDS } from "../support/ficheSalarie.js";
 
 /**
  * The demo's activity ends in 2019, before fiches salarié existed (hirings since 2021-09-27): the journey
@@ -96,27 +97,7 @@ async function hireTwoIn2022(handle: DatabaseHandle, structureId: number): Promi
       await run((db) =>
         completeFicheSalarie(db, deps, {
           contractId: contract,
-          fields: {
-            birthCommuneCode: "62178",
-            salarieEnEmploi: false,
-            salarieSansEmploiDepuis: "04",
-            salarieSansRessource: false,
-            inscritPoleEmploi: true,
-            inscritPoleEmploiDepuis: "03",
-            numeroIDE: "1234567A",
-            salarieOETH: false,
-            salarieAideSociale: false,
-            salarieBenefRSADepuis: "02",
-            salarieBenefASS: false,
-            salarieBenefAAH: false,
-            salarieSortantASE: false,
-            salarieParentIsole: false,
-            salarieHebergement: false,
-            salarieRefugie: false,
-            salarieSortantDetention: false,
-            salarieLangueFrancaise: false,
-            salarieMobilite: false,
-          },
+          fields: { ...COMPLETE_FICHE_FIELDS },
         }),
       );
   }

@@ -11,6 +11,7 @@ import { ImportInputError } from "../../src/interchange/importReport.js";
 import { prolongApproval } from "../../src/operations/prolongApproval.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { buildDataset, type Dataset, deps, NIR, pii } from "./dataset.js";
+import { COMPLETE_FICHE_FIELDS } from "../support/ficheSalarie.js";
 
 let t: TestDatabase;
 let data: Dataset;
@@ -64,27 +65,7 @@ describe("fiches salarié → ASP: pre-send validation, batches, return files, C
     await t.handle.withTransaction(({ db }) =>
       completeFicheSalarie(db, deps, {
         contractId: data.contract,
-        fields: {
-          birthCommuneCode: "62178",
-          salarieEnEmploi: false,
-          salarieSansEmploiDepuis: "04",
-          salarieSansRessource: false,
-          inscritPoleEmploi: true,
-          inscritPoleEmploiDepuis: "03",
-          numeroIDE: "1234567A",
-          salarieOETH: false,
-          salarieAideSociale: false,
-          salarieBenefRSADepuis: "02",
-          salarieBenefASS: false,
-          salarieBenefAAH: false,
-          salarieSortantASE: false,
-          salarieParentIsole: false,
-          salarieHebergement: false,
-          salarieRefugie: false,
-          salarieSortantDetention: false,
-          salarieLangueFrancaise: false,
-          salarieMobilite: false,
-        },
+        fields: { ...COMPLETE_FICHE_FIELDS },
       }),
     );
     const dry = await exportFichesSalarie(t.handle, { structureId: data.aci, outDir: dir, pii, actor, now, dryRun: true });

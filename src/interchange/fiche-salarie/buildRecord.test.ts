@@ -5,6 +5,7 @@ import { type FicheReferentials, loadFileReferentials } from "./aspReferentials.
 import { aspLaneName, aspName } from "./aspText.js";
 import { batchFileName, envelope, splitByMovement, splitIntoBatches } from "./batches.js";
 import { type AspLine, buildRecord, type FicheSource } from "./buildRecord.js";
+import { COMPLETE_FICHE_FIELDS } from "../../../test/support/ficheSalarie.js";
 
 const refs: FicheReferentials = { ...loadFileReferentials(), orienteurs: new Set(["01", "03"]), educationLevels: new Set(["00", "50"]) };
 
@@ -39,27 +40,7 @@ const complete: FicheSource = {
   educationLevelCode: "50",
   rsa: "OUI-NM",
   rqth: false,
-  complement: {
-    birthCommuneCode: "62178",
-    salarieEnEmploi: false,
-    salarieSansEmploiDepuis: "04",
-    salarieSansRessource: false,
-    inscritPoleEmploi: true,
-    inscritPoleEmploiDepuis: "03",
-    numeroIDE: "1234567A",
-    salarieOETH: false,
-    salarieAideSociale: false,
-    salarieBenefRSADepuis: "02",
-    salarieBenefASS: false,
-    salarieBenefAAH: false,
-    salarieSortantASE: false,
-    salarieParentIsole: false,
-    salarieHebergement: false,
-    salarieRefugie: false,
-    salarieSortantDetention: false,
-    salarieLangueFrancaise: false,
-    salarieMobilite: false,
-  },
+  complement: { ...COMPLETE_FICHE_FIELDS },
   contractExtra: {},
 };
 

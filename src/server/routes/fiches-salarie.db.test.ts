@@ -7,6 +7,7 @@ import { type TestUser, testApp, userWithSession } from "../../../test/api/suppo
 import { createTestDatabase, type TestDatabase } from "../../../test/support/testDb.js";
 import { completeFicheSalarie } from "../../interchange/fiche-salarie/completeFicheSalarie.js";
 import type { App } from "../context.js";
+import { COMPLETE_FICHE_FIELDS } from "../../../test/support/ficheSalarie.js";
 
 let t: TestDatabase;
 let app: App;
@@ -65,27 +66,7 @@ describe("fiches salarié API", () => {
     await t.handle.withTransaction(({ db }) =>
       completeFicheSalarie(db, deps, {
         contractId: data.contract,
-        fields: {
-          birthCommuneCode: "62178",
-          salarieEnEmploi: false,
-          salarieSansEmploiDepuis: "04",
-          salarieSansRessource: false,
-          inscritPoleEmploi: true,
-          inscritPoleEmploiDepuis: "03",
-          numeroIDE: "1234567A",
-          salarieOETH: false,
-          salarieAideSociale: false,
-          salarieBenefRSADepuis: "02",
-          salarieBenefASS: false,
-          salarieBenefAAH: false,
-          salarieSortantASE: false,
-          salarieParentIsole: false,
-          salarieHebergement: false,
-          salarieRefugie: false,
-          salarieSortantDetention: false,
-          salarieLangueFrancaise: false,
-          salarieMobilite: false,
-        },
+        fields: { ...COMPLETE_FICHE_FIELDS },
       }),
     );
     expect((await validation(member)).json()).toMatchObject({ valid: 1, creations: 1, invalid: [] });
