@@ -513,6 +513,92 @@ export interface JobFileChunkTable {
   seq: number;
   data: Uint8Array;
 }
+export type FinancingRequestState = "brouillon" | "deposee" | "en_instruction" | "proposee" | "avis_cdiae" | "decidee";
+export interface FinancingRequestTable {
+  id: Id;
+  structure_id: number;
+  year: number;
+  state: ColumnType<FinancingRequestState, FinancingRequestState | undefined, FinancingRequestState>;
+  requested_etp: NumericNullable;
+  cofinancing_declared: ColumnType<string, string | number | undefined, string | number>;
+  cofinancer: string | null;
+  forecast_dynamic_rate: NumericNullable;
+  forecast_durable_rate: NumericNullable;
+  forecast_transition_rate: NumericNullable;
+  forecast_positive_rate: NumericNullable;
+  project_public: DefaultText;
+  project_support: DefaultText;
+  project_training: DefaultText;
+  project_activity: DefaultText;
+  proposed_etp: NumericNullable;
+  proposed_modulation_percent: NumericNullable;
+  proposed_amount: NumericNullable;
+  cdiae_session_on: string | null;
+  cdiae_opinion: "favorable" | "reserve" | "defavorable" | null;
+  decision: "accordee" | "partiellement_accordee" | "refusee" | null;
+  decided_etp: NumericNullable;
+  decided_amount: NumericNullable;
+  annex_id: number | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+export interface FinancingRequestEventTable {
+  id: Id;
+  request_id: number;
+  at: DefaultTimestamp;
+  actor_user_id: number | null;
+  actor_label: string;
+  from_state: string | null;
+  to_state: string;
+  comment: DefaultText;
+}
+export interface FinancingRequestAttachmentTable {
+  id: Id;
+  request_id: number;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Uint8Array;
+  created_at: DefaultTimestamp;
+}
+export interface ModulationGridTable {
+  id: Id;
+  departement_code: string;
+  year: number;
+  version: number;
+  criteria: Json;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+export interface StructureModulationTable {
+  structure_id: number;
+  year: number;
+  grid_id: number;
+  penitentiary: DefaultBool;
+  proposed_percent: Numeric;
+  decided_percent: NumericNullable;
+  override_reason: string | null;
+  socle_total: Numeric;
+  amount: NumericNullable;
+  criteria: Json;
+  updated_at: DefaultTimestamp;
+}
+export interface DialogueSheetTable {
+  structure_id: number;
+  year: number;
+  conclusions: DefaultText;
+  next_objectives: ColumnType<unknown, string | undefined, string>;
+  updated_by: string;
+  updated_at: DefaultTimestamp;
+}
+export interface NotifiedEnvelopeTable {
+  departement_code: string;
+  year: number;
+  funding_line_code: string;
+  amount: Numeric;
+  notified_on: string | null;
+}
 export interface Database {
   schema_migration: SchemaMigrationTable;
   reference_data_version: ReferenceDataVersionTable;
@@ -562,6 +648,13 @@ export interface Database {
   demo_state: DemoStateTable;
   job: JobTable;
   job_file_chunk: JobFileChunkTable;
+  financing_request: FinancingRequestTable;
+  financing_request_event: FinancingRequestEventTable;
+  financing_request_attachment: FinancingRequestAttachmentTable;
+  modulation_grid: ModulationGridTable;
+  structure_modulation: StructureModulationTable;
+  dialogue_sheet: DialogueSheetTable;
+  notified_envelope: NotifiedEnvelopeTable;
 }
 
 export type Structure = Selectable<StructureTable>;

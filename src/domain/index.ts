@@ -8,6 +8,7 @@ export * from "./declarations/index.js";
 export * from "./eligibility/index.js";
 export * from "./errors.js";
 export * from "./exits/index.js";
+export * from "./financing/index.js";
 export * from "./identifiers/index.js";
 export * from "./indicators/index.js";
 export * from "./money/index.js";

@@ -1,0 +1,2 @@
+export * from "./modulationGrid.js";
+export * from "./requestStates.js";
