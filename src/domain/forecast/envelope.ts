@@ -1,0 +1,155 @@
+// The envelope of a set of structures (a département) at a date of the year: ETP conventionnés, réalisés to
+// date, projected year-end (forecast), aide au poste paid to date and projected, unused amount, alerts.
+import { type IsoDate, type MonthKey, monthKey, monthsOverlap } from "../calendar/isoDate.js";
+import { afTotal } from "../conventions/amounts.js";
+import { Decimal, type DecimalInput, roundCents, toDecimal } from "../money/money.js";
+import { dueForOccupation, paymentsToDate } from "./payments.js";
+import { type AreaForecast, type MonthlyEtp, projectArea, type StructureSeries } from "./projection.js";
+
+export interface EnvelopeAnnex {
+  annexId: number;
+  structureId: number;
+  etp: DecimalInput;
+  /** Unit amount (€/ETP/year); when null, derived from the total (total ÷ annualised ETP). */
+  unitAmount: DecimalInput | null;
+  totalAmount: DecimalInput | null;
+  from: IsoDate;
+  to: IsoDate;
+  /** ETP réalisés on this AF by month, up to the observation date (later months are ignored). */
+  monthly: MonthlyEtp;
+}
+
+export interface EnvelopeStructure {
+  structureId: number;
+  conventionnes: string;
+  realisedToDate: string;
+  projectedYearEnd: string;
+  interval: [string, string];
+  projectedRate: number | null;
+  alert: "under" | "over" | null;
+  conventionedAmount: string;
+  paidToDate: string;
+  projectedAmount: string;
+  profileYears: number[];
+}
+
+export interface Envelope {
+  year: number;
+  at: IsoDate;
+  forecast: AreaForecast;
+  conventionedAmount: Decimal;
+  paidToDate: Decimal;
+  projectedAmount: Decimal;
+  projectedUnused: Decimal;
+  structures: EnvelopeStructure[];
+}
+
+const yearFrom = (year: number) => `${year}-01-01`;
+const yearTo = (year: number) => `${year}-12-31`;
+
+function unitOf(a: EnvelopeAnnex): Decimal | null {
+  if (a.unitAmount !== null) return toDecimal(a.unitAmount, "forecast.unitAmount");
+  if (a.totalAmount === null) return null;
+  const months = monthsOverlap(a.from, a.to, a.from, a.to);
+  const annual = toDecimal(a.etp).times(months).dividedBy(12);
+  return annual.greaterThan(0) ? toDecimal(a.totalAmount).dividedBy(annual) : null;
+}
+
+function totalOf(a: EnvelopeAnnex, unit: Decimal | null): Decimal {
+  if (a.totalAmount !== null) return toDecimal(a.totalAmount, "forecast.totalAmount");
+  return unit === null ? new Decimal(0) : afTotal(a.etp, unit, monthsOverlap(a.from, a.to, a.from, a.to));
+}
+
+/** Keeps the months of a monthly series up to and including `through` (the forecast never reads later months). */
+export function monthsThrough(monthly: MonthlyEtp, through: MonthKey): Record<MonthKey, DecimalInput> {
+  const out: Record<MonthKey, DecimalInput> = {};
+  for (const [m, v] of Object.entries(monthly)) if (m <= through) out[m] = v;
+  return out;
+}
+
+/**
+ * Envelope of `year` observed at `at` (a date of that year). Every AF given counts (the caller passes the counting
+ * AFs, iae-reference §2.1/§3.2); AFs of earlier years only feed the structures' monthly profiles.
+ */
+export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number, at: IsoDate): Envelope {
+  const through = monthKey(at);
+  const atMonth = Number(through.slice(5, 7));
+  const from = yearFrom(year);
+  const to = yearTo(year);
+  const byStructure = new Map<number, { conv: Decimal; monthly: Record<MonthKey, Decimal>; annexes: EnvelopeAnnex[] }>();
+  for (const a of annexes) {
+    let s = byStructure.get(a.structureId);
+    if (!s) {
+      s = { conv: new Decimal(0), monthly: {}, annexes: [] };
+      byStructure.set(a.structureId, s);
+    }
+    const inside = monthsOverlap(a.from, a.to, from, to);
+    if (inside > 0) {
+      s.conv = s.conv.plus(toDecimal(a.etp).times(inside).dividedBy(12));
+      s.annexes.push(a);
+    }
+    for (const [m, v] of Object.entries(monthsThrough(a.monthly, through)))
+      s.monthly[m] = (s.monthly[m] ?? new Decimal(0)).plus(toDecimal(v, "forecast.monthlyEtp"));
+  }
+  // Only structures conventioned in the year are in its envelope.
+  const ids = [...byStructure.keys()].filter((id) => (byStructure.get(id)?.annexes.length ?? 0) > 0).sort((a, b) => a - b);
+  const series: StructureSeries[] = ids.map((id) => {
+    const s = byStructure.get(id);
+    return { structureId: id, conventionnes: s?.conv ?? 0, monthly: s?.monthly ?? {} };
+  });
+  const forecast = projectArea(series, year, atMonth);
+  let conventionedAmount = new Decimal(0);
+  let paidToDate = new Decimal(0);
+  let projectedAmount = new Decimal(0);
+  const structures: EnvelopeStructure[] = forecast.structures.map((f) => {
+    const s = byStructure.get(f.structureId);
+    let conv = new Decimal(0);
+    let paid = new Decimal(0);
+    let projected = new Decimal(0);
+    for (const a of s?.annexes ?? []) {
+      const unit = unitOf(a);
+      const total = totalOf(a, unit);
+      const months = monthsOverlap(a.from, a.to, a.from, a.to);
+      const inside = monthsOverlap(a.from, a.to, from, to);
+      const convInYear = roundCents(total.times(inside).dividedBy(months));
+      conv = conv.plus(convInYear);
+      if (unit === null) continue;
+      const lines = paymentsToDate(
+        { etp: a.etp, unitAmount: unit, from: a.from, to: a.to, monthly: monthsThrough(a.monthly, through) },
+        through,
+      ).lines.filter((l) => l.month >= `${year}-01`);
+      for (const l of lines) paid = paid.plus(l.instalment).plus(l.regularisation);
+      // This AF's share of the structure's projected ETP: its share of the structure's ETP conventionnés in the year.
+      const share = f.conventionnes.greaterThan(0)
+        ? toDecimal(a.etp).times(inside).dividedBy(12).dividedBy(f.conventionnes)
+        : new Decimal(0);
+      projected = projected.plus(dueForOccupation(f.projected.times(share), unit, convInYear));
+    }
+    conventionedAmount = conventionedAmount.plus(conv);
+    paidToDate = paidToDate.plus(paid);
+    projectedAmount = projectedAmount.plus(projected);
+    return {
+      structureId: f.structureId,
+      conventionnes: f.conventionnes.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4),
+      realisedToDate: f.realisedToDate.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4),
+      projectedYearEnd: f.projected.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4),
+      interval: [f.low.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4), f.high.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4)],
+      projectedRate: f.projectedRate === null ? null : Number(f.projectedRate.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4)),
+      alert: f.alert,
+      conventionedAmount: conv.toFixed(2),
+      paidToDate: paid.toFixed(2),
+      projectedAmount: projected.toFixed(2),
+      profileYears: f.profileYears,
+    };
+  });
+  return {
+    year,
+    at,
+    forecast,
+    conventionedAmount,
+    paidToDate,
+    projectedAmount,
+    projectedUnused: Decimal.max(0, conventionedAmount.minus(projectedAmount)),
+    structures,
+  };
+}
