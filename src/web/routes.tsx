@@ -9,6 +9,7 @@ import { AnnexeNewPage } from "./pages/AnnexeNewPage.js";
 import { AnnexePage } from "./pages/AnnexePage.js";
 import { AnnexeVersionPage } from "./pages/AnnexeVersionPage.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
+import { EnvelopeHomePage, EnvelopePage } from "./pages/EnvelopePage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
 import { ImportPage } from "./pages/ImportPage.js";
 import { InvitationPage } from "./pages/InvitationPage.js";
@@ -64,6 +65,8 @@ export function AppRoutes() {
         <Route path="/structures/:structureId/fiches-salarie" element={guard(<FichesSalariePage />)} />
         <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
         <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />
+        <Route path="/pilotage" element={guard(<EnvelopeHomePage user={user as SessionUser} />)} />
+        <Route path="/departement/:code/pilotage" element={guard(<EnvelopePage />)} />
         <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
         <Route path="/imports" element={guard(<ImportPage />)} />
         <Route path="/imports/:importRunId" element={guard(<ImportRunPage />)} />

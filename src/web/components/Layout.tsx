@@ -33,6 +33,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
       return [
         { text: "Tableau de bord", to: "/tableau-de-bord" },
         { text: "Structures", to: "/structures" },
+        { text: "Pilotage", to: user.departementCode ? `/departement/${user.departementCode}/pilotage` : "/pilotage" },
         { text: "Simulation", to: "/simulation" },
         { text: "Imports", to: "/imports" },
         { text: "Rapport annuel", to: "/rapport" },

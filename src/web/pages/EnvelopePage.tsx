@@ -1,0 +1,211 @@
+// In-year steering of a département: the envelope at a date of the year and its year-end forecast, from
+// GET /api/v1/steering/departements/{code}/envelope (same figures as `passerelle envelope`, docs/steering.md).
+// Year and date are in the URL (?annee=&date=) so that the page can be shared.
+import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
+import { Input } from "@codegouvfr/react-dsfr/Input.js";
+import { Select } from "@codegouvfr/react-dsfr/Select.js";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { type Envelope, getDepartementEnvelope } from "../../contracts/steering.js";
+import { call } from "../api/client.js";
+import { useCalendar } from "../api/useCalendar.js";
+import type { SessionUser } from "../auth/session.js";
+import { ErrorState, Loading } from "../components/States.js";
+import { formatDate, formatEtp, formatEuros, formatRate } from "../format.js";
+
+/** /pilotage: a DDETS goes to its own département; the DGEFP and the DREETS choose one. */
+export function EnvelopeHomePage({ user }: { user: SessionUser }) {
+  const navigate = useNavigate();
+  const [code, setCode] = useState("");
+  if (user.departementCode) return <Navigate to={`/departement/${user.departementCode}/pilotage`} replace />;
+  return (
+    <>
+      <h1>Pilotage de l'enveloppe</h1>
+      <form
+        className="fr-mb-4w"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (code.trim()) navigate(`/departement/${encodeURIComponent(code.trim().toUpperCase())}/pilotage`);
+        }}
+      >
+        <Input
+          label="Département (code INSEE, ex. 62)"
+          nativeInputProps={{ value: code, onChange: (e) => setCode(e.target.value), name: "departement" }}
+        />
+        <button type="submit" className="fr-btn">
+          Afficher l'enveloppe
+        </button>
+      </form>
+    </>
+  );
+}
+
+const ALERT_LABEL = { under: "Sous 90 %", over: "Au-dessus de 105 %" } as const;
+
+export function EnvelopePage() {
+  const { code = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const calendar = useCalendar();
+  const today = calendar.data?.today ?? "";
+  const currentYear = Number(today.slice(0, 4) || 0);
+  const year = Number(params.get("annee") ?? calendar.data?.latestYear ?? currentYear);
+  const at = params.get("date") ?? (today.startsWith(`${year}-`) ? today : `${year}-12-31`);
+  const ready = calendar.isSuccess || calendar.isError;
+  const [draftDate, setDraftDate] = useState<string | null>(null);
+  const data = useQuery({
+    enabled: ready && year > 0,
+    queryKey: ["envelope", code, year, at],
+    queryFn: () => call(getDepartementEnvelope, { params: { departement: code }, query: { year, at } }),
+  });
+  const years = Array.from({ length: Math.max(6, currentYear - 2014) }, (_, i) => currentYear - i);
+  const set = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    setParams(next);
+  };
+  const d = data.data;
+  return (
+    <>
+      <h1>Pilotage de l'enveloppe</h1>
+      <p className="fr-text--lg">{d ? d.scope : `Département ${code}`}</p>
+      <div className="filters fr-mb-4w">
+        <Select
+          label="Année"
+          nativeSelectProps={{ value: String(year), name: "annee", onChange: (e) => set({ annee: e.target.value, date: null }) }}
+        >
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {y}
+            </option>
+          ))}
+        </Select>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (draftDate) set({ date: draftDate });
+          }}
+        >
+          <Input
+            label="Situation au"
+            hintText="Seuls les mois déclarés jusqu'à cette date sont lus."
+            nativeInputProps={{
+              type: "date",
+              name: "date",
+              min: `${year}-01-01`,
+              max: `${year}-12-31`,
+              value: draftDate ?? at,
+              onChange: (e) => setDraftDate(e.target.value),
+            }}
+          />
+          <button type="submit" className="fr-btn fr-btn--secondary fr-btn--sm">
+            Recalculer
+          </button>
+        </form>
+      </div>
+      {(data.isPending || !ready) && <Loading label="Calcul de l'enveloppe et de la projection…" />}
+      {data.isError && <ErrorState error={data.error} />}
+      {d && <EnvelopeFigures d={d} />}
+    </>
+  );
+}
+
+function Tile({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId: string }) {
+  return (
+    <div className="kpi-tile" data-testid={testId}>
+      <p className="fr-text--sm fr-mb-0">{label}</p>
+      <p className="kpi-value" data-testid={`${testId}-value`}>
+        {value}
+      </p>
+      {detail && <p className="fr-text--xs fr-mb-0">{detail}</p>}
+    </div>
+  );
+}
+
+function EnvelopeFigures({ d }: { d: Envelope }) {
+  return (
+    <>
+      <h2 className="fr-h4">Situation au {formatDate(d.at)}</h2>
+      <div className="kpi-grid" data-testid="envelope-tiles">
+        <Tile testId="env-conventionnes" label="ETP conventionnés" value={formatEtp(d.etp.conventionnes)} />
+        <Tile testId="env-realises" label="ETP réalisés à date" value={formatEtp(d.etp.realisesToDate)} />
+        <Tile
+          testId="env-projected"
+          label="ETP réalisés projetés en fin d'année"
+          value={formatEtp(d.etp.projectedYearEnd)}
+          detail={`Intervalle : ${formatEtp(d.etp.projectedInterval.low)} à ${formatEtp(d.etp.projectedInterval.high)}`}
+        />
+        <Tile testId="env-rate" label="Taux de réalisation projeté" value={formatRate(d.etp.projectedRate)} />
+        <Tile testId="env-paid" label="Aide au poste versée à date" value={formatEuros(d.budget.paidToDate)} />
+        <Tile
+          testId="env-unused"
+          label="Montant non consommé projeté"
+          value={formatEuros(d.budget.projectedUnused)}
+          detail={`Sur ${formatEuros(d.budget.conventionne)} conventionnés ; projeté ${formatEuros(d.budget.projectedYearEnd)}`}
+        />
+      </div>
+      <p className="fr-mt-2w">
+        Projection : mois déclarés jusqu'à la date choisie, prolongés par le profil mensuel propre à chaque structure sur ses années
+        précédentes. Alertes : taux projeté sous 90 % ou au-dessus de 105 % ({d.alerts.under} sous 90 %, {d.alerts.over} au-dessus de 105
+        %).
+      </p>
+      <h2 className="fr-h4 fr-mt-6w">Structures</h2>
+      <div className="fr-table" data-testid="envelope-structures">
+        <table>
+          <caption>Projection par structure au {formatDate(d.at)}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Structure</th>
+              <th scope="col">Type</th>
+              <th scope="col" className="numeric">
+                ETP conventionnés
+              </th>
+              <th scope="col" className="numeric">
+                ETP réalisés à date
+              </th>
+              <th scope="col" className="numeric">
+                Projection (intervalle)
+              </th>
+              <th scope="col" className="numeric">
+                Taux projeté
+              </th>
+              <th scope="col">Alerte</th>
+              <th scope="col" className="numeric">
+                Versé à date
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.structures.map((s) => (
+              <tr key={s.structureId} data-structure-id={s.structureId}>
+                <td>
+                  <Link to={`/structures/${s.structureId}`}>{s.name}</Link>
+                </td>
+                <td>{s.kind}</td>
+                <td className="numeric">{formatEtp(s.etpConventionnes)}</td>
+                <td className="numeric">{formatEtp(s.etpRealisesToDate)}</td>
+                <td className="numeric">
+                  {formatEtp(s.projectedYearEnd)} ({formatEtp(s.projectedInterval.low)} – {formatEtp(s.projectedInterval.high)})
+                </td>
+                <td className="numeric">{formatRate(s.projectedRate)}</td>
+                <td>
+                  {s.alert ? (
+                    <Badge severity={s.alert === "under" ? "warning" : "info"} small noIcon>
+                      {ALERT_LABEL[s.alert]}
+                    </Badge>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td className="numeric">{formatEuros(s.paidToDate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
