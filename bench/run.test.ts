@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { BenchContext } from "./lib/context.js";
 import { renderBenchmarksMarkdown } from "./lib/markdown.js";
-import { type Figure, markdownTable, notMeasured, ratioOf, textTable } from "./lib/results.js";
+import { type Figure, jsonFigure, markdownTable, notMeasured, ratioOf, textTable } from "./lib/results.js";
 import { parseOptions } from "./run.js";
 import { tenthOf } from "./scenarios/importScenario.js";
 
@@ -28,6 +28,8 @@ describe("bench options", () => {
     expect(full).toMatchObject({ scale: "national", write: true, loadSeconds: 30, connections: 50, writers: 1000 });
     expect(parseOptions(["--quick", "--write"]).write).toBe(true);
     expect(parseOptions(["--no-write"]).write).toBe(false);
+    expect(parseOptions(["--quick"]).json).toBe(false);
+    expect(parseOptions(["--quick", "--json"]).json).toBe(true);
   });
   it("--only and --runs are validated", () => {
     expect([...(parseOptions(["--only", "http,import"]).only ?? [])].sort()).toEqual(["http", "import"]);
@@ -68,6 +70,28 @@ describe("bench results", () => {
     expect(ratioOf(fast)).toBe(20);
     expect(ratioOf(rate)).toBe(0.25);
     expect(ratioOf(missing)).toBeNull();
+  });
+  it("JSON gives each figure with its baseline, target and met/missed under stable keys", () => {
+    const keys = ["scenario", "measure", "engine", "median", "p99", "unit", "baseline", "target", "met"];
+    expect(jsonFigure({ ...fast, p99: 55 })).toMatchObject({
+      scenario: "2",
+      measure: "national",
+      engine: "postgresql",
+      median: 40,
+      p99: 55,
+      unit: "ms",
+      baseline: { measure: "full scan", value: 800 },
+      ratio: 20,
+      ratioKind: "speedup",
+      target: "≤ 100 ms",
+      met: true,
+    });
+    expect(jsonFigure(rate)).toMatchObject({ met: false, ratio: 0.25, p99: null });
+    const m = jsonFigure(missing);
+    expect(m).toMatchObject({ median: null, met: null, target: "p99 ≤ 50 ms", baseline: null });
+    expect(m.note).toContain("route absente");
+    for (const f of [fast, rate, missing]) expect(Object.keys(jsonFigure(f))).toEqual(expect.arrayContaining(keys));
+    expect(JSON.parse(JSON.stringify([fast, rate, missing].map(jsonFigure)))).toHaveLength(3);
   });
   it("tables show the reason of what was not measured", () => {
     expect(textTable([fast, missing])).toContain("non mesuré : route absente");

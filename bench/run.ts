@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [--only <scenario>[,<scenario>…]] [--runs N] [--scale national|<factor>] [--write]`
-// Runs the benchmark scenarios (import, indicators, http, writes, footprint), prints a table and, for a full
-// run (or with --write), writes docs/benchmarks.md. Progress goes to stderr. Each figure is a median over
+// `npm run bench [-- --quick] [--only <scenario>[,<scenario>…]] [--runs N] [--scale national|<factor>] [--write] [--json]`
+// Runs the benchmark scenarios (import, indicators, http, writes, footprint), prints a table (with --json: a
+// JSON array, one object per figure, for scripts) and, for a full run (or with --write), writes
+// docs/benchmarks.md and docs/benchmarks.json. Progress goes to stderr. Each figure is a median over
 // several runs with its baseline measured in the same run; a scenario whose dependency is missing reports
 // "non mesuré : <raison>" instead of a number. Exit 0 when the run completed (targets missed or not),
 // 1 on invalid options, 2 when the harness itself failed.
@@ -10,10 +11,10 @@ import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { cleanupDatasets } from "./datasets.js";
 import { postgresAvailable } from "./lib/benchDatabases.js";
-import { BenchContext, type BenchOptions, REPO_ROOT, SCENARIOS, type ScenarioId } from "./lib/context.js";
+import { BenchContext, type BenchOptions, ensureCompiled, REPO_ROOT, SCENARIOS, type ScenarioId } from "./lib/context.js";
 import { machineInfo } from "./lib/machine.js";
 import { renderBenchmarksMarkdown } from "./lib/markdown.js";
-import { textTable } from "./lib/results.js";
+import { jsonFigure, textTable } from "./lib/results.js";
 import { footprintScenario } from "./scenarios/footprintScenario.js";
 import { httpScenario } from "./scenarios/httpScenario.js";
 import { importScenario, NATIONAL_DB, SMALL_DB } from "./scenarios/importScenario.js";
@@ -47,6 +48,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .option("--writers <n>", "salariés du scénario d'écritures", positiveInt("--writers"))
     .option("--write", "écrire docs/benchmarks.md (par défaut : seulement pour une exécution complète)")
     .option("--no-write", "ne pas écrire docs/benchmarks.md")
+    .option("--json", "sortie JSON sur stdout (un objet par chiffre : scenario, measure, engine, median, p99, unit, baseline, target, met)")
     .option(
       "--database-url <url>",
       "base PostgreSQL existante déjà importée, utilisée telle quelle (ni créée ni supprimée) pour les scénarios 2 à 4",
@@ -67,6 +69,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     connections: number;
     writers?: number;
     write?: boolean;
+    json?: boolean;
     keepDatabase?: boolean;
     cacheDir: string;
     databaseUrl?: string;
@@ -96,6 +99,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     connections: o.connections,
     writers: o.writers ?? (quick ? 200 : 1000),
     write: explicitWrite ?? !quick,
+    json: o.json === true,
     cacheDir: path.resolve(o.cacheDir),
     keepDatabase: o.keepDatabase === true,
     databaseUrl: o.databaseUrl ?? null,
@@ -109,6 +113,7 @@ export async function runBench(options: BenchOptions): Promise<BenchContext> {
   const pg = await postgresAvailable();
   const machine = machineInfo(pg.ok ? pg.version : `indisponible (${pg.reason})`);
   ctx.log(`machine : ${machine.cpu}, ${machine.cores} cœurs, ${machine.memoryGb} Go ; Node ${machine.node}`);
+  await ensureCompiled((m) => ctx.log(m));
   try {
     for (const id of SCENARIOS) {
       if (options.only && !options.only.has(id)) continue;
@@ -131,13 +136,19 @@ export async function runBench(options: BenchOptions): Promise<BenchContext> {
     await cleanupDatasets(options.keepDatabase, [NATIONAL_DB, SMALL_DB]);
     ctx.removeScratch();
   }
-  const table = textTable(ctx.figures);
-  process.stdout.write(`${table}\n`);
-  for (const n of ctx.notes) process.stdout.write(`• ${n}\n`);
+  const ended = new Date();
+  const figures = ctx.figures.map(jsonFigure);
+  if (options.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  else {
+    process.stdout.write(`${textTable(ctx.figures)}\n`);
+    for (const n of ctx.notes) process.stdout.write(`• ${n}\n`);
+  }
   if (options.write) {
     const file = path.join(REPO_ROOT, "docs/benchmarks.md");
-    writeFileSync(file, renderBenchmarksMarkdown(ctx, machine, started, new Date()));
-    ctx.log(`résultats écrits dans ${path.relative(REPO_ROOT, file)}`);
+    writeFileSync(file, renderBenchmarksMarkdown(ctx, machine, started, ended));
+    const jsonFile = path.join(REPO_ROOT, "docs/benchmarks.json");
+    writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);
+    ctx.log(`résultats écrits dans ${path.relative(REPO_ROOT, file)} et ${path.relative(REPO_ROOT, jsonFile)}`);
   }
   return ctx;
 }

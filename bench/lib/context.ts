@@ -4,11 +4,27 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type MeasuredRun, runMeasured, tail } from "./processes.js";
 import type { Figure } from "./results.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The package's bin: the compiled CLI (dist/cli), compiled first when dist/ is missing or stale. */
+export const CLI_BIN = path.join(REPO_ROOT, "bin/passerelle.mjs");
+/** What `npm start` runs once dist/ is compiled. */
+export const SERVER_MAIN = path.join(REPO_ROOT, "dist/main.js");
+
+/**
+ * Compiles the server and the CLI (dist/, not the web app) when missing or older than the sources, once,
+ * before anything is measured: otherwise the first measured command or start would include the compilation.
+ */
+export async function ensureCompiled(log: (m: string) => void): Promise<void> {
+  const freshness = (await import(pathToFileURL(path.join(REPO_ROOT, "scripts/buildFreshness.mjs")).href)) as {
+    ensureServerBuilt(log: (m: string) => void): Promise<void>;
+  };
+  await freshness.ensureServerBuilt(log);
+}
 
 export const SCENARIOS = ["import", "indicators", "http", "writes", "footprint"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
@@ -28,6 +44,8 @@ export interface BenchOptions {
   writers: number;
   /** Write docs/benchmarks.md (default: full runs only; --quick prints only unless --write). */
   write: boolean;
+  /** Print the figures as JSON (one object per figure) instead of the text table. */
+  json: boolean;
   /** Where generated deliveries are cached between runs. */
   cacheDir: string;
   keepDatabase: boolean;
@@ -79,10 +97,13 @@ export class BenchContext {
     this.log(`note : ${text}`);
   }
 
-  /** Runs `passerelle <args>` (node --import tsx src/cli/index.ts) as a measured child. */
+  /**
+   * Runs `passerelle <args>` as a measured child: `node bin/passerelle.mjs`, the compiled CLI in dist/ that
+   * `npx passerelle` and `npm run cli` run (the run compiles dist/ once first: see ensureCompiled).
+   */
   cli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs?: number): Promise<MeasuredRun> {
     this.commands.push(`npm run cli -- ${args.join(" ")}`);
-    return runMeasured(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "src/cli/index.ts"), ...args], {
+    return runMeasured(process.execPath, [CLI_BIN, ...args], {
       cwd: REPO_ROOT,
       env: this.childEnv(env),
       echoStderr: false,
@@ -95,7 +116,7 @@ export class BenchContext {
   async missingCommand(command: string): Promise<string | null> {
     const cached = this.commandCache.get(command);
     if (cached !== undefined) return cached;
-    const run = await runMeasured(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "src/cli/index.ts"), command, "--help"], {
+    const run = await runMeasured(process.execPath, [CLI_BIN, command, "--help"], {
       cwd: REPO_ROOT,
       env: this.childEnv(),
       timeoutMs: 60_000,

@@ -98,3 +98,41 @@ export function markdownTable(figures: readonly Figure[]): string {
   }
   return out.join("\n");
 }
+
+/** One figure as scripts read it (`--json`, docs/benchmarks.json): stable keys, null when absent. */
+export interface JsonFigure {
+  scenario: string;
+  measure: string;
+  engine: Engine;
+  /** Median over the samples; null when not measured (see `note`). */
+  median: number | null;
+  p99: number | null;
+  unit: string;
+  samples: number | null;
+  /** The bound measured in the same run, and the ratio read as `ratioKind` says. */
+  baseline: { measure: string; value: number } | null;
+  ratio: number | null;
+  ratioKind: RatioKind | null;
+  target: string | null;
+  /** true met, false missed, null no target or not decidable (not measured). */
+  met: boolean | null;
+  note: string | null;
+}
+
+export function jsonFigure(f: Figure): JsonFigure {
+  return {
+    scenario: f.scenario,
+    measure: f.label,
+    engine: f.engine,
+    median: f.value,
+    p99: f.p99 ?? null,
+    unit: f.unit,
+    samples: f.samples ?? null,
+    baseline: f.baseline ? { measure: f.baseline.label, value: f.baseline.value } : null,
+    ratio: ratioOf(f),
+    ratioKind: f.baseline ? (f.ratioKind ?? null) : null,
+    target: f.target?.text ?? null,
+    met: f.target ? f.target.met : null,
+    note: f.note ?? null,
+  };
+}

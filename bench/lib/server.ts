@@ -1,13 +1,14 @@
-// A Passerelle server started as a child process for the HTTP scenarios (`node --import tsx src/main.ts`,
-// what `npm start` runs, or `npm start` itself for the cold-start measurement), with a bench account and a
+// A Passerelle server started as a child process for the HTTP scenarios (`node dist/main.js`, the compiled
+// server that `npm start` runs, or `npm start` itself for the cold-start measurement), with a bench account and a
 // logged-in session.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import path from "node:path";
 import { sql } from "kysely";
+import { generate } from "otplib";
 import type { DatabaseHandle } from "../../src/db/connection.js";
+import { sha256Hex } from "../../src/server/auth/sessions.js";
 import { hashPassword } from "../../src/security/passwords.js";
-import { REPO_ROOT } from "./context.js";
+import { REPO_ROOT, SERVER_MAIN } from "./context.js";
 import { killTree, RssSampler } from "./processes.js";
 import { elapsedMs } from "./stats.js";
 
@@ -37,6 +38,7 @@ export async function ensureSiaeBenchAccount(handle: DatabaseHandle, structureId
     RETURNING id`.execute(handle.db);
   const userId = r.rows[0]?.id;
   if (userId === undefined) throw new Error("compte SIAE de mesure non créé");
+  await resetLoginState(handle, userId, BENCH_SIAE_EMAIL);
   for (const structureId of structureIds)
     await sql`INSERT INTO membership (user_id, structure_id, is_admin) VALUES (${userId}, ${structureId}, true) ON CONFLICT DO NOTHING`.execute(
       handle.db,
@@ -46,11 +48,26 @@ export async function ensureSiaeBenchAccount(handle: DatabaseHandle, structureId
 /** Creates (or resets) the national-role bench account in a bench database. */
 export async function ensureBenchAccount(handle: DatabaseHandle): Promise<void> {
   const hash = await hashPassword(BENCH_PASSWORD);
-  await sql`
+  const r = await sql<{ id: number }>`
     INSERT INTO app_user (email, display_name, password_hash, role) VALUES (${BENCH_EMAIL}, 'Compte de mesure (bench)', ${hash}, 'national')
-    ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, role = 'national', disabled = false, failed_logins = 0, locked_until = NULL`.execute(
-    handle.db,
-  );
+    ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, role = 'national', disabled = false, failed_logins = 0, locked_until = NULL
+    RETURNING id`.execute(handle.db);
+  const userId = r.rows[0]?.id;
+  if (userId === undefined) throw new Error("compte national de mesure non créé");
+  await resetLoginState(handle, userId, BENCH_EMAIL);
+}
+
+/**
+ * A bench account starts every run as a new account would: no second factor yet (the national role must
+ * enrol one at its first login, which `login` does through the public protocol), no login attempt nor
+ * login rate-limit counter left by an earlier run on the same (cached) database — the login throttles are
+ * DB-backed and a run logs in several times from 127.0.0.1.
+ */
+async function resetLoginState(handle: DatabaseHandle, userId: number, email: string): Promise<void> {
+  await sql`DELETE FROM user_recovery_code WHERE user_id = ${userId}`.execute(handle.db);
+  await sql`DELETE FROM user_totp WHERE user_id = ${userId}`.execute(handle.db);
+  await sql`DELETE FROM login_attempt WHERE email = ${sha256Hex(email)}`.execute(handle.db);
+  await sql`DELETE FROM rate_limit_counter WHERE key LIKE 'login:%'`.execute(handle.db);
 }
 
 export interface RunningServer {
@@ -75,7 +92,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const start = process.hrtime.bigint();
   const child = options.viaNpm
     ? spawn("npm", ["start", "--silent"], { cwd: REPO_ROOT, env, stdio: ["ignore", "ignore", "pipe"], detached: true })
-    : spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "src/main.ts")], {
+    : spawn(process.execPath, [SERVER_MAIN], {
         cwd: REPO_ROOT,
         env,
         stdio: ["ignore", "ignore", "pipe"],
@@ -121,14 +138,42 @@ export interface Session {
   csrfToken: string;
 }
 
+/** The TOTP secret enrolled by `login` for each bench account in this process (a second login sends a code). */
+const enrolledSecrets = new Map<string, string>();
+
+/**
+ * Logs in through the public protocol. An account whose role requires a second factor (national, admin)
+ * is enrolled at its first login — the answer carries the secret, the bench computes the code as an
+ * authenticator app would and confirms it — and later logins send a fresh code.
+ */
 export async function login(url: string, email = BENCH_EMAIL, password = BENCH_PASSWORD): Promise<Session> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
+  const post = (code?: string) =>
+    fetch(`${url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password, ...(code ? { code } : {}) }),
+    });
+  const codeFor = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) });
+  let res = await post();
   if (!res.ok) throw new Error(`connexion refusée (${res.status}) : ${(await res.text()).slice(0, 200)}`);
-  const body = (await res.json()) as { csrfToken?: string };
+  let body = (await res.json()) as { csrfToken?: string; secondFactor?: string; enrolment?: { secret: string } };
+  if (body.secondFactor === "enrol" && body.enrolment) {
+    enrolledSecrets.set(email, body.enrolment.secret);
+    res = await post(await codeFor(body.enrolment.secret));
+  } else if (body.secondFactor === "totp") {
+    const secret = enrolledSecrets.get(email);
+    if (!secret) throw new Error("connexion : second facteur déjà activé pour le compte de mesure (secret inconnu du banc)");
+    // A code is usable once: wait for the next 30 s step when this one was spent by the previous login.
+    res = await post(await codeFor(secret));
+    if (res.status === 401) {
+      await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200));
+      res = await post(await codeFor(secret));
+    }
+  }
+  if (body.secondFactor) {
+    if (!res.ok) throw new Error(`second facteur refusé (${res.status}) : ${(await res.text()).slice(0, 200)}`);
+    body = (await res.json()) as typeof body;
+  }
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(";")[0])

@@ -3,7 +3,7 @@
 // requests and 5 s idle); also the very first start on an empty folder (initdb + migrations + referentials,
 // PASSERELLE_NO_DEMO=1), and what a new user gets from `npm install && npm start`: the first start WITH the
 // demo load — time to the first HTTP answer (the progress page / health 503 "starting") and to ready.
-// Baseline in the same run: `node --import tsx -e 0` (Node + TypeScript loader doing nothing).
+// Baseline in the same run: `node -e 0` (Node doing nothing: `npm start` runs the compiled server).
 import { spawn } from "node:child_process";
 import { cpSync } from "node:fs";
 import path from "node:path";
@@ -22,7 +22,7 @@ async function bareNode(runs: number): Promise<{ ms: number; rssMb: number | nul
   const ms: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = await runMeasured(process.execPath, ["--import", "tsx", "-e", "0"], { cwd: REPO_ROOT });
+    const r = await runMeasured(process.execPath, ["-e", "0"], { cwd: REPO_ROOT });
     ms.push(r.wallMs);
     if (r.peakRssMb !== null) rss.push(r.peakRssMb);
   }
@@ -96,7 +96,7 @@ export async function footprintScenario(ctx: BenchContext): Promise<void> {
       value: server.readyMs,
       unit: "ms",
       samples: 1,
-      baseline: { label: "node --import tsx -e 0", value: bare.ms },
+      baseline: { label: "node -e 0", value: bare.ms },
       ratioKind: "relative",
     });
   } catch (error) {
@@ -116,7 +116,7 @@ export async function footprintScenario(ctx: BenchContext): Promise<void> {
       value: r.firstAnswerMs,
       unit: "ms",
       samples: 1,
-      baseline: { label: "node --import tsx -e 0", value: bare.ms },
+      baseline: { label: "node -e 0", value: bare.ms },
       ratioKind: "relative",
     });
     ctx.add({
@@ -183,7 +183,7 @@ export async function footprintScenario(ctx: BenchContext): Promise<void> {
     value: median(starts),
     unit: "ms",
     samples: starts.length,
-    baseline: { label: "node --import tsx -e 0", value: bare.ms },
+    baseline: { label: "node -e 0", value: bare.ms },
     ratioKind: "relative",
   });
   if (steady.length > 0)
@@ -194,8 +194,6 @@ export async function footprintScenario(ctx: BenchContext): Promise<void> {
       value: median(steady),
       unit: "Mo",
       samples: steady.length,
-      ...(bare.rssMb === null
-        ? {}
-        : { baseline: { label: "RSS de node --import tsx -e 0", value: bare.rssMb }, ratioKind: "relative" as const }),
+      ...(bare.rssMb === null ? {} : { baseline: { label: "RSS de node -e 0", value: bare.rssMb }, ratioKind: "relative" as const }),
     });
 }
