@@ -12,6 +12,11 @@ export interface FluxImportOptions {
   pii: PersonalDataCipher | null;
   /** Statistics-only deployments: NIR/PASS replaced by keyed hashes, names and contacts dropped, birth date cut to the year. */
   pseudonymise: boolean;
+  /**
+   * Monthly rows from which a first load of EtatMensuelIndiv is merged without triggers, then checked and
+   * rolled up set-based (views/etatMensuelIndiv.ts; default 10 000). Tests set 0 or Infinity to compare both paths.
+   */
+  bulkMinRows?: number;
 }
 
 export interface FluxImportContext extends FluxImportOptions {

@@ -35,6 +35,8 @@ export interface ImportFluxIaeOptions {
   pseudonymise?: boolean;
   /** Name shown in reports and in import_run.source (default: the base name of the path). */
   originalName?: string;
+  /** See FluxImportOptions.bulkMinRows (first loads of EtatMensuelIndiv merged without triggers). */
+  bulkMinRows?: number;
   /** Called every 10,000 rows and at the end of each view (rows read so far). */
   onProgress?: (rowsRead: number, view: string) => void;
 }
@@ -128,6 +130,7 @@ export async function importFluxIae(
         territory,
         pii: options.pii ?? null,
         pseudonymise: options.pseudonymise ?? false,
+        ...(options.bulkMinRows === undefined ? {} : { bulkMinRows: options.bulkMinRows }),
         exitCategoryById: new Map(),
         touchedStructures: new Set(),
         touchedContracts: false,

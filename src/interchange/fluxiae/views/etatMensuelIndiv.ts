@@ -8,9 +8,13 @@
 //  - emi_ctr_id → contract (contrat_id_ctr); the person and structure are those of the contract;
 //  - month = emi_sme_annee / emi_sme_mois; hours = emi_nb_heures_travail; billed = emi_nb_heures_facturees;
 //    gross pay = emi_mt_salaire_brut; exit motif = emi_motif_sortie_code when the referential knows it.
-// Rollups: statement triggers on monthly_declaration keep them right (src/db/rollups.ts: writers do nothing).
+// Rollups: statement triggers on monthly_declaration keep them right (src/db/rollups.ts: writers do nothing)
+// — except for a bulk load (see mergeWithoutTriggers below), which rebuilds them once.
 import { sql } from "kysely";
 import { toCsvLine } from "../../../db/bulkLoad.js";
+import { rebuildRollups } from "../../../db/rollups.js";
+import type { Db } from "../../../db/schema.js";
+import { canSkipTriggers, foreignKeyViolations } from "../../../demo/bulkWithoutTriggers.js";
 import { type FluxImportContext, rejectRow, timed } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
@@ -112,7 +116,8 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
   }
   tally.unchanged += duplicates.rows.length;
 
-  const written = await timed(ctx, "INSERT … ON CONFLICT (+ agrégats)", () =>
+  const bulk = await bulkMergePlan(db, ctx.bulkMinRows ?? 10_000);
+  const merge = () =>
     sql<{ inserted: number; written: number }>`
     WITH w AS (
     INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours, billed_hours, gross_pay, state, exit_motif_code, validated_at)
@@ -130,8 +135,9 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
       IS DISTINCT FROM (EXCLUDED.hours, EXCLUDED.billed_hours, EXCLUDED.gross_pay, EXCLUDED.state, EXCLUDED.exit_motif_code,
            EXCLUDED.validated_at, EXCLUDED.person_id, EXCLUDED.structure_id)
     RETURNING (xmax = 0) AS inserted)
-    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db),
-  );
+    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db);
+  const written =
+    bulk === null ? await timed(ctx, "INSERT … ON CONFLICT (+ agrégats)", merge) : await mergeWithoutTriggers(ctx, db, bulk, merge);
   const inserted = written.rows[0]?.inserted ?? 0;
   const writtenCount = written.rows[0]?.written ?? 0;
   const attached = await sql<{ n: number }>`
@@ -142,4 +148,58 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
   tally.updated += writtenCount - inserted;
   tally.unchanged += total - writtenCount;
   await sql`TRUNCATE emi_stage`.execute(db);
+}
+
+/**
+ * A bulk load — the session may switch triggers off (superuser: session_replication_role) and most rows of
+ * the file are new (no declaration yet for ≥ 90 % of them: a first national load) — merges without the
+ * per-row foreign-key checks and the rollup triggers, then checks and rebuilds set-based. The structures
+ * whose rollups are rebuilt (those of the contracts, of the annexes, and of the declarations already
+ * attached to these contracts, which an update may move) are listed BEFORE the merge. null: the usual
+ * path (an incremental delivery changes few rows, which the triggers handle for less than a rebuild).
+ */
+async function bulkMergePlan(db: Db, minRows: number): Promise<number[] | null> {
+  if (!(await canSkipTriggers(db))) return null;
+  const sizes = await sql<{ staged: number; existing: number }>`
+    SELECT (SELECT count(*)::int FROM emi_stage) AS staged,
+      (SELECT count(*)::int FROM monthly_declaration d
+        WHERE d.contract_id IN (SELECT c.id FROM contract c WHERE c.asp_contract_id IN (SELECT DISTINCT ctr FROM emi_stage))) AS existing`.execute(
+    db,
+  );
+  const staged = sizes.rows[0]?.staged ?? 0;
+  const existing = sizes.rows[0]?.existing ?? 0;
+  if (staged === 0 || staged < minRows || existing > staged * 0.1) return null;
+  const { rows } = await sql<{ id: number }>`
+    WITH k AS (SELECT c.id, c.structure_id FROM contract c WHERE c.asp_contract_id IN (SELECT DISTINCT ctr FROM emi_stage))
+    SELECT structure_id::int AS id FROM k
+    UNION SELECT a.structure_id::int FROM financial_annex a WHERE a.id IN (SELECT annex_id FROM emi_annex)
+    UNION SELECT d.structure_id::int FROM monthly_declaration d WHERE d.contract_id IN (SELECT id FROM k)
+    ORDER BY 1`.execute(db);
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * The merge with triggers off (SET LOCAL: this transaction only; a failure rolls everything back, SET
+ * included). Its rows come from joins to contract, emi_annex and ref_exit_motif, so every foreign key
+ * holds by construction; the rows it references are first locked FOR KEY SHARE (as the per-row checks
+ * would: a concurrent deletion waits for this import), and the keys of monthly_declaration are checked
+ * again afterwards by one anti-join each (read from pg_constraint: a key added later is checked too).
+ * Then the rollups of the touched structures are rebuilt from the base tables, once.
+ */
+async function mergeWithoutTriggers<T>(ctx: FluxImportContext, db: Db, structureIds: number[], merge: () => Promise<T>): Promise<T> {
+  await timed(ctx, "verrou des lignes référencées", async () => {
+    await sql`SELECT count(*) FROM (SELECT 1 FROM contract c WHERE c.asp_contract_id IN (SELECT DISTINCT ctr FROM emi_stage) FOR KEY SHARE) l`.execute(
+      db,
+    );
+    await sql`SELECT count(*) FROM (SELECT 1 FROM financial_annex a WHERE a.id IN (SELECT annex_id FROM emi_annex) FOR KEY SHARE) l`.execute(
+      db,
+    );
+  });
+  await sql`SET LOCAL session_replication_role = replica`.execute(db);
+  const result = await timed(ctx, "INSERT … ON CONFLICT (sans déclencheurs)", merge);
+  await sql`SET LOCAL session_replication_role = origin`.execute(db);
+  const problems = await timed(ctx, "contrôle des clés étrangères", () => foreignKeyViolations(db, ["monthly_declaration"]));
+  if (problems.length > 0) throw new Error(`EtatMensuelIndiv : clés étrangères violées — ${problems.join(" ; ")}`);
+  await timed(ctx, "reconstruction des agrégats", () => rebuildRollups(db, { structureIds }));
+  return result;
 }
