@@ -10,6 +10,7 @@
 //     checkContract (CDDI rules), checkDeclarationLine, exitGroupOfMotif; one audit row per batch;
 //  3. the demo accounts.
 // Deterministic (fixed seed): the same database content on every machine.
+import { loadDemoDdetsYear } from "./ddetsYear.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -217,6 +218,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     if (skipped) log("  (écriture en masse sans déclencheurs, clés étrangères vérifiées ensuite, agrégats recalculés)");
     step(96, "Comptes de démonstration…");
     const accounts = await createDemoAccounts(db, password);
+    await loadDemoDdetsYear(db, opDeps, DEMO_DEPARTEMENT);
     await db
       .updateTable("demo_state")
       .set({ state: "complete", completed_at: new Date() })

@@ -14,6 +14,7 @@ import { OperationInputError, type OperationDeps } from "../operations/types.js"
 import { testCipher } from "../security/personalData.js";
 import { computeDialogue, quartiles } from "./dialogue.js";
 import { computeDepartementModulation } from "./modulation.js";
+import { computeCdiaePack } from "./cdiae.js";
 import { DEFAULT_GRID } from "../domain/financing/modulationGrid.js";
 
 let t: TestDatabase;
@@ -145,7 +146,9 @@ describe("part modulée of the Pas-de-Calais (2019)", () => {
       AND starts_on <= '2019-12-31' AND ends_on >= '2019-01-01'`.execute(t.handle.db);
     const expected = afs.rows.reduce((a, r) => a + Math.round(Number(r.total_amount) * Number(other)) / 100, 0);
     expect(Number(d.amount)).toBeCloseTo(expected, 2);
-    expect(after.budget.modulated).toBeGreaterThan(before.budget.modulated);
+    // the demo decided AVIEE's 2019 part at the grid's percentage; the new decision replaces it in the budget
+    expect(after.budget.modulated).not.toBe(before.budget.modulated);
+    expect(after.budget.modulated).toBeCloseTo(Number(d.amount), 2);
     const m = await computeDepartementModulation(t.handle.db, "62", 2019);
     expect(m.structures.find((s) => s.structureId === id)).toMatchObject({ decidedPercent: `${other}.00`, amount: d.amount });
   }, 300_000);
@@ -166,4 +169,34 @@ describe("part modulée of the Pas-de-Calais (2019)", () => {
     const m = await computeDepartementModulation(t.handle.db, "62", 2019);
     expect(m.gridVersion).toBe(v2.version);
   }, 300_000);
+});
+
+describe("CDIAE pack of the demo (2020 requests as they stood after the CDIAE of late 2019)", () => {
+  it("lists the 2020 requests of the département with proposals against the notified envelope", async () => {
+    const pack = await computeCdiaePack(t.handle.db, "62", 2020, "2019-11-28");
+    const filed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM financing_request r JOIN structure s ON s.id = r.structure_id
+      WHERE r.year = 2020 AND r.state <> 'brouillon' AND s.departement_code = '62'`.execute(t.handle.db);
+    expect(pack.requests.length).toBe(filed.rows[0]?.n);
+    expect(pack.requests.length).toBeGreaterThan(90);
+    // a realistic mix of states
+    expect(Object.keys(pack.totals.byState).sort()).toEqual(["avis_cdiae", "deposee", "en_instruction", "proposee"]);
+    for (const r of pack.requests) {
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(["structureId", "state", "requestedEtp", "proposedEtp", "proposedAmount"]));
+      if (r.state === "proposee" || r.state === "avis_cdiae") expect(Number(r.proposedAmount)).toBeGreaterThan(0);
+    }
+    const sum = pack.requests.reduce((a, r) => a + Number(r.proposedAmount ?? 0), 0);
+    expect(Number(pack.totals.proposedAmount)).toBeCloseTo(sum, 2);
+    expect(pack.envelope.lines.map((l) => l.code)).toEqual(expect.arrayContaining(["ETAT_DROIT_COMMUN", "ERBM"]));
+    expect(Number(pack.envelope.gapTotal)).toBeCloseTo(Number(pack.envelope.notifiedTotal) - Number(pack.totals.proposedAmount), 2);
+    const aviee = pack.requests.find((r) => r.name === "AVIEE");
+    expect(aviee?.previousYear?.year).toBe(2019);
+    expect(aviee?.previousYear?.etpConventionnes).toBeGreaterThan(0);
+  });
+
+  it("has the 2019 dialogue sheets and the Trajectoire group's 2019 modulation decided", async () => {
+    const sheets = await sql<{ n: number }>`SELECT count(*)::int AS n FROM dialogue_sheet WHERE year = 2019`.execute(t.handle.db);
+    expect(sheets.rows[0]?.n).toBeGreaterThan(100);
+    const decided = await sql<{ n: number }>`SELECT count(*)::int AS n FROM structure_modulation WHERE year = 2019`.execute(t.handle.db);
+    expect(decided.rows[0]?.n).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -1,0 +1,59 @@
+// `passerelle cdiae --departement <code> --year <YYYY> [--session <date>] [--json]`: the CDIAE pack of a
+// département (docs/ddets-year.md). JSON keys (stable): departement, departementName, year, sessionOn,
+// requests[] (requestId, structureId, name, kind, state, requestedEtp, proposedEtp, proposedAmount,
+// proposedModulationPercent, cofinancingDeclared, cdiaeOpinion, decision, decidedEtp, decidedAmount, previousYear),
+// totals, envelope (lines[], notified*, gap*).
+import type { Command } from "commander";
+import { parseScope } from "../../contracts/target.js";
+import { formatEuros, formatNumber } from "../../reports/format.js";
+import { InvalidInputError, printJson, withDatabase } from "../context.js";
+import { parseYear } from "./dialogue.js";
+
+export function register(program: Command): void {
+  program
+    .command("cdiae")
+    .description("Dossier du CDIAE d'un département : demandes de l'année, propositions, totaux face à l'enveloppe notifiée, écart")
+    .requiredOption("--departement <code>", "code du département (ex. 62)")
+    .requiredOption("--year <AAAA>", "année des annexes financières demandées")
+    .option("--session <date>", "date de la séance du CDIAE (AAAA-MM-JJ)")
+    .option("--json", "sortie JSON (un seul document sur stdout)")
+    .addHelpText("after", "\nExemple :\n  passerelle cdiae --departement 62 --year 2020 --json\n")
+    .action(async (opts: { departement?: string; year?: string; session?: string; json?: boolean }) => {
+      let code: string;
+      let year: number;
+      try {
+        const scope = parseScope(`departement:${opts.departement ?? ""}`);
+        if (scope.type !== "departement") throw new InvalidInputError("--departement attendu");
+        code = scope.code;
+        year = parseYear(opts.year);
+        if (opts.session !== undefined && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(opts.session))
+          throw new InvalidInputError(`--session : date invalide « ${opts.session} »`);
+      } catch (error) {
+        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await withDatabase(async (handle) => {
+        const { computeCdiaePack } = await import("../../queries/cdiae.js");
+        const dep = await handle.db.selectFrom("ref_departement").select("code").where("code", "=", code).executeTakeFirst();
+        if (!dep) throw new InvalidInputError(`département inconnu : ${code}`);
+        const pack = await computeCdiaePack(handle.db, code, year, opts.session ?? null);
+        if (opts.json) {
+          printJson(pack);
+          return;
+        }
+        const lines = [
+          `CDIAE ${pack.departementName} (${code}) — annexes financières ${year}${pack.sessionOn ? `, séance du ${pack.sessionOn}` : ""}`,
+          `${pack.totals.requests} demandes ; ETP demandés ${formatNumber(Number(pack.totals.requestedEtp), 2)}, proposés ${formatNumber(Number(pack.totals.proposedEtp), 2)} ; montant proposé ${formatEuros(Number(pack.totals.proposedAmount))}`,
+          pack.envelope.gapTotal === null
+            ? "Enveloppe notifiée : non saisie"
+            : `Enveloppe notifiée ${formatEuros(Number(pack.envelope.notifiedTotal))} ; écart ${formatEuros(Number(pack.envelope.gapTotal))}`,
+          ...pack.requests.map(
+            (r) =>
+              `  ${r.name} (${r.kind}) : ${r.state}, demandé ${r.requestedEtp ?? "—"} ETP, proposé ${r.proposedEtp ?? "—"} ETP${r.proposedAmount ? ` = ${formatEuros(Number(r.proposedAmount))}` : ""}`,
+          ),
+        ];
+        process.stdout.write(`${lines.join("\n")}\n`);
+      });
+    });
+}

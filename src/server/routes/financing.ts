@@ -1,0 +1,223 @@
+// The DDETS year (contracts: src/contracts/financing.ts; operations: src/operations/financingRequests.ts,
+// dialogueSheet.ts, modulation.ts; read models: src/queries/dialogue.ts, modulation.ts, cdiae.ts).
+// Who does what: the SIAE members of the structure draft, attach and file (structure:declare); the State
+// agents of the territory read the sheet and the pack and the DDETS (departemental, or a platform admin)
+// instruct, propose, record the CDIAE's opinion and the decision (structure:write + role check).
+import type { FastifyReply } from "fastify";
+import {
+  addFinancingAttachment,
+  decideModulation,
+  fileFinancingRequest,
+  getCdiaePack,
+  getDialogue,
+  getFinancingRequest,
+  getModulation,
+  saveDialogue,
+  saveFinancingRequest,
+  stepFinancingRequest,
+} from "../../contracts/financing.js";
+import type { Db } from "../../db/schema.js";
+import { saveDialogueSheet } from "../../operations/dialogueSheet.js";
+import {
+  addRequestAttachment,
+  decideFinancing,
+  type FinancingRequestRow,
+  moveFinancingRequest,
+  proposeFinancing,
+  saveRequestDraft,
+} from "../../operations/financingRequests.js";
+import { decideStructureModulation } from "../../operations/modulation.js";
+import { NotFoundError } from "../../operations/types.js";
+import { computeCdiaePack } from "../../queries/cdiae.js";
+import { computeDialogue } from "../../queries/dialogue.js";
+import { computeDepartementModulation } from "../../queries/modulation.js";
+import type { Principal } from "../auth/principal.js";
+import type { RouteModule } from "../context.js";
+import { runOperation } from "../lists/runOperation.js";
+import { sendProblem } from "../problem.js";
+import { route } from "../route.js";
+
+export function requestView(r: FinancingRequestRow) {
+  return {
+    id: Number(r.id),
+    structureId: Number(r.structure_id),
+    year: r.year,
+    state: r.state,
+    requestedEtp: r.requested_etp,
+    cofinancingDeclared: r.cofinancing_declared,
+    cofinancer: r.cofinancer,
+    forecast: {
+      dynamicRate: r.forecast_dynamic_rate,
+      durableRate: r.forecast_durable_rate,
+      transitionRate: r.forecast_transition_rate,
+      positiveRate: r.forecast_positive_rate,
+    },
+    project: { public: r.project_public, support: r.project_support, training: r.project_training, activity: r.project_activity },
+    proposedEtp: r.proposed_etp,
+    proposedModulationPercent: r.proposed_modulation_percent,
+    proposedAmount: r.proposed_amount,
+    cdiaeOpinion: r.cdiae_opinion,
+    cdiaeSessionOn: r.cdiae_session_on,
+    decision: r.decision,
+    decidedEtp: r.decided_etp,
+    decidedAmount: r.decided_amount,
+    annexId: r.annex_id === null ? null : Number(r.annex_id),
+  };
+}
+
+async function requestId(db: Db, structureId: number, year: number): Promise<number> {
+  const r = await db
+    .selectFrom("financing_request")
+    .select("id")
+    .where("structure_id", "=", structureId)
+    .where("year", "=", year)
+    .executeTakeFirst();
+  if (!r) throw new NotFoundError("financing_request", `${structureId}/${year}`);
+  return Number(r.id);
+}
+
+/** Only the DDETS (or a platform admin) acts on a request once filed. */
+function ddetsOnly(principal: Principal, reply: FastifyReply): FastifyReply | null {
+  if (principal.role === "departemental" || principal.role === "admin") return null;
+  return sendProblem(reply, 403, "Accès refusé", "Cette étape revient à la DDETS du département.");
+}
+
+const routes: RouteModule = async (app, ctx) => {
+  const db = ctx.handle.db;
+
+  route(app, getFinancingRequest, { policy: "structure:read" }, async ({ target, input }) => {
+    const r = await db
+      .selectFrom("financing_request")
+      .selectAll()
+      .where("structure_id", "=", target.id)
+      .where("year", "=", input.year)
+      .executeTakeFirst();
+    if (!r) return { request: null, events: [], attachments: [] };
+    const [events, attachments] = await Promise.all([
+      db
+        .selectFrom("financing_request_event")
+        .select(["at", "actor_label", "from_state", "to_state", "comment"])
+        .where("request_id", "=", r.id)
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("financing_request_attachment")
+        .select(["id", "file_name", "size_bytes", "sha256", "created_at"])
+        .where("request_id", "=", r.id)
+        .orderBy("id")
+        .execute(),
+    ]);
+    return {
+      request: requestView(r),
+      events: events.map((e) => ({ at: e.at.toISOString(), actor: e.actor_label, from: e.from_state, to: e.to_state, comment: e.comment })),
+      attachments: attachments.map((a) => ({
+        id: Number(a.id),
+        fileName: a.file_name,
+        sizeBytes: a.size_bytes,
+        sha256: a.sha256,
+        createdAt: a.created_at.toISOString(),
+      })),
+    };
+  });
+
+  route(app, saveFinancingRequest, { policy: "structure:declare", audit: false }, async ({ target, body, request, reply }) => {
+    const out = await runOperation(ctx, request, reply, (tx, deps) => saveRequestDraft(tx, deps, { structureId: target.id, ...body }));
+    return out.ok ? requestView(out.value) : out.reply;
+  });
+
+  route(app, fileFinancingRequest, { policy: "structure:declare", audit: false }, async ({ target, body, request, reply }) => {
+    const out = await runOperation(ctx, request, reply, async (tx, deps) =>
+      moveFinancingRequest(tx, deps, {
+        requestId: await requestId(tx, target.id, body.year),
+        action: "file",
+        by: "siae",
+        ...(body.comment !== undefined ? { comment: body.comment } : {}),
+      }),
+    );
+    return out.ok ? requestView(out.value) : out.reply;
+  });
+
+  route(app, addFinancingAttachment, { policy: "structure:declare", audit: false }, async ({ target, body, request, reply }) => {
+    const content = new Uint8Array(Buffer.from(body.contentBase64, "base64"));
+    const out = await runOperation(ctx, request, reply, async (tx, deps) =>
+      addRequestAttachment(tx, deps, { requestId: await requestId(tx, target.id, body.year), fileName: body.fileName, content }),
+    );
+    return out.ok ? reply.status(201).send(out.value) : out.reply;
+  });
+
+  route(app, stepFinancingRequest, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
+    const refused = ddetsOnly(principal!, reply);
+    if (refused) return refused;
+    const comment = body.comment !== undefined ? { comment: body.comment } : {};
+    const out = await runOperation(ctx, request, reply, async (tx, deps) => {
+      const id = await requestId(tx, target.id, body.year);
+      switch (body.action) {
+        case "propose":
+          return proposeFinancing(tx, deps, {
+            requestId: id,
+            by: "ddets",
+            proposedEtp: body.proposedEtp ?? "",
+            ...(body.modulationPercent !== undefined ? { modulationPercent: body.modulationPercent } : {}),
+            ...comment,
+          });
+        case "decide":
+          return decideFinancing(tx, deps, {
+            requestId: id,
+            by: "ddets",
+            decision: body.decision ?? ("" as never),
+            ...(body.decidedEtp !== undefined ? { decidedEtp: body.decidedEtp } : {}),
+            ...comment,
+          });
+        default:
+          return moveFinancingRequest(tx, deps, {
+            requestId: id,
+            action: body.action,
+            by: "ddets",
+            ...comment,
+            ...(body.opinion !== undefined ? { opinion: body.opinion } : {}),
+            ...(body.sessionOn !== undefined ? { sessionOn: body.sessionOn } : {}),
+          });
+      }
+    });
+    return out.ok ? requestView(out.value) : out.reply;
+  });
+
+  route(app, getDialogue, { policy: "structure:read" }, async ({ target, input }) => computeDialogue(db, target.id, input.year));
+
+  route(app, saveDialogue, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
+    const refused = ddetsOnly(principal!, reply);
+    if (refused) return refused;
+    const out = await runOperation(ctx, request, reply, (tx, deps) =>
+      saveDialogueSheet(tx, deps, {
+        structureId: target.id,
+        year: body.year,
+        conclusions: body.conclusions,
+        nextObjectives: body.nextObjectives ?? {},
+      }),
+    );
+    return out.ok ? { saved: true as const } : out.reply;
+  });
+
+  route(app, decideModulation, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
+    const refused = ddetsOnly(principal!, reply);
+    if (refused) return refused;
+    const out = await runOperation(ctx, request, reply, (tx, deps) =>
+      decideStructureModulation(tx, deps, {
+        structureId: target.id,
+        year: body.year,
+        decidedPercent: body.decidedPercent,
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      }),
+    );
+    return out.ok ? out.value : out.reply;
+  });
+
+  route(app, getCdiaePack, { policy: "structure:write" }, async ({ target, input }) =>
+    computeCdiaePack(db, target.code, input.year, input.session ?? null),
+  );
+
+  route(app, getModulation, { policy: "structure:write" }, async ({ target, input }) =>
+    computeDepartementModulation(db, target.code, input.year),
+  );
+};
+export default routes;
