@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     { DataDirLockedError },
     { migrate },
     { seedReference },
-    { createPersonalDataCipher, loadSecret },
+    { createPersonalDataCipher, loadSecret, SecretKeyError },
   ] = await Promise.all([
     import("./db/connection.js"),
     import("./db/dataDirLock.js"),
@@ -151,6 +151,16 @@ async function main(): Promise<void> {
   startup.step = "Données de référence…";
   const seed = await seedReference(handle);
   if (seed.loaded) log("Données de référence chargées.");
+  startup.step = "Clé des données personnelles…";
+  try {
+    // The key must be the one this database is encrypted with (src/security/keyBinding.ts).
+    const { configuredPersonalDataCipher } = await import("./security/keyBinding.js");
+    pii = await configuredPersonalDataCipher(handle.db, config.dataDir);
+  } catch (error) {
+    if (!(error instanceof SecretKeyError)) throw error;
+    log(`Passerelle ne démarre pas : ${error.message}`);
+    process.exit(1);
+  }
 
   // First start on an empty database: load the demo département. PASSERELLE_NO_DEMO=1 skips it.
   let demo: DemoSummary | null = null;

@@ -4,7 +4,8 @@
 // `passerelle --help` and the commands without a database stay light.
 import type { DatabaseHandle } from "../db/connection.js";
 import { dataDirFromEnv } from "../db/dataDir.js";
-import { createPersonalDataCipher, loadSecret, type PersonalDataCipher } from "../security/personalData.js";
+import { configuredPersonalDataCipher } from "../security/keyBinding.js";
+import type { PersonalDataCipher } from "../security/personalData.js";
 
 /** Error whose exit code is 1 (invalid input, nothing written). */
 export class InvalidInputError extends Error {
@@ -50,7 +51,10 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** The personal-data cipher configured like the server's (same key: PASSERELLE_SECRET_KEY or key file). */
-export function configuredCipher(): PersonalDataCipher {
-  return createPersonalDataCipher(loadSecret(dataDirFromEnv()));
+/**
+ * The personal-data cipher configured like the server's (same key: PASSERELLE_SECRET_KEY or key file),
+ * checked against the database it will read or write (src/security/keyBinding.ts).
+ */
+export function configuredCipher(handle: DatabaseHandle): Promise<PersonalDataCipher> {
+  return configuredPersonalDataCipher(handle.db, dataDirFromEnv());
 }

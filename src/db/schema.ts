@@ -627,6 +627,7 @@ export interface Database {
   financial_annex_funding: FinancialAnnexFundingTable;
   person: PersonTable;
   person_asp_id: PersonAspIdTable;
+  pii_key: PiiKeyTable;
   eligibility_diagnosis: EligibilityDiagnosisTable;
   eligibility_diagnosis_criterion: EligibilityDiagnosisCriterionTable;
   approval: ApprovalTable;
@@ -655,6 +656,15 @@ export interface Database {
   structure_modulation: StructureModulationTable;
   dialogue_sheet: DialogueSheetTable;
   notified_envelope: NotifiedEnvelopeTable;
+}
+
+/** The personal-data key in use, by fingerprint, and the hashing salt it wraps (src/security/keyBinding.ts). */
+export interface PiiKeyTable {
+  singleton: Generated<boolean>;
+  fingerprint: string;
+  hash_salt_encrypted: string;
+  recorded_at: Generated<Date>;
+  rotated_at: Date | null;
 }
 
 export type Structure = Selectable<StructureTable>;

@@ -1,5 +1,6 @@
 // The demo département as a new user sees it: loads the demo once and reads the product's own
 // SQL indicators (computeIndicators), not the generator's constants — the demo's calibration targets.
+import { cipherCells } from "../security/personalData.js";
 import { sql } from "kysely";
 import { findRollupDrift } from "../db/rollups.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,12 +108,12 @@ describe("demo Pas-de-Calais", () => {
   it("only fictitious people, demo accounts per role, nothing in clear", async () => {
     const people = await t.handle.db
       .selectFrom("person")
-      .select(["nir_encrypted", "is_synthetic", "email", "phone", "address_line"])
+      .select(["id", "nir_encrypted", "is_synthetic", "email", "phone", "address_line"])
       .limit(200)
       .execute();
     for (const p of people) {
       expect(p.is_synthetic).toBe(true);
-      expect(isFictitiousNir(pii.decrypt(p.nir_encrypted ?? ""))).toBe(true);
+      expect(isFictitiousNir(pii.decrypt(p.nir_encrypted ?? "", cipherCells.personNir(p.id)))).toBe(true);
       expect([p.email, p.phone, p.address_line]).toEqual([null, null, null]);
     }
     const users = await t.handle.db

@@ -38,6 +38,7 @@ import { checkContract } from "../operations/hire.js";
 import { loadAnnualHoursRows, loadBaremeRows, loadCriteria, loadExitReferentialFromDb } from "../operations/referenceData.js";
 import { type OperationDeps, parseInput } from "../operations/types.js";
 import type { Db } from "../db/schema.js";
+import { reserveIds } from "../db/reserveIds.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { bulkWithoutTriggers } from "./bulkWithoutTriggers.js";
 import { type DemoActivity, type DemoKind, type DemoStructure, simulateActivity } from "./activity.js";
@@ -403,7 +404,8 @@ async function writePeople(
   step(20, "Salariés (NIR fictifs chiffrés)…");
   // People: NIR in the fictitious range (fictitiousNir.ts), validated/encrypted/hashed by preparePersonRow.
   const serials = new Map<string, number>();
-  const rows: PersonRow[] = people.map((p) => {
+  const personIds = await reserveIds(db, "person", people.length);
+  const rows: PersonRow[] = people.map((p, i) => {
     const bucket = `${p.sex}${p.birthDate.slice(2, 7)}`;
     const serial = serials.get(bucket) ?? 0;
     serials.set(bucket, serial + 1);
@@ -419,7 +421,7 @@ async function writePeople(
       educationLevelCode: p.educationLevel,
       isSynthetic: true,
     });
-    return preparePersonRow(deps.pii, input);
+    return preparePersonRow(deps.pii, input, personIds[i] as number);
   });
   const personColumns = Object.keys(rows[0] ?? {}) as (keyof PersonRow)[];
   await bulk.copyCsv(
@@ -427,14 +429,6 @@ async function writePeople(
     personColumns,
     rows.map((r) => toCsvLine(personColumns.map((c) => r[c]))),
   );
-  const hashes = new Map<string, number>();
-  const stored = await db.selectFrom("person").select(["id", "nir_hash"]).where("is_synthetic", "=", true).execute();
-  for (const r of stored) if (r.nir_hash !== null) hashes.set(r.nir_hash, r.id);
-  const personIds = rows.map((r) => {
-    const id = hashes.get(r.nir_hash ?? "");
-    if (id === undefined) throw new Error("personne non retrouvée après chargement");
-    return id;
-  });
   const minPersonId = Math.min(...personIds);
 
   step(30, "Diagnostics d'éligibilité, PASS IAE…");
@@ -472,6 +466,7 @@ async function writePeople(
     last: string;
   }>`select setval('pass_number_seq', nextval('pass_number_seq') + ${people.length - 1}) :: text as last`.execute(db);
   const firstNumber = Number(reserved.rows[0]?.last) - people.length + 1;
+  const newApprovalIds = await reserveIds(db, "approval", people.length);
   const approvalLines = people.map((p, i) => {
     if (!isDiagnosisValid({ author: "PRESCRIBER", createdAt: p.diagnosisOn }, p.start))
       throw new Error(`diagnostic expiré à l'embauche (personne ${i})`);
@@ -480,8 +475,9 @@ async function writePeople(
         .allowed
     )
       throw new Error("PASS refusé");
-    const n = passNumberColumns(deps.pii, platformPassNumber(firstNumber + i));
+    const n = passNumberColumns(deps.pii, platformPassNumber(firstNumber + i), newApprovalIds[i] as number);
     return toCsvLine([
+      newApprovalIds[i],
       personIds[i],
       n.number_encrypted,
       n.number_hash,
@@ -494,7 +490,7 @@ async function writePeople(
   });
   await bulk.copyCsv(
     "approval",
-    ["person_id", "number_encrypted", "number_hash", "number_last4", "starts_on", "ends_on", "diagnosis_id", "origin"],
+    ["id", "person_id", "number_encrypted", "number_hash", "number_last4", "starts_on", "ends_on", "diagnosis_id", "origin"],
     approvalLines,
   );
   const approvalIds = new Map(

@@ -1,7 +1,7 @@
 // Loading a stored PASS IAE into the domain shape (suspensions + prolongations) and the number helpers.
 import type { Approval, ProlongationReason, SuspensionReason } from "../domain/approvals/approval.js";
 import { parsePassNumber, PASS_PLATFORM_PREFIX } from "../domain/identifiers/passNumber.js";
-import type { PersonalDataCipher } from "../security/personalData.js";
+import { cipherCells, type PersonalDataCipher } from "../security/personalData.js";
 import { NotFoundError } from "./types.js";
 import type { Db } from "../db/schema.js";
 
@@ -47,9 +47,14 @@ export async function loadApproval(
 export function passNumberColumns(
   pii: PersonalDataCipher,
   number: string,
+  approvalId: number,
 ): { number_encrypted: string; number_hash: string; number_last4: string } {
   const parsed = parsePassNumber(number);
-  return { number_encrypted: pii.encrypt(parsed.value), number_hash: pii.hash("pass", parsed.value), number_last4: parsed.value.slice(-4) };
+  return {
+    number_encrypted: pii.encrypt(parsed.value, cipherCells.approvalNumber(approvalId)),
+    number_hash: pii.hash("pass", parsed.value),
+    number_last4: parsed.value.slice(-4),
+  };
 }
 
 /** A platform PASS number (99999 + 7 digits) from a sequence value. */

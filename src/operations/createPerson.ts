@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { validateBirthDate } from "../domain/identifiers/birthDate.js";
 import { validateNir, validateNtt } from "../domain/identifiers/nir.js";
-import type { PersonalDataCipher } from "../security/personalData.js";
+import { cipherCells, type PersonalDataCipher } from "../security/personalData.js";
+import { reserveId } from "../db/reserveIds.js";
 import { recordAudit } from "../db/audit.js";
 import { isoDate, optionalText } from "./schemas.js";
 import { OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
@@ -48,6 +49,7 @@ export type CreatePersonInput = z.input<typeof createPersonInput>;
 export type ParsedPersonInput = z.output<typeof createPersonInput>;
 
 export interface PersonRow {
+  id: number;
   nir_encrypted: string | null;
   nir_hash: string | null;
   ntt: string | null;
@@ -71,7 +73,7 @@ export interface PersonRow {
 }
 
 /** Pure: validate identifiers and build the stored row (NIR encrypted + hashed, never clear). Shared with the demo loader. */
-export function preparePersonRow(pii: PersonalDataCipher, input: ParsedPersonInput): PersonRow {
+export function preparePersonRow(pii: PersonalDataCipher, input: ParsedPersonInput, id: number): PersonRow {
   const nir = input.nir === undefined ? null : ruleOnField("nir", () => validateNir(input.nir as string));
   const ntt = input.ntt === undefined ? null : ruleOnField("ntt", () => validateNtt(input.ntt as string));
   // Rule: NIR missing or temporary (7/8) → NTT required — iae-reference §7.2/§9
@@ -83,7 +85,8 @@ export function preparePersonRow(pii: PersonalDataCipher, input: ParsedPersonInp
       throw new OperationInputError([{ field: "nir", reason: "l'année de naissance du NIR ne correspond pas à la date de naissance" }]);
   }
   return {
-    nir_encrypted: nir === null ? null : pii.encrypt(nir.value),
+    id,
+    nir_encrypted: nir === null ? null : pii.encrypt(nir.value, cipherCells.personNir(id)),
     nir_hash: nir === null ? null : pii.hash("nir", nir.value),
     ntt,
     civility: input.civility,
@@ -110,7 +113,7 @@ export async function createPerson(db: Db, deps: OperationDeps, raw: CreatePerso
   const input = parseInput(createPersonInput, raw);
   // Rule: birth date between 16 and 100 years before today (validateBirthDate, les-emplois validate_birthdate)
   ruleOnField("birthDate", () => validateBirthDate(input.birthDate, deps.clock.today()));
-  const row = preparePersonRow(deps.pii, input);
+  const row = preparePersonRow(deps.pii, input, await reserveId(db, "person"));
   if (row.nir_hash !== null) {
     const existing = await db.selectFrom("person").select("id").where("nir_hash", "=", row.nir_hash).executeTakeFirst();
     if (existing) throw new OperationInputError([{ field: "nir", reason: `une personne avec ce NIR existe déjà (n° ${existing.id})` }]);
@@ -121,7 +124,7 @@ export async function createPerson(db: Db, deps: OperationDeps, raw: CreatePerso
     row.departement_code = commune.departement_code;
   }
   const inserted = await db.insertInto("person").values(row).returning("id").executeTakeFirstOrThrow();
-  const { nir_encrypted: _e, nir_hash: _h, ...visible } = row;
+  const { id: _id, nir_encrypted: _e, nir_hash: _h, ...visible } = row;
   await recordAudit(db, deps.actor, {
     action: "person.create",
     entity: "person",

@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { canObtainNewApproval, initialEndDate } from "../domain/approvals/approval.js";
 import { isDiagnosisValid } from "../domain/eligibility/diagnosis.js";
+import { reserveId } from "../db/reserveIds.js";
 import { passNumberColumns, platformPassNumber } from "./approvals.js";
 import { recordAudit } from "../db/audit.js";
 import { id, isoDate } from "./schemas.js";
@@ -50,13 +51,15 @@ export async function issueApproval(
     const next = await sql<{ n: string }>`select nextval('pass_number_seq')::text as n`.execute(db);
     number = platformPassNumber(Number(next.rows[0]?.n));
   }
-  const columns = ruleOnField("number", () => passNumberColumns(deps.pii, number as string));
+  const approvalId = await reserveId(db, "approval");
+  const columns = ruleOnField("number", () => passNumberColumns(deps.pii, number as string, approvalId));
   const dup = await db.selectFrom("approval").select("id").where("number_hash", "=", columns.number_hash).executeTakeFirst();
   if (dup) throw new OperationInputError([{ field: "number", reason: "ce numéro de PASS IAE existe déjà" }]);
   const endsOn = initialEndDate(input.startsOn);
   const row = await db
     .insertInto("approval")
     .values({
+      id: approvalId,
       person_id: input.personId,
       ...columns,
       starts_on: input.startsOn,

@@ -6,7 +6,7 @@
 // département (and their exits); a platform admin everything.
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import type { PersonalDataCipher } from "../security/personalData.js";
+import { cipherCells, type PersonalDataCipher } from "../security/personalData.js";
 import type { Principal } from "../server/auth/principal.js";
 import { limitedView, visibleContract, visibleDeclaration, visibleExit, visibleSupportRow } from "./personVisibility.js";
 
@@ -32,7 +32,7 @@ export async function exportPerson(
   let nirMasked: string | null = null;
   if (person.nir_encrypted && !limited) {
     try {
-      nirMasked = maskNir(pii.decrypt(person.nir_encrypted));
+      nirMasked = maskNir(pii.decrypt(person.nir_encrypted, cipherCells.personNir(person.id)));
     } catch {
       nirMasked = "[illisible]";
     }

@@ -1,5 +1,8 @@
 // Protection of personal identifiers at rest (iae-reference §9):
-//  - NIR and PASS IAE numbers are stored encrypted with AES-256-GCM (random 96-bit IV, 128-bit tag);
+//  - NIR and PASS IAE numbers are stored encrypted with AES-256-GCM (random 96-bit IV, 128-bit tag), with the
+//    cell's place (table, column, row id) as associated data: a ciphertext copied into another row or column
+//    no longer decrypts, so a NIR cannot be moved to another person unnoticed ("v2" tokens; "v1" tokens,
+//    written before, carry no associated data and stay readable until `passerelle keys rotate` rewrites them);
 //  - a keyed hash (HMAC-SHA-256 with a secret salt) allows matching the same person across structures
 //    and counting distinct people in statistics without ever reading the clear value.
 // Key management: PASSERELLE_SECRET_KEY (64 hex chars = 32 bytes). On a PostgreSQL server (DATABASE_URL)
@@ -7,20 +10,51 @@
 // make NIRs unreadable elsewhere and hashes stop matching (duplicate persons). In embedded mode only, a
 // newcomer's key file <PASSERELLE_DATA_DIR>/secret.key is created with mode 0600 on first start — beside
 // the database folder (<PASSERELLE_DATA_DIR>/pglite), never inside it, so that a copy of the database is
-// not a copy of its key; a world- or group-readable key file is refused. The encryption key and the hashing
-// salt are derived from that one secret (HKDF).
+// not a copy of its key; a world- or group-readable key file is refused. The encryption key is derived from
+// that one secret (HKDF). The hashing salt is derived from the database's first secret and then kept in the
+// database wrapped by the current key (src/security/keyBinding.ts), so that rotating the key
+// (src/security/keyRotation.ts) changes no hash: matching across structures and the idItou sent to the ASP
+// stay stable.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export type IdentifierKind = "nir" | "pass" | "identity";
 
+/** Where an encrypted value is stored: bound to the ciphertext as AES-GCM associated data. */
+export interface CipherCell {
+  table: "person" | "approval" | "user_totp" | "pii_key";
+  column: "nir_encrypted" | "number_encrypted" | "secret_encrypted" | "hash_salt_encrypted";
+  rowId: number | string;
+}
+
 export interface PersonalDataCipher {
-  /** AES-256-GCM; returns "v1:<iv b64>:<tag b64>:<ciphertext b64>". */
-  encrypt(plain: string): string;
-  decrypt(token: string): string;
+  /** AES-256-GCM bound to its cell; returns "v2:<iv b64>:<tag b64>:<ciphertext b64>". */
+  encrypt(plain: string, cell: CipherCell): string;
+  /** Refuses a token read from another cell than the one it was written for (v2). */
+  decrypt(token: string, cell: CipherCell): string;
   /** Keyed hash (64 hex chars) of a normalised identifier; same input -> same hash. */
   hash(kind: IdentifierKind, value: string): string;
+  /** Names the key without revealing it (16 hex chars): stored in the database to refuse a wrong key. */
+  readonly fingerprint: string;
+  /** This cipher's hashing salt, encrypted by its key, as the database keeps it (table pii_key). */
+  wrapHashSalt(): string;
+  /** A cipher under another secret that keeps this one's hashing salt (the same hashes): key rotation. */
+  rekeyed(secret: Buffer): PersonalDataCipher;
+}
+
+/** The cells that hold encrypted identifiers. */
+export const cipherCells = {
+  personNir: (personId: number | string): CipherCell => ({ table: "person", column: "nir_encrypted", rowId: personId }),
+  approvalNumber: (approvalId: number | string): CipherCell => ({ table: "approval", column: "number_encrypted", rowId: approvalId }),
+  totpSecret: (userId: number | string): CipherCell => ({ table: "user_totp", column: "secret_encrypted", rowId: userId }),
+  hashSalt: (): CipherCell => ({ table: "pii_key", column: "hash_salt_encrypted", rowId: 1 }),
+};
+
+function associatedData(cell: CipherCell): Buffer {
+  const rowId = String(cell.rowId);
+  if (!/^[1-9]\d*$/.test(rowId)) throw new SecretKeyError("Identifiant de ligne invalide pour le chiffrement.");
+  return Buffer.from(`passerelle:${cell.table}.${cell.column}:${rowId}`, "utf8");
 }
 
 export class SecretKeyError extends Error {
@@ -42,23 +76,43 @@ export function normalizeIdentifier(kind: IdentifierKind, value: string): string
   return value.replace(/[\s.-]/g, "").toUpperCase();
 }
 
-export function createPersonalDataCipher(secret: Buffer): PersonalDataCipher {
+/**
+ * The cipher of a secret. `hashSalt` is the salt the database keeps (src/security/keyBinding.ts); without it,
+ * the salt derived from this secret (a new database's, and every database's before its first rotation).
+ */
+export function createPersonalDataCipher(secret: Buffer, hashSalt?: Buffer): PersonalDataCipher {
   if (secret.length !== 32) throw new SecretKeyError("La clé secrète doit faire 32 octets (64 caractères hexadécimaux).");
+  if (hashSalt !== undefined && hashSalt.length !== 32) throw new SecretKeyError("Sel de hachage invalide.");
   const encKey = Buffer.from(hkdfSync("sha256", secret, "passerelle", "pii-encryption-v1", 32));
-  const salt = Buffer.from(hkdfSync("sha256", secret, "passerelle", "pii-hash-salt-v1", 32));
-  return {
-    encrypt(plain) {
+  const salt = hashSalt ?? Buffer.from(hkdfSync("sha256", secret, "passerelle", "pii-hash-salt-v1", 32));
+  const fingerprint = createHmac("sha256", Buffer.from(hkdfSync("sha256", secret, "passerelle", "key-fingerprint-v1", 32)))
+    .update("passerelle")
+    .digest("hex")
+    .slice(0, 16);
+  const cipher: PersonalDataCipher = {
+    fingerprint,
+    wrapHashSalt: () => cipher.encrypt(salt.toString("hex"), cipherCells.hashSalt()),
+    rekeyed: (next) => createPersonalDataCipher(next, salt),
+    encrypt(plain, cell) {
       const iv = randomBytes(12);
       const cipher = createCipheriv("aes-256-gcm", encKey, iv);
+      cipher.setAAD(associatedData(cell));
       const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-      return `v1:${iv.toString("base64")}:${cipher.getAuthTag().toString("base64")}:${data.toString("base64")}`;
+      return `v2:${iv.toString("base64")}:${cipher.getAuthTag().toString("base64")}:${data.toString("base64")}`;
     },
-    decrypt(token) {
+    decrypt(token, cell) {
       const [version, iv, tag, data] = token.split(":");
-      if (version !== "v1" || !iv || !tag || data === undefined) throw new SecretKeyError("Donnée chiffrée illisible.");
+      if ((version !== "v1" && version !== "v2") || !iv || !tag || data === undefined)
+        throw new SecretKeyError("Donnée chiffrée illisible.");
       const decipher = createDecipheriv("aes-256-gcm", encKey, Buffer.from(iv, "base64"));
+      if (version === "v2") decipher.setAAD(associatedData(cell));
       decipher.setAuthTag(Buffer.from(tag, "base64"));
-      return Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
+      try {
+        return Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
+      } catch {
+        // Wrong key, altered value, or a value moved from another row or column: the message says which cell, never the value.
+        throw new SecretKeyError(`Donnée chiffrée illisible (${cell.table}.${cell.column}, ligne ${String(cell.rowId)}).`);
+      }
     },
     hash(kind, value) {
       return createHmac("sha256", salt)
@@ -66,6 +120,7 @@ export function createPersonalDataCipher(secret: Buffer): PersonalDataCipher {
         .digest("hex");
     },
   };
+  return cipher;
 }
 
 /**

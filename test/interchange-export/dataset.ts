@@ -2,6 +2,7 @@
 // one ACI in Bruay-la-Buissière with a convention and a current AF (an older version historised),
 // one AI whose only AF has ended, one salarié (fictitious NIR) with a diagnosis, a PASS IAE, a CDDI,
 // its renewal, two months of hours and an exit.
+import { cipherCells } from "../../src/security/personalData.js";
 import { fixedClock } from "../../src/domain/calendar/clock.js";
 import { fictitiousNir } from "../../src/demo/fictitiousNir.js";
 import { createConvention } from "../../src/operations/createConvention.js";
@@ -141,7 +142,16 @@ export async function buildDataset(handle: DatabaseHandle): Promise<Dataset> {
   await run((db) => declareMonthlyHours(db, deps, { annexId: annex, month: "2022-03", lines: [{ contractId: contract, hours: 112 }] }));
   await run((db) => recordExit(db, deps, { contractId: renewal, exitOn: "2022-11-30", motifCode: 3 }));
   const stored = await handle.db.selectFrom("approval").select("number_encrypted").where("id", "=", a.id).executeTakeFirstOrThrow();
-  return { aci, ai, annex, person, approval: a.id, contract, renewal, passNumber: pii.decrypt(stored.number_encrypted ?? "") };
+  return {
+    aci,
+    ai,
+    annex,
+    person,
+    approval: a.id,
+    contract,
+    renewal,
+    passNumber: pii.decrypt(stored.number_encrypted ?? "", cipherCells.approvalNumber(a.id)),
+  };
 }
 
 /** Minimal FluxIAE reader for the tests (DEB, header, rows, FIN<n>), independent of the writer. */

@@ -1,9 +1,10 @@
 // Retention: people whose parcours ended more than 730 days ago are anonymised (dry run by default),
 // statistics rows stay, the job is audited and idempotent; the CLI reports in JSON.
+import { reserveId } from "../../src/db/reserveIds.js";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { buildProgram } from "../../src/cli/index.js";
 import { findRetentionCandidates, retentionCutoff, runRetention } from "../../src/security/retention.js";
-import { testCipher } from "../../src/security/personalData.js";
+import { cipherCells, testCipher } from "../../src/security/personalData.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 
 let t: TestDatabase;
@@ -19,9 +20,11 @@ beforeAll(async () => {
     .returning("id")
     .executeTakeFirstOrThrow();
   const person = async (key: string, nir: string | null) => {
+    const id = await reserveId(db, "person");
     const row = await db
       .insertInto("person")
       .values({
+        id,
         first_name: `Prénom${key}`,
         last_name: `Nom${key}`,
         birth_date: "1980-04-03",
@@ -30,7 +33,7 @@ beforeAll(async () => {
         address_line: "3 rue des Écoles",
         postal_code: "62000",
         departement_code: "62",
-        nir_encrypted: nir ? pii.encrypt(nir) : null,
+        nir_encrypted: nir ? pii.encrypt(nir, cipherCells.personNir(id)) : null,
         nir_hash: nir ? pii.hash("nir", nir) : null,
       })
       .returning("id")
@@ -58,11 +61,13 @@ beforeAll(async () => {
     .insertInto("exit")
     .values({ recruitment_id: ca.id, person_id: a, structure_id: s.id, exit_on: "2023-01-10", motif_code: 2 })
     .execute();
+  const approvalId = await reserveId(db, "approval");
   await db
     .insertInto("approval")
     .values({
+      id: approvalId,
       person_id: a,
-      number_encrypted: pii.encrypt("999992112345"),
+      number_encrypted: pii.encrypt("999992112345", cipherCells.approvalNumber(approvalId)),
       number_hash: pii.hash("pass", "999992112345"),
       number_last4: "2345",
       starts_on: "2021-03-01",

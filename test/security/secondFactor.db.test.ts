@@ -3,7 +3,7 @@
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadDemoOnFirstStart } from "../../src/demo/demoGate.js";
-import { testCipher } from "../../src/security/personalData.js";
+import { cipherCells, testCipher } from "../../src/security/personalData.js";
 import { securityDb } from "../../src/server/auth/securityTables.js";
 import type { App } from "../../src/server/context.js";
 import { consoleMailer } from "../../src/server/mail/mailer.js";
@@ -49,7 +49,7 @@ describe("TOTP for admin and national accounts", () => {
       .where("user_id", "=", world.users.admin.id)
       .executeTakeFirstOrThrow();
     expect(stored.secret_encrypted).not.toContain(secret);
-    expect(testCipher().decrypt(stored.secret_encrypted)).toBe(secret);
+    expect(testCipher().decrypt(stored.secret_encrypted, cipherCells.totpSecret(world.users.admin.id))).toBe(secret);
     // Reloading the page shows the same pending secret (the one already scanned).
     expect((await post({ email, password: PASSWORD })).json().enrolment.secret).toBe(secret);
     expect((await post({ email, password: PASSWORD, code: "000000" })).statusCode).toBe(401);

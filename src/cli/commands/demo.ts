@@ -27,7 +27,7 @@ export function register(program: Command): void {
         try {
           assertDemoAllowed();
           summary = await loadDemo(handle, {
-            pii: configuredCipher(),
+            pii: await configuredCipher(handle),
             reset: opts.reset === true,
             log: (s) => process.stderr.write(`${s}\n`),
           });

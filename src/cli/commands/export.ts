@@ -68,7 +68,7 @@ export function register(program: Command): void {
           view,
           out: opts.out,
           ...(opts.gzip ? { gzip: true } : {}),
-          ...(opts.withNir ? { personalData: configuredCipher() } : {}),
+          ...(opts.withNir ? { personalData: await configuredCipher(handle) } : {}),
           actor: CLI_ACTOR,
           onProgress: (n) => progress.update(n),
         });
@@ -124,7 +124,7 @@ export function register(program: Command): void {
           result = await exportFichesSalarie(handle, {
             structureId,
             outDir: opts.out,
-            pii: configuredCipher(),
+            pii: await configuredCipher(handle),
             actor: CLI_ACTOR,
             dryRun: opts.dryRun === true,
           });

@@ -29,7 +29,7 @@ export function register(program: Command): void {
         let report: Awaited<ReturnType<typeof importFicheSalarieReturn>>;
         try {
           report = await importFicheSalarieReturn(handle, file, {
-            pii: configuredCipher(),
+            pii: await configuredCipher(handle),
             actor: CLI_ACTOR,
             dryRun: opts.dryRun === true,
           });
@@ -79,11 +79,12 @@ export function register(program: Command): void {
           throw new InvalidInputError("--champs : JSON illisible");
         }
         const contractId = Number(opts.contrat);
+        const pii = await configuredCipher(handle);
         try {
           const result = await handle.withTransaction(({ db }) =>
             completeFicheSalarie(
               db,
-              { clock: fixedClock(new Date().toISOString().slice(0, 10)), pii: configuredCipher(), actor: CLI_ACTOR },
+              { clock: fixedClock(new Date().toISOString().slice(0, 10)), pii, actor: CLI_ACTOR },
               { contractId, fields: fields as CompleteFicheSalarieInput["fields"] },
             ),
           );

@@ -11,6 +11,8 @@ import { importPath } from "../../interchange/importPath.js";
 import { ImportInputError, type ImportReport } from "../../interchange/importReport.js";
 import { NATION } from "../../interchange/importTerritory.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
+import { KeyMismatchError } from "../../security/keyBinding.js";
+import type { DatabaseHandle } from "../../db/connection.js";
 import { configuredCipher, InvalidInputError, printJson, withDatabase } from "../context.js";
 
 interface ImportOptions {
@@ -21,10 +23,12 @@ interface ImportOptions {
 
 const MAX_LISTED = 20;
 
-function cipherOrNull(): PersonalDataCipher | null {
+/** Without a key (PostgreSQL and no PASSERELLE_SECRET_KEY), NIRs are not imported; a wrong key stops the import. */
+async function cipherOrNull(handle: DatabaseHandle): Promise<PersonalDataCipher | null> {
   try {
-    return configuredCipher();
+    return await configuredCipher(handle);
   } catch (error) {
+    if (error instanceof KeyMismatchError) throw error;
     process.stderr.write(
       `Avertissement : clé de chiffrement indisponible (${error instanceof Error ? error.message : String(error)}) ; les NIR ne pourront pas être importés.\n`,
     );
@@ -85,7 +89,7 @@ export function register(program: Command): void {
             dryRun: opts.dryRun ?? false,
             actor: { userId: null, label: "cli" },
             territory: NATION,
-            pii: cipherOrNull(),
+            pii: await cipherOrNull(handle),
             pseudonymise: opts.pseudonymise ?? false,
             onProgress: (done, total, what) => {
               if (opts.json) {

@@ -5,7 +5,7 @@
 // while a sent file awaits its return file, nor when the ASP already has the same dates.
 import { sql } from "kysely";
 import type { Db } from "../../db/schema.js";
-import type { PersonalDataCipher } from "../../security/personalData.js";
+import { cipherCells, type PersonalDataCipher } from "../../security/personalData.js";
 import type { FicheReferentials } from "./aspReferentials.js";
 import { loadFileReferentials } from "./aspReferentials.js";
 import { FICHE_MESURES } from "./aspCodeLists.js";
@@ -112,7 +112,7 @@ export async function collectFiches(db: Db, pii: PersonalDataCipher, structureId
       siret: r.siret,
       mesure: r.mesure_code,
       annexNumber: r.annex_number,
-      passNumber: r.number_encrypted === null ? null : pii.decrypt(r.number_encrypted),
+      passNumber: r.number_encrypted === null ? null : pii.decrypt(r.number_encrypted, cipherCells.approvalNumber(r.approval_id)),
       passStartsOn: r.pass_starts_on,
       passEndsOn: r.pass_ends_on,
       idItou: idItouOf(pii, Number(r.person_id)),
@@ -122,7 +122,7 @@ export async function collectFiches(db: Db, pii: PersonalDataCipher, structureId
       firstName: r.first_name,
       birthDate: r.birth_date,
       birthCountryCode: r.birth_country_code,
-      nir: r.nir_encrypted === null ? null : pii.decrypt(r.nir_encrypted),
+      nir: r.nir_encrypted === null ? null : pii.decrypt(r.nir_encrypted, cipherCells.personNir(r.person_id)),
       ntt: r.ntt,
       phone: r.phone,
       email: r.email,

@@ -8,7 +8,7 @@
 // (financial_annex.extra, contract.extra), so that re-exporting an imported view gives its values back.
 import { sql } from "kysely";
 import type { Db } from "../../db/schema.js";
-import type { PersonalDataCipher } from "../../security/personalData.js";
+import { cipherCells, type PersonalDataCipher } from "../../security/personalData.js";
 import {
   ANNEXE_FINANCIERE_COLUMNS,
   CONTRAT_MISSION_COLUMNS,
@@ -272,6 +272,7 @@ interface PersonExportRow {
   nir_encrypted: string | null;
   ntt: string | null;
   pass_encrypted: string | null;
+  pass_approval_id: string | null;
   address_line: string | null;
   postal_code: string | null;
   commune_code: string | null;
@@ -294,8 +295,12 @@ function salarieRow(p: PersonExportRow, personalData: PersonalDataCipher | undef
       // A pseudonymised person keeps only the birth year: no date is made up from it.
       salarie_date_naissance: fluxDate(p.birth_date),
       // Rule: NIR and PASS numbers leave Passerelle only decrypted in an authorised export — iae-reference §9
-      salarie_nir: personalData && p.nir_encrypted ? personalData.decrypt(p.nir_encrypted) : personalData ? p.ntt : null,
-      salarie_agrement: personalData && p.pass_encrypted ? personalData.decrypt(p.pass_encrypted) : null,
+      salarie_nir:
+        personalData && p.nir_encrypted ? personalData.decrypt(p.nir_encrypted, cipherCells.personNir(p.id)) : personalData ? p.ntt : null,
+      salarie_agrement:
+        personalData && p.pass_encrypted && p.pass_approval_id !== null
+          ? personalData.decrypt(p.pass_encrypted, cipherCells.approvalNumber(p.pass_approval_id))
+          : null,
       salarie_adr_libelle_voie: p.address_line,
       salarie_codeinseecom: p.commune_code,
       salarie_codepostalcedex: p.postal_code,
@@ -311,7 +316,11 @@ function salarieRow(p: PersonExportRow, personalData: PersonalDataCipher | undef
 
 const PERSON_COLUMNS = sql`p.id, p.civility, p.last_name, p.birth_name, p.first_name, p.birth_date, p.birth_year, p.nir_encrypted, p.ntt,
   p.address_line, p.postal_code, p.commune_code, rc.name AS commune_name, p.departement_code, p.is_qpv, p.is_zrr, p.updated_at,
-  (SELECT a.number_encrypted FROM approval a WHERE a.person_id = p.id ORDER BY a.starts_on DESC, a.id DESC LIMIT 1) AS pass_encrypted`;
+  last_pass.number_encrypted AS pass_encrypted, last_pass.id AS pass_approval_id`;
+
+// The commune's name and the person's latest PASS IAE (its id is the associated data of its encrypted number).
+const PERSON_JOINS = sql`LEFT JOIN ref_commune rc ON rc.code = p.commune_code
+  LEFT JOIN LATERAL (SELECT a.id, a.number_encrypted FROM approval a WHERE a.person_id = p.id ORDER BY a.starts_on DESC, a.id DESC LIMIT 1) last_pass ON true`;
 
 const salarieView: ViewDefinition = {
   view: "Salarie",
@@ -326,7 +335,7 @@ const salarieView: ViewDefinition = {
         FROM (SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id > ${after} AND asp_pph_id < ${PASSERELLE_ID_OFFSET}
               UNION ALL
               SELECT asp_pph_id, person_id FROM person_asp_id WHERE asp_pph_id > ${after} AND asp_pph_id < ${PASSERELLE_ID_OFFSET}) pa
-        JOIN person p ON p.id = pa.person_id LEFT JOIN ref_commune rc ON rc.code = p.commune_code
+        JOIN person p ON p.id = pa.person_id ${PERSON_JOINS}
         ORDER BY pa.asp_pph_id
         LIMIT ${pageSize}`.execute(db);
       if (page.rows.length === 0) break;
@@ -338,7 +347,7 @@ const salarieView: ViewDefinition = {
     for (;;) {
       const page = await sql<PersonExportRow>`
         SELECT ${PASSERELLE_ID_OFFSET}::bigint + p.id AS salarie_id, ${PERSON_COLUMNS}
-        FROM person p LEFT JOIN ref_commune rc ON rc.code = p.commune_code
+        FROM person p ${PERSON_JOINS}
         WHERE p.id IN (
           SELECT c.person_id FROM contract c
           WHERE c.person_id > ${afterPerson}

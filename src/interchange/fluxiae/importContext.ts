@@ -1,6 +1,7 @@
 // State shared by the view importers of one FluxIAE import (one transaction).
 import { sql } from "kysely";
 import type { TransactionContext } from "../../db/connection.js";
+import { reserveIds } from "../../db/reserveIds.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import type { ImportTally } from "../importReport.js";
 import type { ImportTerritory } from "../importTerritory.js";
@@ -95,11 +96,7 @@ export async function takeSequenceIds(
   const order = [...provisional].sort((a, b) => b - a);
   const realId = new Map<number, number>();
   if (order.length === 0) return realId;
-  const ids = await sql<{
-    id: string;
-  }>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${order.length}::int) ORDER BY 1`.execute(
-    ctx.tx.db,
-  );
-  for (const [i, tmp] of order.entries()) realId.set(tmp, Number(ids.rows[i]?.id));
+  const ids = await reserveIds(ctx.tx.db, table, order.length);
+  for (const [i, tmp] of order.entries()) realId.set(tmp, ids[i] as number);
   return realId;
 }

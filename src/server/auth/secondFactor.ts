@@ -13,7 +13,7 @@ import type { Kysely } from "kysely";
 import { generateSecret, generateURI, verify } from "otplib";
 import type { Database, Role } from "../../db/schema.js";
 import { isDemoEmail } from "../../security/publicInstance.js";
-import type { PersonalDataCipher } from "../../security/personalData.js";
+import { cipherCells, type PersonalDataCipher } from "../../security/personalData.js";
 import { securityDb } from "./securityTables.js";
 import { sha256Hex } from "./sessions.js";
 
@@ -75,9 +75,9 @@ export async function beginEnrolment(
     .where("user_id", "=", user.id)
     .executeTakeFirst();
   if (existing?.enabled_at) return null;
-  if (existing && keepPending) return enrolmentOf(pii.decrypt(existing.secret_encrypted), user.email);
+  if (existing && keepPending) return enrolmentOf(pii.decrypt(existing.secret_encrypted, cipherCells.totpSecret(user.id)), user.email);
   const secret = generateSecret();
-  const secretEncrypted = pii.encrypt(secret);
+  const secretEncrypted = pii.encrypt(secret, cipherCells.totpSecret(user.id));
   await sdb
     .insertInto("user_totp")
     .values({ user_id: user.id, secret_encrypted: secretEncrypted, enabled_at: null, last_step: null, created_at: now })
@@ -108,7 +108,7 @@ async function checkTotp(
   if (!row || Boolean(row.enabled_at) !== enabled) return false;
   const lastStep = row.last_step === null ? undefined : Number(row.last_step);
   const result = await verify({
-    secret: pii.decrypt(row.secret_encrypted),
+    secret: pii.decrypt(row.secret_encrypted, cipherCells.totpSecret(userId)),
     token: code,
     epoch: Math.floor(now.getTime() / 1000),
     epochTolerance: STEP_SECONDS,

@@ -1,6 +1,7 @@
 // A whole FluxIAE delivery (Structure, AF, Salarie, ContratMission, EtatMensuelIndiv, referentials):
 // people with encrypted NIR, contracts and renewals, monthly hours through COPY, exits per recruitment,
 // idempotence, pseudonymised mode.
+import { cipherCells } from "../../../src/security/personalData.js";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findRollupDrift } from "../../../src/db/rollups.js";
@@ -48,7 +49,7 @@ describe("FluxIAE delivery with people, contracts and monthly states", () => {
       pseudonymised: false,
     });
     expect(people[0]?.nir_hash).toBe(pii.hash("nir", NIR_A));
-    expect(pii.decrypt(people[0]?.nir_encrypted ?? "")).toBe(NIR_A);
+    expect(pii.decrypt(people[0]?.nir_encrypted ?? "", cipherCells.personNir(people[0]?.id ?? 0))).toBe(NIR_A);
     const everything =
       JSON.stringify(await sql`SELECT * FROM person`.execute(t.handle.db)) +
       JSON.stringify(await sql`SELECT * FROM audit_event`.execute(t.handle.db));

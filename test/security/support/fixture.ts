@@ -1,6 +1,8 @@
 // A small two-territory world for the security tests: départements 62 (Hauts-de-France, région 32) and
 // 13 (Provence-Alpes-Côte d'Azur, région 93), one structure in each, people employed by each, and one
 // account per role. "home" = 62 / structure S1 / person P1; "other" = 13 / S2 / P2.
+import { cipherCells } from "../../../src/security/personalData.js";
+import { reserveId } from "../../../src/db/reserveIds.js";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../../src/db/schema.js";
 import { hashPassword } from "../../../src/security/passwords.js";
@@ -56,25 +58,28 @@ export async function seedWorld(db: Kysely<Database>, pii: PersonalDataCipher): 
     );
   const s1 = await structure("Atelier du Littoral", "62", 910001);
   const s2 = await structure("Chantier des Calanques", "13", 910002);
-  const person = async (first: string, last: string, nir: string | null, dep: string) =>
-    Number(
+  const person = async (first: string, last: string, nir: string | null, dep: string) => {
+    const id = await reserveId(db, "person");
+    return Number(
       (
         await db
           .insertInto("person")
           .values({
+            id,
             first_name: first,
             last_name: last,
             birth_date: "1969-05-12",
             email: `${first.toLowerCase()}@exemple.fr`,
             phone: "0601020304",
             departement_code: dep,
-            nir_encrypted: nir ? pii.encrypt(nir) : null,
+            nir_encrypted: nir ? pii.encrypt(nir, cipherCells.personNir(id)) : null,
             nir_hash: nir ? pii.hash("nir", nir) : null,
           })
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id,
     );
+  };
   const p1 = await person("Josiane", "Vandamme", NIR_P1, "62");
   const p2 = await person("Marius", "Olivieri", NIR_P2, "13");
   const p3 = await person("Kevin", "Delattre", null, "62");

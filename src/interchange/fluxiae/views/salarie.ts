@@ -14,6 +14,7 @@
 import { sql } from "kysely";
 import type { Person } from "../../../db/schema.js";
 import { checkNir, normalizeCommuneCode } from "../../../domain/identifiers/index.js";
+import { cipherCells } from "../../../security/personalData.js";
 import { ImportInputError } from "../../importReport.js";
 import { analyzeAsItGrows, type FluxImportContext, rejectRow, takeSequenceIds } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
@@ -45,6 +46,8 @@ interface ParsedSalarie {
   line: number;
   pph: number;
   values: PersonValues;
+  /** The valid NIR in clear, held in memory only until its row id is known and it is encrypted for that row. */
+  nir: string | null;
 }
 
 type PersonRow = PersonValues & { id: number };
@@ -72,7 +75,7 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
     const zrr = f.boolean("salarie_adr_is_zrr");
     const qpvType = f.text("salarie_adr_qpv_type");
     let nirHash: string | null = null;
-    let nirEncrypted: string | null = null;
+    let nirClear: string | null = null;
     const nirRaw = f.text("salarie_nir");
     if (nirRaw) {
       const nir = checkNir(nirRaw);
@@ -91,7 +94,7 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
             [{ file: view.file, line: record.line, column: "salarie_nir", reason: "clé de chiffrement absente" }],
           );
         nirHash = ctx.pii.hash("nir", nir.value.value);
-        nirEncrypted = ctx.pseudonymise ? null : ctx.pii.encrypt(nir.value.value);
+        nirClear = ctx.pseudonymise ? null : nir.value.value;
       }
     }
     let communeCode: string | null = null;
@@ -124,8 +127,9 @@ export async function importSalarieView(ctx: FluxImportContext, view: OpenedView
     batch.push({
       line: record.line,
       pph,
+      nir: nirClear,
       values: {
-        nir_encrypted: nirEncrypted,
+        nir_encrypted: null,
         nir_hash: nirHash,
         civility: pseudo ? null : civility,
         last_name: pseudo ? null : (f.text("salarie_nom_usage") ?? f.text("salarie_nom_naissance")),
@@ -190,6 +194,7 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   const changed = new Set<number>();
   const newLinks = new Map<number, number>();
   const audited: { id: number; pph: number }[] = [];
+  const pendingNir = new Map<number, string>();
   for (const row of batch) {
     const { pph, values } = row;
     const hash = values.nir_hash;
@@ -215,6 +220,7 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
       linkOf.set(pph, provisional);
       newLinks.set(pph, provisional);
       if (hash) ownerOf.set(hash, provisional);
+      if (row.nir !== null) pendingNir.set(provisional, row.nir);
       audited.push({ id: provisional, pph });
       ctx.tally.inserted++;
       continue;
@@ -241,6 +247,7 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
       ownerOf.delete(existing.nir_hash);
     if (next.nir_hash) ownerOf.set(next.nir_hash, personId);
     people.set(personId, next);
+    if (row.nir !== null) pendingNir.set(personId, row.nir);
     if (personId < 0) created.set(personId, next);
     else changed.add(personId);
     audited.push({ id: personId, pph });
@@ -249,6 +256,14 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   // Sequence values for the new people, in file order.
   const realId = await takeSequenceIds(ctx, "person", created.keys());
   const idOf = (id: number) => (id < 0 ? (realId.get(id) as number) : id);
+  // Encrypted now that each row's id is known: the ciphertext is bound to it (src/security/personalData.ts).
+  const pii = ctx.pii;
+  if (pendingNir.size > 0 && pii) {
+    for (const [id, nir] of pendingNir) {
+      const person = people.get(id);
+      if (person) person.nir_encrypted = pii.encrypt(nir, cipherCells.personNir(idOf(id)));
+    }
+  }
   const asJson = (rows: Iterable<PersonRow>) => JSON.stringify([...rows].map((p) => ({ ...p, id: idOf(p.id) })));
   const columns = sql.join(PERSON_FIELDS.map((c) => sql.ref(c)));
   const fromRecords = (json: string) => sql`jsonb_populate_recordset(NULL::person, ${json}::jsonb)`;
