@@ -78,3 +78,84 @@ export const getStructureEnvelope = defineContract({
   query: envelopeQuery,
   response: { 200: Envelope },
 });
+
+const Move = z.strictObject({
+  from: z.number().int().positive(),
+  to: z.number().int().positive(),
+  /** ETP taken from the donor's AF, to the hundredth ("1.25"). */
+  etp: z.string().regex(/^\d+(\.\d{1,2})?$/, "Nombre d'ETP au centième attendu (ex. 1.25)."),
+});
+export const RedeploymentBody = z.strictObject({ year: z.number().int().min(2000).max(2100), at: isoDate, moves: z.array(Move).max(200) });
+
+export const Redeployment = z.object({
+  departement: z.string(),
+  year: z.number().int(),
+  at: z.string(),
+  /** The moves proposed from the forecast (before any edit). */
+  proposed: z.array(z.object({ from: z.number().int(), to: z.number().int(), etp: z.string() })),
+  /** The moves applied in this what-if, with the ETP the receiver gets at its own unit amount. */
+  moves: z.array(z.object({ from: z.number().int(), to: z.number().int(), etp: z.string(), etpReceived: z.string() })),
+  structures: z.array(
+    z.object({
+      structureId: z.number().int(),
+      annexId: z.number().int(),
+      etpBefore: z.string(),
+      etpAfter: z.string(),
+      totalBefore: z.string(),
+      totalAfter: z.string(),
+      rateBefore: z.number().nullable(),
+      rateAfter: z.number().nullable(),
+      alertAfter: alert,
+    }),
+  ),
+  envelopeBefore: z.string(),
+  envelopeAfter: z.string(),
+  names: z.array(
+    z.object({ structureId: z.number().int(), name: z.string(), kind: z.string(), number: z.string(), unitAmount: z.string() }),
+  ),
+  excluded: z.array(z.object({ structureId: z.number().int(), name: z.string(), reason: z.string() })),
+});
+export type Redeployment = z.infer<typeof Redeployment>;
+
+export const AcceptedRedeployment = z.object({
+  drafts: z.array(
+    z.object({
+      structureId: z.number().int(),
+      annexId: z.number().int(),
+      number: z.string(),
+      etp: z.string(),
+      total: z.string(),
+      baseAnnexId: z.number().int(),
+    }),
+  ),
+});
+
+export const getRedeployment = defineContract({
+  method: "GET",
+  path: "/api/v1/steering/departements/:departement/redeployment",
+  tags: ["pilotage"],
+  summary: "Redéploiement : mouvements d'ETP proposés entre structures du département d'après la projection, et leur effet",
+  target: departementTarget,
+  query: envelopeQuery,
+  response: { 200: Redeployment },
+});
+
+export const previewRedeployment = defineContract({
+  method: "POST",
+  path: "/api/v1/steering/departements/:departement/redeployment/preview",
+  tags: ["pilotage"],
+  summary: "Redéploiement : effet de mouvements saisis par l'agent (rien n'est écrit)",
+  target: departementTarget,
+  body: RedeploymentBody,
+  response: { 200: Redeployment },
+});
+
+export const acceptRedeployment = defineContract({
+  method: "POST",
+  path: "/api/v1/steering/departements/:departement/redeployment",
+  tags: ["pilotage"],
+  summary: "Redéploiement accepté : un avenant en brouillon (M+1, SAISI) par annexe financière modifiée, rien n'est validé",
+  target: departementTarget,
+  body: RedeploymentBody,
+  response: { 201: AcceptedRedeployment },
+});

@@ -66,7 +66,7 @@ export function AppRoutes() {
         <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
         <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />
         <Route path="/pilotage" element={guard(<EnvelopeHomePage user={user as SessionUser} />)} />
-        <Route path="/departement/:code/pilotage" element={guard(<EnvelopePage />)} />
+        <Route path="/departement/:code/pilotage" element={guard(<EnvelopePage user={user as SessionUser} />)} />
         <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
         <Route path="/imports" element={guard(<ImportPage />)} />
         <Route path="/imports/:importRunId" element={guard(<ImportRunPage />)} />

@@ -1,9 +1,14 @@
 // In-year steering journeys on the demo data:
 //  - DDETS 62: "Pilotage" in the menu opens its département's envelope; at 30 June 2019 the tiles and the table
 //    equal GET /api/v1/steering/departements/62/envelope; changing the date keeps it in the URL; axe clean.
+//  - DDETS 62: a redeployment typed in the what-if, recomputed, accepted: the draft AF versions (M+1, SAISI) have
+//    the amounts the domain computes (afTotal of their ETP, unit amount and months) and the screen shows them.
 //  - DGEFP: chooses a département on /pilotage.
 import { describe, expect, it } from "vitest";
-import type { Envelope } from "../../src/contracts/steering.js";
+import type { AnnexDetail } from "../../src/contracts/annexes.js";
+import type { Envelope, Redeployment } from "../../src/contracts/steering.js";
+import { monthsCovered } from "../../src/domain/calendar/isoDate.js";
+import { afTotal } from "../../src/domain/conventions/amounts.js";
 import { formatEtp, formatEuros, formatRate } from "../../src/web/format.js";
 import { ACCOUNTS, apiGet, expectAccessible, loginAs } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
@@ -41,9 +46,52 @@ describe.skipIf(!demoAvailable)("pilotage de l'enveloppe", () => {
     await expectAccessible(page, "pilotage au 30 juin 2019");
     // Another date: recomputed, kept in the URL.
     await page.getByLabel("Situation au").fill("2019-09-30");
-    await page.getByRole("button", { name: "Recalculer" }).click();
+    await page.getByRole("button", { name: "Recalculer", exact: true }).click();
     await page.waitForURL(/date=2019-09-30/);
     await page.getByText("Situation au 30/09/2019").waitFor({ timeout: 60_000 });
+    await context.close();
+  });
+
+  it("the DDETS accepts a redeployment: draft AF versions whose amounts the domain recomputes", { timeout: 300_000 }, async () => {
+    const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.ddets);
+    j.page = page;
+    await page.goto(`${j.app.baseUrl}/departement/62/pilotage?annee=2019&date=2019-06-30`);
+    await page.getByRole("heading", { name: "Redéploiement d'ETP entre structures" }).waitFor({ timeout: 60_000 });
+    const base = await apiGet<Redeployment>(page, "/api/v1/steering/departements/62/redeployment?year=2019&at=2019-06-30");
+    // Two ACI of the envelope, the donor with room above what it realised so far.
+    const aci = base.structures.filter((s) => base.names.find((n) => n.structureId === s.structureId)?.kind === "ACI");
+    const donor = aci.find((s) => Number(s.etpBefore) >= 5);
+    const receiver = aci.find((s) => s.structureId !== donor?.structureId);
+    if (!donor || !receiver) throw new Error("the demo has no two ACI with one AF in 2019");
+    // Start from the agent's own move: drop the proposed ones, add one.
+    for (let i = base.proposed.length; i >= 1; i--) await page.getByRole("button", { name: `Retirer le mouvement ${i}` }).click();
+    await page.getByRole("button", { name: "Ajouter un mouvement" }).click();
+    await page.getByLabel("Structure qui cède (mouvement 1)").selectOption(String(donor.structureId));
+    await page.getByLabel("Structure qui reçoit (mouvement 1)").selectOption(String(receiver.structureId));
+    await page.getByLabel("ETP cédés (mouvement 1)").fill("1,50");
+    await page.getByRole("button", { name: "Recalculer l'effet" }).click();
+    await page.getByText("Effet des mouvements saisis").waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId("redeployment-effect").locator("tbody tr").count()).toBe(2);
+    await expectAccessible(page, "redéploiement (effet)");
+    await page.getByRole("button", { name: "Accepter ces mouvements" }).click();
+    await page.getByRole("button", { name: "Créer les avenants en brouillon" }).click();
+    await page.getByTestId("redeployment-drafts").waitFor({ timeout: 60_000 });
+    const items = page.getByTestId("redeployment-drafts").locator("li");
+    expect(await items.count()).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      const structureId = await items.nth(i).getAttribute("data-structure-id");
+      const annexId = await items.nth(i).getAttribute("data-annex-id");
+      const annex = await apiGet<AnnexDetail>(page, `/api/v1/structures/${structureId}/annexes/${annexId}`);
+      expect(annex.state).toBe("SAISI");
+      const before = base.structures.find((s) => String(s.structureId) === structureId);
+      expect(Number(annex.etp)).toBe(Number(before?.etpBefore) + (structureId === String(donor.structureId) ? -1.5 : 1.5));
+      const expected = afTotal(annex.etp, annex.unitAmount ?? "0", monthsCovered(annex.startsOn, annex.endsOn)).toFixed(2);
+      expect(annex.totalAmount).toBe(expected);
+      expect(norm(await items.nth(i).getByTestId("draft-total").textContent())).toBe(norm(formatEuros(expected)));
+      // The version in force is untouched: the draft sits above it.
+      expect(annex.versions.some((v) => v.state === "VALIDE" || v.state === "PROVISOIRE" || v.state === "CLOTURE")).toBe(true);
+    }
+    await expectAccessible(page, "redéploiement accepté");
     await context.close();
   });
 

@@ -76,17 +76,24 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
   const atMonth = Number(through.slice(5, 7));
   const from = yearFrom(year);
   const to = yearTo(year);
-  const byStructure = new Map<number, { conv: Decimal; monthly: Record<MonthKey, Decimal>; annexes: EnvelopeAnnex[] }>();
+  const byStructure = new Map<
+    number,
+    { conv: Decimal; monthly: Record<MonthKey, Decimal>; annexes: EnvelopeAnnex[]; active: Set<number> }
+  >();
   for (const a of annexes) {
     let s = byStructure.get(a.structureId);
     if (!s) {
-      s = { conv: new Decimal(0), monthly: {}, annexes: [] };
+      s = { conv: new Decimal(0), monthly: {}, annexes: [], active: new Set() };
       byStructure.set(a.structureId, s);
     }
     const inside = monthsOverlap(a.from, a.to, from, to);
     if (inside > 0) {
       s.conv = s.conv.plus(toDecimal(a.etp).times(inside).dividedBy(12));
       s.annexes.push(a);
+      for (let m = 1; m <= 12; m++) {
+        const first = `${year}-${String(m).padStart(2, "0")}-01`;
+        if (monthsOverlap(a.from, a.to, first, first) > 0) s.active.add(m);
+      }
     }
     for (const [m, v] of Object.entries(monthsThrough(a.monthly, through)))
       s.monthly[m] = (s.monthly[m] ?? new Decimal(0)).plus(toDecimal(v, "forecast.monthlyEtp"));
@@ -95,7 +102,12 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
   const ids = [...byStructure.keys()].filter((id) => (byStructure.get(id)?.annexes.length ?? 0) > 0).sort((a, b) => a - b);
   const series: StructureSeries[] = ids.map((id) => {
     const s = byStructure.get(id);
-    return { structureId: id, conventionnes: s?.conv ?? 0, monthly: s?.monthly ?? {} };
+    return {
+      structureId: id,
+      conventionnes: s?.conv ?? 0,
+      monthly: s?.monthly ?? {},
+      activeMonths: [...(s?.active ?? [])].sort((a, b) => a - b),
+    };
   });
   const forecast = projectArea(series, year, atMonth);
   let conventionedAmount = new Decimal(0);

@@ -36,6 +36,17 @@ describe("year-end forecast (projection from the months declared and the structu
     expect(f.alert).toBeNull();
   });
 
+  it("an AF of part of the year: the flat profile runs over its own months; before it starts, the plan", () => {
+    // Structure conventioned September–December (4 months, 12 ETP × 4/12 = 4 ETP of the year).
+    const monthly = year(2019, [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+    const series = { structureId: 1, conventionnes: 4, monthly, activeMonths: [9, 10, 11, 12] };
+    const june = projectStructure(series, 2019, 6);
+    expect([june.method, june.projected.toNumber(), june.alert]).toEqual(["notStarted", 4, null]);
+    expect([june.low.toNumber(), june.high.toNumber()]).toEqual([0, 4]);
+    const october = projectStructure(series, 2019, 10);
+    expect([october.method, october.projected.toNumber()]).toEqual(["flat", 4]);
+  });
+
   it("never reads a month after the observation month of the forecast year", () => {
     fc.assert(
       fc.property(

@@ -14,6 +14,8 @@ export interface StructureSeries {
   conventionnes: DecimalInput;
   /** Monthly ETP of the forecast year and of earlier years (any months; later ones are ignored). */
   monthly: MonthlyEtp;
+  /** Months (1–12) of the forecast year covered by the structure's AFs; default all twelve. */
+  activeMonths?: readonly number[];
 }
 
 export type ForecastAlert = "under" | "over" | null;
@@ -28,8 +30,10 @@ export interface StructureForecast {
   /** projected ÷ conventionnés; null when nothing is conventioned. */
   projectedRate: Decimal | null;
   alert: ForecastAlert;
-  /** Earlier years whose profile was used (empty: flat profile, months ÷ 12). */
+  /** Earlier years whose profile was used (empty: flat profile over the AF months). */
   profileYears: number[];
+  /** "profile" (earlier years), "flat" (AF months elapsed ÷ AF months of the year), "notStarted" (no AF month yet: the plan). */
+  method: "profile" | "flat" | "notStarted";
 }
 
 // Rule: alert thresholds of the in-year steering — projected taux de réalisation under 90 % or over 105 % [M: DDETS practice named by the steering need; not a regulatory threshold]
@@ -76,7 +80,10 @@ export function alertFor(rate: Decimal | null): ForecastAlert {
  * Forecast of one structure at the end of month `atMonth` (1–12) of `year`:
  * - realised to date R = Σ monthly ETP of months 1..atMonth;
  * - share s_y = Σ months 1..atMonth of year y ÷ Σ 12 months of y, for each usable earlier year y (seasonality);
- *   projected = R ÷ mean(s_y); without a usable year, the flat profile s = atMonth ÷ 12;
+ *   projected = R ÷ mean(s_y); without a usable year, the flat profile s = AF months elapsed ÷ AF months of the
+ *   year (atMonth ÷ 12 for an AF of the whole year);
+ * - an AF that has not started by atMonth has nothing to project from: the projection is its plan (ETP
+ *   conventionnés), the interval [0, plan], no alert;
  * - interval = the lowest and highest of: the projection of each usable year's profile alone, the flat profile,
  *   and the recent pace (R + mean of the last 3 months declared × months left); it collapses to R in December.
  */
@@ -85,15 +92,31 @@ export function projectStructure(series: StructureSeries, year: number, atMonth:
     throw new DomainRuleError("forecast.atMonth", atMonth, "mois de 1 à 12 attendu");
   const conventionnes = toDecimal(series.conventionnes, "forecast.conventionnes");
   const realised = cumulative(series.monthly, year, atMonth);
+  const active = series.activeMonths ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const elapsed = active.filter((m) => m <= atMonth).length;
+  if (elapsed === 0 && active.length > 0)
+    return {
+      structureId: series.structureId,
+      conventionnes,
+      realisedToDate: realised,
+      projected: Decimal.max(conventionnes, realised),
+      low: realised,
+      high: Decimal.max(conventionnes, realised),
+      projectedRate: conventionnes.greaterThan(0) ? Decimal.max(conventionnes, realised).dividedBy(conventionnes) : null,
+      alert: null,
+      profileYears: [],
+      method: "notStarted",
+    };
   const years = usableProfileYears(series.monthly, year, atMonth);
   const shares = years.map((y) => cumulative(series.monthly, y, atMonth).dividedBy(cumulative(series.monthly, y, 12)));
-  const flat = new Decimal(atMonth).dividedBy(12);
+  const flat = active.length === 0 ? new Decimal(atMonth).dividedBy(12) : new Decimal(elapsed).dividedBy(active.length);
   const meanShare = shares.length === 0 ? flat : shares.reduce((a, b) => a.plus(b), new Decimal(0)).dividedBy(shares.length);
   const projected = realised.dividedBy(meanShare);
   const lastMonths = Math.min(3, atMonth);
   let recent = new Decimal(0);
   for (let m = atMonth - lastMonths + 1; m <= atMonth; m++) recent = recent.plus(value(series.monthly, year, m));
-  const pace = realised.plus(recent.dividedBy(lastMonths).times(12 - atMonth));
+  const monthsLeft = active.length === 0 ? 12 - atMonth : active.length - elapsed;
+  const pace = realised.plus(recent.dividedBy(lastMonths).times(monthsLeft));
   const candidates = [projected, realised.dividedBy(flat), pace, ...shares.map((s) => realised.dividedBy(s))];
   const low = Decimal.min(...candidates);
   const high = Decimal.max(...candidates);
@@ -108,6 +131,7 @@ export function projectStructure(series: StructureSeries, year: number, atMonth:
     projectedRate,
     alert: alertFor(projectedRate),
     profileYears: years,
+    method: years.length > 0 ? "profile" : "flat",
   };
 }
 

@@ -13,6 +13,7 @@ import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatRate } from "../format.js";
+import { RedeploymentSection } from "./RedeploymentSection.js";
 
 /** /pilotage: a DDETS goes to its own département; the DGEFP and the DREETS choose one. */
 export function EnvelopeHomePage({ user }: { user: SessionUser }) {
@@ -41,9 +42,12 @@ export function EnvelopeHomePage({ user }: { user: SessionUser }) {
   );
 }
 
+/** Who may redeploy: the State agents (the API checks the département). */
+const STATE_AGENTS: readonly string[] = ["departemental", "regional", "national", "admin"];
+
 const ALERT_LABEL = { under: "Sous 90 %", over: "Au-dessus de 105 %" } as const;
 
-export function EnvelopePage() {
+export function EnvelopePage({ user }: { user: SessionUser }) {
   const { code = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const calendar = useCalendar();
@@ -109,6 +113,7 @@ export function EnvelopePage() {
       {(data.isPending || !ready) && <Loading label="Calcul de l'enveloppe et de la projection…" />}
       {data.isError && <ErrorState error={data.error} />}
       {d && <EnvelopeFigures d={d} />}
+      {d && STATE_AGENTS.includes(user.role) && <RedeploymentSection code={code} year={year} at={at} />}
     </>
   );
 }
