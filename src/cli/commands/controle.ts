@@ -1,0 +1,92 @@
+// `passerelle controle sample --departement <code> --from <date> --to <date> --seed <n> [--percent 30] [--json]`:
+// the contrôle a posteriori draw of a département and period (docs/steering.md). Nothing is written: the same
+// seed replays the same draw. JSON: departement, from, to, percent, seed, eligible[] (structureId, kind, hirings),
+// selected[] (structureId, kind, hirings, sampled), names.
+import type { Command } from "commander";
+import { parseIsoDate } from "../../domain/calendar/isoDate.js";
+import { validateSelectionPercent } from "../../domain/controle/sampling.js";
+import { DomainRuleError } from "../../domain/errors.js";
+import { normalizeDepartement } from "../../domain/identifiers/insee.js";
+import { controleSample } from "../../queries/controle.js";
+import { InvalidInputError, printJson, withDatabase } from "../context.js";
+
+interface SampleOptions {
+  departement?: string;
+  from?: string;
+  to?: string;
+  seed?: string;
+  percent?: string;
+  json?: boolean;
+}
+
+export function sampleOptions(opts: SampleOptions): { departement: string; from: string; to: string; seed: number; percent: number } {
+  if (!opts.departement) throw new InvalidInputError("indiquer --departement <code>");
+  let departement: string;
+  try {
+    departement = normalizeDepartement(opts.departement);
+  } catch {
+    throw new InvalidInputError(`--departement : code invalide « ${opts.departement} »`);
+  }
+  const dates: string[] = [];
+  for (const [name, v] of [
+    ["--from", opts.from],
+    ["--to", opts.to],
+  ] as const) {
+    if (v === undefined) throw new InvalidInputError(`indiquer ${name} <AAAA-MM-JJ>`);
+    try {
+      dates.push(parseIsoDate(v, "controle.period"));
+    } catch {
+      throw new InvalidInputError(`${name} : date invalide « ${v} » (format AAAA-MM-JJ)`);
+    }
+  }
+  const [from = "", to = ""] = dates;
+  if (from > to) throw new InvalidInputError("--from doit précéder --to");
+  if (opts.seed === undefined || !/^\d{1,15}$/.test(opts.seed))
+    throw new InvalidInputError("--seed : entier ≥ 0 attendu (la graine du tirage)");
+  const percent = opts.percent === undefined ? 30 : Number(opts.percent);
+  try {
+    validateSelectionPercent(percent);
+  } catch (error) {
+    throw new InvalidInputError(`--percent : ${error instanceof DomainRuleError ? error.message : String(error)}`);
+  }
+  return { departement, from, to, seed: Number(opts.seed), percent };
+}
+
+export function register(program: Command): void {
+  const controle = program
+    .command("controle")
+    .description("Contrôle a posteriori des embauches sur diagnostic de la SIAE (tirage reproductible)");
+  controle
+    .command("sample")
+    .description("Tirage d'une campagne : structures éligibles, structures contrôlées et embauches échantillonnées")
+    .option("--departement <code>", "département de la campagne")
+    .option("--from <date>", "début de la période contrôlée (AAAA-MM-JJ)")
+    .option("--to <date>", "fin de la période contrôlée (AAAA-MM-JJ)")
+    .option("--seed <n>", "graine du tirage (la même graine redonne le même tirage)")
+    .option("--percent <n>", "part des structures éligibles contrôlées, 20 à 40 (défaut 30)")
+    .option("--json", "sortie JSON (un seul document sur stdout)")
+    .addHelpText("after", "\nExemple :\n  passerelle controle sample --departement 62 --from 2019-01-01 --to 2019-12-31 --seed 42 --json\n")
+    .action(async (opts: SampleOptions) => {
+      let o: ReturnType<typeof sampleOptions>;
+      try {
+        o = sampleOptions(opts);
+      } catch (error) {
+        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await withDatabase(async (handle) => {
+        const s = await controleSample(handle.db, o.departement, o.from, o.to, o.seed, o.percent);
+        if (opts.json) return printJson(s);
+        const lines = [
+          `Contrôle a posteriori — département ${s.departement}, embauches du ${s.from} au ${s.to}, graine ${s.seed}`,
+          `Structures éligibles (≥ 2 embauches sur leur propre diagnostic) : ${s.eligible.length} ; contrôlées (${s.percent} %) : ${s.selected.length}`,
+          ...s.selected.map(
+            (x) =>
+              `  · ${s.names[String(x.structureId)] ?? x.structureId} (${x.kind}) : ${x.sampled.length} embauche(s) sur ${x.hirings.length} — contrats ${x.sampled.join(", ")}`,
+          ),
+        ];
+        process.stdout.write(`${lines.join("\n")}\n`);
+      });
+    });
+}
