@@ -49,17 +49,17 @@ function folderBytes(dir: string): number {
 }
 
 /** A generated delivery folder for the scale (cached in the cache folder across runs). */
-export function generatedDelivery(ctx: BenchContext, scale: string): Promise<Built<{ dir: string; bytes: number }>> {
-  return once(`gen:${scale}`, async () => {
+export function generatedDelivery(ctx: BenchContext, scale: string, years = 2): Promise<Built<{ dir: string; bytes: number }>> {
+  return once(`gen:${scale}:${years}`, async () => {
     const missing = await ctx.missingCommand("generate");
     if (missing) return { ok: false, reason: missing };
-    const dir = path.join(ctx.options.cacheDir, `delivery-${scale}-seed${ctx.options.seed}`);
+    const dir = path.join(ctx.options.cacheDir, `delivery-${scale}${years === 2 ? "" : `-${years}y`}-seed${ctx.options.seed}`);
     const done = path.join(dir, ".complete");
     if (!existsSync(done)) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      ctx.log(`génération des données (échelle ${scale}) dans ${dir}…`);
-      const run = await ctx.cli(["generate", "--scale", scale, "--out", dir, "--seed", String(ctx.options.seed)]);
+      ctx.log(`génération des données (échelle ${scale}, ${years} ans) dans ${dir}…`);
+      const run = await ctx.cli(["generate", "--scale", scale, "--out", dir, "--seed", String(ctx.options.seed), "--years", String(years)]);
       if (run.code !== 0) return { ok: false, reason: `generate --scale ${scale} a échoué (code ${run.code}) : ${tail(run.stderr)}` };
       writeFileSync(done, new Date().toISOString());
       ctx.log(`génération terminée en ${(run.wallMs / 1000).toFixed(1)} s`);
@@ -93,11 +93,11 @@ async function importInto(ctx: BenchContext, delivery: string, env: NodeJS.Proce
 }
 
 /** The national (or scaled) delivery imported into PostgreSQL database `name`. */
-export function postgresImport(ctx: BenchContext, scale: string, name: string): Promise<Built<ImportedDatabase>> {
-  return once(`pg:${name}:${scale}`, async () => {
+export function postgresImport(ctx: BenchContext, scale: string, name: string, years = 2): Promise<Built<ImportedDatabase>> {
+  return once(`pg:${name}:${scale}:${years}`, async () => {
     const pgOk = await postgresAvailable();
     if (!pgOk.ok) return { ok: false, reason: pgOk.reason };
-    const delivery = await generatedDelivery(ctx, scale);
+    const delivery = await generatedDelivery(ctx, scale, years);
     if (!delivery.ok) return delivery;
     const url = await recreateBenchDatabase(name);
     const env = { DATABASE_URL: url };

@@ -5,6 +5,7 @@ import { renderBenchmarksMarkdown } from "./lib/markdown.js";
 import { type Figure, jsonFigure, markdownTable, notMeasured, ratioOf, textTable } from "./lib/results.js";
 import { parseOptions } from "./run.js";
 import { tenthOf } from "./scenarios/importScenario.js";
+import { yearsScale } from "./scenarios/yearsScenario.js";
 
 const machine = {
   cpu: "cpu",
@@ -36,6 +37,11 @@ describe("bench options", () => {
     expect(() => parseOptions(["--only", "nope"])).toThrow(/scénario inconnu/);
     expect(() => parseOptions(["--runs", "0"])).toThrow(/entier positif/);
     expect(() => parseOptions(["--scale", "2"])).toThrow(/--scale/);
+  });
+  it("the years scenario runs at a tenth of the national scale, else at the run's scale", () => {
+    expect(yearsScale("national")).toBe("0.1");
+    expect(yearsScale("0.02")).toBe("0.02");
+    expect(parseOptions(["--only", "years"]).only?.has("years")).toBe(true);
   });
   it("the memory-flatness comparison uses a tenth of the scale", () => {
     expect(tenthOf("national")).toBe("0.1");

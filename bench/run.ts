@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--only <scenario>[,<scenario>…]] [--runs N] [--scale national|<factor>] [--write] [--json]`
-// Runs the benchmark scenarios (import, indicators, http, writes, footprint), prints a table (with --json: a
+// Runs the benchmark scenarios (import, indicators, http, writes, footprint, years), prints a table (with --json: a
 // JSON array, one object per figure, for scripts) and, for a full run (or with --write), writes
 // docs/benchmarks.md and docs/benchmarks.json. Progress goes to stderr. Each figure is a median over
 // several runs with its baseline measured in the same run; a scenario whose dependency is missing reports
@@ -20,6 +20,7 @@ import { httpScenario } from "./scenarios/httpScenario.js";
 import { importScenario, NATIONAL_DB, SMALL_DB } from "./scenarios/importScenario.js";
 import { indicatorsScenario } from "./scenarios/indicatorsScenario.js";
 import { writesScenario } from "./scenarios/writesScenario.js";
+import { YEARS1_DB, YEARS10_DB, yearsScenario } from "./scenarios/yearsScenario.js";
 
 const RUNNERS: Record<ScenarioId, (ctx: BenchContext) => Promise<void>> = {
   import: importScenario,
@@ -27,6 +28,7 @@ const RUNNERS: Record<ScenarioId, (ctx: BenchContext) => Promise<void>> = {
   http: httpScenario,
   writes: writesScenario,
   footprint: footprintScenario,
+  years: yearsScenario,
 };
 
 const positiveInt = (name: string) => (v: string) => {
@@ -133,7 +135,7 @@ export async function runBench(options: BenchOptions): Promise<BenchContext> {
       }
     }
   } finally {
-    await cleanupDatasets(options.keepDatabase, [NATIONAL_DB, SMALL_DB]);
+    await cleanupDatasets(options.keepDatabase, [NATIONAL_DB, SMALL_DB, YEARS1_DB, YEARS10_DB]);
     ctx.removeScratch();
   }
   const ended = new Date();

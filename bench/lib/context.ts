@@ -26,7 +26,7 @@ export async function ensureCompiled(log: (m: string) => void): Promise<void> {
   await freshness.ensureServerBuilt(log);
 }
 
-export const SCENARIOS = ["import", "indicators", "http", "writes", "footprint"] as const;
+export const SCENARIOS = ["import", "indicators", "http", "writes", "footprint", "years"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

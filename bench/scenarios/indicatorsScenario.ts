@@ -291,16 +291,6 @@ export async function indicatorsScenario(ctx: BenchContext): Promise<void> {
         );
         await measureReportInProcess(ctx, handle, subjects);
         await measureReport(ctx, national.env, "postgresql", subjects);
-        ctx.add(
-          notMeasured(
-            S,
-            "Tableau de bord national avec 10 années de données ÷ avec 1 année",
-            "postgresql",
-            "×",
-            "scénario « 10 années » pas encore écrit (génération de 10 années nationales)",
-            "≤ 1,2 ×",
-          ),
-        );
       }
     } finally {
       await handle.close();

@@ -15,7 +15,8 @@ export interface FluxImportOptions {
   pseudonymise: boolean;
   /**
    * Monthly rows from which a first load of EtatMensuelIndiv is merged without triggers, then checked and
-   * rolled up set-based (views/etatMensuelIndiv.ts; default 10 000). Tests set 0 or Infinity to compare both paths.
+   * rolled up set-based (views/etatMensuelIndiv.ts; default 10 000 on PostgreSQL, never on PGlite). Tests set 0
+   * or Infinity to compare both paths.
    */
   bulkMinRows?: number;
 }

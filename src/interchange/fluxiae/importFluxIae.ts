@@ -130,7 +130,9 @@ export async function importFluxIae(
         territory,
         pii: options.pii ?? null,
         pseudonymise: options.pseudonymise ?? false,
-        ...(options.bulkMinRows === undefined ? {} : { bulkMinRows: options.bulkMinRows }),
+        // PostgreSQL only by default: measured on 102,155 monthly rows, the merge without triggers + rebuild takes
+        // 4.7–5.2 s against 6.4–11.5 s on PostgreSQL, but 11.4 s against 8.5 s on PGlite (its rebuild costs more).
+        bulkMinRows: options.bulkMinRows ?? (handle.engine === "postgresql" ? 10_000 : Number.POSITIVE_INFINITY),
         exitCategoryById: new Map(),
         touchedStructures: new Set(),
         touchedContracts: false,
