@@ -219,6 +219,40 @@ describe("hash chain", () => {
   );
 });
 
+describe("chain written per transaction", () => {
+  test("one transaction writing thousands of rows (an import), a rolled-back savepoint among them, is chained once, in insertion order", async () => {
+    const t = await createTestDatabase();
+    try {
+      await writeSome(t, 2);
+      await t.handle.withTransaction(async ({ db }) => {
+        await sql`INSERT INTO audit_event (actor_label, action, entity) SELECT 'import', 'person.import', 'person' FROM generate_series(1, 3000)`.execute(
+          db,
+        );
+        await sql`SAVEPOINT s`.execute(db);
+        await sql`INSERT INTO audit_event (actor_label, action, entity) VALUES ('import', 'rolled.back', 'person')`.execute(db);
+        await sql`ROLLBACK TO SAVEPOINT s`.execute(db);
+        await recordAudit(db, { userId: null, label: "import" }, { action: "import.done", entity: "test" });
+      });
+      await writeSome(t, 2);
+      const report = await verifyAuditChain(t.handle.db);
+      expect(report).toMatchObject({ ok: true, firstBreak: null });
+      const rows = await sql<{ id: string; seq: string }>`SELECT c.event_id AS id, c.seq FROM audit_chain c ORDER BY c.seq`.execute(
+        t.handle.db,
+      );
+      const n = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM audit_event`.execute(t.handle.db)).rows[0]?.n);
+      expect(rows.rows).toHaveLength(n);
+      expect(report.head.lastSeq).toBe(n);
+      const ids = rows.rows.map((r) => Number(r.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(rows.rows.map((r) => Number(r.seq))).toEqual(
+        Array.from({ length: n }, (_, i) => (rows.rows[0] ? Number(rows.rows[0].seq) : 1) + i),
+      );
+    } finally {
+      await t.destroy();
+    }
+  });
+});
+
 describe("retention of the trail", () => {
   test("rows older than the retention are pruned as a prefix of the chain, which still verifies; fewer than 180 days refused", async () => {
     const t = await createTestDatabase();
