@@ -5,7 +5,10 @@ import { sql } from "kysely";
 import { findRollupDrift } from "../db/rollups.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
+import { numberToSelect } from "../domain/controle/sampling.js";
 import { computeIndicators } from "../indicators/index.js";
+import { controleSample } from "../queries/controle.js";
+import { envelopeAt } from "../queries/envelope.js";
 import { verifyPassword } from "../security/passwords.js";
 import { testCipher } from "../security/personalData.js";
 import { foreignKeyViolations } from "./bulkWithoutTriggers.js";
@@ -171,6 +174,23 @@ describe("demo Pas-de-Calais", () => {
       n: number;
     }>`select count(distinct structure_id)::integer as n from monthly_declaration where month = '2019-12-01'`.execute(t.handle.db);
     expect(declaredDecember.rows[0]?.n).toBeGreaterThan(100);
+  });
+
+  it("steering: the 30 June 2019 forecast is within 3 % of the year; the contrôle draw has auto-prescriptions and replays", async () => {
+    const year = await computeIndicators(t.handle.db, {
+      scope: "departement:62",
+      from: "2019-01-01",
+      to: "2019-12-31",
+      withPrevious: false,
+    });
+    const june = await envelopeAt(t.handle.db, { type: "departement", code: "62" }, "62", 2019, "2019-06-30");
+    const error = Math.abs(june.etp.projectedYearEnd - year.etp.realises) / year.etp.realises;
+    process.stderr.write(`forecast at 2019-06-30: ${june.etp.projectedYearEnd} for ${year.etp.realises} (${(error * 100).toFixed(2)} %)\n`);
+    expect(error).toBeLessThan(0.03);
+    const draw = await controleSample(t.handle.db, "62", "2019-01-01", "2019-12-31", 2019);
+    expect(draw.eligible.length).toBeGreaterThan(20);
+    expect(draw.selected).toHaveLength(numberToSelect(draw.eligible.length));
+    expect(await controleSample(t.handle.db, "62", "2019-01-01", "2019-12-31", 2019)).toEqual(draw);
   });
 
   it("loads only into an empty database; --reset reloads the same data", async () => {
