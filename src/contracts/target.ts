@@ -14,12 +14,14 @@ export type Scope =
 /**
  * What a request names. `none`: nothing — the read model restricts to what the caller may see.
  * `annex`: an AF version of a structure (the policy authorises the structure; the read model finds the
- * AF only within it). `membership`/`invitation`: likewise inside a structure.
+ * AF only within it). `hiring` (the initial contract of a salarié, whose fiche salarié it carries),
+ * `membership`/`invitation`: likewise inside a structure.
  */
 export type Target =
   | { type: "none" }
   | Scope
   | { type: "annex"; structureId: number; annexId: number }
+  | { type: "hiring"; structureId: number; contractId: number }
   | { type: "member"; structureId: number; userId: number }
   | { type: "invitation"; structureId: number; invitationId: number }
   | { type: "person"; id: number }
@@ -34,6 +36,7 @@ export function structureOf(target: Target): number | undefined {
     case "structure":
       return target.id;
     case "annex":
+    case "hiring":
     case "member":
     case "invitation":
       return target.structureId;

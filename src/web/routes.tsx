@@ -16,6 +16,7 @@ import { InvitationPage } from "./pages/InvitationPage.js";
 import { ImportRunPage } from "./pages/ImportRunPage.js";
 import { DepartementRsaPage, RsaHomeRedirect } from "./pages/DepartementRsaPage.js";
 import { FichesSalariePage } from "./pages/FichesSalariePage.js";
+import { FicheComplementPage } from "./pages/FicheComplementPage.js";
 import { PersonPage } from "./pages/PersonPage.js";
 import { PersonsPage } from "./pages/PersonsPage.js";
 import { SimulationNextYearPage } from "./pages/SimulationNextYearPage.js";
@@ -63,6 +64,7 @@ export function AppRoutes() {
         <Route path="/structures/:structureId/annexes/:annexId/simulation" element={guard(<SimulationNextYearPage />)} />
         <Route path="/simulation" element={guard(<SimulationPage />)} />
         <Route path="/structures/:structureId/fiches-salarie" element={guard(<FichesSalariePage />)} />
+        <Route path="/structures/:structureId/fiches-salarie/:contractId" element={guard(<FicheComplementPage />)} />
         <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
         <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />
         <Route path="/pilotage" element={guard(<EnvelopeHomePage user={user as SessionUser} />)} />

@@ -2,7 +2,8 @@
 //  - conseil départemental (cd62): lands on the RSA page of its département; the tiles and the table equal
 //    GET /api/v1/departements/62/rsa; axe clean; README screenshot departement-rsa.png (SCREENSHOTS=1).
 //  - SIAE staff (aviee): the fiches salarié page shows the pre-send errors per salarié and field (or
-//    "aucune erreur"), the export downloads the RIAE_FS file; axe clean; README screenshot fiches-salarie.png.
+//    "aucune erreur"), the export downloads the RIAE_FS file; the incomplete fiche is completed in its form
+//    and becomes ready to send; axe clean; README screenshot fiches-salarie.png.
 import { describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/connection.js";
 import { fixedClock } from "../../src/domain/calendar/clock.js";
@@ -167,6 +168,25 @@ describe.skipIf(!demoAvailable)("conseil départemental et fiches salarié", () 
     expect(after.valid).toBe(0);
     expect(after.awaitingReturn).toBeGreaterThanOrEqual(before.valid);
     await expectAccessible(page, "fiches salarié après export");
+
+    // The fiche left incomplete is completed in the form, field by field as the ASP asks, then is ready to send.
+    const incomplete = before.invalid[0];
+    if (!incomplete) throw new Error("the journey hires one salarié whose fiche is incomplete");
+    await page.getByTestId(`fiche-complete-${incomplete.contractId}`).click();
+    await page.getByTestId("fiche-complement-form").waitFor({ timeout: 60_000 });
+    for (const [name, value] of Object.entries(COMPLETE_FICHE_FIELDS)) {
+      const field = page.locator(`#fc-${name}`);
+      if ((await field.evaluate((el) => el.tagName)) === "SELECT") await field.selectOption(String(value));
+      else await field.fill(String(value));
+    }
+    await expectAccessible(page, "complément de la fiche salarié");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await page.getByTestId("fiche-complement-saved").waitFor({ timeout: 30_000 });
+    await page.getByRole("link", { name: "Retour au contrôle des fiches salarié" }).click();
+    await page.getByTestId("fiches-summary").waitFor({ timeout: 60_000 });
+    const completed = await apiGet<FichesValidation>(page, `/api/v1/structures/${structureId}/fiches-salarie/validation`);
+    expect(completed).toMatchObject({ valid: 1, invalid: [] });
+    expect(norm(await page.getByTestId("fiches-valid").textContent())).toBe(norm(formatInt(1)));
     await context.close();
   });
 });

@@ -1,2 +1,3 @@
 export * from "./etp.js";
 export * from "./month.js";
+export * from "./aspWholeHours.js";

@@ -13,6 +13,20 @@ export const DURATION_CODES = {
 } as const;
 export type DurationCode = keyof typeof DURATION_CODES;
 
+/** salarieTypeEmployeur: the previous employer's kind (ASP ref_type_employeur_v3.csv, les-emplois itou/asp/models.py EmployerType). */
+export const EMPLOYER_TYPES = {
+  "01": "Entreprise d'insertion",
+  "02": "Entreprise de travail temporaire d'insertion",
+  "03": "Association intermédiaire",
+  "04": "Atelier chantier d'insertion",
+  "05": "Établissement et service d'aide par le travail",
+  "06": "Entreprise adaptée",
+  "07": "Autre",
+} as const;
+
+/** codeextensionvoie: bis, ter, quater, quinquies (ASP address format, iae-reference §7.2). */
+export const ADDRESS_EXTENSIONS = { B: "bis", T: "ter", Q: "quater", C: "quinquies" } as const;
+
 /** cotisationsTI of an EITI worker; "06" is what the ASP takes when it is not known (les-emplois's default). */
 export const EITI_CONTRIBUTION_CODES = {
   "01": "Achat/revente de marchandises",

@@ -12,6 +12,7 @@ import {
   DURATION_CODES,
   EITI_CONTRIBUTION_CODES,
   EITI_CONTRIBUTION_UNDETERMINED,
+  EMPLOYER_TYPES,
   FICHE_MESURES,
   SITUATION_FLAGS,
   type SituationFlag,
@@ -82,7 +83,6 @@ const FROM_CONTRACT_EXTRA: Record<string, string> = {
 
 const DURATIONS = Object.keys(DURATION_CODES);
 const EITI_CONTRIBUTIONS = Object.keys(EITI_CONTRIBUTION_CODES);
-const EMPLOYER_TYPES = ["01", "02", "03", "04", "05", "06", "07"];
 const RSA_VALUES = ["NON", "OUI-M", "OUI-NM"];
 
 /** The first date of hiring covered by fiches salarié — iae-reference §7.2. */
@@ -263,7 +263,12 @@ export function buildRecord(src: FicheSource, refs: FicheReferentials, movement:
   else if (!refs.educationLevels.has(src.educationLevelCode))
     err("situationSalarie.niveauFormation", `niveau de formation inconnu du référentiel ASP : ${src.educationLevelCode}`);
   const enEmploi = bool("salarieEnEmploi", "situationSalarie.salarieEnEmploi");
-  const typeEmployeur = code("salarieTypeEmployeur", "situationSalarie.salarieTypeEmployeur", EMPLOYER_TYPES, enEmploi === true);
+  const typeEmployeur = code(
+    "salarieTypeEmployeur",
+    "situationSalarie.salarieTypeEmployeur",
+    Object.keys(EMPLOYER_TYPES),
+    enEmploi === true,
+  );
   const sansEmploiDepuis = code("salarieSansEmploiDepuis", "situationSalarie.salarieSansEmploiDepuis", DURATIONS, enEmploi === false);
   const sansRessource = bool("salarieSansRessource", "situationSalarie.salarieSansRessource");
   const inscrit = bool("inscritPoleEmploi", "situationSalarie.inscritPoleEmploi");

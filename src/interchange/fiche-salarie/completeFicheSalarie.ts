@@ -9,88 +9,14 @@ import { z } from "zod";
 import { recordAudit } from "../../db/audit.js";
 import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "../../operations/types.js";
 import type { Db } from "../../db/schema.js";
-import { DURATION_CODES, EITI_CONTRIBUTION_CODES, SITUATION_FLAGS, type SituationFlag } from "./aspCodeLists.js";
+import { ficheComplementFields } from "../../contracts/fichesSalarie.js";
 
-const codeOf = <T extends Record<string, string>>(list: T) => z.enum(Object.keys(list) as [keyof T & string, ...(keyof T & string)[]]);
-const duration = codeOf(DURATION_CODES).nullable().optional();
-const flag = z.boolean().nullable().optional();
-const situationFlags = Object.fromEntries((Object.keys(SITUATION_FLAGS) as SituationFlag[]).map((k) => [k, flag])) as Record<
-  SituationFlag,
-  typeof flag
->;
-
-export const ficheComplementFields = z
-  .object({
-    birthCommuneCode: z
-      .string()
-      .regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu")
-      .nullable()
-      .optional(),
-    adrNumeroVoie: z
-      .string()
-      .regex(/^\d{1,5}$/, "1 à 5 chiffres")
-      .nullable()
-      .optional(),
-    codeextensionvoie: z.enum(["B", "T", "Q", "C"]).nullable().optional(),
-    codetypevoie: z
-      .string()
-      .regex(/^[A-Z]{1,4}$/, "code type de voie ASP (ex. RUE, AV)")
-      .nullable()
-      .optional(),
-    adrLibelleVoie: z.string().trim().min(1).max(100).nullable().optional(),
-    adrCpltDistribution: z
-      .string()
-      .regex(/^[A-Za-z0-9@ ]{1,32}$/, "32 caractères au plus : lettres sans accent, chiffres, @, espaces")
-      .nullable()
-      .optional(),
-    salarieEnEmploi: flag,
-    salarieTypeEmployeur: z.enum(["01", "02", "03", "04", "05", "06", "07"]).nullable().optional(),
-    salarieSansEmploiDepuis: duration,
-    salarieSansRessource: flag,
-    inscritPoleEmploi: flag,
-    inscritPoleEmploiDepuis: duration,
-    numeroIDE: z
-      .string()
-      .regex(/^[0-9A-Za-z]{1,11}$/, "11 caractères au plus")
-      .nullable()
-      .optional(),
-    salarieOETH: flag,
-    salarieAideSociale: flag,
-    salarieBenefRSADepuis: duration,
-    salarieBenefASS: flag,
-    salarieBenefASSDepuis: duration,
-    salarieBenefAAH: flag,
-    salarieBenefAAHDepuis: duration,
-    // Accepted for the files written before, never sent: the ATA no longer exists, the fiche says false (buildRecord.ts).
-    salarieBenefATA: flag,
-    salarieBenefATADepuis: duration,
-    // The seven situation flags required since November 2025 (labels: aspCodeLists.ts SITUATION_FLAGS).
-    ...situationFlags,
-    // EITI only (labels: EITI_FIELDS).
-    salarieBenefARE: flag,
-    salarieBenefAREDepuis: duration,
-    salarieBenefPrimeActivite: flag,
-    salarieBenefPrimeActiviteDepuis: duration,
-    salarieBenefCAPE: flag,
-    salarieBenefCESA: flag,
-    nomActeurCreationEntr: z
-      .string()
-      .trim()
-      .max(100)
-      .regex(/^[\p{L} -]+$/u, "lettres, espaces et tirets seulement")
-      .nullable()
-      .optional(),
-    revenuMensuelMoyenTI: z
-      .string()
-      .trim()
-      .regex(/^\d{1,5}([.,]\d{1,2})?$/, "montant en euros, 99 999,99 au plus")
-      .nullable()
-      .optional(),
-    cotisationsTI: codeOf(EITI_CONTRIBUTION_CODES).nullable().optional(),
-  })
-  .strict();
-
-export const completeFicheSalarieInput = z.object({ contractId: z.number().int().positive(), fields: ficheComplementFields });
+export const completeFicheSalarieInput = z.object({
+  contractId: z.number().int().positive(),
+  /** When given (the web), a contract of another structure is not found. */
+  structureId: z.number().int().positive().optional(),
+  fields: ficheComplementFields,
+});
 export type CompleteFicheSalarieInput = z.input<typeof completeFicheSalarieInput>;
 
 export async function completeFicheSalarie(
@@ -104,7 +30,8 @@ export async function completeFicheSalarie(
     .select(["id", "person_id", "structure_id", "rank"])
     .where("id", "=", input.contractId)
     .executeTakeFirst();
-  if (!contract) throw new NotFoundError("contract", input.contractId);
+  if (!contract || (input.structureId !== undefined && contract.structure_id !== input.structureId))
+    throw new NotFoundError("contract", input.contractId);
   if (contract.rank !== 0)
     throw new OperationInputError([
       { field: "contractId", reason: "la fiche salarié se complète sur le contrat initial (embauche), pas sur un renouvellement" },

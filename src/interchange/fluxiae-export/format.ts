@@ -7,6 +7,8 @@
 // The format has no quoting: a `|` inside a value cannot be written, it becomes `¦` (U+00A6), and
 // line breaks inside a value become a space (a reader would otherwise have to guess where the row ends).
 
+import { aspWholeHours } from "../../domain/declarations/aspWholeHours.js";
+
 export type FluxValue = string | number | boolean | null | undefined;
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
@@ -38,22 +40,10 @@ export function fluxDuration(hours: string | number | null | undefined): string 
   return `${pad2(Math.floor(totalMinutes / 60))}:${pad2(totalMinutes % 60)}`;
 }
 
-/**
- * Hours as the ASP writes `emi_nb_heures_travail` / `emi_nb_heures_facturees`: a whole number. The ASP's monthly
- * statement takes whole hours, and the State's loader types these columns as integers (pilotage-airflow
- * dags/common/flux_iae.py FLUX_IAE_MODELS: "bigint", read with Python int(), which refuses "24.00").
- * Choice [M]: a fractional declaration (e.g. a half-hour, 110.5 h) is rounded to the nearest hour, an exact half
- * to the even hour (110.5 → 110, 111.5 → 112), so that halves declared over many months do not add a systematic
- * hour; Passerelle keeps the declared decimal hours for its own indicators.
- */
+/** Hours as the ASP writes `emi_nb_heures_travail` / `emi_nb_heures_facturees`: whole hours (src/domain/declarations/aspWholeHours.ts). */
 export function fluxWholeHours(hours: string | number | null | undefined): string {
   if (hours === null || hours === undefined || hours === "") return "";
-  const n = Number(hours);
-  if (!Number.isFinite(n) || n < 0) throw new RangeError(`heures invalides : ${hours}`);
-  const floor = Math.floor(n);
-  const fraction = n - floor;
-  if (Math.abs(fraction - 0.5) < 1e-9) return String(floor % 2 === 0 ? floor : floor + 1);
-  return String(Math.round(n));
+  return String(aspWholeHours(Number(hours)));
 }
 
 /** One cell: null → '', booleans → true/false, `|` → `¦`, line breaks → space. */

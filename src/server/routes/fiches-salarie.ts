@@ -4,6 +4,8 @@
 // downloaded as is, several as a zip. Policy structure:declare (members of the structure, admins).
 // Audited: the validation (it shows names) as fiche_salarie.validate; each sent batch as
 // fiche_salarie.send (exportFichesSalarie) and the request itself by the state-changing hook.
+// The complement of one hiring (fields only the ASP needs) is read and saved within the structure of the
+// path: a contract of another structure is not found; saving is audited as fiche_salarie.complete.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,13 +13,18 @@ import { zipSync } from "fflate";
 import {
   exportFichesSalarie as exportFichesSalarieContract,
   type FichesValidation,
+  getFicheComplement,
+  saveFicheComplement,
   validateFichesSalarie,
 } from "../../contracts/fichesSalarie.js";
+import { completeFicheSalarie } from "../../interchange/fiche-salarie/completeFicheSalarie.js";
+import { loadFicheComplement } from "../../queries/ficheComplement.js";
 import { exportFichesSalarie, type FichesExportResult } from "../../interchange/fiche-salarie/exportFichesSalarie.js";
 import { recordAudit } from "../../db/audit.js";
 import { NotFoundError } from "../../operations/types.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
+import { runOperation } from "../lists/runOperation.js";
 import { sendProblem } from "../problem.js";
 import { route } from "../route.js";
 
@@ -76,6 +83,24 @@ const routes: RouteModule = async (app, ctx) => {
       after: { valid: result.sent, invalid: result.invalid.length },
     });
     return validationOf(result);
+  });
+
+  const hiringNotFound = (reply: Parameters<typeof sendProblem>[0], contractId: number) =>
+    sendProblem(reply, 404, "Embauche introuvable", `Aucune embauche n° ${contractId} dans cette structure (contrat initial).`);
+
+  route(app, getFicheComplement, { policy: "structure:declare" }, async ({ target, reply }) => {
+    const found = await loadFicheComplement(ctx.handle.db, target.structureId, target.contractId);
+    return found ?? hiringNotFound(reply, target.contractId);
+  });
+
+  route(app, saveFicheComplement, { policy: "structure:declare" }, async ({ target, body, request, reply }) => {
+    const found = await loadFicheComplement(ctx.handle.db, target.structureId, target.contractId);
+    if (!found) return hiringNotFound(reply, target.contractId);
+    const outcome = await runOperation(ctx, request, reply, (db, deps) =>
+      completeFicheSalarie(db, deps, { contractId: target.contractId, structureId: target.structureId, fields: body }),
+    );
+    if (!outcome.ok) return outcome.reply;
+    return (await loadFicheComplement(ctx.handle.db, target.structureId, target.contractId)) ?? hiringNotFound(reply, target.contractId);
   });
 
   route(app, exportFichesSalarieContract, { policy: "structure:declare" }, async ({ target, request, reply }) => {

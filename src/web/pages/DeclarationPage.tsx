@@ -13,6 +13,7 @@ import { useCalendar } from "../api/useCalendar.js";
 import { MonthSelect } from "../components/MonthSelect.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatMonth } from "../format.js";
+import { aspWholeHours } from "../../domain/declarations/aspWholeHours.js";
 
 type AnnexGrid = DeclarationGrid["annexes"][number];
 
@@ -30,6 +31,13 @@ export function hoursError(value: string): string | null {
   if (!/^\d+(\.\d{1,2})?$/.test(v)) return "Nombre d'heures attendu, 2 décimales au plus (ex. 151,67).";
   if (Number(v) > 744) return "Au plus 744 heures dans un mois.";
   return null;
+}
+
+/** What the ASP will receive of a fractional entry (whole hours), shown under the field; null for whole hours. */
+export function transmittedHint(value: string): string | null {
+  const n = parseHours(value);
+  if (n === null || Number.isInteger(n)) return null;
+  return `L'ASP reçoit des heures entières : ${aspWholeHours(n)} h seront transmises.`;
 }
 
 export function DeclarationPage() {
@@ -106,6 +114,10 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
         Total : <strong>{formatEtp(total)} h</strong>, soit <strong data-testid="grid-etp">{formatEtp(etp)} ETP</strong> pour{" "}
         {formatEtp(annex.etpTarget)} ETP conventionnés ({annex.etpTarget > 0 ? Math.round((etp / annex.etpTarget) * 100) : 0} %).
       </p>
+      <p className="fr-text--sm">
+        Passerelle garde les heures saisies (2 décimales) pour ses indicateurs ; l'état mensuel transmis à l'ASP ne compte que des heures
+        entières : une fraction est arrondie à l'heure la plus proche (une demi-heure exacte à l'heure paire : 110,5 h → 110 h).
+      </p>
       {annex.lines.length === 0 ? (
         <Empty>Aucun salarié sous contrat ce mois-ci sur cette annexe.</Empty>
       ) : (
@@ -135,8 +147,8 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
                     <Input
                       label={`Heures de ${l.lastName ?? ""} ${l.firstName ?? ""}`}
                       hideLabel
-                      state={errors[i] ? "error" : "default"}
-                      stateRelatedMessage={errors[i] ?? undefined}
+                      state={errors[i] ? "error" : transmittedHint(values[l.contractId] ?? "") ? "info" : "default"}
+                      stateRelatedMessage={errors[i] ?? transmittedHint(values[l.contractId] ?? "") ?? undefined}
                       nativeInputProps={{
                         inputMode: "decimal",
                         value: values[l.contractId] ?? "",

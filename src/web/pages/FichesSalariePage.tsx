@@ -108,8 +108,7 @@ export function FichesSalariePage() {
       <p>
         Contrôle avant envoi à l'ASP des fiches salarié de la structure (une fiche par PASS IAE et par mesure), puis export du fichier à
         déposer. Les fiches en erreur ne sont pas exportées. Les champs propres à l'ASP (commune de naissance, situation à l'embauche…) se
-        complètent pour l'instant avec la commande <code>passerelle fiches-salarie completer --contrat &lt;n°&gt;</code> (numéro de contrat
-        indiqué dans le tableau) ; les données du salarié se corrigent sur sa fiche.
+        complètent par le lien « Compléter » de chaque embauche ; les données du salarié se corrigent sur sa fiche.
       </p>
       {validation.isPending && <Loading label="Contrôle des fiches salarié…" />}
       {validation.isError && <ErrorState error={validation.error} />}
@@ -160,6 +159,13 @@ export function FichesSalariePage() {
                         {i === 0 && (
                           <td rowSpan={fiche.errors.length} style={{ verticalAlign: "top" }}>
                             n° {fiche.contractId}
+                            <br />
+                            <Link
+                              to={`/structures/${structureId}/fiches-salarie/${fiche.contractId}`}
+                              data-testid={`fiche-complete-${fiche.contractId}`}
+                            >
+                              Compléter<span className="fr-sr-only"> la fiche de {fiche.salarie}</span>
+                            </Link>
                           </td>
                         )}
                         {i === 0 && (
