@@ -2,6 +2,10 @@
 // indicators' (the same code as `passerelle indicators --scope structure:<id>`) for every demo structure in 2019;
 // modulation percentages stay within 0–10 % (5 % in prisons) and differ as results differ; a decision writes
 // the modulated amount on the AF, which the budget indicators then show.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
@@ -15,6 +19,7 @@ import { testCipher } from "../security/personalData.js";
 import { computeDialogue, quartiles } from "./dialogue.js";
 import { computeDepartementModulation } from "./modulation.js";
 import { computeCdiaePack } from "./cdiae.js";
+import { cdiaeDocument, dialogueDocument, renderFinancingPdf, renderFinancingXlsx } from "../reports/financingDocuments.js";
 import { DEFAULT_GRID } from "../domain/financing/modulationGrid.js";
 
 let t: TestDatabase;
@@ -199,4 +204,65 @@ describe("CDIAE pack of the demo (2020 requests as they stood after the CDIAE of
     const decided = await sql<{ n: number }>`SELECT count(*)::int AS n FROM structure_modulation WHERE year = 2019`.execute(t.handle.db);
     expect(decided.rows[0]?.n).toBeGreaterThanOrEqual(3);
   });
+});
+
+/** Share of non-white pixels and of DSFR blue (#000091) pixels of a binary PPM (P6) image. */
+function ppmInk(file: string): { ink: number; blue: number } {
+  const buf = readFileSync(file);
+  const header = buf.subarray(0, 50).toString("latin1").split(/\s+/);
+  const [w, h] = [Number(header[1]), Number(header[2])];
+  const start = buf.length - w * h * 3;
+  let ink = 0;
+  let blue = 0;
+  for (let i = start; i < buf.length; i += 3) {
+    const [r, g, b] = [buf[i] as number, buf[i + 1] as number, buf[i + 2] as number];
+    if (r < 235 || g < 235 || b < 235) ink++;
+    if (r < 40 && g < 40 && b > 110) blue++;
+  }
+  return { ink: ink / (w * h), blue: blue / (w * h) };
+}
+
+describe("State documents: dialogue sheet and CDIAE pack as PDF and XLSX", () => {
+  const hasPoppler = spawnSync("pdftoppm", ["-v"]).error === undefined;
+  it.skipIf(!hasPoppler)(
+    "render to PNG and PPM pages that carry DSFR blue, French number formats and page numbers",
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "ddets-year-"));
+      try {
+        const { id } = await t.handle.db.selectFrom("structure").select("id").where("name", "=", "AVIEE").executeTakeFirstOrThrow();
+        const docs = {
+          dialogue: dialogueDocument(await computeDialogue(t.handle.db, id, 2019), "2020-01-15"),
+          cdiae: cdiaeDocument(await computeCdiaePack(t.handle.db, "62", 2020, "2019-11-28"), "2020-01-15"),
+        };
+        for (const [name, doc] of Object.entries(docs)) {
+          const file = path.join(dir, `${name}.pdf`);
+          writeFileSync(file, await renderFinancingPdf(doc));
+          const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync("pdfinfo", [file], { encoding: "utf8" }).stdout)?.[1] ?? 0);
+          expect(pages, name).toBeGreaterThanOrEqual(name === "cdiae" ? 90 : 2);
+          const text = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" }).stdout;
+          expect(text).toContain(`page 1/${pages}`);
+          expect(text).toMatch(/\d,\d+ %/); // French decimal comma
+          if (name === "cdiae") expect(text).toMatch(/\d[\u00a0 ]\d{3}[\u00a0 ]\d{3},\d{2} €/); // 1 234 567,89 €
+          const r = spawnSync("pdftoppm", ["-r", "40", "-f", "1", "-l", "2", file, path.join(dir, name)], { encoding: "utf8" });
+          expect(r.status, r.stderr).toBe(0);
+          const images = readdirSync(dir).filter((f) => f.startsWith(`${name}-`) && f.endsWith(".ppm"));
+          expect(images.length).toBe(2);
+          for (const img of images) {
+            const { ink, blue } = ppmInk(path.join(dir, img));
+            expect(ink, img).toBeGreaterThan(0.02);
+            expect(blue, img).toBeGreaterThan(0.002);
+          }
+          const png = spawnSync("pdftoppm", ["-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", file, path.join(dir, `${name}-png`)]);
+          expect(png.status).toBe(0);
+          expect(readFileSync(path.join(dir, `${name}-png.png`)).length).toBeGreaterThan(5000);
+          if (process.env.KEEP_PDF) writeFileSync(`/tmp/${name}.pdf`, readFileSync(file));
+          const xlsx = await renderFinancingXlsx(doc);
+          expect(xlsx.subarray(0, 2).toString("latin1")).toBe("PK");
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

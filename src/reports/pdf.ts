@@ -21,16 +21,16 @@ export function pdfText(s: string): string {
   return out;
 }
 
-const MARGIN = 50;
-const BLUE = "#000091";
+export const MARGIN = 50;
+export const BLUE = "#000091";
 
-type Doc = InstanceType<typeof PDFDocument>;
+export type Doc = InstanceType<typeof PDFDocument>;
 
-function ensureSpace(doc: Doc, height: number): void {
+export function ensureSpace(doc: Doc, height: number): void {
   if (doc.y + height > doc.page.height - MARGIN) doc.addPage();
 }
 
-function heading(doc: Doc, text: string): void {
+export function heading(doc: Doc, text: string): void {
   ensureSpace(doc, 60);
   doc.moveDown(0.8).font("Helvetica-Bold").fontSize(14).fillColor(BLUE).text(pdfText(text), MARGIN, doc.y);
   doc.moveDown(0.3).fillColor("#161616");
@@ -63,7 +63,7 @@ function chart(doc: Doc, c: ReportChart): void {
   doc.y = top + height + 12;
 }
 
-function table(doc: Doc, t: ReportTable, footnotes: string): void {
+export function table(doc: Doc, t: ReportTable, footnotes: string): void {
   const width = doc.page.width - 2 * MARGIN;
   const n = t.columns.length;
   const size = n > 6 ? 7 : 8.5;

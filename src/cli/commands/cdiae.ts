@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { parseScope } from "../../contracts/target.js";
 import { formatEuros, formatNumber } from "../../reports/format.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
-import { parseYear } from "./dialogue.js";
+import { checkFormat, parseYear, todayIso, writeDocument } from "./dialogue.js";
 
 export function register(program: Command): void {
   program
@@ -16,9 +16,11 @@ export function register(program: Command): void {
     .requiredOption("--departement <code>", "code du département (ex. 62)")
     .requiredOption("--year <AAAA>", "année des annexes financières demandées")
     .option("--session <date>", "date de la séance du CDIAE (AAAA-MM-JJ)")
+    .option("--format <format>", "json, pdf ou xlsx (pdf et xlsx : avec --out)")
+    .option("--out <fichier>", "fichier écrit (--format pdf|xlsx)")
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle cdiae --departement 62 --year 2020 --json\n")
-    .action(async (opts: { departement?: string; year?: string; session?: string; json?: boolean }) => {
+    .action(async (opts: { departement?: string; year?: string; session?: string; json?: boolean; format?: string; out?: string }) => {
       let code: string;
       let year: number;
       try {
@@ -28,6 +30,7 @@ export function register(program: Command): void {
         year = parseYear(opts.year);
         if (opts.session !== undefined && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(opts.session))
           throw new InvalidInputError(`--session : date invalide « ${opts.session} »`);
+        checkFormat(opts);
       } catch (error) {
         process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;
@@ -38,7 +41,12 @@ export function register(program: Command): void {
         const dep = await handle.db.selectFrom("ref_departement").select("code").where("code", "=", code).executeTakeFirst();
         if (!dep) throw new InvalidInputError(`département inconnu : ${code}`);
         const pack = await computeCdiaePack(handle.db, code, year, opts.session ?? null);
-        if (opts.json) {
+        if (opts.format === "pdf" || opts.format === "xlsx") {
+          const { cdiaeDocument } = await import("../../reports/financingDocuments.js");
+          await writeDocument(cdiaeDocument(pack, todayIso()), opts.format, opts.out as string);
+          return;
+        }
+        if (opts.json || opts.format === "json") {
           printJson(pack);
           return;
         }

@@ -14,6 +14,30 @@ export function parseYear(value: string | undefined): number {
   return Number(value);
 }
 
+/** --format json|pdf|xlsx, pdf and xlsx with --out. */
+export function checkFormat(opts: { format?: string; out?: string }): void {
+  if (opts.format === undefined) return;
+  if (!["json", "pdf", "xlsx"].includes(opts.format))
+    throw new InvalidInputError(`--format : json, pdf ou xlsx attendu (« ${opts.format} »)`);
+  if (opts.format !== "json" && !opts.out) throw new InvalidInputError(`--format ${opts.format} demande --out <fichier>`);
+}
+
+export function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Writes a State document (PDF or XLSX) to `out`. */
+export async function writeDocument(
+  doc: import("../../reports/financingDocuments.js").FinancingDocument,
+  format: "pdf" | "xlsx",
+  out: string,
+): Promise<void> {
+  const { renderFinancingPdf, renderFinancingXlsx } = await import("../../reports/financingDocuments.js");
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(out, format === "pdf" ? await renderFinancingPdf(doc) : await renderFinancingXlsx(doc));
+  process.stderr.write(`Écrit : ${out}\n`);
+}
+
 export function parseStructureId(value: string | undefined): number {
   if (value === undefined || !/^[1-9][0-9]{0,15}$/.test(value))
     throw new InvalidInputError(`--structure : identifiant invalide « ${value ?? ""} »`);
@@ -26,14 +50,17 @@ export function register(program: Command): void {
     .description("Fiche de dialogue de gestion d'une structure pour une année (ETP, public, accompagnement, sorties, pairs, part modulée)")
     .requiredOption("--structure <id>", "identifiant de la structure")
     .requiredOption("--year <AAAA>", "année examinée")
+    .option("--format <format>", "json, pdf ou xlsx (pdf et xlsx : avec --out)")
+    .option("--out <fichier>", "fichier écrit (--format pdf|xlsx)")
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle dialogue --structure 12 --year 2019 --json\n")
-    .action(async (opts: { structure?: string; year?: string; json?: boolean }) => {
+    .action(async (opts: { structure?: string; year?: string; json?: boolean; format?: string; out?: string }) => {
       let structureId: number;
       let year: number;
       try {
         structureId = parseStructureId(opts.structure);
         year = parseYear(opts.year);
+        checkFormat(opts);
       } catch (error) {
         process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;
@@ -45,7 +72,12 @@ export function register(program: Command): void {
           if (e instanceof NotFoundError) throw new InvalidInputError(`structure inconnue : ${structureId}`);
           throw e;
         });
-        if (opts.json) {
+        if (opts.format === "pdf" || opts.format === "xlsx") {
+          const { dialogueDocument } = await import("../../reports/financingDocuments.js");
+          await writeDocument(dialogueDocument(sheet, todayIso()), opts.format, opts.out as string);
+          return;
+        }
+        if (opts.json || opts.format === "json") {
           printJson(sheet);
           return;
         }
