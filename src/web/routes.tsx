@@ -9,7 +9,7 @@ import { AnnexeNewPage } from "./pages/AnnexeNewPage.js";
 import { AnnexePage } from "./pages/AnnexePage.js";
 import { AnnexeVersionPage } from "./pages/AnnexeVersionPage.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
-import { EnvelopeHomePage, EnvelopePage } from "./pages/EnvelopePage.js";
+import { EnvelopeHomePage, EnvelopePage, StructureEnvelopePage } from "./pages/EnvelopePage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
 import { ImportPage } from "./pages/ImportPage.js";
 import { InvitationPage } from "./pages/InvitationPage.js";
@@ -68,6 +68,7 @@ export function AppRoutes() {
         <Route path="/rsa" element={guard(<RsaHomeRedirect user={user as SessionUser} />)} />
         <Route path="/departement/:code/rsa" element={guard(<DepartementRsaPage />)} />
         <Route path="/pilotage" element={guard(<EnvelopeHomePage user={user as SessionUser} />)} />
+        <Route path="/structures/:structureId/pilotage" element={guard(<StructureEnvelopePage />)} />
         <Route path="/departement/:code/pilotage" element={guard(<EnvelopePage user={user as SessionUser} />)} />
         <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
         <Route path="/imports" element={guard(<ImportPage />)} />

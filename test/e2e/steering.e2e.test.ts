@@ -45,7 +45,7 @@ describe.skipIf(!demoAvailable)("pilotage de l'enveloppe", () => {
     }
     await expectAccessible(page, "pilotage au 30 juin 2019");
     // Another date: recomputed, kept in the URL.
-    await page.getByLabel("Situation au").fill("2019-09-30");
+    await page.getByLabel("Situation au").fill("30/09/2019");
     await page.getByRole("button", { name: "Recalculer", exact: true }).click();
     await page.waitForURL(/date=2019-09-30/);
     await page.getByText("Situation au 30/09/2019").waitFor({ timeout: 60_000 });
@@ -92,6 +92,26 @@ describe.skipIf(!demoAvailable)("pilotage de l'enveloppe", () => {
       expect(annex.versions.some((v) => v.state === "VALIDE" || v.state === "PROVISOIRE" || v.state === "CLOTURE")).toBe(true);
     }
     await expectAccessible(page, "redéploiement accepté");
+    await context.close();
+  });
+
+  it("a SIAE sees its own realisation and projection, nothing of another structure", { timeout: 300_000 }, async () => {
+    const { context, page } = await loginAs(j.browser, j.app.baseUrl, ACCOUNTS.siae);
+    j.page = page;
+    await page.waitForURL(/\/structures\/\d+\/accueil$/);
+    const id = /\/structures\/(\d+)\//.exec(page.url())?.[1];
+    await page.getByRole("link", { name: "Réalisation" }).first().click();
+    await page.waitForURL(new RegExp(`/structures/${id}/pilotage`));
+    await page.getByTestId("env-projected-value").waitFor({ timeout: 60_000 });
+    const year = await page.getByLabel("Année").inputValue();
+    const at = await page.getByTestId("envelope-tiles").evaluate(() => new URLSearchParams(window.location.search).get("date"));
+    const api = await apiGet<Envelope>(page, `/api/v1/steering/structures/${id}/envelope?year=${year}${at ? `&at=${at}` : ""}`);
+    expect(api.structures.map((s) => String(s.structureId))).toEqual([id]);
+    expect(norm(await page.getByTestId("env-projected-value").textContent())).toBe(norm(formatEtp(api.etp.projectedYearEnd)));
+    expect(await page.getByTestId("envelope-structures").locator("tbody tr").count()).toBe(1);
+    await expectAccessible(page, "réalisation de la SIAE");
+    const other = await page.request.get(`${j.app.baseUrl}/api/v1/steering/departements/62/envelope?year=${year}`);
+    expect(other.status()).toBe(403);
     await context.close();
   });
 

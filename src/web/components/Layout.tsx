@@ -24,6 +24,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
         { text: "Salariés", to: `/structures/${id}/salaries` },
         { text: "Déclaration mensuelle", to: `/structures/${id}/declaration` },
         { text: "Fiches salarié", to: `/structures/${id}/fiches-salarie` },
+        { text: "Réalisation", to: `/structures/${id}/pilotage` },
         { text: "Ma structure", to: `/structures/${id}` },
       ];
     }

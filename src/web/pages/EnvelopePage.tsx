@@ -7,10 +7,11 @@ import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from "react-router-dom";
-import { type Envelope, getDepartementEnvelope } from "../../contracts/steering.js";
+import { type Envelope, getDepartementEnvelope, getStructureEnvelope } from "../../contracts/steering.js";
 import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
+import { FrenchDateInput } from "../components/FrenchDateInput.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatRate } from "../format.js";
 import { RedeploymentSection } from "./RedeploymentSection.js";
@@ -90,21 +91,17 @@ export function EnvelopePage({ user }: { user: SessionUser }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (draftDate) set({ date: draftDate });
+            if (draftDate?.startsWith(`${year}-`)) set({ date: draftDate });
           }}
         >
-          <Input
+          <FrenchDateInput
             label="Situation au"
-            hintText="Seuls les mois déclarés jusqu'à cette date sont lus."
-            nativeInputProps={{
-              type: "date",
-              name: "date",
-              min: `${year}-01-01`,
-              max: `${year}-12-31`,
-              value: draftDate ?? at,
-              onChange: (e) => setDraftDate(e.target.value),
-            }}
+            name="date"
+            min={`${year}-01-01`}
+            value={draftDate ?? at}
+            onChange={(iso) => setDraftDate(iso)}
           />
+          <p className="fr-hint-text">Seuls les mois déclarés jusqu'à cette date sont lus.</p>
           <button type="submit" className="fr-btn fr-btn--secondary fr-btn--sm">
             Recalculer
           </button>
@@ -114,6 +111,55 @@ export function EnvelopePage({ user }: { user: SessionUser }) {
       {data.isError && <ErrorState error={data.error} />}
       {d && <EnvelopeFigures d={d} />}
       {d && STATE_AGENTS.includes(user.role) && <RedeploymentSection code={code} year={year} at={at} />}
+    </>
+  );
+}
+
+/** A SIAE's own envelope: /structures/{id}/pilotage (its members, and the agents of its territory). */
+export function StructureEnvelopePage() {
+  const { structureId = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const calendar = useCalendar();
+  const today = calendar.data?.today ?? "";
+  const year = Number(params.get("annee") ?? calendar.data?.latestYear ?? today.slice(0, 4));
+  const at = params.get("date") ?? (today.startsWith(`${year}-`) ? today : `${year}-12-31`);
+  const ready = calendar.isSuccess || calendar.isError;
+  const data = useQuery({
+    enabled: ready && year > 0,
+    queryKey: ["structure-envelope", structureId, year, at],
+    queryFn: () => call(getStructureEnvelope, { params: { structureId: Number(structureId) }, query: { year, at } }),
+  });
+  const currentYear = Number(today.slice(0, 4) || 0);
+  const years = Array.from({ length: Math.max(6, currentYear - 2014) }, (_, i) => currentYear - i);
+  const d = data.data;
+  return (
+    <>
+      <h1>Réalisation et projection de l'année</h1>
+      <p className="fr-text--lg">{d?.structures[0]?.name ?? d?.scope ?? ""}</p>
+      <div className="filters fr-mb-4w">
+        <Select
+          label="Année"
+          nativeSelectProps={{
+            value: String(year),
+            name: "annee",
+            onChange: (e) => {
+              const next = new URLSearchParams(params);
+              next.set("annee", e.target.value);
+              next.delete("date");
+              setParams(next);
+            },
+          }}
+        >
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {y}
+            </option>
+          ))}
+        </Select>
+      </div>
+      {(data.isPending || !ready) && <Loading label="Calcul de la projection…" />}
+      {data.isError && <ErrorState error={data.error} />}
+      {d && <EnvelopeFigures d={d} />}
     </>
   );
 }
