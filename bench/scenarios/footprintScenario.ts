@@ -153,7 +153,9 @@ export async function footprintScenario(ctx: BenchContext): Promise<void> {
         } finally {
           await h.close();
         }
-        const server = await startServer({ env: ctx.childEnv({ PASSERELLE_DATA_DIR: copy.dir }), viaNpm: true });
+        // The copy's own secret.key (PASSERELLE_SECRET_KEY emptied, as demo.env says): the demo's personal data are
+        // encrypted with it, and the server refuses any other key for this database.
+        const server = await startServer({ env: ctx.childEnv({ ...demo.env, PASSERELLE_DATA_DIR: copy.dir }), viaNpm: true });
         try {
           starts.push(server.readyMs);
           // A little real use, then idle: the steady resident memory.
