@@ -11,7 +11,7 @@ import { controleSample } from "../queries/controle.js";
 import { envelopeAt } from "../queries/envelope.js";
 import { verifyPassword } from "../security/passwords.js";
 import { testCipher } from "../security/personalData.js";
-import { foreignKeyViolations } from "./bulkWithoutTriggers.js";
+import { foreignKeyViolations } from "../db/bulkWithoutTriggers.js";
 import { isFictitiousNir } from "./fictitiousNir.js";
 import { type DemoSummary, loadDemo, loadDemoIfEmpty } from "./loadDemo.js";
 

@@ -41,7 +41,7 @@ import { type OperationDeps, parseInput } from "../operations/types.js";
 import type { Db } from "../db/schema.js";
 import { reserveIds } from "../db/reserveIds.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
-import { bulkWithoutTriggers } from "./bulkWithoutTriggers.js";
+import { bulkWithoutTriggers } from "../db/bulkWithoutTriggers.js";
 import { type DemoActivity, type DemoKind, type DemoStructure, simulateActivity } from "./activity.js";
 import {
   DECEMBER_STILL_ENTERING,

@@ -1,7 +1,7 @@
 // The data generation number (migration 0210): grows at every committed write to a table that feeds the
 // indicators. One cheap query (16 rows) per cached request.
 // Writes made with triggers off (the demo's bulk load under session_replication_role = replica,
-// src/demo/bulkWithoutTriggers.ts) bump it anyway: they end with rebuildRollups in the same transaction,
+// src/db/bulkWithoutTriggers.ts) bump it anyway: they end with rebuildRollups in the same transaction,
 // and the rollup tables are watched.
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/schema.js";

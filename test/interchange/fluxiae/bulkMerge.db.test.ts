@@ -7,7 +7,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findRollupDrift } from "../../../src/db/rollups.js";
-import { canSkipTriggers } from "../../../src/demo/bulkWithoutTriggers.js";
+import { canSkipTriggers } from "../../../src/db/bulkWithoutTriggers.js";
 import { generateFluxIae } from "../../../src/interchange/fluxiae-generator/generateFluxIae.js";
 import { importFluxIae } from "../../../src/interchange/fluxiae/index.js";
 import { testCipher } from "../../../src/security/personalData.js";

@@ -14,7 +14,7 @@ import { sql } from "kysely";
 import { toCsvLine } from "../../../db/bulkLoad.js";
 import { rebuildRollups } from "../../../db/rollups.js";
 import type { Db } from "../../../db/schema.js";
-import { canSkipTriggers, foreignKeyViolations } from "../../../demo/bulkWithoutTriggers.js";
+import { canSkipTriggers, foreignKeyViolations } from "../../../db/bulkWithoutTriggers.js";
 import { type FluxImportContext, rejectRow, timed } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";

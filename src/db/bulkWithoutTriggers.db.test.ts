@@ -3,7 +3,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
-import { findRollupDrift } from "../db/rollups.js";
+import { findRollupDrift } from "./rollups.js";
 import { bulkWithoutTriggers, canSkipTriggers, foreignKeyViolations } from "./bulkWithoutTriggers.js";
 
 let t: TestDatabase;

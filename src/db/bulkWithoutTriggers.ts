@@ -1,4 +1,5 @@
-// The demo's bulk writes without per-row triggers, then the same guarantees checked set-based.
+// Bulk writes without per-row triggers (the demo load, a first FluxIAE load of EtatMensuelIndiv), then the
+// same guarantees checked set-based.
 //
 // On PGlite a COPY pays, for every row, one SPI query per foreign key (PostgreSQL implements foreign
 // keys as row-level triggers): 182 000 monthly rows × 4–5 keys made the demo load last minutes. With
@@ -12,8 +13,8 @@
 // CHECK, NOT NULL and UNIQUE constraints are not triggers: they stay enforced row by row.
 // Without superuser rights (a managed PostgreSQL), nothing changes: triggers fire as usual.
 import { sql } from "kysely";
-import { rebuildRollups } from "../db/rollups.js";
-import type { Db } from "../db/schema.js";
+import { rebuildRollups } from "./rollups.js";
+import type { Db } from "./schema.js";
 
 /** True when this session may disable triggers (session_replication_role needs superuser). */
 export async function canSkipTriggers(db: Db): Promise<boolean> {
