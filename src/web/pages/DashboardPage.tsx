@@ -200,10 +200,22 @@ function Charts({ series, indicators }: { series: IndicatorSeries; indicators: I
     })),
   };
   const lines = indicators.budget.fundingLines.filter((l) => l.amount > 0).map((l) => [l.label, l.amount] as const);
+  // Horizontal bars, labels wrapped on the axis: a donut's outside labels overlapped each other.
   const budget: EChartsOption = {
-    tooltip: { trigger: "item" },
-    legend: { bottom: 0 },
-    series: [{ name: "Enveloppe", type: "pie", radius: ["35%", "65%"], data: lines.map(([name, value]) => ({ name, value })) }],
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
+    xAxis: {
+      type: "value",
+      name: "€",
+      axisLabel: { formatter: (v: number) => `${(v / 1_000_000).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} M€` },
+    },
+    yAxis: {
+      type: "category",
+      inverse: true,
+      data: lines.map(([name]) => name),
+      axisLabel: { width: 170, overflow: "break", lineHeight: 14 },
+    },
+    series: [{ name: "Enveloppe", type: "bar", data: lines.map(([, value]) => value), barMaxWidth: 28 }],
   };
   return (
     <div className="chart-grid">
