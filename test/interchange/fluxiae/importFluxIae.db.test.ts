@@ -285,3 +285,58 @@ describe("FluxIAE delivery — Structure, AF and referentials in one ZIP named .
     expect(staged.rows[0]?.n).toBe("1");
   });
 });
+
+describe("FluxIAE AnnexeFinanciere — the structure's territory decides the barème", () => {
+  let t: TestDatabase;
+  const tmp = tempDir();
+  const { header, rows } = sampleLines();
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t?.destroy();
+    tmp.remove();
+  });
+
+  it("an AF of a Mayotte structure at the droit-commun amount is imported as the ASP has it, with a warning naming its line", async () => {
+    const col = (name: string) => {
+      const i = header.indexOf(name);
+      if (i < 0) throw new Error(`no column ${name}`);
+      return i;
+    };
+    // The Martinique ACI's 2022 AF (droit commun, 21,096 € — the 2021 amount, still in use in January 2022), moved to Mayotte.
+    const source = rows.find(
+      (r) => r[col("af_numero_annexe_financiere")] === "ACI972190115" && r[col("af_id_avenant_modification")] === "66240",
+    );
+    if (!source) throw new Error("sample row not found");
+    const mayotte = (aspAfId: string, aspStructureId: string, prefix: string, amount: string) => {
+      const r = [...source];
+      r[col("af_id_avenant_modification")] = aspAfId;
+      r[col("af_id_structure")] = aspStructureId;
+      r[col("af_numero_annexe_financiere")] = prefix;
+      r[col("af_montant_unitaire_annuel_valeur")] = amount;
+      return r;
+    };
+    const file = tmp.write(
+      "fluxIAE_AnnexeFinanciere_01022022_000000.csv",
+      viewText("AnnexeFinanciere", header, [
+        mayotte("990001", "990001", "ACI976220001", "21096.00"),
+        mayotte("990002", "990002", "ACI976220002", "16067.00"),
+        source,
+      ]),
+    );
+    const report = await importFluxIae(t.handle, file);
+    expect(report).toMatchObject({ inserted: 3, rejected: 0 });
+    expect(report.warnings).toHaveLength(1);
+    expect(report.warnings[0]).toMatchObject({ line: 3, column: "af_montant_unitaire_annuel_valeur" });
+    expect(report.warnings[0]?.reason).toMatch(
+      /ACI976220001A2M0 : montant unitaire 21096\.00 € du barème de droit commun.*barème de Mayotte \(16067\.00 €/,
+    );
+    const stored = await t.handle.db
+      .selectFrom("financial_annex")
+      .select("unit_amount")
+      .where("number_prefix", "=", "ACI976220001")
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.unit_amount)).toBe(21096);
+  });
+});

@@ -4,9 +4,17 @@
 // `extra` (columnMap.ts) so that exporting the view gives every row back unchanged.
 // The structure is (af_id_structure, kind of the mesure); FDI_DC annexes (grants, no kind) are attached
 // to a structure of the same ASP id, after the other rows of the file.
+// An AF whose unit amount is not the barème of its structure's territory (a Mayotte structure at the droit-commun
+// amount, say) is imported as the ASP has it — the ASP is the system of record — with a warning naming the line.
+import { Decimal } from "decimal.js";
 import { sql } from "kysely";
 import type { AnnexState, StructureKind } from "../../../db/schema.js";
+import { BAREME_KINDS, type BaremeKind, type BaremeRow, lookupBaremeRow, TERRITORIES, type Territory } from "../../../domain/aid/bareme.js";
+import { addDays } from "../../../domain/calendar/isoDate.js";
+import { baremeTerritory } from "../../../domain/aid/territory.js";
+import { DomainRuleError } from "../../../domain/errors.js";
 import { validateAfPrefix } from "../../../domain/identifiers/index.js";
+import { loadBaremeRows } from "../../../operations/referenceData.js";
 import { type AspMesure, kindOfMesure, parseAspMesure } from "../../../domain/structures/index.js";
 import { type MappedColumn, computeExtra, type StoredValue } from "../columnMap.js";
 import { analyzeAsItGrows, type FluxImportContext, rejectRow, stableJson } from "../importContext.js";
@@ -265,6 +273,12 @@ export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: O
 
 const BATCH = 2_000;
 
+const TERRITORY_LABELS: Record<Territory, string> = {
+  droit_commun: "de droit commun",
+  penitentiaire: "en milieu pénitentiaire",
+  mayotte: "de Mayotte",
+};
+
 interface StoredAf {
   id: number;
   structure_id: number;
@@ -334,6 +348,7 @@ class AfBatch {
     let provisional = 0;
     const created = new Map<number, StoredAf>();
     const changed = new Map<number, StoredAf>();
+    const written: { line: number; structureId: number; parsed: ParsedAf }[] = [];
     for (const { record, parsed } of rows) {
       const prefix = String(parsed.row.number_prefix);
       let structureId: number | null;
@@ -370,6 +385,7 @@ class AfBatch {
         continue;
       }
       ctx.touchedStructures.add(structureId);
+      written.push({ line: record.line, structureId, parsed });
       const next: StoredAf = { ...parsed.row, id: existing?.id ?? 0, structure_id: structureId, extra, state_dates: parsed.stateDates };
       if (!existing) {
         provisional--;
@@ -412,5 +428,55 @@ class AfBatch {
       );
     }
     await analyzeAsItGrows(ctx, "financial_annex", created.size);
+    await this.warnOffBareme(written);
+  }
+
+  private bareme: BaremeRow[] | null = null;
+
+  // Rule: the structure's territory decides the barème (Mayotte, prison, droit commun) — src/domain/aid/territory.ts.
+  // Real AFs may carry the amount of the previous arrêté for a while (an AF of January 2022 at the 2021 amount: the
+  // 2022 arrêté came later), so only an amount that is another territory's and not this one's is reported.
+  private async warnOffBareme(written: readonly { line: number; structureId: number; parsed: ParsedAf }[]): Promise<void> {
+    const candidates = written.filter(
+      (w) => w.parsed.kind !== null && (BAREME_KINDS as readonly string[]).includes(w.parsed.kind) && w.parsed.row.unit_amount !== null,
+    );
+    if (candidates.length === 0) return;
+    const db = this.ctx.tx.db;
+    const bareme = (this.bareme ??= await loadBaremeRows(db));
+    const departements = new Map<number, string>();
+    const ids = [...new Set(candidates.map((c) => c.structureId))];
+    for (const s of await db.selectFrom("structure").select(["id", "departement_code"]).where("id", "in", ids).execute())
+      if (s.departement_code) departements.set(Number(s.id), s.departement_code);
+    /** The amounts in force for a kind and territory at a date: the current row's and the one before it. */
+    const amountsAround = (kind: BaremeKind, territory: Territory, date: string): Decimal[] => {
+      const amounts: Decimal[] = [];
+      try {
+        const row = lookupBaremeRow(bareme, kind, territory, date);
+        amounts.push(row.unitAmount);
+        amounts.push(lookupBaremeRow(bareme, kind, territory, addDays(row.validFrom, -1)).unitAmount);
+      } catch (error) {
+        if (!(error instanceof DomainRuleError)) throw error;
+      }
+      return amounts;
+    };
+    for (const c of candidates) {
+      const departementCode = departements.get(c.structureId);
+      if (!departementCode) continue;
+      const row = c.parsed.row;
+      const kind = c.parsed.kind as BaremeKind;
+      const date = String(row.starts_on);
+      const unit = new Decimal(String(row.unit_amount));
+      const territory = baremeTerritory({ departementCode, penitentiary: row.penitentiary === true });
+      const own = amountsAround(kind, territory, date);
+      if (own.length === 0 || own.some((a) => a.equals(unit))) continue;
+      const other = TERRITORIES.find((t) => t !== territory && amountsAround(kind, t, date).some((a) => a.equals(unit)));
+      if (!other) continue;
+      this.ctx.tally.warn({
+        file: this.view.file,
+        line: c.line,
+        column: "af_montant_unitaire_annuel_valeur",
+        reason: `annexe ${row.number_prefix}A${row.renewal}M${row.modification} : montant unitaire ${unit.toFixed(2)} € du barème ${TERRITORY_LABELS[other]}, alors que la structure relève du barème ${TERRITORY_LABELS[territory]} (${own[0]?.toFixed(2)} € pour un ${kind} au ${date}) : importée telle quelle, vérifiez le territoire de la structure ou l'annexe`,
+      });
+    }
   }
 }
