@@ -442,7 +442,8 @@ class AfBatch {
     );
     if (candidates.length === 0) return;
     const db = this.ctx.tx.db;
-    const bareme = (this.bareme ??= await loadBaremeRows(db));
+    if (this.bareme === null) this.bareme = await loadBaremeRows(db);
+    const bareme = this.bareme;
     const departements = new Map<number, string>();
     const ids = [...new Set(candidates.map((c) => c.structureId))];
     for (const s of await db.selectFrom("structure").select(["id", "departement_code"]).where("id", "in", ids).execute())
