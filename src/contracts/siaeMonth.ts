@@ -45,6 +45,8 @@ export const SiaeMonth = z.object({
     people: z.array(z.object({ ...Who, contractStart: z.string(), diagnosisExpiresOn: z.string().nullable() })),
   }),
   exits: z.object({ toRecord: z.number().int() }),
+  /** Follow-ups after exit due this month (work list: src/contracts/followUp.ts), `toEnter` without a situation. */
+  followUps: z.object({ month: z.string(), due: z.number().int(), toEnter: z.number().int() }),
   fiches: z.object({ toSend: z.number().int(), toCorrect: z.number().int(), awaitingReturn: z.number().int(), rejected: z.number().int() }),
   consumption: z
     .object({

@@ -392,6 +392,19 @@ export interface ExitTable {
   created_at: DefaultTimestamp;
 }
 
+/** Migration 0640: the situation 6 or 12 months after an exit. */
+export interface FollowUpTable {
+  id: Id;
+  exit_id: number;
+  horizon: number;
+  situation: string;
+  observed_on: string;
+  entered_by: number | null;
+  source: "saisie" | "import" | "demo";
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
 export interface AppUserTable {
   id: Id;
   email: string;
@@ -639,6 +652,7 @@ export interface Database {
   support_action_barrier: SupportActionBarrierTable;
   training: TrainingTable;
   exit: ExitTable;
+  follow_up: FollowUpTable;
   app_user: AppUserTable;
   membership: MembershipTable;
   invitation: InvitationTable;

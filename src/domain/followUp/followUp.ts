@@ -112,3 +112,11 @@ export function publishedOutsideStructure(rates: FollowUpRates): PublishedFollow
     withheld: !dueOk || !knownOk,
   };
 }
+
+// Rule: exits "retrait" (death, long illness, transfer, court decision… — iae-reference §6.1/§6.3) are removed
+// from the exit rates; nobody is asked about them afterwards either [M]
+export const FOLLOWED_EXIT_GROUPS = ["durable", "transition", "positive", "other"] as const;
+export type FollowedExitGroup = (typeof FOLLOWED_EXIT_GROUPS)[number];
+export function isFollowedExitGroup(group: string): group is FollowedExitGroup {
+  return (FOLLOWED_EXIT_GROUPS as readonly string[]).includes(group);
+}
