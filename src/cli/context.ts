@@ -37,7 +37,10 @@ export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>
   let handle: DatabaseHandle | undefined;
   try {
     handle = await openConfiguredDatabase();
-    return await fn(handle);
+    const result = await fn(handle);
+    // What the command wrote to the audit trail is linked into the chain now, not at the next server start.
+    await (await import("../db/auditChainer.js")).chainPendingAudit(handle.db);
+    return result;
   } catch (error) {
     process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = error instanceof InvalidInputError ? 1 : 2;

@@ -1,14 +1,15 @@
-// The audit trail's hash chain (migration 0460): verification and retention.
-// Every audit_event row has one audit_chain row: seq (commit order), the previous row's hash and
-// sha256(seq | previous hash | canonical content of the row). The database chains each row when its
-// transaction commits; `verifyAuditChain` recomputes every hash here, from the rows' columns, so that
-// a change to the database's own functions cannot hide an edit. What it detects: a row edited, a row
+// The audit trail's hash chain (migrations 0460, 0660): verification and retention.
+// Every audit_event row has one audit_chain row: seq (the order rows were linked), the previous row's hash
+// and sha256(seq | previous hash | canonical content of the row). Rows are linked in batches just after
+// their transactions commit (src/db/auditChainer.ts). `verifyAuditChain` recomputes every hash here, from
+// the rows' columns, so that a change to the database's own functions cannot hide an edit. What it detects: a row edited, a row
 // deleted (its chain entry points to nothing, or a chain entry deleted with it leaves a gap or a wrong
-// previous hash), the newest rows deleted (the head names a later seq), a row inserted with the chaining
-// trigger switched off (a row without chain entry). What it cannot: a rewrite of the whole chain by the
+// previous hash), the newest rows deleted (the head names a later seq), a row inserted with the trail's
+// triggers switched off (neither chained nor pending). What it cannot: a rewrite of the whole chain by the
 // database owner — keep the head's hash (`audit verify --json`) outside the database to detect that.
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
+import { chainAllPendingAudit } from "./auditChainer.js";
 import type { Db } from "./schema.js";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -30,6 +31,8 @@ export interface ChainBreak {
 export interface ChainReport {
   ok: boolean;
   rows: number;
+  /** Rows committed after the last batch of chaining (src/db/auditChainer.ts): recorded, linked a moment later. */
+  pending: number;
   head: ChainHead;
   firstBreak: ChainBreak | null;
 }
@@ -96,7 +99,9 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
   let expectedSeq = head.prunedThroughSeq + 1;
   let expectedPrev = h.pruned_last_hash;
   let rows = 0;
-  const broken = (b: ChainBreak): ChainReport => ({ ok: false, rows, head, firstBreak: b });
+  const pendingRow = await sql<{ n: string }>`SELECT count(*) AS n FROM audit_chain_pending`.execute(db);
+  const pending = Number(pendingRow.rows[0]?.n ?? 0);
+  const broken = (b: ChainBreak): ChainReport => ({ ok: false, rows, pending, head, firstBreak: b });
   for (;;) {
     const page = await sql<ChainRow>`
       SELECT c.seq, c.event_id, c.prev_hash, c.row_hash,
@@ -144,9 +149,10 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
     });
   }
   const unchained = await sql<{ id: string }>`
-    SELECT e.id FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id) ORDER BY e.id LIMIT 1`.execute(
-    db,
-  );
+    SELECT e.id FROM audit_event e
+    WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+      AND NOT EXISTS (SELECT 1 FROM audit_chain_pending p WHERE p.event_id = e.id)
+    ORDER BY e.id LIMIT 1`.execute(db);
   const u = unchained.rows[0];
   if (u)
     return broken({
@@ -155,7 +161,7 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
       problem: "unchained",
       detail: `la ligne ${u.id} a été insérée hors de la chaîne (déclencheur désactivé)`,
     });
-  return { ok: true, rows, head, firstBreak: null };
+  return { ok: true, rows, pending, head, firstBreak: null };
 }
 
 /**
@@ -183,6 +189,8 @@ export async function countPrunableAuditRows(db: Db, keepDays: number): Promise<
 
 /** Deletes the audit rows older than keepDays (the database refuses fewer than 180 days); returns how many. */
 export async function pruneAuditTrail(db: Db, keepDays: number): Promise<number> {
+  // Rows committed but not linked yet are linked first: the prune deletes a prefix of the chain.
+  await chainAllPendingAudit(db);
   const r = await sql<{ n: string }>`SELECT audit_prune(${keepDays}::int) AS n`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }

@@ -38,9 +38,10 @@ export function appRoleSql(options: AppRoleOptions): string[] {
     // The audit trail: append and read only.
     `REVOKE ALL ON ${schema}.audit_event FROM ${app}`,
     `GRANT SELECT, INSERT ON ${schema}.audit_event TO ${app}`,
-    `REVOKE ALL ON ${schema}.audit_chain, ${schema}.audit_chain_head FROM ${app}`,
-    `GRANT SELECT ON ${schema}.audit_chain, ${schema}.audit_chain_head TO ${app}`,
+    `REVOKE ALL ON ${schema}.audit_chain, ${schema}.audit_chain_head, ${schema}.audit_chain_pending FROM ${app}`,
+    `GRANT SELECT ON ${schema}.audit_chain, ${schema}.audit_chain_head, ${schema}.audit_chain_pending TO ${app}`,
     `GRANT EXECUTE ON FUNCTION ${schema}.audit_prune(integer) TO ${app}`,
+    `GRANT EXECUTE ON FUNCTION ${schema}.audit_chain_pending(integer, boolean) TO ${app}`,
     // Migrations are the owner's.
     `REVOKE ALL ON ${schema}.schema_migration FROM ${app}`,
     `GRANT SELECT ON ${schema}.schema_migration TO ${app}`,

@@ -23,6 +23,7 @@ import { trustProxyOption } from "./auth/clientAddress.js";
 import { installAuth, isSecureUrl } from "./auth/plugin.js";
 import { installPersonalDataResponses } from "./personalDataResponses.js";
 import { installJobs } from "../jobs/plugin.js";
+import { installAuditChainer } from "./auditChainer.js";
 import type { App, AppContext, RouteModule } from "./context.js";
 import { createMetrics, installMetrics } from "./metrics.js";
 import { sendProblem } from "./problem.js";
@@ -140,6 +141,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const metrics = createMetrics(ctx);
   installMetrics(app, metrics, ctx.config.metricsToken ?? process.env.PASSERELLE_METRICS_TOKEN);
   installJobs(app, ctx, metrics);
+  installAuditChainer(app, ctx);
   installReadiness(app, ctx);
 
   await app.register(fastifySwagger, {

@@ -2,7 +2,8 @@
 //  - its rows never hold a person's identity (names, birth date, address, e-mail, phone, NIR);
 //  - every row is chained: an edit, a deletion in the middle, a deletion of the newest rows or a row slipped
 //    in with the chaining trigger off is found by `passerelle audit verify`, naming the first bad row;
-//  - concurrent writers keep one unbroken chain;
+//  - concurrent writers keep one unbroken chain, and none waits for the chain's head: rows are linked in
+//    batches after their commit;
 //  - `session_replication_role = replica` (the demo's bulk load) switches neither the protection nor the chain off;
 //  - on PostgreSQL the app role made by `passerelle db roles` can only INSERT (and read) audit rows;
 //  - the trail has its own retention, which keeps the chain verifiable.
@@ -11,6 +12,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { recordAudit } from "../../src/db/audit.js";
 import { pruneAuditTrail, verifyAuditChain } from "../../src/db/auditChain.js";
+import { chainAllPendingAudit, chainPendingAudit } from "../../src/db/auditChainer.js";
 import { openDatabase } from "../../src/db/connection.js";
 import { migrate } from "../../src/db/migrate.js";
 import { appRoleSql } from "../../src/db/roles.js";
@@ -38,6 +40,13 @@ const IDENTITY = {
 async function writeSome(t: TestDatabase, n: number, label = "probe"): Promise<void> {
   for (let i = 0; i < n; i++)
     await recordAudit(t.handle.db, { userId: null, label }, { action: `probe.${i}`, entity: "test", after: { i } });
+  await chainAllPendingAudit(t.handle.db);
+}
+
+/** What `passerelle audit verify` does: link what is pending, then recompute the chain. */
+async function verified(db: TestDatabase["handle"]["db"]) {
+  await chainAllPendingAudit(db);
+  return verifyAuditChain(db);
 }
 
 /** Runs a statement as the table owner with the trail's triggers off (what a hostile DBA or a restored dump could do). */
@@ -47,7 +56,7 @@ async function asOwnerWithoutTriggers(t: TestDatabase, statement: string): Promi
     await sql.raw(statement).execute(db);
     await sql.raw("ALTER TABLE audit_event ENABLE ALWAYS TRIGGER audit_event_no_update").execute(db);
     await sql.raw("ALTER TABLE audit_event ENABLE ALWAYS TRIGGER audit_event_no_truncate").execute(db);
-    await sql.raw("ALTER TABLE audit_event ENABLE ALWAYS TRIGGER audit_event_chain").execute(db);
+    await sql.raw("ALTER TABLE audit_event ENABLE ALWAYS TRIGGER audit_event_mark_pending").execute(db);
   });
 }
 
@@ -93,7 +102,7 @@ describe("rows written before the chain", () => {
       expect(afters[0]).toEqual({ last_name: "[masqué]", first_name: "[masqué]", email: null, departement_code: "62" });
       // A structure's address is not a person's: kept.
       expect(afters[1]).toEqual({ name: "Atelier", address_line: "1 rue du Port" });
-      expect(await verifyAuditChain(t.handle.db)).toMatchObject({ ok: true, rows: 2 });
+      expect(await verified(t.handle.db)).toMatchObject({ ok: true, rows: 2 });
     } finally {
       await t.destroy();
     }
@@ -120,7 +129,7 @@ describe("hash chain", () => {
         await recordAudit(db, { userId: null, label: "demo" }, { action: "demo.bulk_create", entity: "test" });
         await expect(sql`UPDATE audit_event SET action = 'forged' WHERE action = 'probe.0'`.execute(db)).rejects.toThrow(/append-only/);
       });
-      const report = await verifyAuditChain(t.handle.db);
+      const report = await verified(t.handle.db);
       expect(report.firstBreak).toBeNull();
       expect(report).toMatchObject({ ok: true });
       const count = await t.handle.db
@@ -144,7 +153,7 @@ describe("hash chain", () => {
       const all = await ids(t);
       const victim = all[all.length - 3] as number;
       await asOwnerWithoutTriggers(t, statement(victim));
-      const report = await verifyAuditChain(t.handle.db);
+      const report = await verified(t.handle.db);
       expect(report.ok).toBe(false);
       expect(report.firstBreak).toMatchObject({ id: victim, problem });
     } finally {
@@ -166,7 +175,7 @@ describe("hash chain", () => {
           await sql.raw(`ALTER TABLE audit_chain ENABLE ALWAYS TRIGGER ${trigger}`).execute(db);
       });
       await asOwnerWithoutTriggers(t, `DELETE FROM audit_event WHERE id = ${victim}`);
-      expect((await verifyAuditChain(t.handle.db)).firstBreak).toMatchObject({ id: next, problem: "missing-link" });
+      expect((await verified(t.handle.db)).firstBreak).toMatchObject({ id: next, problem: "missing-link" });
     } finally {
       await t.destroy();
     }
@@ -181,7 +190,7 @@ describe("hash chain", () => {
           await sql.raw(`ALTER TABLE audit_chain ENABLE ALWAYS TRIGGER ${trigger}`).execute(db);
       });
       await asOwnerWithoutTriggers(t2, `DELETE FROM audit_event WHERE id = ${last}`);
-      expect((await verifyAuditChain(t2.handle.db)).firstBreak).toMatchObject({ problem: "truncated" });
+      expect((await verified(t2.handle.db)).firstBreak).toMatchObject({ problem: "truncated" });
     } finally {
       await t2.destroy();
     }
@@ -190,7 +199,7 @@ describe("hash chain", () => {
       await writeSome(t3, 2);
       await asOwnerWithoutTriggers(t3, "INSERT INTO audit_event (actor_label, action, entity) VALUES ('ghost', 'forged', 'test')");
       const ghost = (await ids(t3)).at(-1) as number;
-      expect((await verifyAuditChain(t3.handle.db)).firstBreak).toMatchObject({ id: ghost, problem: "unchained" });
+      expect((await verified(t3.handle.db)).firstBreak).toMatchObject({ id: ghost, problem: "unchained" });
     } finally {
       await t3.destroy();
     }
@@ -219,7 +228,56 @@ describe("hash chain", () => {
   );
 });
 
-describe("chain written per transaction", () => {
+describe("chain written in batches after the commit", () => {
+  test("a committed row not linked yet is reported as pending, not as a break; the next batch links it", async () => {
+    const t = await createTestDatabase();
+    try {
+      await writeSome(t, 2);
+      await recordAudit(t.handle.db, { userId: null, label: "late" }, { action: "late", entity: "test" });
+      expect(await verifyAuditChain(t.handle.db)).toMatchObject({ ok: true, pending: 1, firstBreak: null });
+      expect(await chainPendingAudit(t.handle.db)).toBe(1);
+      expect(await verifyAuditChain(t.handle.db)).toMatchObject({ ok: true, pending: 0 });
+    } finally {
+      await t.destroy();
+    }
+  });
+
+  test.runIf(testEngine() === "postgresql")(
+    "a writer commits while another session holds the chain's head; a second chainer skips instead of waiting",
+    async () => {
+      const t = await createTestDatabase();
+      try {
+        await writeSome(t, 1);
+        let releaseHead = () => {};
+        const headReleased = new Promise<void>((resolve) => {
+          releaseHead = resolve;
+        });
+        let headTaken = () => {};
+        const headHeld = new Promise<void>((resolve) => {
+          headTaken = resolve;
+        });
+        // Session A holds the head as a long chaining batch would, until the writer has committed.
+        const holder = t.handle.withTransaction(async ({ db }) => {
+          await sql`SELECT 1 FROM audit_chain_head FOR UPDATE`.execute(db);
+          headTaken();
+          await headReleased;
+        });
+        await headHeld;
+        // Were the writer to wait for the head (the design before batches), this would never resolve.
+        await t.handle.withTransaction(({ db }) =>
+          recordAudit(db, { userId: null, label: "reader" }, { action: "person.read", entity: "test" }),
+        );
+        expect(await chainPendingAudit(t.handle.db)).toBe(0);
+        releaseHead();
+        await holder;
+        expect(await verified(t.handle.db)).toMatchObject({ ok: true, pending: 0 });
+      } finally {
+        await t.destroy();
+      }
+    },
+    20_000,
+  );
+
   test("one transaction writing thousands of rows (an import), a rolled-back savepoint among them, is chained once, in insertion order", async () => {
     const t = await createTestDatabase();
     try {
@@ -234,7 +292,7 @@ describe("chain written per transaction", () => {
         await recordAudit(db, { userId: null, label: "import" }, { action: "import.done", entity: "test" });
       });
       await writeSome(t, 2);
-      const report = await verifyAuditChain(t.handle.db);
+      const report = await verified(t.handle.db);
       expect(report).toMatchObject({ ok: true, firstBreak: null });
       const rows = await sql<{ id: string; seq: string }>`SELECT c.event_id AS id, c.seq FROM audit_chain c ORDER BY c.seq`.execute(
         t.handle.db,
@@ -273,7 +331,7 @@ describe("retention of the trail", () => {
       const after = (await db.selectFrom("audit_event").select("action").orderBy("id").execute()).map((r) => r.action);
       expect(after).toContain("old.10");
       expect(after).toContain("audit.prune");
-      const report = await verifyAuditChain(db);
+      const report = await verified(db);
       expect(report.firstBreak).toBeNull();
     } finally {
       await t.destroy();
@@ -326,13 +384,14 @@ describe.runIf(testEngine() === "postgresql")("the app role on PostgreSQL", () =
     } finally {
       await app.close();
     }
-    expect((await verifyAuditChain(t.handle.db)).ok).toBe(true);
+    expect((await verified(t.handle.db)).ok).toBe(true);
   });
 
-  test("can insert and read audit rows, which are chained", async () => {
+  test("can insert and read audit rows, and link them into the chain", async () => {
     await asApp((db) => recordAudit(db, { userId: null, label: "app" }, { action: "app.write", entity: "test" }));
     await asApp((db) => db.selectFrom("person").select("id").limit(1).execute());
-    expect((await verifyAuditChain(t.handle.db)).ok).toBe(true);
+    expect(await asApp((db) => chainPendingAudit(db))).toBeGreaterThanOrEqual(1);
+    expect(await verifyAuditChain(t.handle.db)).toMatchObject({ ok: true, pending: 0 });
   });
 
   test.each([
@@ -346,6 +405,9 @@ describe.runIf(testEngine() === "postgresql")("the app role on PostgreSQL", () =
     ["move the chain head", "UPDATE audit_chain_head SET last_seq = 0"],
     ["drop the trigger", "DROP TRIGGER audit_event_no_update ON audit_event"],
     ["prune below the minimum", "SELECT audit_prune(1)"],
+    ["empty the list of rows waiting for their link", "DELETE FROM audit_chain_pending"],
+    ["forge a waiting row", "INSERT INTO audit_chain_pending (event_id) VALUES (999999999)"],
+    ["switch off the trigger that records waiting rows", "ALTER TABLE audit_event DISABLE TRIGGER audit_event_mark_pending"],
   ])("cannot %s", async (_what, statement) => {
     await expect(asApp((db) => sql.raw(statement).execute(db))).rejects.toThrow(/permission denied|must be owner|180|not allowed/);
   });

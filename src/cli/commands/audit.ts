@@ -2,6 +2,7 @@
 // Exit 0 when every row is in place and unchanged, 1 naming the first bad row otherwise.
 import type { Command } from "commander";
 import { verifyAuditChain } from "../../db/auditChain.js";
+import { chainAllPendingAudit } from "../../db/auditChainer.js";
 import { printJson, withDatabase } from "../context.js";
 
 export function register(program: Command): void {
@@ -12,6 +13,7 @@ export function register(program: Command): void {
     .option("--json", "résultat en JSON : { ok, rows, head, firstBreak }")
     .action(async (opts: { json?: boolean }) => {
       await withDatabase(async (handle) => {
+        await chainAllPendingAudit(handle.db);
         const report = await handle.withTransaction(({ db }) => verifyAuditChain(db));
         if (opts.json) printJson(report);
         else if (report.ok) {
