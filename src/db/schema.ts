@@ -575,6 +575,70 @@ export interface FinancingRequestAttachmentTable {
   content: Uint8Array;
   created_at: DefaultTimestamp;
 }
+export interface ControleCampaignTable {
+  id: Id;
+  departement_code: string;
+  period_from: string;
+  period_to: string;
+  seed: number;
+  percent: number;
+  eligible_structures: number;
+  proofs_due_on: string;
+  review_due_on: string;
+  adversarial_due_on: string;
+  state: ColumnType<"en_cours" | "close", "en_cours" | "close" | undefined, "en_cours" | "close">;
+  created_by: string;
+  created_on: string;
+  created_at: DefaultTimestamp;
+}
+export interface ControleStructureTable {
+  campaign_id: number;
+  structure_id: number;
+  eligible_hirings: number;
+  state: ColumnType<ControleStructureState, ControleStructureState | undefined, ControleStructureState>;
+  submitted_at: TimestampNullable;
+  adversarial_at: TimestampNullable;
+  adversarial_submitted_at: TimestampNullable;
+  decision: "conforme" | "non_conforme" | null;
+  decision_reason: "delai" | "piece_incorrecte" | "piece_manquante" | "autre" | null;
+  decision_comment: DefaultText;
+  training_required: DefaultBool;
+  suspended_from: string | null;
+  suspended_to: string | null;
+  aid_correction: DefaultText;
+  decided_at: TimestampNullable;
+  decided_by: string | null;
+}
+export type ControleStructureState = "pieces" | "soumis" | "contradictoire" | "soumis_contradictoire" | "decide";
+export type ControleReview = "en_attente" | "acceptee" | "refusee" | "refusee_2";
+export interface ControleHiringTable {
+  campaign_id: number;
+  structure_id: number;
+  contract_id: number;
+}
+export interface ControleCriterionTable {
+  id: Id;
+  campaign_id: number;
+  contract_id: number;
+  criterion_code: string;
+  certified: DefaultBool;
+  review: ColumnType<ControleReview, ControleReview | undefined, ControleReview>;
+  review_comment: DefaultText;
+  reviewed_at: TimestampNullable;
+  reviewed_by: string | null;
+}
+export interface ControleProofTable {
+  id: Id;
+  criterion_id: number;
+  phase: "initiale" | "contradictoire";
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Uint8Array;
+  uploaded_by: string;
+  created_at: DefaultTimestamp;
+}
 export interface ModulationGridTable {
   id: Id;
   departement_code: string;
@@ -666,6 +730,11 @@ export interface Database {
   financing_request: FinancingRequestTable;
   financing_request_event: FinancingRequestEventTable;
   financing_request_attachment: FinancingRequestAttachmentTable;
+  controle_campaign: ControleCampaignTable;
+  controle_structure: ControleStructureTable;
+  controle_hiring: ControleHiringTable;
+  controle_criterion: ControleCriterionTable;
+  controle_proof: ControleProofTable;
   modulation_grid: ModulationGridTable;
   structure_modulation: StructureModulationTable;
   dialogue_sheet: DialogueSheetTable;

@@ -5,7 +5,6 @@
 // decision, which creates or renews the AF through createFinancialAnnex (renewal A+1 of the last AF, state
 // PROVISOIRE while the year's arrêté is not known, VALIDE otherwise — iae-reference §2.1/§2.3).
 // Every step: one row in financing_request_event (with its comment) and one audit entry.
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "../db/audit.js";
 import type { Db, FinancingRequestTable } from "../db/schema.js";
@@ -23,6 +22,7 @@ import {
   requestTransition,
 } from "../domain/financing/requestStates.js";
 import { Decimal } from "../domain/money/money.js";
+import { attachmentFileName, checkAttachment } from "./attachments.js";
 import { computeAnnexFigures, createFinancialAnnex, loadFinancers } from "./createFinancialAnnex.js";
 import { loadAnnualHoursRows, loadBaremeRows } from "./referenceData.js";
 import { decimalString, id, isoDate } from "./schemas.js";
@@ -418,19 +418,12 @@ export async function decideFinancing(
   return { ...row, annexNumber };
 }
 
-/** Largest attachment accepted (5 MiB, also a CHECK of the table). */
-export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
-const PDF_MAGIC = Buffer.from("%PDF-", "latin1");
+export { MAX_ATTACHMENT_BYTES } from "./attachments.js";
 
 export const attachmentInput = z
   .object({
     requestId: id,
-    fileName: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .regex(/^[^/\\\0]+$/, "nom de fichier invalide"),
+    fileName: attachmentFileName,
     content: z.instanceof(Uint8Array),
   })
   .strict();
@@ -445,13 +438,7 @@ export async function addRequestAttachment(
   const request = await loadRequest(db, input.requestId);
   if (!["brouillon", "deposee", "en_instruction"].includes(request.state))
     throw new OperationInputError([{ field: "state", reason: "pièces jointes possibles jusqu'à l'instruction seulement" }]);
-  const bytes = Buffer.from(input.content);
-  if (bytes.length === 0) throw new OperationInputError([{ field: "content", reason: "fichier vide" }]);
-  if (bytes.length > MAX_ATTACHMENT_BYTES)
-    throw new OperationInputError([{ field: "content", reason: "fichier trop lourd (5 Mo au plus)" }]);
-  if (!bytes.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC))
-    throw new OperationInputError([{ field: "content", reason: "seuls les fichiers PDF sont acceptés" }]);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const { bytes, sha256 } = checkAttachment(input.content, ["application/pdf"]);
   const row = await db
     .insertInto("financing_request_attachment")
     .values({
