@@ -62,6 +62,23 @@ const figures = {
     perEtp: z.object({ total: z.number().nullable(), state: z.number().nullable() }),
   }),
 };
+const followUpFigure = z.object({
+  due: z.number().nullable(),
+  known: z.number().nullable(),
+  /** Share of the exits due whose situation is unknown or not entered: always given (null only when withheld or nothing due). */
+  unknownShare: z.number().nullable(),
+  employedRate: z.number().nullable(),
+  durableEmployedRate: z.number().nullable(),
+  withheld: z.boolean(),
+  withheldReason: z.string().nullable(),
+});
+const followUpHorizon = followUpFigure.extend({
+  /** The same figures per category group of the exit recorded at exit. */
+  byExitGroup: z.object({ durable: followUpFigure, transition: followUpFigure, positive: followUpFigure, other: followUpFigure }),
+});
+export const FollowUpIndicators = z.object({ at6Months: followUpHorizon, at12Months: followUpHorizon });
+export type FollowUpIndicators = z.infer<typeof FollowUpIndicators>;
+
 const change = z.object({
   previous: z.number().nullable(),
   current: z.number().nullable(),
@@ -73,6 +90,7 @@ export const Indicators = z.object({
   scopeLabel: z.string(),
   kind: siaeKind.nullable(),
   ...figures,
+  followUp: FollowUpIndicators,
   previous: z.object(figures).nullable(),
   change: z.record(z.string(), change).nullable(),
   definitions: z.record(z.string(), z.object({ label: z.string(), definition: z.string() })),

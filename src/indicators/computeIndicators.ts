@@ -12,7 +12,9 @@ import { type ProratedAmount, proratedCents } from "../domain/indicators/prorati
 import type { Period } from "../domain/indicators/records.js";
 import { Decimal } from "../domain/money/money.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
+import type { FollowUpAudience } from "../domain/followUp/indicators.js";
 import { type PeriodAt, queryFiguresMany, type RawFigures } from "./figures.js";
+import { computeFollowUpIndicators, type FollowUpIndicators } from "./followUp.js";
 import { describeScope, formatScope, parseScope, type Scope, ScopeError } from "./scope.js";
 
 export interface IndicatorParams {
@@ -25,6 +27,8 @@ export interface IndicatorParams {
   kind?: SiaeKind;
   /** Compute the previous period and the changes (default true). */
   withPrevious?: boolean;
+  /** "structure" only when the structure of a structure scope reads its own follow-up figures (default: small-count rule). */
+  followUpAudience?: FollowUpAudience;
 }
 
 export interface FundingLineAmount {
@@ -85,6 +89,8 @@ export interface Indicators extends PeriodFigures {
   scope: string;
   scopeLabel: string;
   kind: SiaeKind | null;
+  /** Situations 6 and 12 months after exit (follow-ups due in the period): src/indicators/followUp.ts. */
+  followUp: FollowUpIndicators;
   previous: PeriodFigures | null;
   change: Record<
     "etpConventionnes" | "etpRealises" | "entered" | "present" | "budgetTotal" | "budgetState" | "structures" | "dynamicRate",
@@ -236,11 +242,14 @@ export async function computeIndicators(db: Kysely<Database>, params: IndicatorP
   const [current, previousOrUndefined] = await computePeriodsFigures(db, scope, items, params.kind);
   if (!current) throw new Error("computeIndicators: no result");
   const previous: PeriodFigures | null = previousOrUndefined ?? null;
+  const audience: FollowUpAudience = params.followUpAudience === "structure" && scope.type === "structure" ? "structure" : "outside";
+  const followUp = await computeFollowUpIndicators(db, scope, period, audience, params.kind);
   return {
     scope: formatScope(scope),
     scopeLabel,
     kind: params.kind ?? null,
     ...current,
+    followUp,
     previous,
     change:
       previous === null

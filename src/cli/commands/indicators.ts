@@ -95,6 +95,13 @@ export function register(program: Command): void {
           `${d.exitsExamined.label} : ${ind.exits.examined} (durables ${ind.exits.byCategory.durable}, transition ${ind.exits.byCategory.transition}, positives ${ind.exits.byCategory.positive}, autres ${ind.exits.byCategory.other}) ; ${d.dynamicRate.label} : ${formatPercent(ind.exits.dynamicRate)}`,
           `${d.budget.label} : ${formatEuros(ind.budget.total)} dont État ${formatEuros(ind.budget.state)}, conseil départemental ${formatEuros(ind.budget.departement)} ; part modulée ${formatEuros(ind.budget.modulated)}`,
           ...ind.budget.fundingLines.map((l) => `  · ${l.label} : ${formatEuros(l.amount)}`),
+          ...(["at6Months", "at12Months"] as const).map((h) => {
+            const f = ind.followUp[h];
+            const rates = f.withheld
+              ? `taux non publiés (${f.withheldReason})`
+              : `en emploi ${formatPercent(f.employedRate)}, en emploi durable ${formatPercent(f.durableEmployedRate)}`;
+            return `Suivi à ${h === "at6Months" ? 6 : 12} mois : ${f.due ?? "< 5"} sorties à suivre, ${f.known ?? "< 5"} situations connues (inconnues : ${formatPercent(f.unknownShare)}) ; ${rates}`;
+          }),
           "Définitions : passerelle indicators … --json (clé « definitions »).",
         ];
         process.stdout.write(`${lines.join("\n")}\n`);

@@ -1,2 +1,3 @@
 export * from "./csv.js";
 export * from "./followUp.js";
+export * from "./indicators.js";

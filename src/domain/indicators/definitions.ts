@@ -83,6 +83,11 @@ export const INDICATOR_DEFINITIONS = {
     label: "Montant par ETP",
     definition: "Enveloppe de la période (totale ou part État) ÷ ETP conventionnés de la période.",
   },
+  followUpEmployedRate: {
+    label: "En emploi après la sortie (à 6 et 12 mois)",
+    definition:
+      "Sorties (hors retraits) dont le suivi à 6 ou 12 mois tombe dans la période (date de sortie + 6 ou 12 mois) : part des personnes en emploi (CDI, CDD, intérim) parmi celles dont la situation est connue ; en emploi durable : CDI ou CDD de 6 mois ou plus. Aussi par catégorie de la sortie. La part de situations inconnues (non renseignées ou « inconnue ») est toujours donnée. Hors de la structure, aucun chiffre portant sur moins de 5 personnes n'est publié.",
+  },
   change: {
     label: "Évolution",
     definition:

@@ -147,4 +147,16 @@ describe("follow-up after exit (API)", () => {
     expect(empty.statusCode).toBe(422);
     expect((await post("otherSiae", `/api/v1/structures/${own}/follow-ups/import`, { fileName: "x.csv", text: bad })).statusCode).toBe(403);
   });
+
+  it("indicators: the structure's members read its follow-up figures whole, anyone else under the small-count rule", async () => {
+    const url = `/api/v1/indicators?scope=structure:${own}&from=${month}-01&to=${month}-28`;
+    const mine = await get("siae", url);
+    expect(mine.statusCode).toBe(200);
+    const six = mine.json().followUp.at6Months;
+    expect(six).toMatchObject({ withheld: false, withheldReason: null });
+    expect(six.known).toBeGreaterThan(0);
+    const outside = (await get("national", url)).json().followUp.at6Months;
+    if ((six.known ?? 0) < 5) expect(outside).toMatchObject({ known: null, employedRate: null, withheld: true });
+    expect((await get("siae", `/api/v1/indicators?scope=structure:${other}&year=2019`)).statusCode).toBe(403);
+  });
 });

@@ -50,13 +50,16 @@ const routes: RouteModule = async (app, ctx) => {
     throw error;
   };
 
-  route(app, getIndicators, { policy: "territory:read" }, async ({ target: scope, input: q, reply }) => {
+  route(app, getIndicators, { policy: "territory:read" }, async ({ target: scope, input: q, principal, reply }) => {
     const period = periodOf(q);
     const kind = q.kind ? { kind: q.kind } : {};
+    // The follow-up figures of a structure are given whole to its own members only (small-count rule elsewhere).
+    const followUpAudience =
+      scope.type === "structure" && principal?.role === "siae" && principal.structureIds.includes(scope.id) ? "structure" : "outside";
     try {
-      const key = cacheKey("indicators", { scope: formatScope(scope), ...period, at: q.at, kind: q.kind });
+      const key = cacheKey("indicators", { scope: formatScope(scope), ...period, at: q.at, kind: q.kind, followUpAudience });
       const json = await figuresCache.get(key, await readDataGeneration(db), async () =>
-        serialize(Indicators, await computeIndicators(db, { scope, ...period, ...(q.at ? { at: q.at } : {}), ...kind })),
+        serialize(Indicators, await computeIndicators(db, { scope, ...period, ...(q.at ? { at: q.at } : {}), ...kind, followUpAudience })),
       );
       return sendJson(reply, json);
     } catch (error) {
