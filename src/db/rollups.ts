@@ -7,7 +7,8 @@
 //   rollup_entry_repeat       initial contracts of persons having several (exact distinct counts)
 //   rollup_exit_month         (structure_id, month, motif_code, mesure_code)  examined exits
 // and by migrations/0103_rollup_annex_year.sql (triggers on rollup_person_year):
-//   rollup_annex_year         (annex_id, year)  Σ hours, people present with no other annex that year
+//   rollup_annex_year         (annex_id, year)  Σ hours, people present with no other annex that year, and the
+//                             RSA beneficiaries among them (migration 0661; also kept by triggers on contract)
 //   rollup_multi_person_year  (year, person_id) people with several annexes that year
 //
 // WHAT WRITERS MUST DO: NOTHING. Statement-level AFTER triggers on monthly_declaration (INSERT, UPDATE,
@@ -157,13 +158,18 @@ export async function findRollupDrift(db: Kysely<Database>): Promise<{ table: st
     UNION ALL
     SELECT 'rollup_annex_year', coalesce(e.annex_id, r.annex_id)::text || '/' || coalesce(e.year, r.year)::text
     FROM (SELECT d.annex_id, d.year, sum(d.hours) AS hours, sum(d.n)::integer AS n,
-            count(*) FILTER (WHERE d.hours >= 1 AND d.annexes = 1)::integer AS solo
+            count(*) FILTER (WHERE d.hours >= 1 AND d.annexes = 1)::integer AS solo,
+            count(*) FILTER (WHERE d.hours >= 1 AND d.annexes = 1 AND EXISTS (
+              SELECT 1 FROM contract k JOIN financial_annex fa ON fa.id = d.annex_id
+              WHERE k.person_id = d.person_id AND k.structure_id = fa.structure_id AND k.rsa IN ('OUI-M', 'OUI-NM')
+                AND k.starts_on <= make_date(d.year, 12, 31)
+                AND coalesce(k.exit_on, k.planned_end_on, make_date(d.year, 12, 31)) >= make_date(d.year, 1, 1)))::integer AS solo_rsa
           FROM (SELECT annex_id, year, person_id, hours, n, count(*) OVER (PARTITION BY year, person_id) AS annexes
                 FROM (SELECT annex_id, extract(year FROM month)::smallint AS year, person_id, sum(hours) AS hours, count(*) AS n
                       FROM monthly_declaration GROUP BY 1, 2, 3) x) d
           GROUP BY 1, 2) e
     FULL JOIN rollup_annex_year r ON r.annex_id = e.annex_id AND r.year = e.year
-    WHERE (e.hours, e.n, e.solo) IS DISTINCT FROM (r.hours, r.declarations, r.solo_present)
+    WHERE (e.hours, e.n, e.solo, e.solo_rsa) IS DISTINCT FROM (r.hours, r.declarations, r.solo_present, r.solo_present_rsa)
     UNION ALL
     SELECT 'rollup_multi_person_year', coalesce(e.year, r.year)::text || '/' || coalesce(e.person_id, r.person_id)::text
     FROM (SELECT extract(year FROM month)::smallint AS year, person_id FROM monthly_declaration

@@ -215,8 +215,29 @@ export async function queryFiguresMany(
   // running in the period in a structure where they worked — iae-reference §10 (share "des personnes accompagnées",
   // PA stg_etat_mensuel_individuel_avec_brsa.sql: the RSA flag of the contract of the hours); same rule as the
   // département RSA table (departementRsa.ts). Hours are read only for the RSA candidates (rsa_in).
+  // One calendar year: Σ solo_present_rsa of the counting annexes (rollup_annex_year, migration 0661: the people
+  // with a single annex that year) + the people with several annexes that year, by the rule above read directly.
+  const rsaOneYear = items.flatMap(({ period }, i) => {
+    const { years, edges } = splitYears(period);
+    if (years === null || edges.length > 0 || years[0] !== years[1]) return [];
+    return [
+      sql`SELECT ${i}::int AS p,
+        (SELECT coalesce(sum(r.solo_present_rsa), 0) FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year = ${years[0]})
+        + (SELECT count(*) FROM (
+            SELECT py.person_id FROM rollup_multi_person_year mp
+            JOIN rollup_person_year py ON py.year = mp.year AND py.person_id = mp.person_id
+            JOIN counting c ON c.id = py.annex_id
+            WHERE mp.year = ${years[0]}
+            GROUP BY py.person_id
+            HAVING sum(py.hours) >= 1 AND bool_or(EXISTS (
+              SELECT 1 FROM contract k WHERE k.person_id = py.person_id AND k.structure_id = c.structure_id
+                AND k.rsa IN ('OUI-M', 'OUI-NM') AND k.starts_on <= ${period.to}::date
+                AND coalesce(k.exit_on, k.planned_end_on, ${period.to}::date) >= ${period.from}::date))) m) AS n`,
+    ];
+  });
   const rsaParts = items.flatMap(({ period }, i) => {
     const { years, edges } = splitYears(period);
+    if (years !== null && edges.length === 0 && years[0] === years[1]) return [];
     // The period's candidates straight from contract (the join to rsa_in below filters exactly): the same
     // filter on the CTE's period column was estimated at 2 rows for 2,388 and PostgreSQL then chose a nested
     // loop reading the materialized `counting` once per candidate (3.7 s of a 3.9 s national dashboard at
@@ -236,6 +257,22 @@ export async function queryFiguresMany(
       );
     return parts;
   });
+  const rsaPresentSql = sql.join(
+    [
+      ...rsaOneYear,
+      ...(rsaParts.length === 0
+        ? []
+        : [
+            sql`SELECT p, count(*)::int AS n FROM (
+          SELECT x.p, x.person_id FROM (${sql.join(rsaParts, sql` UNION ALL `)}) x
+          LEFT JOIN rsa_in r ON r.p = x.p AND r.sid = x.sid AND r.person_id = x.person_id
+          GROUP BY x.p, x.person_id HAVING sum(x.hours) >= 1 AND bool_or(r.person_id IS NOT NULL)) y
+        GROUP BY p`,
+          ]),
+      sql`SELECT NULL::int AS p, 0::bigint AS n WHERE false`,
+    ],
+    sql` UNION ALL `,
+  );
   const cond = scopeCondition(scope, kind);
   const none = sql`NULL::text`;
   const { rows } = await sql<
@@ -304,12 +341,7 @@ export async function queryFiguresMany(
         FROM cp c JOIN financial_annex_funding f ON f.annex_id = c.id WHERE c.inside > 0
         GROUP BY c.p, f.funding_line_code, c.months) t) AS fl,
       (SELECT json_agg(json_build_array(p, n))::text FROM (${presentSql}) t) AS pres,
-      (SELECT json_agg(json_build_array(p, n))::text FROM (
-        SELECT p, count(*)::int AS n FROM (
-          SELECT x.p, x.person_id FROM (${sql.join(rsaParts, sql` UNION ALL `)}) x
-          LEFT JOIN rsa_in r ON r.p = x.p AND r.sid = x.sid AND r.person_id = x.person_id
-          GROUP BY x.p, x.person_id HAVING sum(x.hours) >= 1 AND bool_or(r.person_id IS NOT NULL)) y
-        GROUP BY p) t) AS prsa,
+      (SELECT json_agg(json_build_array(p, n))::text FROM (${rsaPresentSql}) t) AS prsa,
       (SELECT json_agg(json_build_array(p, entered, rsa))::text FROM (${sql.join(entryParts, sql` UNION ALL `)}) t) AS ent,
       ${
         perStructure

@@ -70,6 +70,23 @@ describe("rollups maintained by triggers", () => {
     expect(await findRollupDrift(db)).toEqual([]);
     await sql`UPDATE contract SET rsa = 'NON', starts_on = starts_on + 31 WHERE id = ${extra.rows[0]?.id ?? 0}`.execute(db);
     expect(await findRollupDrift(db)).toEqual([]);
+    // The RSA flag of a solo person present (solo_present_rsa, migration 0661) follows their contracts.
+    const solo = await sql<{ person_id: number; structure_id: number }>`
+      SELECT py.person_id, fa.structure_id FROM rollup_person_year py JOIN financial_annex fa ON fa.id = py.annex_id
+      WHERE py.hours >= 1 AND NOT EXISTS (SELECT 1 FROM rollup_multi_person_year m WHERE m.year = py.year AND m.person_id = py.person_id)
+      ORDER BY py.person_id LIMIT 1`.execute(db);
+    const soloRsa = async () =>
+      Number((await sql<{ n: string }>`SELECT coalesce(sum(solo_present_rsa), 0) AS n FROM rollup_annex_year`.execute(db)).rows[0]?.n);
+    const flag = (rsa: string) =>
+      sql`UPDATE contract SET rsa = ${rsa} WHERE person_id = ${solo.rows[0]?.person_id ?? 0} AND structure_id = ${solo.rows[0]?.structure_id ?? 0}`.execute(
+        db,
+      );
+    await flag("NON");
+    const without = await soloRsa();
+    expect(await findRollupDrift(db)).toEqual([]);
+    await flag("OUI-M");
+    expect(await soloRsa()).toBeGreaterThan(without);
+    expect(await findRollupDrift(db)).toEqual([]);
     // Exits: a new exit, a moved one, a deleted one.
     const exited = await sql<{ recruitment_id: number }>`SELECT recruitment_id FROM exit ORDER BY id LIMIT 2`.execute(db);
     const free = await sql<{ id: number }>`
