@@ -8,7 +8,13 @@ import { CDIAE_OPINIONS, REQUEST_DECISIONS } from "../domain/financing/requestSt
 import { yearParam } from "./common.js";
 import { defineContract } from "./contract.js";
 import { structureTarget } from "./structures.js";
-import { departementParam } from "./target.js";
+import { departementParam, idParam } from "./target.js";
+
+// The read models' shapes, for the web client (type-only: nothing of the server is bundled).
+export type { CdiaePack, CdiaeRequest } from "../queries/cdiae.js";
+export type { DialogueSheet } from "../queries/dialogue.js";
+export type { DepartementModulation, StructureModulationLine } from "../queries/modulation.js";
+export type { GridCriterion, ModulationGrid } from "../domain/financing/modulationGrid.js";
 
 const departementTarget = {
   params: z.strictObject({ departement: departementParam }),
@@ -203,4 +209,104 @@ export const getModulation = defineContract({
   target: departementTarget,
   query: z.strictObject({ year: yearParam }),
   response: { 200: z.looseObject({ structures: z.array(z.looseObject({})) }) },
+});
+
+export const DOCUMENT_FORMATS = ["pdf", "xlsx"] as const;
+
+export const listFinancingRequests = defineContract({
+  method: "GET",
+  path: "/api/v1/structures/:structureId/financing-requests",
+  tags: ["année DDETS"],
+  summary: "Demandes de conventionnement / renouvellement d'une structure, toutes années",
+  target: structureTarget,
+  response: { 200: z.array(FinancingRequest) },
+});
+
+export const getFinancingAttachment = defineContract({
+  method: "GET",
+  path: "/api/v1/structures/:structureId/financing-request/attachments/:attachmentId",
+  tags: ["année DDETS"],
+  summary: "Télécharger une pièce jointe de la demande (la SIAE de la structure et la DDETS du département)",
+  target: structureTarget,
+  params: z.strictObject({ attachmentId: idParam("pièce jointe") }),
+});
+
+export const getDialogueDocument = defineContract({
+  method: "GET",
+  path: "/api/v1/structures/:structureId/dialogue/document",
+  tags: ["année DDETS"],
+  summary: "Fiche de dialogue de gestion en PDF ou XLSX",
+  target: structureTarget,
+  query: z.strictObject({ year: yearParam, format: z.enum(DOCUMENT_FORMATS) }),
+});
+
+export const getCdiaeDocument = defineContract({
+  method: "GET",
+  path: "/api/v1/departements/:departement/cdiae/document",
+  tags: ["année DDETS"],
+  summary: "Dossier du CDIAE en PDF (ordre du jour, une page par structure) ou XLSX",
+  target: departementTarget,
+  query: z.strictObject({
+    year: yearParam,
+    format: z.enum(DOCUMENT_FORMATS),
+    session: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  }),
+});
+
+export const setEnvelope = defineContract({
+  method: "POST",
+  path: "/api/v1/departements/:departement/envelope",
+  tags: ["année DDETS"],
+  summary: "Saisir l'enveloppe notifiée au département pour une année, par ligne de financement (DDETS)",
+  target: departementTarget,
+  body: z.strictObject({
+    year,
+    notifiedOn: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    lines: z
+      .array(z.strictObject({ code: z.string().regex(/^[A-Z0-9_]+$/), amount: decimal }))
+      .min(1)
+      .max(50),
+  }),
+  response: { 200: z.object({ saved: z.literal(true) }) },
+});
+
+const Threshold = z.strictObject({ min: z.number(), points: z.number() });
+const Criterion = z.strictObject({
+  id: z.string().min(1).max(60),
+  family: z.string(),
+  measure: z.string(),
+  thresholds: z.array(Threshold).min(1).max(10),
+  weight: z.number(),
+});
+
+export const getModulationGrid = defineContract({
+  method: "GET",
+  path: "/api/v1/departements/:departement/modulation-grid",
+  tags: ["année DDETS"],
+  summary: "Grille de part modulée en vigueur (version, critères) et ses versions précédentes",
+  target: departementTarget,
+  query: z.strictObject({ year: yearParam }),
+  response: {
+    200: z.looseObject({
+      version: z.number().int().nullable(),
+      criteria: z.array(z.looseObject({})),
+      versions: z.array(z.looseObject({})),
+    }),
+  },
+});
+
+export const saveModulationGridContract = defineContract({
+  method: "POST",
+  path: "/api/v1/departements/:departement/modulation-grid",
+  tags: ["année DDETS"],
+  summary: "Enregistrer une nouvelle version de la grille de part modulée (DDETS)",
+  target: departementTarget,
+  body: z.strictObject({ year, criteria: z.array(Criterion).min(1).max(30) }),
+  response: { 200: z.object({ id: z.number().int(), version: z.number().int() }) },
 });

@@ -8,6 +8,12 @@ import { AccountPage } from "./pages/AccountPage.js";
 import { AnnexeNewPage } from "./pages/AnnexeNewPage.js";
 import { AnnexePage } from "./pages/AnnexePage.js";
 import { AnnexeVersionPage } from "./pages/AnnexeVersionPage.js";
+import { CdiaePage } from "./pages/CdiaePage.js";
+import { DepartementRequestsPage } from "./pages/DepartementRequestsPage.js";
+import { DialoguePage } from "./pages/DialoguePage.js";
+import { FinancingRequestPage } from "./pages/FinancingRequestPage.js";
+import { FinancingRequestsPage } from "./pages/FinancingRequestsPage.js";
+import { ModulationPage } from "./pages/ModulationPage.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { EnvelopeHomePage, EnvelopePage, StructureEnvelopePage } from "./pages/EnvelopePage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
@@ -70,6 +76,12 @@ export function AppRoutes() {
         <Route path="/pilotage" element={guard(<EnvelopeHomePage user={user as SessionUser} />)} />
         <Route path="/structures/:structureId/pilotage" element={guard(<StructureEnvelopePage />)} />
         <Route path="/departement/:code/pilotage" element={guard(<EnvelopePage user={user as SessionUser} />)} />
+        <Route path="/structures/:structureId/demandes" element={guard(<FinancingRequestsPage user={user as SessionUser} />)} />
+        <Route path="/structures/:structureId/demandes/:year" element={guard(<FinancingRequestPage user={user as SessionUser} />)} />
+        <Route path="/structures/:structureId/dialogue/:year" element={guard(<DialoguePage user={user as SessionUser} />)} />
+        <Route path="/departement/:code/demandes" element={guard(<DepartementRequestsPage />)} />
+        <Route path="/departement/:code/modulation" element={guard(<ModulationPage user={user as SessionUser} />)} />
+        <Route path="/departement/:code/cdiae" element={guard(<CdiaePage user={user as SessionUser} />)} />
         <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
         <Route path="/imports" element={guard(<ImportPage />)} />
         <Route path="/imports/:importRunId" element={guard(<ImportRunPage />)} />

@@ -162,4 +162,115 @@ describe("financing requests through the API", () => {
       .execute();
     expect(audit.filter((a) => a.action === "financing_request.decide")[0]?.actor_label).toMatch(/@/);
   });
+  test("downloads, envelope and grid: only the SIAE and the DDETS of the territory; other ids and keys refused", async () => {
+    const s1 = world.s1;
+    const s2 = world.s2;
+    const request = (await call("siaeMember", "GET", `/api/v1/structures/${s1}/financing-request?year=2026`)).json();
+    const attachmentId = request.attachments[0]?.id;
+    expect(attachmentId).toBeDefined();
+    const file = `/api/v1/structures/${s1}/financing-request/attachments/${attachmentId}`;
+    for (const who of ["siaeMember", "departemental", "admin"] as const) {
+      const r = await app.inject({ method: "GET", url: file, headers: sessions.get(who) });
+      expect(r.statusCode, who).toBe(200);
+      expect(r.headers["content-type"]).toMatch(/application\/pdf/);
+      expect(r.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
+    }
+    // The conseil départemental and the other State agents read the request, not the SIAE's files.
+    for (const who of ["conseil_departemental", "national", "regional"] as const)
+      expect((await call(who, "GET", file)).status, who).toBe(403);
+    // The attachment through another structure's path: refused (not mine) or not found (not that structure's).
+    expect((await call("siaeAdmin", "GET", `/api/v1/structures/${s2}/financing-request/attachments/${attachmentId}`)).status).toBe(403);
+    expect((await call("admin", "GET", `/api/v1/structures/${s2}/financing-request/attachments/${attachmentId}`)).status).toBe(404);
+    expect((await call("siaeMember", "GET", `${file}?structureId=${s2}`)).status).toBe(400);
+    // The list of a structure's requests.
+    expect(
+      (await call("siaeMember", "GET", `/api/v1/structures/${s1}/financing-requests`)).json().map((r: { year: number }) => r.year),
+    ).toEqual([2026]);
+    expect((await call("siaeAdmin", "GET", `/api/v1/structures/${s2}/financing-requests`)).status).toBe(403);
+    // Documents: the sheet for its readers, the pack for the State agents of the territory.
+    const sheetPdf = await app.inject({
+      method: "GET",
+      url: `/api/v1/structures/${s1}/dialogue/document?year=2025&format=pdf`,
+      headers: sessions.get("siaeMember"),
+    });
+    expect(sheetPdf.statusCode, sheetPdf.body).toBe(200);
+    expect(sheetPdf.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
+    expect((await call("siaeAdmin", "GET", `/api/v1/structures/${s2}/dialogue/document?year=2025&format=pdf`)).status).toBe(403);
+    expect((await call("siaeAdmin", "GET", `/api/v1/structures/${s1}/dialogue/document?year=2025&format=docx`)).status).toBe(400);
+    const packXlsx = await app.inject({
+      method: "GET",
+      url: "/api/v1/departements/62/cdiae/document?year=2026&format=xlsx",
+      headers: sessions.get("departemental"),
+    });
+    expect(packXlsx.statusCode).toBe(200);
+    expect(packXlsx.rawPayload.subarray(0, 2).toString()).toBe("PK");
+    expect((await call("departemental", "GET", "/api/v1/departements/13/cdiae/document?year=2026&format=pdf")).status).toBe(403);
+    expect((await call("siaeAdmin", "GET", "/api/v1/departements/62/cdiae/document?year=2026&format=pdf")).status).toBe(403);
+    // The envelope: the DDETS of the département only; the lines' amounts as the pack then shows them.
+    const envelope = { year: 2026, lines: [{ code: "ETAT_DROIT_COMMUN", amount: "100000" }] };
+    expect((await call("siaeAdmin", "POST", "/api/v1/departements/62/envelope", envelope)).status).toBe(403);
+    expect((await call("national", "POST", "/api/v1/departements/62/envelope", envelope)).status).toBe(403);
+    expect((await call("departemental", "POST", "/api/v1/departements/13/envelope", envelope)).status).toBe(403);
+    expect((await call("departemental", "POST", "/api/v1/departements/62/envelope", { ...envelope, departement: "13" })).status).toBe(400);
+    expect(
+      (await call("departemental", "POST", "/api/v1/departements/62/envelope", { year: 2026, lines: [{ code: "INCONNUE", amount: "1" }] }))
+        .status,
+    ).toBe(400);
+    expect((await call("departemental", "POST", "/api/v1/departements/62/envelope", envelope)).status).toBe(200);
+    const pack = (await call("departemental", "GET", "/api/v1/departements/62/cdiae?year=2026")).json();
+    expect(pack.envelope.notifiedTotal).toBe("100000.00");
+    // The grid: read by the State agents of the territory, a new version per save by the DDETS, validated by the domain.
+    const grid = (await call("departemental", "GET", "/api/v1/departements/62/modulation-grid?year=2026")).json();
+    expect(grid.version).toBeNull();
+    expect((await call("departemental", "GET", "/api/v1/departements/13/modulation-grid?year=2026")).status).toBe(403);
+    expect((await call("siaeAdmin", "GET", "/api/v1/departements/62/modulation-grid?year=2026")).status).toBe(403);
+    const heavier = grid.criteria.map((c: { weight: number }) => ({ ...c, weight: c.weight + 1 }));
+    const refused = await call("departemental", "POST", "/api/v1/departements/62/modulation-grid", { year: 2026, criteria: heavier });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("10");
+    const lighter = grid.criteria.map((c: { weight: number }, i: number) => ({ ...c, weight: i === 0 ? 1 : c.weight }));
+    expect((await call("national", "POST", "/api/v1/departements/62/modulation-grid", { year: 2026, criteria: lighter })).status).toBe(403);
+    const saved = (
+      await call("departemental", "POST", "/api/v1/departements/62/modulation-grid", { year: 2026, criteria: lighter })
+    ).json();
+    expect(saved.version).toBe(1);
+    const after = (await call("departemental", "GET", "/api/v1/departements/62/modulation-grid?year=2026")).json();
+    expect(after.version).toBe(1);
+    expect(after.criteria[0].weight).toBe(1);
+    expect(after.versions).toHaveLength(1);
+    const audit = await t.handle.db
+      .selectFrom("audit_event")
+      .select("action")
+      .where("action", "in", ["modulation_grid.save", "notified_envelope.set"])
+      .execute();
+    expect(new Set(audit.map((a) => a.action))).toEqual(new Set(["modulation_grid.save", "notified_envelope.set"]));
+  });
+  test("a conseil départemental reads the requests and sheets of the structures it co-finances, and only those", async () => {
+    const s1 = world.s1;
+    const urls = [
+      `/api/v1/structures/${s1}/financing-request?year=2026`,
+      `/api/v1/structures/${s1}/financing-requests`,
+      `/api/v1/structures/${s1}/dialogue?year=2025`,
+      `/api/v1/structures/${s1}/dialogue/document?year=2025&format=xlsx`,
+    ];
+    // Its département's structure, which it does not co-finance: nothing of it.
+    for (const url of urls) {
+      const r = await call("conseil_departemental", "GET", url);
+      expect(r.status, url).toBe(403);
+      expect(r.body, url).not.toContain("Atelier du Littoral");
+    }
+    // Once an AF of the structure carries a funding line of the département, the council reads them.
+    await t.handle.db
+      .insertInto("financial_annex_funding")
+      .values({ annex_id: world.a1, funding_line_code: "CONSEIL_DEPARTEMENTAL", amount: "1000" })
+      .execute();
+    for (const url of urls) expect((await call("conseil_departemental", "GET", url)).status, url).toBe(200);
+    await t.handle.db
+      .deleteFrom("financial_annex_funding")
+      .where("annex_id", "=", world.a1)
+      .where("funding_line_code", "=", "CONSEIL_DEPARTEMENTAL")
+      .execute();
+    // The State agents of the territory are not limited.
+    for (const url of urls) expect((await call("regional", "GET", url)).status, url).toBe(200);
+  });
 });

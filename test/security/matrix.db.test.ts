@@ -11,7 +11,7 @@ import { testCipher } from "../../src/security/personalData.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { buildTestApp, PERSONAS, type Persona, seedWorld, type World } from "./support/fixture.js";
 import { build, isTerritorial, namesTarget, urlOf } from "./support/requests.js";
-import { expectedAllowed, type Shape, type Target } from "./support/rolesMatrix.js";
+import { expectedAllowed, ROUTE_RESTRICTIONS, type Shape, type Target } from "./support/rolesMatrix.js";
 
 let t: TestDatabase;
 let app: App;
@@ -60,8 +60,10 @@ function cases(): Case[] {
     if (route.policy === "public") continue;
     const shape = shapeOf(route);
     const targets: Target[] = isTerritorial(route) ? ["home", "other"] : ["home"];
+    const restriction = ROUTE_RESTRICTIONS[`${route.method} ${route.url}`];
     for (const who of PERSONAS) {
-      for (const target of targets) out.push({ route, who, target, allowed: expectedAllowed(route.policy, who, target, shape) });
+      for (const target of targets)
+        out.push({ route, who, target, allowed: expectedAllowed(route.policy, who, target, shape) && (restriction?.(who) ?? true) });
     }
   }
   return out;

@@ -4,20 +4,28 @@
 // agents of the territory read the sheet and the pack and the DDETS (departemental, or a platform admin)
 // instruct, propose, record the CDIAE's opinion and the decision (structure:write + role check).
 import type { FastifyReply } from "fastify";
+import { sql } from "kysely";
 import {
   addFinancingAttachment,
   decideModulation,
   fileFinancingRequest,
+  getCdiaeDocument,
   getCdiaePack,
   getDialogue,
+  getDialogueDocument,
+  getFinancingAttachment,
   getFinancingRequest,
   getModulation,
+  getModulationGrid,
+  listFinancingRequests,
   saveDialogue,
   saveFinancingRequest,
+  saveModulationGridContract,
+  setEnvelope,
   stepFinancingRequest,
 } from "../../contracts/financing.js";
 import type { Db } from "../../db/schema.js";
-import { saveDialogueSheet } from "../../operations/dialogueSheet.js";
+import { saveDialogueSheet, setNotifiedEnvelope } from "../../operations/dialogueSheet.js";
 import {
   addRequestAttachment,
   decideFinancing,
@@ -26,11 +34,18 @@ import {
   proposeFinancing,
   saveRequestDraft,
 } from "../../operations/financingRequests.js";
-import { decideStructureModulation } from "../../operations/modulation.js";
+import { decideStructureModulation, saveModulationGrid } from "../../operations/modulation.js";
 import { NotFoundError } from "../../operations/types.js";
 import { computeCdiaePack } from "../../queries/cdiae.js";
-import { computeDialogue } from "../../queries/dialogue.js";
+import { computeDialogue, gridInForce } from "../../queries/dialogue.js";
 import { computeDepartementModulation } from "../../queries/modulation.js";
+import {
+  cdiaeDocument,
+  dialogueDocument,
+  type FinancingDocument,
+  renderFinancingPdf,
+  renderFinancingXlsx,
+} from "../../reports/financingDocuments.js";
 import type { Principal } from "../auth/principal.js";
 import type { RouteModule } from "../context.js";
 import { runOperation } from "../lists/runOperation.js";
@@ -82,10 +97,126 @@ function ddetsOnly(principal: Principal, reply: FastifyReply): FastifyReply | nu
   return sendProblem(reply, 403, "Accès refusé", "Cette étape revient à la DDETS du département.");
 }
 
+/**
+ * A conseil départemental reads the request and the dialogue sheet of the structures it co-finances only: an
+ * AF of the structure with a funding line of the département, or a request declaring a co-financing.
+ */
+async function refusedToDepartementCouncil(db: Db, principal: Principal | null, structureId: number, reply: FastifyReply) {
+  if (principal?.role !== "conseil_departemental") return null;
+  const row = await sql<{ ok: boolean }>`
+    SELECT EXISTS (
+      SELECT 1 FROM financial_annex a
+      JOIN financial_annex_funding f ON f.annex_id = a.id
+      JOIN funding_line l ON l.code = f.funding_line_code AND l.financer = 'departement'
+      WHERE a.structure_id = ${structureId} AND f.amount > 0
+    ) OR EXISTS (
+      SELECT 1 FROM financing_request r WHERE r.structure_id = ${structureId} AND r.cofinancing_declared > 0
+    ) AS ok`.execute(db);
+  if (row.rows[0]?.ok) return null;
+  return sendProblem(reply, 403, "Accès refusé", "Le conseil départemental lit les demandes et les fiches des structures qu'il cofinance.");
+}
+
+/** A PDF or XLSX document as a download. */
+async function sendDocument(reply: FastifyReply, doc: FinancingDocument, format: "pdf" | "xlsx", base: string) {
+  reply.header("content-disposition", `attachment; filename="${base}.${format}"`);
+  if (format === "pdf") return reply.type("application/pdf").send(await renderFinancingPdf(doc));
+  return reply.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(await renderFinancingXlsx(doc));
+}
+
 const routes: RouteModule = async (app, ctx) => {
   const db = ctx.handle.db;
 
-  route(app, getFinancingRequest, { policy: "structure:read" }, async ({ target, input }) => {
+  route(app, listFinancingRequests, { policy: "structure:read" }, async ({ target, principal, reply }) => {
+    const refused = await refusedToDepartementCouncil(db, principal, target.id, reply);
+    if (refused) return refused;
+    const rows = await db
+      .selectFrom("financing_request")
+      .selectAll()
+      .where("structure_id", "=", target.id)
+      .orderBy("year", "desc")
+      .execute();
+    return rows.map(requestView);
+  });
+
+  // An attachment is the SIAE's file for the DDETS: its members and the DDETS of the département read it; the
+  // other readers of the structure (conseil départemental, DREETS, DGEFP) see its name, not its content.
+  route(app, getFinancingAttachment, { policy: "structure:read" }, async ({ target, input, principal, reply }) => {
+    const role = principal?.role;
+    if (role !== "siae" && role !== "departemental" && role !== "admin")
+      return sendProblem(reply, 403, "Accès refusé", "Les pièces jointes sont lues par la SIAE et la DDETS du département.");
+    const a = await db
+      .selectFrom("financing_request_attachment as a")
+      .innerJoin("financing_request as r", "r.id", "a.request_id")
+      .select(["a.file_name", "a.content", "a.sha256"])
+      .where("a.id", "=", input.attachmentId)
+      .where("r.structure_id", "=", target.id)
+      .executeTakeFirst();
+    if (!a) return sendProblem(reply, 404, "Introuvable", "Cette pièce jointe n'existe pas pour cette structure.");
+    const ascii = a.file_name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+    reply.header("content-disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.file_name)}`);
+    reply.header("x-content-type-options", "nosniff");
+    return reply.type("application/pdf").send(Buffer.from(a.content));
+  });
+
+  route(app, getDialogueDocument, { policy: "structure:read" }, async ({ target, input, principal, reply }) => {
+    const refused = await refusedToDepartementCouncil(db, principal, target.id, reply);
+    if (refused) return refused;
+    const sheet = await computeDialogue(db, target.id, input.year);
+    return sendDocument(reply, dialogueDocument(sheet, ctx.clock.today()), input.format, `dialogue-${target.id}-${input.year}`);
+  });
+
+  route(app, getCdiaeDocument, { policy: "structure:write" }, async ({ target, input, reply }) => {
+    const pack = await computeCdiaePack(db, target.code, input.year, input.session ?? null);
+    return sendDocument(reply, cdiaeDocument(pack, ctx.clock.today()), input.format, `cdiae-${target.code}-${input.year}`);
+  });
+
+  route(app, setEnvelope, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
+    const refused = ddetsOnly(principal!, reply);
+    if (refused) return refused;
+    const out = await runOperation(ctx, request, reply, (tx, deps) =>
+      setNotifiedEnvelope(tx, deps, {
+        departementCode: target.code,
+        year: body.year,
+        lines: body.lines,
+        ...(body.notifiedOn !== undefined ? { notifiedOn: body.notifiedOn } : {}),
+      }),
+    );
+    return out.ok ? { saved: true as const } : out.reply;
+  });
+
+  route(app, getModulationGrid, { policy: "structure:write" }, async ({ target, input }) => {
+    const inForce = await gridInForce(db, target.code, input.year);
+    const versions = await db
+      .selectFrom("modulation_grid")
+      .select(["version", "created_by", "created_at"])
+      .where("departement_code", "=", target.code)
+      .where("year", "=", input.year)
+      .orderBy("version", "desc")
+      .execute();
+    return {
+      version: inForce.version,
+      criteria: inForce.grid,
+      versions: versions.map((v) => ({ version: v.version, createdBy: v.created_by, createdAt: v.created_at.toISOString() })),
+    };
+  });
+
+  route(
+    app,
+    saveModulationGridContract,
+    { policy: "structure:write", audit: false },
+    async ({ target, body, principal, request, reply }) => {
+      const refused = ddetsOnly(principal!, reply);
+      if (refused) return refused;
+      const out = await runOperation(ctx, request, reply, (tx, deps) =>
+        saveModulationGrid(tx, deps, { departementCode: target.code, year: body.year, criteria: body.criteria }),
+      );
+      return out.ok ? out.value : out.reply;
+    },
+  );
+
+  route(app, getFinancingRequest, { policy: "structure:read" }, async ({ target, input, principal, reply }) => {
+    const refused = await refusedToDepartementCouncil(db, principal, target.id, reply);
+    if (refused) return refused;
     const r = await db
       .selectFrom("financing_request")
       .selectAll()
@@ -182,7 +313,11 @@ const routes: RouteModule = async (app, ctx) => {
     return out.ok ? requestView(out.value) : out.reply;
   });
 
-  route(app, getDialogue, { policy: "structure:read" }, async ({ target, input }) => computeDialogue(db, target.id, input.year));
+  route(app, getDialogue, { policy: "structure:read" }, async ({ target, input, principal, reply }) => {
+    const refused = await refusedToDepartementCouncil(db, principal, target.id, reply);
+    if (refused) return refused;
+    return computeDialogue(db, target.id, input.year);
+  });
 
   route(app, saveDialogue, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
     const refused = ddetsOnly(principal!, reply);

@@ -25,6 +25,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
         { text: "Déclaration mensuelle", to: `/structures/${id}/declaration` },
         { text: "Fiches salarié", to: `/structures/${id}/fiches-salarie` },
         { text: "Réalisation", to: `/structures/${id}/pilotage` },
+        { text: "Demandes de financement", to: `/structures/${id}/demandes` },
         { text: "Ma structure", to: `/structures/${id}` },
       ];
     }
@@ -35,6 +36,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
         { text: "Tableau de bord", to: "/tableau-de-bord" },
         { text: "Structures", to: "/structures" },
         { text: "Pilotage", to: user.departementCode ? `/departement/${user.departementCode}/pilotage` : "/pilotage" },
+        ...(user.departementCode ? [{ text: "Demandes et CDIAE", to: `/departement/${user.departementCode}/demandes` }] : []),
         { text: "Simulation", to: "/simulation" },
         { text: "Imports", to: "/imports" },
         { text: "Rapport annuel", to: "/rapport" },

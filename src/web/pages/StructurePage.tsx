@@ -115,6 +115,18 @@ export function StructurePage({ user }: { user: SessionUser }) {
       </div>
 
       <h2 className="fr-h4 fr-mt-4w">Conventions et annexes financières</h2>
+      <ul className="fr-links-group fr-mb-2w" aria-label="L'année de la DDETS">
+        <li>
+          <Link className="fr-link" to={`/structures/${s.id}/demandes`}>
+            Demandes de financement
+          </Link>
+        </li>
+        <li>
+          <Link className="fr-link" to={`/structures/${s.id}/dialogue/${year}`} data-testid="dialogue-link">
+            Fiche de dialogue de gestion {year}
+          </Link>
+        </li>
+      </ul>
       {canWrite && (
         <p>
           <Link className="fr-btn fr-btn--secondary fr-icon-add-line fr-btn--icon-left" to={`/structures/${s.id}/annexes/nouvelle`}>

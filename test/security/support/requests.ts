@@ -41,6 +41,7 @@ const SAMPLES: Record<string, string> = {
   to: "2025-12-31",
   kind: "ACI",
   etp: "1",
+  format: "xlsx",
   jobId: "00000000-0000-4000-8000-000000000000",
   token: "x".repeat(32),
 };

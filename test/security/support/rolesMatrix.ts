@@ -46,3 +46,18 @@ export function expectedAllowed(policy: PolicyName, who: Persona, target: Target
       return who === "departemental" && home;
   }
 }
+
+/**
+ * Routes narrower than their policy (docs/SECURITY.md, "Restrictions propres à une route"): `false` where the
+ * route refuses a caller its policy lets through. The fixture's S1 is not co-financed by the département.
+ */
+const COFINANCED_ONLY = (who: Persona) => who !== "conseil_departemental";
+export const ROUTE_RESTRICTIONS: Record<string, (who: Persona) => boolean> = {
+  "GET /api/v1/structures/:structureId/financing-request": COFINANCED_ONLY,
+  "GET /api/v1/structures/:structureId/financing-requests": COFINANCED_ONLY,
+  "GET /api/v1/structures/:structureId/dialogue": COFINANCED_ONLY,
+  "GET /api/v1/structures/:structureId/dialogue/document": COFINANCED_ONLY,
+  // The SIAE's files are for the DDETS: neither the conseil départemental nor the DREETS nor the DGEFP.
+  "GET /api/v1/structures/:structureId/financing-request/attachments/:attachmentId": (who) =>
+    SIAE.has(who) || who === "departemental" || who === "admin",
+};
