@@ -91,6 +91,37 @@ export function splitYears(period: Period): { years: [number, number] | null; ed
   return { years: first === undefined || lastYear === undefined ? null : [first, lastYear], edges };
 }
 
+/** The year when the period is exactly one calendar year (people present read from rollup_annex_year), else null. */
+function calendarYear(period: Period): number | null {
+  const { years, edges } = splitYears(period);
+  return years !== null && edges.length === 0 && years[0] === years[1] ? years[0] : null;
+}
+
+/**
+ * People counted over one calendar year (the period's index p, one row or none): Σ `soloColumn` of the
+ * counting annexes (people with a single annex that year, rollup_annex_year) + the people with several annexes
+ * that year (rollup_multi_person_year) whose hours on counting annexes reach 1 h and who meet `multiCondition`
+ * (an aggregate over their rows py, with c their counting annex).
+ */
+function oneYearCount(
+  p: number,
+  period: Period,
+  soloColumn: "solo_present" | "solo_present_rsa",
+  multiCondition: RawBuilder<unknown>,
+): RawBuilder<unknown>[] {
+  const year = calendarYear(period);
+  if (year === null) return [];
+  return [
+    sql`SELECT ${p}::int AS p,
+      (SELECT coalesce(sum(r.${sql.ref(soloColumn)}), 0) FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year = ${year})
+      + (SELECT count(*) FROM (
+          SELECT py.person_id FROM rollup_multi_person_year mp
+          JOIN rollup_person_year py ON py.year = mp.year AND py.person_id = mp.person_id
+          JOIN counting c ON c.id = py.annex_id
+          WHERE mp.year = ${year} GROUP BY py.person_id HAVING sum(py.hours) >= 1 AND ${multiCondition}) m) AS n`,
+  ];
+}
+
 function nextMonth(monthStartDate: string): string {
   const y = Number(monthStartDate.slice(0, 4));
   const m = Number(monthStartDate.slice(5, 7));
@@ -172,22 +203,10 @@ export async function queryFiguresMany(
   // Rule: people present = distinct persons with ≥ 1 h over the period on counting AFs — iae-reference §3.2/§10.
   // One calendar year: Σ solo_present of the counting annexes (people with a single annex that year) + the people
   // with several annexes that year (rollup_multi_person_year) whose hours on counting annexes reach 1 h.
-  const presentOneYear = items.flatMap(({ period }, i) => {
-    const { years, edges } = splitYears(period);
-    if (years === null || edges.length > 0 || years[0] !== years[1]) return [];
-    return [
-      sql`SELECT ${i}::int AS p,
-        (SELECT coalesce(sum(r.solo_present), 0) FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year = ${years[0]})
-        + (SELECT count(*) FROM (
-            SELECT py.person_id FROM rollup_multi_person_year mp
-            JOIN rollup_person_year py ON py.year = mp.year AND py.person_id = mp.person_id
-            JOIN counting c ON c.id = py.annex_id
-            WHERE mp.year = ${years[0]} GROUP BY py.person_id HAVING sum(py.hours) >= 1) m) AS n`,
-    ];
-  });
+  const presentOneYear = items.flatMap(({ period }, i) => oneYearCount(i, period, "solo_present", sql`true`));
   const presentParts = items.flatMap(({ period }, i) => {
+    if (calendarYear(period) !== null) return [];
     const { years, edges } = splitYears(period);
-    if (years !== null && edges.length === 0 && years[0] === years[1]) return [];
     const parts: RawBuilder<unknown>[] = [];
     if (years !== null)
       parts.push(
@@ -217,27 +236,20 @@ export async function queryFiguresMany(
   // département RSA table (departementRsa.ts). Hours are read only for the RSA candidates (rsa_in).
   // One calendar year: Σ solo_present_rsa of the counting annexes (rollup_annex_year, migration 0661: the people
   // with a single annex that year) + the people with several annexes that year, by the rule above read directly.
-  const rsaOneYear = items.flatMap(({ period }, i) => {
-    const { years, edges } = splitYears(period);
-    if (years === null || edges.length > 0 || years[0] !== years[1]) return [];
-    return [
-      sql`SELECT ${i}::int AS p,
-        (SELECT coalesce(sum(r.solo_present_rsa), 0) FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year = ${years[0]})
-        + (SELECT count(*) FROM (
-            SELECT py.person_id FROM rollup_multi_person_year mp
-            JOIN rollup_person_year py ON py.year = mp.year AND py.person_id = mp.person_id
-            JOIN counting c ON c.id = py.annex_id
-            WHERE mp.year = ${years[0]}
-            GROUP BY py.person_id
-            HAVING sum(py.hours) >= 1 AND bool_or(EXISTS (
-              SELECT 1 FROM contract k WHERE k.person_id = py.person_id AND k.structure_id = c.structure_id
-                AND k.rsa IN ('OUI-M', 'OUI-NM') AND k.starts_on <= ${period.to}::date
-                AND coalesce(k.exit_on, k.planned_end_on, ${period.to}::date) >= ${period.from}::date))) m) AS n`,
-    ];
-  });
+  const rsaOneYear = items.flatMap(({ period }, i) =>
+    oneYearCount(
+      i,
+      period,
+      "solo_present_rsa",
+      sql`bool_or(EXISTS (
+        SELECT 1 FROM contract k WHERE k.person_id = py.person_id AND k.structure_id = c.structure_id
+          AND k.rsa IN ('OUI-M', 'OUI-NM') AND k.starts_on <= ${period.to}::date
+          AND coalesce(k.exit_on, k.planned_end_on, ${period.to}::date) >= ${period.from}::date))`,
+    ),
+  );
   const rsaParts = items.flatMap(({ period }, i) => {
+    if (calendarYear(period) !== null) return [];
     const { years, edges } = splitYears(period);
-    if (years !== null && edges.length === 0 && years[0] === years[1]) return [];
     // The period's candidates straight from contract (the join to rsa_in below filters exactly): the same
     // filter on the CTE's period column was estimated at 2 rows for 2,388 and PostgreSQL then chose a nested
     // loop reading the materialized `counting` once per candidate (3.7 s of a 3.9 s national dashboard at

@@ -1,7 +1,7 @@
 // Use case: a site (premises) of one structure, or shared by a group of structures.
 import { z } from "zod";
 import { recordAudit } from "../db/audit.js";
-import { decimalString, id, isoDate, optionalText } from "./schemas.js";
+import { communeCode, decimalString, id, isoDate, optionalText, postalCode } from "./schemas.js";
 import { NotFoundError, OperationInputError, type OperationDeps, parseInput } from "./types.js";
 import type { Db } from "../db/schema.js";
 
@@ -11,14 +11,8 @@ export const addSiteInput = z
     groupId: id.optional(),
     name: z.string().trim().min(1).max(200),
     addressLine: optionalText,
-    postalCode: z
-      .string()
-      .regex(/^\d{5}$/, "code postal à 5 chiffres")
-      .optional(),
-    communeCode: z
-      .string()
-      .regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu")
-      .optional(),
+    postalCode: postalCode.optional(),
+    communeCode: communeCode.optional(),
     surfaceM2: decimalString.optional(),
     permanentStaff: z.number().int().min(0).optional(),
     openedOn: isoDate.optional(),

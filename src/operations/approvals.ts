@@ -2,7 +2,8 @@
 import type { Approval, ProlongationReason, SuspensionReason } from "../domain/approvals/approval.js";
 import { parsePassNumber, PASS_PLATFORM_PREFIX } from "../domain/identifiers/passNumber.js";
 import { cipherCells, type PersonalDataCipher } from "../security/personalData.js";
-import { NotFoundError } from "./types.js";
+import { recordAudit } from "../db/audit.js";
+import { NotFoundError, type OperationDeps } from "./types.js";
 import type { Db } from "../db/schema.js";
 
 export async function loadApproval(
@@ -41,6 +42,46 @@ export async function loadApproval(
       })),
     },
   };
+}
+
+/**
+ * Stores a suspension or prolongation the domain has accepted, moves the PASS end date to the domain's new
+ * one and audits both dates with the period added.
+ */
+export async function storeApprovalPeriod(
+  db: Db,
+  deps: OperationDeps,
+  row: { id: number; person_id: number; ends_on: string },
+  period:
+    | { kind: "suspension"; added: { startAt: string; endAt: string; reason: string } }
+    | { kind: "prolongation"; added: { startAt: string; endAt: string; reason: string }; prescriberOrganization: string | null },
+  newEndAt: string,
+  structureId: number | null,
+): Promise<{ endsOn: string }> {
+  const values = {
+    approval_id: row.id,
+    starts_on: period.added.startAt,
+    ends_on: period.added.endAt,
+    reason: period.added.reason,
+    declared_by_structure_id: structureId,
+  };
+  if (period.kind === "suspension") await db.insertInto("approval_suspension").values(values).execute();
+  else
+    await db
+      .insertInto("approval_prolongation")
+      .values({ ...values, prescriber_organization: period.prescriberOrganization })
+      .execute();
+  await db.updateTable("approval").set({ ends_on: newEndAt }).where("id", "=", row.id).execute();
+  await recordAudit(db, deps.actor, {
+    action: period.kind === "suspension" ? "approval.suspend" : "approval.prolong",
+    entity: "approval",
+    entityId: row.id,
+    personId: row.person_id,
+    structureId,
+    before: { endsOn: row.ends_on },
+    after: { endsOn: newEndAt, [period.kind]: period.added },
+  });
+  return { endsOn: newEndAt };
 }
 
 /** Stored form of a PASS number: encrypted, keyed hash, last 4 for display — never clear. */

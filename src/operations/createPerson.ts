@@ -7,7 +7,7 @@ import { validateNir, validateNtt } from "../domain/identifiers/nir.js";
 import { cipherCells, type PersonalDataCipher } from "../security/personalData.js";
 import { reserveId } from "../db/reserveIds.js";
 import { recordAudit } from "../db/audit.js";
-import { isoDate, optionalText } from "./schemas.js";
+import { communeCode, departementCode, isoDate, optionalText, postalCode } from "./schemas.js";
 import { OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
 import type { Db } from "../db/schema.js";
 
@@ -22,18 +22,9 @@ export const createPersonInput = z
     birthDate: isoDate,
     birthCountryCode: optionalText,
     addressLine: optionalText,
-    postalCode: z
-      .string()
-      .regex(/^\d{5}$/, "code postal à 5 chiffres")
-      .optional(),
-    communeCode: z
-      .string()
-      .regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu")
-      .optional(),
-    departementCode: z
-      .string()
-      .regex(/^(\d{2}|2A|2B|97[1-6])$/, "code département INSEE attendu")
-      .optional(),
+    postalCode: postalCode.optional(),
+    communeCode: communeCode.optional(),
+    departementCode: departementCode.optional(),
     email: z.string().trim().email("adresse électronique invalide").optional(),
     phone: optionalText,
     educationLevelCode: z

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { validateSiret } from "../domain/identifiers/siret.js";
 import { recordAudit } from "../db/audit.js";
-import { id, isoDate, kind, optionalText } from "./schemas.js";
+import { communeCode, departementCode, id, isoDate, kind, optionalText, postalCode } from "./schemas.js";
 import { OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
 import type { Db } from "../db/schema.js";
 
@@ -19,19 +19,10 @@ export const createStructureInput = z
       .regex(/^\d{2}\.?\d{2}[A-Z]$/, "code NAF attendu (ex. 8899B)")
       .optional(),
     addressLine: optionalText,
-    postalCode: z
-      .string()
-      .regex(/^\d{5}$/, "code postal à 5 chiffres")
-      .optional(),
-    communeCode: z
-      .string()
-      .regex(/^\d[\dAB]\d{3}$/, "code commune INSEE attendu")
-      .optional(),
+    postalCode: postalCode.optional(),
+    communeCode: communeCode.optional(),
     communeName: optionalText,
-    departementCode: z
-      .string()
-      .regex(/^(\d{2}|2A|2B|97[1-6])$/, "code département INSEE attendu")
-      .optional(),
+    departementCode: departementCode.optional(),
     phone: optionalText,
     email: z.string().trim().email("adresse électronique invalide").optional(),
     createdOn: isoDate.optional(),

@@ -2,8 +2,7 @@
 // window −12/+6 months, caps per request and cumulated, prescriber's opinion).
 import { z } from "zod";
 import { addProlongation } from "../domain/approvals/approval.js";
-import { loadApproval } from "./approvals.js";
-import { recordAudit } from "../db/audit.js";
+import { loadApproval, storeApprovalPeriod } from "./approvals.js";
 import { id, isoDate, kind, optionalText } from "./schemas.js";
 import { type OperationDeps, parseInput, ruleOnField } from "./types.js";
 import type { Db } from "../db/schema.js";
@@ -34,26 +33,12 @@ export async function prolongApproval(db: Db, deps: OperationDeps, raw: ProlongA
   );
   const added = next.prolongations[next.prolongations.length - 1];
   if (!added) throw new Error("prolongation not added");
-  await db
-    .insertInto("approval_prolongation")
-    .values({
-      approval_id: row.id,
-      starts_on: added.startAt,
-      ends_on: added.endAt,
-      reason: added.reason,
-      declared_by_structure_id: input.structureId ?? null,
-      prescriber_organization: input.prescriberOrganization ?? null,
-    })
-    .execute();
-  await db.updateTable("approval").set({ ends_on: next.endAt }).where("id", "=", row.id).execute();
-  await recordAudit(db, deps.actor, {
-    action: "approval.prolong",
-    entity: "approval",
-    entityId: row.id,
-    personId: row.person_id,
-    structureId: input.structureId ?? null,
-    before: { endsOn: row.ends_on },
-    after: { endsOn: next.endAt, prolongation: added },
-  });
-  return { endsOn: next.endAt };
+  return storeApprovalPeriod(
+    db,
+    deps,
+    row,
+    { kind: "prolongation", added, prescriberOrganization: input.prescriberOrganization ?? null },
+    next.endAt,
+    input.structureId ?? null,
+  );
 }

@@ -3,8 +3,7 @@
 // date moves back by suspensionExtensionDays (end − start, as les emplois de l'inclusion).
 import { z } from "zod";
 import { addSuspension } from "../domain/approvals/approval.js";
-import { loadApproval } from "./approvals.js";
-import { recordAudit } from "../db/audit.js";
+import { loadApproval, storeApprovalPeriod } from "./approvals.js";
 import { id, isoDate } from "./schemas.js";
 import { type OperationDeps, parseInput, ruleOnField } from "./types.js";
 import type { Db } from "../db/schema.js";
@@ -54,25 +53,5 @@ export async function suspendApproval(db: Db, deps: OperationDeps, raw: SuspendA
   );
   const added = next.suspensions[next.suspensions.length - 1];
   if (!added) throw new Error("suspension not added");
-  await db
-    .insertInto("approval_suspension")
-    .values({
-      approval_id: row.id,
-      starts_on: added.startAt,
-      ends_on: added.endAt,
-      reason: added.reason,
-      declared_by_structure_id: input.structureId ?? null,
-    })
-    .execute();
-  await db.updateTable("approval").set({ ends_on: next.endAt }).where("id", "=", row.id).execute();
-  await recordAudit(db, deps.actor, {
-    action: "approval.suspend",
-    entity: "approval",
-    entityId: row.id,
-    personId: row.person_id,
-    structureId: input.structureId ?? null,
-    before: { endsOn: row.ends_on },
-    after: { endsOn: next.endAt, suspension: added },
-  });
-  return { endsOn: next.endAt };
+  return storeApprovalPeriod(db, deps, row, { kind: "suspension", added }, next.endAt, input.structureId ?? null);
 }

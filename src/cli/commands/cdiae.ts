@@ -4,10 +4,9 @@
 // proposedModulationPercent, cofinancingDeclared, cdiaeOpinion, decision, decidedEtp, decidedAmount, previousYear),
 // totals, envelope (lines[], notified*, gap*).
 import type { Command } from "commander";
-import { parseScope } from "../../contracts/target.js";
 import { formatEuros, formatNumber } from "../../reports/format.js";
-import { InvalidInputError, printJson, withDatabase } from "../context.js";
-import { checkFormat, parseYear, todayIso, writeDocument } from "./dialogue.js";
+import { InvalidInputError, withDatabase } from "../context.js";
+import { checkFormat, emitDocument, parseDateOption, parseDepartementOption, parsedOptions, parseYear, todayIso } from "../options.js";
 
 export function register(program: Command): void {
   program
@@ -21,35 +20,20 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle cdiae --departement 62 --year 2020 --json\n")
     .action(async (opts: { departement?: string; year?: string; session?: string; json?: boolean; format?: string; out?: string }) => {
-      let code: string;
-      let year: number;
-      try {
-        const scope = parseScope(`departement:${opts.departement ?? ""}`);
-        if (scope.type !== "departement") throw new InvalidInputError("--departement attendu");
-        code = scope.code;
-        year = parseYear(opts.year);
-        if (opts.session !== undefined && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(opts.session))
-          throw new InvalidInputError(`--session : date invalide « ${opts.session} »`);
+      const o = parsedOptions(() => {
         checkFormat(opts);
-      } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
+        if (opts.session !== undefined) parseDateOption(opts.session, "--session");
+        return { code: parseDepartementOption(opts.departement), year: parseYear(opts.year) };
+      });
+      if (!o) return;
+      const { code, year } = o;
       await withDatabase(async (handle) => {
         const { computeCdiaePack } = await import("../../queries/cdiae.js");
         const dep = await handle.db.selectFrom("ref_departement").select("code").where("code", "=", code).executeTakeFirst();
         if (!dep) throw new InvalidInputError(`département inconnu : ${code}`);
         const pack = await computeCdiaePack(handle.db, code, year, opts.session ?? null);
-        if (opts.format === "pdf" || opts.format === "xlsx") {
-          const { cdiaeDocument } = await import("../../reports/financingDocuments.js");
-          await writeDocument(cdiaeDocument(pack, todayIso()), opts.format, opts.out as string);
-          return;
-        }
-        if (opts.json || opts.format === "json") {
-          printJson(pack);
-          return;
-        }
+        const { cdiaeDocument } = await import("../../reports/financingDocuments.js");
+        if (await emitDocument(opts, pack, () => cdiaeDocument(pack, todayIso()))) return;
         const lines = [
           `CDIAE ${pack.departementName} (${code}) — annexes financières ${year}${pack.sessionOn ? `, séance du ${pack.sessionOn}` : ""}`,
           `${pack.totals.requests} demandes ; ETP demandés ${formatNumber(Number(pack.totals.requestedEtp), 2)}, proposés ${formatNumber(Number(pack.totals.proposedEtp), 2)} ; montant proposé ${formatEuros(Number(pack.totals.proposedAmount))}`,

@@ -6,43 +6,8 @@
 import type { Command } from "commander";
 import { NotFoundError } from "../../operations/types.js";
 import { formatNumber, formatPercent } from "../../reports/format.js";
-import { InvalidInputError, printJson, withDatabase } from "../context.js";
-
-export function parseYear(value: string | undefined): number {
-  if (value === undefined || !/^(19|20|21)[0-9]{2}$/.test(value))
-    throw new InvalidInputError(`--year : année invalide « ${value ?? ""} » (ex. 2019)`);
-  return Number(value);
-}
-
-/** --format json|pdf|xlsx, pdf and xlsx with --out. */
-export function checkFormat(opts: { format?: string; out?: string }): void {
-  if (opts.format === undefined) return;
-  if (!["json", "pdf", "xlsx"].includes(opts.format))
-    throw new InvalidInputError(`--format : json, pdf ou xlsx attendu (« ${opts.format} »)`);
-  if (opts.format !== "json" && !opts.out) throw new InvalidInputError(`--format ${opts.format} demande --out <fichier>`);
-}
-
-export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-/** Writes a State document (PDF or XLSX) to `out`. */
-export async function writeDocument(
-  doc: import("../../reports/financingDocuments.js").FinancingDocument,
-  format: "pdf" | "xlsx",
-  out: string,
-): Promise<void> {
-  const { renderFinancingPdf, renderFinancingXlsx } = await import("../../reports/financingDocuments.js");
-  const { writeFileSync } = await import("node:fs");
-  writeFileSync(out, format === "pdf" ? await renderFinancingPdf(doc) : await renderFinancingXlsx(doc));
-  process.stderr.write(`Écrit : ${out}\n`);
-}
-
-export function parseStructureId(value: string | undefined): number {
-  if (value === undefined || !/^[1-9][0-9]{0,15}$/.test(value))
-    throw new InvalidInputError(`--structure : identifiant invalide « ${value ?? ""} »`);
-  return Number(value);
-}
+import { InvalidInputError, withDatabase } from "../context.js";
+import { checkFormat, emitDocument, parsedOptions, parseStructureId, parseYear, todayIso } from "../options.js";
 
 export function register(program: Command): void {
   program
@@ -55,32 +20,20 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle dialogue --structure 12 --year 2019 --json\n")
     .action(async (opts: { structure?: string; year?: string; json?: boolean; format?: string; out?: string }) => {
-      let structureId: number;
-      let year: number;
-      try {
-        structureId = parseStructureId(opts.structure);
-        year = parseYear(opts.year);
+      const o = parsedOptions(() => {
         checkFormat(opts);
-      } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
+        return { structureId: parseStructureId(opts.structure), year: parseYear(opts.year) };
+      });
+      if (!o) return;
+      const { structureId, year } = o;
       await withDatabase(async (handle) => {
         const { computeDialogue } = await import("../../queries/dialogue.js");
         const sheet = await computeDialogue(handle.db, structureId, year).catch((e) => {
           if (e instanceof NotFoundError) throw new InvalidInputError(`structure inconnue : ${structureId}`);
           throw e;
         });
-        if (opts.format === "pdf" || opts.format === "xlsx") {
-          const { dialogueDocument } = await import("../../reports/financingDocuments.js");
-          await writeDocument(dialogueDocument(sheet, todayIso()), opts.format, opts.out as string);
-          return;
-        }
-        if (opts.json || opts.format === "json") {
-          printJson(sheet);
-          return;
-        }
+        const { dialogueDocument } = await import("../../reports/financingDocuments.js");
+        if (await emitDocument(opts, sheet, () => dialogueDocument(sheet, todayIso()))) return;
         const lines = [
           `Dialogue de gestion ${year} — ${sheet.structure.name} (${sheet.structure.kind}, ${sheet.structure.departement})`,
           `ETP conventionnés ${formatNumber(sheet.etp.conventionnes, 2)} ; réalisés ${formatNumber(sheet.etp.realises, 2)} ; taux de réalisation ${formatPercent(sheet.etp.tauxRealisation, 1)}`,

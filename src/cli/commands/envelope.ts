@@ -2,13 +2,12 @@
 // year-end forecast (docs/steering.md); `passerelle envelope backtest --departement <code> --year <YYYY> [--json]`:
 // the forecast projected from each month-end of a past year, compared with what happened.
 import type { Command } from "commander";
-import { parseIsoDate } from "../../domain/calendar/isoDate.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { describeScope, ScopeError } from "../../indicators/scope.js";
-import { normalizeDepartement } from "../../domain/identifiers/insee.js";
 import { envelopeAt, envelopeBacktest } from "../../queries/envelope.js";
 import { formatEuros, formatNumber, formatPercent } from "../../reports/format.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
+import { parseDateOption, parseDepartementOption, parsedOptions, parseYear } from "../options.js";
 
 interface EnvelopeOptions {
   departement?: string;
@@ -19,30 +18,13 @@ interface EnvelopeOptions {
 
 /** Validates the options; errors are invalid input (exit 1). */
 export function envelopeOptions(opts: EnvelopeOptions, needAt: boolean): { departement: string; year: number; at: string } {
-  if (opts.departement === undefined) throw new InvalidInputError("indiquer --departement <code>");
-  let departement: string;
-  try {
-    departement = normalizeDepartement(opts.departement);
-  } catch {
-    throw new InvalidInputError(`--departement : code invalide « ${opts.departement} »`);
-  }
-  if (opts.year === undefined || !/^(19|20|21)[0-9]{2}$/.test(opts.year))
-    throw new InvalidInputError(`--year : année invalide « ${opts.year ?? ""} » (ex. 2019)`);
-  const year = Number(opts.year);
+  const departement = parseDepartementOption(opts.departement);
+  const year = parseYear(opts.year);
   if (!needAt) return { departement, year, at: `${year}-12-31` };
   if (opts.at === undefined) throw new InvalidInputError("indiquer --at <AAAA-MM-JJ>");
-  try {
-    parseIsoDate(opts.at, "envelope.at");
-  } catch {
-    throw new InvalidInputError(`--at : date invalide « ${opts.at} » (format AAAA-MM-JJ)`);
-  }
+  parseDateOption(opts.at, "--at");
   if (!opts.at.startsWith(`${year}-`)) throw new InvalidInputError(`--at : ${opts.at} n'est pas dans l'année ${year}`);
   return { departement, year, at: opts.at };
-}
-
-function fail(error: unknown): void {
-  process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
 }
 
 const invalid = (error: unknown): never => {
@@ -63,12 +45,8 @@ export function register(program: Command): void {
       "\nExemples :\n  passerelle envelope --departement 62 --year 2019 --at 2019-06-30 --json\n  passerelle envelope backtest --departement 62 --year 2019 --json\n",
     )
     .action(async (opts: EnvelopeOptions) => {
-      let o: ReturnType<typeof envelopeOptions>;
-      try {
-        o = envelopeOptions(opts, true);
-      } catch (error) {
-        return fail(error);
-      }
+      const o = parsedOptions(() => envelopeOptions(opts, true));
+      if (!o) return;
       await withDatabase(async (handle) => {
         const scope = { type: "departement" as const, code: o.departement };
         const label = await describeScope(handle.db, scope).catch(invalid);
@@ -92,12 +70,8 @@ export function register(program: Command): void {
     .description("Mesure de la projection : projette une année passée depuis chaque fin de mois et compare au réalisé")
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<EnvelopeOptions>();
-      let o: ReturnType<typeof envelopeOptions>;
-      try {
-        o = envelopeOptions(opts, false);
-      } catch (error) {
-        return fail(error);
-      }
+      const o = parsedOptions(() => envelopeOptions(opts, false));
+      if (!o) return;
       await withDatabase(async (handle) => {
         const scope = { type: "departement" as const, code: o.departement };
         const label = await describeScope(handle.db, scope).catch(invalid);

@@ -3,9 +3,8 @@
 // gridVersion, structures[] (structureId, name, kind, penitentiary, socleTotal, capPercent, proposedPercent,
 // decidedPercent, amount, overrideReason, criteria[]).
 import type { Command } from "commander";
-import { parseScope } from "../../contracts/target.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
-import { parseYear } from "./dialogue.js";
+import { parseDepartementOption, parsedOptions, parseYear } from "../options.js";
 
 export function register(program: Command): void {
   program
@@ -16,18 +15,9 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle modulation --departement 62 --year 2019 --json\n")
     .action(async (opts: { departement?: string; year?: string; json?: boolean }) => {
-      let code: string;
-      let year: number;
-      try {
-        const scope = parseScope(`departement:${opts.departement ?? ""}`);
-        if (scope.type !== "departement") throw new InvalidInputError("--departement attendu");
-        code = scope.code;
-        year = parseYear(opts.year);
-      } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const o = parsedOptions(() => ({ code: parseDepartementOption(opts.departement), year: parseYear(opts.year) }));
+      if (!o) return;
+      const { code, year } = o;
       await withDatabase(async (handle) => {
         const { computeDepartementModulation } = await import("../../queries/modulation.js");
         const dep = await handle.db.selectFrom("ref_departement").select("code").where("code", "=", code).executeTakeFirst();
