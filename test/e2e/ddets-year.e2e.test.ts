@@ -1,6 +1,7 @@
 // The DDETS year in the browser, on the demo data: the SIAE (aviee@) drafts its 2021 financing request (ETP,
 // co-financing, forecast rates, project, a PDF) and files it; the DDETS (ddets62@) opens AVIEE's dialogue
-// sheet, instructs the request and proposes ETP and the part modulée the grid gives, enters the 2021 envelope
+// sheet and the département's part modulée (overriding the grid with a reason), instructs the request and
+// proposes ETP and the part modulée the grid gives, enters the 2021 envelope
 // and sees the request against it in the CDIAE pack, records the CDIAE's opinion there and the préfet's decision
 // on the request page. The new AF carries the amount the domain computes (barème of 1 January 2021 × ETP × 12
 // months), every step left an audit row, axe finds nothing serious on any page of the journey.
@@ -100,6 +101,30 @@ describe.skipIf(!demoAvailable)("l'année de la DDETS", () => {
     expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
     await expectAccessible(page, "fiche de dialogue de gestion");
 
+    // The département's part modulée of 2019: the grid's proposal line by line, an override with its reason.
+    await page.goto(`${j.app.baseUrl}/departement/62/modulation?annee=2019`);
+    const section = page.getByTestId("modulation-structures").locator(`section[data-structure-id="${structureId}"]`);
+    await section.waitFor({ timeout: 180_000 });
+    const pct = (v: string | number) => `${Number(v).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`;
+    expect(norm(await section.getByTestId("proposed-percent").textContent())).toBe(norm(pct(sheet.modulation.proposedPercent)));
+    await expectAccessible(page, "part modulée du département");
+    const override = Number(sheet.modulation.proposedPercent) >= 1 ? Number(sheet.modulation.proposedPercent) - 1 : 1;
+    await section.getByLabel(/^Pourcentage décidé/).fill(String(override).replace(".", ","));
+    await section.getByLabel(/^Motif si différent/).fill("Accompagnement renforcé constaté au dialogue de gestion.");
+    await section.getByRole("button", { name: "Décider" }).click();
+    await expect
+      .poll(async () => norm(await section.getByTestId("decided-percent").textContent()), { timeout: 60_000 })
+      .toBe(norm(pct(override)));
+    const mod = await apiGet<{ structures: { structureId: number; decidedPercent: string; socleTotal: string; amount: string }[] }>(
+      page,
+      "/api/v1/departements/62/modulation?year=2019",
+    );
+    const line = mod.structures.find((x) => String(x.structureId) === structureId);
+    expect(Number(line?.decidedPercent)).toBe(override);
+    // Rounded to the cent per AF: within a cent per AF of the socle × percentage.
+    expect(Number(line?.amount)).toBeCloseTo((Number(line?.socleTotal) * override) / 100, 1);
+    expect(norm(await section.getByTestId("modulated-amount").textContent())).toBe(norm(formatEuros(line?.amount ?? null)));
+
     // The request: instruction, proposal (ETP and the grid's percentage).
     const modulation = sheet.modulation.proposedPercent;
     await page.goto(`${j.app.baseUrl}/structures/${structureId}/demandes/2021`);
@@ -175,9 +200,11 @@ describe.skipIf(!demoAvailable)("l'année de la DDETS", () => {
     const other = await j.app.handle.db
       .selectFrom("audit_event")
       .select("action")
-      .where("action", "in", ["notified_envelope.set", "dialogue_sheet.save"])
+      .where("action", "in", ["notified_envelope.set", "dialogue_sheet.save", "structure_modulation.decide"])
       .execute();
-    expect(new Set(other.map((a) => a.action))).toEqual(new Set(["notified_envelope.set", "dialogue_sheet.save"]));
+    expect(new Set(other.map((a) => a.action))).toEqual(
+      new Set(["notified_envelope.set", "dialogue_sheet.save", "structure_modulation.decide"]),
+    );
     await context.close();
   });
 });

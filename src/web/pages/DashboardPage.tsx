@@ -199,7 +199,11 @@ function Charts({ series, indicators }: { series: IndicatorSeries; indicators: I
       data: series.yearly.map((e) => e.exitsByCategory[key]),
     })),
   };
-  const lines = indicators.budget.fundingLines.filter((l) => l.amount > 0).map((l) => [l.label, l.amount] as const);
+  // The part modulée decided after the year's review is paid on top of the AF lines: its own bar.
+  const lines = [
+    ...indicators.budget.fundingLines.filter((l) => l.amount > 0).map((l) => [l.label, l.amount] as const),
+    ...(indicators.budget.modulated > 0 ? [["Part modulée décidée (en plus du socle)", indicators.budget.modulated] as const] : []),
+  ];
   // Horizontal bars, labels wrapped on the axis: a donut's outside labels overlapped each other.
   const budget: EChartsOption = {
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
