@@ -193,6 +193,24 @@ describe("demo Pas-de-Calais", () => {
     expect(await controleSample(t.handle.db, "62", "2019-01-01", "2019-12-31", 2019)).toEqual(draw);
   });
 
+  it("follow-up after exit: 2018 exits followed with gaps, durable exits more often employed, AVIEE's January list to do", async () => {
+    const i = await computeIndicators(t.handle.db, { scope: "departement:62", from: "2019-01-01", to: "2019-12-31", withPrevious: false });
+    const twelve = i.followUp.at12Months;
+    process.stderr.write(`follow-up 2019: ${JSON.stringify(i.followUp)}\n`);
+    expect(twelve.due).toBeGreaterThan(1000);
+    expect(twelve.unknownShare).toBeGreaterThan(0.15);
+    expect(twelve.unknownShare).toBeLessThan(0.4);
+    const durable = twelve.byExitGroup.durable.employedRate ?? 0;
+    expect(durable).toBeGreaterThan((twelve.byExitGroup.other.employedRate ?? 1) + 0.2);
+    const aviee = await sql<{ due: number; entered: number }>`
+      SELECT count(*)::int AS due, count(f.id)::int AS entered FROM exit e JOIN structure s ON s.id = e.structure_id
+      CROSS JOIN (VALUES (6), (12)) h (horizon)
+      LEFT JOIN follow_up f ON f.exit_id = e.id AND f.horizon = h.horizon
+      WHERE s.name = 'AVIEE' AND to_char(e.exit_on + make_interval(months => h.horizon), 'YYYY-MM') = '2020-01'`.execute(t.handle.db);
+    expect(aviee.rows[0]?.due).toBeGreaterThan(0);
+    expect(aviee.rows[0]?.entered).toBe(0);
+  });
+
   it("loads only into an empty database; --reset reloads the same data", async () => {
     expect(await loadDemoIfEmpty(t.handle, { pii, env: {} })).toBeNull();
     await expect(loadDemo(t.handle, { pii, env: {} })).rejects.toThrow(/déjà/);

@@ -35,6 +35,7 @@ import { createStructure } from "../operations/createStructure.js";
 import { createStructureGroup } from "../operations/createStructureGroup.js";
 import { checkDeclarationLine } from "../operations/declareMonthlyHours.js";
 import { checkContract } from "../operations/hire.js";
+import { addFollowUpDemo } from "./followUp.js";
 import { addSteeringDemo } from "./steering.js";
 import { loadAnnualHoursRows, loadBaremeRows, loadCriteria, loadExitReferentialFromDb } from "../operations/referenceData.js";
 import { type OperationDeps, parseInput } from "../operations/types.js";
@@ -219,6 +220,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     );
     if (skipped) log("  (écriture en masse sans déclencheurs, clés étrangères vérifiées ensuite, agrégats recalculés)");
     await addSteeringDemo(db, DEMO_ACTOR);
+    await addFollowUpDemo(db, DEMO_ACTOR, DEMO_AS_OF);
     step(96, "Comptes de démonstration…");
     const accounts = await createDemoAccounts(db, password);
     await loadDemoDdetsYear(db, opDeps, DEMO_DEPARTEMENT);

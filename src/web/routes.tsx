@@ -27,6 +27,7 @@ import { PersonPage } from "./pages/PersonPage.js";
 import { PersonsPage } from "./pages/PersonsPage.js";
 import { SimulationNextYearPage } from "./pages/SimulationNextYearPage.js";
 import { SiaeHomePage } from "./pages/SiaeHomePage.js";
+import { FollowUpPage } from "./pages/FollowUpPage.js";
 import { SimulationPage } from "./pages/SimulationPage.js";
 import { ReportPage } from "./pages/ReportPage.js";
 import { StructurePage } from "./pages/StructurePage.js";
@@ -62,6 +63,7 @@ export function AppRoutes() {
         <Route path="/structures" element={guard(<StructuresPage />)} />
         <Route path="/structures/:structureId" element={guard(<StructurePage user={user as SessionUser} />)} />
         <Route path="/structures/:structureId/accueil" element={guard(<SiaeHomePage />)} />
+        <Route path="/structures/:structureId/suivi" element={guard(<FollowUpPage />)} />
         <Route path="/structures/:structureId/salaries" element={guard(<PersonsPage />)} />
         <Route path="/structures/:structureId/declaration" element={guard(<DeclarationPage />)} />
         <Route path="/structures/:structureId/annexes/nouvelle" element={guard(<AnnexeNewPage />)} />

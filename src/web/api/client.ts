@@ -11,7 +11,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail: string,
-    readonly errors: readonly { field: string; message: string }[] = [],
+    /** Per field; per line too for a file (file, line: header = 1). */
+    readonly errors: readonly { field: string; message: string; file?: string; line?: number }[] = [],
   ) {
     super(detail || title);
     this.name = "ApiError";
@@ -48,9 +49,11 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   const b = (body ?? {}) as { title?: unknown; detail?: unknown; errors?: unknown };
   const errors = Array.isArray(b.errors)
-    ? b.errors.map((e: { field?: unknown; message?: unknown }) => ({
+    ? b.errors.map((e: { field?: unknown; message?: unknown; file?: unknown; line?: unknown }) => ({
         field: String(e.field ?? ""),
         message: String(e.message ?? ""),
+        ...(typeof e.file === "string" ? { file: e.file } : {}),
+        ...(typeof e.line === "number" ? { line: e.line } : {}),
       }))
     : [];
   return new ApiError(

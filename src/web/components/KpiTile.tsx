@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { INDICATOR_DEFINITIONS, type IndicatorKey } from "../../domain/indicators/definitions.js";
 
-export function KpiTile({ indicator, value, testId }: { indicator: IndicatorKey; value: string; testId: string }) {
+export function KpiTile({ indicator, value, testId, note }: { indicator: IndicatorKey; value: string; testId: string; note?: string }) {
   const id = useId();
   const def = INDICATOR_DEFINITIONS[indicator];
   return (
@@ -12,6 +12,11 @@ export function KpiTile({ indicator, value, testId }: { indicator: IndicatorKey;
       <p className="kpi-value" data-testid={`${testId}-value`}>
         {value}
       </p>
+      {note && (
+        <p className="fr-text--xs fr-mb-0" data-testid={`${testId}-note`}>
+          {note}
+        </p>
+      )}
       {/* Icon-only DSFR button, not "fr-btn--tooltip": the DSFR shows button tooltips on focus and click
           only; this referent gets hover too. */}
       <button

@@ -159,7 +159,22 @@ function KpiTiles({ data }: { data: Indicators }) {
       <KpiTile indicator="dynamicRate" testId="kpi-dynamic-rate" value={formatRate(data.exits.dynamicRate)} />
       <KpiTile indicator="durableRate" testId="kpi-durable-rate" value={formatRate(data.exits.durableRate)} />
       <KpiTile indicator="budget" testId="kpi-budget" value={formatEuros(data.budget.total)} />
+      <FollowUpTile data={data} />
     </div>
+  );
+}
+
+/** Employed 6 and 12 months after exit; the unknown share always beside it, the small-count rule said. */
+function FollowUpTile({ data }: { data: Indicators }) {
+  const { at6Months: six, at12Months: twelve } = data.followUp;
+  const unknown = `situations inconnues : ${formatRate(six.unknownShare)} à 6 mois, ${formatRate(twelve.unknownShare)} à 12 mois`;
+  return (
+    <KpiTile
+      indicator="followUpEmployedRate"
+      testId="kpi-follow-up"
+      value={`${formatRate(six.employedRate)} · ${formatRate(twelve.employedRate)}`}
+      note={six.withheld || twelve.withheld ? `${unknown} ; ${six.withheldReason ?? twelve.withheldReason}` : unknown}
+    />
   );
 }
 

@@ -155,6 +155,29 @@ function Diagnoses({ m }: { m: SiaeMonth }) {
   );
 }
 
+function FollowUps({ m }: { m: SiaeMonth }) {
+  const f = m.followUps;
+  return (
+    <Item
+      id="follow-ups"
+      title="Suivis après la sortie"
+      done={f.toEnter === 0}
+      link={{ to: `/structures/${m.structureId}/suivi`, label: `Suivi après sortie de ${formatMonth(f.month)}` }}
+    >
+      <p className="fr-mb-0">
+        {f.due === 0 ? (
+          `Aucune sortie à suivre en ${formatMonth(f.month)} (6 ou 12 mois après la sortie).`
+        ) : (
+          <>
+            <strong data-testid="todo-follow-ups-count">{plural(f.toEnter, "situation à renseigner", "situations à renseigner")}</strong>{" "}
+            sur {plural(f.due, "sortie à suivre", "sorties à suivre")} ce mois-ci (6 ou 12 mois après la sortie).
+          </>
+        )}
+      </p>
+    </Item>
+  );
+}
+
 function Exits({ m }: { m: SiaeMonth }) {
   const n = m.exits.toRecord;
   return (
@@ -274,11 +297,7 @@ export function SiaeHomePage() {
             <Diagnoses m={m} />
             <Fiches m={m} />
             <Consumption m={m} />
-            <Item id="follow-ups" title="Suivis après la sortie" done>
-              <p className="fr-mb-0">
-                Le suivi des salariés après leur sortie (à 3 et 6 mois) n'existe pas encore dans Passerelle : rien n'est compté ici.
-              </p>
-            </Item>
+            <FollowUps m={m} />
           </ul>
         </>
       )}

@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { getIndicators } from "../../contracts/indicators.js";
+import { FollowUpRatesTable } from "../components/FollowUpRatesTable.js";
 import { getRealisation, getStructure, type Realisation } from "../../contracts/structures.js";
 import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
@@ -241,6 +242,13 @@ export function StructurePage({ user }: { user: SessionUser }) {
             </tbody>
           </table>
         </div>
+      )}
+      {indicators.data && (
+        <FollowUpRatesTable
+          f={indicators.data.followUp}
+          caption={`Situation 6 et 12 mois après la sortie (suivis échus en ${year}), par catégorie de sortie`}
+          testId="structure-follow-up"
+        />
       )}
     </>
   );
