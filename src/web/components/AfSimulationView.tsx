@@ -4,6 +4,7 @@
 import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
 import type { AfSimulation } from "../../contracts/annexes.js";
 import { formatEuros } from "../format.js";
+import { num, TableHead } from "./TableHead.js";
 
 const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
 
@@ -33,15 +34,7 @@ export function AfSimulationView({ simulation: s, stale = false }: { simulation:
       <div className="fr-table fr-table--sm" data-testid="af-schedule">
         <table>
           <caption>Échéancier mensuel de l'aide au poste</caption>
-          <thead>
-            <tr>
-              <th scope="col">Mois</th>
-              <th scope="col" className="numeric">
-                Montant
-              </th>
-              <th scope="col">Régularisation possible</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Mois", num("Montant"), "Régularisation possible"]} />
           <tbody>
             {s.monthly.map((m) => (
               <tr key={m.month}>

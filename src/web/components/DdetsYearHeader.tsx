@@ -1,8 +1,8 @@
 // Header shared by the département pages of the DDETS year (requests, part modulée, CDIAE pack): the year
 // (kept in the URL, ?annee=) and the links between the three pages.
-import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { Link, useSearchParams } from "react-router-dom";
 import { useCalendar } from "../api/useCalendar.js";
+import { YearSelect } from "./YearSelect.js";
 
 const PAGES = [
   ["demandes", "Demandes de financement"],
@@ -48,24 +48,15 @@ export function DdetsYearHeader({ code, year, page, title }: { code: string; yea
         </ul>
       </nav>
       <div className="filters fr-mb-3w">
-        <Select
-          label="Année"
-          nativeSelectProps={{
-            value: String(year),
-            name: "annee",
-            onChange: (e) => {
-              const next = new URLSearchParams(params);
-              next.set("annee", e.target.value);
-              setParams(next);
-            },
+        <YearSelect
+          years={years}
+          value={year}
+          onChange={(value) => {
+            const next = new URLSearchParams(params);
+            next.set("annee", value);
+            setParams(next);
           }}
-        >
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {y}
-            </option>
-          ))}
-        </Select>
+        />
       </div>
     </>
   );

@@ -7,6 +7,7 @@ import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros } from "../format.js";
 import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 export function useAnnexDetail(structureId: string | undefined, annexId: string | undefined) {
   return useQuery({
@@ -67,14 +68,7 @@ export function AnnexePage({ user }: { user: SessionUser }) {
           <div className="fr-table fr-table--sm">
             <table>
               <caption>Financements</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Ligne de financement</th>
-                  <th scope="col" className="numeric">
-                    Montant
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Ligne de financement", num("Montant")]} />
               <tbody>
                 {a.funding.map((f) => (
                   <tr key={f.code}>
@@ -105,25 +99,9 @@ export function AnnexePage({ user }: { user: SessionUser }) {
       <div className="fr-table" data-testid="annex-versions">
         <table>
           <caption>Versions (avenants) de l'annexe {a.numberPrefix}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Numéro</th>
-              <th scope="col">État</th>
-              <th scope="col">Période</th>
-              <th scope="col" className="numeric">
-                ETP
-              </th>
-              <th scope="col" className="numeric">
-                Montant unitaire
-              </th>
-              <th scope="col" className="numeric">
-                Montant total
-              </th>
-              <th scope="col" className="numeric">
-                Part modulée
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={["Numéro", "État", "Période", num("ETP"), num("Montant unitaire"), num("Montant total"), num("Part modulée")]}
+          />
           <tbody>
             {a.versions.map((v) => (
               <tr key={v.id}>

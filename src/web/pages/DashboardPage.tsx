@@ -23,6 +23,8 @@ import { Chart } from "../components/Chart.js";
 import { KpiTile } from "../components/KpiTile.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
+import { YearSelect } from "../components/YearSelect.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 /** National target of the taux de sorties dynamiques — iae-reference §6.3 / §10. */
 const DYNAMIC_RATE_TARGET = 0.6;
@@ -105,13 +107,7 @@ export function DashboardPage({ user }: { user: SessionUser }) {
             </option>
           ))}
         </Select>
-        <Select label="Année" nativeSelectProps={{ value: String(year), onChange: (e) => update("year", e.target.value), name: "year" }}>
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {y}
-            </option>
-          ))}
-        </Select>
+        <YearSelect years={years} value={year} name="year" onChange={(value) => update("year", value)} />
       </div>
 
       <h2 className="fr-h4">Indicateurs {year}</h2>
@@ -278,28 +274,18 @@ function StructureTable({
       <div className="fr-table fr-table--no-caption" data-testid="structures-table">
         <table>
           <caption>Structures du territoire</caption>
-          <thead>
-            <tr>
-              <th scope="col">Structure</th>
-              <th scope="col">Type</th>
-              <th scope="col">Département</th>
-              <th scope="col" className="numeric">
-                ETP conventionnés
-              </th>
-              <th scope="col" className="numeric">
-                ETP réalisés
-              </th>
-              <th scope="col" className="numeric">
-                Taux de réalisation
-              </th>
-              <th scope="col" className="numeric">
-                Sorties examinées
-              </th>
-              <th scope="col" className="numeric">
-                Sorties dynamiques
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Structure",
+              "Type",
+              "Département",
+              num("ETP conventionnés"),
+              num("ETP réalisés"),
+              num("Taux de réalisation"),
+              num("Sorties examinées"),
+              num("Sorties dynamiques"),
+            ]}
+          />
           <tbody>
             {shown.map((r) => {
               const lowReal = r.tauxRealisation !== null && r.tauxRealisation < threshold;

@@ -14,6 +14,7 @@ import { MonthSelect } from "../components/MonthSelect.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatMonth } from "../format.js";
 import { aspWholeHours } from "../../domain/declarations/aspWholeHours.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 type AnnexGrid = DeclarationGrid["annexes"][number];
 
@@ -124,17 +125,7 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
         <div className="fr-table fr-table--sm">
           <table>
             <caption>Heures travaillées en {formatMonth(month)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Salarié</th>
-                <th scope="col">Contrat</th>
-                <th scope="col" className="numeric">
-                  Heures / semaine
-                </th>
-                <th scope="col">Heures du mois</th>
-                <th scope="col">État</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Salarié", "Contrat", num("Heures / semaine"), "Heures du mois", "État"]} />
             <tbody>
               {annex.lines.map((l, i) => (
                 <tr key={l.contractId}>

@@ -1,6 +1,5 @@
 // Conseil départemental: RSA beneficiaries in IAE in the département for a year. Aggregates only,
 // from GET /api/v1/departements/{code}/rsa; the year is in the URL (?annee=) so the page can be shared.
-import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { Navigate, useParams, useSearchParams } from "react-router-dom";
@@ -10,6 +9,8 @@ import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
+import { YearSelect } from "../components/YearSelect.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 function Tile({ label, value, definition, testId }: { label: string; value: string; definition: string; testId: string }) {
   const id = useId();
@@ -57,24 +58,15 @@ export function DepartementRsaPage() {
       <h1>Bénéficiaires du RSA en insertion par l'activité économique</h1>
       <p className="fr-text--lg">{d ? d.departementLabel : `Département ${code}`}</p>
       <div className="filters fr-mb-4w">
-        <Select
-          label="Année"
-          nativeSelectProps={{
-            value: String(year),
-            name: "annee",
-            onChange: (e) => {
-              const next = new URLSearchParams(params);
-              next.set("annee", e.target.value);
-              setParams(next);
-            },
+        <YearSelect
+          years={years}
+          value={year}
+          onChange={(value) => {
+            const next = new URLSearchParams(params);
+            next.set("annee", value);
+            setParams(next);
           }}
-        >
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {y}
-            </option>
-          ))}
-        </Select>
+        />
       </div>
       {(data.isPending || !ready) && <Loading label="Calcul des chiffres du département…" />}
       {data.isError && <ErrorState error={data.error} />}
@@ -126,14 +118,7 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
       <div className="fr-table" data-testid="rsa-exits">
         <table>
           <caption>Sorties examinées par catégorie ({year})</caption>
-          <thead>
-            <tr>
-              <th scope="col">Catégorie</th>
-              <th scope="col" className="numeric">
-                Sorties
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Catégorie", num("Sorties")]} />
           <tbody>
             {(
               [
@@ -160,32 +145,18 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
         <div className="fr-table" data-testid="rsa-by-kind">
           <table>
             <caption>Bénéficiaires du RSA par type de structure ({year})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col" className="numeric">
-                  Structures
-                </th>
-                <th scope="col" className="numeric">
-                  Présents
-                </th>
-                <th scope="col" className="numeric">
-                  dont RSA
-                </th>
-                <th scope="col" className="numeric">
-                  Part RSA
-                </th>
-                <th scope="col" className="numeric">
-                  ETP cofinancés
-                </th>
-                <th scope="col" className="numeric">
-                  Sorties examinées (RSA)
-                </th>
-                <th scope="col" className="numeric">
-                  Sorties dynamiques (RSA)
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                "Type",
+                num("Structures"),
+                num("Présents"),
+                num("dont RSA"),
+                num("Part RSA"),
+                num("ETP cofinancés"),
+                num("Sorties examinées (RSA)"),
+                num("Sorties dynamiques (RSA)"),
+              ]}
+            />
             <tbody>
               {d.byKind.map((k) => (
                 <tr key={k.kind}>
@@ -212,33 +183,19 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
           <div className="fr-table" data-testid="rsa-structures">
             <table>
               <caption>Bénéficiaires du RSA par structure ({year})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Structure</th>
-                  <th scope="col">Type</th>
-                  <th scope="col" className="numeric">
-                    Présents
-                  </th>
-                  <th scope="col" className="numeric">
-                    dont RSA
-                  </th>
-                  <th scope="col" className="numeric">
-                    Entrés RSA
-                  </th>
-                  <th scope="col" className="numeric">
-                    ETP cofinancés
-                  </th>
-                  <th scope="col" className="numeric">
-                    Montant du département
-                  </th>
-                  <th scope="col" className="numeric">
-                    Sorties examinées (RSA)
-                  </th>
-                  <th scope="col" className="numeric">
-                    Sorties dynamiques (RSA)
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  "Structure",
+                  "Type",
+                  num("Présents"),
+                  num("dont RSA"),
+                  num("Entrés RSA"),
+                  num("ETP cofinancés"),
+                  num("Montant du département"),
+                  num("Sorties examinées (RSA)"),
+                  num("Sorties dynamiques (RSA)"),
+                ]}
+              />
               <tbody>
                 {d.structures.map((s) => (
                   <tr key={s.id} data-structure-id={s.id}>

@@ -3,7 +3,6 @@
 // Year and date are in the URL (?annee=&date=) so that the page can be shared.
 import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
 import { Input } from "@codegouvfr/react-dsfr/Input.js";
-import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from "react-router-dom";
@@ -15,6 +14,8 @@ import { FrenchDateInput } from "../components/FrenchDateInput.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatRate } from "../format.js";
 import { RedeploymentSection } from "./RedeploymentSection.js";
+import { YearSelect } from "../components/YearSelect.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 /** /pilotage: a DDETS goes to its own département; the DGEFP and the DREETS choose one. */
 export function EnvelopeHomePage({ user }: { user: SessionUser }) {
@@ -78,16 +79,7 @@ export function EnvelopePage({ user }: { user: SessionUser }) {
       <h1>Pilotage de l'enveloppe</h1>
       <p className="fr-text--lg">{d ? d.scope : `Département ${code}`}</p>
       <div className="filters fr-mb-4w">
-        <Select
-          label="Année"
-          nativeSelectProps={{ value: String(year), name: "annee", onChange: (e) => set({ annee: e.target.value, date: null }) }}
-        >
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {y}
-            </option>
-          ))}
-        </Select>
+        <YearSelect years={years} value={year} onChange={(value) => set({ annee: value, date: null })} />
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -137,25 +129,16 @@ export function StructureEnvelopePage() {
       <h1>Réalisation et projection de l'année</h1>
       <p className="fr-text--lg">{d?.structures[0]?.name ?? d?.scope ?? ""}</p>
       <div className="filters fr-mb-4w">
-        <Select
-          label="Année"
-          nativeSelectProps={{
-            value: String(year),
-            name: "annee",
-            onChange: (e) => {
-              const next = new URLSearchParams(params);
-              next.set("annee", e.target.value);
-              next.delete("date");
-              setParams(next);
-            },
+        <YearSelect
+          years={years}
+          value={year}
+          onChange={(value) => {
+            const next = new URLSearchParams(params);
+            next.set("annee", value);
+            next.delete("date");
+            setParams(next);
           }}
-        >
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {y}
-            </option>
-          ))}
-        </Select>
+        />
       </div>
       {(data.isPending || !ready) && <Loading label="Calcul de la projection…" />}
       {data.isError && <ErrorState error={data.error} />}
@@ -207,28 +190,18 @@ function EnvelopeFigures({ d }: { d: Envelope }) {
       <div className="fr-table" data-testid="envelope-structures">
         <table>
           <caption>Projection par structure au {formatDate(d.at)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Structure</th>
-              <th scope="col">Type</th>
-              <th scope="col" className="numeric">
-                ETP conventionnés
-              </th>
-              <th scope="col" className="numeric">
-                ETP réalisés à date
-              </th>
-              <th scope="col" className="numeric">
-                Projection (intervalle)
-              </th>
-              <th scope="col" className="numeric">
-                Taux projeté
-              </th>
-              <th scope="col">Alerte</th>
-              <th scope="col" className="numeric">
-                Versé à date
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Structure",
+              "Type",
+              num("ETP conventionnés"),
+              num("ETP réalisés à date"),
+              num("Projection (intervalle)"),
+              num("Taux projeté"),
+              "Alerte",
+              num("Versé à date"),
+            ]}
+          />
           <tbody>
             {d.structures.map((s) => (
               <tr key={s.structureId} data-structure-id={s.structureId}>

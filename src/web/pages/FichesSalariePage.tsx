@@ -9,6 +9,7 @@ import { exportFichesSalarie, validateFichesSalarie } from "../../contracts/fich
 import { ApiError, call, csrfToken, hrefOf } from "../api/client.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatInt } from "../format.js";
+import { TableHead } from "../components/TableHead.js";
 
 /** French names of the ASP fields (iae-reference §7.2); unknown ones are shown as sent to the ASP. */
 const FIELD_LABELS: Record<string, string> = {
@@ -138,15 +139,7 @@ export function FichesSalariePage() {
             <div className="fr-table" data-testid="fiches-errors">
               <table>
                 <caption>Erreurs par salarié et par champ</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Salarié</th>
-                    <th scope="col">Contrat</th>
-                    <th scope="col">Mouvement</th>
-                    <th scope="col">Champ</th>
-                    <th scope="col">Erreur</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Salarié", "Contrat", "Mouvement", "Champ", "Erreur"]} />
                 <tbody>
                   {v.invalid.flatMap((fiche) =>
                     fiche.errors.map((e, i) => (

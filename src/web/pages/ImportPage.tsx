@@ -12,6 +12,7 @@ import { ApiError, call, hrefOf, uploadFile } from "../api/client.js";
 import { ImportRejections, IssuesTable } from "../components/ImportRejections.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatInt } from "../format.js";
+import { TableHead } from "../components/TableHead.js";
 
 type Stage =
   | { kind: "idle" }
@@ -266,20 +267,9 @@ function ImportHistory() {
           <div className="fr-table fr-table--no-caption" data-testid="import-history">
             <table>
               <caption>Imports passés, du plus récent au plus ancien</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Date</th>
-                  <th scope="col">Par</th>
-                  <th scope="col">Fichier</th>
-                  <th scope="col">Format</th>
-                  <th scope="col">État</th>
-                  <th scope="col">Lues</th>
-                  <th scope="col">Insérées</th>
-                  <th scope="col">Mises à jour</th>
-                  <th scope="col">Inchangées</th>
-                  <th scope="col">Rejetées</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={["Date", "Par", "Fichier", "Format", "État", "Lues", "Insérées", "Mises à jour", "Inchangées", "Rejetées"]}
+              />
               <tbody>
                 {history.data.items.map((run) => (
                   <tr key={run.id}>

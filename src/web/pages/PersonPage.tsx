@@ -11,6 +11,7 @@ import { call } from "../api/client.js";
 import { ExitForm } from "../components/ExitForm.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp } from "../format.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 const STATUS: Record<string, { label: string; severity: "success" | "warning" | "error" | "info" }> = {
   VALID: { label: "Valide", severity: "success" },
@@ -108,19 +109,7 @@ export function PersonPage() {
               <div className="fr-table fr-table--sm">
                 <table>
                   <caption>Contrats du parcours</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Rang</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Début</th>
-                      <th scope="col">Fin prévue</th>
-                      <th scope="col">Sortie</th>
-                      <th scope="col" className="numeric">
-                        Heures / semaine
-                      </th>
-                      <th scope="col">RSA</th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={["Rang", "Type", "Début", "Fin prévue", "Sortie", num("Heures / semaine"), "RSA"]} />
                   <tbody>
                     {r.contracts.map((c) => (
                       <tr key={c.id}>
@@ -170,16 +159,7 @@ export function PersonPage() {
           <div className="fr-table fr-table--sm">
             <table>
               <caption>Heures déclarées par mois</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Mois</th>
-                  <th scope="col" className="numeric">
-                    Heures
-                  </th>
-                  <th scope="col">Annexe financière</th>
-                  <th scope="col">État</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Mois", num("Heures"), "Annexe financière", "État"]} />
               <tbody>
                 {p.monthlyHours.map((h) => (
                   <tr key={`${h.month}-${h.annexNumber}`}>

@@ -12,6 +12,7 @@ import { acceptRedeployment, getRedeployment, previewRedeployment, type Redeploy
 import { call } from "../api/client.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatEuros, formatRate } from "../format.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 type EditableMove = { key: number; from: string; to: string; etp: string };
 let nextKey = 0;
@@ -168,29 +169,17 @@ export function RedeploymentSection({ code, year, at }: { code: string; year: nu
       <div className="fr-table fr-mt-2w" data-testid="redeployment-effect">
         <table>
           <caption>{preview.data ? "Effet des mouvements saisis" : "Effet des mouvements proposés"}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Structure</th>
-              <th scope="col" className="numeric">
-                ETP avant
-              </th>
-              <th scope="col" className="numeric">
-                ETP après
-              </th>
-              <th scope="col" className="numeric">
-                Montant avant
-              </th>
-              <th scope="col" className="numeric">
-                Montant après
-              </th>
-              <th scope="col" className="numeric">
-                Taux projeté avant
-              </th>
-              <th scope="col" className="numeric">
-                Taux projeté après
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Structure",
+              num("ETP avant"),
+              num("ETP après"),
+              num("Montant avant"),
+              num("Montant après"),
+              num("Taux projeté avant"),
+              num("Taux projeté après"),
+            ]}
+          />
           <tbody>
             {shown.structures
               .filter((s) => s.etpAfter !== s.etpBefore)

@@ -11,6 +11,7 @@ import { ApiError, call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
 import { ErrorState, Loading } from "../components/States.js";
+import { YearSelect } from "../components/YearSelect.js";
 
 async function fetchReportHtml(departement: string, year: number): Promise<string> {
   const response = await fetch(hrefOf(getAnnualReport, { query: { departement, year, format: "html" } }), {
@@ -92,13 +93,7 @@ export function ReportPage({ user }: { user: SessionUser }) {
             </option>
           ))}
         </Select>
-        <Select label="Année" nativeSelectProps={{ value: String(year), onChange: (e) => update("annee", e.target.value), name: "annee" }}>
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {y}
-            </option>
-          ))}
-        </Select>
+        <YearSelect years={years} value={year} onChange={(value) => update("annee", value)} />
       </div>
       {!departement && departements.isSuccess && (
         <ErrorState

@@ -15,6 +15,7 @@ import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
 import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
+import { num, TableHead } from "../components/TableHead.js";
 
 export function StructurePage({ user }: { user: SessionUser }) {
   const { structureId } = useParams();
@@ -141,27 +142,19 @@ export function StructurePage({ user }: { user: SessionUser }) {
         <div className="fr-table" data-testid="annexes-table">
           <table>
             <caption>Versions des annexes financières</caption>
-            <thead>
-              <tr>
-                <th scope="col">Numéro</th>
-                <th scope="col">Convention</th>
-                <th scope="col">État</th>
-                <th scope="col">Période</th>
-                <th scope="col" className="numeric">
-                  ETP
-                </th>
-                <th scope="col" className="numeric">
-                  Montant unitaire
-                </th>
-                <th scope="col" className="numeric">
-                  Montant total
-                </th>
-                <th scope="col" className="numeric">
-                  Part modulée
-                </th>
-                <th scope="col">Financements</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                "Numéro",
+                "Convention",
+                "État",
+                "Période",
+                num("ETP"),
+                num("Montant unitaire"),
+                num("Montant total"),
+                num("Part modulée"),
+                "Financements",
+              ]}
+            />
             <tbody>
               {s.conventions
                 .flatMap((c) => c.annexes.map((a) => ({ a, convention: c.number })))
@@ -220,16 +213,16 @@ export function StructurePage({ user }: { user: SessionUser }) {
         <div className="fr-table" data-testid="structure-exits">
           <table>
             <caption>Sorties examinées par catégorie</caption>
-            <thead>
-              <tr>
-                <th scope="col">Sorties examinées</th>
-                <th scope="col">Emploi durable</th>
-                <th scope="col">Emploi de transition</th>
-                <th scope="col">Sorties positives</th>
-                <th scope="col">Autres</th>
-                <th scope="col">Taux de sorties dynamiques</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                "Sorties examinées",
+                "Emploi durable",
+                "Emploi de transition",
+                "Sorties positives",
+                "Autres",
+                "Taux de sorties dynamiques",
+              ]}
+            />
             <tbody>
               <tr>
                 <td>{formatInt(indicators.data.exits.examined)}</td>
@@ -271,23 +264,7 @@ function RealisationView({ data }: { data: Realisation }) {
       <div className="fr-table fr-table--sm" data-testid="realisation-table">
         <table>
           <caption>Réalisation par mois</caption>
-          <thead>
-            <tr>
-              <th scope="col">Mois</th>
-              <th scope="col" className="numeric">
-                Heures déclarées
-              </th>
-              <th scope="col" className="numeric">
-                ETP réalisés
-              </th>
-              <th scope="col" className="numeric">
-                ETP conventionnés
-              </th>
-              <th scope="col" className="numeric">
-                Taux
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Mois", num("Heures déclarées"), num("ETP réalisés"), num("ETP conventionnés"), num("Taux")]} />
           <tbody>
             {data.months.map((m) => (
               <tr key={m.month}>
