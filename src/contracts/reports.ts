@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Principal } from "../server/auth/principal.js";
 import { yearParam } from "./common.js";
 import { defineContract } from "./contract.js";
+import { JobView } from "./jobs.js";
 import { departementParam, regionParam } from "./target.js";
 
 export const REPORT_FORMATS = ["html", "pdf", "csv", "xlsx"] as const;
@@ -36,4 +37,16 @@ export const getAnnualReport = defineContract({
     format: z.enum(REPORT_FORMATS).default("html"),
     download: z.enum(["true", "false"]).optional(),
   }),
+});
+
+export const enqueueAnnualReport = defineContract({
+  method: "POST",
+  path: "/api/v1/reports/annual/jobs",
+  tags: ["rapports"],
+  summary:
+    "Fait produire le rapport annuel par la file des tâches : répond 202 avec la tâche, à suivre sur /api/v1/jobs/{jobId} " +
+    "puis à télécharger sur /api/v1/jobs/{jobId}/result",
+  target: getAnnualReport.target,
+  query: z.strictObject({ year: yearParam, format: z.enum(REPORT_FORMATS).default("pdf") }),
+  response: { 202: JobView },
 });

@@ -26,7 +26,9 @@ export type Target =
   | { type: "invitation"; structureId: number; invitationId: number }
   | { type: "person"; id: number }
   | { type: "importRun"; id: number }
-  | { type: "importJob"; id: string };
+  | { type: "importJob"; id: string }
+  /** A background job producing a file: read by whoever may read the target it was made for (src/jobs/jobView.ts). */
+  | { type: "job"; id: string };
 
 export const NO_TARGET: Target = { type: "none" };
 

@@ -499,7 +499,7 @@ export interface DemoStateTable {
   completed_at: TimestampNullable;
 }
 
-export type JobKind = "import" | "retention";
+export type JobKind = "import" | "retention" | "report";
 export type JobStatus = "queued" | "running" | "succeeded" | "failed";
 export interface JobTable {
   id: string;
@@ -526,6 +526,7 @@ export interface JobFileChunkTable {
   seq: number;
   data: Uint8Array;
 }
+export type JobResultChunkTable = JobFileChunkTable;
 export type FinancingRequestState = "brouillon" | "deposee" | "en_instruction" | "proposee" | "avis_cdiae" | "decidee";
 export interface FinancingRequestTable {
   id: Id;
@@ -727,6 +728,7 @@ export interface Database {
   demo_state: DemoStateTable;
   job: JobTable;
   job_file_chunk: JobFileChunkTable;
+  job_result_chunk: JobResultChunkTable;
   financing_request: FinancingRequestTable;
   financing_request_event: FinancingRequestEventTable;
   financing_request_attachment: FinancingRequestAttachmentTable;

@@ -1,10 +1,11 @@
-// Wires the job queue into the application: every app instance runs a worker (imports, retention)
+// Wires the job queue into the application: every app instance runs a worker (imports, retention, reports)
 // and the scheduler (nightly retention, FluxIAE drop folder), both started when the app is ready and
 // stopped when it closes — running jobs get `shutdownGraceMs` to finish, then go back to the queue.
 // Routes reach them as `app.jobs`. Metrics (src/server/metrics.ts) count the jobs and imported rows.
 import type { App, AppContext } from "../server/context.js";
 import type { AppMetrics } from "../server/metrics.js";
 import { importJobHandler } from "./importJob.js";
+import { reportJobHandler } from "./reportJob.js";
 import { JobScheduler, retentionJobHandler, type ScheduleConfig, scheduleConfigFromEnv } from "./schedule.js";
 import { JobWorker } from "./worker.js";
 
@@ -51,7 +52,11 @@ export function installJobs(app: App, ctx: AppContext, metrics: AppMetrics): Job
   const log = (level: "info" | "warn" | "error", message: string, error?: unknown) => app.log[level](error ? { err: error } : {}, message);
   const worker = new JobWorker(
     ctx.handle,
-    { import: importJobHandler(ctx.handle, ctx.pii, metrics), retention: retentionJobHandler(ctx.handle) },
+    {
+      import: importJobHandler(ctx.handle, ctx.pii, metrics),
+      retention: retentionJobHandler(ctx.handle),
+      report: reportJobHandler(ctx.handle),
+    },
     {
       ...(config.concurrency ? { concurrency: config.concurrency } : {}),
       ...(config.pollMs ? { pollMs: config.pollMs } : {}),

@@ -194,7 +194,8 @@ export async function authorize(db: Kysely<Database>, principal: Principal | nul
 
   switch (policy) {
     case "authenticated":
-      return target.type === "none" ? ALLOW : unsupported(policy, target);
+      // A job is found only if the reader may read what it was made for (src/jobs/jobView.ts).
+      return target.type === "none" || target.type === "job" ? ALLOW : unsupported(policy, target);
     case "admin":
       return isAdmin ? ALLOW : denied("Réservé aux administrateurs de la plateforme.");
     case "territory:read":
