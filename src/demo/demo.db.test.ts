@@ -211,6 +211,30 @@ describe("demo Pas-de-Calais", () => {
     expect(aviee.rows[0]?.entered).toBe(0);
   });
 
+  it("a contrôle campaign of the first half of 2019 in progress: AVIEE selected, its recorded seed replays the sample", async () => {
+    const db = t.handle.db;
+    const campaign = await db.selectFrom("controle_campaign").selectAll().where("departement_code", "=", "62").executeTakeFirstOrThrow();
+    expect([campaign.period_from, campaign.period_to, campaign.state]).toEqual(["2019-01-01", "2019-06-30", "en_cours"]);
+    const replay = await controleSample(db, "62", "2019-01-01", "2019-06-30", Number(campaign.seed), campaign.percent);
+    const stored = await db
+      .selectFrom("controle_hiring")
+      .select(["structure_id", "contract_id"])
+      .where("campaign_id", "=", campaign.id)
+      .execute();
+    expect(stored.map((h) => Number(h.contract_id)).sort((a, b) => a - b)).toEqual(
+      replay.selected.flatMap((s) => s.sampled).sort((a, b) => a - b),
+    );
+    const aviee = await db.selectFrom("structure").select("id").where("name", "=", "AVIEE").executeTakeFirstOrThrow();
+    const files = await db
+      .selectFrom("controle_structure")
+      .select(["structure_id", "state"])
+      .where("campaign_id", "=", campaign.id)
+      .execute();
+    expect(files.find((f) => Number(f.structure_id) === Number(aviee.id))?.state).toBe("pieces");
+    expect(new Set(files.map((f) => f.state))).toEqual(new Set(["pieces", "soumis", "contradictoire", "decide"]));
+    expect(Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM controle_proof`.execute(db)).rows[0]?.n)).toBeGreaterThan(0);
+  });
+
   it("loads only into an empty database; --reset reloads the same data", async () => {
     expect(await loadDemoIfEmpty(t.handle, { pii, env: {} })).toBeNull();
     await expect(loadDemo(t.handle, { pii, env: {} })).rejects.toThrow(/déjà/);

@@ -37,6 +37,7 @@ import { checkDeclarationLine } from "../operations/declareMonthlyHours.js";
 import { checkContract } from "../operations/hire.js";
 import { addFollowUpDemo } from "./followUp.js";
 import { addSteeringDemo } from "./steering.js";
+import { addControleDemo } from "./controle.js";
 import { loadAnnualHoursRows, loadBaremeRows, loadCriteria, loadExitReferentialFromDb } from "../operations/referenceData.js";
 import { type OperationDeps, parseInput } from "../operations/types.js";
 import type { Db } from "../db/schema.js";
@@ -219,11 +220,15 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
       },
     );
     if (skipped) log("  (écriture en masse sans déclencheurs, clés étrangères vérifiées ensuite, agrégats recalculés)");
-    await addSteeringDemo(db, DEMO_ACTOR);
+    const aviee = structures.ids.get(`${TRAJECTOIRE.members[0].siret}|${TRAJECTOIRE.members[0].kind}`);
+    if (aviee === undefined) throw new Error("AVIEE absente de la liste importée");
+    await addSteeringDemo(db, DEMO_ACTOR, [aviee]);
     await addFollowUpDemo(db, DEMO_ACTOR, DEMO_AS_OF);
     step(96, "Comptes de démonstration…");
     const accounts = await createDemoAccounts(db, password);
     await loadDemoDdetsYear(db, opDeps, DEMO_DEPARTEMENT);
+    step(98, "Campagne de contrôle a posteriori du premier semestre 2019…");
+    await addControleDemo(db, opDeps, DEMO_ACTOR, DEMO_DEPARTEMENT, aviee);
     await db
       .updateTable("demo_state")
       .set({ state: "complete", completed_at: new Date() })
@@ -267,13 +272,17 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
 
 /** Deletes what the demo wrote: structures of the demo (list of July 2019 for 062 + synthetic), synthetic people, the group, demo accounts. */
 export async function resetDemo(db: Db): Promise<void> {
+  // The demo département's contrôle campaigns are about its structures only.
+  await db.deleteFrom("controle_campaign").where("departement_code", "=", DEMO_DEPARTEMENT).execute();
+  // People first: deleting a structure empties the author of the diagnoses it made, which a SIAE's own
+  // diagnosis may not lack (eligibility_diagnosis CHECK).
+  await db.deleteFrom("person").where("is_synthetic", "=", true).execute();
   await db.deleteFrom("structure_group").where("name", "=", TRAJECTOIRE.name).execute();
   await db
     .deleteFrom("structure")
     .where("departement_code", "=", DEMO_DEPARTEMENT)
     .where((eb) => eb.or([eb("source", "=", DEMO_LIST_SOURCE), eb("source", "=", DEMO_SYNTHETIC_SOURCE), eb("is_synthetic", "=", true)]))
     .execute();
-  await db.deleteFrom("person").where("is_synthetic", "=", true).execute();
   await db.deleteFrom("app_user").where("email", "like", `%@${DEMO_EMAIL_DOMAIN}`).execute();
   await db.deleteFrom("demo_state").where("departement_code", "=", DEMO_DEPARTEMENT).execute();
 }

@@ -11,11 +11,14 @@ import { diagnosisExpiresAt, isDiagnosisValid } from "../domain/eligibility/diag
 import type { SiaeKind } from "../domain/structures/kinds.js";
 import { loadCriteria } from "../operations/referenceData.js";
 
-/** Half of the structures take some of their hirings on their own diagnosis: one in three of those hirings. */
-const isAutoPrescriber = (structureId: number) => structureId % 2 === 0;
+/**
+ * Half of the structures take some of their hirings on their own diagnosis: one in three of those hirings; so do
+ * the structures of the demo SIAE accounts (`also`), so that their users meet the contrôle a posteriori.
+ */
 const isAutoPrescribed = (contractId: number) => contractId % 3 === 0;
 
-export async function addSteeringDemo(db: Db, actor: Actor): Promise<{ autoPrescribed: number }> {
+export async function addSteeringDemo(db: Db, actor: Actor, also: readonly number[] = []): Promise<{ autoPrescribed: number }> {
+  const isAutoPrescriber = (structureId: number) => structureId % 2 === 0 || also.includes(structureId);
   const criteriaRef = await loadCriteria(db);
   const { rows } = await sql<{
     contract_id: number;

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "../db/audit.js";
 import type { Db } from "../db/schema.js";
+import { formatFrenchDate } from "../domain/calendar/isoDate.js";
 import { drawCampaign, validateSelectionPercent } from "../domain/controle/sampling.js";
 import {
   type CriterionStatus,
@@ -75,7 +76,10 @@ export async function createControleCampaign(db: Db, deps: OperationDeps, raw: C
     .executeTakeFirst();
   if (overlap)
     throw new OperationInputError([
-      { field: "from", reason: `une campagne couvre déjà cette période (du ${overlap.period_from} au ${overlap.period_to})` },
+      {
+        field: "from",
+        reason: `une campagne couvre déjà cette période (du ${formatFrenchDate(overlap.period_from)} au ${formatFrenchDate(overlap.period_to)})`,
+      },
     ]);
   const seed = input.seed ?? randomInt(0, 2 ** 47);
   const draw = drawCampaign(await autoPrescribedHirings(db, input.departement, input.from, input.to), seed, percent);

@@ -14,6 +14,8 @@ import { DialoguePage } from "./pages/DialoguePage.js";
 import { FinancingRequestPage } from "./pages/FinancingRequestPage.js";
 import { FinancingRequestsPage } from "./pages/FinancingRequestsPage.js";
 import { ModulationPage } from "./pages/ModulationPage.js";
+import { ControleCampaignPage, ControleCampaignsPage, ControleHomePage } from "./pages/ControleCampaignsPage.js";
+import { ControleFilePage, StructureControlesPage } from "./pages/ControleFilePage.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { EnvelopeHomePage, EnvelopePage, StructureEnvelopePage } from "./pages/EnvelopePage.js";
 import { DeclarationPage } from "./pages/DeclarationPage.js";
@@ -84,6 +86,11 @@ export function AppRoutes() {
         <Route path="/departement/:code/demandes" element={guard(<DepartementRequestsPage />)} />
         <Route path="/departement/:code/modulation" element={guard(<ModulationPage user={user as SessionUser} />)} />
         <Route path="/departement/:code/cdiae" element={guard(<CdiaePage user={user as SessionUser} />)} />
+        <Route path="/controle" element={guard(<ControleHomePage user={user as SessionUser} />)} />
+        <Route path="/departement/:code/controle" element={guard(<ControleCampaignsPage user={user as SessionUser} />)} />
+        <Route path="/departement/:code/controle/:campaignId" element={guard(<ControleCampaignPage />)} />
+        <Route path="/structures/:structureId/controle" element={guard(<StructureControlesPage />)} />
+        <Route path="/structures/:structureId/controle/:campaignId" element={guard(<ControleFilePage user={user as SessionUser} />)} />
         <Route path="/salaries/:personId" element={guard(<PersonPage />)} />
         <Route path="/imports" element={guard(<ImportPage />)} />
         <Route path="/imports/:importRunId" element={guard(<ImportRunPage />)} />

@@ -19,9 +19,9 @@ describe("controle sample options", () => {
     expect(() => sampleOptions({ departement: "62", from: "2019-01-01", to: "2019-12-31", seed: "-3" })).toThrow(InvalidInputError);
     expect(() => sampleOptions({ from: "2019-01-01", to: "2019-12-31", seed: "1" })).toThrow(/--departement/);
   });
-  it("registers `controle sample`", () => {
+  it("registers `controle sample` and `controle campaigns`", () => {
     const program = new Command();
     register(program);
-    expect(program.commands.find((c) => c.name() === "controle")?.commands.map((c) => c.name())).toEqual(["sample"]);
+    expect(program.commands.find((c) => c.name() === "controle")?.commands.map((c) => c.name())).toEqual(["sample", "campaigns"]);
   });
 });

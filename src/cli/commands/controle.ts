@@ -2,12 +2,17 @@
 // the contrôle a posteriori draw of a département and period (docs/steering.md). Nothing is written: the same
 // seed replays the same draw. JSON: departement, from, to, percent, seed, eligible[] (structureId, kind, hirings),
 // selected[] (structureId, kind, hirings, sampled), names.
+// `passerelle controle campaigns --departement <code> [--at <date>] [--json]`: the recorded campaigns of a
+// département with each selected structure's progress and what is due (overdue first), as the DDETS's page shows
+// them. JSON: campaigns[] (id, from, to, seed, percent, counts, deadlines, structures[], reminders[]).
 import type { Command } from "commander";
-import { parseIsoDate } from "../../domain/calendar/isoDate.js";
+import { formatFrenchDate, parseIsoDate } from "../../domain/calendar/isoDate.js";
 import { validateSelectionPercent } from "../../domain/controle/sampling.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { normalizeDepartement } from "../../domain/identifiers/insee.js";
 import { controleSample } from "../../queries/controle.js";
+import { campaignDetail, listCampaigns } from "../../queries/controleCampaigns.js";
+import { instanceClock } from "../../server/instanceClock.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
 
 interface SampleOptions {
@@ -52,6 +57,13 @@ export function sampleOptions(opts: SampleOptions): { departement: string; from:
   return { departement, from, to, seed: Number(opts.seed), percent };
 }
 
+const DUE_TEXT = {
+  transmettre_pieces: "la SIAE transmet ses justificatifs",
+  examiner: "la DDETS examine les justificatifs",
+  transmettre_contradictoire: "la SIAE transmet ses nouveaux justificatifs",
+  decider: "la DDETS décide",
+} as const;
+
 export function register(program: Command): void {
   const controle = program
     .command("controle")
@@ -86,6 +98,57 @@ export function register(program: Command): void {
               `  · ${s.names[String(x.structureId)] ?? x.structureId} (${x.kind}) : ${x.sampled.length} embauche(s) sur ${x.hirings.length} — contrats ${x.sampled.join(", ")}`,
           ),
         ];
+        process.stdout.write(`${lines.join("\n")}\n`);
+      });
+    });
+
+  controle
+    .command("campaigns")
+    .description("Campagnes enregistrées du département : avancement de chaque structure contrôlée, échéances et retards")
+    .option("--departement <code>", "département")
+    .option("--at <date>", "date du jour retenue pour les retards (AAAA-MM-JJ ; défaut : aujourd'hui, ou la date de la démo)")
+    .option("--json", "sortie JSON (un seul document sur stdout)")
+    .addHelpText("after", "\nExemple :\n  passerelle controle campaigns --departement 62 --json\n")
+    .action(async (opts: { departement?: string; at?: string; json?: boolean }) => {
+      let departement: string;
+      let at: string | undefined;
+      try {
+        if (!opts.departement) throw new InvalidInputError("indiquer --departement <code>");
+        try {
+          departement = normalizeDepartement(opts.departement);
+        } catch {
+          throw new InvalidInputError(`--departement : code invalide « ${opts.departement} »`);
+        }
+        if (opts.at !== undefined) {
+          try {
+            at = parseIsoDate(opts.at, "controle.at");
+          } catch {
+            throw new InvalidInputError(`--at : date invalide « ${opts.at} » (format AAAA-MM-JJ)`);
+          }
+        }
+      } catch (error) {
+        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await withDatabase(async (handle) => {
+        const today = at ?? (await instanceClock(handle.db)).today();
+        const campaigns = [];
+        for (const c of await listCampaigns(handle.db, departement, today)) {
+          const detail = await campaignDetail(handle.db, departement, c.id, today);
+          if (detail) campaigns.push({ ...detail.campaign, structures: detail.structures, reminders: detail.reminders });
+        }
+        if (opts.json) return printJson({ departement, at: today, campaigns });
+        const lines = [`Contrôle a posteriori — département ${departement}, situation au ${formatFrenchDate(today)}`];
+        if (campaigns.length === 0) lines.push("Aucune campagne enregistrée.");
+        for (const c of campaigns) {
+          lines.push(
+            `Campagne ${c.id} : embauches du ${formatFrenchDate(c.from)} au ${formatFrenchDate(c.to)}, graine ${c.seed}, ${c.selectedStructures} structure(s) sur ${c.eligibleStructures} éligible(s), ${c.decided} décision(s), ${c.overdue} en retard`,
+            ...c.reminders.map(
+              (r) => `  ${r.overdue ? "EN RETARD " : ""}${r.name} : ${DUE_TEXT[r.what]} avant le ${formatFrenchDate(r.dueOn)}`,
+            ),
+          );
+        }
         process.stdout.write(`${lines.join("\n")}\n`);
       });
     });

@@ -26,6 +26,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
         { text: "Fiches salarié", to: `/structures/${id}/fiches-salarie` },
         { text: "Réalisation", to: `/structures/${id}/pilotage` },
         { text: "Demandes de financement", to: `/structures/${id}/demandes` },
+        { text: "Contrôle", to: `/structures/${id}/controle` },
         { text: "Ma structure", to: `/structures/${id}` },
       ];
     }
@@ -37,6 +38,7 @@ function navigationFor(user: SessionUser | null): NavItem[] {
         { text: "Structures", to: "/structures" },
         { text: "Pilotage", to: user.departementCode ? `/departement/${user.departementCode}/pilotage` : "/pilotage" },
         ...(user.departementCode ? [{ text: "Demandes et CDIAE", to: `/departement/${user.departementCode}/demandes` }] : []),
+        { text: "Contrôle", to: user.departementCode ? `/departement/${user.departementCode}/controle` : "/controle" },
         { text: "Simulation", to: "/simulation" },
         { text: "Imports", to: "/imports" },
         { text: "Rapport annuel", to: "/rapport" },
