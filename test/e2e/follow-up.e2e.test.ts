@@ -1,6 +1,7 @@
 // Journey: the follow-up after exit on the demo (as of 15 January 2020). AVIEE sees on its home page the
 // situations to enter this month (6 or 12 months after an exit), opens the work list, enters one situation;
-// the count goes down on the list and on the home page. Both pages axe-clean.
+// the count goes down on the list and on the home page; a CSV with a bad line writes nothing and names the
+// file, line and field; a good one is written. Both pages axe-clean.
 import { describe, expect, it } from "vitest";
 import { ACCOUNTS, apiGet, expectAccessible, loginAs } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
@@ -54,11 +55,36 @@ describe.skipIf(!demoAvailable)("SIAE: follow-up after exit", () => {
       .toContain(toEnterText(list.toEnter - 1));
     await row.getByText("Renseignée").waitFor({ timeout: 30_000 });
 
+    // A CSV with a bad line: nothing written, the error names the file, the line and the field.
+    const next = list.items.find((i) => i.situation === null && i !== item);
+    let entered = 1;
+    if (next) {
+      const upload = async (name: string, text: string) => {
+        await page.getByLabel("Fichier de suivi").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
+        await page.getByRole("button", { name: "Importer" }).click();
+      };
+      await upload(
+        "suivi.csv",
+        `sortie;horizon;situation\n${next.exitId};${next.horizon};FORMATION\n${next.exitId};${next.horizon === 6 ? 12 : 6};PARTI\n`,
+      );
+      await page
+        .getByTestId("follow-up-import-errors")
+        .getByText("suivi.csv, ligne 3, champ « situation »", { exact: false })
+        .waitFor({ timeout: 30_000 });
+      expect(norm(await page.getByTestId("follow-up-to-enter").textContent())).toBe(toEnterText(list.toEnter - 1));
+      await upload("suivi-ok.csv", `sortie;horizon;situation\n${next.exitId};${next.horizon};FORMATION\n`);
+      await expect
+        .poll(() => page.getByTestId("follow-up-to-enter").textContent(), { timeout: 30_000 })
+        .toContain(toEnterText(list.toEnter - 2));
+      entered = 2;
+    }
+    await expectAccessible(page, "suivi après sortie, après import");
+
     // Back home: one fewer.
     await page.getByRole("link", { name: "Accueil", exact: true }).click();
     await page.waitForURL(/\/accueil$/);
     const after = await apiGet<Month>(page, `/api/v1/structures/${structureId}/month`);
-    expect(after.followUps.toEnter).toBe(m.followUps.toEnter - 1);
+    expect(after.followUps.toEnter).toBe(m.followUps.toEnter - entered);
     await expect
       .poll(async () => norm(await page.getByTestId("todo-follow-ups").textContent()), { timeout: 30_000 })
       .toContain(toEnterText(after.followUps.toEnter));

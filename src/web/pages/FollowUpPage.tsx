@@ -51,7 +51,7 @@ export function FollowUpPage() {
             onChange={(m) => setSearch({ mois: m })}
           />
           <WorkList l={l} />
-          <CsvImport structureId={structureId} />
+          <CsvImport structureId={structureId} l={l} />
           <Rates structureId={structureId} year={Math.min(Number(l.month.slice(0, 4)), thisYear - 1)} />
           <p className="fr-mt-4w">
             <Link to={`/structures/${structureId}/accueil`} className="fr-link fr-icon-arrow-left-line fr-link--icon-left">
@@ -175,7 +175,13 @@ function Row({ item, l }: { item: FollowUpItem; l: FollowUpWorkList }) {
   );
 }
 
-function CsvImport({ structureId }: { structureId: string }) {
+/** The month's list as a CSV to fill in (exit numbers only, no name): the situations already entered are kept. */
+function templateHref(l: FollowUpWorkList): string {
+  const lines = ["sortie;horizon;situation", ...l.items.map((i) => `${i.exitId};${i.horizon};${i.situation ?? ""}`)];
+  return `data:text/csv;charset=utf-8,${encodeURIComponent(`${lines.join("\r\n")}\r\n`)}`;
+}
+
+function CsvImport({ structureId, l }: { structureId: string; l: FollowUpWorkList }) {
   const client = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const upload = useMutation({
@@ -198,6 +204,13 @@ function CsvImport({ structureId }: { structureId: string }) {
         <code>CDD_COURT</code>, <code>INTERIM</code>, <code>FORMATION</code>, <code>DEMANDEUR_EMPLOI</code>, <code>INACTIF</code>,{" "}
         <code>INCONNU</code>. Le fichier est enregistré en entier ou pas du tout.
       </p>
+      {l.due > 0 && (
+        <p>
+          <a className="fr-link fr-icon-download-line fr-link--icon-left" href={templateHref(l)} download={`suivi-${l.month}.csv`}>
+            Liste de {formatMonth(l.month)} à compléter (CSV, sans nom)
+          </a>
+        </p>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
