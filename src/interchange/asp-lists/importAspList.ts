@@ -27,6 +27,7 @@ import { decodeText } from "../text/decodeText.js";
 import { firstLine, parseDelimited, sniffSeparator } from "../../text/delimited.js";
 import { matchColumns, normalizeHeader } from "../text/headerMatch.js";
 import { ASP_LIST_COLUMNS, type AspListColumn } from "./aspListColumns.js";
+import { STRUCTURE_IDENTITY_FIELDS, type StructureIdentityField } from "../../db/structureIdentityFields.js";
 
 export interface ImportAspListOptions {
   dryRun?: boolean;
@@ -48,18 +49,7 @@ interface ListedStructure {
   fields: Partial<Record<StructureField, string | null>>;
 }
 
-type StructureField =
-  | "name"
-  | "legal_form"
-  | "naf_code"
-  | "address_line"
-  | "postal_code"
-  | "commune_code"
-  | "commune_name"
-  | "departement_code"
-  | "departement_asp_code"
-  | "phone"
-  | "email";
+type StructureField = StructureIdentityField;
 
 const FIELD_LABELS: Record<StructureField, string> = {
   name: "dénomination",
@@ -414,19 +404,7 @@ function resolvePlace(
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-const WRITE_FIELDS: StructureField[] = [
-  "name",
-  "legal_form",
-  "naf_code",
-  "address_line",
-  "postal_code",
-  "commune_code",
-  "commune_name",
-  "departement_code",
-  "departement_asp_code",
-  "phone",
-  "email",
-];
+const WRITE_FIELDS = STRUCTURE_IDENTITY_FIELDS;
 
 async function upsertStructures(
   db: Kysely<Database>,

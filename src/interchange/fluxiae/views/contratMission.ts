@@ -17,6 +17,7 @@ import { computeExtra, type MappedColumn, type StoredValue } from "../columnMap.
 import { analyzeAsItGrows, type FluxImportContext, stableJson, takeSequenceIds } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
+import { personsByPph } from "./aspPersons.js";
 
 export const CONTRACT_COLUMNS: readonly MappedColumn[] = [
   { column: "contrat_id_ctr", field: "asp_contract_id", type: "integer" },
@@ -224,15 +225,7 @@ function parseContract(
 async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly ParsedContract[]): Promise<void> {
   const db = ctx.tx.db;
   const pphs = [...new Set(batch.map((b) => b.pph))];
-  const personOf = new Map<number, number>();
-  for (const r of (
-    await sql<{
-      asp_pph_id: string;
-      person_id: string;
-    }>`SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id = ANY(${pphs}::bigint[])`.execute(db)
-  ).rows) {
-    personOf.set(Number(r.asp_pph_id), Number(r.person_id));
-  }
+  const personOf = await personsByPph(db, pphs);
   const aspIds = [...new Set(batch.map((b) => b.aspId))];
   const contracts = new Map<number, ContractState>();
   const existing =

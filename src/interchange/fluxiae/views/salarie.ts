@@ -19,6 +19,7 @@ import { ImportInputError } from "../../importReport.js";
 import { analyzeAsItGrows, type FluxImportContext, rejectRow, takeSequenceIds } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
+import { personsByPph } from "./aspPersons.js";
 
 /** The person columns a Salarie row writes and compares (the NIR through its keyed hash). */
 const COMPARED = [
@@ -161,15 +162,7 @@ async function writeBatch(ctx: FluxImportContext, file: string, batch: readonly 
   const db = ctx.tx.db;
   const pphs = [...new Set(batch.map((b) => b.pph))];
   const hashes = [...new Set(batch.map((b) => b.values.nir_hash).filter((h): h is string => h !== null))];
-  const linkOf = new Map<number, number>();
-  for (const r of (
-    await sql<{
-      asp_pph_id: string;
-      person_id: string;
-    }>`SELECT asp_pph_id, person_id FROM asp_person WHERE asp_pph_id = ANY(${pphs}::bigint[])`.execute(db)
-  ).rows) {
-    linkOf.set(Number(r.asp_pph_id), Number(r.person_id));
-  }
+  const linkOf = await personsByPph(db, pphs);
   const ownerOf = new Map<string, number>();
   if (hashes.length > 0) {
     for (const r of (

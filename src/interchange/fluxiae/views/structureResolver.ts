@@ -10,6 +10,7 @@ import { aspDepartementToInsee } from "../../../domain/identifiers/index.js";
 import { outsideTerritory } from "../../importTerritory.js";
 import type { FluxImportContext } from "../importContext.js";
 import { structureFieldsFromRaw } from "./structure.js";
+import { STRUCTURE_IDENTITY_FIELDS } from "../../../db/structureIdentityFields.js";
 
 const cache = new WeakMap<FluxImportContext, Map<string, number>>();
 
@@ -88,20 +89,7 @@ export async function resolveStructure(
     ? undefined
     : await db
         .selectFrom("structure")
-        .select([
-          "siret",
-          "name",
-          "legal_form",
-          "naf_code",
-          "address_line",
-          "postal_code",
-          "commune_code",
-          "commune_name",
-          "departement_code",
-          "departement_asp_code",
-          "phone",
-          "email",
-        ])
+        .select(["siret", ...STRUCTURE_IDENTITY_FIELDS])
         .where("asp_id", "=", aspId)
         .orderBy("id")
         .executeTakeFirst();
