@@ -118,6 +118,12 @@ export class JobWorker {
     return this.running.get(id)?.progress;
   }
 
+  /** A job running here, with its live progress (read without the database, busy on PGlite during an import). */
+  runningJob(id: string): { job: Job; progress: Record<string, unknown> } | undefined {
+    const entry = this.running.get(id);
+    return entry ? { job: entry.job, progress: entry.progress } : undefined;
+  }
+
   get runningCount(): number {
     return this.running.size;
   }

@@ -38,6 +38,8 @@ export interface RouteOptions {
   auditAction?: string;
   /** "inline": the handler writes the personal read's audit row in the statement of its read. */
   readAudit?: "inline";
+  /** PGlite: answer a poll of a job running here, by the session that started it, without the database. */
+  liveJobRead?: boolean;
 }
 
 export interface Handled<C extends AnyContract> {

@@ -18,7 +18,8 @@ import { NO_TARGET, structureOf } from "../../contracts/target.js";
 import { type ParameterProblem, parseInput, parseTarget } from "../route.js";
 import { authorize, POLICY_NAMES } from "./policies.js";
 import type { PolicyName, Principal } from "./principal.js";
-import { loadSession, SESSION_COOKIE, type SessionInfo, sameSecret } from "./sessions.js";
+import { LiveJobReaders } from "./liveJobReaders.js";
+import { loadSession, SESSION_COOKIE, type SessionInfo, sameSecret, sha256Hex } from "./sessions.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -28,6 +29,8 @@ declare module "fastify" {
     csrf?: boolean;
     /** false when the route writes its own, more precise, audit entry. */
     audit?: boolean;
+    /** PGlite: a poll of a job running here by the session that started it is answered from memory (liveJobReaders.ts). */
+    liveJobRead?: boolean;
     /** Audit action of a person:read GET (default "person.read"), e.g. "person.export". */
     auditAction?: string;
     /**
@@ -36,6 +39,9 @@ declare module "fastify" {
      * then only prepares `request.readAudit`, and refuses to send a 2xx whose audit was not taken.
      */
     readAudit?: "inline";
+  }
+  interface FastifyInstance {
+    liveJobReaders: LiveJobReaders;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -127,10 +133,19 @@ export function installAuth(app: App, ctx: AppContext): void {
       table.push({ method: String(method), url, policy: route.config.policy, ...(contract ? { contract } : {}) });
   });
 
+  const liveReaders = new LiveJobReaders();
+  app.decorate("liveJobReaders", liveReaders);
+  const liveSession = (request: FastifyRequest, token: string): SessionInfo | undefined => {
+    if (ctx.handle.engine !== "pglite" || request.routeOptions.config?.liveJobRead !== true) return undefined;
+    const jobId = (request.params as { jobId?: unknown } | undefined)?.jobId;
+    if (typeof jobId !== "string" || !app.jobs?.runningJob(jobId)) return undefined;
+    return liveReaders.sessionFor(jobId, sha256Hex(token));
+  };
+
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
-      request.session = await loadSession(ctx.handle.db, token, ctx.clock.now());
+      request.session = liveSession(request, token) ?? (await loadSession(ctx.handle.db, token, ctx.clock.now()));
       request.principal = request.session?.principal ?? null;
     }
     const policy = policyOf(request);

@@ -22,8 +22,9 @@ import { ImportInputError, type ImportReport } from "../../interchange/importRep
 import { findImportRun, importTerritoryOf, listImportRejections, listImportRuns } from "../../queries/imports.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
-import { enqueueImport } from "../../jobs/importJob.js";
-import { readImportJob } from "../../jobs/importJobView.js";
+import { enqueueImport, territoryOfJob } from "../../jobs/importJob.js";
+import { importJobView, readImportJob } from "../../jobs/importJobView.js";
+import { mayReadImport } from "../../interchange/importTerritory.js";
 import { sendExport } from "../lists/exportList.js";
 import { window } from "../lists/listQuery.js";
 import { sendProblem } from "../problem.js";
@@ -78,6 +79,9 @@ const routes: RouteModule = async (app, ctx) => {
       if (input.background === "true") {
         // The file goes into the database with the job: whichever instance claims it runs it (src/jobs).
         const id = (await enqueueImport(ctx.handle, { filePath: file, fileName: originalName, dryRun, actor, territory }))!;
+        if (ctx.handle.engine === "pglite" && request.session) {
+          app.liveJobReaders.remember(id, request.session, (j) => app.jobs.runningJob(j) !== undefined);
+        }
         app.jobs.wake();
         const job = await readImportJob(db, id, territory, (j) => app.jobs.liveProgress(j));
         return reply.code(202).header("location", `/api/v1/imports/jobs/${id}`).send(job);
@@ -100,7 +104,12 @@ const routes: RouteModule = async (app, ctx) => {
     }
   });
 
-  route(app, getImportJob, { policy: "import:write" }, async ({ target, principal, reply }) => {
+  route(app, getImportJob, { policy: "import:write", liveJobRead: true }, async ({ target, principal, reply }) => {
+    // PGlite: the import running here holds the only connection; its progress is answered from memory.
+    const here = ctx.handle.engine === "pglite" ? app.jobs.runningJob(target.id) : undefined;
+    if (here?.job.kind === "import" && mayReadImport(importTerritoryOf(principal!), territoryOfJob(here.job))) {
+      return importJobView(here.job, here.progress);
+    }
     const job = await readImportJob(db, target.id, importTerritoryOf(principal!), (id) => app.jobs.liveProgress(id));
     if (!job) {
       return sendProblem(
