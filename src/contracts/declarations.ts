@@ -18,10 +18,16 @@ const Line = z.object({
   prefilledHours: z.number(),
   declaredHours: z.number().nullable(),
   declarationState: z.string().nullable(),
+  // AI only (null elsewhere): hours placed with companies already declared for the month, and what the
+  // salarié may still be placed with companies this month (480 h over 24 months, L.5132-9; null under a derogation).
+  companyHours: z.number().nullable(),
+  companyHoursRemaining: z.number().nullable(),
 });
 export const DeclarationGrid = z.object({
   structureId: z.number().int(),
   month: z.string(),
+  // An AI states the hours placed with companies; a préfet's derogation lifts their cap for the month.
+  companyHours: z.object({ derogation: z.boolean() }).nullable(),
   annexes: z.array(
     z.object({
       id: z.number().int(),
@@ -48,6 +54,13 @@ export const DeclarationBody = z.object({
       z.object({
         contractId: z.number().int().positive(),
         hours: z.number().min(0, "Les heures ne peuvent pas être négatives.").max(744, "Au plus 744 heures dans un mois."),
+        // Association intermédiaire only: the part of the hours placed with companies (null = not stated).
+        companyHours: z
+          .number()
+          .min(0, "Les heures en entreprise ne peuvent pas être négatives.")
+          .max(744, "Au plus 744 heures dans un mois.")
+          .nullable()
+          .optional(),
       }),
     )
     .min(1, "Au moins un salarié."),

@@ -346,9 +346,20 @@ export interface MonthlyDeclarationTable {
   gross_pay: NumericNullable;
   state: ColumnType<"BROUILLON" | "VALIDE", "BROUILLON" | "VALIDE" | undefined, "BROUILLON" | "VALIDE">;
   exit_motif_code: number | null;
+  /** AI only: the part of `hours` placed with companies (capped, L.5132-9); NULL = not stated (imports, other kinds). */
+  company_hours: NumericNullable;
   validated_at: TimestampNullable;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+/** A préfet's authorisation for an AI to exceed the 480 h of company placements (L.5132-9 2°, D.5132-18-1). */
+export interface AiPlacementDerogationTable {
+  id: Id;
+  structure_id: number;
+  starts_on: string;
+  ends_on: string;
+  decision_reference: string | null;
+  created_at: DefaultTimestamp;
 }
 export interface SupportActionTable {
   id: Id;
@@ -713,6 +724,7 @@ export interface Database {
   approval_prolongation: ApprovalProlongationTable;
   contract: ContractTable;
   monthly_declaration: MonthlyDeclarationTable;
+  ai_placement_derogation: AiPlacementDerogationTable;
   support_action: SupportActionTable;
   support_action_barrier: SupportActionBarrierTable;
   training: TrainingTable;

@@ -3,12 +3,18 @@
 // are reported together, one per salarié line (field "lines.<i>"), before anything is written.
 // Rules: the AF must count for statistics and cover the month (iae-reference §2.1, §3.2); the
 // contract must belong to the AF's structure and be running during the month; 0 ≤ hours ≤ 744
-// (hours of a 31-day month); an exit motif must exist in the referential (§6.2).
+// (hours of a 31-day month); an exit motif must exist in the referential (§6.2). An AI states, per line,
+// the part of the hours placed with companies (companyHours ≤ hours, AI only): a salarié's company hours
+// over the 24 months from the first placement may not exceed 480 without the préfet's derogation
+// (L.5132-9; checkAiCompanyPlacement, aiCompanyPlacementPeriod).
 import { z } from "zod";
 import { endOfMonth, type IsoDate } from "../domain/calendar/isoDate.js";
 import { countsForStatistics, type AfState } from "../domain/conventions/states.js";
 import { exitGroupOfMotif, type ExitReferential } from "../domain/exits/referential.js";
-import { toResult } from "../domain/errors.js";
+import { DomainRuleError, toResult } from "../domain/errors.js";
+import { checkAiCompanyPlacement } from "../domain/contracts/limits.js";
+import { formatFrenchDate } from "../domain/calendar/isoDate.js";
+import { aiCompanyBalance, aiCompanyHistory, aiPlacementDerogation } from "../queries/aiCompanyPlacements.js";
 import { recordAudit } from "../db/audit.js";
 import { loadExitReferentialFromDb } from "./referenceData.js";
 import { decimalString, id, monthKeyString } from "./schemas.js";
@@ -23,7 +29,13 @@ export const declareMonthlyHoursInput = z.object({
   state: z.enum(["BROUILLON", "VALIDE"]).default("VALIDE"),
   lines: z
     .array(
-      z.object({ contractId: id, hours: decimalString, grossPay: decimalString.optional(), exitMotifCode: z.number().int().optional() }),
+      z.object({
+        contractId: id,
+        hours: decimalString,
+        grossPay: decimalString.optional(),
+        exitMotifCode: z.number().int().optional(),
+        companyHours: decimalString.nullable().optional(),
+      }),
     )
     .min(1, "au moins une ligne"),
 });
@@ -111,6 +123,8 @@ export async function declareMonthlyHours(db: Db, deps: OperationDeps, raw: Decl
     if (problem !== null) issues.push({ field: `lines.${i}`, reason: `contrat ${line.contractId} : ${problem}` });
   });
   if (issues.length > 0) throw new OperationInputError(issues);
+  issues.push(...(await checkCompanyHours(db, annexRow, monthStart, input.lines, byId)));
+  if (issues.length > 0) throw new OperationInputError(issues);
   const now = new Date();
   await db
     .insertInto("monthly_declaration")
@@ -125,6 +139,7 @@ export async function declareMonthlyHours(db: Db, deps: OperationDeps, raw: Decl
         gross_pay: line.grossPay ?? null,
         state: input.state,
         exit_motif_code: line.exitMotifCode ?? null,
+        company_hours: line.companyHours ?? null,
         validated_at: input.state === "VALIDE" ? now : null,
       })),
     )
@@ -134,6 +149,7 @@ export async function declareMonthlyHours(db: Db, deps: OperationDeps, raw: Decl
         gross_pay: eb.ref("excluded.gross_pay"),
         state: eb.ref("excluded.state"),
         exit_motif_code: eb.ref("excluded.exit_motif_code"),
+        company_hours: eb.ref("excluded.company_hours"),
         validated_at: eb.ref("excluded.validated_at"),
         updated_at: now,
       })),
@@ -147,4 +163,66 @@ export async function declareMonthlyHours(db: Db, deps: OperationDeps, raw: Decl
     after: { month: input.month, lines: input.lines.length, state: input.state },
   });
   return { upserted: input.lines.length };
+}
+
+/**
+ * Company hours of the lines (field "lines.<i>.companyHours"): AI only, at most the line's hours, and within
+ * the 480 h of the salarié's current 24-month period unless a derogation covers the month (L.5132-9).
+ * Lines of the same salarié in one declaration add up, in their order.
+ */
+async function checkCompanyHours(
+  db: Db,
+  annex: { id: number; structure_id: number },
+  monthStart: IsoDate,
+  lines: readonly { contractId: number; hours: string; companyHours?: string | null | undefined }[],
+  contracts: ReadonlyMap<number, { person_id: number }>,
+): Promise<InputIssue[]> {
+  const stated = lines.map((l, i) => ({ line: l, i })).filter(({ line }) => line.companyHours !== undefined && line.companyHours !== null);
+  if (stated.length === 0) return [];
+  const issues: InputIssue[] = [];
+  const structure = await db.selectFrom("structure").select("kind").where("id", "=", annex.structure_id).executeTakeFirstOrThrow();
+  if (structure.kind !== "AI")
+    return stated.map(({ i }) => ({
+      field: `lines.${i}.companyHours`,
+      reason: "heures mises à disposition en entreprise : réservées aux associations intermédiaires",
+    }));
+  const personIds = [...new Set(stated.map(({ line }) => Number(contracts.get(line.contractId)?.person_id)))];
+  const [history, derogation] = await Promise.all([
+    aiCompanyHistory(db, annex.structure_id, personIds, monthStart, { annexId: annex.id, contractIds: lines.map((l) => l.contractId) }),
+    aiPlacementDerogation(db, annex.structure_id, monthStart),
+  ]);
+  for (const { line, i } of stated) {
+    const field = `lines.${i}.companyHours`;
+    const company = Number(line.companyHours);
+    if (company > Number(line.hours)) {
+      issues.push({
+        field,
+        reason: `contrat ${line.contractId} : heures mises à disposition en entreprise supérieures aux heures du mois`,
+      });
+      continue;
+    }
+    if (company === 0) continue;
+    const personId = Number(contracts.get(line.contractId)?.person_id);
+    const months = history.get(personId) ?? [];
+    const balance = aiCompanyBalance(months, monthStart);
+    try {
+      checkAiCompanyPlacement({ hoursInWindow: balance.used, newHours: company, derogation });
+    } catch (e) {
+      if (!(e instanceof DomainRuleError)) throw e;
+      issues.push({
+        field,
+        reason:
+          `contrat ${line.contractId} : heures mises à disposition en entreprise au-delà de 480 h sur 24 mois (L.5132-9) — ` +
+          `période ouverte le ${formatFrenchDate(balance.startsOn)}, ${frenchHours(balance.used)} h déjà comptées, ${frenchHours(balance.remaining)} h possibles ce mois-ci`,
+      });
+    }
+    // The next line of the same salarié counts these hours.
+    months.push({ month: monthStart, hours: company, annexId: annex.id, contractId: line.contractId });
+    history.set(personId, months);
+  }
+  return issues;
+}
+
+function frenchHours(n: number): string {
+  return String(n).replace(".", ",");
 }

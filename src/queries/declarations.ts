@@ -10,6 +10,7 @@ import { type AfState, countsForStatistics } from "../domain/conventions/states.
 import { monthlyEtp } from "../domain/declarations/etp.js";
 import type { Principal } from "../server/auth/principal.js";
 import { visibleStructure } from "./visibility.js";
+import { type AiCompanyRow, aiCompanyBalance, aiCompanyHistory, aiPlacementDerogation } from "./aiCompanyPlacements.js";
 
 /**
  * Monthly hours pre-filled from a contract's weekly hours: weekly × 52 ÷ 12 (35 h → 151,67 h).
@@ -66,16 +67,25 @@ export async function declarationGrid(
       .execute(),
     db
       .selectFrom("monthly_declaration")
-      .select(["annex_id", "contract_id", "hours", "state"])
+      .select(["annex_id", "contract_id", "hours", "state", "company_hours"])
       .where("structure_id", "=", structureId)
       .where(visible)
       .where("month", "=", monthStart)
       .execute(),
   ]);
+  const structure = await db.selectFrom("structure").select("kind").where("id", "=", structureId).where(visible).executeTakeFirst();
+  const isAi = structure?.kind === "AI";
+  const [companyHistory, derogation] = isAi
+    ? await Promise.all([
+        aiCompanyHistory(db, structureId, [...new Set(contracts.map((c) => Number(c.person_id)))], monthStart),
+        aiPlacementDerogation(db, structureId, monthStart),
+      ])
+    : [new Map<number, AiCompanyRow[]>(), false];
   const annexes = annexRows.filter((a) => a.counts_for_posts && countsForStatistics({ state: a.state as AfState }));
   return {
     structureId,
     month,
+    companyHours: isAi ? { derogation } : null,
     annexes: annexes.map((a) => {
       const lines = contracts
         .filter((c) => c.mesure_code === a.mesure_code)
@@ -94,6 +104,11 @@ export async function declarationGrid(
             prefilledHours: prefilledMonthlyHours(weekly),
             declaredHours: d ? Number(d.hours) : null,
             declarationState: d?.state ?? null,
+            companyHours: isAi && d?.company_hours != null ? Number(d.company_hours) : null,
+            companyHoursRemaining:
+              isAi && !derogation
+                ? remainingThisMonth(companyHistory.get(Number(c.person_id)) ?? [], monthStart, Number(a.id), Number(c.id))
+                : null,
           };
         });
       const declaredHours = declared
@@ -112,4 +127,10 @@ export async function declarationGrid(
       };
     }),
   };
+}
+
+/** What the salarié may still be placed with companies this month: the line's own recorded row does not count against it. */
+function remainingThisMonth(history: readonly AiCompanyRow[], monthStart: string, annexId: number, contractId: number): number {
+  const others = history.filter((h) => !(h.month === monthStart && h.annexId === annexId && h.contractId === contractId));
+  return aiCompanyBalance(others, monthStart).remaining;
 }

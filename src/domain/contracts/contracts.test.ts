@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cddiMaxEnd, validateCddi } from "./cddi.js";
 import {
   AI_PASS_REQUIRED_FROM,
-  aiPlacementWindowStart,
+  aiCompanyPlacementPeriod,
   checkAiCompanyPlacement,
   checkCdiInclusion,
   checkEttiMissions,
@@ -117,10 +117,24 @@ describe("other contract limits", () => {
     expect(() => checkCdiInclusion({ birthDate: null, startsOn: "2024-03-01", parcoursStart: null })).toThrow(/cdiInclusion.birthDate/);
   });
   it("AI mises à disposition in companies: 480 h over 24 months unless derogation (L.5132-9)", () => {
-    expect(aiPlacementWindowStart("2024-06-30")).toBe("2022-07-01");
     expect(() => checkAiCompanyPlacement({ hoursInWindow: 400, newHours: 80, derogation: false })).not.toThrow();
     expect(() => checkAiCompanyPlacement({ hoursInWindow: 400, newHours: 81, derogation: false })).toThrow(/ai.placement.max/);
     expect(() => checkAiCompanyPlacement({ hoursInWindow: 400, newHours: 81, derogation: true })).not.toThrow();
+  });
+  it("AI mises à disposition in companies: the 24 months run from the first one, then a new period opens (L.5132-9)", () => {
+    const history = [
+      { month: "2023-03-01", hours: 200 },
+      { month: "2024-01-01", hours: 200 },
+      { month: "2025-03-01", hours: 50 },
+    ];
+    // March 2023 opens the period (to 28 February 2025): 400 h are counted in it.
+    expect(aiCompanyPlacementPeriod(history, "2024-06-01")).toEqual({ startsOn: "2023-03-01", endsOn: "2025-02-28", hours: 400 });
+    // March 2025 is past those 24 months: it opens a new period, with its own hours only.
+    expect(aiCompanyPlacementPeriod(history, "2025-03-01")).toEqual({ startsOn: "2025-03-01", endsOn: "2027-02-28", hours: 50 });
+    // No company hours before: the month declared opens the period.
+    expect(aiCompanyPlacementPeriod([], "2024-05-01")).toEqual({ startsOn: "2024-05-01", endsOn: "2026-04-30", hours: 0 });
+    // A month declared before the first known one (a correction) opens the period that then holds the later hours.
+    expect(aiCompanyPlacementPeriod(history, "2022-12-01").hours).toBe(400);
   });
   it("AI mises à disposition need a PASS from 1 December 2021 (décret 2021-1128, instruction DGEFP 2021/212)", () => {
     expect(AI_PASS_REQUIRED_FROM).toBe("2021-12-01");

@@ -1,4 +1,4 @@
-import { addDays, addMonths, compareDates, type IsoDate, parseIsoDate } from "../calendar/isoDate.js";
+import { addDays, addMonths, compareDates, type IsoDate, parseIsoDate, startOfMonth } from "../calendar/isoDate.js";
 import { DomainRuleError } from "../errors.js";
 import { ageAt } from "../identifiers/birthDate.js";
 
@@ -34,15 +34,45 @@ export function checkCdiInclusion(input: { birthDate: IsoDate | null; startsOn: 
     );
 }
 
-// Rule: an AI puts a salarié at the disposal of companies (not individuals, associations or collectivités)
-// for at most 480 hours over 24 months (code du travail L.5132-9), unless the préfet granted the derogation
-// opened by loi 2020-1577 (décret 2021-1129) — iae-reference §1.1 [M]
+// Rule: an AI may put a salarié at the disposal of companies (employers of L.2211-1) for a total of at most
+// 480 hours over 24 months from the first mise à disposition; the cap does not apply to private persons
+// (outside their professional activity) nor to non-profit legal persons (associations) — code du travail
+// L.5132-9 2° (the duration) and R.5132-18 2° (480 h). The préfet (DDETS) may authorise an AI to derogate from
+// the cap for at most 3 years, renewable (L.5132-9 2° as amended by loi 2020-1577; conditions D.5132-18-1,
+// décret 2021-1129). iae-reference §1.1 gives this from memory [M]; the article's text and the 480 h were
+// checked against the URSSAF page on AI contracts and a summary of décret 2021-1129 (EFL, 23/09/2021).
 export const AI_COMPANY_PLACEMENT_MAX_HOURS = 480;
 export const AI_COMPANY_PLACEMENT_WINDOW_MONTHS = 24;
 
-/** Start of the 24-month window ending on `date` (inclusive). */
-export function aiPlacementWindowStart(date: IsoDate): IsoDate {
-  return addDays(addMonths(parseIsoDate(date, "ai.placement.date"), -AI_COMPANY_PLACEMENT_WINDOW_MONTHS), 1);
+/** Company hours of one salarié of an AI in one month (month = its first day). */
+export interface AiCompanyMonth {
+  month: IsoDate;
+  hours: number;
+}
+
+/**
+ * The 24-month period of L.5132-9 that holds `month` if the salarié has company hours in it, and the company
+ * hours already counted in that period (`history`, other months and other lines of the month). The period
+ * starts with the first mise à disposition and is not rolling: once its 24 months have elapsed, the next
+ * company hours open a new one. Monthly declarations carry months, not days: a period starts on the first
+ * day of the month of its first company hours and covers that month and the 23 following ones.
+ */
+export function aiCompanyPlacementPeriod(
+  history: readonly AiCompanyMonth[],
+  month: IsoDate,
+): { startsOn: IsoDate; endsOn: IsoDate; hours: number } {
+  const target = startOfMonth(parseIsoDate(month, "ai.placement.month"));
+  const months = [...new Set([...history.filter((h) => h.hours > 0).map((h) => startOfMonth(h.month)), target])].sort(compareDates);
+  let startsOn = months[0] ?? target;
+  for (const m of months) {
+    if (compareDates(m, addMonths(startsOn, AI_COMPANY_PLACEMENT_WINDOW_MONTHS)) >= 0) startsOn = m;
+    if (m === target) break;
+  }
+  const endsOn = addDays(addMonths(startsOn, AI_COMPANY_PLACEMENT_WINDOW_MONTHS), -1);
+  const hours = history
+    .filter((h) => h.hours > 0 && compareDates(h.month, startsOn) >= 0 && compareDates(h.month, endsOn) <= 0)
+    .reduce((sum, h) => sum + h.hours, 0);
+  return { startsOn, endsOn, hours: Math.round(hours * 100) / 100 };
 }
 
 export function checkAiCompanyPlacement(input: { hoursInWindow: number; newHours: number; derogation: boolean }): void {

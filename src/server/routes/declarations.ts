@@ -32,7 +32,11 @@ const routes: RouteModule = async (app, ctx) => {
         annexId: body.annexId,
         month: body.month,
         state: body.state,
-        lines: body.lines.map((l) => ({ contractId: l.contractId, hours: new Decimal(l.hours).toFixed(2) })),
+        lines: body.lines.map((l) => ({
+          contractId: l.contractId,
+          hours: new Decimal(l.hours).toFixed(2),
+          companyHours: l.companyHours === undefined || l.companyHours === null ? null : new Decimal(l.companyHours).toFixed(2),
+        })),
       }),
     );
     if (!outcome.ok) return outcome.reply;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hoursError, parseHours, transmittedHint } from "./DeclarationPage.js";
+import { companyHoursError, hoursError, parseHours, transmittedHint } from "./DeclarationPage.js";
 
 describe("declaration entry", () => {
   it("reads French decimals and refuses what is not a month's hours", () => {
@@ -14,5 +14,13 @@ describe("declaration entry", () => {
     expect(transmittedHint("26,75")).toMatch(/27 h/);
     expect(transmittedHint("120")).toBeNull();
     expect(transmittedHint("abc")).toBeNull();
+  });
+  it("checks an AI line's company hours: optional, within the month's hours and the 480 h balance", () => {
+    expect(companyHoursError("", 100, 80)).toBeNull();
+    expect(companyHoursError("80", 100, 80)).toBeNull();
+    expect(companyHoursError("80,5", 100, 80)).toMatch(/480 h.*80,00 h possibles/);
+    expect(companyHoursError("101", 100, null)).toMatch(/heures du mois/);
+    expect(companyHoursError("500", 600, null)).toBeNull();
+    expect(companyHoursError("abc", 100, 80)).toMatch(/Nombre/);
   });
 });

@@ -41,6 +41,20 @@ export function transmittedHint(value: string): string | null {
   return `L'ASP reçoit des heures entières : ${aspWholeHours(n)} h seront transmises.`;
 }
 
+/**
+ * Error of the optional "dont heures mises à disposition en entreprise" field of an AI line: a number of
+ * hours, at most the month's hours and at most what the 480 h over 24 months still allow (L.5132-9).
+ */
+export function companyHoursError(value: string, monthHours: number | null, remaining: number | null): string | null {
+  if (value.trim() === "") return null;
+  const n = parseHours(value);
+  if (n === null) return "Nombre d'heures attendu, 2 décimales au plus (ex. 35,5).";
+  if (monthHours !== null && n > monthHours) return "Pas plus que les heures du mois.";
+  if (remaining !== null && n > remaining)
+    return `Au-delà du plafond de 480 h en entreprise sur 24 mois (art. L5132-9 du code du travail) : ${formatEtp(remaining)} h possibles ce mois-ci.`;
+  return null;
+}
+
 export function DeclarationPage() {
   const { structureId } = useParams();
   const [params, setParams] = useSearchParams();
@@ -62,22 +76,47 @@ export function DeclarationPage() {
       {grid.isError && <ErrorState error={grid.error} />}
       {grid.data && grid.data.annexes.length === 0 && <Empty>Aucune annexe financière ne couvre ce mois.</Empty>}
       {grid.data?.annexes.map((a) => (
-        <AnnexDeclaration key={`${a.id}-${grid.data.month}`} structureId={Number(structureId)} month={grid.data.month} annex={a} />
+        <AnnexDeclaration
+          key={`${a.id}-${grid.data.month}`}
+          structureId={Number(structureId)}
+          month={grid.data.month}
+          annex={a}
+          companyHours={grid.data.companyHours}
+        />
       ))}
     </>
   );
 }
 
-function AnnexDeclaration({ structureId, month, annex }: { structureId: number; month: string; annex: AnnexGrid }) {
+function AnnexDeclaration({
+  structureId,
+  month,
+  annex,
+  companyHours,
+}: {
+  structureId: number;
+  month: string;
+  annex: AnnexGrid;
+  companyHours: DeclarationGrid["companyHours"];
+}) {
   const client = useQueryClient();
   const [values, setValues] = useState<Record<number, string>>(() =>
     Object.fromEntries(annex.lines.map((l) => [l.contractId, String(l.declaredHours ?? l.prefilledHours).replace(".", ",")])),
+  );
+  // Association intermédiaire: the part of each line's hours placed with companies (optional, capped).
+  const [company, setCompany] = useState<Record<number, string>>(() =>
+    Object.fromEntries(annex.lines.map((l) => [l.contractId, l.companyHours === null ? "" : String(l.companyHours).replace(".", ",")])),
   );
   const total = annex.lines.reduce((sum, l) => sum + (parseHours(values[l.contractId] ?? "") ?? 0), 0);
   // Rule: monthly ETP = hours ÷ (annual hours of the AF ÷ 12) — iae-reference §3 (same as the API).
   const etp = annex.annualHours > 0 ? total / (annex.annualHours / 12) : 0;
   const errors = annex.lines.map((l) => hoursError(values[l.contractId] ?? ""));
-  const hasErrors = errors.some((e) => e !== null);
+  const companyErrors = annex.lines.map((l) =>
+    companyHours === null
+      ? null
+      : companyHoursError(company[l.contractId] ?? "", parseHours(values[l.contractId] ?? ""), l.companyHoursRemaining),
+  );
+  const hasErrors = errors.some((e) => e !== null) || companyErrors.some((e) => e !== null);
   const save = useMutation({
     mutationFn: () =>
       call(declareMonth, {
@@ -86,7 +125,11 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
           annexId: annex.id,
           month,
           state: "VALIDE",
-          lines: annex.lines.map((l) => ({ contractId: l.contractId, hours: parseHours(values[l.contractId] ?? "") ?? 0 })),
+          lines: annex.lines.map((l) => ({
+            contractId: l.contractId,
+            hours: parseHours(values[l.contractId] ?? "") ?? 0,
+            ...(companyHours === null ? {} : { companyHours: parseHours(company[l.contractId] ?? "") }),
+          })),
         },
       }),
     onSuccess: () => {
@@ -105,6 +148,9 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
     // Keyboard: Enter with an invalid line takes the focus to the first one (its message is shown).
     e.currentTarget.querySelector<HTMLInputElement>(".fr-input-group--error input")?.focus();
   };
+  // The server's refusal of a company-hours field ("lines.<i>.companyHours") is shown under that field too.
+  const serverCompanyError = (i: number): string | null =>
+    save.error instanceof ApiError ? (save.error.errors.find((e) => e.field === `lines.${i}.companyHours`)?.message ?? null) : null;
   const captionId = `af-${annex.id}`;
   return (
     <form onSubmit={submit} noValidate className="fr-mt-4w" aria-labelledby={captionId} data-testid={`grid-${annex.number}`}>
@@ -115,6 +161,13 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
         Total : <strong>{formatEtp(total)} h</strong>, soit <strong data-testid="grid-etp">{formatEtp(etp)} ETP</strong> pour{" "}
         {formatEtp(annex.etpTarget)} ETP conventionnés ({annex.etpTarget > 0 ? Math.round((etp / annex.etpTarget) * 100) : 0} %).
       </p>
+      {companyHours !== null && (
+        <p className="fr-text--sm" data-testid="company-hours-rule">
+          {companyHours.derogation
+            ? "Dérogation préfectorale en cours : les heures mises à disposition en entreprise ne sont pas plafonnées ce mois-ci."
+            : "Association intermédiaire : les mises à disposition d'une même personne en entreprise sont limitées à 480 heures sur 24 mois à compter de la première (art. L5132-9 du code du travail) ; les heures chez des particuliers, des associations ou des collectivités ne comptent pas. Indiquez pour chaque salarié la part des heures du mois faite en entreprise."}
+        </p>
+      )}
       <p className="fr-text--sm">
         Passerelle garde les heures saisies (2 décimales) pour ses indicateurs ; l'état mensuel transmis à l'ASP ne compte que des heures
         entières : une fraction est arrondie à l'heure la plus proche (une demi-heure exacte à l'heure paire : 110,5 h → 110 h).
@@ -125,7 +178,20 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
         <div className="fr-table fr-table--sm">
           <table>
             <caption>Heures travaillées en {formatMonth(month)}</caption>
-            <TableHead columns={["Salarié", "Contrat", num("Heures / semaine"), "Heures du mois", "État"]} />
+            <TableHead
+              columns={
+                companyHours === null
+                  ? ["Salarié", "Contrat", num("Heures / semaine"), "Heures du mois", "État"]
+                  : [
+                      "Salarié",
+                      "Contrat",
+                      num("Heures / semaine"),
+                      "Heures du mois",
+                      "Dont heures mises à disposition en entreprise",
+                      "État",
+                    ]
+              }
+            />
             <tbody>
               {annex.lines.map((l, i) => (
                 <tr key={l.contractId}>
@@ -147,6 +213,22 @@ function AnnexDeclaration({ structureId, month, annex }: { structureId: number; 
                       }}
                     />
                   </td>
+                  {companyHours !== null && (
+                    <td>
+                      <Input
+                        label={`Dont heures en entreprise de ${l.lastName ?? ""} ${l.firstName ?? ""} (facultatif)`}
+                        hideLabel
+                        hintText={l.companyHoursRemaining === null ? undefined : `Reste ${formatEtp(l.companyHoursRemaining)} h sur 480 h`}
+                        state={companyErrors[i] || serverCompanyError(i) ? "error" : "default"}
+                        stateRelatedMessage={companyErrors[i] ?? serverCompanyError(i) ?? undefined}
+                        nativeInputProps={{
+                          inputMode: "decimal",
+                          value: company[l.contractId] ?? "",
+                          onChange: (e) => setCompany((v) => ({ ...v, [l.contractId]: e.target.value })),
+                        }}
+                      />
+                    </td>
+                  )}
                   <td>{l.declarationState === "VALIDE" ? "Validée" : l.declarationState === "BROUILLON" ? "Brouillon" : "À déclarer"}</td>
                 </tr>
               ))}
