@@ -6,10 +6,21 @@
 //    sees it listed; another structure's file is refused; axe clean.
 //  - DDETS 62: opens a transmitted file, refuses one criterion with its reason and accepts the others, closes the
 //    review: the adversarial phase opens, as the API says; axe clean.
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { CampaignDetail, ControleFile } from "../../src/contracts/controle.js";
 import { ACCOUNTS, apiGet, expectAccessible, loginAs } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
+
+/** The page's French facts: one tab active (a structure's file, for the DDETS, is under "Structures"), no ISO date shown. */
+async function expectFrench(page: Page, label: string, tab = "Contrôle") {
+  const facts = await page.evaluate(() => ({
+    active: [...document.querySelectorAll("#fr-header-main-navigation [aria-current='page']")].map((e) => e.textContent?.trim()),
+    // biome-ignore lint/performance/useDomNodeTextContent: the text a person sees (innerText), not hidden nodes
+    isoDates: (document.getElementById("contenu")?.innerText.match(/\b(19|20)\d{2}-\d{2}-\d{2}\b/g) ?? []).slice(0, 3),
+  }));
+  expect(facts, label).toEqual({ active: [tab], isoDates: [] });
+}
 
 interface Campaigns {
   campaigns: CampaignDetail["campaign"][];
@@ -28,6 +39,7 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     expect(before.campaigns.map((c) => [c.from, c.to])).toEqual([["2019-01-01", "2019-06-30"]]);
     expect(await page.getByTestId("controle-campaigns").locator("tbody tr").count()).toBe(1);
     await expectAccessible(page, "campagnes de contrôle");
+    await expectFrench(page, "campagnes de contrôle");
     await page.getByLabel("Début de la période").fill("01/07/2019");
     await page.getByLabel("Fin de la période").fill("31/12/2019");
     await page.getByRole("button", { name: "Tirer la campagne" }).click();
@@ -43,6 +55,7 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     expect(shown.sort((a, b) => a - b)).toEqual(detail.structures.map((s) => s.structureId).sort((a, b) => a - b));
     await page.getByText(`graine ${detail.campaign.seed}`).waitFor();
     await expectAccessible(page, "campagne tirée");
+    await expectFrench(page, "campagne tirée");
     await context.close();
   });
 
@@ -61,6 +74,7 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     const file = await apiGet<ControleFile>(page, url);
     expect(file.file.state).toBe("pieces");
     await expectAccessible(page, "dossier de contrôle de la SIAE");
+    await expectFrench(page, "dossier de contrôle de la SIAE");
     const target = file.hirings.flatMap((h) => h.criteria).find((c) => !c.certified && c.proofs.length === 0);
     if (!target) throw new Error("the demo file has no criterion left to justify");
     const card = page.locator(`[data-criterion-id="${target.id}"]`);
@@ -92,6 +106,7 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     await page.goto(`${j.app.baseUrl}/departement/62/controle/${demo.id}`);
     await page.getByTestId("controle-reminders").waitFor({ timeout: 60_000 });
     await expectAccessible(page, "campagne en cours");
+    await expectFrench(page, "campagne en cours");
     const detail = await apiGet<CampaignDetail>(page, `/api/v1/departements/62/controle-campaigns/${demo.id}`);
     const waiting = detail.structures.find((s) => s.state === "soumis");
     if (!waiting) throw new Error("the demo has no transmitted file");
@@ -125,6 +140,7 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     for (const c of accepted) expect(reviews.find((k) => k.id === c.id)?.review).toBe("acceptee");
     expect(after.file.due).toMatchObject({ party: "siae", what: "transmettre_contradictoire" });
     await expectAccessible(page, "phase contradictoire ouverte");
+    await expectFrench(page, "phase contradictoire ouverte", "Structures");
     await context.close();
   });
 });
