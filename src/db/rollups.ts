@@ -6,6 +6,8 @@
 //   rollup_entry_month        (structure_id, month, mesure_code)              initial contracts, RSA among them
 //   rollup_entry_repeat       initial contracts of persons having several (exact distinct counts)
 //   rollup_exit_month         (structure_id, month, motif_code, mesure_code)  examined exits
+// and by migrations/0662_rollup_follow_up_month.sql (triggers on exit and follow_up):
+//   rollup_follow_up_month    (structure_id, exit_month, horizon, grp)  follow-ups due, known, employed, durable
 // and by migrations/0103_rollup_annex_year.sql (triggers on rollup_person_year):
 //   rollup_annex_year         (annex_id, year)  Σ hours, people present with no other annex that year, and the
 //                             RSA beneficiaries among them (migration 0661; also kept by triggers on contract)
@@ -92,6 +94,8 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
     db,
   );
   await sql`SELECT rollup_exit_refresh(array_agg(structure_id), array_agg(exit_on)) FROM exit WHERE ${structureFilter}`.execute(db);
+  await sql`DELETE FROM rollup_follow_up_month WHERE ${structureFilter}`.execute(db);
+  await sql`SELECT rollup_follow_up_refresh(array_agg(structure_id), array_agg(exit_on)) FROM exit WHERE ${structureFilter}`.execute(db);
   // Département of the convention of the structures (kept by a trigger on financial_annex, migration 0411).
   await sql`SELECT structure_convention_departement_refresh(array_agg(id)) FROM structure WHERE ${idList === null ? sql`true` : sql`id IN (${idList})`}`.execute(
     db,
@@ -193,7 +197,19 @@ export async function findRollupDrift(db: Kysely<Database>): Promise<{ table: st
     SELECT 'rollup_exit_month', coalesce(e.structure_id, r.structure_id)::text || '/' || coalesce(e.month, r.month)::text || '/' || coalesce(e.motif_code, r.motif_code)::text || '/' || coalesce(e.mesure_code, r.mesure_code)
     FROM (${expectedExitMonths}) e
     FULL JOIN rollup_exit_month r ON r.structure_id = e.structure_id AND r.month = e.month AND r.motif_code = e.motif_code AND r.mesure_code = e.mesure_code
-    WHERE e.n IS DISTINCT FROM r.examined`.execute(db);
+    WHERE e.n IS DISTINCT FROM r.examined
+    UNION ALL
+    SELECT 'rollup_follow_up_month', coalesce(e.structure_id, r.structure_id)::text || '/' || coalesce(e.exit_month, r.exit_month)::text || '/' || coalesce(e.horizon, r.horizon)::text || '/' || coalesce(e.grp, r.grp)
+    FROM (SELECT e.structure_id, date_trunc('month', e.exit_on)::date AS exit_month, h.horizon, c.grp, count(*)::int AS due,
+            count(*) FILTER (WHERE f.situation IS NOT NULL AND f.situation <> 'INCONNU')::int AS known,
+            count(*) FILTER (WHERE f.situation IN ('CDI', 'CDD_6M', 'CDD_COURT', 'INTERIM'))::int AS employed,
+            count(*) FILTER (WHERE f.situation IN ('CDI', 'CDD_6M'))::int AS durable
+          FROM exit e JOIN ref_exit_motif mo ON mo.code = e.motif_code JOIN ref_exit_category c ON c.code = mo.category_code
+          CROSS JOIN (VALUES (6::smallint), (12::smallint)) AS h (horizon)
+          LEFT JOIN follow_up f ON f.exit_id = e.id AND f.horizon = h.horizon
+          GROUP BY 1, 2, 3, 4) e
+    FULL JOIN rollup_follow_up_month r ON r.structure_id = e.structure_id AND r.exit_month = e.exit_month AND r.horizon = e.horizon AND r.grp = e.grp
+    WHERE (e.due, e.known, e.employed, e.durable) IS DISTINCT FROM (r.due, r.known, r.employed, r.durable)`.execute(db);
   return rows;
 }
 
@@ -213,6 +229,7 @@ const INDICATOR_TABLES = [
   "rollup_entry_month",
   "rollup_entry_repeat",
   "rollup_exit_month",
+  "rollup_follow_up_month",
 ] as const;
 
 /**

@@ -21,6 +21,7 @@ import {
   isFollowedExitGroup,
 } from "../domain/followUp/index.js";
 import type { Period } from "../domain/indicators/records.js";
+import { findRollupDrift, rebuildRollups } from "../db/rollups.js";
 import { computeIndicators } from "./computeIndicators.js";
 import type { Scope } from "./scope.js";
 import { type Dataset, insertDataset, prng, randomDataset } from "./testkit/randomDataset.js";
@@ -131,6 +132,26 @@ describe("follow-up indicators: SQL = twin", () => {
           dueSeen += ind.followUp.at6Months.due ?? 0;
         }
     expect(dueSeen).toBeGreaterThan(100);
+  });
+
+  it("the rollup follows situations and exits as they change (findRollupDrift empty), and month-aligned periods read it", async () => {
+    const db = t.handle.db;
+    expect(await findRollupDrift(db)).toEqual([]);
+    const cells = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM rollup_follow_up_month`.execute(db)).rows[0]?.n);
+    expect(cells).toBeGreaterThan(0);
+    await sql`UPDATE follow_up SET situation = 'CDI' WHERE id IN (SELECT id FROM follow_up ORDER BY id LIMIT 3)`.execute(db);
+    await sql`DELETE FROM follow_up WHERE id IN (SELECT id FROM follow_up ORDER BY id DESC LIMIT 2)`.execute(db);
+    await sql`UPDATE exit SET exit_on = exit_on + 40 WHERE id IN (SELECT id FROM exit ORDER BY id LIMIT 2)`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // Emptied by hand, the month-aligned figures follow the rollup, the others the rows.
+    await sql`DELETE FROM rollup_follow_up_month`.execute(db);
+    const nation = { type: "nation" as const };
+    const year = await computeIndicators(db, { scope: nation, from: "2019-01-01", to: "2019-12-31", withPrevious: false });
+    expect(year.followUp.at6Months.due ?? 0).toBe(0);
+    const days = await computeIndicators(db, { scope: nation, from: "2019-02-28", to: "2019-08-30", withPrevious: false });
+    expect(days.followUp.at6Months.due).toBeGreaterThan(0);
+    await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx));
+    expect(await findRollupDrift(db)).toEqual([]);
   });
 
   it("withholds every figure about fewer than 5 people outside the structure, with the reason; the unknown share is shown", async () => {

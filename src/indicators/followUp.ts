@@ -21,6 +21,7 @@ import {
 } from "../domain/followUp/index.js";
 import type { Period } from "../domain/indicators/records.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
+import { isMonthAligned } from "./figures.js";
 import { type Scope, scopeCondition } from "./scope.js";
 
 // Rule: employed = CDI, CDD (any length), interim; durable = CDI, CDD ≥ 6 months (src/domain/followUp/followUp.ts)
@@ -35,7 +36,20 @@ export async function queryFollowUpCounts(
   period: Period,
   kind?: SiaeKind,
 ): Promise<FollowUpCountsByGroup> {
-  const rows = await sql<{ horizon: number; grp: FollowedExitGroup; due: number; known: number; employed: number; durable: number }>`
+  type Row = { horizon: number; grp: FollowedExitGroup; due: number; known: number; employed: number; durable: number };
+  const groups = sql.join([...FOLLOWED_EXIT_GROUPS]);
+  // A month-aligned period (every dashboard) reads the cells of rollup_follow_up_month (migration 0662): the
+  // follow-up at h months of an exit in month M falls due in month M + h.
+  const rows = isMonthAligned(period)
+    ? await sql<Row>`
+    SELECT r.horizon, r.grp, sum(r.due)::int AS due, sum(r.known)::int AS known, sum(r.employed)::int AS employed,
+      sum(r.durable)::int AS durable
+    FROM rollup_follow_up_month r JOIN structure s ON s.id = r.structure_id
+    WHERE ${scopeCondition(scope, kind)} AND r.grp IN (${groups})
+      AND r.exit_month BETWEEN ${addMonths(period.from, -12)}::date AND ${period.to}::date
+      AND (r.exit_month + make_interval(months => r.horizon))::date BETWEEN ${period.from}::date AND ${period.to}::date
+    GROUP BY r.horizon, r.grp`.execute(db)
+    : await sql<Row>`
     SELECT h.horizon, c.grp,
       count(*)::int AS due,
       count(*) FILTER (WHERE f.situation IS NOT NULL AND f.situation <> 'INCONNU')::int AS known,
@@ -47,7 +61,7 @@ export async function queryFollowUpCounts(
     JOIN ref_exit_category c ON c.code = m.category_code
     CROSS JOIN (VALUES (6), (12)) AS h (horizon)
     LEFT JOIN follow_up f ON f.exit_id = e.id AND f.horizon = h.horizon
-    WHERE ${scopeCondition(scope, kind)} AND c.grp IN (${sql.join([...FOLLOWED_EXIT_GROUPS])})
+    WHERE ${scopeCondition(scope, kind)} AND c.grp IN (${groups})
       AND e.exit_on BETWEEN ${addMonths(period.from, -13)}::date AND ${period.to}::date
       AND (e.exit_on + make_interval(months => h.horizon))::date BETWEEN ${period.from}::date AND ${period.to}::date
     GROUP BY h.horizon, c.grp`.execute(db);
