@@ -51,7 +51,11 @@ describe.skipIf(!demoAvailable)("every page, fr-FR", () => {
       [`/structures/${id}/salaries?filtre=pass90`, "Salariés"],
       [`/structures/${id}/declaration`, "Déclaration mensuelle"],
       [`/structures/${id}/fiches-salarie`, "Fiches salarié"],
+      [`/structures/${id}/pilotage`, "Réalisation"],
+      [`/structures/${id}/demandes`, "Demandes de financement"],
+      [`/structures/${id}/demandes/2020`, "Demandes de financement"],
       [`/structures/${id}`, "Ma structure"],
+      [`/structures/${id}/dialogue/2019`, "Ma structure"],
     ];
     for (const [path, tab] of expected) {
       const facts = await checkPage(page, path, heading(page));
@@ -86,6 +90,11 @@ describe.skipIf(!demoAvailable)("every page, fr-FR", () => {
       [`/structures/${id}/annexes/${annexId}`, "Structures"],
       [`/structures/${id}/annexes/${annexId}/avenant`, "Structures"],
       [`/structures/${id}/annexes/${annexId}/simulation`, "Structures"],
+      [`/structures/${id}/dialogue/2019`, "Structures"],
+      ["/departement/62/pilotage", "Pilotage"],
+      ["/departement/62/demandes", "Demandes et CDIAE"],
+      ["/departement/62/modulation", "Demandes et CDIAE"],
+      ["/departement/62/cdiae", "Demandes et CDIAE"],
       ["/simulation", "Simulation"],
       ["/imports", "Imports"],
       ["/rapport", "Rapport annuel"],

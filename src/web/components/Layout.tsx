@@ -11,6 +11,11 @@ import { DemoNotice } from "./DemoNotice.js";
 interface NavItem {
   text: string;
   to: string;
+  /**
+   * Other pages that belong to this item: address prefixes (the DDETS year's modulation and CDIAE pages) or
+   * patterns, which win over any prefix (a structure's contrôle file belongs to "Contrôle", not "Structures").
+   */
+  also?: readonly (string | RegExp)[];
 }
 
 function navigationFor(user: SessionUser | null): NavItem[] {
@@ -37,8 +42,20 @@ function navigationFor(user: SessionUser | null): NavItem[] {
         { text: "Tableau de bord", to: "/tableau-de-bord" },
         { text: "Structures", to: "/structures" },
         { text: "Pilotage", to: user.departementCode ? `/departement/${user.departementCode}/pilotage` : "/pilotage" },
-        ...(user.departementCode ? [{ text: "Demandes et CDIAE", to: `/departement/${user.departementCode}/demandes` }] : []),
-        { text: "Contrôle", to: user.departementCode ? `/departement/${user.departementCode}/controle` : "/controle" },
+        ...(user.departementCode
+          ? [
+              {
+                text: "Demandes et CDIAE",
+                to: `/departement/${user.departementCode}/demandes`,
+                also: [`/departement/${user.departementCode}/modulation`, `/departement/${user.departementCode}/cdiae`],
+              },
+            ]
+          : []),
+        {
+          text: "Contrôle",
+          to: user.departementCode ? `/departement/${user.departementCode}/controle` : "/controle",
+          also: [/^\/structures\/\d+\/controle(\/|$)/],
+        },
         { text: "Simulation", to: "/simulation" },
         { text: "Imports", to: "/imports" },
         { text: "Rapport annuel", to: "/rapport" },
@@ -51,7 +68,18 @@ function navigationFor(user: SessionUser | null): NavItem[] {
  * page's ("/structures/12/salaries" belongs to "Salariés", not to "Ma structure" at "/structures/12").
  */
 export function activeItem(items: readonly NavItem[], pathname: string): NavItem | undefined {
-  return items.filter((item) => pathname === item.to || pathname.startsWith(`${item.to}/`)).sort((a, b) => b.to.length - a.to.length)[0];
+  const specificity = (place: string | RegExp) =>
+    typeof place === "string"
+      ? pathname === place || pathname.startsWith(`${place}/`)
+        ? place.length
+        : -1
+      : place.test(pathname)
+        ? Infinity
+        : -1;
+  return items
+    .map((item) => ({ item, length: Math.max(...[item.to, ...(item.also ?? [])].map(specificity)) }))
+    .filter((m) => m.length >= 0)
+    .sort((a, b) => b.length - a.length)[0]?.item;
 }
 
 export function Layout({ user, children }: { user: SessionUser | null; children: ReactNode }) {
