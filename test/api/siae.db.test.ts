@@ -131,6 +131,7 @@ describe("monthly declaration", () => {
     const martin = a.lines.find((l: { contractId: number }) => l.contractId === contracts.martin);
     expect(martin.prefilledHours).toBe(151.67);
     expect(martin.declaredHours).toBeNull();
+    expect([grid.companyHours, martin.companyHours, martin.companyHoursRemaining]).toEqual([null, null, null]);
   });
 
   it("validates the grid, then the totals in ETP reflect it; refuses bad hours per line", async () => {
@@ -144,6 +145,16 @@ describe("monthly declaration", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0]).toMatchObject({ field: "lines.0" });
     expect(bad.json().errors[0].message).toContain("sorti avant le mois");
+    // Hours placed with companies (capped by L5132-9) are an association intermédiaire's field only.
+    const notAi = await app.inject({
+      method: "POST",
+      url,
+      headers: staff.headers,
+      payload: { annexId, month, lines: [{ contractId: contracts.martin, hours: 100, companyHours: 10 }] },
+    });
+    expect(notAi.statusCode).toBe(400);
+    expect(notAi.json().errors[0]).toMatchObject({ field: "lines.0.companyHours" });
+    expect(notAi.json().errors[0].message).toContain("associations intermédiaires");
     const ok = await app.inject({
       method: "POST",
       url,
