@@ -118,6 +118,19 @@ describe("FluxIAE delivery with people, contracts and monthly states", () => {
       .executeTakeFirstOrThrow();
     expect(sept.hours).toBe("131.00");
     expect(await findRollupDrift(t.handle.db)).toEqual([]);
+    // Company hours stated in Passerelle (an AI's mises à disposition; no such column in the ASP's file) are
+    // kept, and brought down to the ASP's hours when these become lower.
+    await t.handle.db.updateTable("monthly_declaration").set({ company_hours: "130.00" }).where("month", "=", "2018-09-01").execute();
+    const lower = tmp.write("fluxIAE_EtatMensuelIndiv_21022022_063004.csv", emi.replace("131.00", "125.00"));
+    expect(await importFluxIae(t.handle, lower)).toMatchObject({ updated: 1 });
+    const clamped = await t.handle.db
+      .selectFrom("monthly_declaration")
+      .select(["hours", "company_hours"])
+      .where("month", "=", "2018-09-01")
+      .executeTakeFirstOrThrow();
+    expect(clamped).toEqual({ hours: "125.00", company_hours: "125.00" });
+    const others = await t.handle.db.selectFrom("monthly_declaration").select("company_hours").where("month", "<>", "2018-09-01").execute();
+    expect(others.every((d) => d.company_hours === null)).toBe(true);
   });
 });
 

@@ -129,7 +129,9 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
     ON CONFLICT (annex_id, contract_id, month) DO UPDATE SET
       hours = EXCLUDED.hours, billed_hours = EXCLUDED.billed_hours, gross_pay = EXCLUDED.gross_pay, state = EXCLUDED.state,
       exit_motif_code = EXCLUDED.exit_motif_code, validated_at = EXCLUDED.validated_at, person_id = EXCLUDED.person_id,
-      structure_id = EXCLUDED.structure_id, updated_at = now()
+      structure_id = EXCLUDED.structure_id, updated_at = now(),
+      -- An AI's company hours stated in Passerelle (the ASP's file has none) stay within the ASP's hours.
+      company_hours = CASE WHEN monthly_declaration.company_hours > EXCLUDED.hours THEN EXCLUDED.hours ELSE monthly_declaration.company_hours END
     WHERE (monthly_declaration.hours, monthly_declaration.billed_hours, monthly_declaration.gross_pay, monthly_declaration.state,
            monthly_declaration.exit_motif_code, monthly_declaration.validated_at, monthly_declaration.person_id, monthly_declaration.structure_id)
       IS DISTINCT FROM (EXCLUDED.hours, EXCLUDED.billed_hours, EXCLUDED.gross_pay, EXCLUDED.state, EXCLUDED.exit_motif_code,
