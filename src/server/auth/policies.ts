@@ -13,6 +13,7 @@ export const POLICY_NAMES: readonly PolicyName[] = [
   "territory:read",
   "structure:read",
   "structure:write",
+  "structure:instruct",
   "structure:declare",
   "structure:admin",
   "person:read",
@@ -213,6 +214,10 @@ export async function authorize(db: Kysely<Database>, principal: Principal | nul
       if (target.type !== "structure" && isScope(target)) return scopeAllowed(db, principal, target);
       return structureDecision((t) => territoryCovers(principal, t), "Cette structure est hors de votre périmètre.");
     }
+    case "structure:instruct":
+      if (!isAdmin && principal.role !== "departemental") return denied("Cette étape revient à la DDETS du département.");
+      if (target.type !== "structure" && isScope(target)) return scopeAllowed(db, principal, target);
+      return structureDecision((t) => territoryCovers(principal, t), "Cette structure est hors de votre périmètre.");
     case "structure:declare":
       if (!isAdmin && principal.role !== "siae") return denied("Réservé aux membres de la structure.");
       return structureDecision((_t, id) => isAdmin || member(id), "Vous n'êtes pas membre de cette structure.");

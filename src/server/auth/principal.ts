@@ -26,6 +26,9 @@ export interface Principal {
  *                           its département; siae: its structures only
  *  - structure:read         a structure's page (param `structureId`): territory agents in scope, members
  *  - structure:write        AF, conventions, sites (State agents of the territory; admin)
+ *  - structure:instruct     the DDETS's own decisions on its département's structures: instruction of the
+ *                           financing requests, envelope, part modulée grid, contrôle a posteriori (the
+ *                           DDETS of the territory; admin) — neither the DREETS nor the DGEFP
  *  - structure:declare      monthly declarations, exits, salariés of a structure (its members; admin)
  *  - structure:admin        manage members / invitations (structure admins; platform admin)
  *  - person:read            a salarié's personal page (param `personId`): members of a structure that
@@ -41,6 +44,7 @@ export type PolicyName =
   | "territory:read"
   | "structure:read"
   | "structure:write"
+  | "structure:instruct"
   | "structure:declare"
   | "structure:admin"
   | "person:read"

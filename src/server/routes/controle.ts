@@ -32,18 +32,12 @@ import {
 import { campaignDetail, controleFile, controleProofContent, listCampaigns, structureCampaigns } from "../../queries/controleCampaigns.js";
 import { recordAudit } from "../../db/audit.js";
 import { actorOf } from "../auth/plugin.js";
-import type { Principal } from "../auth/principal.js";
 import type { RouteModule } from "../context.js";
 import { runOperation } from "../lists/runOperation.js";
 import { sendProblem } from "../problem.js";
 import { route } from "../route.js";
 
 /** Drawing a campaign and ruling on a file is the DDETS's (or a platform admin's). */
-function ddetsOnly(principal: Principal, reply: FastifyReply): FastifyReply | null {
-  if (principal.role === "departemental" || principal.role === "admin") return null;
-  return sendProblem(reply, 403, "Accès refusé", "Cette étape revient à la DDETS du département.");
-}
-
 const notFound = (reply: FastifyReply) =>
   sendProblem(reply, 404, "Ressource introuvable", "Campagne de contrôle introuvable pour cette cible.");
 
@@ -54,9 +48,7 @@ const routes: RouteModule = async (app, ctx) => {
     campaigns: await listCampaigns(db, target.code, ctx.clock.today()),
   }));
 
-  route(app, createCampaignContract, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, createCampaignContract, { policy: "structure:instruct", audit: false }, async ({ target, body, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       createControleCampaign(tx, deps, { departement: target.code, ...body }),
     );
@@ -117,27 +109,21 @@ const routes: RouteModule = async (app, ctx) => {
     return out.ok ? out.value : out.reply;
   });
 
-  route(app, reviewContract, { policy: "structure:write", audit: false }, async ({ target, input, body, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, reviewContract, { policy: "structure:instruct", audit: false }, async ({ target, input, body, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       reviewControleCriterion(tx, deps, { campaignId: input.campaignId, structureId: target.id, ...body }),
     );
     return out.ok ? out.value : out.reply;
   });
 
-  route(app, closeReviewContract, { policy: "structure:write", audit: false }, async ({ target, input, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, closeReviewContract, { policy: "structure:instruct", audit: false }, async ({ target, input, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       closeControleReview(tx, deps, { campaignId: input.campaignId, structureId: target.id }),
     );
     return out.ok ? out.value : out.reply;
   });
 
-  route(app, decideContract, { policy: "structure:write", audit: false }, async ({ target, input, body, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, decideContract, { policy: "structure:instruct", audit: false }, async ({ target, input, body, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       decideControleFile(tx, deps, { campaignId: input.campaignId, structureId: target.id, ...body }),
     );

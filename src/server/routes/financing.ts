@@ -91,12 +91,6 @@ async function requestId(db: Db, structureId: number, year: number): Promise<num
   return Number(r.id);
 }
 
-/** Only the DDETS (or a platform admin) acts on a request once filed. */
-function ddetsOnly(principal: Principal, reply: FastifyReply): FastifyReply | null {
-  if (principal.role === "departemental" || principal.role === "admin") return null;
-  return sendProblem(reply, 403, "Accès refusé", "Cette étape revient à la DDETS du département.");
-}
-
 /**
  * A conseil départemental reads the request and the dialogue sheet of the structures it co-finances only: an
  * AF of the structure with a funding line of the département, or a request declaring a co-financing.
@@ -170,9 +164,7 @@ const routes: RouteModule = async (app, ctx) => {
     return sendDocument(reply, cdiaeDocument(pack, ctx.clock.today()), input.format, `cdiae-${target.code}-${input.year}`);
   });
 
-  route(app, setEnvelope, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, setEnvelope, { policy: "structure:instruct", audit: false }, async ({ target, body, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       setNotifiedEnvelope(tx, deps, {
         departementCode: target.code,
@@ -200,19 +192,12 @@ const routes: RouteModule = async (app, ctx) => {
     };
   });
 
-  route(
-    app,
-    saveModulationGridContract,
-    { policy: "structure:write", audit: false },
-    async ({ target, body, principal, request, reply }) => {
-      const refused = ddetsOnly(principal!, reply);
-      if (refused) return refused;
-      const out = await runOperation(ctx, request, reply, (tx, deps) =>
-        saveModulationGrid(tx, deps, { departementCode: target.code, year: body.year, criteria: body.criteria }),
-      );
-      return out.ok ? out.value : out.reply;
-    },
-  );
+  route(app, saveModulationGridContract, { policy: "structure:instruct", audit: false }, async ({ target, body, request, reply }) => {
+    const out = await runOperation(ctx, request, reply, (tx, deps) =>
+      saveModulationGrid(tx, deps, { departementCode: target.code, year: body.year, criteria: body.criteria }),
+    );
+    return out.ok ? out.value : out.reply;
+  });
 
   route(app, getFinancingRequest, { policy: "structure:read" }, async ({ target, input, principal, reply }) => {
     const refused = await refusedToDepartementCouncil(db, principal, target.id, reply);
@@ -276,9 +261,7 @@ const routes: RouteModule = async (app, ctx) => {
     return out.ok ? reply.status(201).send(out.value) : out.reply;
   });
 
-  route(app, stepFinancingRequest, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, stepFinancingRequest, { policy: "structure:instruct", audit: false }, async ({ target, body, request, reply }) => {
     const comment = body.comment !== undefined ? { comment: body.comment } : {};
     const out = await runOperation(ctx, request, reply, async (tx, deps) => {
       const id = await requestId(tx, target.id, body.year);
@@ -319,9 +302,7 @@ const routes: RouteModule = async (app, ctx) => {
     return computeDialogue(db, target.id, input.year);
   });
 
-  route(app, saveDialogue, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, saveDialogue, { policy: "structure:instruct", audit: false }, async ({ target, body, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       saveDialogueSheet(tx, deps, {
         structureId: target.id,
@@ -333,9 +314,7 @@ const routes: RouteModule = async (app, ctx) => {
     return out.ok ? { saved: true as const } : out.reply;
   });
 
-  route(app, decideModulation, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
-    const refused = ddetsOnly(principal!, reply);
-    if (refused) return refused;
+  route(app, decideModulation, { policy: "structure:instruct", audit: false }, async ({ target, body, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       decideStructureModulation(tx, deps, {
         structureId: target.id,

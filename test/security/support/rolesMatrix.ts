@@ -31,6 +31,8 @@ export function expectedAllowed(policy: PolicyName, who: Persona, target: Target
     case "structure:write":
       if (!STATE.has(who)) return false;
       return who === "national" || home;
+    case "structure:instruct":
+      return who === "departemental" && home;
     case "structure:declare":
       return SIAE.has(who) && (!shape.structure || home);
     case "structure:admin":
