@@ -1,17 +1,14 @@
-// The DDETS records the préfet's derogation to the AI company-placement cap (L5132-9 2°): State agents of the
-// territory (structure:write), and among them the DDETS of the département (or a platform admin), who signs it.
+// The DDETS of the département (or a platform admin) records the préfet's derogation to the AI
+// company-placement cap (L5132-9 2°): policy structure:instruct.
 // Contract: src/contracts/aiPlacementDerogations.ts; operation: recordAiPlacementDerogation.
 import { recordAiPlacementDerogation as contract } from "../../contracts/aiPlacementDerogations.js";
 import { recordAiPlacementDerogation } from "../../operations/recordAiPlacementDerogation.js";
 import type { RouteModule } from "../context.js";
 import { runOperation } from "../lists/runOperation.js";
-import { sendProblem } from "../problem.js";
 import { route } from "../route.js";
 
 const routes: RouteModule = async (app, ctx) => {
-  route(app, contract, { policy: "structure:write", audit: false }, async ({ target, body, principal, request, reply }) => {
-    if (principal?.role !== "departemental" && principal?.role !== "admin")
-      return sendProblem(reply, 403, "Accès refusé", "La dérogation est enregistrée par la DDETS du département.");
+  route(app, contract, { policy: "structure:instruct", audit: false }, async ({ target, body, request, reply }) => {
     const outcome = await runOperation(ctx, request, reply, (db, deps) =>
       recordAiPlacementDerogation(db, deps, { structureId: target.id, ...body }),
     );
