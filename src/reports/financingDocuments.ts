@@ -2,13 +2,12 @@
 // (tiles, paragraphs, tables — the figures of computeDialogue / computeCdiaePack, French formats) rendered to
 // PDF in the style of the annual report (src/reports/pdf.ts: A4, DSFR blue, page numbers) and to XLSX.
 import ExcelJS from "exceljs";
-import PDFDocument from "pdfkit";
 import { FAMILY_LABELS } from "../domain/financing/modulationGrid.js";
 import { REQUEST_DECISION_LABELS, REQUEST_STATE_LABELS, type RequestState } from "../domain/financing/requestStates.js";
 import type { CdiaePack } from "../queries/cdiae.js";
 import type { DialogueSheet, Quartiles, Share } from "../queries/dialogue.js";
 import { formatEuros, formatNumber, formatPercent } from "./format.js";
-import { BLUE, type Doc, ensureSpace, heading, MARGIN, pdfText, table } from "./pdf.js";
+import { BLUE, ensureSpace, finishStatePdf, heading, keyFigureTiles, MARGIN, openStatePdf, pdfText, table } from "./pdf.js";
 import type { ReportTable } from "./reportModel.js";
 
 export interface DocSection {
@@ -284,44 +283,9 @@ export function cdiaeDocument(p: CdiaePack, generatedOn: string): FinancingDocum
   };
 }
 
-function tiles(doc: Doc, items: { label: string; value: string }[]): void {
-  const tileW = (doc.page.width - 2 * MARGIN - 20) / 3;
-  const tileH = 50;
-  ensureSpace(doc, tileH * Math.ceil(items.length / 3) + 20);
-  const startY = doc.y;
-  items.forEach((h, i) => {
-    const x = MARGIN + (i % 3) * (tileW + 10);
-    const y = startY + Math.floor(i / 3) * (tileH + 10);
-    doc.rect(x, y, tileW, tileH).fill("#f5f5fe");
-    doc.rect(x, y + tileH - 3, tileW, 3).fill(BLUE);
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(13)
-      .fillColor("#161616")
-      .text(pdfText(h.value), x + 8, y + 8, { width: tileW - 16, lineBreak: false });
-    doc
-      .font("Helvetica")
-      .fontSize(8)
-      .text(pdfText(h.label), x + 8, y + 30, { width: tileW - 16 });
-  });
-  doc.x = MARGIN;
-  doc.y = startY + Math.ceil(items.length / 3) * (tileH + 10) + 4;
-}
-
 /** PDF in the annual report's style: A4, Marianne blue band and tiles, French formats, page numbers. */
 export function renderFinancingPdf(d: FinancingDocument): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: MARGIN,
-    info: { Title: pdfText(`${d.title} — ${d.subtitle}`), Author: "Passerelle", Subject: "Insertion par l'activité économique" },
-    bufferPages: true,
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
+  const { doc, done } = openStatePdf(d.title, d.subtitle);
   doc.rect(0, 0, doc.page.width, 8).fill(BLUE);
   doc.font("Helvetica-Bold").fontSize(18).fillColor("#161616").text(pdfText(d.title), MARGIN, 50);
   doc.font("Helvetica").fontSize(12).fillColor("#3a3a3a").text(pdfText(d.subtitle));
@@ -338,25 +302,14 @@ export function renderFinancingPdf(d: FinancingDocument): Promise<Buffer> {
       doc.y = MARGIN;
     }
     heading(doc, s.heading);
-    if (s.tiles) tiles(doc, s.tiles);
+    if (s.tiles) keyFigureTiles(doc, s.tiles, { height: 50, valueFont: 13 });
     for (const p of s.paragraphs ?? []) {
       ensureSpace(doc, 30);
       doc.font("Helvetica").fontSize(9.5).fillColor("#161616").text(pdfText(p), MARGIN, doc.y).moveDown(0.4);
     }
     for (const t of s.tables ?? []) table(doc, t, "source : Passerelle");
   }
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    doc.font("Helvetica").fontSize(7).fillColor("#666666");
-    doc.page.margins.bottom = 0;
-    doc.text(pdfText(`${d.footer} — page ${i + 1}/${range.count}`), MARGIN, doc.page.height - 30, {
-      width: doc.page.width - 2 * MARGIN,
-      align: "center",
-      lineBreak: false,
-    });
-  }
-  doc.end();
+  finishStatePdf(doc, d.footer);
   return done;
 }
 

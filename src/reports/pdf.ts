@@ -122,12 +122,12 @@ export function table(doc: Doc, t: ReportTable, footnotes: string): void {
   doc.moveDown(0.8);
 }
 
-/** Renders the report to a PDF buffer. */
-export function renderReportPdf(model: ReportModel): Promise<Buffer> {
+/** An A4 State document (annual report, dialogue sheet, CDIAE pack) and the promise of its bytes. */
+export function openStatePdf(title: string, subtitle: string): { doc: Doc; done: Promise<Buffer> } {
   const doc = new PDFDocument({
     size: "A4",
     margin: MARGIN,
-    info: { Title: pdfText(`${model.title} — ${model.subtitle}`), Author: "Passerelle", Subject: "Insertion par l'activité économique" },
+    info: { Title: pdfText(`${title} — ${subtitle}`), Author: "Passerelle", Subject: "Insertion par l'activité économique" },
     bufferPages: true,
   });
   const chunks: Buffer[] = [];
@@ -136,6 +136,58 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
+  return { doc, done };
+}
+
+/** Key figures, three tiles per row: the value in bold over its label, a Marianne-blue underline. */
+export function keyFigureTiles(
+  doc: Doc,
+  items: readonly { value: string; label: string }[],
+  size: { height: number; valueFont: number },
+): void {
+  const tileW = (doc.page.width - 2 * MARGIN - 20) / 3;
+  const tileH = size.height;
+  ensureSpace(doc, tileH * Math.ceil(items.length / 3) + 20);
+  const startY = doc.y;
+  items.forEach((h, i) => {
+    const x = MARGIN + (i % 3) * (tileW + 10);
+    const y = startY + Math.floor(i / 3) * (tileH + 10);
+    doc.rect(x, y, tileW, tileH).fill("#f5f5fe");
+    doc.rect(x, y + tileH - 3, tileW, 3).fill(BLUE);
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(size.valueFont)
+      .fillColor("#161616")
+      .text(pdfText(h.value), x + 8, y + 8, { width: tileW - 16, lineBreak: false });
+    doc
+      .font("Helvetica")
+      .fontSize(8)
+      .text(pdfText(h.label), x + 8, y + size.valueFont + 16, { width: tileW - 16 });
+  });
+  doc.x = MARGIN;
+  doc.y = startY + Math.ceil(items.length / 3) * (tileH + 10) + 5;
+}
+
+/** Writes "<footer> — page i/n" at the bottom of every page, then ends the document. */
+export function finishStatePdf(doc: Doc, footer: string): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    doc.font("Helvetica").fontSize(7).fillColor("#666666");
+    // Writing below the bottom margin would make pdfkit add a page: lift the margin for the footer.
+    doc.page.margins.bottom = 0;
+    doc.text(pdfText(`${footer} — page ${i + 1}/${range.count}`), MARGIN, doc.page.height - 30, {
+      width: doc.page.width - 2 * MARGIN,
+      align: "center",
+      lineBreak: false,
+    });
+  }
+  doc.end();
+}
+
+/** Renders the report to a PDF buffer. */
+export function renderReportPdf(model: ReportModel): Promise<Buffer> {
+  const { doc, done } = openStatePdf(model.title, model.subtitle);
   const order = model.definitions.map((d) => d.key as string);
   const notes = (keys: readonly string[]) => `déf. ${keys.map((k) => order.indexOf(k) + 1).join(", ")}`;
 
@@ -152,27 +204,11 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
     );
   doc.moveDown(1);
 
-  // Key figures: 3 tiles per row.
-  const tileW = (doc.page.width - 2 * MARGIN - 20) / 3;
-  const tileH = 52;
-  const startY = doc.y;
-  model.highlights.forEach((h, i) => {
-    const x = MARGIN + (i % 3) * (tileW + 10);
-    const y = startY + Math.floor(i / 3) * (tileH + 10);
-    doc.rect(x, y, tileW, tileH).fill("#f5f5fe");
-    doc.rect(x, y + tileH - 3, tileW, 3).fill(BLUE);
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(16)
-      .fillColor("#161616")
-      .text(pdfText(h.value), x + 8, y + 8, { width: tileW - 16, lineBreak: false });
-    doc
-      .font("Helvetica")
-      .fontSize(8)
-      .text(pdfText(`${h.label} (${notes([h.definition])})`), x + 8, y + 32, { width: tileW - 16 });
-  });
-  doc.x = MARGIN;
-  doc.y = startY + Math.ceil(model.highlights.length / 3) * (tileH + 10) + 6;
+  keyFigureTiles(
+    doc,
+    model.highlights.map((h) => ({ value: h.value, label: `${h.label} (${notes([h.definition])})` })),
+    { height: 52, valueFont: 16 },
+  );
 
   heading(doc, "L'essentiel");
   doc.font("Helvetica").fontSize(10).fillColor("#161616");
@@ -205,19 +241,6 @@ export function renderReportPdf(model: ReportModel): Promise<Buffer> {
       .text(pdfText(`${i + 1}. ${d.label} — `), MARGIN, doc.y, { continued: true });
     doc.font("Helvetica").text(pdfText(d.definition)).moveDown(0.3);
   });
-  // Page numbers.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    doc.font("Helvetica").fontSize(7).fillColor("#666666");
-    // Writing below the bottom margin would make pdfkit add a page: lift the margin for the footer.
-    doc.page.margins.bottom = 0;
-    doc.text(pdfText(`${model.subtitle} — bilan ${model.year} — page ${i + 1}/${range.count}`), MARGIN, doc.page.height - 30, {
-      width: doc.page.width - 2 * MARGIN,
-      align: "center",
-      lineBreak: false,
-    });
-  }
-  doc.end();
+  finishStatePdf(doc, `${model.subtitle} — bilan ${model.year}`);
   return done;
 }

@@ -57,68 +57,32 @@ export interface GridCriterion {
 
 export type ModulationGrid = GridCriterion[];
 
+/** A criterion scoring half its weight from `halfAt`, all of it from `fullAt`. */
+const criterion = (
+  id: string,
+  family: GridCriterion["family"],
+  measure: GridCriterion["measure"],
+  weight: number,
+  [halfAt, fullAt]: [number, number],
+): GridCriterion => ({
+  id,
+  family,
+  measure,
+  thresholds: [
+    { min: halfAt, points: 0.5 },
+    { min: fullAt, points: 1 },
+  ],
+  weight,
+});
+
 /** Default grid (weights add up to 10 %): a starting point, to be adapted by each DDETS — no national grid exists [L]. */
 export const DEFAULT_GRID: ModulationGrid = [
-  {
-    id: "public-rsa",
-    family: "public",
-    measure: "rsaShareEntered",
-    thresholds: [
-      { min: 0.3, points: 0.5 },
-      { min: 0.5, points: 1 },
-    ],
-    weight: 2,
-  },
-  {
-    id: "public-niveau1",
-    family: "public",
-    measure: "priorityPublicShare",
-    thresholds: [
-      { min: 0.5, points: 0.5 },
-      { min: 0.7, points: 1 },
-    ],
-    weight: 1.5,
-  },
-  {
-    id: "actions-accompagnement",
-    family: "actions",
-    measure: "supportHoursPerPerson",
-    thresholds: [
-      { min: 10, points: 0.5 },
-      { min: 20, points: 1 },
-    ],
-    weight: 1.5,
-  },
-  {
-    id: "actions-formation",
-    family: "actions",
-    measure: "trainingShare",
-    thresholds: [
-      { min: 0.2, points: 0.5 },
-      { min: 0.4, points: 1 },
-    ],
-    weight: 1.5,
-  },
-  {
-    id: "results-dynamiques",
-    family: "results",
-    measure: "dynamicRate",
-    thresholds: [
-      { min: 0.4, points: 0.5 },
-      { min: 0.6, points: 1 },
-    ],
-    weight: 2,
-  },
-  {
-    id: "results-durables",
-    family: "results",
-    measure: "durableRate",
-    thresholds: [
-      { min: 0.15, points: 0.5 },
-      { min: 0.25, points: 1 },
-    ],
-    weight: 1.5,
-  },
+  criterion("public-rsa", "public", "rsaShareEntered", 2, [0.3, 0.5]),
+  criterion("public-niveau1", "public", "priorityPublicShare", 1.5, [0.5, 0.7]),
+  criterion("actions-accompagnement", "actions", "supportHoursPerPerson", 1.5, [10, 20]),
+  criterion("actions-formation", "actions", "trainingShare", 1.5, [0.2, 0.4]),
+  criterion("results-dynamiques", "results", "dynamicRate", 2, [0.4, 0.6]),
+  criterion("results-durables", "results", "durableRate", 1.5, [0.15, 0.25]),
 ];
 
 /** Validates a grid (edited by a DDETS); throws DomainRuleError with the first problem. */
