@@ -48,6 +48,16 @@ export const Envelope = z.object({
       projectedAmount: z.number(),
     }),
   ),
+  fundingLines: z.array(
+    z.object({
+      code: z.string(),
+      label: z.string(),
+      conventionne: z.number(),
+      paidToDate: z.number(),
+      projectedYearEnd: z.number(),
+      projectedUnused: z.number(),
+    }),
+  ),
 });
 export type Envelope = z.infer<typeof Envelope>;
 

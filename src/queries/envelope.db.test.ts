@@ -46,6 +46,23 @@ describe("envelope read model", () => {
     expect(compared).toBeGreaterThan(5);
   });
 
+  it("the funding lines sum, to the cent, to the budget's conventionné, paid to date, projected and unused", async () => {
+    const cents = (xs: number[]) => xs.reduce((acc, x) => acc + Math.round(x * 100), 0);
+    let withSeveralLines = 0;
+    for (const code of departements)
+      for (const at of dates) {
+        const env = await envelopeAt(t.handle.db, { type: "departement", code }, code, Number(at.slice(0, 4)), at);
+        const l = env.fundingLines;
+        expect(cents(l.map((x) => x.conventionne))).toBe(Math.round(env.budget.conventionne * 100));
+        expect(cents(l.map((x) => x.paidToDate))).toBe(Math.round(env.budget.paidToDate * 100));
+        expect(cents(l.map((x) => x.projectedYearEnd))).toBe(Math.round(env.budget.projectedYearEnd * 100));
+        expect(cents(l.map((x) => x.projectedUnused))).toBe(Math.round(env.budget.projectedUnused * 100));
+        expect(l.every((x) => x.projectedUnused >= 0 && x.label !== "")).toBe(true);
+        if (l.length > 1 && l.some((x) => x.paidToDate > 0) && l.some((x) => x.projectedYearEnd > 0)) withSeveralLines++;
+      }
+    expect(withSeveralLines).toBeGreaterThan(3);
+  });
+
   it("a forecast does not move when months after --at change; the year's indicators do", async () => {
     const db = t.handle.db;
     const at = "2019-06-30";
@@ -57,6 +74,7 @@ describe("envelope read model", () => {
     const yearAfter = await computeIndicators(db, { scope: "nation", from: "2019-01-01", to: "2019-12-31", withPrevious: false });
     expect(yearAfter.etp.realises).toBeGreaterThan(yearBefore.etp.realises);
     expect(after).toEqual(before);
+    expect(after.some((e) => e.fundingLines.length > 1)).toBe(true);
   });
 
   it("the backtest projects each month-end and ends on the year's ETP réalisés", async () => {

@@ -6,7 +6,7 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/schema.js";
 import type { MonthKey } from "../domain/calendar/isoDate.js";
 import { backtest as runBacktest, type Backtest } from "../domain/forecast/backtest.js";
-import { computeEnvelope, type Envelope, type EnvelopeAnnex } from "../domain/forecast/envelope.js";
+import { computeEnvelope, type Envelope, type EnvelopeAnnex, UNALLOCATED_FUNDING_LINE } from "../domain/forecast/envelope.js";
 import { PROFILE_YEARS } from "../domain/forecast/projection.js";
 import { Decimal } from "../domain/money/money.js";
 import type { Principal } from "../server/auth/principal.js";
@@ -46,6 +46,13 @@ export async function loadEnvelopeAnnexes(
     FROM rollup_annex_month r
     WHERE r.annex_id IN (${sql.join(annexes.map((a) => sql`${a.id}::bigint`))})
       AND r.month >= ${first}::date AND r.month <= ${`${through}-01`}::date`.execute(db);
+  const { rows: funding } = await sql<{ annex_id: number; code: string; amount: string }>`
+    SELECT f.annex_id, f.funding_line_code AS code, f.amount
+    FROM financial_annex_funding f
+    WHERE f.annex_id IN (${sql.join(annexes.map((a) => sql`${a.id}::bigint`))})
+    ORDER BY f.annex_id, f.funding_line_code`.execute(db);
+  const fundingOf = new Map<number, { code: string; amount: string }[]>();
+  for (const f of funding) fundingOf.set(f.annex_id, [...(fundingOf.get(f.annex_id) ?? []), { code: f.code, amount: f.amount }]);
   const byAnnex = new Map<number, Record<MonthKey, Decimal>>();
   const annualHours = new Map(annexes.map((a) => [a.id, new Decimal(a.annual_hours)]));
   for (const h of hours) {
@@ -67,6 +74,7 @@ export async function loadEnvelopeAnnexes(
     from: a.starts_on,
     to: a.ends_on,
     monthly: byAnnex.get(a.id) ?? {},
+    funding: fundingOf.get(a.id) ?? [],
   }));
 }
 
@@ -96,11 +104,27 @@ export interface EnvelopeView {
     paidToDate: number;
     projectedAmount: number;
   }[];
+  /** The budget by funding line of the AFs (docs/steering.md): each column sums to the budget's, to the cent. */
+  fundingLines: {
+    code: string;
+    label: string;
+    conventionne: number;
+    paidToDate: number;
+    projectedYearEnd: number;
+    projectedUnused: number;
+  }[];
 }
 
 const n4 = (d: Decimal) => Number(d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4));
 
-export function envelopeView(env: Envelope, scopeLabel: string, names: Map<number, { name: string; kind: string }>): EnvelopeView {
+const UNALLOCATED_LABEL = "Non ventilé (annexe sans ligne de financement)";
+
+export function envelopeView(
+  env: Envelope,
+  scopeLabel: string,
+  names: Map<number, { name: string; kind: string }>,
+  fundingLabels: Map<string, string> = new Map(),
+): EnvelopeView {
   const f = env.forecast;
   return {
     scope: scopeLabel,
@@ -136,6 +160,14 @@ export function envelopeView(env: Envelope, scopeLabel: string, names: Map<numbe
       paidToDate: Number(s.paidToDate),
       projectedAmount: Number(s.projectedAmount),
     })),
+    fundingLines: env.fundingLines.map((l) => ({
+      code: l.code,
+      label: fundingLabels.get(l.code) ?? (l.code === UNALLOCATED_FUNDING_LINE ? UNALLOCATED_LABEL : l.code),
+      conventionne: Number(l.conventionne.toFixed(2)),
+      paidToDate: Number(l.paidToDate.toFixed(2)),
+      projectedYearEnd: Number(l.projectedYearEnd.toFixed(2)),
+      projectedUnused: Number(l.projectedUnused.toFixed(2)),
+    })),
   };
 }
 
@@ -143,6 +175,12 @@ async function structureNames(db: Kysely<Database>, ids: number[]): Promise<Map<
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom("structure").select(["id", "name", "kind"]).where("id", "in", ids).execute();
   return new Map(rows.map((r) => [r.id, { name: r.name, kind: r.kind }]));
+}
+
+async function fundingLabels(db: Kysely<Database>, codes: string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.selectFrom("funding_line").select(["code", "label"]).where("code", "in", codes).execute();
+  return new Map(rows.map((r) => [r.code, r.label]));
 }
 
 /** The envelope of `year` observed at `at` (a date of that year). */
@@ -162,6 +200,10 @@ export async function envelopeAt(
     await structureNames(
       db,
       env.structures.map((s) => s.structureId),
+    ),
+    await fundingLabels(
+      db,
+      env.fundingLines.map((l) => l.code),
     ),
   );
 }

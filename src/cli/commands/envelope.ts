@@ -57,6 +57,10 @@ export function register(program: Command): void {
           `ETP conventionnés : ${formatNumber(view.etp.conventionnes, 1)} ; réalisés à date : ${formatNumber(view.etp.realisesToDate, 1)}`,
           `Projection de fin d'année : ${formatNumber(view.etp.projectedYearEnd, 1)} ETP (intervalle ${formatNumber(view.etp.projectedInterval.low, 1)} – ${formatNumber(view.etp.projectedInterval.high, 1)}), taux ${formatPercent(view.etp.projectedRate, 1)}`,
           `Aide au poste conventionnée : ${formatEuros(view.budget.conventionne)} ; versée à date : ${formatEuros(view.budget.paidToDate)} ; projetée : ${formatEuros(view.budget.projectedYearEnd)} ; non consommée projetée : ${formatEuros(view.budget.projectedUnused)}`,
+          ...view.fundingLines.map(
+            (l) =>
+              `  · ${l.label} : conventionné ${formatEuros(l.conventionne)} ; versé à date ${formatEuros(l.paidToDate)} ; projeté ${formatEuros(l.projectedYearEnd)} ; non consommé projeté ${formatEuros(l.projectedUnused)}`,
+          ),
           `Alertes : ${view.alerts.under} structure(s) projetée(s) sous 90 %, ${view.alerts.over} au-dessus de 105 %`,
           ...view.structures
             .filter((s) => s.alert !== null)

@@ -2,7 +2,7 @@
 // date, projected year-end (forecast), aide au poste paid to date and projected, unused amount, alerts.
 import { type IsoDate, type MonthKey, monthKey, monthsOverlap } from "../calendar/isoDate.js";
 import { afTotal } from "../conventions/amounts.js";
-import { Decimal, type DecimalInput, roundCents, toDecimal } from "../money/money.js";
+import { allocateCents, Decimal, type DecimalInput, roundCents, toDecimal } from "../money/money.js";
 import { dueForOccupation, paymentsToDate } from "./payments.js";
 import { type AreaForecast, type MonthlyEtp, projectArea, type StructureSeries } from "./projection.js";
 
@@ -17,6 +17,19 @@ export interface EnvelopeAnnex {
   to: IsoDate;
   /** ETP réalisés on this AF by month, up to the observation date (later months are ignored). */
   monthly: MonthlyEtp;
+  /** The AF's amounts by funding line (financial_annex_funding); none: its amounts are "non ventilé". */
+  funding?: readonly { code: string; amount: DecimalInput }[];
+}
+
+/** Code of the amounts of AFs that carry no funding line (or only zero amounts). */
+export const UNALLOCATED_FUNDING_LINE = "NON_VENTILE";
+
+export interface EnvelopeFundingLine {
+  code: string;
+  conventionne: Decimal;
+  paidToDate: Decimal;
+  projectedYearEnd: Decimal;
+  projectedUnused: Decimal;
 }
 
 export interface EnvelopeStructure {
@@ -42,6 +55,47 @@ export interface Envelope {
   projectedAmount: Decimal;
   projectedUnused: Decimal;
   structures: EnvelopeStructure[];
+  /** The same amounts by funding line (sorted by code); each sums, to the cent, to the envelope's. */
+  fundingLines: EnvelopeFundingLine[];
+}
+
+/**
+ * Adds an AF's amounts of the year to its funding lines: the conventioned amount and the paid to date pro rata of
+ * the AF's line amounts, the projected amount pro rata of the line's conventioned amount (so that no line is
+ * projected above what it conventions), each split to the cent with the parts summing to the AF's amount.
+ */
+function addToFundingLines(
+  lines: Map<string, EnvelopeFundingLine>,
+  a: EnvelopeAnnex,
+  conv: Decimal,
+  paid: Decimal,
+  projected: Decimal,
+): void {
+  const funding = (a.funding ?? []).filter((f) => toDecimal(f.amount, "forecast.fundingAmount").greaterThan(0));
+  const codes = funding.length > 0 ? funding.map((f) => f.code) : [UNALLOCATED_FUNDING_LINE];
+  const weights = funding.length > 0 ? funding.map((f) => f.amount) : [1];
+  const convParts = allocateCents(conv, weights);
+  const paidParts = allocateCents(paid, weights);
+  const projectedParts = allocateCents(projected, convParts);
+  codes.forEach((code, i) => {
+    let l = lines.get(code);
+    if (!l) {
+      l = {
+        code,
+        conventionne: new Decimal(0),
+        paidToDate: new Decimal(0),
+        projectedYearEnd: new Decimal(0),
+        projectedUnused: new Decimal(0),
+      };
+      lines.set(code, l);
+    }
+    const c = convParts[i] ?? new Decimal(0);
+    const p = projectedParts[i] ?? new Decimal(0);
+    l.conventionne = l.conventionne.plus(c);
+    l.paidToDate = l.paidToDate.plus(paidParts[i] ?? 0);
+    l.projectedYearEnd = l.projectedYearEnd.plus(p);
+    l.projectedUnused = l.projectedUnused.plus(c.minus(p));
+  });
 }
 
 const yearFrom = (year: number) => `${year}-01-01`;
@@ -113,6 +167,7 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
   let conventionedAmount = new Decimal(0);
   let paidToDate = new Decimal(0);
   let projectedAmount = new Decimal(0);
+  const fundingLines = new Map<string, EnvelopeFundingLine>();
   const structures: EnvelopeStructure[] = forecast.structures.map((f) => {
     const s = byStructure.get(f.structureId);
     let conv = new Decimal(0);
@@ -125,17 +180,23 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
       const inside = monthsOverlap(a.from, a.to, from, to);
       const convInYear = roundCents(total.times(inside).dividedBy(months));
       conv = conv.plus(convInYear);
-      if (unit === null) continue;
+      if (unit === null) {
+        addToFundingLines(fundingLines, a, convInYear, new Decimal(0), new Decimal(0));
+        continue;
+      }
       const lines = paymentsToDate(
         { etp: a.etp, unitAmount: unit, from: a.from, to: a.to, monthly: monthsThrough(a.monthly, through) },
         through,
       ).lines.filter((l) => l.month >= `${year}-01`);
-      for (const l of lines) paid = paid.plus(l.instalment).plus(l.regularisation);
       // This AF's share of the structure's projected ETP: its share of the structure's ETP conventionnés in the year.
       const share = f.conventionnes.greaterThan(0)
         ? toDecimal(a.etp).times(inside).dividedBy(12).dividedBy(f.conventionnes)
         : new Decimal(0);
-      projected = projected.plus(dueForOccupation(f.projected.times(share), unit, convInYear));
+      const paidAf = lines.reduce((acc, l) => acc.plus(l.instalment).plus(l.regularisation), new Decimal(0));
+      paid = paid.plus(paidAf);
+      const projectedAf = dueForOccupation(f.projected.times(share), unit, convInYear);
+      projected = projected.plus(projectedAf);
+      addToFundingLines(fundingLines, a, convInYear, paidAf, projectedAf);
     }
     conventionedAmount = conventionedAmount.plus(conv);
     paidToDate = paidToDate.plus(paid);
@@ -163,5 +224,6 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
     projectedAmount,
     projectedUnused: Decimal.max(0, conventionedAmount.minus(projectedAmount)),
     structures,
+    fundingLines: [...fundingLines.values()].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0)),
   };
 }

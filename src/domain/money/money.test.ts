@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { DomainRuleError } from "../errors.js";
-import { Decimal, formatEurosFr, formatMoney, parseMoney, roundCents, sumDecimals, toDecimal } from "./money.js";
+import { allocateCents, Decimal, formatEurosFr, formatMoney, parseMoney, roundCents, sumDecimals, toDecimal } from "./money.js";
 
 describe("money", () => {
+  it("splits an amount to the cent pro rata, the parts summing to the amount", () => {
+    expect(allocateCents("100.00", ["1", "1", "1"]).map((d) => d.toFixed(2))).toEqual(["33.34", "33.33", "33.33"]);
+    expect(allocateCents("10.01", ["7000.00", "3000.00"]).map((d) => d.toFixed(2))).toEqual(["7.01", "3.00"]);
+    expect(allocateCents("-0.05", ["1", "1"]).map((d) => d.toFixed(2))).toEqual(["-0.03", "-0.02"]);
+    expect(allocateCents("5.00", ["0", "0"]).map((d) => d.toFixed(2))).toEqual(["5.00", "0.00"]);
+    // Parts never exceed their weight when the amount is at most the weights' sum.
+    const weights = ["0.01", "0.01", "0.01", "99.97"];
+    const parts = allocateCents("99.99", weights);
+    expect(parts.every((p, i) => p.lessThanOrEqualTo(weights[i] ?? 0))).toBe(true);
+    expect(sumDecimals(parts).toFixed(2)).toBe("99.99");
+  });
   it("rounds half-up to the cent on decimals", () => {
     expect(roundCents("0.125").toFixed(2)).toBe("0.13");
     expect(roundCents("-0.125").toFixed(2)).toBe("-0.13");

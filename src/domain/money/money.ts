@@ -53,3 +53,30 @@ export function formatEurosFr(value: DecimalInput): string {
 export function sumDecimals(values: readonly DecimalInput[]): Decimal {
   return values.reduce<Decimal>((acc, v) => acc.plus(toDecimal(v)), new Decimal(0));
 }
+
+/**
+ * Splits an amount in cents pro rata of non-negative weights so that the parts sum to the amount exactly: each
+ * part is rounded down to the cent and the cents left go, one each, to the largest remainders (ties: first weight).
+ * With weights that are themselves amounts in cents not exceeding `amount`'s source, no part exceeds its weight
+ * when `amount` ≤ the sum of the weights. All weights zero: everything goes to the first part. A negative amount
+ * is split as its opposite.
+ */
+export function allocateCents(amount: DecimalInput, weights: readonly DecimalInput[]): Decimal[] {
+  const rounded = roundCents(amount);
+  if (rounded.isNegative()) return allocateCents(rounded.negated(), weights).map((p) => p.negated());
+  const total = rounded.times(100);
+  const w = weights.map((x) => toDecimal(x));
+  if (w.length === 0) return [];
+  const sum = sumDecimals(w);
+  if (sum.isZero()) return w.map((_, i) => (i === 0 ? total.dividedBy(100) : new Decimal(0)));
+  const exact = w.map((x) => total.times(x).dividedBy(sum));
+  const parts = exact.map((e) => e.toDecimalPlaces(0, Decimal.ROUND_FLOOR));
+  let left = total.minus(sumDecimals(parts)).toNumber();
+  const order = exact.map((e, i) => ({ i, r: e.minus(parts[i] ?? 0) })).sort((a, b) => b.r.comparedTo(a.r) || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i] = (parts[i] ?? new Decimal(0)).plus(1);
+    left--;
+  }
+  return parts.map((p) => p.dividedBy(100));
+}

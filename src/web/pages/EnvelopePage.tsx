@@ -186,6 +186,36 @@ function EnvelopeFigures({ d }: { d: Envelope }) {
         précédentes. Alertes : taux projeté sous 90 % ou au-dessus de 105 % ({d.alerts.under} sous 90 %, {d.alerts.over} au-dessus de 105
         %).
       </p>
+      <h2 className="fr-h4 fr-mt-6w">Lignes de financement</h2>
+      <p>
+        Montants des annexes financières répartis au prorata de leurs lignes de financement ; la projection de chaque annexe est répartie au
+        prorata du montant conventionné de chaque ligne.
+      </p>
+      <div className="fr-table" data-testid="envelope-funding-lines">
+        <table>
+          <caption>Aide au poste par ligne de financement au {formatDate(d.at)}</caption>
+          <TableHead
+            columns={[
+              "Ligne de financement",
+              num("Conventionné"),
+              num("Versé à date"),
+              num("Projeté en fin d'année"),
+              num("Non consommé projeté"),
+            ]}
+          />
+          <tbody>
+            {d.fundingLines.map((l) => (
+              <tr key={l.code} data-funding-line={l.code}>
+                <td>{l.label}</td>
+                <td className="numeric">{formatEuros(l.conventionne)}</td>
+                <td className="numeric">{formatEuros(l.paidToDate)}</td>
+                <td className="numeric">{formatEuros(l.projectedYearEnd)}</td>
+                <td className="numeric">{formatEuros(l.projectedUnused)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <h2 className="fr-h4 fr-mt-6w">Structures</h2>
       <div className="fr-table" data-testid="envelope-structures">
         <table>
