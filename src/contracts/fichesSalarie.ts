@@ -11,6 +11,7 @@ import {
   type SituationFlag,
 } from "../interchange/fiche-salarie/aspCodeLists.js";
 import { defineContract } from "./contract.js";
+import { JobView } from "./jobs.js";
 import { structureTarget } from "./structures.js";
 import { idParam } from "./target.js";
 
@@ -49,6 +50,17 @@ export const exportFichesSalarie = defineContract({
   tags: ["fiches salarié"],
   summary: "Exporte les fiches salarié valides (fichier RIAE_FS_….json, ou zip de plusieurs lots) et les enregistre comme envoyées",
   target: structureTarget,
+});
+
+export const enqueueFichesSalarieExport = defineContract({
+  method: "POST",
+  path: "/api/v1/structures/:structureId/fiches-salarie/exports/jobs",
+  tags: ["fiches salarié"],
+  summary:
+    "Fait exporter les fiches salarié valides par la file des tâches (enregistrées comme envoyées) : répond 202 avec la tâche, " +
+    "à suivre sur /api/v1/jobs/{jobId} puis à télécharger sur /api/v1/jobs/{jobId}/result",
+  target: structureTarget,
+  response: { 202: JobView },
 });
 
 /** The hiring (initial contract) of a structure whose fiche salarié is completed. */

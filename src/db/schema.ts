@@ -510,7 +510,7 @@ export interface DemoStateTable {
   completed_at: TimestampNullable;
 }
 
-export type JobKind = "import" | "retention" | "report";
+export type JobKind = "import" | "retention" | "report" | "fiches_salarie";
 export type JobStatus = "queued" | "running" | "succeeded" | "failed";
 export interface JobTable {
   id: string;

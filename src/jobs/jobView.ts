@@ -8,13 +8,18 @@ import type { Database } from "../db/schema.js";
 import { authorize } from "../server/auth/policies.js";
 import type { Principal } from "../server/auth/principal.js";
 import { getJob, type Job } from "./queue.js";
-import type { FileJobProgress, JobFileResult, ReportJobPayload } from "./reportJob.js";
+import type { FichesJobResult, FichesSalarieJobPayload } from "./fichesSalarieJob.js";
+import type { FileJobProgress, JobAccess, JobFileResult, ReportJobPayload } from "./reportJob.js";
 
-/** The report job `id` if `reader` may read it, else undefined. */
+/** The kinds of job producing a file, read on /api/v1/jobs (imports have their own routes). */
+const FILE_JOB_KINDS = new Set<Job["kind"]>(["report", "fiches_salarie"]);
+type FileJobKind = JobView["kind"];
+
+/** The job `id` producing a file if `reader` may read it, else undefined. */
 export async function findReadableJob(db: Kysely<Database>, reader: Principal | null, id: string): Promise<Job | undefined> {
   const job = await getJob(db, id);
-  if (job?.kind !== "report") return undefined;
-  const { access } = job.payload as unknown as ReportJobPayload;
+  if (!job || !FILE_JOB_KINDS.has(job.kind)) return undefined;
+  const { access } = job.payload as unknown as { access: JobAccess };
   const decision = await authorize(db, reader, access.policy, access.target);
   return decision.allow ? job : undefined;
 }
@@ -36,18 +41,35 @@ function reportLabel(p: ReportJobPayload): string {
   return `Rapport annuel ${p.year} — ${where} (${FORMAT_LABEL[p.format]})`;
 }
 
+function fichesLabel(p: FichesSalarieJobPayload): string {
+  return `Fiches salarié à envoyer à l'ASP — structure n° ${p.structureId}`;
+}
+
 export function jobView(job: Job, liveProgress?: Record<string, unknown>): JobView {
   const progress = { ...(job.progress as Partial<FileJobProgress>), ...(liveProgress as Partial<FileJobProgress> | undefined) };
-  const result = job.status === "succeeded" ? (job.result as JobFileResult) : null;
+  const kind = job.kind as FileJobKind;
+  const fiches = kind === "fiches_salarie";
+  const file = job.status === "succeeded" ? (job.result as JobFileResult) : null;
+  // The stored result keeps only the file's fields in the view, plus the counts of a fiches export.
+  const result = file
+    ? {
+        fileName: file.fileName,
+        contentType: file.contentType,
+        size: file.size,
+        ...(fiches ? { fiches: { sent: (file as FichesJobResult).sent, invalid: (file as FichesJobResult).invalid } } : {}),
+      }
+    : null;
   return {
     id: job.id,
-    kind: "report",
+    kind,
     status: job.status,
-    label: reportLabel(job.payload as unknown as ReportJobPayload),
+    label: fiches
+      ? fichesLabel(job.payload as unknown as FichesSalarieJobPayload)
+      : reportLabel(job.payload as unknown as ReportJobPayload),
     progress: {
       step: job.status === "queued" ? "en file d'attente" : (progress.step ?? null),
       done: progress.done ?? 0,
-      total: progress.total ?? 3,
+      total: progress.total ?? (fiches ? 2 : 3),
     },
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,

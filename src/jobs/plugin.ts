@@ -1,9 +1,10 @@
-// Wires the job queue into the application: every app instance runs a worker (imports, retention, reports)
+// Wires the job queue into the application: every app instance runs a worker (imports, retention, reports, fiches salarié)
 // and the scheduler (nightly retention, FluxIAE drop folder), both started when the app is ready and
 // stopped when it closes — running jobs get `shutdownGraceMs` to finish, then go back to the queue.
 // Routes reach them as `app.jobs`. Metrics (src/server/metrics.ts) count the jobs and imported rows.
 import type { App, AppContext } from "../server/context.js";
 import type { AppMetrics } from "../server/metrics.js";
+import { fichesSalarieJobHandler } from "./fichesSalarieJob.js";
 import { importJobHandler } from "./importJob.js";
 import { reportJobHandler } from "./reportJob.js";
 import { JobScheduler, retentionJobHandler, type ScheduleConfig, scheduleConfigFromEnv } from "./schedule.js";
@@ -56,6 +57,7 @@ export function installJobs(app: App, ctx: AppContext, metrics: AppMetrics): Job
       import: importJobHandler(ctx.handle, ctx.pii, metrics),
       retention: retentionJobHandler(ctx.handle),
       report: reportJobHandler(ctx.handle),
+      fiches_salarie: fichesSalarieJobHandler(ctx.handle, ctx.pii, () => ctx.clock.now()),
     },
     {
       ...(config.concurrency ? { concurrency: config.concurrency } : {}),

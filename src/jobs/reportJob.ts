@@ -3,6 +3,7 @@
 // with the job (jobResult.ts). The job keeps the policy and target its creation was authorised for:
 // reading it authorises them again for the reader (jobView.ts).
 import type { ReportFormat } from "../contracts/reports.js";
+import type { Target } from "../contracts/target.js";
 import type { DatabaseHandle } from "../db/connection.js";
 import type { PolicyName } from "../server/auth/principal.js";
 import { renderReportFile } from "../reports/reportFile.js";
@@ -11,10 +12,10 @@ import { storeJobResult } from "./jobResult.js";
 import { enqueueJob } from "./queue.js";
 import type { JobHandler } from "./worker.js";
 
-/** Who may read a job: those the policy lets read its target. */
+/** Who may read a job producing a file: those the policy lets read its target (any kind: jobView.ts). */
 export interface JobAccess {
   policy: PolicyName;
-  target: ReportScope;
+  target: Target;
 }
 
 export interface ReportJobPayload {

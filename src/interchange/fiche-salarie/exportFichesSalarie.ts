@@ -7,9 +7,10 @@
 import { existsSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DatabaseHandle } from "../../db/connection.js";
 import type { Actor } from "../../db/audit.js";
+import type { Database } from "../../db/schema.js";
 import { recordAudit } from "../../db/audit.js";
 import { NotFoundError } from "../../operations/types.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
@@ -26,6 +27,8 @@ export interface FichesExportOptions {
   now?: Date;
   maxLines?: number;
   maxBytes?: number;
+  /** Runs in the export's transaction once the batches are recorded: a job keeps its file with them (fichesSalarieJob.ts). */
+  onRecorded?: (db: Kysely<Database>, batches: { name: string; data: Buffer }[], result: FichesExportResult) => Promise<void>;
 }
 
 export interface InvalidFiche {
@@ -167,6 +170,11 @@ export async function exportFichesSalarie(handle: DatabaseHandle, options: Fiche
           },
         });
       }
+      await options.onRecorded?.(
+        db,
+        batches.map((b) => ({ name: b.fileName, data: Buffer.from(b.json) })),
+        result,
+      );
       for (const partial of [...written]) {
         await rename(partial, partial.replace(/\.partial$/, ""));
         written.splice(written.indexOf(partial), 1, partial.replace(/\.partial$/, ""));

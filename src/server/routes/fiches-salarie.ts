@@ -4,23 +4,28 @@
 // downloaded as is, several as a zip. Policy structure:declare (members of the structure, admins).
 // Audited: the validation (it shows names) as fiche_salarie.validate; each sent batch as
 // fiche_salarie.send (exportFichesSalarie) and the request itself by the state-changing hook.
+// POST …/exports/jobs makes the same export through the job queue (src/jobs/fichesSalarieJob.ts): 202 and
+// the job, followed and downloaded on /api/v1/jobs/{jobId} by the structure's members only (routes/jobs.ts).
 // The complement of one hiring (fields only the ASP needs) is read and saved within the structure of the
 // path: a contract of another structure is not found; saving is audited as fiche_salarie.complete.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { zipSync } from "fflate";
 import {
+  enqueueFichesSalarieExport,
   exportFichesSalarie as exportFichesSalarieContract,
   type FichesValidation,
   getFicheComplement,
   saveFicheComplement,
   validateFichesSalarie,
 } from "../../contracts/fichesSalarie.js";
+import { downloadOf } from "../../interchange/fiche-salarie/batchDownload.js";
 import { completeFicheSalarie } from "../../interchange/fiche-salarie/completeFicheSalarie.js";
 import { loadFicheComplement } from "../../queries/ficheComplement.js";
 import { exportFichesSalarie, type FichesExportResult } from "../../interchange/fiche-salarie/exportFichesSalarie.js";
 import { recordAudit } from "../../db/audit.js";
+import { enqueueFichesSalarieJob } from "../../jobs/fichesSalarieJob.js";
+import { readJobView } from "../../jobs/jobView.js";
 import { NotFoundError } from "../../operations/types.js";
 import { actorOf } from "../auth/plugin.js";
 import type { RouteModule } from "../context.js";
@@ -44,22 +49,6 @@ function validationOf(r: FichesExportResult): FichesValidation {
       errors: i.errors.map((e) => ({ field: e.field, message: e.message })),
     })),
   };
-}
-
-export interface Download {
-  fileName: string;
-  contentType: string;
-  body: Buffer;
-}
-
-/** One batch is sent as written (RIAE_FS_….json); several go in one zip named after the first. */
-export function downloadOf(files: readonly { name: string; data: Buffer }[]): Download {
-  const only = files.length === 1 ? files[0] : undefined;
-  if (only) return { fileName: only.name, contentType: "application/json; charset=utf-8", body: only.data };
-  if (files.length === 0) throw new Error("aucun lot à télécharger");
-  const zip = zipSync(Object.fromEntries(files.map((f) => [f.name, new Uint8Array(f.data)])));
-  const first = files[0]?.name.replace(/\.json$/, "") ?? "RIAE_FS";
-  return { fileName: `${first}_${files.length}-lots.zip`, contentType: "application/zip", body: Buffer.from(zip) };
 }
 
 const routes: RouteModule = async (app, ctx) => {
@@ -101,6 +90,17 @@ const routes: RouteModule = async (app, ctx) => {
     );
     if (!outcome.ok) return outcome.reply;
     return (await loadFicheComplement(ctx.handle.db, target.structureId, target.contractId)) ?? hiringNotFound(reply, target.contractId);
+  });
+
+  route(app, enqueueFichesSalarieExport, { policy: "structure:declare" }, async ({ target, request, principal, reply }) => {
+    const id = await enqueueFichesSalarieJob(ctx.handle, {
+      structureId: target.id,
+      actor: actorOf(request),
+      ownerId: principal?.userId ?? null,
+    });
+    app.jobs.wake();
+    const job = await readJobView(ctx.handle.db, principal, id, (j) => app.jobs.liveProgress(j));
+    return reply.code(202).header("location", `/api/v1/jobs/${id}`).send(job);
   });
 
   route(app, exportFichesSalarieContract, { policy: "structure:declare" }, async ({ target, request, reply }) => {

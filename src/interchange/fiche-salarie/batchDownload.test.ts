@@ -1,7 +1,7 @@
 // Download of the exported batches: one file as written, several in one zip (fflate).
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { downloadOf } from "./fiches-salarie.js";
+import { downloadOf } from "./batchDownload.js";
 
 const batch = (name: string, lines: number) => ({
   name,
