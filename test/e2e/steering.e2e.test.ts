@@ -37,6 +37,15 @@ describe.skipIf(!demoAvailable)("pilotage de l'enveloppe", () => {
     expect(await tile("env-paid")).toBe(norm(formatEuros(api.budget.paidToDate)));
     expect(await tile("env-unused")).toBe(norm(formatEuros(api.budget.projectedUnused)));
     expect(await page.getByTestId("envelope-structures").locator("tbody tr").count()).toBe(api.structures.length);
+    // The funding lines: one row each, the API's amounts in French format.
+    expect(api.fundingLines.length).toBeGreaterThan(0);
+    expect(await page.getByTestId("envelope-funding-lines").locator("tbody tr").count()).toBe(api.fundingLines.length);
+    for (const l of api.fundingLines) {
+      const cells = page.getByTestId("envelope-funding-lines").locator(`tr[data-funding-line="${l.code}"] td`);
+      expect(norm(await cells.nth(0).textContent())).toBe(norm(l.label));
+      expect(norm(await cells.nth(1).textContent())).toBe(norm(formatEuros(l.conventionne)));
+      expect(norm(await cells.nth(3).textContent())).toBe(norm(formatEuros(l.projectedYearEnd)));
+    }
     const flagged = api.structures.find((s) => s.alert !== null);
     if (flagged) {
       const row = page.getByTestId("envelope-structures").locator(`tr[data-structure-id="${flagged.structureId}"]`);

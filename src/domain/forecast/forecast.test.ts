@@ -180,6 +180,34 @@ describe("envelope of a département", () => {
     expect(env.paidToDate.toFixed(2)).toBe("141393.00");
   });
 
+  it("splits the amounts by funding line pro rata of each AF's lines, to the cent; an AF without lines is non ventilé", () => {
+    const funded = annexes.map((a) =>
+      a.annexId === 1
+        ? {
+            ...a,
+            funding: [
+              { code: "ETAT_DROIT_COMMUN", amount: "161592.00" },
+              { code: "ERBM", amount: "80796.00" },
+            ],
+          }
+        : a,
+    );
+    const env = computeEnvelope(funded, 2019, "2019-06-30");
+    const rows = env.fundingLines.map((l) => [
+      l.code,
+      l.conventionne.toFixed(2),
+      l.paidToDate.toFixed(2),
+      l.projectedYearEnd.toFixed(2),
+      l.projectedUnused.toFixed(2),
+    ]);
+    // AF 1 is ⅔ droit commun, ⅓ ERBM: its 242 388.00 conventioned, 80 796.00 paid and 121 194.00 projected split so.
+    expect(rows).toEqual([
+      ["ERBM", "80796.00", "26932.00", "40398.00", "40398.00"],
+      ["ETAT_DROIT_COMMUN", "161592.00", "53864.00", "80796.00", "80796.00"],
+      ["NON_VENTILE", "121194.00", "60597.00", "121194.00", "0.00"],
+    ]);
+  });
+
   it("backtest: exact when the year repeats the profile; the December projection is the year", () => {
     const b = backtest(annexes, 2019);
     expect(b.months).toHaveLength(12);
