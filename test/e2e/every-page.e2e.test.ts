@@ -51,6 +51,8 @@ describe.skipIf(!demoAvailable)("every page, fr-FR", () => {
       [`/structures/${id}/salaries?filtre=pass90`, "Salariés"],
       [`/structures/${id}/declaration`, "Déclaration mensuelle"],
       [`/structures/${id}/fiches-salarie`, "Fiches salarié"],
+      [`/structures/${id}/suivi`, "Accueil"],
+      [`/structures/${id}/controle`, "Contrôle"],
       [`/structures/${id}/pilotage`, "Réalisation"],
       [`/structures/${id}/demandes`, "Demandes de financement"],
       [`/structures/${id}/demandes/2020`, "Demandes de financement"],

@@ -25,7 +25,8 @@ function navigationFor(user: SessionUser | null): NavItem[] {
       const id = user.structureIds[0];
       if (id === undefined) return [];
       return [
-        { text: "Accueil", to: `/structures/${id}/accueil` },
+        // The follow-up after exit is one of the home page's to-do items.
+        { text: "Accueil", to: `/structures/${id}/accueil`, also: [`/structures/${id}/suivi`] },
         { text: "Salariés", to: `/structures/${id}/salaries` },
         { text: "Déclaration mensuelle", to: `/structures/${id}/declaration` },
         { text: "Fiches salarié", to: `/structures/${id}/fiches-salarie` },
