@@ -1,4 +1,5 @@
-// Background jobs producing a file (the annual report, POST /api/v1/reports/annual/jobs): state and
+// Background jobs producing a file (the annual report, POST /api/v1/reports/annual/jobs; a structure's
+// fiches salarié, POST …/fiches-salarie/exports/jobs): state and
 // progress, then the file, from any instance. A job is found only by whoever may read what it was made
 // for (src/jobs/jobView.ts); otherwise the same 404 as an unknown id. Contract: src/contracts/jobs.ts.
 import { Readable } from "node:stream";
