@@ -129,7 +129,12 @@ describe("expensive routes: limited per account", () => {
       // One budget per class and account (every export route together): each route starts a new window.
       clock.advance(small.windowMs + 1000);
       const built = build(r, world, "home");
-      const asFile = classOf(r) === "export" && !/\/exports?$/.test(r.url) ? { ...built, query: { ...built.query, format: "csv" } } : built;
+      // A list asked as CSV is an export; a document route (dialogue sheet, CDIAE pack) always asks for a file.
+      const isDocument = ["pdf", "xlsx"].includes(String(built.query?.format));
+      const asFile =
+        classOf(r) === "export" && !/\/exports?$/.test(r.url) && !isDocument
+          ? { ...built, query: { ...built.query, format: "csv" } }
+          : built;
       const send = (who: LoggedIn) =>
         tight.inject({
           method: r.method as "GET" | "POST",
