@@ -140,7 +140,7 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     for (const c of accepted) expect(reviews.find((k) => k.id === c.id)?.review).toBe("acceptee");
     expect(after.file.due).toMatchObject({ party: "siae", what: "transmettre_contradictoire" });
     await expectAccessible(page, "phase contradictoire ouverte");
-    await expectFrench(page, "phase contradictoire ouverte", "Structures");
+    await expectFrench(page, "phase contradictoire ouverte");
     await context.close();
   });
 });
