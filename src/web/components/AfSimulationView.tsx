@@ -4,7 +4,8 @@
 import { Badge } from "@codegouvfr/react-dsfr/Badge.js";
 import type { AfSimulation } from "../../contracts/annexes.js";
 import { formatEuros } from "../format.js";
-import { num, TableHead } from "./TableHead.js";
+import { num } from "./TableHead.js";
+import { DataTable } from "./DataTable.js";
 
 const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
 
@@ -31,29 +32,28 @@ export function AfSimulationView({ simulation: s, stale = false }: { simulation:
           {Number(s.modulatedAmount) > 0 && ` — versée en une fois, indicativement en ${monthLabel(s.modulatedPaymentMonth)}`}
         </dd>
       </dl>
-      <div className="fr-table fr-table--sm" data-testid="af-schedule">
-        <table>
-          <caption>Échéancier mensuel de l'aide au poste</caption>
-          <TableHead columns={["Mois", num("Montant"), "Régularisation possible"]} />
-          <tbody>
-            {s.monthly.map((m) => (
-              <tr key={m.month}>
-                <td>{monthLabel(m.month)}</td>
-                <td className="numeric">{formatEuros(m.amount)}</td>
-                <td>
-                  {m.regularisation ? (
-                    <Badge small severity="info">
-                      oui
-                    </Badge>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Échéancier mensuel de l'aide au poste"
+        testId="af-schedule"
+        className="fr-table--sm"
+        columns={["Mois", num("Montant"), "Régularisation possible"]}
+      >
+        {s.monthly.map((m) => (
+          <tr key={m.month}>
+            <td>{monthLabel(m.month)}</td>
+            <td className="numeric">{formatEuros(m.amount)}</td>
+            <td>
+              {m.regularisation ? (
+                <Badge small severity="info">
+                  oui
+                </Badge>
+              ) : (
+                "—"
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // (kept in the URL, ?annee=) and the links between the three pages.
 import { Link, useSearchParams } from "react-router-dom";
 import { useCalendar } from "../api/useCalendar.js";
-import { YearSelect } from "./YearSelect.js";
+import { UrlYearSelect } from "./YearSelect.js";
 
 const PAGES = [
   ["demandes", "Demandes de financement"],
@@ -22,7 +22,6 @@ export function useDdetsYear(offset = 0): { year: number; ready: boolean } {
 }
 
 export function DdetsYearHeader({ code, year, page, title }: { code: string; year: number; page: DdetsYearPage; title: string }) {
-  const [params, setParams] = useSearchParams();
   const calendar = useCalendar();
   const current = Number(calendar.data?.today.slice(0, 4) ?? year);
   const years = Array.from({ length: 8 }, (_, i) => current + 1 - i);
@@ -48,15 +47,7 @@ export function DdetsYearHeader({ code, year, page, title }: { code: string; yea
         </ul>
       </nav>
       <div className="filters fr-mb-3w">
-        <YearSelect
-          years={years}
-          value={year}
-          onChange={(value) => {
-            const next = new URLSearchParams(params);
-            next.set("annee", value);
-            setParams(next);
-          }}
-        />
+        <UrlYearSelect years={years} value={year} />
       </div>
     </>
   );

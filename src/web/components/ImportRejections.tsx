@@ -6,38 +6,31 @@ import { useState } from "react";
 import { type ImportIssue, listImportRejections } from "../../contracts/imports.js";
 import { call, hrefOf } from "../api/client.js";
 import { formatInt } from "../format.js";
+import { ExportLinks } from "./Pager.js";
 import { Empty, ErrorState, Loading } from "./States.js";
+import { DataTable } from "./DataTable.js";
 
 const PAGE_SIZE = 20;
 
 export function IssuesTable({ caption, items }: { caption: string; items: (ImportIssue & { severity?: string })[] }) {
   const withSeverity = items.some((i) => i.severity !== undefined);
   return (
-    <div className="fr-table fr-table--bordered fr-table--no-caption" data-testid="import-rejections">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Fichier</th>
-            <th scope="col">Ligne</th>
-            <th scope="col">Colonne</th>
-            <th scope="col">Motif</th>
-            {withSeverity && <th scope="col">Gravité</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((r) => (
-            <tr key={`${r.file}\u0000${r.line}\u0000${r.column}\u0000${r.reason}\u0000${r.severity ?? ""}`}>
-              <td>{r.file}</td>
-              <td>{r.line ?? "—"}</td>
-              <td>{r.column ?? "—"}</td>
-              <td>{r.reason}</td>
-              {withSeverity && <td>{r.severity === "warning" ? "Avertissement" : "Rejet"}</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={caption}
+      testId="import-rejections"
+      className="fr-table--bordered fr-table--no-caption"
+      columns={["Fichier", "Ligne", "Colonne", "Motif", ...(withSeverity ? ["Gravité"] : [])]}
+    >
+      {items.map((r) => (
+        <tr key={`${r.file}\u0000${r.line}\u0000${r.column}\u0000${r.reason}\u0000${r.severity ?? ""}`}>
+          <td>{r.file}</td>
+          <td>{r.line ?? "—"}</td>
+          <td>{r.column ?? "—"}</td>
+          <td>{r.reason}</td>
+          {withSeverity && <td>{r.severity === "warning" ? "Avertissement" : "Rejet"}</td>}
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -72,20 +65,10 @@ export function ImportRejections({ importRunId }: { importRunId: number }) {
           </Button>
         </nav>
       )}
-      <p className="fr-mt-2w">
-        <a
-          className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w"
-          href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "csv" } })}
-        >
-          Télécharger le rapport de rejets (CSV)
-        </a>
-        <a
-          className="fr-link fr-icon-download-line fr-link--icon-left"
-          href={hrefOf(listImportRejections, { params: { importRunId }, query: { format: "xlsx" } })}
-        >
-          Télécharger le rapport de rejets (XLSX)
-        </a>
-      </p>
+      <ExportLinks
+        href={(format) => hrefOf(listImportRejections, { params: { importRunId }, query: { format } })}
+        label={(format) => `Télécharger le rapport de rejets (${format})`}
+      />
     </section>
   );
 }

@@ -21,14 +21,23 @@ export function Pager({ total, pageSize }: { total: number; pageSize: number }) 
   );
 }
 
-export function ExportLinks({ href }: { href: (format: "csv" | "xlsx") => string }) {
+/** The export links under a table: one per format, same query as what is shown. */
+export function ExportLinks({
+  href,
+  label = (format) => `Exporter en ${format}`,
+  className = "fr-mt-2w",
+}: {
+  href: (format: "csv" | "xlsx") => string;
+  label?: (format: "CSV" | "XLSX") => string;
+  className?: string;
+}) {
   return (
-    <p className="fr-mt-2w">
+    <p className={className || undefined}>
       <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={href("csv")}>
-        Exporter en CSV
+        {label("CSV")}
       </a>
       <a className="fr-link fr-icon-download-line fr-link--icon-left" href={href("xlsx")}>
-        Exporter en XLSX
+        {label("XLSX")}
       </a>
     </p>
   );

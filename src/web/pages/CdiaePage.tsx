@@ -20,10 +20,14 @@ import { listFundingLines } from "../../contracts/referentials.js";
 import { CDIAE_OPINIONS, type CdiaeOpinion } from "../../domain/financing/requestStates.js";
 import { call, hrefOf } from "../api/client.js";
 import type { SessionUser } from "../auth/session.js";
+import { DataTable } from "../components/DataTable.js";
 import { DdetsYearHeader, useDdetsYear } from "../components/DdetsYearHeader.js";
+import { DocumentDownloads } from "../components/DocumentDownloads.js";
 import { FrenchDateInput } from "../components/FrenchDateInput.js";
 import { OPINION_LABELS, RequestStateBadge } from "../components/RequestStateBadge.js";
+import { REQUEST_FIGURE_COLUMNS, RequestFigureCells } from "../components/RequestFigures.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
+import { num } from "../components/TableHead.js";
 import { formatDate, formatEtp, formatEuros, formatRate } from "../format.js";
 
 export function CdiaePage({ user }: { user: SessionUser }) {
@@ -62,18 +66,7 @@ export function CdiaePage({ user }: { user: SessionUser }) {
           }}
         />
       </div>
-      <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Télécharger le dossier">
-        <li>
-          <a className="fr-btn fr-icon-download-line" href={doc("pdf")} download data-testid="cdiae-pdf">
-            Télécharger en PDF
-          </a>
-        </li>
-        <li>
-          <a className="fr-btn fr-btn--secondary fr-icon-download-line" href={doc("xlsx")} download data-testid="cdiae-xlsx">
-            Télécharger en XLSX
-          </a>
-        </li>
-      </ul>
+      <DocumentDownloads label="Télécharger le dossier" href={doc} testIdPrefix="cdiae" />
       {(pack.isPending || !ready) && <Loading label="Préparation du dossier…" />}
       {pack.isError && <ErrorState error={pack.error} />}
       {p && <EnvelopeTable p={p} />}
@@ -90,47 +83,30 @@ function EnvelopeTable({ p }: { p: CdiaePack }) {
   return (
     <>
       <h2 className="fr-h4">Demandes face à l'enveloppe notifiée</h2>
-      <div className="fr-table" data-testid="cdiae-totals">
-        <table>
-          <caption>
-            {p.totals.requests} demandes : {formatEtp(p.totals.requestedEtp)} ETP demandés, {formatEtp(p.totals.proposedEtp)} ETP proposés
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Financeur</th>
-              <th scope="col" className="numeric">
-                Enveloppe notifiée
-              </th>
-              <th scope="col" className="numeric">
-                Proposé
-              </th>
-              <th scope="col" className="numeric">
-                Écart (notifié − proposé)
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr data-testid="cdiae-row-state">
-              <th scope="row">État</th>
-              <td className="numeric">{formatEuros(e.notifiedState)}</td>
-              <td className="numeric">{formatEuros(p.totals.proposedState)}</td>
-              <td className="numeric">{gap(e.gapState)}</td>
-            </tr>
-            <tr data-testid="cdiae-row-departement">
-              <th scope="row">Conseil départemental</th>
-              <td className="numeric">{formatEuros(e.notifiedDepartement)}</td>
-              <td className="numeric">{formatEuros(p.totals.proposedDepartement)}</td>
-              <td className="numeric">{gap(e.gapDepartement)}</td>
-            </tr>
-            <tr data-testid="cdiae-row-total">
-              <th scope="row">Total</th>
-              <td className="numeric">{formatEuros(e.notifiedTotal)}</td>
-              <td className="numeric">{formatEuros(p.totals.proposedAmount)}</td>
-              <td className="numeric">{gap(e.gapTotal)}</td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`${p.totals.requests} demandes : ${formatEtp(p.totals.requestedEtp)} ETP demandés, ${formatEtp(p.totals.proposedEtp)} ETP proposés`}
+        testId="cdiae-totals"
+        columns={["Financeur", num("Enveloppe notifiée"), num("Proposé"), num("Écart (notifié − proposé)")]}
+      >
+        <tr data-testid="cdiae-row-state">
+          <th scope="row">État</th>
+          <td className="numeric">{formatEuros(e.notifiedState)}</td>
+          <td className="numeric">{formatEuros(p.totals.proposedState)}</td>
+          <td className="numeric">{gap(e.gapState)}</td>
+        </tr>
+        <tr data-testid="cdiae-row-departement">
+          <th scope="row">Conseil départemental</th>
+          <td className="numeric">{formatEuros(e.notifiedDepartement)}</td>
+          <td className="numeric">{formatEuros(p.totals.proposedDepartement)}</td>
+          <td className="numeric">{gap(e.gapDepartement)}</td>
+        </tr>
+        <tr data-testid="cdiae-row-total">
+          <th scope="row">Total</th>
+          <td className="numeric">{formatEuros(e.notifiedTotal)}</td>
+          <td className="numeric">{formatEuros(p.totals.proposedAmount)}</td>
+          <td className="numeric">{gap(e.gapTotal)}</td>
+        </tr>
+      </DataTable>
       {e.lines.length === 0 ? (
         <p className="fr-text--sm">Aucune enveloppe n'est saisie pour cette année : l'écart n'est pas calculé.</p>
       ) : (
@@ -211,63 +187,43 @@ function RequestsTable({
   return (
     <>
       <h2 className="fr-h4 fr-mt-4w">Demandes présentées</h2>
-      <div className="fr-table" data-testid="cdiae-requests">
-        <table>
-          <caption>Demandes {year}, chiffres de l'année précédente et proposition de la DDETS</caption>
-          <thead>
-            <tr>
-              <th scope="col">Structure</th>
-              <th scope="col">État</th>
-              <th scope="col" className="numeric">
-                Réalisation N−1
-              </th>
-              <th scope="col" className="numeric">
-                Sorties dynamiques N−1
-              </th>
-              <th scope="col" className="numeric">
-                ETP demandés
-              </th>
-              <th scope="col" className="numeric">
-                ETP proposés
-              </th>
-              <th scope="col" className="numeric">
-                Montant proposé
-              </th>
-              <th scope="col" className="numeric">
-                Part modulée
-              </th>
-              <th scope="col">Avis du CDIAE</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.requests.map((r) => (
-              <tr key={r.requestId} data-structure-id={r.structureId}>
-                <td>
-                  <Link to={`/structures/${r.structureId}/demandes/${year}`}>{r.name}</Link> ({r.kind})
-                </td>
-                <td>
-                  <RequestStateBadge state={r.state} decision={r.decision} />
-                </td>
-                <td className="numeric">{formatRate(r.previousYear?.tauxRealisation ?? null)}</td>
-                <td className="numeric">{formatRate(r.previousYear?.dynamicRate ?? null)}</td>
-                <td className="numeric">{formatEtp(r.requestedEtp)}</td>
-                <td className="numeric">{formatEtp(r.proposedEtp)}</td>
-                <td className="numeric">{formatEuros(r.proposedAmount)}</td>
-                <td className="numeric">{r.proposedModulationPercent ? `${r.proposedModulationPercent.replace(".", ",")} %` : "—"}</td>
-                <td>
-                  {r.state === "proposee" && canEdit ? (
-                    <OpinionForm r={r} code={code} year={year} session={session} />
-                  ) : r.cdiaeOpinion ? (
-                    `${OPINION_LABELS[r.cdiaeOpinion] ?? r.cdiaeOpinion} (${formatDate(r.cdiaeSessionOn)})`
-                  ) : (
-                    "—"
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Demandes ${year}, chiffres de l'année précédente et proposition de la DDETS`}
+        testId="cdiae-requests"
+        columns={[
+          "Structure",
+          "État",
+          num("Réalisation N−1"),
+          num("Sorties dynamiques N−1"),
+          ...REQUEST_FIGURE_COLUMNS,
+          num("Part modulée"),
+          "Avis du CDIAE",
+        ]}
+      >
+        {p.requests.map((r) => (
+          <tr key={r.requestId} data-structure-id={r.structureId}>
+            <td>
+              <Link to={`/structures/${r.structureId}/demandes/${year}`}>{r.name}</Link> ({r.kind})
+            </td>
+            <td>
+              <RequestStateBadge state={r.state} decision={r.decision} />
+            </td>
+            <td className="numeric">{formatRate(r.previousYear?.tauxRealisation ?? null)}</td>
+            <td className="numeric">{formatRate(r.previousYear?.dynamicRate ?? null)}</td>
+            <RequestFigureCells r={r} />
+            <td className="numeric">{r.proposedModulationPercent ? `${r.proposedModulationPercent.replace(".", ",")} %` : "—"}</td>
+            <td>
+              {r.state === "proposee" && canEdit ? (
+                <OpinionForm r={r} code={code} year={year} session={session} />
+              ) : r.cdiaeOpinion ? (
+                `${OPINION_LABELS[r.cdiaeOpinion] ?? r.cdiaeOpinion} (${formatDate(r.cdiaeSessionOn)})`
+              ) : (
+                "—"
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

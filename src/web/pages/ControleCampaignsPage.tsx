@@ -19,6 +19,8 @@ import type { SessionUser } from "../auth/session.js";
 import { FrenchDateInput } from "../components/FrenchDateInput.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatInt } from "../format.js";
+import { DataTable } from "../components/DataTable.js";
+import { num } from "../components/TableHead.js";
 
 export const FILE_STATE_LABEL: Record<FileProgress["state"], string> = {
   pieces: "Justificatifs à transmettre",
@@ -119,60 +121,46 @@ export function ControleCampaignsPage({ user }: { user: SessionUser }) {
       {list.isPending && <Loading label="Chargement des campagnes…" />}
       {list.isError && <ErrorState error={list.error} />}
       {list.data && (
-        <div className="fr-table" data-testid="controle-campaigns">
-          <table>
-            <caption>Campagnes du département {code}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Période contrôlée</th>
-                <th scope="col" className="numeric">
-                  Structures éligibles
-                </th>
-                <th scope="col" className="numeric">
-                  Structures contrôlées
-                </th>
-                <th scope="col" className="numeric">
-                  Embauches tirées
-                </th>
-                <th scope="col" className="numeric">
-                  Décisions
-                </th>
-                <th scope="col" className="numeric">
-                  Dossiers en retard
-                </th>
-                <th scope="col">Justificatifs attendus avant le</th>
-                <th scope="col">Graine</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.campaigns.length === 0 && (
-                <tr>
-                  <td colSpan={8}>Aucune campagne.</td>
-                </tr>
-              )}
-              {list.data.campaigns.map((c) => (
-                <tr key={c.id} data-campaign-id={c.id}>
-                  <td>
-                    <Link to={`/departement/${code}/controle/${c.id}`}>
-                      Du {formatDate(c.from)} au {formatDate(c.to)}
-                    </Link>
-                  </td>
-                  <td className="numeric">{formatInt(c.eligibleStructures)}</td>
-                  <td className="numeric">
-                    {formatInt(c.selectedStructures)} ({c.percent} %)
-                  </td>
-                  <td className="numeric">{formatInt(c.sampledHirings)}</td>
-                  <td className="numeric">
-                    {formatInt(c.decided)} / {formatInt(c.selectedStructures)}
-                  </td>
-                  <td className="numeric">{formatInt(c.overdue)}</td>
-                  <td>{formatDate(c.deadlines.proofsDueOn)}</td>
-                  <td>{c.seed}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Campagnes du département ${code}`}
+          testId="controle-campaigns"
+          columns={[
+            "Période contrôlée",
+            num("Structures éligibles"),
+            num("Structures contrôlées"),
+            num("Embauches tirées"),
+            num("Décisions"),
+            num("Dossiers en retard"),
+            "Justificatifs attendus avant le",
+            "Graine",
+          ]}
+        >
+          {list.data.campaigns.length === 0 && (
+            <tr>
+              <td colSpan={8}>Aucune campagne.</td>
+            </tr>
+          )}
+          {list.data.campaigns.map((c) => (
+            <tr key={c.id} data-campaign-id={c.id}>
+              <td>
+                <Link to={`/departement/${code}/controle/${c.id}`}>
+                  Du {formatDate(c.from)} au {formatDate(c.to)}
+                </Link>
+              </td>
+              <td className="numeric">{formatInt(c.eligibleStructures)}</td>
+              <td className="numeric">
+                {formatInt(c.selectedStructures)} ({c.percent} %)
+              </td>
+              <td className="numeric">{formatInt(c.sampledHirings)}</td>
+              <td className="numeric">
+                {formatInt(c.decided)} / {formatInt(c.selectedStructures)}
+              </td>
+              <td className="numeric">{formatInt(c.overdue)}</td>
+              <td>{formatDate(c.deadlines.proofsDueOn)}</td>
+              <td>{c.seed}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {canDraw && (
         <>
@@ -262,55 +250,43 @@ export function ControleCampaignPage() {
             </ul>
           )}
           <h2 className="fr-h4 fr-mt-4w">Structures contrôlées</h2>
-          <div className="fr-table" data-testid="controle-structures">
-            <table>
-              <caption>Avancement de chaque dossier</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Structure</th>
-                  <th scope="col">Type</th>
-                  <th scope="col" className="numeric">
-                    Embauches tirées / éligibles
-                  </th>
-                  <th scope="col" className="numeric">
-                    Critères justifiés
-                  </th>
-                  <th scope="col" className="numeric">
-                    Acceptés
-                  </th>
-                  <th scope="col" className="numeric">
-                    Refusés
-                  </th>
-                  <th scope="col">Étape</th>
-                  <th scope="col">Attendu</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.structures.map((s) => (
-                  <tr key={s.structureId} data-structure-id={s.structureId}>
-                    <td>
-                      <Link to={`/structures/${s.structureId}/controle/${d.campaign.id}`}>{s.name}</Link>
-                    </td>
-                    <td>{s.kind}</td>
-                    <td className="numeric">
-                      {formatInt(s.sampledHirings)} / {formatInt(s.eligibleHirings)}
-                    </td>
-                    <td className="numeric">
-                      {formatInt(s.criteria.justified)} / {formatInt(s.criteria.total)}
-                    </td>
-                    <td className="numeric">{formatInt(s.criteria.accepted)}</td>
-                    <td className="numeric">{formatInt(s.criteria.refused)}</td>
-                    <td>
-                      {FILE_STATE_LABEL[s.state]} <DecisionBadge decision={s.decision} />
-                    </td>
-                    <td>
-                      <DueBadge due={s.due} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Avancement de chaque dossier"
+            testId="controle-structures"
+            columns={[
+              "Structure",
+              "Type",
+              num("Embauches tirées / éligibles"),
+              num("Critères justifiés"),
+              num("Acceptés"),
+              num("Refusés"),
+              "Étape",
+              "Attendu",
+            ]}
+          >
+            {d.structures.map((s) => (
+              <tr key={s.structureId} data-structure-id={s.structureId}>
+                <td>
+                  <Link to={`/structures/${s.structureId}/controle/${d.campaign.id}`}>{s.name}</Link>
+                </td>
+                <td>{s.kind}</td>
+                <td className="numeric">
+                  {formatInt(s.sampledHirings)} / {formatInt(s.eligibleHirings)}
+                </td>
+                <td className="numeric">
+                  {formatInt(s.criteria.justified)} / {formatInt(s.criteria.total)}
+                </td>
+                <td className="numeric">{formatInt(s.criteria.accepted)}</td>
+                <td className="numeric">{formatInt(s.criteria.refused)}</td>
+                <td>
+                  {FILE_STATE_LABEL[s.state]} <DecisionBadge decision={s.decision} />
+                </td>
+                <td>
+                  <DueBadge due={s.due} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </>

@@ -24,7 +24,9 @@ import { KpiTile } from "../components/KpiTile.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
 import { YearSelect } from "../components/YearSelect.js";
-import { num, TableHead } from "../components/TableHead.js";
+import { ExportLinks } from "../components/Pager.js";
+import { num } from "../components/TableHead.js";
+import { DataTable } from "../components/DataTable.js";
 
 /** National target of the taux de sorties dynamiques — iae-reference §6.3 / §10. */
 const DYNAMIC_RATE_TARGET = 0.6;
@@ -271,59 +273,49 @@ function StructureTable({
       <p data-testid="structures-flagged">
         {formatInt(rows.length)} structures, dont {formatInt(flagged)} signalées.
       </p>
-      <div className="fr-table fr-table--no-caption" data-testid="structures-table">
-        <table>
-          <caption>Structures du territoire</caption>
-          <TableHead
-            columns={[
-              "Structure",
-              "Type",
-              "Département",
-              num("ETP conventionnés"),
-              num("ETP réalisés"),
-              num("Taux de réalisation"),
-              num("Sorties examinées"),
-              num("Sorties dynamiques"),
-            ]}
-          />
-          <tbody>
-            {shown.map((r) => {
-              const lowReal = r.tauxRealisation !== null && r.tauxRealisation < threshold;
-              const lowDyn = r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET;
-              return (
-                <tr key={r.id} data-below-target={lowReal || lowDyn ? "true" : "false"}>
-                  <td>
-                    <Link to={`/structures/${r.id}?year=${year}`}>{r.name}</Link>
-                  </td>
-                  <td>{r.kind}</td>
-                  <td>{r.departement}</td>
-                  <td className="numeric">{formatEtp(r.etpConventionnes)}</td>
-                  <td className="numeric">{formatEtp(r.etpRealises)}</td>
-                  <td className={`numeric${lowReal ? " flag-below" : ""}`}>
-                    {lowReal && <span className="fr-icon-warning-fill fr-icon--sm fr-mr-1v" aria-hidden="true" />}
-                    {formatRate(r.tauxRealisation)}
-                    {lowReal && <span className="fr-sr-only"> (sous le seuil)</span>}
-                  </td>
-                  <td className="numeric">{formatInt(r.exitsExamined)}</td>
-                  <td className={`numeric${lowDyn ? " flag-below" : ""}`}>
-                    {lowDyn && <span className="fr-icon-warning-fill fr-icon--sm fr-mr-1v" aria-hidden="true" />}
-                    {formatRate(r.dynamicRate)}
-                    {lowDyn && <span className="fr-sr-only"> (sous l'objectif)</span>}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      <p>
-        <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={exportHref("csv")}>
-          Exporter en CSV
-        </a>
-        <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref("xlsx")}>
-          Exporter en XLSX
-        </a>
-      </p>
+      <DataTable
+        caption="Structures du territoire"
+        testId="structures-table"
+        className="fr-table--no-caption"
+        columns={[
+          "Structure",
+          "Type",
+          "Département",
+          num("ETP conventionnés"),
+          num("ETP réalisés"),
+          num("Taux de réalisation"),
+          num("Sorties examinées"),
+          num("Sorties dynamiques"),
+        ]}
+      >
+        {shown.map((r) => {
+          const lowReal = r.tauxRealisation !== null && r.tauxRealisation < threshold;
+          const lowDyn = r.dynamicRate !== null && r.dynamicRate < DYNAMIC_RATE_TARGET;
+          return (
+            <tr key={r.id} data-below-target={lowReal || lowDyn ? "true" : "false"}>
+              <td>
+                <Link to={`/structures/${r.id}?year=${year}`}>{r.name}</Link>
+              </td>
+              <td>{r.kind}</td>
+              <td>{r.departement}</td>
+              <td className="numeric">{formatEtp(r.etpConventionnes)}</td>
+              <td className="numeric">{formatEtp(r.etpRealises)}</td>
+              <td className={`numeric${lowReal ? " flag-below" : ""}`}>
+                {lowReal && <span className="fr-icon-warning-fill fr-icon--sm fr-mr-1v" aria-hidden="true" />}
+                {formatRate(r.tauxRealisation)}
+                {lowReal && <span className="fr-sr-only"> (sous le seuil)</span>}
+              </td>
+              <td className="numeric">{formatInt(r.exitsExamined)}</td>
+              <td className={`numeric${lowDyn ? " flag-below" : ""}`}>
+                {lowDyn && <span className="fr-icon-warning-fill fr-icon--sm fr-mr-1v" aria-hidden="true" />}
+                {formatRate(r.dynamicRate)}
+                {lowDyn && <span className="fr-sr-only"> (sous l'objectif)</span>}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
+      <ExportLinks href={exportHref} className="" />
     </>
   );
 }

@@ -7,10 +7,11 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 import { type CdiaePack, getCdiaePack } from "../../contracts/financing.js";
 import { REQUEST_STATE_LABELS, REQUEST_STATES } from "../../domain/financing/requestStates.js";
 import { call } from "../api/client.js";
+import { DataTable } from "../components/DataTable.js";
 import { DdetsYearHeader, useDdetsYear } from "../components/DdetsYearHeader.js";
 import { OPINION_LABELS, RequestStateBadge } from "../components/RequestStateBadge.js";
+import { REQUEST_FIGURE_COLUMNS, RequestFigureCells } from "../components/RequestFigures.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
-import { formatEtp, formatEuros } from "../format.js";
 
 export function DepartementRequestsPage() {
   const { code = "" } = useParams();
@@ -53,49 +54,28 @@ export function DepartementRequestsPage() {
       {pack.isError && <ErrorState error={pack.error} />}
       {pack.data && rows.length === 0 && <Empty>Aucune demande déposée dans cet état.</Empty>}
       {rows.length > 0 && (
-        <div className="fr-table" data-testid="departement-requests">
-          <table>
-            <caption>Demandes déposées pour {year}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Structure</th>
-                <th scope="col">Type</th>
-                <th scope="col">État</th>
-                <th scope="col" className="numeric">
-                  ETP demandés
-                </th>
-                <th scope="col" className="numeric">
-                  ETP proposés
-                </th>
-                <th scope="col" className="numeric">
-                  Montant proposé
-                </th>
-                <th scope="col">Avis du CDIAE</th>
-                <th scope="col">Fiche de dialogue</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.requestId} data-structure-id={r.structureId}>
-                  <td>
-                    <Link to={`/structures/${r.structureId}/demandes/${year}`}>{r.name}</Link>
-                  </td>
-                  <td>{r.kind}</td>
-                  <td>
-                    <RequestStateBadge state={r.state} decision={r.decision} />
-                  </td>
-                  <td className="numeric">{formatEtp(r.requestedEtp)}</td>
-                  <td className="numeric">{formatEtp(r.proposedEtp)}</td>
-                  <td className="numeric">{formatEuros(r.proposedAmount)}</td>
-                  <td>{r.cdiaeOpinion ? (OPINION_LABELS[r.cdiaeOpinion] ?? r.cdiaeOpinion) : "—"}</td>
-                  <td>
-                    <Link to={`/structures/${r.structureId}/dialogue/${year - 1}`}>Fiche {year - 1}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Demandes déposées pour ${year}`}
+          testId="departement-requests"
+          columns={["Structure", "Type", "État", ...REQUEST_FIGURE_COLUMNS, "Avis du CDIAE", "Fiche de dialogue"]}
+        >
+          {rows.map((r) => (
+            <tr key={r.requestId} data-structure-id={r.structureId}>
+              <td>
+                <Link to={`/structures/${r.structureId}/demandes/${year}`}>{r.name}</Link>
+              </td>
+              <td>{r.kind}</td>
+              <td>
+                <RequestStateBadge state={r.state} decision={r.decision} />
+              </td>
+              <RequestFigureCells r={r} />
+              <td>{r.cdiaeOpinion ? (OPINION_LABELS[r.cdiaeOpinion] ?? r.cdiaeOpinion) : "—"}</td>
+              <td>
+                <Link to={`/structures/${r.structureId}/dialogue/${year - 1}`}>Fiche {year - 1}</Link>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -7,10 +7,12 @@ import { type DepartementRsa, getDepartementRsa, listDepartementRsaStructures } 
 import { call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
+import { ExportLinks } from "../components/Pager.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
-import { YearSelect } from "../components/YearSelect.js";
-import { num, TableHead } from "../components/TableHead.js";
+import { UrlYearSelect } from "../components/YearSelect.js";
+import { num } from "../components/TableHead.js";
+import { DataTable } from "../components/DataTable.js";
 
 function Tile({ label, value, definition, testId }: { label: string; value: string; definition: string; testId: string }) {
   const id = useId();
@@ -39,7 +41,7 @@ export function RsaHomeRedirect({ user }: { user: SessionUser }) {
 
 export function DepartementRsaPage() {
   const { code = "" } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const calendar = useCalendar();
   // The server's today (the demo's date on a demo database), never the browser's clock.
   const currentYear = Number(calendar.data?.today.slice(0, 4) ?? params.get("annee") ?? 0);
@@ -58,15 +60,7 @@ export function DepartementRsaPage() {
       <h1>Bénéficiaires du RSA en insertion par l'activité économique</h1>
       <p className="fr-text--lg">{d ? d.departementLabel : `Département ${code}`}</p>
       <div className="filters fr-mb-4w">
-        <YearSelect
-          years={years}
-          value={year}
-          onChange={(value) => {
-            const next = new URLSearchParams(params);
-            next.set("annee", value);
-            setParams(next);
-          }}
-        />
+        <UrlYearSelect years={years} value={year} />
       </div>
       {(data.isPending || !ready) && <Loading label="Calcul des chiffres du département…" />}
       {data.isError && <ErrorState error={data.error} />}
@@ -115,64 +109,54 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
       </div>
 
       <h2 className="fr-h4 fr-mt-6w">Sorties des bénéficiaires du RSA</h2>
-      <div className="fr-table" data-testid="rsa-exits">
-        <table>
-          <caption>Sorties examinées par catégorie ({year})</caption>
-          <TableHead columns={["Catégorie", num("Sorties")]} />
-          <tbody>
-            {(
-              [
-                ["Emploi durable", d.exits.byCategory.durable],
-                ["Emploi de transition", d.exits.byCategory.transition],
-                ["Sorties positives", d.exits.byCategory.positive],
-                ["Autres sorties", d.exits.byCategory.other],
-                ["Total examiné", d.exits.examined],
-              ] as const
-            ).map(([label, n]) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
-                <td className="numeric">{formatInt(n)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={`Sorties examinées par catégorie (${year})`} testId="rsa-exits" columns={["Catégorie", num("Sorties")]}>
+        {(
+          [
+            ["Emploi durable", d.exits.byCategory.durable],
+            ["Emploi de transition", d.exits.byCategory.transition],
+            ["Sorties positives", d.exits.byCategory.positive],
+            ["Autres sorties", d.exits.byCategory.other],
+            ["Total examiné", d.exits.examined],
+          ] as const
+        ).map(([label, n]) => (
+          <tr key={label}>
+            <th scope="row">{label}</th>
+            <td className="numeric">{formatInt(n)}</td>
+          </tr>
+        ))}
+      </DataTable>
 
       <h2 className="fr-h4 fr-mt-6w">Par type de structure</h2>
       {d.byKind.length === 0 ? (
         <Empty>Aucune structure du département sur l'année.</Empty>
       ) : (
-        <div className="fr-table" data-testid="rsa-by-kind">
-          <table>
-            <caption>Bénéficiaires du RSA par type de structure ({year})</caption>
-            <TableHead
-              columns={[
-                "Type",
-                num("Structures"),
-                num("Présents"),
-                num("dont RSA"),
-                num("Part RSA"),
-                num("ETP cofinancés"),
-                num("Sorties examinées (RSA)"),
-                num("Sorties dynamiques (RSA)"),
-              ]}
-            />
-            <tbody>
-              {d.byKind.map((k) => (
-                <tr key={k.kind}>
-                  <th scope="row">{k.kind}</th>
-                  <td className="numeric">{formatInt(k.structures)}</td>
-                  <td className="numeric">{formatInt(k.present)}</td>
-                  <td className="numeric">{formatInt(k.presentRsa)}</td>
-                  <td className="numeric">{formatRate(k.rsaShare)}</td>
-                  <td className="numeric">{formatEtp(k.etpCofinances)}</td>
-                  <td className="numeric">{formatInt(k.exitsExamined)}</td>
-                  <td className="numeric">{formatRate(k.dynamicRate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Bénéficiaires du RSA par type de structure (${year})`}
+          testId="rsa-by-kind"
+          columns={[
+            "Type",
+            num("Structures"),
+            num("Présents"),
+            num("dont RSA"),
+            num("Part RSA"),
+            num("ETP cofinancés"),
+            num("Sorties examinées (RSA)"),
+            num("Sorties dynamiques (RSA)"),
+          ]}
+        >
+          {d.byKind.map((k) => (
+            <tr key={k.kind}>
+              <th scope="row">{k.kind}</th>
+              <td className="numeric">{formatInt(k.structures)}</td>
+              <td className="numeric">{formatInt(k.present)}</td>
+              <td className="numeric">{formatInt(k.presentRsa)}</td>
+              <td className="numeric">{formatRate(k.rsaShare)}</td>
+              <td className="numeric">{formatEtp(k.etpCofinances)}</td>
+              <td className="numeric">{formatInt(k.exitsExamined)}</td>
+              <td className="numeric">{formatRate(k.dynamicRate)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       <h2 className="fr-h4 fr-mt-6w">Par structure</h2>
@@ -180,47 +164,36 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
         <Empty>Aucune structure du département sur l'année.</Empty>
       ) : (
         <>
-          <div className="fr-table" data-testid="rsa-structures">
-            <table>
-              <caption>Bénéficiaires du RSA par structure ({year})</caption>
-              <TableHead
-                columns={[
-                  "Structure",
-                  "Type",
-                  num("Présents"),
-                  num("dont RSA"),
-                  num("Entrés RSA"),
-                  num("ETP cofinancés"),
-                  num("Montant du département"),
-                  num("Sorties examinées (RSA)"),
-                  num("Sorties dynamiques (RSA)"),
-                ]}
-              />
-              <tbody>
-                {d.structures.map((s) => (
-                  <tr key={s.id} data-structure-id={s.id}>
-                    <th scope="row">{s.name}</th>
-                    <td>{s.kind}</td>
-                    <td className="numeric">{formatInt(s.present)}</td>
-                    <td className="numeric">{formatInt(s.presentRsa)}</td>
-                    <td className="numeric">{formatInt(s.enteredRsa)}</td>
-                    <td className="numeric">{formatEtp(s.etpCofinances)}</td>
-                    <td className="numeric">{formatEuros(s.montantDepartement)}</td>
-                    <td className="numeric">{formatInt(s.exitsExamined)}</td>
-                    <td className="numeric">{formatRate(s.dynamicRate)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <p>
-            <a className="fr-link fr-icon-download-line fr-link--icon-left fr-mr-3w" href={exportHref("csv")}>
-              Exporter le tableau en CSV
-            </a>
-            <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref("xlsx")}>
-              Exporter le tableau en XLSX
-            </a>
-          </p>
+          <DataTable
+            caption={`Bénéficiaires du RSA par structure (${year})`}
+            testId="rsa-structures"
+            columns={[
+              "Structure",
+              "Type",
+              num("Présents"),
+              num("dont RSA"),
+              num("Entrés RSA"),
+              num("ETP cofinancés"),
+              num("Montant du département"),
+              num("Sorties examinées (RSA)"),
+              num("Sorties dynamiques (RSA)"),
+            ]}
+          >
+            {d.structures.map((s) => (
+              <tr key={s.id} data-structure-id={s.id}>
+                <th scope="row">{s.name}</th>
+                <td>{s.kind}</td>
+                <td className="numeric">{formatInt(s.present)}</td>
+                <td className="numeric">{formatInt(s.presentRsa)}</td>
+                <td className="numeric">{formatInt(s.enteredRsa)}</td>
+                <td className="numeric">{formatEtp(s.etpCofinances)}</td>
+                <td className="numeric">{formatEuros(s.montantDepartement)}</td>
+                <td className="numeric">{formatInt(s.exitsExamined)}</td>
+                <td className="numeric">{formatRate(s.dynamicRate)}</td>
+              </tr>
+            ))}
+          </DataTable>
+          <ExportLinks href={exportHref} label={(format) => `Exporter le tableau en ${format}`} className="" />
         </>
       )}
       <p className="fr-text--xs fr-mt-2w">

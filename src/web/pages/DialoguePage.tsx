@@ -11,10 +11,13 @@ import { type DialogueSheet, getDialogue, getDialogueDocument, saveDialogue } fr
 import { call, hrefOf } from "../api/client.js";
 import type { SessionUser } from "../auth/session.js";
 import { Chart } from "../components/Chart.js";
+import { DocumentDownloads } from "../components/DocumentDownloads.js";
 import { KpiTile } from "../components/KpiTile.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatEtp, formatInt, formatMonth, formatRate } from "../format.js";
 import { CriteriaTable } from "./ModulationPage.js";
+import { DataTable } from "../components/DataTable.js";
+import { num } from "../components/TableHead.js";
 
 const SHARES = [
   ["rsa", "Bénéficiaires du RSA"],
@@ -52,23 +55,13 @@ export function DialoguePage({ user }: { user: SessionUser }) {
         Dialogue de gestion {year}
         {s ? ` — ${s.structure.name}` : ""}
       </h1>
-      <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Télécharger la fiche">
-        <li>
-          <a className="fr-btn fr-icon-download-line" href={doc("pdf")} download data-testid="dialogue-pdf">
-            Télécharger en PDF
-          </a>
-        </li>
-        <li>
-          <a className="fr-btn fr-btn--secondary fr-icon-download-line" href={doc("xlsx")} download data-testid="dialogue-xlsx">
-            Télécharger en XLSX
-          </a>
-        </li>
+      <DocumentDownloads label="Télécharger la fiche" href={doc} testIdPrefix="dialogue">
         <li>
           <Link className="fr-btn fr-btn--tertiary" to={`/structures/${structureId}/demandes/${year + 1}`}>
             Demande {year + 1}
           </Link>
         </li>
-      </ul>
+      </DocumentDownloads>
       {sheet.isPending && <Loading label="Calcul de la fiche (quelques secondes)…" />}
       {sheet.isError && <ErrorState error={sheet.error} />}
       {s && <SheetFigures s={s} />}
@@ -117,91 +110,53 @@ function SheetFigures({ s }: { s: DialogueSheet }) {
       </div>
 
       <h2 className="fr-h4 fr-mt-4w">Sorties, objectifs et cibles</h2>
-      <div className="fr-table" data-testid="dialogue-exits">
-        <table>
-          <caption>
-            Sorties examinées ({formatInt(s.exits.examined)}) face aux objectifs de l'annexe financière et aux cibles nationales
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Taux</th>
-              <th scope="col" className="numeric">
-                Réalisé
-              </th>
-              <th scope="col" className="numeric">
-                Objectif de l'AF
-              </th>
-              <th scope="col" className="numeric">
-                Cible nationale
-              </th>
-              <th scope="col" className="numeric">
-                Médiane des pairs
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Sorties dynamiques</th>
-              <td className="numeric">{formatRate(s.exits.dynamicRate)}</td>
-              <td className="numeric">{formatRate(s.objectives.dynamicRate)}</td>
-              <td className="numeric">{formatRate(s.nationalTargets.dynamicRate)}</td>
-              <td className="numeric">{formatRate(s.peers.dynamicRate.median)}</td>
-            </tr>
-            <tr>
-              <th scope="row">Emploi durable</th>
-              <td className="numeric">{formatRate(s.exits.durableRate)}</td>
-              <td className="numeric">{formatRate(s.objectives.durableRate)}</td>
-              <td className="numeric">{formatRate(s.nationalTargets.durableRate)}</td>
-              <td className="numeric">{formatRate(s.peers.durableRate.median)}</td>
-            </tr>
-            <tr>
-              <th scope="row">Emploi de transition</th>
-              <td className="numeric">{formatRate(s.exits.transitionRate)}</td>
-              <td className="numeric">{formatRate(s.objectives.transitionRate)}</td>
-              <td className="numeric">—</td>
-              <td className="numeric">—</td>
-            </tr>
-            <tr>
-              <th scope="row">Sorties positives</th>
-              <td className="numeric">{formatRate(s.exits.positiveRate)}</td>
-              <td className="numeric">{formatRate(s.objectives.positiveRate)}</td>
-              <td className="numeric">—</td>
-              <td className="numeric">—</td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Sorties examinées (${formatInt(s.exits.examined)}) face aux objectifs de l'annexe financière et aux cibles nationales`}
+        testId="dialogue-exits"
+        columns={["Taux", num("Réalisé"), num("Objectif de l'AF"), num("Cible nationale"), num("Médiane des pairs")]}
+      >
+        {(
+          [
+            [
+              "Sorties dynamiques",
+              s.exits.dynamicRate,
+              s.objectives.dynamicRate,
+              s.nationalTargets.dynamicRate,
+              s.peers.dynamicRate.median,
+            ],
+            ["Emploi durable", s.exits.durableRate, s.objectives.durableRate, s.nationalTargets.durableRate, s.peers.durableRate.median],
+            // No national target nor peer figure for these two rates.
+            ["Emploi de transition", s.exits.transitionRate, s.objectives.transitionRate, null, null],
+            ["Sorties positives", s.exits.positiveRate, s.objectives.positiveRate, null, null],
+          ] as const
+        ).map(([label, ...rates]) => (
+          <tr key={label}>
+            <th scope="row">{label}</th>
+            {rates.map((rate, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed
+              <td key={i} className="numeric">
+                {formatRate(rate)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </DataTable>
 
       <h2 className="fr-h4 fr-mt-4w">Personnes accueillies</h2>
-      <div className="fr-table" data-testid="dialogue-public">
-        <table>
-          <caption>Parmi les {formatInt(p.entered)} personnes entrées dans l'année</caption>
-          <thead>
-            <tr>
-              <th scope="col">Public</th>
-              <th scope="col" className="numeric">
-                Personnes
-              </th>
-              <th scope="col" className="numeric">
-                Part
-              </th>
-              <th scope="col" className="numeric">
-                Donnée connue pour
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {SHARES.map(([k, label]) => (
-              <tr key={k}>
-                <th scope="row">{label}</th>
-                <td className="numeric">{formatInt(p[k].count)}</td>
-                <td className="numeric">{formatRate(p[k].share)}</td>
-                <td className="numeric">{formatInt(p[k].known)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Parmi les ${formatInt(p.entered)} personnes entrées dans l'année`}
+        testId="dialogue-public"
+        columns={["Public", num("Personnes"), num("Part"), num("Donnée connue pour")]}
+      >
+        {SHARES.map(([k, label]) => (
+          <tr key={k}>
+            <th scope="row">{label}</th>
+            <td className="numeric">{formatInt(p[k].count)}</td>
+            <td className="numeric">{formatRate(p[k].share)}</td>
+            <td className="numeric">{formatInt(p[k].known)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {p.missing.length > 0 && <p className="fr-text--sm">Absent des données pour toutes les entrées : {p.missing.join(", ")}.</p>}
 
       <h2 className="fr-h4 fr-mt-4w">Accompagnement et formation</h2>
@@ -217,93 +172,55 @@ function SheetFigures({ s }: { s: DialogueSheet }) {
       )}
 
       <h2 className="fr-h4 fr-mt-4w">Pairs et années précédentes</h2>
-      <div className="fr-table" data-testid="dialogue-peers">
-        <table>
-          <caption>
-            Structures du même type ({s.peers.kind}) du département {s.peers.departement} : {formatInt(s.peers.count)}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Indicateur</th>
-              <th scope="col" className="numeric">
-                La structure
-              </th>
-              <th scope="col" className="numeric">
-                1er quartile
-              </th>
-              <th scope="col" className="numeric">
-                Médiane
-              </th>
-              <th scope="col" className="numeric">
-                3e quartile
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(
-              [
-                ["Taux de réalisation", s.etp.tauxRealisation, s.peers.tauxRealisation, formatRate],
-                ["Taux de sorties dynamiques", s.exits.dynamicRate, s.peers.dynamicRate, formatRate],
-                ["Taux de sorties durables", s.exits.durableRate, s.peers.durableRate, formatRate],
-                ["ETP conventionnés", s.etp.conventionnes, s.peers.etpConventionnes, formatEtp],
-              ] as const
-            ).map(([label, own, q, f]) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
-                <td className="numeric">{f(own)}</td>
-                <td className="numeric">{f(q.q1)}</td>
-                <td className="numeric">{f(q.median)}</td>
-                <td className="numeric">{f(q.q3)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="fr-table" data-testid="dialogue-history">
-        <table>
-          <caption>Les dernières années</caption>
-          <thead>
-            <tr>
-              <th scope="col">Année</th>
-              <th scope="col" className="numeric">
-                ETP conventionnés
-              </th>
-              <th scope="col" className="numeric">
-                ETP réalisés
-              </th>
-              <th scope="col" className="numeric">
-                Taux de réalisation
-              </th>
-              <th scope="col" className="numeric">
-                Entrées
-              </th>
-              <th scope="col" className="numeric">
-                Sorties examinées
-              </th>
-              <th scope="col" className="numeric">
-                Sorties dynamiques
-              </th>
-              <th scope="col" className="numeric">
-                Emploi durable
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.history.map((h) => (
-              <tr key={h.year}>
-                <th scope="row">{h.year}</th>
-                <td className="numeric">{formatEtp(h.etpConventionnes)}</td>
-                <td className="numeric">{formatEtp(h.etpRealises)}</td>
-                <td className="numeric">{formatRate(h.tauxRealisation)}</td>
-                <td className="numeric">{formatInt(h.entered)}</td>
-                <td className="numeric">{formatInt(h.examined)}</td>
-                <td className="numeric">{formatRate(h.dynamicRate)}</td>
-                <td className="numeric">{formatRate(h.durableRate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Structures du même type (${s.peers.kind}) du département ${s.peers.departement} : ${formatInt(s.peers.count)}`}
+        testId="dialogue-peers"
+        columns={["Indicateur", num("La structure"), num("1er quartile"), num("Médiane"), num("3e quartile")]}
+      >
+        {(
+          [
+            ["Taux de réalisation", s.etp.tauxRealisation, s.peers.tauxRealisation, formatRate],
+            ["Taux de sorties dynamiques", s.exits.dynamicRate, s.peers.dynamicRate, formatRate],
+            ["Taux de sorties durables", s.exits.durableRate, s.peers.durableRate, formatRate],
+            ["ETP conventionnés", s.etp.conventionnes, s.peers.etpConventionnes, formatEtp],
+          ] as const
+        ).map(([label, own, q, f]) => (
+          <tr key={label}>
+            <th scope="row">{label}</th>
+            <td className="numeric">{f(own)}</td>
+            <td className="numeric">{f(q.q1)}</td>
+            <td className="numeric">{f(q.median)}</td>
+            <td className="numeric">{f(q.q3)}</td>
+          </tr>
+        ))}
+      </DataTable>
+      <DataTable
+        caption="Les dernières années"
+        testId="dialogue-history"
+        columns={[
+          "Année",
+          num("ETP conventionnés"),
+          num("ETP réalisés"),
+          num("Taux de réalisation"),
+          num("Entrées"),
+          num("Sorties examinées"),
+          num("Sorties dynamiques"),
+          num("Emploi durable"),
+        ]}
+      >
+        {s.history.map((h) => (
+          <tr key={h.year}>
+            <th scope="row">{h.year}</th>
+            <td className="numeric">{formatEtp(h.etpConventionnes)}</td>
+            <td className="numeric">{formatEtp(h.etpRealises)}</td>
+            <td className="numeric">{formatRate(h.tauxRealisation)}</td>
+            <td className="numeric">{formatInt(h.entered)}</td>
+            <td className="numeric">{formatInt(h.examined)}</td>
+            <td className="numeric">{formatRate(h.dynamicRate)}</td>
+            <td className="numeric">{formatRate(h.durableRate)}</td>
+          </tr>
+        ))}
+      </DataTable>
 
       <h2 className="fr-h4 fr-mt-4w">Part modulée</h2>
       <p>

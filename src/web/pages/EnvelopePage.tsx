@@ -14,8 +14,9 @@ import { FrenchDateInput } from "../components/FrenchDateInput.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatRate } from "../format.js";
 import { RedeploymentSection } from "./RedeploymentSection.js";
-import { YearSelect } from "../components/YearSelect.js";
-import { num, TableHead } from "../components/TableHead.js";
+import { UrlYearSelect } from "../components/YearSelect.js";
+import { num } from "../components/TableHead.js";
+import { DataTable } from "../components/DataTable.js";
 
 /** /pilotage: a DDETS goes to its own département; the DGEFP and the DREETS choose one. */
 export function EnvelopeHomePage({ user }: { user: SessionUser }) {
@@ -79,7 +80,7 @@ export function EnvelopePage({ user }: { user: SessionUser }) {
       <h1>Pilotage de l'enveloppe</h1>
       <p className="fr-text--lg">{d ? d.scope : `Département ${code}`}</p>
       <div className="filters fr-mb-4w">
-        <YearSelect years={years} value={year} onChange={(value) => set({ annee: value, date: null })} />
+        <UrlYearSelect years={years} value={year} resets={["date"]} />
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -110,7 +111,7 @@ export function EnvelopePage({ user }: { user: SessionUser }) {
 /** A SIAE's own envelope: /structures/{id}/pilotage (its members, and the agents of its territory). */
 export function StructureEnvelopePage() {
   const { structureId = "" } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const calendar = useCalendar();
   const today = calendar.data?.today ?? "";
   const year = Number(params.get("annee") ?? calendar.data?.latestYear ?? today.slice(0, 4));
@@ -129,16 +130,7 @@ export function StructureEnvelopePage() {
       <h1>Réalisation et projection de l'année</h1>
       <p className="fr-text--lg">{d?.structures[0]?.name ?? d?.scope ?? ""}</p>
       <div className="filters fr-mb-4w">
-        <YearSelect
-          years={years}
-          value={year}
-          onChange={(value) => {
-            const next = new URLSearchParams(params);
-            next.set("annee", value);
-            next.delete("date");
-            setParams(next);
-          }}
-        />
+        <UrlYearSelect years={years} value={year} resets={["date"]} />
       </div>
       {(data.isPending || !ready) && <Loading label="Calcul de la projection…" />}
       {data.isError && <ErrorState error={data.error} />}
@@ -191,75 +183,67 @@ function EnvelopeFigures({ d }: { d: Envelope }) {
         Montants des annexes financières répartis au prorata de leurs lignes de financement ; la projection de chaque annexe est répartie au
         prorata du montant conventionné de chaque ligne.
       </p>
-      <div className="fr-table" data-testid="envelope-funding-lines">
-        <table>
-          <caption>Aide au poste par ligne de financement au {formatDate(d.at)}</caption>
-          <TableHead
-            columns={[
-              "Ligne de financement",
-              num("Conventionné"),
-              num("Versé à date"),
-              num("Projeté en fin d'année"),
-              num("Non consommé projeté"),
-            ]}
-          />
-          <tbody>
-            {d.fundingLines.map((l) => (
-              <tr key={l.code} data-funding-line={l.code}>
-                <td>{l.label}</td>
-                <td className="numeric">{formatEuros(l.conventionne)}</td>
-                <td className="numeric">{formatEuros(l.paidToDate)}</td>
-                <td className="numeric">{formatEuros(l.projectedYearEnd)}</td>
-                <td className="numeric">{formatEuros(l.projectedUnused)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Aide au poste par ligne de financement au ${formatDate(d.at)}`}
+        testId="envelope-funding-lines"
+        columns={[
+          "Ligne de financement",
+          num("Conventionné"),
+          num("Versé à date"),
+          num("Projeté en fin d'année"),
+          num("Non consommé projeté"),
+        ]}
+      >
+        {d.fundingLines.map((l) => (
+          <tr key={l.code} data-funding-line={l.code}>
+            <td>{l.label}</td>
+            <td className="numeric">{formatEuros(l.conventionne)}</td>
+            <td className="numeric">{formatEuros(l.paidToDate)}</td>
+            <td className="numeric">{formatEuros(l.projectedYearEnd)}</td>
+            <td className="numeric">{formatEuros(l.projectedUnused)}</td>
+          </tr>
+        ))}
+      </DataTable>
       <h2 className="fr-h4 fr-mt-6w">Structures</h2>
-      <div className="fr-table" data-testid="envelope-structures">
-        <table>
-          <caption>Projection par structure au {formatDate(d.at)}</caption>
-          <TableHead
-            columns={[
-              "Structure",
-              "Type",
-              num("ETP conventionnés"),
-              num("ETP réalisés à date"),
-              num("Projection (intervalle)"),
-              num("Taux projeté"),
-              "Alerte",
-              num("Versé à date"),
-            ]}
-          />
-          <tbody>
-            {d.structures.map((s) => (
-              <tr key={s.structureId} data-structure-id={s.structureId}>
-                <td>
-                  <Link to={`/structures/${s.structureId}`}>{s.name}</Link>
-                </td>
-                <td>{s.kind}</td>
-                <td className="numeric">{formatEtp(s.etpConventionnes)}</td>
-                <td className="numeric">{formatEtp(s.etpRealisesToDate)}</td>
-                <td className="numeric">
-                  {formatEtp(s.projectedYearEnd)} ({formatEtp(s.projectedInterval.low)} – {formatEtp(s.projectedInterval.high)})
-                </td>
-                <td className="numeric">{formatRate(s.projectedRate)}</td>
-                <td>
-                  {s.alert ? (
-                    <Badge severity={s.alert === "under" ? "warning" : "info"} small noIcon>
-                      {ALERT_LABEL[s.alert]}
-                    </Badge>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td className="numeric">{formatEuros(s.paidToDate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Projection par structure au ${formatDate(d.at)}`}
+        testId="envelope-structures"
+        columns={[
+          "Structure",
+          "Type",
+          num("ETP conventionnés"),
+          num("ETP réalisés à date"),
+          num("Projection (intervalle)"),
+          num("Taux projeté"),
+          "Alerte",
+          num("Versé à date"),
+        ]}
+      >
+        {d.structures.map((s) => (
+          <tr key={s.structureId} data-structure-id={s.structureId}>
+            <td>
+              <Link to={`/structures/${s.structureId}`}>{s.name}</Link>
+            </td>
+            <td>{s.kind}</td>
+            <td className="numeric">{formatEtp(s.etpConventionnes)}</td>
+            <td className="numeric">{formatEtp(s.etpRealisesToDate)}</td>
+            <td className="numeric">
+              {formatEtp(s.projectedYearEnd)} ({formatEtp(s.projectedInterval.low)} – {formatEtp(s.projectedInterval.high)})
+            </td>
+            <td className="numeric">{formatRate(s.projectedRate)}</td>
+            <td>
+              {s.alert ? (
+                <Badge severity={s.alert === "under" ? "warning" : "info"} small noIcon>
+                  {ALERT_LABEL[s.alert]}
+                </Badge>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td className="numeric">{formatEuros(s.paidToDate)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -9,9 +9,10 @@ import { getStructure } from "../../contracts/structures.js";
 import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
+import { DataTable } from "../components/DataTable.js";
+import { REQUEST_FIGURE_COLUMNS, RequestFigureCells } from "../components/RequestFigures.js";
 import { RequestStateBadge } from "../components/RequestStateBadge.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
-import { formatEtp, formatEuros } from "../format.js";
 
 export function FinancingRequestsPage({ user }: { user: SessionUser }) {
   const { structureId = "" } = useParams();
@@ -59,41 +60,19 @@ export function FinancingRequestsPage({ user }: { user: SessionUser }) {
       {list.isError && <ErrorState error={list.error} />}
       {list.data && list.data.length === 0 && <Empty>Aucune demande pour le moment.</Empty>}
       {list.data && list.data.length > 0 && (
-        <div className="fr-table" data-testid="structure-requests">
-          <table>
-            <caption>Demandes par année</caption>
-            <thead>
-              <tr>
-                <th scope="col">Année</th>
-                <th scope="col">État</th>
-                <th scope="col" className="numeric">
-                  ETP demandés
-                </th>
-                <th scope="col" className="numeric">
-                  ETP proposés
-                </th>
-                <th scope="col" className="numeric">
-                  Montant proposé
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((r) => (
-                <tr key={r.id} data-year={r.year}>
-                  <td>
-                    <Link to={`/structures/${structureId}/demandes/${r.year}`}>Demande {r.year}</Link>
-                  </td>
-                  <td>
-                    <RequestStateBadge state={r.state} decision={r.decision} />
-                  </td>
-                  <td className="numeric">{formatEtp(r.requestedEtp)}</td>
-                  <td className="numeric">{formatEtp(r.proposedEtp)}</td>
-                  <td className="numeric">{formatEuros(r.proposedAmount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Demandes par année" testId="structure-requests" columns={["Année", "État", ...REQUEST_FIGURE_COLUMNS]}>
+          {list.data.map((r) => (
+            <tr key={r.id} data-year={r.year}>
+              <td>
+                <Link to={`/structures/${structureId}/demandes/${r.year}`}>Demande {r.year}</Link>
+              </td>
+              <td>
+                <RequestStateBadge state={r.state} decision={r.decision} />
+              </td>
+              <RequestFigureCells r={r} />
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

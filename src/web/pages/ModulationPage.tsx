@@ -22,6 +22,8 @@ import type { SessionUser } from "../auth/session.js";
 import { DdetsYearHeader, useDdetsYear } from "../components/DdetsYearHeader.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatEuros } from "../format.js";
+import { DataTable } from "../components/DataTable.js";
+import { num } from "../components/TableHead.js";
 
 const pct = (v: string | number | null) => (v === null ? "—" : `${Number(v).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`);
 
@@ -37,44 +39,26 @@ function measureValue(measure: ModulationMeasure, v: number | null): string {
 /** The grid's calculation for one structure, one line per criterion (also on the dialogue sheet). */
 export function CriteriaTable({ criteria, caption }: { criteria: CriterionLine[]; caption: string }) {
   return (
-    <div className="fr-table fr-table--sm" data-testid="modulation-criteria">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Famille</th>
-            <th scope="col">Critère</th>
-            <th scope="col" className="numeric">
-              Valeur
-            </th>
-            <th scope="col" className="numeric">
-              Points
-            </th>
-            <th scope="col" className="numeric">
-              Poids
-            </th>
-            <th scope="col" className="numeric">
-              Contribution
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {criteria.map((c) => (
-            <tr key={c.id}>
-              <td>{FAMILY_LABELS[c.family]}</td>
-              <td>
-                {c.label}
-                {c.note ? <span className="fr-hint-text">{c.note}</span> : null}
-              </td>
-              <td className="numeric">{measureValue(c.measure, c.value)}</td>
-              <td className="numeric">{c.points.toLocaleString("fr-FR")}</td>
-              <td className="numeric">{c.weight.toLocaleString("fr-FR")}</td>
-              <td className="numeric">{pct(c.contribution)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={caption}
+      testId="modulation-criteria"
+      className="fr-table--sm"
+      columns={["Famille", "Critère", num("Valeur"), num("Points"), num("Poids"), num("Contribution")]}
+    >
+      {criteria.map((c) => (
+        <tr key={c.id}>
+          <td>{FAMILY_LABELS[c.family]}</td>
+          <td>
+            {c.label}
+            {c.note ? <span className="fr-hint-text">{c.note}</span> : null}
+          </td>
+          <td className="numeric">{measureValue(c.measure, c.value)}</td>
+          <td className="numeric">{c.points.toLocaleString("fr-FR")}</td>
+          <td className="numeric">{c.weight.toLocaleString("fr-FR")}</td>
+          <td className="numeric">{pct(c.contribution)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
