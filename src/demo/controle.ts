@@ -55,13 +55,34 @@ export async function addControleDemo(
     to: DEMO_CONTROLE.to,
     seed,
   });
-  const campaignId = created.id;
   const others = created.selected.map((s) => s.structureId).filter((id) => id !== sampledStructureId);
+  await progressControleFiles(db, deps, actor, created.id, [sampledStructureId, ...others], 2019);
+  return { campaignId: created.id, seed, selected: created.selected.length };
+}
+
+/**
+ * Moves the files of a campaign drawn on 9 December of `year` to every step as of 15 January of the next year:
+ * `order[0]` one proof added, then nothing but some proofs, transmitted, adversarial phase open, decided conforme.
+ * Used by the demo and by the generated national data (src/interchange/fluxiae-generator/steeringShapes.ts).
+ */
+export async function progressControleFiles(
+  db: Db,
+  deps: Pick<OperationDeps, "pii">,
+  actor: Actor,
+  campaignId: number,
+  order: readonly number[],
+  year: number,
+): Promise<void> {
+  const on = (plus: 0 | 1, monthDay: string) => `${year + plus}-${monthDay}`;
+  const at = (date: string): OperationDeps => ({ clock: fixedClock(date), pii: deps.pii, actor });
+  const [first, ...others] = order;
   const criteriaOf = async (structureId: number) =>
-    ((await controleFile(db, structureId, campaignId, "2020-01-15"))?.hirings ?? []).flatMap((h) => h.criteria.filter((c) => !c.certified));
-  const prove = async (structureId: number, ids: readonly { id: number; code: string }[], on: string) => {
+    ((await controleFile(db, structureId, campaignId, on(1, "01-15")))?.hirings ?? []).flatMap((h) =>
+      h.criteria.filter((c) => !c.certified),
+    );
+  const prove = async (structureId: number, ids: readonly { id: number; code: string }[], day: string) => {
     for (const c of ids)
-      await addControleProof(db, at(on), {
+      await addControleProof(db, at(day), {
         campaignId,
         structureId,
         criterionId: c.id,
@@ -69,46 +90,45 @@ export async function addControleDemo(
         content: demoPdf(c.code),
       });
   };
-  // AVIEE: one proof added, the rest to do before 20 January 2020.
-  await prove(sampledStructureId, (await criteriaOf(sampledStructureId)).slice(0, 1), "2020-01-08");
+  // The first one (AVIEE on the demo): one proof added, the rest to do before the deadline (20 January).
+  if (first !== undefined) await prove(first, (await criteriaOf(first)).slice(0, 1), on(1, "01-08"));
   const [partial, waiting, adversarial, conforme] = others;
   if (partial !== undefined) {
     const c = await criteriaOf(partial);
-    await prove(partial, c.slice(0, Math.ceil(c.length / 2)), "2020-01-10");
+    await prove(partial, c.slice(0, Math.ceil(c.length / 2)), on(1, "01-10"));
   }
   // Transmitted on 6 January, waiting for the DDETS's review.
   if (waiting !== undefined) {
-    await prove(waiting, await criteriaOf(waiting), "2020-01-03");
-    await submitControleFile(db, at("2020-01-06"), { campaignId, structureId: waiting });
+    await prove(waiting, await criteriaOf(waiting), on(1, "01-03"));
+    await submitControleFile(db, at(on(1, "01-06")), { campaignId, structureId: waiting });
   }
   // Reviewed with one criterion refused: the adversarial phase is open.
   if (adversarial !== undefined) {
     const c = await criteriaOf(adversarial);
-    await prove(adversarial, c, "2019-12-20");
-    await submitControleFile(db, at("2019-12-23"), { campaignId, structureId: adversarial });
+    await prove(adversarial, c, on(0, "12-20"));
+    await submitControleFile(db, at(on(0, "12-23")), { campaignId, structureId: adversarial });
     for (const [i, k] of c.entries())
-      await reviewControleCriterion(db, at("2020-01-09"), {
+      await reviewControleCriterion(db, at(on(1, "01-09")), {
         campaignId,
         structureId: adversarial,
         criterionId: k.id,
         verdict: i === 0 ? "refusee" : "acceptee",
         comment: i === 0 ? "La pièce ne couvre pas la date d'embauche." : "",
       });
-    await closeControleReview(db, at("2020-01-09"), { campaignId, structureId: adversarial });
+    await closeControleReview(db, at(on(1, "01-09")), { campaignId, structureId: adversarial });
   }
   // Every criterion accepted: conforme.
   if (conforme !== undefined) {
     const c = await criteriaOf(conforme);
-    await prove(conforme, c, "2019-12-16");
-    await submitControleFile(db, at("2019-12-17"), { campaignId, structureId: conforme });
+    await prove(conforme, c, on(0, "12-16"));
+    await submitControleFile(db, at(on(0, "12-17")), { campaignId, structureId: conforme });
     for (const k of c)
-      await reviewControleCriterion(db, at("2020-01-07"), { campaignId, structureId: conforme, criterionId: k.id, verdict: "acceptee" });
-    await decideControleFile(db, at("2020-01-07"), {
+      await reviewControleCriterion(db, at(on(1, "01-07")), { campaignId, structureId: conforme, criterionId: k.id, verdict: "acceptee" });
+    await decideControleFile(db, at(on(1, "01-07")), {
       campaignId,
       structureId: conforme,
       decision: "conforme",
       comment: "Justificatifs complets.",
     });
   }
-  return { campaignId, seed, selected: created.selected.length };
 }

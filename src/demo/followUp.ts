@@ -56,19 +56,20 @@ const OUTCOMES: Record<FollowedExitGroup, [FollowUpSituation, number][]> = {
   ],
 };
 
-/** A number in [0, 1) from an exit, a horizon and a salt (deterministic, well spread). */
-function unit(exitId: number, horizon: number, salt: number): number {
-  let h = (exitId * 2654435761 + horizon * 40503 + salt * 97) >>> 0;
+/** A number in [0, 1) from an exit, a horizon, a salt and a seed (deterministic, well spread; seed 0 = the demo's). */
+function unit(exitId: number, horizon: number, salt: number, seed = 0): number {
+  let h = (exitId * 2654435761 + horizon * 40503 + salt * 97 + Math.imul(seed, 0x9e3779b1)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
   return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
 }
 
-export function demoSituation(exitId: number, horizon: FollowUpHorizon, group: FollowedExitGroup): FollowUpSituation | null {
-  if (unit(exitId, horizon, 1) < (horizon === 6 ? 0.1 : 0.18)) return null;
-  if (unit(exitId, horizon, 2) < 0.08) return "INCONNU";
+/** The situation of an exit at a horizon, or null when it was never entered; `seed` varies the draw (0 = the demo's). */
+export function demoSituation(exitId: number, horizon: FollowUpHorizon, group: FollowedExitGroup, seed = 0): FollowUpSituation | null {
+  if (unit(exitId, horizon, 1, seed) < (horizon === 6 ? 0.1 : 0.18)) return null;
+  if (unit(exitId, horizon, 2, seed) < 0.08) return "INCONNU";
   // At 12 months the draw is shifted towards employment (same person, a little later).
-  const u = Math.max(0, unit(exitId, 6, 3) - (horizon === 12 ? 0.05 : 0));
+  const u = Math.max(0, unit(exitId, 6, 3, seed) - (horizon === 12 ? 0.05 : 0));
   return (OUTCOMES[group].find(([, upTo]) => u < upTo) ?? OUTCOMES[group][0])?.[0] as FollowUpSituation;
 }
 
