@@ -538,6 +538,10 @@ export interface JobFileChunkTable {
   data: Uint8Array;
 }
 export type JobResultChunkTable = JobFileChunkTable;
+export interface JobOutcomeTable {
+  job_id: string;
+  result: Json;
+}
 export type FinancingRequestState = "brouillon" | "deposee" | "en_instruction" | "proposee" | "avis_cdiae" | "decidee";
 export interface FinancingRequestTable {
   id: Id;
@@ -741,6 +745,7 @@ export interface Database {
   job: JobTable;
   job_file_chunk: JobFileChunkTable;
   job_result_chunk: JobResultChunkTable;
+  job_outcome: JobOutcomeTable;
   financing_request: FinancingRequestTable;
   financing_request_event: FinancingRequestEventTable;
   financing_request_attachment: FinancingRequestAttachmentTable;

@@ -1,9 +1,11 @@
 // The "fiches_salarie" job: a structure's valid fiches salarié exported as RIAE_FS batches and recorded as
 // sent (exportFichesSalarie, the same export as POST …/fiches-salarie/exports and the CLI) by whichever
-// instance claims the job. The file to download (downloadOf: one batch, or a zip) and the job's result
-// are written in the export's own transaction: an instance dying after that commit leaves a job whose
-// retry hands back the recorded file instead of exporting again (it would find nothing left to send).
-// Readers: whoever passes structure:declare on the structure (jobView.ts), as for the synchronous route.
+// instance claims the job, its progress counted in fiches recorded. The file to download (downloadOf: one
+// batch, or a zip) and the job's outcome (job_outcome, not the job row: the worker keeps renewing that row
+// while the export runs) are written in the export's own transaction: an instance dying after that commit
+// leaves a job whose retry hands back the recorded file instead of exporting again (it would find nothing
+// left to send). Readers: whoever passes structure:declare on the structure (jobView.ts), as for the
+// synchronous route.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,9 +15,15 @@ import { downloadOf } from "../interchange/fiche-salarie/batchDownload.js";
 import { exportFichesSalarie } from "../interchange/fiche-salarie/exportFichesSalarie.js";
 import { NotFoundError } from "../operations/types.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
-import { writeJobResult } from "./jobResult.js";
-import { enqueueJob } from "./queue.js";
-import type { FileJobProgress, JobAccess, JobFileResult } from "./reportJob.js";
+import {
+  enqueueFileJob,
+  type JobAccess,
+  type JobFileResult,
+  readJobOutcome,
+  stepper,
+  writeJobOutcome,
+  writeJobResult,
+} from "./jobResult.js";
 import { JobFailedError, type JobHandler } from "./worker.js";
 
 export interface FichesSalarieJobPayload {
@@ -31,31 +39,28 @@ export interface FichesJobResult extends JobFileResult {
   invalid: number;
 }
 
-export async function enqueueFichesSalarieJob(
+export function enqueueFichesSalarieJob(
   handle: DatabaseHandle,
   input: { structureId: number; actor: Actor; ownerId: number | null },
 ): Promise<string> {
-  const payload: FichesSalarieJobPayload = {
-    access: { policy: "structure:declare", target: { type: "structure", id: input.structureId } },
-    structureId: input.structureId,
-    actor: input.actor,
-  };
-  const id = await enqueueJob(handle, {
+  return enqueueFileJob<FichesSalarieJobPayload>(handle, {
     kind: "fiches_salarie",
-    payload: payload as unknown as Record<string, unknown>,
+    payload: {
+      access: { policy: "structure:declare", target: { type: "structure", id: input.structureId } },
+      structureId: input.structureId,
+      actor: input.actor,
+    },
     ownerId: input.ownerId,
   });
-  // Without a dedupe key the insert always happens.
-  return id!;
 }
 
 export function fichesSalarieJobHandler(handle: DatabaseHandle, pii: PersonalDataCipher, now: () => Date): JobHandler {
   return async (job, ctx) => {
     // An earlier attempt committed the export (and its file) before its instance died.
-    if (job.result) return job.result;
+    const committed = (await readJobOutcome(handle.db, job.id)) as FichesJobResult | null;
+    if (committed) return committed;
     const p = job.payload as unknown as FichesSalarieJobPayload;
-    const step = (label: string, done: number): void => ctx.progress({ step: label, done, total: 2 } satisfies FileJobProgress);
-    step("contrôle et enregistrement des fiches", 0);
+    stepper(ctx, 1)("contrôle des fiches", 0);
     const dir = await mkdtemp(path.join(tmpdir(), "passerelle-fs-job-"));
     try {
       let outcome: FichesJobResult | null = null;
@@ -65,6 +70,7 @@ export function fichesSalarieJobHandler(handle: DatabaseHandle, pii: PersonalDat
         pii,
         actor: p.actor,
         now: now(),
+        onProgress: (recorded, toSend) => stepper(ctx, toSend)("enregistrement des fiches envoyées", recorded),
         onRecorded: async (db, batches, r) => {
           if (batches.length === 0) return;
           const download = downloadOf(batches);
@@ -76,11 +82,7 @@ export function fichesSalarieJobHandler(handle: DatabaseHandle, pii: PersonalDat
             sent: r.sent,
             invalid: r.invalid.length,
           };
-          await db
-            .updateTable("job")
-            .set({ result: JSON.stringify(outcome) })
-            .where("id", "=", job.id)
-            .execute();
+          await writeJobOutcome(db, job.id, outcome);
         },
       }).catch((error: unknown) => {
         if (error instanceof NotFoundError) {
@@ -99,7 +101,8 @@ export function fichesSalarieJobHandler(handle: DatabaseHandle, pii: PersonalDat
           issues: [],
         });
       }
-      step("terminé", 2);
+      const sent = (outcome as FichesJobResult).sent;
+      stepper(ctx, sent)("terminé", sent);
       return outcome;
     } finally {
       await rm(dir, { recursive: true, force: true });

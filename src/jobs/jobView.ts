@@ -9,7 +9,8 @@ import { authorize } from "../server/auth/policies.js";
 import type { Principal } from "../server/auth/principal.js";
 import { getJob, type Job } from "./queue.js";
 import type { FichesJobResult, FichesSalarieJobPayload } from "./fichesSalarieJob.js";
-import type { FileJobProgress, JobAccess, JobFileResult, ReportJobPayload } from "./reportJob.js";
+import type { FileJobProgress, JobAccess, JobFileResult } from "./jobResult.js";
+import { REPORT_JOB_STEPS, type ReportJobPayload } from "./reportJob.js";
 
 /** The kinds of job producing a file, read on /api/v1/jobs (imports have their own routes). */
 const FILE_JOB_KINDS = new Set<Job["kind"]>(["report", "fiches_salarie"]);
@@ -69,7 +70,7 @@ export function jobView(job: Job, liveProgress?: Record<string, unknown>): JobVi
     progress: {
       step: job.status === "queued" ? "en file d'attente" : (progress.step ?? null),
       done: progress.done ?? 0,
-      total: progress.total ?? (fiches ? 2 : 3),
+      total: progress.total ?? (fiches ? 1 : REPORT_JOB_STEPS),
     },
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,

@@ -40,6 +40,8 @@ export interface RouteOptions {
   readAudit?: "inline";
   /** PGlite: answer a poll of a job running here, by the session that started it, without the database. */
   liveJobRead?: boolean;
+  /** A logout: the session's live job reads end as the request arrives (auth/liveJobReaders.ts). */
+  endsSession?: boolean;
 }
 
 export interface Handled<C extends AnyContract> {

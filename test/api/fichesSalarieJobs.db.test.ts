@@ -75,7 +75,8 @@ describe("fiches salarié export through the job queue", () => {
     const res = await enqueue(member);
     expect(res.statusCode).toBe(202);
     const done = await waitFor((res.json() as JobView).id, member);
-    expect(done).toMatchObject({ status: "succeeded", progress: { done: 2, total: 2 }, error: null });
+    // Progress counts the fiches recorded as sent.
+    expect(done).toMatchObject({ status: "succeeded", progress: { step: "terminé", done: 1, total: 1 }, error: null });
     expect(done.result).toMatchObject({ contentType: "application/json; charset=utf-8", fiches: { sent: 1, invalid: 0 } });
     expect(done.result?.fileName).toMatch(/^RIAE_FS_\d{14}\.json$/);
     const file = await app.inject({ url: done.result!.url, headers: member.headers });
@@ -97,8 +98,9 @@ describe("fiches salarié export through the job queue", () => {
     const row = await t.handle.db.selectFrom("job").select(["result", "error"]).where("id", "=", done.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(NIR);
 
-    // A retry after the export committed (its instance died before finishing the job) hands back the same file.
-    await sql`UPDATE job SET status = 'queued', finished_at = NULL WHERE id = ${done.id}`.execute(t.handle.db);
+    // A retry after the export committed (its instance died before finishing the job: no result in the job
+    // row, which the export never writes) hands back the same file, sending nothing again.
+    await sql`UPDATE job SET status = 'queued', finished_at = NULL, result = NULL WHERE id = ${done.id}`.execute(t.handle.db);
     app.jobs.wake();
     const again = await waitFor(done.id, member);
     expect(again.result).toEqual(done.result);

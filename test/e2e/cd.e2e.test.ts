@@ -2,7 +2,7 @@
 //  - conseil départemental (cd62): lands on the RSA page of its département; the tiles and the table equal
 //    GET /api/v1/departements/62/rsa; axe clean; README screenshot departement-rsa.png (SCREENSHOTS=1).
 //  - SIAE staff (aviee): the fiches salarié page shows the pre-send errors per salarié and field (or
-//    "aucune erreur"), the export downloads the RIAE_FS file; the incomplete fiche is completed in its form
+//    "aucune erreur"), the export runs as a job (progress, then the RIAE_FS file to download); the incomplete fiche is completed in its form
 //    and becomes ready to send; axe clean; README screenshot fiches-salarie.png.
 import { describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/connection.js";
@@ -20,7 +20,7 @@ import { testCipher } from "../../src/security/personalData.js";
 import type { DepartementRsa } from "../../src/contracts/departements.js";
 import type { FichesValidation } from "../../src/contracts/fichesSalarie.js";
 import { formatEtp, formatInt, formatRate } from "../../src/web/format.js";
-import { ACCOUNTS, apiGet, expectAccessible, loginAs, readmeScreenshot } from "./support/browser.js";
+import { ACCOUNTS, apiGet, expectAccessible, firstShown, loginAs, readmeScreenshot, watchShown } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 import { COMPLETE_FICHE_FIELDS } from "../support/ficheSalarie.js";
 
@@ -161,9 +161,18 @@ describe.skipIf(!demoAvailable)("conseil départemental et fiches salarié", () 
     await expectAccessible(page, "fiches salarié");
     await readmeScreenshot(page, "fiches-salarie");
     expect(before.valid, "the demo structure has fiches ready to send").toBeGreaterThan(0);
-    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.getByTestId("fiches-export").click()]);
+    // The export runs in the job queue: progress, then the link to the file.
+    await watchShown(page, "fiches-export-progress");
+    await page.getByTestId("fiches-export").click();
+    const done = page.getByTestId("fiches-export-done");
+    await done.waitFor({ timeout: 60_000 });
+    expect(await firstShown(page, "fiches-export-progress")).toMatch(/Lancement de la tâche|Fiches salarié à envoyer/);
+    expect(await done.textContent()).toContain(`${formatInt(before.valid)} fiche(s) exportée(s)`);
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 60_000 }),
+      done.getByRole("link", { name: /Télécharger RIAE_FS_/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^RIAE_FS_\d{14}(\.json|_\d+-lots\.zip)$/);
-    await page.getByTestId("fiches-export-done").waitFor({ timeout: 30_000 });
     const after = await apiGet<FichesValidation>(page, `/api/v1/structures/${structureId}/fiches-salarie/validation`);
     expect(after.valid).toBe(0);
     expect(after.awaitingReturn).toBeGreaterThanOrEqual(before.valid);

@@ -1,9 +1,11 @@
 // Journey: a DDETS agent imports an ASP list with one bad line (progress, then the result and the
 // rejection named by file/line/column), then opens the annual report: the preview's figures equal the
-// API's indicators for the same département and year, and the PDF download is a PDF.
+// API's indicators for the same département and year; the PDF, produced by the job queue, shows its
+// progress then a link, and the file downloaded is a PDF.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACCOUNTS, apiGet, expectAccessible, loginAs, readmeScreenshot } from "./support/browser.js";
+import { ACCOUNTS, apiGet, expectAccessible, firstShown, loginAs, readmeScreenshot, watchShown } from "./support/browser.js";
 import { demoAvailable, useJourney } from "./support/journey.js";
 
 const FIXTURE = path.resolve("test/e2e/fixtures/liste-asp-62-une-ligne-fausse.csv");
@@ -21,20 +23,12 @@ describe.skipIf(!demoAvailable)("imports et rapport annuel", () => {
     await page.getByTestId("import-history").or(page.getByText("Aucun import pour l'instant.")).waitFor({ timeout: 60_000 });
     await expectAccessible(page, "imports");
     // The progress block may only live a fraction of a second on a small file: record that it showed.
-    await page.evaluate(() => {
-      const w = window as unknown as { sawProgress?: string };
-      new MutationObserver(() => {
-        const p = document.querySelector('[data-testid="import-progress"]');
-        if (p && !w.sawProgress) w.sawProgress = p.textContent ?? "";
-      }).observe(document.body, { childList: true, subtree: true, characterData: true });
-    });
+    await watchShown(page, "import-progress");
     await page.getByLabel("Fichier à importer").setInputFiles(FIXTURE);
     await page.getByRole("button", { name: "Importer", exact: true }).click();
     const result = page.getByTestId("import-result");
     await result.waitFor({ timeout: 120_000 });
-    expect(await page.evaluate(() => (window as unknown as { sawProgress?: string }).sawProgress)).toMatch(
-      /Envoi du fichier|Import en cours|reçu : import en cours/,
-    );
+    expect(await firstShown(page, "import-progress")).toMatch(/Envoi du fichier|Import en cours|reçu : import en cours/);
     expect(await result.textContent()).toContain("terminé avec 1 ligne rejetée");
     expect(await result.textContent()).toContain("4 lignes lues");
     const rejected = page.getByTestId("import-rejections").locator("tbody tr", { hasText: "Rejet" });
@@ -67,12 +61,19 @@ describe.skipIf(!demoAvailable)("imports et rapport annuel", () => {
     expect(digits(await tile("Salariés entrés").textContent())).toBe(String(api.people.entered));
     await readmeScreenshot(page, "rapport-annuel");
     await expectAccessible(page, "rapport annuel");
-    const href = await page.getByTestId("report-pdf").getAttribute("href");
-    expect(href).toContain("format=pdf");
-    const pdf = await page.request.get(href ?? "", { timeout: 300_000 });
-    expect(pdf.status()).toBe(200);
-    expect(pdf.headers()["content-type"]).toContain("application/pdf");
-    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+    // The PDF is produced by the job queue: progress, then the link to the file.
+    await watchShown(page, "report-file-progress");
+    await page.getByTestId("report-pdf").click();
+    const done = page.getByTestId("report-file-done");
+    await done.waitFor({ timeout: 300_000 });
+    expect(await firstShown(page, "report-file-progress")).toMatch(/Lancement de la tâche|Rapport annuel 2019 — département 62 \(PDF\)/);
+    await expectAccessible(page, "rapport annuel prêt à télécharger");
+    const link = done.getByRole("link", { name: /Télécharger rapport/ });
+    expect(await link.getAttribute("href")).toMatch(/^\/api\/v1\/jobs\/[0-9a-f-]{36}\/result$/);
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdf = await readFile((await download.path()) ?? "");
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     await context.close();
   });
 });

@@ -29,6 +29,8 @@ export interface FichesExportOptions {
   maxBytes?: number;
   /** Runs in the export's transaction once the batches are recorded: a job keeps its file with them (fichesSalarieJob.ts). */
   onRecorded?: (db: Kysely<Database>, batches: { name: string; data: Buffer }[], result: FichesExportResult) => Promise<void>;
+  /** After each fiche recorded as sent: how many so far, out of how many to send (a job's progress). */
+  onProgress?: (recorded: number, toSend: number) => void;
 }
 
 export interface InvalidFiche {
@@ -156,6 +158,7 @@ export async function exportFichesSalarie(handle: DatabaseHandle, options: Fiche
             VALUES (${ficheId}, ${batch.fileName}, ${line.numLigne}, ${line.typeMouvement}, ${s.passStartsOn}, ${s.passEndsOn}, ${sentAt})`.execute(
             db,
           );
+          options.onProgress?.(index, toSend.length);
         }
         await recordAudit(db, options.actor, {
           action: "fiche_salarie.send",

@@ -31,6 +31,8 @@ declare module "fastify" {
     audit?: boolean;
     /** PGlite: a poll of a job running here by the session that started it is answered from memory (liveJobReaders.ts). */
     liveJobRead?: boolean;
+    /** A logout: the session's live job reads end as the request arrives (liveJobReaders.ts). */
+    endsSession?: boolean;
     /** Audit action of a person:read GET (default "person.read"), e.g. "person.export". */
     auditAction?: string;
     /**
@@ -139,11 +141,13 @@ export function installAuth(app: App, ctx: AppContext): void {
     if (ctx.handle.engine !== "pglite" || request.routeOptions.config?.liveJobRead !== true) return undefined;
     const jobId = (request.params as { jobId?: unknown } | undefined)?.jobId;
     if (typeof jobId !== "string" || !app.jobs?.runningJob(jobId)) return undefined;
-    return liveReaders.sessionFor(jobId, sha256Hex(token));
+    return liveReaders.sessionFor(jobId, sha256Hex(token), ctx.clock.now());
   };
 
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
+    // Before waiting for the database (busy with an import on PGlite): the session stops reading from memory.
+    if (token && request.routeOptions.config?.endsSession === true) liveReaders.endSessionsOf(sha256Hex(token));
     if (token) {
       request.session = liveSession(request, token) ?? (await loadSession(ctx.handle.db, token, ctx.clock.now()));
       request.principal = request.session?.principal ?? null;

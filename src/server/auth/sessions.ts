@@ -25,6 +25,8 @@ export interface SessionInfo {
   sessionId: string;
   csrfToken: string;
   principal: Principal;
+  /** When the session ends if nothing else is seen of it (its expiry, or its idle limit): liveJobReaders.ts. */
+  validUntil: Date;
 }
 
 export async function createSession(
@@ -139,10 +141,13 @@ export async function loadSession(db: Kysely<Database>, token: string, now: Date
     adminStructureIds: memberships.filter(([, isAdmin]) => isAdmin).map(([structureId]) => Number(structureId)),
   };
   // Touch at most once a minute (keeps writes low under load).
+  let seen = lastSeenAt;
   if (now.getTime() - lastSeenAt.getTime() > 60_000) {
     await db.updateTable("user_session").set({ last_seen_at: now }).where("id", "=", id).execute();
+    seen = now;
   }
-  return { sessionId: id, csrfToken: row.csrf_token, principal };
+  const validUntil = new Date(Math.min(expiresAt.getTime(), seen.getTime() + SESSION_IDLE_MS));
+  return { sessionId: id, csrfToken: row.csrf_token, principal, validUntil };
 }
 
 export async function destroySession(db: Kysely<Database>, sessionId: string): Promise<void> {

@@ -178,7 +178,7 @@ const routes: RouteModule = async (app, ctx) => {
     return { user: userView(session.principal), csrfToken: session.csrfToken };
   });
 
-  route(app, logout, { policy: "authenticated", audit: false }, async ({ request, reply }) => {
+  route(app, logout, { policy: "authenticated", audit: false, endsSession: true }, async ({ request, reply }) => {
     const session = request.session as NonNullable<typeof request.session>;
     await destroySession(ctx.handle.db, session.sessionId);
     await recordAudit(ctx.handle.db, actorOf(request), { action: "auth.logout", entity: "app_user", entityId: session.principal.userId });
@@ -186,7 +186,7 @@ const routes: RouteModule = async (app, ctx) => {
     return reply.status(204).send();
   });
 
-  route(app, logoutAll, { policy: "authenticated", audit: false }, async ({ request, reply }) => {
+  route(app, logoutAll, { policy: "authenticated", audit: false, endsSession: true }, async ({ request, reply }) => {
     const principal = request.principal as NonNullable<typeof request.principal>;
     const closedSessions = await destroyUserSessions(ctx.handle.db, principal.userId);
     await recordAudit(ctx.handle.db, actorOf(request), {

@@ -4,9 +4,8 @@
 // for (src/jobs/jobView.ts); otherwise the same 404 as an unknown id. Contract: src/contracts/jobs.ts.
 import { Readable } from "node:stream";
 import { getJob, getJobResult } from "../../contracts/jobs.js";
-import { readJobResult } from "../../jobs/jobResult.js";
+import { type JobFileResult, readJobResult } from "../../jobs/jobResult.js";
 import { findReadableJob, jobView } from "../../jobs/jobView.js";
-import type { JobFileResult } from "../../jobs/reportJob.js";
 import type { RouteModule } from "../context.js";
 import { sendProblem } from "../problem.js";
 import { route } from "../route.js";

@@ -93,8 +93,11 @@ export function hrefOf<C extends AnyContract>(contract: C, input: Omit<CallInput
   return withQuery(pathOf(contract, input.params as Record<string, unknown>), input.query as Query | undefined);
 }
 
-/** Calls the route of a contract; the answer has the type of its 200 (or 201) response. */
-export function call<C extends AnyContract, S extends 200 | 201 = 200>(contract: C, input: CallInput<C> = {}): Promise<ResponseOf<C, S>> {
+/** Calls the route of a contract; the answer has the type of its 200 (or 201, 202) response. */
+export function call<C extends AnyContract, S extends 200 | 201 | 202 = 200>(
+  contract: C,
+  input: CallInput<C> = {},
+): Promise<ResponseOf<C, S>> {
   const body = contract.method === "GET" || contract.method === "DELETE" ? undefined : (input.body ?? {});
   return request<ResponseOf<C, S>>(contract.method, hrefOf(contract, input), body);
 }

@@ -1,12 +1,14 @@
 // Fiches salarié of a structure (SIAE journey): pre-send validation with the errors per salarié and
 // per field, then the export of the valid fiches (file RIAE_FS_….json, zip when several batches) as the
-// CLI `passerelle export fiches-salarie` writes them. The export records the fiches as sent.
+// CLI `passerelle export fiches-salarie` writes them, run by the job queue: progress, then the download
+// link (components/JobProgress.tsx). The export records the fiches as sent.
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
-import { exportFichesSalarie, validateFichesSalarie } from "../../contracts/fichesSalarie.js";
-import { ApiError, call, csrfToken, hrefOf } from "../api/client.js";
+import { enqueueFichesSalarieExport, validateFichesSalarie } from "../../contracts/fichesSalarie.js";
+import { call } from "../api/client.js";
+import { FileJobStatus, useFileJob } from "../components/JobProgress.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatInt } from "../format.js";
 import { TableHead } from "../components/TableHead.js";
@@ -46,50 +48,6 @@ const FIELD_LABELS: Record<string, string> = {
   "situationSalarie.salarieOETH": "Bénéficiaire de l'obligation d'emploi (OETH)",
 };
 
-interface Download {
-  fileName: string;
-  sent: number;
-  inError: number;
-  url: string;
-}
-
-/** POST the export and hand the file to the browser (the API answers with the file itself). */
-async function runExport(structureId: string): Promise<Download> {
-  const headers: Record<string, string> = {};
-  const token = csrfToken();
-  if (token) headers["x-csrf-token"] = token;
-  const response = await fetch(hrefOf(exportFichesSalarie, { params: { structureId } }), {
-    method: "POST",
-    headers,
-    credentials: "same-origin",
-  });
-  if (!response.ok) {
-    let b: { title?: string; detail?: string } = {};
-    try {
-      b = (await response.json()) as { title?: string; detail?: string };
-    } catch {
-      b = {};
-    }
-    throw new ApiError(response.status, b.title ?? `Erreur ${response.status}`, b.detail ?? "L'export a échoué.");
-  }
-  const disposition = response.headers.get("content-disposition") ?? "";
-  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "fiches-salarie.json";
-  const blob = await response.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  return {
-    fileName,
-    url,
-    sent: Number(response.headers.get("x-fiches-envoyees") ?? 0),
-    inError: Number(response.headers.get("x-fiches-en-erreur") ?? 0),
-  };
-}
-
 export function FichesSalariePage() {
   const { structureId = "" } = useParams();
   const queryClient = useQueryClient();
@@ -97,10 +55,8 @@ export function FichesSalariePage() {
     queryKey: ["fiches-validation", structureId],
     queryFn: () => call(validateFichesSalarie, { params: { structureId } }),
   });
-  const exporting = useMutation({
-    mutationFn: () => runExport(structureId),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ["fiches-validation", structureId] }),
-  });
+  // The export records the fiches as sent: the validation is read again once it has ended.
+  const exporting = useFileJob(() => void queryClient.invalidateQueries({ queryKey: ["fiches-validation", structureId] }));
   const v = validation.data;
 
   return (
@@ -180,31 +136,29 @@ export function FichesSalariePage() {
           )}
           <Button
             iconId="fr-icon-download-line"
-            disabled={v.valid === 0 || exporting.isPending}
-            onClick={() => exporting.mutate()}
+            disabled={v.valid === 0 || exporting.busy}
+            onClick={() =>
+              void exporting.start(() =>
+                call<typeof enqueueFichesSalarieExport, 202>(enqueueFichesSalarieExport, { params: { structureId } }),
+              )
+            }
             nativeButtonProps={{ "data-testid": "fiches-export" } as Record<string, string>}
           >
-            {exporting.isPending ? "Export en cours…" : `Exporter les ${formatInt(v.valid)} fiche(s) valide(s)`}
+            {exporting.busy ? "Export en cours…" : `Exporter les ${formatInt(v.valid)} fiche(s) valide(s)`}
           </Button>
           {v.valid === 0 && <p className="fr-text--sm fr-mt-1w">Aucune fiche valide à exporter pour le moment.</p>}
         </>
       )}
-      {exporting.isError && <ErrorState error={exporting.error} />}
-      {exporting.data && (
-        <Alert
-          severity="success"
-          className="fr-mt-3w"
-          title="Export effectué"
-          description={
-            <span data-testid="fiches-export-done">
-              {formatInt(exporting.data.sent)} fiche(s) exportée(s) dans {exporting.data.fileName} et enregistrée(s) comme envoyée(s).{" "}
-              <a href={exporting.data.url} download={exporting.data.fileName}>
-                Télécharger à nouveau
-              </a>
-            </span>
-          }
-        />
-      )}
+      <FileJobStatus
+        state={exporting.state}
+        testId="fiches-export"
+        done={(job) => (
+          <>
+            {formatInt(job.result?.fiches?.sent ?? 0)} fiche(s) exportée(s) et enregistrée(s) comme envoyée(s) ; le fichier est à déposer
+            sur le site de l'ASP.{" "}
+          </>
+        )}
+      />
     </>
   );
 }

@@ -1,27 +1,19 @@
 // Import page (DDETS / DREETS / DGEFP agents, admins): upload an ASP list of SIAE or a FluxIAE delivery,
-// optionally « à blanc » (dry run), follow the upload then the server-side import (job polled every
-// half second), read the result and the rejection report; history of past imports below.
+// optionally « à blanc » (dry run), follow the upload then the server-side import (components/JobProgress.tsx),
+// read the result and the rejection report; history of past imports below.
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox.js";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { Link } from "react-router-dom";
 import { getImportJob, type ImportJob, type ImportReport, listImportRuns, uploadImport } from "../../contracts/imports.js";
 import { ApiError, call, hrefOf, uploadFile } from "../api/client.js";
 import { ImportRejections, IssuesTable } from "../components/ImportRejections.js";
+import { type JobState, ProgressStatus, useJob } from "../components/JobProgress.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatInt } from "../format.js";
 import { TableHead } from "../components/TableHead.js";
-
-type Stage =
-  | { kind: "idle" }
-  | { kind: "uploading"; sent: number; total: number }
-  | { kind: "running"; job: ImportJob }
-  | { kind: "done"; job: ImportJob }
-  | { kind: "error"; error: unknown };
-
-const POLL_MS = 500;
 
 export const FORMAT_LABELS: Record<string, string> = {
   "asp-liste-siae": "Liste ASP des SIAE",
@@ -45,39 +37,15 @@ export const formatDateTime = (iso: string | null) => (iso ? dateTime.format(new
 export function ImportPage() {
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(false);
-  const [stage, setStage] = useState<Stage>({ kind: "idle" });
+  const [upload, setUpload] = useState<{ sent: number; total: number }>({ sent: 0, total: 0 });
   const [fileError, setFileError] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const inputId = useId();
-
-  // Poll the running job until it ends.
-  const runningId = stage.kind === "running" ? stage.job.id : null;
-  useEffect(() => {
-    if (!runningId) return;
-    let cancelled = false;
-    const tick = async () => {
-      try {
-        const job = await call(getImportJob, { params: { jobId: runningId } });
-        if (cancelled) return;
-        if (job.status === "running") {
-          setStage({ kind: "running", job });
-          timer = setTimeout(tick, POLL_MS);
-        } else {
-          setStage({ kind: "done", job });
-          void queryClient.invalidateQueries({ queryKey: ["imports"] });
-        }
-      } catch (error) {
-        if (!cancelled) setStage({ kind: "error", error });
-      }
-    };
-    let timer = setTimeout(tick, POLL_MS);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [runningId, queryClient]);
-
-  const busy = stage.kind === "uploading" || stage.kind === "running";
+  const { state, busy, start } = useJob<ImportJob>({
+    read: (jobId) => call(getImportJob, { params: { jobId } }),
+    running: (job) => job.status === "running",
+    onDone: () => void queryClient.invalidateQueries({ queryKey: ["imports"] }),
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -85,17 +53,14 @@ export function ImportPage() {
       setFileError("Choisissez le fichier à importer.");
       return;
     }
-    setStage({ kind: "uploading", sent: 0, total: file.size });
-    try {
-      const job = await uploadFile<ImportJob>(
+    setUpload({ sent: 0, total: file.size });
+    await start(() =>
+      uploadFile<ImportJob>(
         hrefOf(uploadImport, { query: { background: "true", dryRun: dryRun ? "true" : "false" } }),
         file,
-        (sent, total) => setStage({ kind: "uploading", sent, total }),
-      );
-      setStage(job.status === "running" ? { kind: "running", job } : { kind: "done", job });
-    } catch (error) {
-      setStage({ kind: "error", error });
-    }
+        (sent, total) => setUpload({ sent, total }),
+      ),
+    );
   };
 
   return (
@@ -144,55 +109,42 @@ export function ImportPage() {
         </Button>
       </form>
 
-      <ImportProgress stage={stage} />
-      {stage.kind === "error" && <ErrorState error={stage.error} />}
-      {stage.kind === "error" && stage.error instanceof ApiError && stage.error.errors.length > 0 && (
+      <ImportProgress state={state} upload={upload} />
+      {state.kind === "error" && <ErrorState error={state.error} />}
+      {state.kind === "error" && state.error instanceof ApiError && state.error.errors.length > 0 && (
         <ul>
-          {stage.error.errors.map((e) => (
+          {state.error.errors.map((e) => (
             <li key={`${e.field}-${e.message}`}>
               {e.field} : {e.message}
             </li>
           ))}
         </ul>
       )}
-      {stage.kind === "done" && <ImportOutcome job={stage.job} />}
+      {state.kind === "done" && <ImportOutcome job={state.job} />}
 
       <ImportHistory />
     </>
   );
 }
 
-function ImportProgress({ stage }: { stage: Stage }) {
-  if (stage.kind !== "uploading" && stage.kind !== "running") return null;
-  let label: string;
-  let value: number | undefined;
-  let max: number | undefined;
-  if (stage.kind === "uploading") {
-    const percent = stage.total > 0 ? Math.floor((stage.sent / stage.total) * 100) : 0;
-    label = `Envoi du fichier : ${percent} %`;
-    value = stage.sent;
-    max = stage.total;
-  } else {
-    const { job } = stage;
-    const what = job.what ? ` (${job.what})` : "";
-    label =
-      job.phase === "detection"
-        ? `Fichier ${job.fileName} reçu : import en cours…`
-        : job.total
-          ? `Import en cours : ${formatInt(job.rowsRead)} / ${formatInt(job.total)} ${job.what ?? "lignes"}`
-          : `Import en cours : ${formatInt(job.rowsRead)} lignes lues${what}`;
-    if (job.total) {
-      value = job.rowsRead;
-      max = job.total;
-    }
+function ImportProgress({ state, upload }: { state: JobState<ImportJob>; upload: { sent: number; total: number } }) {
+  if (state.kind === "starting") {
+    const percent = upload.total > 0 ? Math.floor((upload.sent / upload.total) * 100) : 0;
+    return <ProgressStatus label={`Envoi du fichier : ${percent} %`} value={upload.sent} max={upload.total} testId="import-progress" />;
   }
-  return (
-    <div className="fr-my-3w" data-testid="import-progress">
-      <p role="status" aria-live="polite" className="fr-mb-1w">
-        {label}
-      </p>
-      <progress value={value} max={max} aria-label={label} style={{ width: "100%", maxWidth: "40rem" }} />
-    </div>
+  if (state.kind !== "running") return null;
+  const { job } = state;
+  const what = job.what ? ` (${job.what})` : "";
+  const label =
+    job.phase === "detection"
+      ? `Fichier ${job.fileName} reçu : import en cours…`
+      : job.total
+        ? `Import en cours : ${formatInt(job.rowsRead)} / ${formatInt(job.total)} ${job.what ?? "lignes"}`
+        : `Import en cours : ${formatInt(job.rowsRead)} lignes lues${what}`;
+  return job.total ? (
+    <ProgressStatus label={label} value={job.rowsRead} max={job.total} testId="import-progress" />
+  ) : (
+    <ProgressStatus label={label} testId="import-progress" />
   );
 }
 

@@ -1,15 +1,18 @@
 // Annual report page: choose a département (within the user's territory) and a year
-// (?departement=62&annee=2019, shareable), preview the report's HTML in the page, download it as
-// PDF, CSV (zip of tables) or XLSX. The report takes a few seconds to build: loading state.
+// (?departement=62&annee=2019, shareable), preview the report's HTML in the page (loading state: a few
+// seconds to build), download it as PDF, CSV (zip of tables) or XLSX, each produced by the job queue
+// (progress, then the link: components/JobProgress.tsx).
+import { Button } from "@codegouvfr/react-dsfr/Button.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useSearchParams } from "react-router-dom";
 import { listDepartements } from "../../contracts/referentials.js";
-import { getAnnualReport } from "../../contracts/reports.js";
+import { enqueueAnnualReport, getAnnualReport } from "../../contracts/reports.js";
 import { ApiError, call, hrefOf } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import type { SessionUser } from "../auth/session.js";
+import { FileJobStatus, useFileJob } from "../components/JobProgress.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { YearSelect } from "../components/YearSelect.js";
 
@@ -32,6 +35,12 @@ async function fetchReportHtml(departement: string, year: number): Promise<strin
   }
   return response.text();
 }
+
+const REPORT_FILES = [
+  { format: "pdf", label: "Télécharger en PDF" },
+  { format: "csv", label: "Télécharger les tableaux (CSV, zip)" },
+  { format: "xlsx", label: "Télécharger en XLSX" },
+] as const;
 
 export function ReportPage({ user }: { user: SessionUser }) {
   const [params, setParams] = useSearchParams();
@@ -71,7 +80,8 @@ export function ReportPage({ user }: { user: SessionUser }) {
     staleTime: 5 * 60_000,
   });
   const years = Array.from({ length: Math.max(8, currentYear - 2014) }, (_, i) => currentYear - i);
-  const download = (format: "pdf" | "csv" | "xlsx") => hrefOf(getAnnualReport, { query: { departement, year, format } });
+  // The files are produced by the job queue (a national PDF takes a while): progress, then the link.
+  const reportJob = useFileJob();
   const departementName = allowed.find((d) => d.code === departement)?.name;
 
   return (
@@ -107,24 +117,27 @@ export function ReportPage({ user }: { user: SessionUser }) {
         />
       )}
       {departement && (
-        <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w" aria-label="Télécharger le rapport">
-          <li>
-            <a className="fr-btn fr-icon-download-line" href={download("pdf")} download data-testid="report-pdf">
-              Télécharger en PDF
-            </a>
-          </li>
-          <li>
-            <a className="fr-btn fr-btn--secondary fr-icon-download-line" href={download("csv")} download>
-              Télécharger les tableaux (CSV, zip)
-            </a>
-          </li>
-          <li>
-            <a className="fr-btn fr-btn--secondary fr-icon-download-line" href={download("xlsx")} download>
-              Télécharger en XLSX
-            </a>
-          </li>
+        <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-1w" aria-label="Télécharger le rapport">
+          {REPORT_FILES.map(({ format, label }, i) => (
+            <li key={format}>
+              <Button
+                priority={i === 0 ? "primary" : "secondary"}
+                iconId="fr-icon-download-line"
+                disabled={reportJob.busy}
+                onClick={() =>
+                  void reportJob.start(() =>
+                    call<typeof enqueueAnnualReport, 202>(enqueueAnnualReport, { query: { departement, year, format } }),
+                  )
+                }
+                nativeButtonProps={{ "data-testid": `report-${format}` } as Record<string, string>}
+              >
+                {label}
+              </Button>
+            </li>
+          ))}
         </ul>
       )}
+      <FileJobStatus state={reportJob.state} testId="report-file" />
       {preview.isFetching && <Loading label="Préparation du rapport (quelques secondes)…" />}
       {preview.isError && <ErrorState error={preview.error} />}
       {preview.data && !preview.isFetching && (

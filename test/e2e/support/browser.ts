@@ -99,3 +99,23 @@ export async function apiGet<T>(page: Page, url: string): Promise<T> {
   if (!response.ok()) throw new Error(`${url} → ${response.status()} ${await response.text()}`);
   return (await response.json()) as T;
 }
+
+/**
+ * Records the first text the element `testId` shows from now on (a job's progress block may live only a
+ * fraction of a second); read it with `firstShown`.
+ */
+export async function watchShown(page: Page, testId: string): Promise<void> {
+  await page.evaluate((id) => {
+    const w = window as unknown as { shown?: Record<string, string> };
+    w.shown = w.shown ?? {};
+    const seen = w.shown;
+    new MutationObserver(() => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      if (el && seen[id] === undefined) seen[id] = el.textContent ?? "";
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, testId);
+}
+
+export async function firstShown(page: Page, testId: string): Promise<string | undefined> {
+  return page.evaluate((id) => (window as unknown as { shown?: Record<string, string> }).shown?.[id], testId);
+}
