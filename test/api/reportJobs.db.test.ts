@@ -1,8 +1,12 @@
 // The annual report produced by the job queue: enqueue (202 + job), progress, then the file — the same
 // bytes as the synchronous route — read from the database by any reader allowed on the report's
-// territory, and by nobody else (another département's agent, a SIAE: the same 404 as an unknown id).
+// territory, and by nobody else (another département's agent, a SIAE: the same 404 as an unknown id). A job
+// whose instance died is run again, or failed visibly after its last attempt.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobView } from "../../src/contracts/jobs.js";
+import { reapAbandonedJobs } from "../../src/jobs/queue.js";
+import { enqueueReportJob } from "../../src/jobs/reportJob.js";
 import type { App } from "../../src/server/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
 import { insertStructure, type TestUser, testApp, userWithSession } from "./support/apiKit.js";
@@ -101,5 +105,37 @@ describe("annual report through the job queue", () => {
     const extra = await app.inject({ url: `/api/v1/jobs/${id}?departement=13`, headers: other.headers });
     expect(extra.statusCode).toBe(400);
     expect((await app.inject({ url: "/api/v1/jobs/00000000-0000-4000-8000-000000000000", headers: ddets.headers })).statusCode).toBe(404);
+  });
+
+  it("a job left running by a dead instance is run again, or failed visibly after its last attempt", async () => {
+    /** Enqueues a report job and leaves it as a killed instance would: running, lease run out. */
+    const abandoned = async (attempts: number): Promise<string> => {
+      for (;;) {
+        const id = await enqueueReportJob(t.handle, {
+          scope: { type: "departement", code: "62" },
+          year: 2019,
+          format: "csv",
+          generatedOn: "2020-01-15",
+          ownerId: ddets.id,
+        });
+        const taken = await sql`
+          UPDATE job SET status = 'running', locked_by = 'dead-host:1:x', attempts = ${attempts},
+            lease_until = now() - interval '1 minute', started_at = now()
+          WHERE id = ${id} AND status = 'queued'`.execute(t.handle.db);
+        // This instance's worker may have claimed it first: take another.
+        if (Number(taken.numAffectedRows) === 1) return id;
+      }
+    };
+    const resumed = await abandoned(1);
+    const lost = await abandoned(2);
+    const taken = await reapAbandonedJobs(t.handle, app.jobs.workerId);
+    expect(taken.requeued).toContain(resumed);
+    expect(taken.failed).toContain(lost);
+    app.jobs.wake();
+    const again = await waitFor(resumed, ddets);
+    expect(again).toMatchObject({ status: "succeeded", result: { fileName: "rapport-departement-62-2019.zip" } });
+    const failed = await waitFor(lost, ddets);
+    expect(failed).toMatchObject({ status: "failed", result: null, error: { title: "Tâche interrompue" } });
+    expect((await app.inject({ url: `/api/v1/jobs/${lost}/result`, headers: ddets.headers })).statusCode).toBe(409);
   });
 });
