@@ -132,17 +132,24 @@ async function measureCliDashboard(
     }
     times.push(run.wallMs);
   }
-  // Bound of the same run: Node starting and doing nothing; the CLI's own idle start (--help) as context.
+  // Bounds of the same run: Node starting and doing nothing; the CLI's own idle start (--help); and PGlite alone
+  // opening the same data folder, answering SELECT 1 and closing — what any command on the embedded database pays
+  // before its first query, whatever the CLI does.
   const bare: number[] = [];
   const idle: number[] = [];
+  const pgliteOnly: number[] = [];
+  const openOnly = `import { PGlite } from "@electric-sql/pglite";
+    const db = await PGlite.create(process.argv[1]); await db.query("SELECT 1"); await db.close();`;
+  const pgliteDir = path.join(env.PASSERELLE_DATA_DIR ?? "", "pglite");
   for (let i = 0; i < times.length; i++) {
     bare.push((await runMeasured(process.execPath, ["-e", "0"], { cwd: REPO_ROOT })).wallMs);
     idle.push((await ctx.cli(["--help"], env)).wallMs);
+    pgliteOnly.push((await runMeasured(process.execPath, ["--input-type=module", "-e", openOnly, pgliteDir], { cwd: REPO_ROOT })).wallMs);
   }
   const value = median(times);
   ctx.add({
     scenario: S,
-    label: `${full} ; démarrage à vide de la CLI (--help) ${Math.round(median(idle))} ms`,
+    label: `${full} ; démarrage à vide de la CLI (--help) ${Math.round(median(idle))} ms ; PGlite seul (ouverture du dossier, SELECT 1, fermeture) ${Math.round(median(pgliteOnly))} ms`,
     engine: "pglite",
     value,
     unit: "ms",
