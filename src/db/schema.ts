@@ -281,6 +281,7 @@ export interface ApprovalTable {
   origin: DefaultText;
   created_at: DefaultTimestamp;
 }
+/** A suspension or a prolongation: a dated period of an approval, with its reason and who declared it. */
 export interface ApprovalSuspensionTable {
   id: Id;
   approval_id: number;
@@ -290,15 +291,8 @@ export interface ApprovalSuspensionTable {
   declared_by_structure_id: number | null;
   created_at: DefaultTimestamp;
 }
-export interface ApprovalProlongationTable {
-  id: Id;
-  approval_id: number;
-  starts_on: string;
-  ends_on: string;
-  reason: string;
-  declared_by_structure_id: number | null;
+export interface ApprovalProlongationTable extends ApprovalSuspensionTable {
   prescriber_organization: string | null;
-  created_at: DefaultTimestamp;
 }
 export interface ContractTable {
   id: Id;

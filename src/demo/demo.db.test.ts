@@ -13,7 +13,7 @@ import { verifyPassword } from "../security/passwords.js";
 import { testCipher } from "../security/personalData.js";
 import { foreignKeyViolations } from "../db/bulkWithoutTriggers.js";
 import { isFictitiousNir } from "./fictitiousNir.js";
-import { type DemoSummary, loadDemo, loadDemoIfEmpty } from "./loadDemo.js";
+import { BULK_TABLES, type DemoSummary, loadDemo, loadDemoIfEmpty } from "./loadDemo.js";
 
 let t: TestDatabase;
 let summary: DemoSummary;
@@ -83,19 +83,7 @@ describe("demo Pas-de-Calais", () => {
   });
 
   it("bulk rows are those the triggers would have accepted and summed: every foreign key holds, rollups equal the base tables", async () => {
-    const tables = [
-      "person",
-      "eligibility_diagnosis",
-      "eligibility_diagnosis_criterion",
-      "approval",
-      "contract",
-      "monthly_declaration",
-      "exit",
-      "support_action",
-      "support_action_barrier",
-      "training",
-    ];
-    expect(await foreignKeyViolations(t.handle.db, tables)).toEqual([]);
+    expect(await foreignKeyViolations(t.handle.db, BULK_TABLES)).toEqual([]);
     // The rollups rebuilt after the trigger-less load equal the base tables, every one of them.
     expect(await findRollupDrift(t.handle.db)).toEqual([]);
     const counts = await sql<{

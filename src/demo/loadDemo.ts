@@ -63,7 +63,7 @@ export const DEMO_LIST_SOURCE = "asp-liste-2019-07";
 export const DEMO_SYNTHETIC_SOURCE = "demo";
 
 /** Tables written in bulk by writePeople (their foreign keys are checked after the load). */
-const BULK_TABLES = [
+export const BULK_TABLES = [
   "person",
   "eligibility_diagnosis",
   "eligibility_diagnosis_criterion",

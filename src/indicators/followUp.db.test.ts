@@ -24,7 +24,8 @@ import type { Period } from "../domain/indicators/records.js";
 import { findRollupDrift, rebuildRollups } from "../db/rollups.js";
 import { computeIndicators } from "./computeIndicators.js";
 import type { Scope } from "./scope.js";
-import { type Dataset, insertDataset, prng, randomDataset } from "./testkit/randomDataset.js";
+import { mulberry32 } from "../domain/random.js";
+import { type Dataset, insertDataset, randomDataset } from "./testkit/randomDataset.js";
 
 const read = (f: string) => readFileSync(new URL(`../../data/reference/passerelle/${f}`, import.meta.url), "utf8");
 const referential = parseExitReferential(read("ref_categorie_sortie.csv"), read("ref_motif_sortie.csv"));
@@ -38,7 +39,7 @@ const records: FollowUpRecord[] = [];
 beforeAll(async () => {
   t = await createTestDatabase();
   ds = randomDataset(77, { structures: 12, persons: 400 });
-  const rnd = prng(78);
+  const rnd = mulberry32(78);
   // Realistic gaps: about one follow-up in five never entered, some entered as unknown.
   for (const e of ds.exits)
     for (const horizon of FOLLOW_UP_HORIZONS)

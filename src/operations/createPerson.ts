@@ -9,7 +9,8 @@ import { reserveId } from "../db/reserveIds.js";
 import { recordAudit } from "../db/audit.js";
 import { communeCode, departementCode, isoDate, optionalText, postalCode } from "./schemas.js";
 import { OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
-import type { Db } from "../db/schema.js";
+import type { Selectable } from "kysely";
+import type { Db, PersonTable } from "../db/schema.js";
 
 export const createPersonInput = z
   .object({
@@ -39,29 +40,26 @@ export const createPersonInput = z
 export type CreatePersonInput = z.input<typeof createPersonInput>;
 export type ParsedPersonInput = z.output<typeof createPersonInput>;
 
-export interface PersonRow {
-  id: number;
-  nir_encrypted: string | null;
-  nir_hash: string | null;
-  ntt: string | null;
-  civility: "M" | "MME";
-  last_name: string;
-  birth_name: string | null;
-  first_name: string;
-  birth_date: string;
-  birth_year: number;
-  birth_country_code: string | null;
-  address_line: string | null;
-  postal_code: string | null;
-  commune_code: string | null;
-  departement_code: string | null;
-  email: string | null;
-  phone: string | null;
-  education_level_code: string | null;
-  is_qpv: boolean | null;
-  is_zrr: boolean | null;
-  is_synthetic: boolean;
-}
+/** The stored row as written: the identity fields the input requires are never null here. */
+export type PersonRow = Pick<
+  Selectable<PersonTable>,
+  | "id"
+  | "nir_encrypted"
+  | "nir_hash"
+  | "ntt"
+  | "birth_name"
+  | "birth_country_code"
+  | "address_line"
+  | "postal_code"
+  | "commune_code"
+  | "departement_code"
+  | "email"
+  | "phone"
+  | "education_level_code"
+  | "is_qpv"
+  | "is_zrr"
+  | "is_synthetic"
+> & { civility: "M" | "MME"; last_name: string; first_name: string; birth_date: string; birth_year: number };
 
 /** Pure: validate identifiers and build the stored row (NIR encrypted + hashed, never clear). Shared with the demo loader. */
 export function preparePersonRow(pii: PersonalDataCipher, input: ParsedPersonInput, id: number): PersonRow {

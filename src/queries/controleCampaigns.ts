@@ -3,8 +3,8 @@
 // only for that structure (a campaign id of another département, or a structure not selected in it, finds
 // nothing). What is due and overdue comes from the domain (src/domain/controle/workflow.ts). No personal data:
 // a sampled hiring is its contract's start date (the SIAE opens the salarié's page through its own rights).
-import { sql } from "kysely";
-import type { Db } from "../db/schema.js";
+import { type Selectable, sql } from "kysely";
+import type { ControleCampaignTable, Db } from "../db/schema.js";
 import { type CriterionStatus, type Deadlines, type DueItem, dueItem, type FileState, type Review } from "../domain/controle/workflow.js";
 
 export interface CampaignSummary {
@@ -37,21 +37,7 @@ export interface FileProgress {
   decision: "conforme" | "non_conforme" | null;
 }
 
-interface CampaignRow {
-  id: number;
-  departement_code: string;
-  period_from: string;
-  period_to: string;
-  seed: number;
-  percent: number;
-  eligible_structures: number;
-  state: "en_cours" | "close";
-  proofs_due_on: string;
-  review_due_on: string;
-  adversarial_due_on: string;
-  created_on: string;
-  created_by: string;
-}
+type CampaignRow = Omit<Selectable<ControleCampaignTable>, "created_at">;
 
 const deadlinesOf = (c: CampaignRow): Deadlines => ({
   proofsDueOn: c.proofs_due_on,

@@ -7,7 +7,7 @@ import { REQUEST_DECISION_LABELS, REQUEST_STATE_LABELS, type RequestState } from
 import type { CdiaePack } from "../queries/cdiae.js";
 import type { DialogueSheet, Quartiles, Share } from "../queries/dialogue.js";
 import { formatEuros, formatNumber, formatPercent } from "./format.js";
-import { BLUE, ensureSpace, finishStatePdf, heading, keyFigureTiles, MARGIN, openStatePdf, pdfText, table } from "./pdf.js";
+import { BLUE, ensureSpace, finishStatePdf, heading, keyFigureTiles, MARGIN, openStatePdf, pdfText, table, titlePage } from "./pdf.js";
 import type { ReportTable } from "./reportModel.js";
 
 export interface DocSection {
@@ -286,13 +286,7 @@ export function cdiaeDocument(p: CdiaePack, generatedOn: string): FinancingDocum
 /** PDF in the annual report's style: A4, Marianne blue band and tiles, French formats, page numbers. */
 export function renderFinancingPdf(d: FinancingDocument): Promise<Buffer> {
   const { doc, done } = openStatePdf(d.title, d.subtitle);
-  doc.rect(0, 0, doc.page.width, 8).fill(BLUE);
-  doc.font("Helvetica-Bold").fontSize(18).fillColor("#161616").text(pdfText(d.title), MARGIN, 50);
-  doc.font("Helvetica").fontSize(12).fillColor("#3a3a3a").text(pdfText(d.subtitle));
-  doc
-    .fontSize(8)
-    .fillColor("#666666")
-    .text(pdfText(`Généré par Passerelle le ${d.generatedOn.split("-").reverse().join("/")}.`));
+  titlePage(doc, d, `Généré par Passerelle le ${d.generatedOn.split("-").reverse().join("/")}.`, { top: 50, title: 18, subtitle: 12 });
   doc.moveDown(0.5);
   for (const s of d.sections) {
     if (s.newPage) {

@@ -185,23 +185,31 @@ export function finishStatePdf(doc: Doc, footer: string): void {
   doc.end();
 }
 
+/** The first page's head: the blue band, the title, the subtitle and a small grey note. */
+export function titlePage(
+  doc: Doc,
+  text: { title: string; subtitle: string },
+  note: string,
+  size: { top: number; title: number; subtitle: number },
+): void {
+  doc.rect(0, 0, doc.page.width, 8).fill(BLUE);
+  doc.font("Helvetica-Bold").fontSize(size.title).fillColor("#161616").text(pdfText(text.title), MARGIN, size.top);
+  doc.font("Helvetica").fontSize(size.subtitle).fillColor("#3a3a3a").text(pdfText(text.subtitle));
+  doc.fontSize(8).fillColor("#666666").text(pdfText(note));
+}
+
 /** Renders the report to a PDF buffer. */
 export function renderReportPdf(model: ReportModel): Promise<Buffer> {
   const { doc, done } = openStatePdf(model.title, model.subtitle);
   const order = model.definitions.map((d) => d.key as string);
   const notes = (keys: readonly string[]) => `déf. ${keys.map((k) => order.indexOf(k) + 1).join(", ")}`;
 
-  doc.rect(0, 0, doc.page.width, 8).fill(BLUE);
-  doc.font("Helvetica-Bold").fontSize(20).fillColor("#161616").text(pdfText(model.title), MARGIN, 60);
-  doc.font("Helvetica").fontSize(14).fillColor("#3a3a3a").text(pdfText(model.subtitle));
-  doc
-    .fontSize(8)
-    .fillColor("#666666")
-    .text(
-      pdfText(
-        `Généré par Passerelle le ${model.generatedOn} à partir des annexes financières, des états mensuels et des sorties enregistrés.`,
-      ),
-    );
+  titlePage(
+    doc,
+    { title: model.title, subtitle: model.subtitle },
+    `Généré par Passerelle le ${model.generatedOn} à partir des annexes financières, des états mensuels et des sorties enregistrés.`,
+    { top: 60, title: 20, subtitle: 14 },
+  );
   doc.moveDown(1);
 
   keyFigureTiles(

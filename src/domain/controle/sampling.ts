@@ -4,6 +4,7 @@
 // itou/siae_evaluations: enums.py EvaluationChosenPercent / EvaluationJobApplicationsBoundariesNumber,
 // models.py number_of_siaes_to_select / select_min_max_job_applications). Pure: no clock, no I/O.
 import { DomainRuleError } from "../errors.js";
+import { mulberry32 } from "../random.js";
 import type { SiaeKind } from "../structures/kinds.js";
 
 // Rule: selection 20–40 % of the eligible structures, 30 % by default — iae-reference §4.4 (LE EvaluationChosenPercent)
@@ -55,13 +56,7 @@ export function seededRandom(seed: number): () => number {
   let a = seed >>> 0 || 0x9e3779b9;
   // Mix in the high bits of seeds beyond 32 bits.
   a ^= Math.floor(seed / 2 ** 32) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(a);
 }
 
 /** The first `k` of a Fisher–Yates shuffle of `items` (already in a canonical order) with `random`. */

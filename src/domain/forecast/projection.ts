@@ -20,8 +20,8 @@ export interface StructureSeries {
 
 export type ForecastAlert = "under" | "over" | null;
 
-export interface StructureForecast {
-  structureId: number;
+/** The figures of a forecast, for one structure or summed over an area. */
+export interface ForecastFigures {
   conventionnes: Decimal;
   realisedToDate: Decimal;
   projected: Decimal;
@@ -29,6 +29,10 @@ export interface StructureForecast {
   high: Decimal;
   /** projected ÷ conventionnés; null when nothing is conventioned. */
   projectedRate: Decimal | null;
+}
+
+export interface StructureForecast extends ForecastFigures {
+  structureId: number;
   alert: ForecastAlert;
   /** Earlier years whose profile was used (empty: flat profile over the AF months). */
   profileYears: number[];
@@ -135,13 +139,7 @@ export function projectStructure(series: StructureSeries, year: number, atMonth:
   };
 }
 
-export interface AreaForecast {
-  conventionnes: Decimal;
-  realisedToDate: Decimal;
-  projected: Decimal;
-  low: Decimal;
-  high: Decimal;
-  projectedRate: Decimal | null;
+export interface AreaForecast extends ForecastFigures {
   structures: StructureForecast[];
 }
 

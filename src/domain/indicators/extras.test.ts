@@ -5,25 +5,21 @@ import { budgetForPeriod } from "./formulas.js";
 import { previousPeriod, relativeChange } from "./periods.js";
 import { addProrated, proratedCents } from "./proration.js";
 import type { AfRecord } from "./records.js";
+import { afRecord } from "./testkit.js";
 import { lastTwoYearsStart, structuresCreated, structuresCreatedLastTwoYears } from "./structureCreation.js";
 
-const af = (o: Partial<AfRecord>): AfRecord => ({
-  id: "a1",
-  structureId: "s1",
-  kind: "AI",
-  mesure: "AI_DC",
-  prefix: "AI062240001",
-  renewal: 0,
-  modification: 0,
-  state: "VALIDE",
-  startDate: "2024-01-01",
-  endDate: "2024-12-31",
-  etp: "12",
-  total: "120000.00",
-  cofinancedAmount: "0",
-  hoursPerEtp: "1607",
-  ...o,
-});
+// An AI AF: other defaults than the shared ACI one (hours per ETP, totals).
+const af = (o: Partial<AfRecord>): AfRecord =>
+  afRecord({
+    id: "a1",
+    kind: "AI",
+    mesure: "AI_DC",
+    prefix: "AI062240001",
+    total: "120000.00",
+    cofinancedAmount: "0",
+    hoursPerEtp: "1607",
+    ...o,
+  });
 
 describe("indicator twin extensions", () => {
   it("rounds the exact prorated sum (a half cent reached by two non-terminating terms)", () => {

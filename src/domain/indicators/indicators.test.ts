@@ -15,25 +15,10 @@ import {
   tauxRealisationForPeriod,
   yearPeriod,
 } from "./formulas.js";
+import { afRecord } from "./testkit.js";
 import type { AfRecord, ContractRecord, DeclarationRecord, ExitRecord } from "./records.js";
 
-const af = (o: Partial<AfRecord>): AfRecord => ({
-  id: "af1",
-  structureId: "s1",
-  kind: "ACI",
-  mesure: "ACI_DC",
-  prefix: "ACI062240001",
-  renewal: 0,
-  modification: 0,
-  state: "VALIDE",
-  startDate: "2024-01-01",
-  endDate: "2024-12-31",
-  etp: "12",
-  total: "287052.00",
-  cofinancedAmount: "27052.00",
-  hoursPerEtp: "1820",
-  ...o,
-});
+const af = afRecord;
 
 const afs: AfRecord[] = [
   af({ id: "af1" }),

@@ -6,21 +6,10 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { addDays, type IsoDate, monthKey, monthKeysBetween } from "../../domain/calendar/isoDate.js";
+import { mulberry32 } from "../../domain/random.js";
 import type { AfState } from "../../domain/conventions/states.js";
 import type { AfRecord, ContractRecord, DeclarationRecord, RsaFlag } from "../../domain/indicators/records.js";
 import type { SiaeKind } from "../../domain/structures/kinds.js";
-
-/** mulberry32: small, fast, seeded. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DsStructure {
   id: number;
@@ -97,7 +86,7 @@ export interface DatasetOptions {
 }
 
 export function randomDataset(seed: number, options: DatasetOptions = {}): Dataset {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const base = options.idBase ?? 1000;

@@ -1,6 +1,7 @@
 // Batch files of fiches salarié (iae-reference §7.2): named exactly RIAE_FS_<YYYYMMDDHHMMSS>.json,
 // at most 700 lines and 2 MB each; envelope { msgInformatif, telId, lignesTelechargement } with
 // numLigne counted from 1 in each file.
+import { parisParts } from "../../domain/calendar/parisTime.js";
 import type { AspLine } from "./buildRecord.js";
 
 export const MAX_LINES_PER_BATCH = 700;
@@ -14,20 +15,7 @@ export interface Batch {
 
 /** RIAE_FS_<YYYYMMDDHHMMSS>.json (27 characters), in Europe/Paris time. */
 export function batchFileName(at: Date): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone: "Europe/Paris",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
+  const p = parisParts(at);
   return `RIAE_FS_${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}.json`;
 }
 

@@ -10,8 +10,9 @@ import { createWriteStream } from "node:fs";
 import { rename, unlink } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { DatabaseHandle } from "../../db/connection.js";
+import type { FinancialAnnexTable, StructureTable } from "../../db/schema.js";
 import { compareDates, type IsoDate } from "../../domain/calendar/isoDate.js";
 import { type AfState, isActive } from "../../domain/conventions/states.js";
 import { COMMA, type CsvValue, csvCell as writeCell, csvLine as writeLine } from "../../text/csv.js";
@@ -40,28 +41,19 @@ export const csvCell = (value: CsvValue): string => writeCell(value, COMMA);
 
 const csvLine = (cells: readonly CsvValue[]) => `${writeLine(cells, COMMA)}\n`;
 
-interface Candidate {
-  structure_id: number;
-  siret: string | null;
-  kind: string;
-  name: string;
-  naf_code: string | null;
-  address_line: string | null;
-  postal_code: string | null;
-  commune_code: string | null;
-  commune_name: string | null;
-  departement_code: string;
-  departement_name: string;
-  region_code: string;
-  region_name: string;
-  number: string;
-  state: string;
-  starts_on: string;
-  ends_on: string;
-  etp: string;
-  renewal: number;
-  modification: number;
-}
+/** A structure (its stored columns) with its territory's names and one AF version. */
+type Candidate = Pick<
+  Selectable<StructureTable>,
+  "siret" | "name" | "naf_code" | "address_line" | "postal_code" | "commune_code" | "commune_name" | "departement_code"
+> &
+  Pick<Selectable<FinancialAnnexTable>, "number" | "starts_on" | "ends_on" | "etp" | "renewal" | "modification"> & {
+    structure_id: number;
+    kind: string;
+    state: string;
+    departement_name: string;
+    region_code: string;
+    region_name: string;
+  };
 
 export interface OpenDataOptions {
   out: string;
