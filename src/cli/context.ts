@@ -2,6 +2,7 @@
 // in PASSERELLE_DATA_DIR), migrated and with the reference data loaded; print results.
 // The database layer (pg, Kysely, PGlite) is imported when a command opens the database, not at load:
 // `passerelle --help` and the commands without a database stay light.
+import type { Principal } from "../server/auth/principal.js";
 import type { DatabaseHandle } from "../db/connection.js";
 import { dataDirFromEnv } from "../db/dataDir.js";
 import { configuredPersonalDataCipher } from "../security/keyBinding.js";
@@ -61,3 +62,18 @@ export function printJson(value: unknown): void {
 export function configuredCipher(handle: DatabaseHandle): Promise<PersonalDataCipher> {
   return configuredPersonalDataCipher(handle.db, dataDirFromEnv());
 }
+
+/**
+ * Who the read models see when the CLI reads: the operator runs it on the server with the database's own
+ * credentials, so it reads as a platform admin does (every structure).
+ */
+export const CLI_PRINCIPAL: Principal = {
+  userId: 0,
+  email: "cli@passerelle.invalid",
+  displayName: "Ligne de commande",
+  role: "admin",
+  regionCode: null,
+  departementCode: null,
+  structureIds: [],
+  adminStructureIds: [],
+};

@@ -26,6 +26,8 @@ const rowFields = {
 };
 export const RsaStructureRow = z.object({ id: z.number().int(), name: z.string(), ...rowFields });
 export type RsaStructureRow = z.infer<typeof RsaStructureRow>;
+export const RsaKindRow = z.object({ structures: z.number().int(), ...rowFields });
+export type RsaKindRow = z.infer<typeof RsaKindRow>;
 export const DepartementRsa = z.object({
   departement: z.string(),
   departementLabel: z.string(),
@@ -46,7 +48,7 @@ export const DepartementRsa = z.object({
     dynamicRate: z.number().nullable(),
     durableRate: z.number().nullable(),
   }),
-  byKind: z.array(z.object({ structures: z.number().int(), ...rowFields })),
+  byKind: z.array(RsaKindRow),
   structures: z.array(RsaStructureRow),
 });
 export type DepartementRsa = z.infer<typeof DepartementRsa>;

@@ -2,6 +2,7 @@
 // the per-structure table of the dashboards (export CSV/XLSX). Target: `scope` (src/contracts/target.ts).
 import { z } from "zod";
 import { byKind, exitsByCategory, isoDate, listQuery, pageOf, siaeKind, yearParam } from "./common.js";
+import { INDICATOR_DEFINITIONS, type IndicatorKey } from "../domain/indicators/definitions.js";
 import { defineContract } from "./contract.js";
 import { scopeParam } from "./target.js";
 
@@ -20,6 +21,9 @@ export function periodOf(q: { year?: number | undefined; from?: string | undefin
 }
 
 const scopeTarget = { query: z.strictObject({ scope: scopeParam }), resolve: ({ scope }: { scope: z.output<typeof scopeParam> }) => scope };
+
+export const FundingLineAmount = z.object({ code: z.string(), label: z.string(), financer: z.string(), amount: z.number() });
+export type FundingLineAmount = z.infer<typeof FundingLineAmount>;
 
 const figures = {
   period: z.object({ from: z.string(), to: z.string() }),
@@ -58,10 +62,13 @@ const figures = {
     departement: z.number(),
     modulated: z.number(),
     byFundingLine: z.record(z.string(), z.number()),
-    fundingLines: z.array(z.object({ code: z.string(), label: z.string(), financer: z.string(), amount: z.number() })),
+    fundingLines: z.array(FundingLineAmount),
     perEtp: z.object({ total: z.number().nullable(), state: z.number().nullable() }),
   }),
 };
+/** The figures of one period (the current one, or the previous one beside it). */
+export const PeriodFigures = z.object(figures);
+export type PeriodFigures = z.infer<typeof PeriodFigures>;
 const followUpFigure = z.object({
   due: z.number().nullable(),
   known: z.number().nullable(),
@@ -79,21 +86,34 @@ const followUpHorizon = followUpFigure.extend({
 export const FollowUpIndicators = z.object({ at6Months: followUpHorizon, at12Months: followUpHorizon });
 export type FollowUpIndicators = z.infer<typeof FollowUpIndicators>;
 
-const change = z.object({
+export const Change = z.object({
   previous: z.number().nullable(),
   current: z.number().nullable(),
   difference: z.number().nullable(),
   relative: z.number().nullable(),
 });
+export type Change = z.infer<typeof Change>;
+/** The figures compared with the previous period. */
+export const CHANGE_KEYS = [
+  "etpConventionnes",
+  "etpRealises",
+  "entered",
+  "present",
+  "budgetTotal",
+  "budgetState",
+  "structures",
+  "dynamicRate",
+] as const;
+const INDICATOR_KEYS = Object.keys(INDICATOR_DEFINITIONS) as [IndicatorKey, ...IndicatorKey[]];
 export const Indicators = z.object({
   scope: z.string(),
   scopeLabel: z.string(),
   kind: siaeKind.nullable(),
   ...figures,
   followUp: FollowUpIndicators,
-  previous: z.object(figures).nullable(),
-  change: z.record(z.string(), change).nullable(),
-  definitions: z.record(z.string(), z.object({ label: z.string(), definition: z.string() })),
+  previous: PeriodFigures.nullable(),
+  change: z.record(z.enum(CHANGE_KEYS), Change).nullable(),
+  definitions: z.record(z.enum(INDICATOR_KEYS), z.object({ label: z.string(), definition: z.string() })),
 });
 export type Indicators = z.infer<typeof Indicators>;
 

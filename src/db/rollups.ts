@@ -22,6 +22,7 @@
 // rebuildRollups() recomputes them from the base tables: for repair (e.g. after a restore made with
 // triggers disabled, or data written with session_replication_role = replica); it is idempotent.
 import { type Kysely, sql } from "kysely";
+import { rsaContractRunning } from "./rsa.js";
 import type { Database } from "./schema.js";
 
 export interface RebuildScope {
@@ -165,9 +166,8 @@ export async function findRollupDrift(db: Kysely<Database>): Promise<{ table: st
             count(*) FILTER (WHERE d.hours >= 1 AND d.annexes = 1)::integer AS solo,
             count(*) FILTER (WHERE d.hours >= 1 AND d.annexes = 1 AND EXISTS (
               SELECT 1 FROM contract k JOIN financial_annex fa ON fa.id = d.annex_id
-              WHERE k.person_id = d.person_id AND k.structure_id = fa.structure_id AND k.rsa IN ('OUI-M', 'OUI-NM')
-                AND k.starts_on <= make_date(d.year, 12, 31)
-                AND coalesce(k.exit_on, k.planned_end_on, make_date(d.year, 12, 31)) >= make_date(d.year, 1, 1)))::integer AS solo_rsa
+              WHERE k.person_id = d.person_id AND k.structure_id = fa.structure_id
+                AND ${rsaContractRunning("k", sql`make_date(d.year, 1, 1)`, sql`make_date(d.year, 12, 31)`)}))::integer AS solo_rsa
           FROM (SELECT annex_id, year, person_id, hours, n, count(*) OVER (PARTITION BY year, person_id) AS annexes
                 FROM (SELECT annex_id, extract(year FROM month)::smallint AS year, person_id, sum(hours) AS hours, count(*) AS n
                       FROM monthly_declaration GROUP BY 1, 2, 3) x) d

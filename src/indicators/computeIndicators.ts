@@ -6,6 +6,7 @@ import { refreshPlannerStatistics } from "../db/rollups.js";
 import type { Database } from "../db/schema.js";
 import { endOfMonth, ensureOrderedPeriod, parseIsoDate } from "../domain/calendar/isoDate.js";
 import { type ExitCounts, exitRates } from "../domain/exits/examined.js";
+import type { Change, FundingLineAmount, Indicators, PeriodFigures } from "../contracts/indicators.js";
 import { INDICATOR_DEFINITIONS } from "../domain/indicators/definitions.js";
 import { previousPeriod, relativeChange } from "../domain/indicators/periods.js";
 import { type ProratedAmount, proratedCents } from "../domain/indicators/proration.js";
@@ -14,7 +15,7 @@ import { Decimal } from "../domain/money/money.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
 import type { FollowUpAudience } from "../domain/followUp/indicators.js";
 import { type PeriodAt, queryFiguresMany, type RawFigures } from "./figures.js";
-import { computeFollowUpIndicators, type FollowUpIndicators } from "./followUp.js";
+import { computeFollowUpIndicators } from "./followUp.js";
 import { describeScope, formatScope, parseScope, type Scope, ScopeError } from "./scope.js";
 
 export interface IndicatorParams {
@@ -31,73 +32,7 @@ export interface IndicatorParams {
   followUpAudience?: FollowUpAudience;
 }
 
-export interface FundingLineAmount {
-  code: string;
-  label: string;
-  financer: string;
-  amount: number;
-}
-
-export interface PeriodFigures {
-  period: { from: string; to: string };
-  at: string;
-  structures: {
-    total: number;
-    byKind: Record<SiaeKind, number>;
-    createdLast2Years: number;
-    createdInPeriod: { total: number; byKind: Record<SiaeKind, number> };
-  };
-  etp: { conventionnes: number; realises: number; tauxRealisation: number | null; tauxRealisationCapped: number | null };
-  people: {
-    present: number;
-    entered: number;
-    /** RSA beneficiaries among the people present (iae-reference §10: "des personnes accompagnées"). */
-    rsaShare: number | null;
-    /** People present who are RSA beneficiaries. */
-    rsaPresent: number;
-    /** RSA beneficiaries among the people entered (RSA at hiring of the initial contract). */
-    rsaShareEntered: number | null;
-    rsaEntered: number;
-  };
-  exits: {
-    examined: number;
-    byCategory: { durable: number; transition: number; positive: number; other: number };
-    dynamicRate: number | null;
-    durableRate: number | null;
-    transitionRate: number | null;
-    positiveRate: number | null;
-  };
-  budget: {
-    total: number;
-    state: number;
-    departement: number;
-    modulated: number;
-    byFundingLine: Record<string, number>;
-    fundingLines: FundingLineAmount[];
-    perEtp: { total: number | null; state: number | null };
-  };
-}
-
-export interface Change {
-  previous: number | null;
-  current: number | null;
-  difference: number | null;
-  relative: number | null;
-}
-
-export interface Indicators extends PeriodFigures {
-  scope: string;
-  scopeLabel: string;
-  kind: SiaeKind | null;
-  /** Situations 6 and 12 months after exit (follow-ups due in the period): src/indicators/followUp.ts. */
-  followUp: FollowUpIndicators;
-  previous: PeriodFigures | null;
-  change: Record<
-    "etpConventionnes" | "etpRealises" | "entered" | "present" | "budgetTotal" | "budgetState" | "structures" | "dynamicRate",
-    Change
-  > | null;
-  definitions: typeof INDICATOR_DEFINITIONS;
-}
+export type { Indicators, PeriodFigures };
 
 const cents = (d: Decimal) => Number(d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
 const etpNumber = (d: Decimal) => Number(d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4));

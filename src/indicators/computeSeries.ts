@@ -5,8 +5,9 @@ import { refreshPlannerStatistics } from "../db/rollups.js";
 import type { Database } from "../db/schema.js";
 import { maxDate, minDate } from "../domain/calendar/isoDate.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
-import { checkedPeriod, computePeriodsFigures, type PeriodFigures } from "./computeIndicators.js";
+import { checkedPeriod, computePeriodsFigures } from "./computeIndicators.js";
 import { isMonthAligned, type PeriodAt } from "./figures.js";
+import type { IndicatorSeries } from "../contracts/indicators.js";
 import { countingCtes } from "./countingAnnexes.js";
 import { formatScope, parseScope, type Scope, ScopeError } from "./scope.js";
 
@@ -19,37 +20,9 @@ export interface SeriesParams {
   yearly?: boolean;
 }
 
-export interface MonthPoint {
-  month: string;
-  /** Σ ETP (monthly average) of the counting AFs covering the month = ETP conventionnés of the month × 12. */
-  etpConventionnes: number;
-  /** ETP réalisés of the month × 12 (annualised, comparable with the line above). */
-  etpRealises: number;
-  /** Distinct people entered (initial contract) in the month. */
-  entered: number;
-}
-
-export interface YearPoint {
-  year: number;
-  period: { from: string; to: string };
-  structuresByKind: PeriodFigures["structures"]["byKind"];
-  structuresTotal: number;
-  exitsByCategory: PeriodFigures["exits"]["byCategory"];
-  exitsExamined: number;
-  dynamicRate: number | null;
-  budgetByFundingLine: Record<string, number>;
-  budgetTotal: number;
-  etpConventionnes: number;
-  etpRealises: number;
-  entered: number;
-}
-
-export interface Series {
-  scope: string;
-  period: { from: string; to: string };
-  monthly: MonthPoint[];
-  yearly: YearPoint[];
-}
+export type Series = IndicatorSeries;
+export type MonthPoint = Series["monthly"][number];
+export type YearPoint = Series["yearly"][number];
 
 const MAX_MONTHS = 240;
 

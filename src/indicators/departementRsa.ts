@@ -17,6 +17,7 @@
 //  - exits: examined exits (same thresholds as figures.ts) of recruitments whose initial contract is RSA.
 import { type Kysely, sql } from "kysely";
 import { refreshPlannerStatistics } from "../db/rollups.js";
+import { rsaContractRunning } from "../db/rsa.js";
 import type { Database } from "../db/schema.js";
 import { type ExitCounts, exitRates } from "../domain/exits/examined.js";
 import { addProrated, mergeProrated, type ProratedAmount, proratedCents } from "../domain/indicators/proration.js";
@@ -26,6 +27,7 @@ import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { countingCtes } from "./countingAnnexes.js";
 import { examinedExitRows } from "./examinedExits.js";
 import { splitYears } from "./figures.js";
+import type { DepartementRsa, RsaKindRow, RsaStructureRow } from "../contracts/departements.js";
 import { parseDepartementCode } from "../contracts/target.js";
 import { describeScope, ScopeError, scopeCondition } from "./scope.js";
 
@@ -137,7 +139,7 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
       SELECT sid, person_id, sum(hours) AS hours FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY sid, person_id),
     rsa AS MATERIALIZED (
       SELECT DISTINCT k.structure_id AS sid, k.person_id FROM contract k JOIN scoped s ON s.id = k.structure_id
-      WHERE k.rsa <> 'NON' AND k.starts_on <= ${to} AND coalesce(k.exit_on, k.planned_end_on, ${to}) >= ${from}),
+      WHERE ${rsaContractRunning("k", from, to)}),
     spr AS MATERIALIZED (
       SELECT sp.sid, s.kind, sp.person_id, sp.hours, r.sid IS NOT NULL AS rsa
       FROM sp JOIN scoped s ON s.id = sp.sid LEFT JOIN rsa r ON r.sid = sp.sid AND r.person_id = sp.person_id),
@@ -183,44 +185,6 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
   }
 
   return { structures: [...rows.values()].sort((a, b) => a.id - b.id), byKind, total };
-}
-
-export interface RsaStructureRow {
-  id: number;
-  name: string;
-  kind: SiaeKind;
-  present: number;
-  presentRsa: number;
-  rsaShare: number | null;
-  entered: number;
-  enteredRsa: number;
-  etpConventionnes: number;
-  etpCofinances: number;
-  montantDepartement: number;
-  exitsExamined: number;
-  exitsByCategory: { durable: number; transition: number; positive: number; other: number };
-  dynamicRate: number | null;
-}
-
-export interface RsaKindRow extends Omit<RsaStructureRow, "id" | "name"> {
-  structures: number;
-}
-
-export interface DepartementRsa {
-  departement: string;
-  departementLabel: string;
-  period: Period;
-  people: RsaPeople & { rsaShare: number | null; rsaShareEntered: number | null };
-  etp: { conventionnes: number; cofinances: number; cofinancedShare: number | null };
-  montantDepartement: number;
-  exits: {
-    examined: number;
-    byCategory: { durable: number; transition: number; positive: number; other: number };
-    dynamicRate: number | null;
-    durableRate: number | null;
-  };
-  byKind: RsaKindRow[];
-  structures: RsaStructureRow[];
 }
 
 const share = (n: number, d: number) => (d === 0 ? null : n / d);

@@ -2,6 +2,7 @@
 // whole years): the SQL twin of src/domain/indicators (formulas, exitHours, fundingLines, structureCreation).
 // Amounts/ETP are exact numeric strings (unrounded); callers round.
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { rsaContractRunning } from "../db/rsa.js";
 import type { Database } from "../db/schema.js";
 import { monthKeysBetween } from "../domain/calendar/isoDate.js";
 import type { ExitCounts } from "../domain/exits/examined.js";
@@ -243,8 +244,7 @@ export async function queryFiguresMany(
       "solo_present_rsa",
       sql`bool_or(EXISTS (
         SELECT 1 FROM contract k WHERE k.person_id = py.person_id AND k.structure_id = c.structure_id
-          AND k.rsa IN ('OUI-M', 'OUI-NM') AND k.starts_on <= ${period.to}::date
-          AND coalesce(k.exit_on, k.planned_end_on, ${period.to}::date) >= ${period.from}::date))`,
+          AND ${rsaContractRunning("k", period.from, period.to)}))`,
     ),
   );
   const rsaParts = items.flatMap(({ period }, i) => {
@@ -254,8 +254,8 @@ export async function queryFiguresMany(
     // filter on the CTE's period column was estimated at 2 rows for 2,388 and PostgreSQL then chose a nested
     // loop reading the materialized `counting` once per candidate (3.7 s of a 3.9 s national dashboard at
     // scale 0.02; plans in docs/plans/).
-    const who = sql`(SELECT k.person_id FROM contract k WHERE k.rsa IN ('OUI-M', 'OUI-NM') AND k.starts_on <= ${period.to}::date
-      AND coalesce(k.exit_on, k.planned_end_on, ${period.to}::date) >= ${period.from}::date AND k.structure_id IN (SELECT id FROM scoped))`;
+    const who = sql`(SELECT k.person_id FROM contract k
+      WHERE ${rsaContractRunning("k", period.from, period.to)} AND k.structure_id IN (SELECT id FROM scoped))`;
     const parts: RawBuilder<unknown>[] = [];
     if (years !== null)
       parts.push(
@@ -318,8 +318,8 @@ export async function queryFiguresMany(
     ex AS (${sql.join(exitParts, sql` UNION ALL `)}),
     rsa_in AS MATERIALIZED (
       SELECT DISTINCT pr.p, k.structure_id AS sid, k.person_id
-      FROM contract k JOIN periods pr ON k.starts_on <= pr.to_d AND coalesce(k.exit_on, k.planned_end_on, pr.to_d) >= pr.from_d
-      WHERE k.rsa IN ('OUI-M', 'OUI-NM') AND k.structure_id IN (SELECT id FROM scoped))
+      FROM contract k JOIN periods pr ON ${rsaContractRunning("k", sql`pr.from_d`, sql`pr.to_d`)}
+      WHERE k.structure_id IN (SELECT id FROM scoped))
     SELECT
       (SELECT json_agg(json_build_array(p, kind, n, created))::text FROM (
         SELECT c.p, s.kind, count(DISTINCT s.id)::int AS n,

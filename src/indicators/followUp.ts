@@ -4,6 +4,7 @@
 // end of month like addMonths — between from and to), how many have a known situation, how many are employed,
 // how many in durable employment. Exits "retrait" are not followed. Rates and the small-count rule: domain.
 import { type Kysely, sql } from "kysely";
+import type { FollowUpIndicators } from "../contracts/indicators.js";
 import type { Database } from "../db/schema.js";
 import { addMonths } from "../domain/calendar/isoDate.js";
 import {
@@ -14,7 +15,6 @@ import {
   type FollowUpAudience,
   type FollowUpCounts,
   type FollowUpHorizon,
-  type FollowUpHorizonFigures,
   followUpHorizonFigures,
   NO_FOLLOW_UP,
   ratesOfCounts,
@@ -74,10 +74,7 @@ export async function queryFollowUpCounts(
   return out;
 }
 
-export interface FollowUpIndicators {
-  at6Months: FollowUpHorizonFigures;
-  at12Months: FollowUpHorizonFigures;
-}
+export type { FollowUpIndicators };
 
 /** The figures of `indicators` key followUp, from the counts (small-count rule unless the structure reads its own). */
 export function followUpIndicatorsOf(counts: FollowUpCountsByGroup, audience: FollowUpAudience): FollowUpIndicators {

@@ -7,25 +7,12 @@ import { exitRates } from "../domain/exits/examined.js";
 import { proratedCents } from "../domain/indicators/proration.js";
 import { Decimal } from "../domain/money/money.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
+import type { StructurePerformance } from "../contracts/indicators.js";
 import { checkedPeriod } from "./computeIndicators.js";
 import { queryFigures } from "./figures.js";
 import { parseScope, type Scope } from "./scope.js";
 
-export interface StructureRow {
-  id: number;
-  name: string;
-  kind: SiaeKind;
-  departement: string;
-  etpConventionnes: number;
-  etpRealises: number;
-  tauxRealisation: number | null;
-  tauxRealisationCapped: number | null;
-  exitsExamined: number;
-  dynamicRate: number | null;
-  durableRate: number | null;
-  budgetTotal: number;
-  budgetState: number;
-}
+export type StructureRow = StructurePerformance;
 
 export async function computeStructureTable(
   db: Kysely<Database>,

@@ -27,7 +27,7 @@ import { computeAnnexFigures, createFinancialAnnex, loadFinancers } from "./crea
 import { loadAnnualHoursRows, loadBaremeRows } from "./referenceData.js";
 import { decimalString, id, isoDate } from "./schemas.js";
 import { NotFoundError, OperationInputError, type OperationDeps, parseInput, ruleOnField } from "./types.js";
-import type { Selectable } from "kysely";
+import type { Selectable, Updateable } from "kysely";
 
 export type FinancingRequestRow = Selectable<FinancingRequestTable>;
 
@@ -98,6 +98,26 @@ async function recordEvent(
     before: from === null ? null : { state: from },
     after: { state: to, comment, ...after },
   });
+}
+
+/** Moves a request along transition `t`: its new state and `set` written, then the event and the audit with `after`. */
+async function applyTransition(
+  db: Db,
+  deps: OperationDeps,
+  request: FinancingRequestRow,
+  t: RequestTransition,
+  comment: string,
+  set: Updateable<FinancingRequestTable>,
+  after: (row: FinancingRequestRow) => Record<string, unknown>,
+): Promise<FinancingRequestRow> {
+  const row = await db
+    .updateTable("financing_request")
+    .set({ ...set, state: t.to, updated_at: new Date() })
+    .where("id", "=", request.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(db, deps, row, request.state, t.to, t.action, comment, after(row));
+  return row;
 }
 
 /**
@@ -192,7 +212,7 @@ export async function moveFinancingRequest(db: Db, deps: OperationDeps, raw: Tra
   const input = parseInput(transitionInput, raw);
   const request = await loadRequest(db, input.requestId);
   const { t, comment } = transitionOf(request.state, input.action, input.by, input.comment);
-  const set: Partial<Record<keyof FinancingRequestTable, unknown>> = { state: t.to, updated_at: new Date() };
+  const set: Updateable<FinancingRequestTable> = {};
   if (input.action === "file" && request.requested_etp === null)
     throw new OperationInputError([{ field: "requestedEtp", reason: "indiquer le nombre d'ETP demandés avant de déposer" }]);
   if (input.action === "cdiae") {
@@ -200,23 +220,9 @@ export async function moveFinancingRequest(db: Db, deps: OperationDeps, raw: Tra
     set.cdiae_opinion = input.opinion;
     set.cdiae_session_on = input.sessionOn ?? deps.clock.today();
   }
-  const row = await db
-    .updateTable("financing_request")
-    .set(set as never)
-    .where("id", "=", request.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordEvent(
-    db,
-    deps,
-    row,
-    request.state,
-    t.to,
-    t.action,
-    comment,
+  return applyTransition(db, deps, request, t, comment, set, (row) =>
     input.action === "cdiae" ? { opinion: row.cdiae_opinion, sessionOn: row.cdiae_session_on } : {},
   );
-  return row;
 }
 
 /** Territory and penitentiary flag of the structure, from its last AF (the data tells whether it works in a prison). */
@@ -296,25 +302,20 @@ export async function proposeFinancing(db: Db, deps: OperationDeps, raw: Propose
   const request = await loadRequest(db, input.requestId);
   const { t, comment } = transitionOf(request.state, "propose", input.by, input.comment);
   const amount = await computeYearAmount(db, request.structure_id, request.year, input.proposedEtp, input.modulationPercent);
-  const row = await db
-    .updateTable("financing_request")
-    .set({
-      state: t.to,
-      proposed_etp: input.proposedEtp,
-      proposed_modulation_percent: input.modulationPercent ?? null,
-      proposed_amount: amount.socleTotal,
-      updated_at: new Date(),
-    })
-    .where("id", "=", request.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordEvent(db, deps, row, request.state, t.to, "propose", comment, {
-    proposedEtp: input.proposedEtp,
-    modulationPercent: input.modulationPercent ?? null,
-    proposedAmount: amount.socleTotal,
-    unitAmount: amount.unitAmount,
-  });
-  return row;
+  return applyTransition(
+    db,
+    deps,
+    request,
+    t,
+    comment,
+    { proposed_etp: input.proposedEtp, proposed_modulation_percent: input.modulationPercent ?? null, proposed_amount: amount.socleTotal },
+    () => ({
+      proposedEtp: input.proposedEtp,
+      modulationPercent: input.modulationPercent ?? null,
+      proposedAmount: amount.socleTotal,
+      unitAmount: amount.unitAmount,
+    }),
+  );
 }
 
 export const decideInput = z
@@ -396,25 +397,15 @@ export async function decideFinancing(
         .where("id", "=", created.id)
         .execute();
   }
-  const row = await db
-    .updateTable("financing_request")
-    .set({
-      state: t.to,
-      decision: input.decision,
-      decided_etp: decidedEtp ?? "0",
-      decided_amount: decidedAmount,
-      annex_id: annexId,
-      updated_at: new Date(),
-    })
-    .where("id", "=", request.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordEvent(db, deps, row, request.state, t.to, "decide", comment, {
-    decision: input.decision,
-    decidedEtp,
-    decidedAmount,
-    annexNumber,
-  });
+  const row = await applyTransition(
+    db,
+    deps,
+    request,
+    t,
+    comment,
+    { decision: input.decision, decided_etp: decidedEtp ?? "0", decided_amount: decidedAmount, annex_id: annexId },
+    () => ({ decision: input.decision, decidedEtp, decidedAmount, annexNumber }),
+  );
   return { ...row, annexNumber };
 }
 

@@ -10,7 +10,7 @@ import { addSupportAction } from "./addSupportAction.js";
 import { addTraining } from "./addTraining.js";
 import { createConvention } from "./createConvention.js";
 import { createEligibilityDiagnosis } from "./createEligibilityDiagnosis.js";
-import { createFinancialAnnex } from "./createFinancialAnnex.js";
+import { type CreateFinancialAnnexInput, createFinancialAnnex } from "./createFinancialAnnex.js";
 import { createPerson } from "./createPerson.js";
 import { createStructure } from "./createStructure.js";
 import { createStructureGroup } from "./createStructureGroup.js";
@@ -97,35 +97,28 @@ describe("write operations (one transaction each, audited)", () => {
   });
 
   it("creates a convention and an AF whose total comes from the barème; a new version historises the previous one", async () => {
+    // An AF of the ACI for 2019, varied field by field.
+    const aciAf2019 = (o: Omit<CreateFinancialAnnexInput, "structureId" | "startsOn" | "endsOn">) =>
+      run((db) => createFinancialAnnex(db, deps, { structureId: aci, startsOn: "2019-01-01", endsOn: "2019-12-31", ...o }));
     const conv = await run((db) =>
       createConvention(db, deps, { structureId: aci, number: "062 010119 ACI 00001", startsOn: "2019-01-01", endsOn: "2021-12-31" }),
     );
-    const af = await run((db) =>
-      createFinancialAnnex(db, deps, {
-        structureId: aci,
-        conventionId: conv.id,
-        startsOn: "2019-01-01",
-        endsOn: "2019-12-31",
-        etp: "10.5",
-      }),
-    );
+    const af = await aciAf2019({
+      conventionId: conv.id,
+      etp: "10.5",
+    });
     expect(af.unitAmount).toBe("20199.00");
     expect(af.total).toBe(afTotal("10.5", "20199", 12).toFixed(2));
     expect(af.number).toMatch(/^ACI062190001A0M0$/);
-    const v2 = await run((db) =>
-      createFinancialAnnex(db, deps, {
-        structureId: aci,
-        numberPrefix: "ACI062190001",
-        startsOn: "2019-01-01",
-        endsOn: "2019-12-31",
-        etp: "12",
-        funding: [
-          { code: "ETAT_DROIT_COMMUN", amount: "200000" },
-          { code: "ERBM", amount: "32388" },
-          { code: "CONSEIL_DEPARTEMENTAL", amount: "10000" },
-        ],
-      }),
-    );
+    const v2 = await aciAf2019({
+      numberPrefix: "ACI062190001",
+      etp: "12",
+      funding: [
+        { code: "ETAT_DROIT_COMMUN", amount: "200000" },
+        { code: "ERBM", amount: "32388" },
+        { code: "CONSEIL_DEPARTEMENTAL", amount: "10000" },
+      ],
+    });
     expect(v2.number).toBe("ACI062190001A0M1");
     expect(v2.historisedId).toBe(af.id);
     const rows = await t.handle.db
@@ -138,16 +131,11 @@ describe("write operations (one transaction each, audited)", () => {
     expect(rows[1]?.cofinanced_amount).toBe("10000.00");
     annex = v2.id;
     // A draft amendment (SAISI) historises nothing: the validated M1 stays the version in force.
-    const draft = await run((db) =>
-      createFinancialAnnex(db, deps, {
-        structureId: aci,
-        numberPrefix: "ACI062190001",
-        startsOn: "2019-01-01",
-        endsOn: "2019-12-31",
-        etp: "20",
-        state: "SAISI",
-      }),
-    );
+    const draft = await aciAf2019({
+      numberPrefix: "ACI062190001",
+      etp: "20",
+      state: "SAISI",
+    });
     expect([draft.number, draft.historisedId]).toEqual(["ACI062190001A0M2", null]);
     const inForce = await t.handle.db
       .selectFrom("counting_annex" as "financial_annex")
@@ -157,28 +145,18 @@ describe("write operations (one transaction each, audited)", () => {
     expect(inForce.map((r) => r.id)).toEqual([v2.id]);
     expect(
       await issuesOf(
-        run((db) =>
-          createFinancialAnnex(db, deps, {
-            structureId: aci,
-            startsOn: "2019-01-01",
-            endsOn: "2019-12-31",
-            etp: "1",
-            funding: [{ code: "ERBM", amount: "1" }],
-          }),
-        ),
+        aciAf2019({
+          etp: "1",
+          funding: [{ code: "ERBM", amount: "1" }],
+        }),
       ),
     ).toEqual(["funding"]);
     expect(
       await issuesOf(
-        run((db) =>
-          createFinancialAnnex(db, deps, {
-            structureId: aci,
-            startsOn: "2019-01-01",
-            endsOn: "2019-12-31",
-            etp: "1",
-            modulationPercent: "11",
-          }),
-        ),
+        aciAf2019({
+          etp: "1",
+          modulationPercent: "11",
+        }),
       ),
     ).toEqual(["modulationPercent"]);
     await run((db) => createFinancialAnnex(db, deps, { structureId: ai, startsOn: "2019-01-01", endsOn: "2019-12-31", etp: "3" }));

@@ -15,21 +15,26 @@ const isoDate = (v: unknown): string | null => {
   return String(v).slice(0, 10);
 };
 
+/** A structure's commune: its own name, else the referential's name of its commune code. */
+const commune = sql<string | null>`coalesce(s.commune_name, c.name)`;
+
 export const STRUCTURE_SORT_COLUMNS = {
-  name: "s.name",
-  kind: "s.kind",
-  departement: "s.departement_code",
-  commune: "s.commune_name",
-  siret: "s.siret",
-  createdOn: "s.created_on",
+  name: sql`s.name`,
+  kind: sql`s.kind`,
+  departement: sql`s.departement_code`,
+  commune,
+  siret: sql`s.siret`,
+  createdOn: sql`s.created_on`,
 } as const;
 
 export interface StructureFilters {
   kind?: StructureRow["kind"] | undefined;
   q?: string | undefined;
-  sort: { key: keyof typeof STRUCTURE_SORT_COLUMNS; direction: "asc" | "desc" };
-  limit: number;
-  offset: number;
+  /** Sort keys, most significant first (the id always breaks ties). */
+  sort: readonly { key: keyof typeof STRUCTURE_SORT_COLUMNS; direction: "asc" | "desc" }[];
+  /** A page of the list; every row when absent (the CLI). */
+  limit?: number;
+  offset?: number;
 }
 
 /** The structures `principal` sees, in the target's département when it names one. */
@@ -39,22 +44,33 @@ export async function listStructures(
   target: { type: "none" } | { type: "departement"; code: string },
   filters: StructureFilters,
 ): Promise<{ items: StructureRow[]; total: number }> {
-  let base = db.selectFrom("structure as s").where(visibleStructure(principal, sql.ref("s.id")));
+  let base = db
+    .selectFrom("structure as s")
+    .leftJoin("ref_commune as c", "c.code", "s.commune_code")
+    .where(visibleStructure(principal, sql.ref("s.id")));
   if (target.type === "departement") base = base.where(structureDepartement("s"), "=", target.code);
   if (filters.kind) base = base.where("s.kind", "=", filters.kind);
   if (filters.q) {
     const term = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    base = base.where((eb) => eb.or([eb("s.name", "ilike", term), eb("s.siret", "like", term), eb("s.commune_name", "ilike", term)]));
+    base = base.where((eb) => eb.or([eb("s.name", "ilike", term), eb("s.siret", "like", term), eb(commune, "ilike", term)]));
   }
+  let page = base.select([
+    "s.id",
+    "s.siret",
+    "s.asp_id",
+    "s.name",
+    "s.kind",
+    "s.departement_code",
+    commune.as("commune_name"),
+    "s.created_on",
+    "s.closed_on",
+  ]);
+  for (const { key, direction } of filters.sort) page = page.orderBy(STRUCTURE_SORT_COLUMNS[key], direction);
+  page = page.orderBy("s.id");
+  if (filters.limit !== undefined) page = page.limit(filters.limit).offset(filters.offset ?? 0);
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    base
-      .select(["s.id", "s.siret", "s.asp_id", "s.name", "s.kind", "s.departement_code", "s.commune_name", "s.created_on", "s.closed_on"])
-      .orderBy(sql.ref(STRUCTURE_SORT_COLUMNS[filters.sort.key]), filters.sort.direction)
-      .orderBy("s.id")
-      .limit(filters.limit)
-      .offset(filters.offset)
-      .execute(),
+    page.execute(),
   ]);
   const items = rows.map((r) => ({
     id: Number(r.id),

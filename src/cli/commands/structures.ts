@@ -1,12 +1,12 @@
 // passerelle structures list [--departement 62] [--kind ACI] [--json]   (design §5)
 // JSON: array of { id, siret, name, kind, departement, commune }.
 import type { Command } from "commander";
-import { sql } from "kysely";
 import type { StructureRow } from "../../contracts/structures.js";
 import { DomainRuleError } from "../../domain/errors.js";
 import { normalizeDepartement } from "../../domain/identifiers/index.js";
 import { parseSiaeKind } from "../../domain/structures/index.js";
-import { InvalidInputError, printJson, withDatabase } from "../context.js";
+import { listStructures } from "../../queries/structures.js";
+import { CLI_PRINCIPAL, InvalidInputError, printJson, withDatabase } from "../context.js";
 
 interface ListOptions {
   departement?: string;
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option("--json", "un document JSON sur la sortie standard")
     .action(async (opts: ListOptions) => {
       let departement: string | undefined;
-      let kind: string | undefined;
+      let kind: ListedStructure["kind"] | undefined;
       try {
         departement = opts.departement === undefined ? undefined : normalizeDepartement(opts.departement);
         kind = opts.kind === undefined ? undefined : parseSiaeKind(opts.kind);
@@ -46,22 +46,34 @@ export function register(program: Command): void {
           const known = await handle.db.selectFrom("ref_departement").select("code").where("code", "=", departement).executeTakeFirst();
           if (!known) throw new InvalidInputError(`--departement : département ${opts.departement} inconnu`);
         }
-        const rows = await sql<ListedStructure>`
-          SELECT s.id, s.siret, s.name, s.kind, s.departement_code AS departement, coalesce(s.commune_name, c.name) AS commune
-          FROM structure s LEFT JOIN ref_commune c ON c.code = s.commune_code
-          WHERE (${departement ?? null}::text IS NULL OR s.departement_code = ${departement ?? null})
-            AND (${kind ?? null}::text IS NULL OR s.kind = ${kind ?? null})
-          ORDER BY s.departement_code, s.kind, s.name, s.id`.execute(handle.db);
+        // The read model of the API's list, as the operator sees it: every structure, the steering
+        // département as the filter, ordered by département, kind and name.
+        const { items } = await listStructures(
+          handle.db,
+          CLI_PRINCIPAL,
+          departement === undefined ? { type: "none" } : { type: "departement", code: departement },
+          {
+            kind,
+            sort: [
+              { key: "departement", direction: "asc" },
+              { key: "kind", direction: "asc" },
+              { key: "name", direction: "asc" },
+            ],
+          },
+        );
+        const rows = items.map(
+          ({ id, siret, name, kind, departement, commune }): ListedStructure => ({ id, siret, name, kind, departement, commune }),
+        );
         if (opts.json) {
-          printJson(rows.rows);
+          printJson(rows);
           return;
         }
-        for (const r of rows.rows) {
+        for (const r of rows) {
           process.stdout.write(
             `${String(r.id).padStart(6)}  ${r.kind.padEnd(4)}  ${r.departement.padEnd(3)}  ${(r.siret ?? "—").padEnd(14)}  ${r.name}${r.commune ? ` (${r.commune})` : ""}\n`,
           );
         }
-        process.stderr.write(`${rows.rows.length} structure(s)\n`);
+        process.stderr.write(`${rows.length} structure(s)\n`);
       });
     });
 }

@@ -21,7 +21,7 @@ const routes: RouteModule = async (app, ctx) => {
     const { items, total } = await readStructures(db, principal!, target, {
       kind: q.kind,
       q: q.q,
-      sort: parseSort<keyof typeof STRUCTURE_SORT_COLUMNS>(q.sort),
+      sort: [parseSort<keyof typeof STRUCTURE_SORT_COLUMNS>(q.sort)],
       ...window(q),
     });
     if (q.format !== "json") {
