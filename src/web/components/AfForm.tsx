@@ -5,7 +5,6 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox.js";
-import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
@@ -21,6 +20,7 @@ import { maxModulationPercent } from "../../domain/aid/modulation.js";
 import { baremeTerritory } from "../../domain/aid/territory.js";
 import { annexPeriodError } from "../../domain/conventions/annexPeriod.js";
 import { FrenchDateInput } from "./FrenchDateInput.js";
+import { DecimalField } from "./TextField.js";
 
 export interface AfFormValues {
   startsOn: string;
@@ -84,6 +84,33 @@ export function modulationError(value: string, penitentiary: boolean): string | 
   const max = maxModulationPercent(penitentiary ? "penitentiaire" : "droit_commun");
   if (h === null || h > max * 100) return `Part modulée entre 0 et ${max} % attendue${penitentiary ? " en milieu pénitentiaire" : ""}.`;
   return null;
+}
+
+/** The "Part modulée (%)" field of the AF form and of the simulations; the hint gives the bound by default. */
+export function ModulationPercentField({
+  penitentiary,
+  value,
+  onChange,
+  error,
+  hint,
+}: {
+  penitentiary: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null | undefined;
+  hint?: string;
+}) {
+  const max = maxModulationPercent(penitentiary ? "penitentiaire" : "droit_commun");
+  return (
+    <DecimalField
+      label="Part modulée (%)"
+      hint={hint ?? `De 0 à ${max} %, vide si aucune`}
+      error={error}
+      name="modulation"
+      value={value}
+      onChange={onChange}
+    />
+  );
 }
 
 const FIELD_LABELS: Record<string, string> = {
@@ -293,8 +320,7 @@ export function AfForm({
                 name="startsOn"
                 value={v.startsOn}
                 onChange={(iso) => set({ startsOn: iso })}
-                state={show("startsOn", v.startsOn) ? "error" : "default"}
-                stateRelatedMessage={show("startsOn", v.startsOn) ?? undefined}
+                error={show("startsOn", v.startsOn)}
               />
             </div>
             <div className="fr-fieldset__element">
@@ -303,23 +329,17 @@ export function AfForm({
                 name="endsOn"
                 value={v.endsOn}
                 onChange={(iso) => set({ endsOn: iso })}
-                state={show("endsOn", v.endsOn) ? "error" : "default"}
-                stateRelatedMessage={show("endsOn", v.endsOn) ?? undefined}
+                error={show("endsOn", v.endsOn)}
               />
             </div>
             <div className="fr-fieldset__element">
-              <Input
+              <DecimalField
                 label="ETP conventionnés"
-                hintText="Nombre d'équivalents temps plein, ex. 12,5"
-                state={show("etp", v.etp) ? "error" : "default"}
-                stateRelatedMessage={show("etp", v.etp) ?? undefined}
-                nativeInputProps={{
-                  name: "etp",
-                  inputMode: "decimal",
-                  autoComplete: "off",
-                  value: v.etp,
-                  onChange: (e) => set({ etp: e.target.value }),
-                }}
+                hint="Nombre d'équivalents temps plein, ex. 12,5"
+                error={show("etp", v.etp)}
+                name="etp"
+                value={v.etp}
+                onChange={(value) => set({ etp: value })}
               />
             </div>
             {penitentiaryAllowed && (
@@ -348,18 +368,12 @@ export function AfForm({
                 caractéristiques des personnes embauchées, les actions et moyens d'insertion mis en œuvre, les résultats constatés à la
                 sortie. Versée en une fois après le bilan annuel.
               </p>
-              <Input
-                label="Part modulée (%)"
-                hintText="Laisser vide si aucune part modulée"
-                state={show("modulation", v.modulation) ? "error" : "default"}
-                stateRelatedMessage={show("modulation", v.modulation) ?? undefined}
-                nativeInputProps={{
-                  name: "modulation",
-                  inputMode: "decimal",
-                  autoComplete: "off",
-                  value: v.modulation,
-                  onChange: (e) => set({ modulation: e.target.value }),
-                }}
+              <ModulationPercentField
+                penitentiary={v.penitentiary}
+                hint="Laisser vide si aucune part modulée"
+                error={show("modulation", v.modulation)}
+                value={v.modulation}
+                onChange={(value) => set({ modulation: value })}
               />
             </div>
           </fieldset>
@@ -413,17 +427,12 @@ export function AfForm({
                     </Select>
                   </div>
                   <div className="fr-col-12 fr-col-md-4">
-                    <Input
+                    <DecimalField
                       label={`Montant ${i + 1} (€)`}
-                      state={error ? "error" : "default"}
-                      stateRelatedMessage={error ?? undefined}
-                      nativeInputProps={{
-                        name: `funding-${i}-amount`,
-                        inputMode: "decimal",
-                        autoComplete: "off",
-                        value: l.amount,
-                        onChange: (e) => update({ amount: e.target.value }),
-                      }}
+                      error={error}
+                      name={`funding-${i}-amount`}
+                      value={l.amount}
+                      onChange={(value) => update({ amount: value })}
                     />
                   </div>
                   <div className="fr-col-12 fr-col-md-2">

@@ -106,8 +106,7 @@ export function ExitForm({
         value={exitOn}
         min={minDate}
         onChange={setExitOn}
-        state={dateError ? "error" : "default"}
-        stateRelatedMessage={dateError ?? undefined}
+        error={dateError}
       />
       <Select
         label="Motif de sortie"

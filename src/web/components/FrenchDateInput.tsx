@@ -1,8 +1,8 @@
 // A date typed in French (JJ/MM/AAAA) in a DSFR text input: no native date picker, whose language and
 // order (MM/DD/YYYY in an English browser) follow the browser's. The value in and out is ISO (AAAA-MM-JJ);
 // a date not yet complete or impossible gives "" and the field says why.
-import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { type Ref, useEffect, useRef, useState } from "react";
+import { TextField } from "./TextField.js";
 
 const FR = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 
@@ -25,8 +25,7 @@ export function FrenchDateInput({
   onChange,
   min,
   inputRef,
-  state,
-  stateRelatedMessage,
+  error,
 }: {
   label: string;
   name: string;
@@ -36,8 +35,8 @@ export function FrenchDateInput({
   /** Earliest date accepted (AAAA-MM-JJ). */
   min?: string;
   inputRef?: Ref<HTMLInputElement>;
-  state?: "error" | "default";
-  stateRelatedMessage?: string;
+  /** The form's own message about this date (shown when the text itself is a valid date). */
+  error?: string | null;
 }) {
   const [text, setText] = useState(frenchFromIso(value));
   // A value set from outside (reset, pre-fill) replaces the text; the value this field emitted does not.
@@ -56,28 +55,24 @@ export function FrenchDateInput({
         : min && iso < min
           ? `Date au plus tôt le ${frenchFromIso(min)}.`
           : null;
-  const message = own ?? (state === "error" ? stateRelatedMessage : undefined);
   return (
-    <Input
+    <TextField
       label={label}
-      hintText="Format attendu : JJ/MM/AAAA"
-      state={message ? "error" : "default"}
-      stateRelatedMessage={message}
-      nativeInputProps={{
-        ref: inputRef,
-        name,
-        type: "text",
-        inputMode: "numeric",
-        autoComplete: "off",
-        placeholder: "JJ/MM/AAAA",
-        pattern: "\\d{2}/\\d{2}/\\d{4}",
-        value: text,
-        onChange: (e) => {
-          setText(e.target.value);
-          const next = isoFromFrench(e.target.value);
-          emitted.current = next !== null && (!min || next >= min) ? next : "";
-          onChange(emitted.current);
-        },
+      hint="Format attendu : JJ/MM/AAAA"
+      error={own ?? error}
+      inputRef={inputRef}
+      name={name}
+      type="text"
+      inputMode="numeric"
+      autoComplete="off"
+      placeholder="JJ/MM/AAAA"
+      pattern="\d{2}/\d{2}/\d{4}"
+      value={text}
+      onChange={(typed) => {
+        setText(typed);
+        const next = isoFromFrench(typed);
+        emitted.current = next !== null && (!min || next >= min) ? next : "";
+        onChange(emitted.current);
       }}
     />
   );

@@ -2,7 +2,6 @@
 // first code, recovery codes shown once, removal when the role does not require it).
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
-import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { beginMySecondFactor, confirmMySecondFactor, mySecondFactor, removeMySecondFactor } from "../../contracts/account.js";
@@ -10,6 +9,7 @@ import { call } from "../api/client.js";
 import type { SessionUser } from "../auth/session.js";
 import { EnrolmentSecret, RecoveryCodes } from "../components/SecondFactor.js";
 import { ErrorState, Loading } from "../components/States.js";
+import { PasswordField, VerificationCodeField } from "../components/CredentialFields.js";
 
 export function AccountPage({ user }: { user: SessionUser }) {
   const client = useQueryClient();
@@ -61,16 +61,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
               {remove.isError && (
                 <Alert severity="error" title="Impossible de la retirer" description={remove.error.message} className="fr-mb-2w" />
               )}
-              <Input
-                label="Mot de passe"
-                nativeInputProps={{
-                  type: "password",
-                  name: "password",
-                  autoComplete: "current-password",
-                  value: password,
-                  onChange: (e) => setPassword(e.target.value),
-                }}
-              />
+              <PasswordField purpose="current" value={password} onChange={setPassword} />
               <Button type="submit" priority="secondary" disabled={remove.isPending}>
                 Retirer la double authentification
               </Button>
@@ -94,17 +85,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
             <form onSubmit={submitCode} aria-label="Confirmer la double authentification">
               <EnrolmentSecret enrolment={begin.data} />
               {confirm.isError && <Alert severity="error" title="Code refusé" description={confirm.error.message} className="fr-mb-2w" />}
-              <Input
-                label="Code de vérification"
-                hintText="Les 6 chiffres affichés par votre application."
-                nativeInputProps={{
-                  name: "code",
-                  inputMode: "numeric",
-                  autoComplete: "one-time-code",
-                  value: code,
-                  onChange: (e) => setCode(e.target.value),
-                }}
-              />
+              <VerificationCodeField value={code} onChange={setCode} />
               <Button type="submit" disabled={confirm.isPending}>
                 Confirmer
               </Button>

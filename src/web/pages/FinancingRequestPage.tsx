@@ -25,6 +25,7 @@ import { FrenchDateInput } from "../components/FrenchDateInput.js";
 import { OPINION_LABELS, RequestStateBadge } from "../components/RequestStateBadge.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros } from "../format.js";
+import { DecimalField, TextField } from "../components/TextField.js";
 
 type RequestView = {
   state: string;
@@ -193,39 +194,26 @@ function DraftForm({ structureId, year, request }: { structureId: string; year: 
       </h2>
       <fieldset className="fr-fieldset">
         <legend className="fr-fieldset__legend">Postes et cofinancement</legend>
-        <Input
+        <DecimalField
           label="ETP d'insertion demandés"
-          hintText="Nombre d'ETP, 2 décimales au plus (ex. 12,5)"
-          nativeInputProps={{ value: etp, onChange: (e) => setEtp(e.target.value), name: "requestedEtp", inputMode: "decimal" }}
+          hint="Nombre d'ETP, 2 décimales au plus (ex. 12,5)"
+          value={etp}
+          onChange={setEtp}
+          name="requestedEtp"
         />
-        <Input
+        <DecimalField
           label="Cofinancement déclaré (€)"
-          hintText="Montant attendu du conseil départemental ou d'un autre cofinanceur"
-          nativeInputProps={{
-            value: cofinancing,
-            onChange: (e) => setCofinancing(e.target.value),
-            name: "cofinancingDeclared",
-            inputMode: "decimal",
-          }}
+          hint="Montant attendu du conseil départemental ou d'un autre cofinanceur"
+          value={cofinancing}
+          onChange={setCofinancing}
+          name="cofinancingDeclared"
         />
-        <Input
-          label="Cofinanceur"
-          nativeInputProps={{ value: cofinancer, onChange: (e) => setCofinancer(e.target.value), name: "cofinancer" }}
-        />
+        <TextField label="Cofinanceur" value={cofinancer} onChange={setCofinancer} name="cofinancer" />
       </fieldset>
       <fieldset className="fr-fieldset">
         <legend className="fr-fieldset__legend">Objectifs de sorties prévus (comme dans l'annexe financière)</legend>
         {RATES.map(([k, label]) => (
-          <Input
-            key={k}
-            label={label}
-            nativeInputProps={{
-              value: rates[k] ?? "",
-              onChange: (e) => setRates({ ...rates, [k]: e.target.value }),
-              name: k,
-              inputMode: "decimal",
-            }}
-          />
+          <DecimalField key={k} label={label} value={rates[k] ?? ""} onChange={(value) => setRates({ ...rates, [k]: value })} name={k} />
         ))}
       </fieldset>
       <fieldset className="fr-fieldset">
@@ -244,10 +232,7 @@ function DraftForm({ structureId, year, request }: { structureId: string; year: 
           />
         ))}
       </fieldset>
-      <Input
-        label="Commentaire joint au dépôt (facultatif)"
-        nativeInputProps={{ value: comment, onChange: (e) => setComment(e.target.value), name: "comment" }}
-      />
+      <TextField label="Commentaire joint au dépôt (facultatif)" value={comment} onChange={setComment} name="comment" />
       {save.isError && <ErrorState error={save.error} />}
       {file.isError && <ErrorState error={file.error} />}
       {save.isSuccess && (
@@ -453,24 +438,13 @@ function InstructionActions({ structureId, year, request }: { structureId: strin
       {(s === "en_instruction" || s === "proposee") && (
         <fieldset className="fr-fieldset">
           <legend className="fr-fieldset__legend">Proposition</legend>
-          <Input
-            label="ETP proposés"
-            nativeInputProps={{
-              value: proposedEtp,
-              onChange: (e) => setProposedEtp(e.target.value),
-              name: "proposedEtp",
-              inputMode: "decimal",
-            }}
-          />
-          <Input
+          <DecimalField label="ETP proposés" value={proposedEtp} onChange={setProposedEtp} name="proposedEtp" />
+          <DecimalField
             label="Part modulée proposée (% du socle)"
-            hintText="0 à 10 % (5 % en milieu pénitentiaire) ; la page Part modulée donne la proposition de la grille"
-            nativeInputProps={{
-              value: modulation,
-              onChange: (e) => setModulation(e.target.value),
-              name: "modulationPercent",
-              inputMode: "decimal",
-            }}
+            hint="0 à 10 % (5 % en milieu pénitentiaire) ; la page Part modulée donne la proposition de la grille"
+            value={modulation}
+            onChange={setModulation}
+            name="modulationPercent"
           />
           <p className="fr-text--sm">
             Le montant est calculé par Passerelle (barème de l'année, territoire de la structure), jamais saisi.
@@ -504,15 +478,12 @@ function InstructionActions({ structureId, year, request }: { structureId: strin
             ))}
           </Select>
           {decision !== "refusee" && (
-            <Input
+            <DecimalField
               label="ETP accordés"
-              hintText="Par défaut les ETP proposés ; moins que les ETP demandés pour une décision partielle"
-              nativeInputProps={{
-                value: decidedEtp,
-                onChange: (e) => setDecidedEtp(e.target.value),
-                name: "decidedEtp",
-                inputMode: "decimal",
-              }}
+              hint="Par défaut les ETP proposés ; moins que les ETP demandés pour une décision partielle"
+              value={decidedEtp}
+              onChange={setDecidedEtp}
+              name="decidedEtp"
             />
           )}
           <p className="fr-text--sm">Une décision d'accord crée l'annexe financière de l'année (montant calculé par le barème).</p>

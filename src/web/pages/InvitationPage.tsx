@@ -3,7 +3,6 @@
 // the structure. The token travels only from the e-mail to this page and to the API.
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
-import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
@@ -12,6 +11,8 @@ import { acceptInvitation, getInvitation } from "../../contracts/members.js";
 import { call, setCsrfToken } from "../api/client.js";
 import { adoptSession, homePath, type SessionUser } from "../auth/session.js";
 import { ErrorState, Loading } from "../components/States.js";
+import { PasswordField } from "../components/CredentialFields.js";
+import { TextField } from "../components/TextField.js";
 
 export function InvitationPage({ user }: { user: SessionUser | null }) {
   const { token = "" } = useParams();
@@ -61,27 +62,13 @@ export function InvitationPage({ user }: { user: SessionUser | null }) {
           <form onSubmit={submit} aria-label="Accepter l'invitation">
             {!user && (
               <>
-                <Input
-                  label="Nom affiché"
-                  nativeInputProps={{
-                    name: "displayName",
-                    autoComplete: "name",
-                    value: displayName,
-                    onChange: (e) => setDisplayName(e.target.value),
-                  }}
-                />
-                <Input
-                  label="Mot de passe"
-                  hintText={`Au moins ${MIN_PASSWORD_LENGTH} caractères.`}
-                  state={passwordError ? "error" : "default"}
-                  stateRelatedMessage={passwordError ?? undefined}
-                  nativeInputProps={{
-                    type: "password",
-                    name: "password",
-                    autoComplete: "new-password",
-                    value: password,
-                    onChange: (e) => setPassword(e.target.value),
-                  }}
+                <TextField label="Nom affiché" name="displayName" autoComplete="name" value={displayName} onChange={setDisplayName} />
+                <PasswordField
+                  purpose="new"
+                  hint={`Au moins ${MIN_PASSWORD_LENGTH} caractères.`}
+                  error={passwordError}
+                  value={password}
+                  onChange={setPassword}
                 />
               </>
             )}

@@ -3,13 +3,14 @@
 // that step first shows the secret to add to an authenticator app, then the recovery codes (once).
 import { Alert } from "@codegouvfr/react-dsfr/Alert.js";
 import { Button } from "@codegouvfr/react-dsfr/Button.js";
-import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import type { SecondFactorChallenge } from "../../contracts/account.js";
 import { adoptSession, homePath, type SessionUser, useLogin } from "../auth/session.js";
+import { PasswordField, VerificationCodeField } from "../components/CredentialFields.js";
 import { EnrolmentSecret, RecoveryCodes } from "../components/SecondFactor.js";
+import { TextField } from "../components/TextField.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -31,6 +32,11 @@ export function LoginPage() {
   const [codesToKeep, setCodesToKeep] = useState<{ user: SessionUser; codes: string[] } | null>(null);
   const eError = touched.email ? emailError(email) : null;
   const pError = touched.password && password === "" ? "Saisissez votre mot de passe." : null;
+  // Typing in a field marks it touched: its error shows from then on.
+  const typing = (field: keyof typeof touched, set: (value: string) => void) => (value: string) => {
+    set(value);
+    setTouched((t) => ({ ...t, [field]: true }));
+  };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -105,22 +111,7 @@ export function LoginPage() {
                 <EnrolmentSecret enrolment={challenge.enrolment} />
               </>
             )}
-            <Input
-              label="Code de vérification"
-              hintText={
-                challenge.secondFactor === "enrol"
-                  ? "Les 6 chiffres affichés par votre application."
-                  : "Les 6 chiffres affichés par votre application, ou un code de secours."
-              }
-              nativeInputProps={{
-                name: "code",
-                inputMode: challenge.secondFactor === "enrol" ? "numeric" : "text",
-                autoComplete: "one-time-code",
-                autoFocus: true,
-                value: code,
-                onChange: (e) => setCode(e.target.value),
-              }}
-            />
+            <VerificationCodeField value={code} onChange={setCode} recoveryAccepted={challenge.secondFactor !== "enrol"} autoFocus />
             <Button type="submit" disabled={login.isPending}>
               {login.isPending ? "Vérification…" : "Valider"}
             </Button>
@@ -136,36 +127,16 @@ export function LoginPage() {
         <h1>Connexion à Passerelle</h1>
         <form onSubmit={submit} noValidate aria-label="Connexion">
           {login.isError && <Alert severity="error" title="Connexion impossible" description={login.error.message} className="fr-mb-3w" />}
-          <Input
+          <TextField
             label="Adresse électronique"
-            state={eError ? "error" : "default"}
-            stateRelatedMessage={eError ?? undefined}
-            nativeInputProps={{
-              type: "email",
-              name: "email",
-              autoComplete: "username",
-              value: email,
-              onChange: (e) => {
-                setEmail(e.target.value);
-                setTouched((t) => ({ ...t, email: true }));
-              },
-            }}
+            error={eError}
+            type="email"
+            name="email"
+            autoComplete="username"
+            value={email}
+            onChange={typing("email", setEmail)}
           />
-          <Input
-            label="Mot de passe"
-            state={pError ? "error" : "default"}
-            stateRelatedMessage={pError ?? undefined}
-            nativeInputProps={{
-              type: "password",
-              name: "password",
-              autoComplete: "current-password",
-              value: password,
-              onChange: (e) => {
-                setPassword(e.target.value);
-                setTouched((t) => ({ ...t, password: true }));
-              },
-            }}
-          />
+          <PasswordField purpose="current" error={pError} value={password} onChange={typing("password", setPassword)} />
           <Button type="submit" disabled={login.isPending}>
             {login.isPending ? "Connexion…" : "Se connecter"}
           </Button>

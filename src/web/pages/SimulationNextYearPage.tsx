@@ -1,18 +1,18 @@
 // What-if of next year's allocation of an AF: the agent changes the ETP conventionnés and the modulated
 // part; the API (…/annexes/{id}/next-year) computes next year's aide au poste from next year's barème,
 // shown against this year's.
-import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams } from "react-router-dom";
 import { simulateNextYear } from "../../contracts/annexes.js";
 import { call } from "../api/client.js";
-import { etpError, fromHundredths, modulationError, toHundredths } from "../components/AfForm.js";
+import { etpError, fromHundredths, ModulationPercentField, modulationError, toHundredths } from "../components/AfForm.js";
 import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros } from "../format.js";
 import { useAnnexDetail } from "./AnnexePage.js";
 import { useDebounced } from "../components/useDebounced.js";
+import { DecimalField } from "../components/TextField.js";
 
 /** The same day one year later (29 February → 28 February), as the API shifts the period. */
 export function nextYearDate(iso: string): string {
@@ -58,33 +58,21 @@ export function SimulationNextYearPage() {
       </p>
       <form aria-label="Hypothèses de l'année suivante" onSubmit={(e) => e.preventDefault()} className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-4">
-          <Input
+          <DecimalField
             label={`ETP conventionnés en ${year + 1}`}
-            hintText={`${formatEtp(a.etp)} ETP en ${year}`}
-            state={errors.etp ? "error" : "default"}
-            stateRelatedMessage={errors.etp ?? undefined}
-            nativeInputProps={{
-              name: "etp",
-              inputMode: "decimal",
-              autoComplete: "off",
-              value: etpValue,
-              onChange: (e) => setEtp(e.target.value),
-            }}
+            hint={`${formatEtp(a.etp)} ETP en ${year}`}
+            error={errors.etp}
+            name="etp"
+            value={etpValue}
+            onChange={setEtp}
           />
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Input
-            label="Part modulée (%)"
-            hintText={`De 0 à ${a.penitentiary ? 5 : 10} %, vide si aucune`}
-            state={errors.modulation ? "error" : "default"}
-            stateRelatedMessage={errors.modulation ?? undefined}
-            nativeInputProps={{
-              name: "modulation",
-              inputMode: "decimal",
-              autoComplete: "off",
-              value: modulationValue,
-              onChange: (e) => setModulation(e.target.value),
-            }}
+          <ModulationPercentField
+            penitentiary={a.penitentiary}
+            error={errors.modulation}
+            value={modulationValue}
+            onChange={setModulation}
           />
         </div>
       </form>

@@ -1,6 +1,5 @@
 // Simulation of the aide au poste of a proposed AF, without a structure (same inputs and figures as
 // `passerelle simulate af`): kind, territory, period, ETP, optional unit amount and modulated part.
-import { Input } from "@codegouvfr/react-dsfr/Input.js";
 import { Select } from "@codegouvfr/react-dsfr/Select.js";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -8,11 +7,12 @@ import { simulateAnnex } from "../../contracts/annexes.js";
 import { SIAE_KINDS } from "../../domain/structures/kinds.js";
 import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
-import { endError, etpError, modulationError, startError, toHundredths } from "../components/AfForm.js";
+import { endError, etpError, ModulationPercentField, modulationError, startError, toHundredths } from "../components/AfForm.js";
 import { AfSimulationView } from "../components/AfSimulationView.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { useDebounced } from "../components/useDebounced.js";
 import { FrenchDateInput } from "../components/FrenchDateInput.js";
+import { DecimalField } from "../components/TextField.js";
 
 const TERRITORIES = [
   { value: "droit_commun", label: "Droit commun (métropole et DROM hors Mayotte)" },
@@ -102,60 +102,22 @@ export function SimulationPage() {
               </option>
             ))}
           </Select>
-          <FrenchDateInput
-            label="Date de début"
-            name="from"
-            value={fromValue}
-            onChange={setFrom}
-            state={errors.from ? "error" : "default"}
-            stateRelatedMessage={errors.from ?? undefined}
-          />
-          <FrenchDateInput
-            label="Date de fin"
-            name="to"
-            value={toValue}
-            onChange={setTo}
-            state={errors.to ? "error" : "default"}
-            stateRelatedMessage={errors.to ?? undefined}
-          />
-          <Input
-            label="ETP conventionnés"
-            hintText="ex. 12,5"
-            state={errors.etp ? "error" : "default"}
-            stateRelatedMessage={errors.etp ?? undefined}
-            nativeInputProps={{
-              name: "etp",
-              inputMode: "decimal",
-              autoComplete: "off",
-              value: etp,
-              onChange: (e) => setEtp(e.target.value),
-            }}
-          />
-          <Input
+          <FrenchDateInput label="Date de début" name="from" value={fromValue} onChange={setFrom} error={errors.from} />
+          <FrenchDateInput label="Date de fin" name="to" value={toValue} onChange={setTo} error={errors.to} />
+          <DecimalField label="ETP conventionnés" hint="ex. 12,5" error={errors.etp} name="etp" value={etp} onChange={setEtp} />
+          <DecimalField
             label="Montant unitaire (€ par ETP et par an)"
-            hintText="Vide : barème en vigueur à la date de début"
-            state={errors.unit ? "error" : "default"}
-            stateRelatedMessage={errors.unit ?? undefined}
-            nativeInputProps={{
-              name: "unit",
-              inputMode: "decimal",
-              autoComplete: "off",
-              value: unit,
-              onChange: (e) => setUnit(e.target.value),
-            }}
+            hint="Vide : barème en vigueur à la date de début"
+            error={errors.unit}
+            name="unit"
+            value={unit}
+            onChange={setUnit}
           />
-          <Input
-            label="Part modulée (%)"
-            hintText={`De 0 à ${territory === "penitentiaire" ? 5 : 10} %, vide si aucune`}
-            state={errors.modulation ? "error" : "default"}
-            stateRelatedMessage={errors.modulation ?? undefined}
-            nativeInputProps={{
-              name: "modulation",
-              inputMode: "decimal",
-              autoComplete: "off",
-              value: modulation,
-              onChange: (e) => setModulation(e.target.value),
-            }}
+          <ModulationPercentField
+            penitentiary={territory === "penitentiaire"}
+            error={errors.modulation}
+            value={modulation}
+            onChange={setModulation}
           />
         </form>
         <div className="fr-col-12 fr-col-lg-7">
