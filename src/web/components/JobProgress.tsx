@@ -119,30 +119,35 @@ export function FileJobStatus({ state, testId, done }: { state: JobState<JobView
       <ProgressStatus label={`${job.label} : ${step ?? "démarrage"}${percent}`} value={done} max={total} testId={`${testId}-progress`} />
     );
   }
+  // The progress line (a live region) is replaced by the outcome: announced in its turn, a failure at once.
   if (job.status === "failed" || !job.result) {
     return (
-      <Alert
-        severity="error"
-        className="fr-my-3w"
-        title={job.error?.title ?? "Échec de la tâche"}
-        description={<span data-testid={`${testId}-failed`}>{job.error?.detail ?? "Aucun fichier n'a été produit."}</span>}
-      />
+      <div role="alert">
+        <Alert
+          severity="error"
+          className="fr-my-3w"
+          title={job.error?.title ?? "Échec de la tâche"}
+          description={<span data-testid={`${testId}-failed`}>{job.error?.detail ?? "Aucun fichier n'a été produit."}</span>}
+        />
+      </div>
     );
   }
   const file = job.result;
   return (
-    <Alert
-      severity="success"
-      className="fr-my-3w"
-      title={`${job.label} : prêt`}
-      description={
-        <span data-testid={`${testId}-done`}>
-          {done?.(job)}
-          <a className="fr-link fr-icon-download-line fr-link--icon-left" href={file.url} download={file.fileName}>
-            Télécharger {file.fileName} ({fileSize(file.size)})
-          </a>
-        </span>
-      }
-    />
+    <div role="status">
+      <Alert
+        severity="success"
+        className="fr-my-3w"
+        title={`${job.label} : prêt`}
+        description={
+          <span data-testid={`${testId}-done`}>
+            {done?.(job)}
+            <a className="fr-link fr-icon-download-line fr-link--icon-left" href={file.url} download={file.fileName}>
+              Télécharger {file.fileName} ({fileSize(file.size)})
+            </a>
+          </span>
+        }
+      />
+    </div>
   );
 }
