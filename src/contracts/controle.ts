@@ -65,6 +65,9 @@ export const FileProgress = z.object({
   }),
   due: Due.nullable(),
   decision: z.enum(["conforme", "non_conforme"]).nullable(),
+  /** The deadlines the file is held to: the campaign's, or its own once the DDETS extended them (`extended`). */
+  deadlines: Deadlines,
+  extended: z.boolean(),
 });
 export type FileProgress = z.infer<typeof FileProgress>;
 
@@ -278,4 +281,15 @@ export const decideControleFile = defineContract({
     aidCorrection: z.string().max(2000).optional(),
   }),
   response: { 200: z.object({ state: FileState }) },
+});
+
+export const extendControleDeadline = defineContract({
+  method: "POST",
+  path: "/api/v1/structures/:structureId/controle-campaigns/:campaignId/deadline",
+  tags: ["contrôle a posteriori"],
+  summary: "Prolonger l'échéance en cours du dossier (et les suivantes d'autant), avec son motif (DDETS)",
+  target: structureTarget,
+  params: campaignParams,
+  body: z.strictObject({ dueOn: isoDate, reason: z.string().min(1).max(2000) }),
+  response: { 200: z.object({ deadlines: Deadlines }) },
 });

@@ -47,6 +47,16 @@ export const SiaeMonth = z.object({
   exits: z.object({ toRecord: z.number().int() }),
   /** Follow-ups after exit due this month (work list: src/contracts/followUp.ts), `toEnter` without a situation. */
   followUps: z.object({ month: z.string(), due: z.number().int(), toEnter: z.number().int() }),
+  /** Open contrôle a posteriori files of the structure (src/contracts/controle.ts): step, what is due, by whom, by when. */
+  controle: z.array(
+    z.object({
+      campaignId: z.number().int(),
+      from: z.string(),
+      to: z.string(),
+      state: z.enum(["pieces", "soumis", "contradictoire", "soumis_contradictoire"]),
+      due: z.object({ party: z.enum(["siae", "ddets"]), what: z.string(), dueOn: z.string(), overdue: z.boolean() }).nullable(),
+    }),
+  ),
   fiches: z.object({ toSend: z.number().int(), toCorrect: z.number().int(), awaitingReturn: z.number().int(), rejected: z.number().int() }),
   consumption: z
     .object({

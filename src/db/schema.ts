@@ -618,6 +618,10 @@ export interface ControleStructureTable {
   aid_correction: DefaultText;
   decided_at: TimestampNullable;
   decided_by: string | null;
+  /** The file's own deadlines once extended by the DDETS (migration 0760); null: the campaign's. */
+  proofs_due_on: ColumnType<string | null, string | null | undefined, string | null>;
+  review_due_on: ColumnType<string | null, string | null | undefined, string | null>;
+  adversarial_due_on: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type ControleStructureState = "pieces" | "soumis" | "contradictoire" | "soumis_contradictoire" | "decide";
 export type ControleReview = "en_attente" | "acceptee" | "refusee" | "refusee_2";

@@ -16,6 +16,7 @@ import {
   checkFinalDecision,
   closeReview,
   DECISION_REASONS,
+  extendDeadlines,
   type Deadlines,
   defaultDeadlines,
   type FileState,
@@ -160,6 +161,11 @@ async function loadFile(db: Db, campaignId: number, structureId: number): Promis
     .selectFrom("controle_structure as f")
     .innerJoin("controle_campaign as c", "c.id", "f.campaign_id")
     .select(["f.state", "c.departement_code", "c.state as campaign_state", "c.proofs_due_on", "c.review_due_on", "c.adversarial_due_on"])
+    .select([
+      "f.proofs_due_on as file_proofs_due_on",
+      "f.review_due_on as file_review_due_on",
+      "f.adversarial_due_on as file_adversarial_due_on",
+    ])
     .where("f.campaign_id", "=", campaignId)
     .where("f.structure_id", "=", structureId)
     .forUpdate()
@@ -169,7 +175,11 @@ async function loadFile(db: Db, campaignId: number, structureId: number): Promis
     state: row.state,
     departement: row.departement_code,
     campaignState: row.campaign_state,
-    deadlines: { proofsDueOn: row.proofs_due_on, reviewDueOn: row.review_due_on, adversarialDueOn: row.adversarial_due_on },
+    // A file whose deadlines the DDETS extended is held to its own (set together, migration 0760).
+    deadlines:
+      row.file_proofs_due_on !== null && row.file_review_due_on !== null && row.file_adversarial_due_on !== null
+        ? { proofsDueOn: row.file_proofs_due_on, reviewDueOn: row.file_review_due_on, adversarialDueOn: row.file_adversarial_due_on }
+        : { proofsDueOn: row.proofs_due_on, reviewDueOn: row.review_due_on, adversarialDueOn: row.adversarial_due_on },
   };
 }
 
@@ -405,4 +415,32 @@ export async function decideControleFile(db: Db, deps: OperationDeps, raw: z.inp
     .executeTakeFirst();
   if (!open) await db.updateTable("controle_campaign").set({ state: "close" }).where("id", "=", input.campaignId).execute();
   return { state: "decide" };
+}
+
+export const extendInput = z.object({ ...fileRef, dueOn: isoDate, reason: z.string().trim().min(1).max(2000) }).strict();
+
+/** The DDETS extends a file's current deadline (and the later ones by as many days), with its reason; audited. */
+export async function extendControleDeadline(
+  db: Db,
+  deps: OperationDeps,
+  raw: z.input<typeof extendInput>,
+): Promise<{ deadlines: Deadlines }> {
+  const input = parseInput(extendInput, raw);
+  const file = await loadFile(db, input.campaignId, input.structureId);
+  const deadlines = ruleOnField("dueOn", () => extendDeadlines(file.state, file.deadlines, input.dueOn, deps.clock.today()));
+  await db
+    .updateTable("controle_structure")
+    .set({ proofs_due_on: deadlines.proofsDueOn, review_due_on: deadlines.reviewDueOn, adversarial_due_on: deadlines.adversarialDueOn })
+    .where("campaign_id", "=", input.campaignId)
+    .where("structure_id", "=", input.structureId)
+    .execute();
+  await recordAudit(db, deps.actor, {
+    action: "controle.deadline.extend",
+    entity: "controle_campaign",
+    entityId: input.campaignId,
+    structureId: input.structureId,
+    before: { state: file.state, ...file.deadlines },
+    after: { ...deadlines, reason: input.reason },
+  });
+  return { deadlines };
 }

@@ -35,6 +35,9 @@ export interface FileProgress {
   criteria: { total: number; justified: number; accepted: number; refused: number; pending: number };
   due: DueItem | null;
   decision: "conforme" | "non_conforme" | null;
+  /** The deadlines this file is held to: the campaign's, or its own once the DDETS extended them. */
+  deadlines: Deadlines;
+  extended: boolean;
 }
 
 type CampaignRow = Omit<Selectable<ControleCampaignTable>, "created_at">;
@@ -64,8 +67,12 @@ async function fileProgress(
     decision: "conforme" | "non_conforme" | null;
     hirings: number;
     criteria: string | { certified: boolean; review: Review; initial: number; adversarial: number }[] | null;
+    proofs_due_on: string | null;
+    review_due_on: string | null;
+    adversarial_due_on: string | null;
   }>`
     SELECT f.campaign_id, f.structure_id, s.name, s.kind, f.eligible_hirings, f.state, f.decision,
+      f.proofs_due_on, f.review_due_on, f.adversarial_due_on,
       (SELECT count(*) FROM controle_hiring h WHERE h.campaign_id = f.campaign_id AND h.structure_id = f.structure_id)::int AS hirings,
       (SELECT json_agg(json_build_object('certified', k.certified, 'review', k.review,
           'initial', (SELECT count(*) FROM controle_proof p WHERE p.criterion_id = k.id AND p.phase = 'initiale'),
@@ -90,6 +97,11 @@ async function fileProgress(
       initialProofs: Number(k.initial),
       adversarialProofs: Number(k.adversarial),
     }));
+    const own =
+      r.proofs_due_on !== null && r.review_due_on !== null && r.adversarial_due_on !== null
+        ? { proofsDueOn: r.proofs_due_on, reviewDueOn: r.review_due_on, adversarialDueOn: r.adversarial_due_on }
+        : null;
+    const deadlines = own ?? deadlinesOf(campaign);
     out.get(Number(r.campaign_id))?.push({
       structureId: Number(r.structure_id),
       name: r.name,
@@ -104,8 +116,10 @@ async function fileProgress(
         refused: criteria.filter((c) => c.review === "refusee" || c.review === "refusee_2").length,
         pending: criteria.filter((c) => c.review === "en_attente").length,
       },
-      due: dueItem(r.state, criteria, today, deadlinesOf(campaign)),
+      due: dueItem(r.state, criteria, today, deadlines),
       decision: r.decision,
+      deadlines,
+      extended: own !== null,
     });
   }
   return out;

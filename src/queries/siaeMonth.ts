@@ -1,7 +1,7 @@
 // Read model of the SIAE's home page ("what to do this month"). Each count is read by the read model of
 // the page its item links to, with that page's own filters: the declaration grid (declarations.ts), the
 // salariés list (persons.ts: PASS ending within 30/90 days, exits to record), the monthly realisation
-// (structures.ts), the follow-up work list (followUp.ts). What has no page of its own (hirings whose diagnosis will have expired) is listed
+// (structures.ts), the follow-up work list (followUp.ts), the contrôle files (controleCampaigns.ts). What has no page of its own (hirings whose diagnosis will have expired) is listed
 // here, each person linking to his or her page. Visibility in SQL (visibility.ts) in every statement.
 import { type Kysely, sql } from "kysely";
 import type { SiaeMonth } from "../contracts/siaeMonth.js";
@@ -19,6 +19,7 @@ import { diagnosisExpiresAt, isDiagnosisValid } from "../domain/eligibility/diag
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import type { Principal } from "../server/auth/principal.js";
 import { declarationGrid } from "./declarations.js";
+import { structureCampaigns } from "./controleCampaigns.js";
 import { followUpWorkList } from "./followUp.js";
 import { listPersons, type PersonFilters } from "./persons.js";
 import { structureRealisation } from "./structures.js";
@@ -65,6 +66,10 @@ export async function siaeMonth(
   );
   const diagnoses = await hiringsWithoutDiagnosis(db, principal, target, today);
   const followUps = await followUpWorkList(db, principal, target, today);
+  // The structure's own files only (the policy let this structure through); decided ones need nothing more.
+  const controle = (await structureCampaigns(db, target.id, today)).flatMap((c) =>
+    c.file.state === "decide" ? [] : [{ campaignId: c.id, from: c.from, to: c.to, state: c.file.state, due: c.file.due }],
+  );
   // Fiches the ASP's return file rejected (fiche_salarie is outside the Kysely schema: migration 0302).
   const rejected = await sql<{ n: string }>`SELECT count(*) AS n FROM fiche_salarie f
     WHERE f.structure_id = ${target.id} AND f.status = 'REJECTED' AND ${visibleStructure(principal, sql.ref("f.structure_id"))}`.execute(
@@ -111,6 +116,7 @@ export async function siaeMonth(
     diagnoses: { count: diagnoses.length, people: diagnoses },
     exits: { toRecord: toExit.total },
     followUps: { month: followUps.month, due: followUps.due, toEnter: followUps.toEnter },
+    controle,
     fiches: { rejected: Number(rejected.rows[0]?.n ?? 0) },
     consumption:
       inMonth && (inMonth.etpConventionnes ?? 0) > 0

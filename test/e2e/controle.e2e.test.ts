@@ -2,10 +2,11 @@
 // on 15 January 2020, with AVIEE selected):
 //  - DDETS 62: "Contrôle" in the menu lists the campaigns; it draws the second half of 2019: the campaign page shows
 //    every selected structure the API recorded, with the seed; axe clean.
-//  - AVIEE (SIAE): "Contrôle" in the menu leads to its own file; it adds a PDF to a criterion still without one and
+//  - AVIEE (SIAE): its home's to-do names the open file with its deadline and links to it; "Contrôle" in the menu
+//    leads to its own file; it adds a PDF to a criterion still without one and
 //    sees it listed; another structure's file is refused; axe clean.
 //  - DDETS 62: opens a transmitted file, refuses one criterion with its reason and accepts the others, closes the
-//    review: the adversarial phase opens, as the API says; axe clean.
+//    review: the adversarial phase opens, as the API says; it extends the file's deadline (the API has it); axe clean.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { CampaignDetail, ControleFile } from "../../src/contracts/controle.js";
@@ -64,6 +65,14 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     j.page = page;
     await page.waitForURL(/\/structures\/\d+\/accueil$/);
     const structureId = /\/structures\/(\d+)\//.exec(page.url())?.[1];
+    // The home's to-do: the open file, what is due and by when, a link to it (the reminder is in the application).
+    const todo = page.getByTestId("todo-controle");
+    await todo.waitFor({ timeout: 60_000 });
+    await todo.getByText("Justificatifs à transmettre").waitFor();
+    expect(await todo.getByTestId("todo-controle-due").textContent()).toBe("20/01/2020");
+    expect(await todo.getByTestId("todo-controle-link").getAttribute("href")).toMatch(
+      new RegExp(`^/structures/${structureId}/controle/\\d+$`),
+    );
     await page.getByRole("link", { name: "Contrôle", exact: true }).first().click();
     await page.waitForURL(new RegExp(`/structures/${structureId}/controle$`));
     await page.getByTestId("structure-controles").getByRole("link").first().click();
@@ -141,6 +150,19 @@ describe.skipIf(!demoAvailable)("contrôle a posteriori", () => {
     expect(after.file.due).toMatchObject({ party: "siae", what: "transmettre_contradictoire" });
     await expectAccessible(page, "phase contradictoire ouverte");
     await expectFrench(page, "phase contradictoire ouverte");
+    // The deadline of this file only is extended by two weeks, with its reason.
+    const extend = page.getByRole("form", { name: "Prolonger l'échéance" });
+    await extend.getByLabel("Nouvelle échéance").fill("27/04/2020");
+    await extend.getByLabel("Motif").fill("Pièces demandées à un organisme tiers");
+    await extend.getByRole("button", { name: "Prolonger" }).click();
+    await page.getByText("Échéances (prolongées par la DDETS)").waitFor({ timeout: 60_000 });
+    const extended = await apiGet<ControleFile>(page, url);
+    expect(extended.file).toMatchObject({
+      extended: true,
+      due: { party: "siae", what: "transmettre_contradictoire", dueOn: "2020-04-27" },
+    });
+    expect(extended.campaign.deadlines.adversarialDueOn).toBe("2020-04-13");
+    await expectAccessible(page, "échéance prolongée");
     await context.close();
   });
 });

@@ -9,6 +9,7 @@ import {
   proofPhase,
   reviewCriterion,
   submitFile,
+  extendDeadlines,
 } from "./workflow.js";
 
 const d = defaultDeadlines("2019-12-09");
@@ -106,5 +107,32 @@ describe("contrôle a posteriori workflow (les-emplois siae_evaluations states)"
     expect(dueItem("soumis", [c("acceptee")], "2020-02-01", d)).toMatchObject({ what: "decider" });
     expect(dueItem("contradictoire", [c("refusee")], "2020-04-01", d)).toMatchObject({ party: "siae", what: "transmettre_contradictoire" });
     expect(dueItem("decide", [], "2020-04-01", d)).toBeNull();
+  });
+
+  it("a file's deadline is extended, never shortened nor into the past; the later ones move as much", () => {
+    expect(d).toEqual({ proofsDueOn: "2020-01-20", reviewDueOn: "2020-03-02", adversarialDueOn: "2020-04-13" });
+    expect(extendDeadlines("pieces", d, "2020-02-03", "2020-01-25")).toEqual({
+      proofsDueOn: "2020-02-03",
+      reviewDueOn: "2020-03-16",
+      adversarialDueOn: "2020-04-27",
+    });
+    // Only the current phase's deadline and the later ones move.
+    expect(extendDeadlines("contradictoire", d, "2020-04-20", "2020-04-14")).toEqual({ ...d, adversarialDueOn: "2020-04-20" });
+    expect(extendDeadlines("soumis", d, "2020-03-09", "2020-03-01")).toEqual({
+      ...d,
+      reviewDueOn: "2020-03-09",
+      adversarialDueOn: "2020-04-20",
+    });
+    const rule = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof DomainRuleError ? e.rule : "other";
+      }
+      return null;
+    };
+    expect(rule(() => extendDeadlines("pieces", d, "2020-01-20", "2020-01-10"))).toBe("controle.extend.later");
+    expect(rule(() => extendDeadlines("pieces", d, "2020-01-25", "2020-01-25"))).toBe("controle.extend.future");
+    expect(rule(() => extendDeadlines("decide", d, "2020-06-01", "2020-01-10"))).toBe("controle.extend.decided");
   });
 });

@@ -9,7 +9,7 @@
 //       submits again ──▶ soumis_contradictoire, reviewed again: acceptee / refusee_2), else ready to decide
 //   final decision (DDETS): conforme / non_conforme with its reason and consequences ──▶ decide
 // A file whose SIAE let its deadline pass can be decided (non conforme, reason "delai") once the deadline is over.
-import { addDays } from "../calendar/isoDate.js";
+import { addDays, diffDays } from "../calendar/isoDate.js";
 import { DomainRuleError } from "../errors.js";
 
 export type FileState = "pieces" | "soumis" | "contradictoire" | "soumis_contradictoire" | "decide";
@@ -195,4 +195,30 @@ export function dueItem(state: FileState, criteria: readonly CriterionStatus[], 
     case "decide":
       return null;
   }
+}
+
+/** The deadline a file is currently held to, by state: the one an extension moves. */
+export const CURRENT_DEADLINE: Record<Exclude<FileState, "decide">, keyof Deadlines> = {
+  pieces: "proofsDueOn",
+  soumis: "reviewDueOn",
+  contradictoire: "adversarialDueOn",
+  soumis_contradictoire: "adversarialDueOn",
+};
+
+// Rule: deadlines are fixed when the campaign is drawn; the DDETS may extend one file's current deadline (never
+// shorten it), to a day after today; the later deadlines move by the same number of days so that their order and
+// the time left for each later phase are kept [M]
+export function extendDeadlines(state: FileState, d: Deadlines, newDueOn: string, today: string): Deadlines {
+  if (state === "decide") throw new DomainRuleError("controle.extend.decided", state, "dossier déjà décidé : plus d'échéance à prolonger");
+  const key = CURRENT_DEADLINE[state];
+  const current = d[key];
+  if (!(newDueOn > current))
+    throw new DomainRuleError("controle.extend.later", newDueOn, `nouvelle échéance après l'échéance actuelle (${current}) attendue`);
+  if (!(newDueOn > today)) throw new DomainRuleError("controle.extend.future", newDueOn, "nouvelle échéance après aujourd'hui attendue");
+  const shift = diffDays(current, newDueOn);
+  const order: (keyof Deadlines)[] = ["proofsDueOn", "reviewDueOn", "adversarialDueOn"];
+  const from = order.indexOf(key);
+  const out = { ...d };
+  for (const k of order.slice(from)) out[k] = addDays(d[k], shift);
+  return out;
 }

@@ -324,4 +324,67 @@ describe("the workflow", () => {
       today = "2020-01-15";
     }
   });
+
+  it("deadlines are fixed at the draw; the DDETS extends one file's (the later ones move as much), audited; the SIAE's home shows it", async () => {
+    const third = campaign.selected[2]?.structureId ?? 0;
+    expect(third).toBeGreaterThan(0);
+    const url = `/api/v1/structures/${third}/controle-campaigns/${campaign.id}`;
+    const home = async () => (await call(`siae${third}`, "GET", `/api/v1/structures/${third}/month`)).json();
+    expect((await home()).controle).toEqual([
+      {
+        campaignId: campaign.id,
+        from: "2019-01-01",
+        to: "2019-12-31",
+        state: "pieces",
+        due: { party: "siae", what: "transmettre_pieces", dueOn: "2020-02-26", overdue: false },
+      },
+    ]);
+    today = "2020-03-01";
+    try {
+      const before = (await call(`siae${third}`, "GET", url)).json();
+      expect(before.file).toMatchObject({ extended: false, deadlines: before.campaign.deadlines });
+      const c = before.hirings[0].criteria.find((k: { certified: boolean }) => !k.certified);
+      const proof = () =>
+        call(`siae${third}`, "POST", `${url}/proofs`, { criterionId: c.id, fileName: "tard.pdf", contentBase64: PDF.toString("base64") });
+      expect((await proof()).statusCode).toBe(400);
+      const body = { dueOn: "2020-03-16", reason: "Structure en redressement, pièces demandées à France Travail" };
+      // Only the DDETS of the département; a reason is required; never earlier than the current deadline nor in the past.
+      expect((await call(`siae${third}`, "POST", `${url}/deadline`, body)).statusCode).toBe(403);
+      expect((await call("ddets59", "POST", `${url}/deadline`, body)).statusCode).toBe(403);
+      expect((await call("ddets62", "POST", `${url}/deadline`, { ...body, reason: "" })).statusCode).toBe(400);
+      expect((await call("ddets62", "POST", `${url}/deadline`, { ...body, dueOn: "2020-02-20" })).statusCode).toBe(400);
+      expect((await call("ddets62", "POST", `${url}/deadline`, { ...body, dueOn: "2020-02-28" })).statusCode).toBe(400);
+      const extended = await call("ddets62", "POST", `${url}/deadline`, body);
+      expect(extended.statusCode, extended.body).toBe(200);
+      const d0 = before.campaign.deadlines;
+      const shift = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) + 19 * 86_400_000).toISOString().slice(0, 10);
+      expect(extended.json().deadlines).toEqual({
+        proofsDueOn: "2020-03-16",
+        reviewDueOn: shift(d0.reviewDueOn),
+        adversarialDueOn: shift(d0.adversarialDueOn),
+      });
+      const after = (await call(`siae${third}`, "GET", url)).json();
+      expect(after.file).toMatchObject({
+        extended: true,
+        due: { party: "siae", what: "transmettre_pieces", dueOn: "2020-03-16", overdue: false },
+      });
+      // The campaign's own deadlines and the other files are unchanged.
+      expect(after.campaign.deadlines).toEqual(d0);
+      expect((await proof()).statusCode).toBe(201);
+      expect((await home()).controle[0].due).toEqual({ party: "siae", what: "transmettre_pieces", dueOn: "2020-03-16", overdue: false });
+      const audit = await t.handle.db
+        .selectFrom("audit_event")
+        .select(["action", "after"])
+        .where("action", "=", "controle.deadline.extend")
+        .where("structure_id", "=", third)
+        .execute();
+      expect(audit).toHaveLength(1);
+      expect(JSON.stringify(audit[0]?.after)).toContain("redressement");
+      today = "2020-03-20";
+      // Past the extended deadline: the DDETS may decide (for delay).
+      expect((await home()).controle[0].due).toMatchObject({ party: "ddets", what: "decider" });
+    } finally {
+      today = "2020-01-15";
+    }
+  });
 });

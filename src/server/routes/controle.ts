@@ -4,7 +4,7 @@
 //    (or a platform admin);
 //  - a structure's file: read by its members and the State agents of its territory (structure:read); proofs
 //    and transmission by its members (structure:declare); verdicts, closing the review and the decision by the
-//    DDETS of its département (structure:write + role check).
+//    DDETS of its département (structure:write + role check), and so is extending a file's deadline.
 // A campaign id is looked up only within the target (the département, or the structure's own file): another
 // territory's campaign answers 404.
 import type { FastifyReply } from "fastify";
@@ -13,6 +13,7 @@ import {
   closeControleReview as closeReviewContract,
   createControleCampaign as createCampaignContract,
   decideControleFile as decideContract,
+  extendControleDeadline as extendContract,
   getControleCampaign,
   getControleFile,
   getControleProof,
@@ -26,6 +27,7 @@ import {
   closeControleReview,
   createControleCampaign,
   decideControleFile,
+  extendControleDeadline,
   reviewControleCriterion,
   submitControleFile,
 } from "../../operations/controleCampaign.js";
@@ -126,6 +128,13 @@ const routes: RouteModule = async (app, ctx) => {
   route(app, decideContract, { policy: "structure:instruct", audit: false }, async ({ target, input, body, request, reply }) => {
     const out = await runOperation(ctx, request, reply, (tx, deps) =>
       decideControleFile(tx, deps, { campaignId: input.campaignId, structureId: target.id, ...body }),
+    );
+    return out.ok ? out.value : out.reply;
+  });
+
+  route(app, extendContract, { policy: "structure:instruct", audit: false }, async ({ target, input, body, request, reply }) => {
+    const out = await runOperation(ctx, request, reply, (tx, deps) =>
+      extendControleDeadline(tx, deps, { campaignId: input.campaignId, structureId: target.id, ...body }),
     );
     return out.ok ? out.value : out.reply;
   });

@@ -155,7 +155,17 @@ export function ControleCampaignsPage({ user }: { user: SessionUser }) {
               <td className="numeric">
                 {formatInt(c.decided)} / {formatInt(c.selectedStructures)}
               </td>
-              <td className="numeric">{formatInt(c.overdue)}</td>
+              <td className="numeric">
+                {formatInt(c.overdue)}
+                {c.overdue > 0 && (
+                  <>
+                    {" "}
+                    <Badge severity="error" small noIcon>
+                      En retard
+                    </Badge>
+                  </>
+                )}
+              </td>
               <td>{formatDate(c.deadlines.proofsDueOn)}</td>
               <td>{c.seed}</td>
             </tr>

@@ -14,6 +14,7 @@ import {
   closeControleReview,
   type ControleFile,
   decideControleFile,
+  extendControleDeadline,
   getControleFile,
   listStructureControles,
   reviewControleCriterion,
@@ -125,8 +126,9 @@ export function ControleFilePage({ user }: { user: SessionUser }) {
               Attendu : <DueBadge due={d.file.due} />
             </li>
             <li>
-              Échéances : justificatifs le {formatDate(d.campaign.deadlines.proofsDueOn)}, examen le{" "}
-              {formatDate(d.campaign.deadlines.reviewDueOn)}, phase contradictoire le {formatDate(d.campaign.deadlines.adversarialDueOn)}.
+              Échéances{d.file.extended ? " (prolongées par la DDETS)" : ""} : justificatifs le{" "}
+              <span data-testid="controle-file-proofs-due">{formatDate(d.file.deadlines.proofsDueOn)}</span>, examen le{" "}
+              {formatDate(d.file.deadlines.reviewDueOn)}, phase contradictoire le {formatDate(d.file.deadlines.adversarialDueOn)}.
             </li>
           </ul>
           {d.file.decision !== null && <DecisionSummary d={d} />}
@@ -176,6 +178,7 @@ export function ControleFilePage({ user }: { user: SessionUser }) {
             </div>
           )}
           {isDdets(user) && state !== "decide" && d.file.due?.what === "decider" && <DecisionForm params={params} onDone={refresh} />}
+          {isDdets(user) && state !== "decide" && <ExtendForm params={params} onDone={refresh} />}
         </>
       )}
     </>
@@ -345,6 +348,39 @@ function CriterionBlock({
         </div>
       )}
     </div>
+  );
+}
+
+/** The DDETS extends the file's current deadline (the later ones move as much), with its reason (audited). */
+function ExtendForm({ params, onDone }: { params: { structureId: number; campaignId: number }; onDone: () => void }) {
+  const [dueOn, setDueOn] = useState("");
+  const [reason, setReason] = useState("");
+  const extend = useMutation({
+    mutationFn: () => call(extendControleDeadline, { params, body: { dueOn, reason: reason.trim() } }),
+    onSuccess: () => {
+      setDueOn("");
+      setReason("");
+      onDone();
+    },
+  });
+  return (
+    <form
+      className="fr-mt-6w"
+      aria-label="Prolonger l'échéance"
+      onSubmit={(e) => {
+        e.preventDefault();
+        extend.mutate();
+      }}
+    >
+      <h2 className="fr-h4">Prolonger l'échéance en cours</h2>
+      <p className="fr-text--sm">Les échéances suivantes sont décalées d'autant. La prolongation et son motif sont journalisés.</p>
+      <FrenchDateInput label="Nouvelle échéance" name="dueOn" value={dueOn} onChange={setDueOn} />
+      <Input label="Motif" nativeInputProps={{ value: reason, name: "extendReason", onChange: (e) => setReason(e.target.value) }} />
+      {extend.isError && <ErrorState error={extend.error} />}
+      <button type="submit" className="fr-btn fr-btn--secondary" disabled={extend.isPending || dueOn === "" || reason.trim() === ""}>
+        Prolonger
+      </button>
+    </form>
   );
 }
 

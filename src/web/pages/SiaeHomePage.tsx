@@ -8,6 +8,7 @@ import { getSiaeMonth, type SiaeMonth } from "../../contracts/siaeMonth.js";
 import { call } from "../api/client.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatInt, formatLongDate, formatMonth } from "../format.js";
+import { DUE_LABEL, FILE_STATE_LABEL } from "./ControleCampaignsPage.js";
 
 const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n > 1 ? many : one}`;
 
@@ -178,6 +179,48 @@ function FollowUps({ m }: { m: SiaeMonth }) {
   );
 }
 
+/** Open contrôle a posteriori files: the reminder of what the SIAE must send, and by when (in-app, no e-mail). */
+function Controle({ m }: { m: SiaeMonth }) {
+  if (m.controle.length === 0) return null;
+  const first = m.controle[0];
+  return (
+    <Item
+      id="controle"
+      title="Contrôle a posteriori"
+      done={m.controle.every((f) => f.due?.party !== "siae")}
+      link={
+        m.controle.length === 1 && first
+          ? { to: `/structures/${m.structureId}/controle/${first.campaignId}`, label: "Dossier de contrôle" }
+          : { to: `/structures/${m.structureId}/controle`, label: "Mes contrôles" }
+      }
+    >
+      <ul className="fr-mb-0" data-testid="todo-controle-list">
+        {m.controle.map((f) => (
+          <li key={f.campaignId} data-campaign-id={f.campaignId}>
+            Embauches du {formatDate(f.from)} au {formatDate(f.to)} : <strong>{FILE_STATE_LABEL[f.state]}</strong>
+            {f.due && (
+              <>
+                {" "}
+                — {DUE_LABEL[f.due.what as keyof typeof DUE_LABEL] ?? f.due.what} avant le{" "}
+                <span data-testid="todo-controle-due">{formatDate(f.due.dueOn)}</span>
+                {f.due.party === "siae" && f.state === "contradictoire" && " (phase contradictoire : justificatifs des critères refusés)"}
+                {f.due.overdue && (
+                  <>
+                    {" "}
+                    <Badge severity="error" small noIcon>
+                      En retard
+                    </Badge>
+                  </>
+                )}
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Item>
+  );
+}
+
 function Exits({ m }: { m: SiaeMonth }) {
   const n = m.exits.toRecord;
   return (
@@ -298,6 +341,7 @@ export function SiaeHomePage() {
             <Fiches m={m} />
             <Consumption m={m} />
             <FollowUps m={m} />
+            <Controle m={m} />
           </ul>
         </>
       )}
