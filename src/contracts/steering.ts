@@ -15,6 +15,15 @@ const departementTarget = {
 const interval = z.object({ low: z.number(), high: z.number() });
 const alert = z.enum(["under", "over"]).nullable();
 
+const FundingLine = z.object({
+  code: z.string(),
+  label: z.string(),
+  conventionne: z.number(),
+  paidToDate: z.number(),
+  projectedYearEnd: z.number(),
+  projectedUnused: z.number(),
+});
+
 export const Envelope = z.object({
   scope: z.string(),
   year: z.number().int(),
@@ -46,18 +55,12 @@ export const Envelope = z.object({
       alert,
       paidToDate: z.number(),
       projectedAmount: z.number(),
-    }),
-  ),
-  fundingLines: z.array(
-    z.object({
-      code: z.string(),
-      label: z.string(),
+      /** The structure's aide au poste of the year, and by funding line (summing exactly to `fundingLines`). */
       conventionne: z.number(),
-      paidToDate: z.number(),
-      projectedYearEnd: z.number(),
-      projectedUnused: z.number(),
+      fundingLines: z.array(FundingLine),
     }),
   ),
+  fundingLines: z.array(FundingLine),
 });
 export type Envelope = z.infer<typeof Envelope>;
 

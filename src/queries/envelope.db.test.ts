@@ -58,6 +58,17 @@ describe("envelope read model", () => {
         expect(cents(l.map((x) => x.projectedYearEnd))).toBe(Math.round(env.budget.projectedYearEnd * 100));
         expect(cents(l.map((x) => x.projectedUnused))).toBe(Math.round(env.budget.projectedUnused * 100));
         expect(l.every((x) => x.projectedUnused >= 0 && x.label !== "")).toBe(true);
+        // Per structure: its lines sum to its own amounts, and the structures' lines to the département's, line by line.
+        for (const s of env.structures) {
+          expect(cents(s.fundingLines.map((x) => x.conventionne))).toBe(Math.round(s.conventionne * 100));
+          expect(cents(s.fundingLines.map((x) => x.paidToDate))).toBe(Math.round(s.paidToDate * 100));
+          expect(cents(s.fundingLines.map((x) => x.projectedYearEnd))).toBe(Math.round(s.projectedAmount * 100));
+        }
+        for (const line of l)
+          for (const k of ["conventionne", "paidToDate", "projectedYearEnd", "projectedUnused"] as const)
+            expect(cents(env.structures.flatMap((s) => s.fundingLines.filter((x) => x.code === line.code).map((x) => x[k])))).toBe(
+              Math.round(line[k] * 100),
+            );
         if (l.length > 1 && l.some((x) => x.paidToDate > 0) && l.some((x) => x.projectedYearEnd > 0)) withSeveralLines++;
       }
     expect(withSeveralLines).toBeGreaterThan(3);

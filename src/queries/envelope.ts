@@ -103,16 +103,22 @@ export interface EnvelopeView {
     alert: "under" | "over" | null;
     paidToDate: number;
     projectedAmount: number;
+    /** The structure's aide au poste of the year (its AFs' conventioned amounts in the year). */
+    conventionne: number;
+    /** The structure's amounts by funding line: the same splits as `fundingLines`, which they sum to exactly. */
+    fundingLines: EnvelopeViewFundingLine[];
   }[];
   /** The budget by funding line of the AFs (docs/steering.md): each column sums to the budget's, to the cent. */
-  fundingLines: {
-    code: string;
-    label: string;
-    conventionne: number;
-    paidToDate: number;
-    projectedYearEnd: number;
-    projectedUnused: number;
-  }[];
+  fundingLines: EnvelopeViewFundingLine[];
+}
+
+export interface EnvelopeViewFundingLine {
+  code: string;
+  label: string;
+  conventionne: number;
+  paidToDate: number;
+  projectedYearEnd: number;
+  projectedUnused: number;
 }
 
 const n4 = (d: Decimal) => Number(d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4));
@@ -126,6 +132,14 @@ export function envelopeView(
   fundingLabels: Map<string, string> = new Map(),
 ): EnvelopeView {
   const f = env.forecast;
+  const line = (l: Envelope["fundingLines"][number]): EnvelopeViewFundingLine => ({
+    code: l.code,
+    label: fundingLabels.get(l.code) ?? (l.code === UNALLOCATED_FUNDING_LINE ? UNALLOCATED_LABEL : l.code),
+    conventionne: Number(l.conventionne.toFixed(2)),
+    paidToDate: Number(l.paidToDate.toFixed(2)),
+    projectedYearEnd: Number(l.projectedYearEnd.toFixed(2)),
+    projectedUnused: Number(l.projectedUnused.toFixed(2)),
+  });
   return {
     scope: scopeLabel,
     year: env.year,
@@ -159,15 +173,10 @@ export function envelopeView(
       alert: s.alert,
       paidToDate: Number(s.paidToDate),
       projectedAmount: Number(s.projectedAmount),
+      conventionne: Number(s.conventionedAmount),
+      fundingLines: s.fundingLines.map(line),
     })),
-    fundingLines: env.fundingLines.map((l) => ({
-      code: l.code,
-      label: fundingLabels.get(l.code) ?? (l.code === UNALLOCATED_FUNDING_LINE ? UNALLOCATED_LABEL : l.code),
-      conventionne: Number(l.conventionne.toFixed(2)),
-      paidToDate: Number(l.paidToDate.toFixed(2)),
-      projectedYearEnd: Number(l.projectedYearEnd.toFixed(2)),
-      projectedUnused: Number(l.projectedUnused.toFixed(2)),
-    })),
+    fundingLines: env.fundingLines.map(line),
   };
 }
 

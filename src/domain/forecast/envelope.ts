@@ -44,6 +44,8 @@ export interface EnvelopeStructure {
   paidToDate: string;
   projectedAmount: string;
   profileYears: number[];
+  /** The structure's amounts by funding line (sorted by code): its AFs' splits, the same parts as the envelope's. */
+  fundingLines: EnvelopeFundingLine[];
 }
 
 export interface Envelope {
@@ -62,10 +64,12 @@ export interface Envelope {
 /**
  * Adds an AF's amounts of the year to its funding lines: the conventioned amount and the paid to date pro rata of
  * the AF's line amounts, the projected amount pro rata of the line's conventioned amount (so that no line is
- * projected above what it conventions), each split to the cent with the parts summing to the AF's amount.
+ * projected above what it conventions), each split to the cent with the parts summing to the AF's amount. The same
+ * parts go to every map given (the département's and the structure's): the structures' lines sum exactly to the
+ * département's.
  */
 function addToFundingLines(
-  lines: Map<string, EnvelopeFundingLine>,
+  targets: readonly Map<string, EnvelopeFundingLine>[],
   a: EnvelopeAnnex,
   conv: Decimal,
   paid: Decimal,
@@ -77,26 +81,30 @@ function addToFundingLines(
   const convParts = allocateCents(conv, weights);
   const paidParts = allocateCents(paid, weights);
   const projectedParts = allocateCents(projected, convParts);
-  codes.forEach((code, i) => {
-    let l = lines.get(code);
-    if (!l) {
-      l = {
-        code,
-        conventionne: new Decimal(0),
-        paidToDate: new Decimal(0),
-        projectedYearEnd: new Decimal(0),
-        projectedUnused: new Decimal(0),
-      };
-      lines.set(code, l);
-    }
-    const c = convParts[i] ?? new Decimal(0);
-    const p = projectedParts[i] ?? new Decimal(0);
-    l.conventionne = l.conventionne.plus(c);
-    l.paidToDate = l.paidToDate.plus(paidParts[i] ?? 0);
-    l.projectedYearEnd = l.projectedYearEnd.plus(p);
-    l.projectedUnused = l.projectedUnused.plus(c.minus(p));
-  });
+  for (const lines of targets)
+    codes.forEach((code, i) => {
+      let l = lines.get(code);
+      if (!l) {
+        l = {
+          code,
+          conventionne: new Decimal(0),
+          paidToDate: new Decimal(0),
+          projectedYearEnd: new Decimal(0),
+          projectedUnused: new Decimal(0),
+        };
+        lines.set(code, l);
+      }
+      const c = convParts[i] ?? new Decimal(0);
+      const p = projectedParts[i] ?? new Decimal(0);
+      l.conventionne = l.conventionne.plus(c);
+      l.paidToDate = l.paidToDate.plus(paidParts[i] ?? 0);
+      l.projectedYearEnd = l.projectedYearEnd.plus(p);
+      l.projectedUnused = l.projectedUnused.plus(c.minus(p));
+    });
 }
+
+const byCode = (lines: Map<string, EnvelopeFundingLine>) =>
+  [...lines.values()].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
 
 const yearFrom = (year: number) => `${year}-01-01`;
 const yearTo = (year: number) => `${year}-12-31`;
@@ -173,6 +181,7 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
     let conv = new Decimal(0);
     let paid = new Decimal(0);
     let projected = new Decimal(0);
+    const own = new Map<string, EnvelopeFundingLine>();
     for (const a of s?.annexes ?? []) {
       const unit = unitOf(a);
       const total = totalOf(a, unit);
@@ -181,7 +190,7 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
       const convInYear = roundCents(total.times(inside).dividedBy(months));
       conv = conv.plus(convInYear);
       if (unit === null) {
-        addToFundingLines(fundingLines, a, convInYear, new Decimal(0), new Decimal(0));
+        addToFundingLines([fundingLines, own], a, convInYear, new Decimal(0), new Decimal(0));
         continue;
       }
       const lines = paymentsToDate(
@@ -196,7 +205,7 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
       paid = paid.plus(paidAf);
       const projectedAf = dueForOccupation(f.projected.times(share), unit, convInYear);
       projected = projected.plus(projectedAf);
-      addToFundingLines(fundingLines, a, convInYear, paidAf, projectedAf);
+      addToFundingLines([fundingLines, own], a, convInYear, paidAf, projectedAf);
     }
     conventionedAmount = conventionedAmount.plus(conv);
     paidToDate = paidToDate.plus(paid);
@@ -213,6 +222,7 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
       paidToDate: paid.toFixed(2),
       projectedAmount: projected.toFixed(2),
       profileYears: f.profileYears,
+      fundingLines: byCode(own),
     };
   });
   return {
@@ -224,6 +234,6 @@ export function computeEnvelope(annexes: readonly EnvelopeAnnex[], year: number,
     projectedAmount,
     projectedUnused: Decimal.max(0, conventionedAmount.minus(projectedAmount)),
     structures,
-    fundingLines: [...fundingLines.values()].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0)),
+    fundingLines: byCode(fundingLines),
   };
 }

@@ -208,6 +208,59 @@ describe("envelope of a département", () => {
     ]);
   });
 
+  it("per structure: each structure's lines are its AFs' splits and sum, per line and to the cent, to the département's", () => {
+    // Structure 1 has two AFs of the year with odd thirds (cents to share); structure 2 one AF without lines.
+    const odd: EnvelopeAnnex[] = [
+      {
+        ...(annexes[0] as EnvelopeAnnex),
+        to: "2019-06-30",
+        totalAmount: "100000.01",
+        funding: [
+          { code: "ETAT_DROIT_COMMUN", amount: "1" },
+          { code: "CD", amount: "1" },
+          { code: "ERBM", amount: "1" },
+        ],
+      },
+      {
+        ...(annexes[0] as EnvelopeAnnex),
+        annexId: 3,
+        from: "2019-07-01",
+        totalAmount: "80000.02",
+        funding: [
+          { code: "ETAT_DROIT_COMMUN", amount: "2" },
+          { code: "CD", amount: "1" },
+        ],
+      },
+      annexes[1] as EnvelopeAnnex,
+    ];
+    const env = computeEnvelope(odd, 2019, "2019-09-30");
+    const [s1, s2] = env.structures;
+    // AF 1: 100 000.01 in thirds = 33 333.33 each and 2 cents to the first largest remainders (droit commun, CD);
+    // AF 3: 80 000.02 in ⅔ / ⅓ = 53 333.34 + 26 666.67 and the cent left to the larger remainder (droit commun).
+    expect(s1?.fundingLines.map((l) => [l.code, l.conventionne.toFixed(2)])).toEqual([
+      ["CD", "60000.01"],
+      ["ERBM", "33333.33"],
+      ["ETAT_DROIT_COMMUN", "86666.69"],
+    ]);
+    expect(s2?.fundingLines.map((l) => l.code)).toEqual(["NON_VENTILE"]);
+    for (const s of env.structures) {
+      const sum = (k: "conventionne" | "paidToDate" | "projectedYearEnd") =>
+        s.fundingLines.reduce((acc, l) => acc.plus(l[k]), new Decimal(0)).toFixed(2);
+      expect(sum("conventionne")).toBe(s.conventionedAmount);
+      expect(sum("paidToDate")).toBe(s.paidToDate);
+      expect(sum("projectedYearEnd")).toBe(s.projectedAmount);
+    }
+    for (const line of env.fundingLines)
+      for (const k of ["conventionne", "paidToDate", "projectedYearEnd", "projectedUnused"] as const)
+        expect(
+          env.structures
+            .flatMap((s) => s.fundingLines.filter((l) => l.code === line.code))
+            .reduce((acc, l) => acc.plus(l[k]), new Decimal(0))
+            .toFixed(2),
+          `${line.code} ${k}`,
+        ).toBe(line[k].toFixed(2));
+  });
+
   it("backtest: exact when the year repeats the profile; the December projection is the year", () => {
     const b = backtest(annexes, 2019);
     expect(b.months).toHaveLength(12);
