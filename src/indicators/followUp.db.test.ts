@@ -19,6 +19,8 @@ import {
   followUpHorizonFigures,
   followUpRates,
   isFollowedExitGroup,
+  SECONDARY_WITHHELD_REASON,
+  WITHHELD_REASON,
 } from "../domain/followUp/index.js";
 import type { Period } from "../domain/indicators/records.js";
 import { findRollupDrift, rebuildRollups } from "../db/rollups.js";
@@ -172,8 +174,13 @@ describe("follow-up indicators: SQL = twin", () => {
             expect(o).toMatchObject({ known: null, employedRate: null, durableEmployedRate: null, withheld: true });
             expect(o.withheldReason).toMatch(/moins de 5 personnes/);
             withheldSeen++;
-          } else expect(o.employedRate).toBe(mine.employedRate);
-          if ((mine.due ?? 0) >= 5) expect(o.unknownShare).toBe(mine.unknownShare);
+            // Otherwise published, unless hidden so that the total minus the other groups does not give it back.
+          } else if (o.employedRate === null) expect(o.withheldReason).toBe(SECONDARY_WITHHELD_REASON);
+          else expect(o.employedRate).toBe(mine.employedRate);
+          if ((mine.due ?? 0) >= 5 && o.unknownShare !== mine.unknownShare) {
+            expect(o.unknownShare).toBeNull();
+            expect(o.withheldReason).toBe((mine.known ?? 0) < 5 ? WITHHELD_REASON : SECONDARY_WITHHELD_REASON);
+          }
         }
     }
     expect(withheldSeen).toBeGreaterThan(0);

@@ -53,15 +53,62 @@ export function publishFollowUp(rates: FollowUpRates, audience: FollowUpAudience
   return { ...published, withheldReason: published.withheld ? WITHHELD_REASON : null };
 }
 
+export const SECONDARY_WITHHELD_REASON = `non publié hors de la structure : sinon un chiffre portant sur moins de ${SMALL_COUNT} personnes se retrouverait par soustraction du total (secret statistique)`;
+
+// Rule: secondary suppression — the overall figure is the sum of the exit groups, so a group withheld alone (or
+// groups withheld together covering fewer than 5 people) would be found again as the total minus the published
+// groups; the next-smallest groups are withheld too until the withheld groups cover at least 5 people (or every
+// group is withheld, the total being then itself under 5 and withheld) [M]
+export function secondarySuppression(counts: readonly number[]): Set<number> {
+  const withheld = new Set<number>();
+  counts.forEach((n, i) => {
+    if (n < SMALL_COUNT) withheld.add(i);
+  });
+  const covered = () => [...withheld].reduce((acc, i) => acc + (counts[i] ?? 0), 0);
+  // Groups of nobody reveal nothing: only a withheld group about someone needs covering.
+  const sensitive = () => [...withheld].some((i) => (counts[i] ?? 0) > 0);
+  while (sensitive() && covered() < SMALL_COUNT) {
+    const next = counts
+      .map((n, i) => ({ n, i }))
+      .filter(({ i }) => !withheld.has(i))
+      .sort((a, b) => a.n - b.n || a.i - b.i)[0];
+    if (next === undefined) break;
+    withheld.add(next.i);
+  }
+  return withheld;
+}
+
+/** Withholds, on top of the small-count rule, the figures the secondary suppression hides. */
+function withholdAlso(figure: FollowUpFigure, level: { due: boolean; known: boolean }): FollowUpFigure {
+  const hideDue = level.due && figure.due !== null;
+  const hideKnown = level.known && figure.known !== null;
+  if (!hideDue && !hideKnown) return figure;
+  return {
+    ...figure,
+    ...(hideDue ? { due: null, unknownShare: null } : {}),
+    ...(hideKnown ? { known: null, employedRate: null, durableEmployedRate: null } : {}),
+    withheld: true,
+    withheldReason: figure.withheldReason ?? SECONDARY_WITHHELD_REASON,
+  };
+}
+
 /** One horizon's figures from the rates of each exit group (overall = every group together). */
 export function followUpHorizonFigures(
   overall: FollowUpRates,
   byGroup: Record<FollowedExitGroup, FollowUpRates>,
   audience: FollowUpAudience,
 ): FollowUpHorizonFigures {
+  const figures = FOLLOWED_EXIT_GROUPS.map((g) => publishFollowUp(byGroup[g], audience));
+  if (audience === "outside") {
+    const dueHidden = secondarySuppression(FOLLOWED_EXIT_GROUPS.map((g) => byGroup[g].due));
+    const knownHidden = secondarySuppression(FOLLOWED_EXIT_GROUPS.map((g) => byGroup[g].known));
+    figures.forEach((f, i) => {
+      figures[i] = withholdAlso(f, { due: dueHidden.has(i), known: knownHidden.has(i) });
+    });
+  }
   return {
     ...publishFollowUp(overall, audience),
-    byExitGroup: Object.fromEntries(FOLLOWED_EXIT_GROUPS.map((g) => [g, publishFollowUp(byGroup[g], audience)])) as Record<
+    byExitGroup: Object.fromEntries(FOLLOWED_EXIT_GROUPS.map((g, i) => [g, figures[i] as FollowUpFigure])) as Record<
       FollowedExitGroup,
       FollowUpFigure
     >,
