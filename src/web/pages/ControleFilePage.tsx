@@ -23,6 +23,7 @@ import {
 import { call } from "../api/client.js";
 import type { SessionUser } from "../auth/session.js";
 import { FrenchDateInput } from "../components/FrenchDateInput.js";
+import { TextField } from "../components/TextField.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatInt } from "../format.js";
 import { DecisionBadge, DueBadge, FILE_STATE_LABEL } from "./ControleCampaignsPage.js";
@@ -375,7 +376,7 @@ function ExtendForm({ params, onDone }: { params: { structureId: number; campaig
       <h2 className="fr-h4">Prolonger l'échéance en cours</h2>
       <p className="fr-text--sm">Les échéances suivantes sont décalées d'autant. La prolongation et son motif sont journalisés.</p>
       <FrenchDateInput label="Nouvelle échéance" name="dueOn" value={dueOn} onChange={setDueOn} />
-      <Input label="Motif" nativeInputProps={{ value: reason, name: "extendReason", onChange: (e) => setReason(e.target.value) }} />
+      <TextField label="Motif" name="extendReason" value={reason} onChange={setReason} />
       {extend.isError && <ErrorState error={extend.error} />}
       <button type="submit" className="fr-btn fr-btn--secondary" disabled={extend.isPending || dueOn === "" || reason.trim() === ""}>
         Prolonger
