@@ -93,17 +93,6 @@ export const Change = z.object({
   relative: z.number().nullable(),
 });
 export type Change = z.infer<typeof Change>;
-/** The figures compared with the previous period. */
-export const CHANGE_KEYS = [
-  "etpConventionnes",
-  "etpRealises",
-  "entered",
-  "present",
-  "budgetTotal",
-  "budgetState",
-  "structures",
-  "dynamicRate",
-] as const;
 const INDICATOR_KEYS = Object.keys(INDICATOR_DEFINITIONS) as [IndicatorKey, ...IndicatorKey[]];
 export const Indicators = z.object({
   scope: z.string(),
@@ -112,7 +101,19 @@ export const Indicators = z.object({
   ...figures,
   followUp: FollowUpIndicators,
   previous: PeriodFigures.nullable(),
-  change: z.record(z.enum(CHANGE_KEYS), Change).nullable(),
+  /** The figures compared with the previous period. */
+  change: z
+    .object({
+      etpConventionnes: Change,
+      etpRealises: Change,
+      entered: Change,
+      present: Change,
+      budgetTotal: Change,
+      budgetState: Change,
+      structures: Change,
+      dynamicRate: Change,
+    })
+    .nullable(),
   definitions: z.record(z.enum(INDICATOR_KEYS), z.object({ label: z.string(), definition: z.string() })),
 });
 export type Indicators = z.infer<typeof Indicators>;

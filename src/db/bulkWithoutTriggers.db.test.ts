@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
 import { findRollupDrift } from "./rollups.js";
+import type { Db, RsaFlag } from "./schema.js";
 import { bulkWithoutTriggers, canSkipTriggers, foreignKeyViolations } from "./bulkWithoutTriggers.js";
 
 let t: TestDatabase;
@@ -29,19 +30,27 @@ async function seedStructureAndAnnex(): Promise<{ structureId: number; annexId: 
       values (${structureId}, ${`ACI06${prefixSerial++}`.padEnd(12, "0")}, 'ACI_DC', 'VALIDE', '2019-01-01', '2019-12-31', 2, 1607) returning id`.execute(
       db,
     );
-    const p = await sql<{
-      id: number;
-    }>`insert into person (last_name, first_name, birth_date, is_synthetic) values ('Test', 'Déclencheur', '1980-01-01', true) returning id`.execute(
-      db,
-    );
-    const personId = Number(p.rows[0]?.id);
-    const c = await sql<{
-      id: number;
-    }>`insert into contract (person_id, structure_id, mesure_code, contract_type, starts_on, weekly_hours) values (${personId}, ${structureId}, 'ACI_DC', 'CDDI', '2019-01-01', 26) returning id`.execute(
-      db,
-    );
-    return { structureId, annexId: Number(a.rows[0]?.id), personId, contractId: Number(c.rows[0]?.id) };
+    const { personId, contractId } = await personWithContract(db, structureId, { firstName: "Déclencheur", birthDate: "1980-01-01" });
+    return { structureId, annexId: Number(a.rows[0]?.id), personId, contractId };
   });
+}
+
+/** A synthetic person and their CDDI in the structure from 1 January 2019 (RSA flag and exit as given). */
+async function personWithContract(
+  db: Db,
+  structureId: number,
+  o: { firstName: string; birthDate: string; rsa?: RsaFlag; exitOn?: string },
+): Promise<{ personId: number; contractId: number }> {
+  const p = await sql<{ id: number }>`insert into person (last_name, first_name, birth_date, is_synthetic)
+    values ('Test', ${o.firstName}, ${o.birthDate}, true) returning id`.execute(db);
+  const personId = Number(p.rows[0]?.id);
+  const c = await sql<{
+    id: number;
+  }>`insert into contract (person_id, structure_id, mesure_code, contract_type, starts_on, weekly_hours, rsa, exit_on)
+    values (${personId}, ${structureId}, 'ACI_DC', 'CDDI', '2019-01-01', 26, ${o.rsa ?? "NON"}, ${o.exitOn ?? null}) returning id`.execute(
+    db,
+  );
+  return { personId, contractId: Number(c.rows[0]?.id) };
 }
 
 describe("bulkWithoutTriggers", () => {
@@ -54,17 +63,12 @@ describe("bulkWithoutTriggers", () => {
           (${ids.annexId}, ${ids.contractId}, ${ids.personId}, ${ids.structureId}, '2019-01-01', 100),
           (${ids.annexId}, ${ids.contractId}, ${ids.personId}, ${ids.structureId}, '2019-02-01', 110.5)`.execute(db);
         // A whole recruitment written without triggers: entry, hours, exit (entry and exit rollups).
-        const p = await sql<{
-          id: number;
-        }>`insert into person (last_name, first_name, birth_date, is_synthetic) values ('Test', 'Sortie', '1975-05-05', true) returning id`.execute(
-          db,
-        );
-        const personId = Number(p.rows[0]?.id);
-        const c = await sql<{
-          id: number;
-        }>`insert into contract (person_id, structure_id, mesure_code, contract_type, starts_on, weekly_hours, rsa, exit_on)
-          values (${personId}, ${ids.structureId}, 'ACI_DC', 'CDDI', '2019-01-01', 26, 'OUI-M', '2019-06-30') returning id`.execute(db);
-        const contractId = Number(c.rows[0]?.id);
+        const { personId, contractId } = await personWithContract(db, ids.structureId, {
+          firstName: "Sortie",
+          birthDate: "1975-05-05",
+          rsa: "OUI-M",
+          exitOn: "2019-06-30",
+        });
         for (const month of ["2019-01-01", "2019-02-01", "2019-03-01", "2019-04-01", "2019-05-01", "2019-06-01"])
           await sql`insert into monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours) values (${ids.annexId}, ${contractId}, ${personId}, ${ids.structureId}, ${month}, 112)`.execute(
             db,

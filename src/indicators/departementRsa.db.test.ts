@@ -4,13 +4,12 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
 import { parseExitReferential } from "../domain/exits/referential.js";
-import type { Period, RecruitmentExit } from "../domain/indicators/index.js";
+import type { Period } from "../domain/indicators/index.js";
 import { proratedCents } from "../domain/indicators/proration.js";
 import { Decimal } from "../domain/money/money.js";
-import type { SiaeKind } from "../domain/structures/kinds.js";
 import { computeDepartementRsa, queryDepartementRsa, type RsaRaw, summariseRsa } from "./departementRsa.js";
 import { departementRsaTwin } from "./departementRsaTwin.js";
-import { insertDataset, randomDataset, twinRecords } from "./testkit/randomDataset.js";
+import { insertDataset, randomDataset, twinExits, twinRecords } from "./testkit/randomDataset.js";
 
 const read = (f: string) => readFileSync(new URL(`../../data/reference/passerelle/${f}`, import.meta.url), "utf8");
 const referential = parseExitReferential(read("ref_categorie_sortie.csv"), read("ref_motif_sortie.csv"));
@@ -66,23 +65,7 @@ describe("département RSA: SQL = pure twin (random data)", () => {
       const ds = randomDataset(seed, { structures: 16, persons: 70 });
       await t.handle.withTransaction(({ db: tx }) => insertDataset(tx, ds));
       const records = twinRecords(ds);
-      const contractById = new Map(ds.contracts.map((c) => [c.id, c]));
-      const kindOf = new Map(ds.structures.map((s) => [s.id, s.kind]));
-      const exits: RecruitmentExit[] = ds.exits.map((e) => {
-        const initial = contractById.get(e.recruitmentId);
-        if (!initial) throw new Error("exit without contract");
-        return {
-          recruitmentId: String(e.recruitmentId),
-          personKey: String(e.personId),
-          structureId: String(e.structureId),
-          kind: kindOf.get(e.structureId) as SiaeKind,
-          mesure: initial.mesure,
-          recruitmentStart: initial.startsOn,
-          exitDate: e.exitOn,
-          motifCode: String(e.motif),
-        };
-      });
-      const recruitmentOf = new Map(ds.contracts.map((c) => [String(c.id), String(c.recruitmentId ?? c.id)]));
+      const { exits, recruitmentOf } = twinExits(ds);
       const structures = ds.structures.map((s) => ({ id: s.id, name: `Structure ${s.id}`, kind: s.kind, departement: s.departement }));
       let nonTrivial = 0;
       for (const departement of ["62", "59"]) {

@@ -26,7 +26,7 @@ import { Decimal } from "../domain/money/money.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { countingCtes } from "./countingAnnexes.js";
 import { examinedExitRows } from "./examinedExits.js";
-import { splitYears } from "./figures.js";
+import { yearsAndMonths } from "./figures.js";
 import type { DepartementRsa, RsaKindRow, RsaStructureRow } from "../contracts/departements.js";
 import { parseDepartementCode } from "../contracts/target.js";
 import { describeScope, ScopeError, scopeCondition } from "./scope.js";
@@ -60,6 +60,17 @@ export interface RsaRaw {
 
 export const emptyPeople = (): RsaPeople => ({ present: 0, presentRsa: 0, entered: 0, enteredRsa: 0 });
 export const emptyExits = (): ExitCounts => ({ examined: 0, durable: 0, transition: 0, positive: 0, other: 0 });
+/** A structure's row before any figure is added. */
+export const emptyRsaStructure = (s: { id: number; name: string; kind: SiaeKind }): RsaRawStructure => ({
+  id: s.id,
+  name: s.name,
+  kind: s.kind,
+  people: emptyPeople(),
+  etpConventionnes: "0",
+  etpCofinanced: "0",
+  cdAmount: new Map(),
+  exits: emptyExits(),
+});
 
 /** The raw figures of the département (code already validated) over the period, read in SQL. */
 export async function queryDepartementRsa(db: Kysely<Database>, departement: string, period: Period): Promise<RsaRaw> {
@@ -77,16 +88,7 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
     if (!r) {
       const s = info.get(id);
       if (!s) throw new Error(`structure ${id} hors du département ${departement}`);
-      r = {
-        id,
-        name: s.name,
-        kind: s.kind,
-        people: emptyPeople(),
-        etpConventionnes: "0",
-        etpCofinanced: "0",
-        cdAmount: new Map(),
-        exits: emptyExits(),
-      };
+      r = emptyRsaStructure({ id, name: s.name, kind: s.kind });
       rows.set(id, r);
     }
     return r;
@@ -120,16 +122,13 @@ export async function queryDepartementRsa(db: Kysely<Database>, departement: str
     g === 0 && sid !== null ? row(Number(sid)).people : g === 2 && kind !== null ? byKind[kind] : total;
   // Hours per (structure, person): whole years from rollup_person_year, edge months from monthly_declaration
   // (as figures.ts); RSA = a contract of the person in that structure flagged RSA and running in the period.
-  const { years, edges } = splitYears(period);
-  const parts = [];
-  if (years !== null)
-    parts.push(
-      sql`SELECT c.structure_id AS sid, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`,
-    );
-  for (const [a, b] of edges)
-    parts.push(
+  const parts = yearsAndMonths(
+    period,
+    (y0, y1) =>
+      sql`SELECT c.structure_id AS sid, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${y0} AND ${y1}`,
+    (a, b) =>
       sql`SELECT c.structure_id AS sid, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`,
-    );
+  );
   const pres =
     parts.length === 0
       ? { rows: [] }

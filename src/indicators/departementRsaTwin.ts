@@ -10,7 +10,7 @@ import { addProrated } from "../domain/indicators/proration.js";
 import type { AfRecord, ContractRecord, DeclarationRecord, Period } from "../domain/indicators/records.js";
 import { Decimal, parseDecimal } from "../domain/money/money.js";
 import { mesureCountsForPosts, SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
-import { emptyExits, emptyPeople, type RsaPeople, type RsaRaw, type RsaRawStructure } from "./departementRsa.js";
+import { emptyPeople, emptyRsaStructure, type RsaPeople, type RsaRaw, type RsaRawStructure } from "./departementRsa.js";
 
 export interface TwinStructure {
   id: number;
@@ -45,16 +45,7 @@ export function departementRsaTwin(input: RsaTwinInput): RsaRaw {
     if (!r) {
       const s = inScope.get(sid);
       if (!s) throw new Error(`structure ${sid} hors du département`);
-      r = {
-        id: s.id,
-        name: s.name,
-        kind: s.kind,
-        people: emptyPeople(),
-        etpConventionnes: "0",
-        etpCofinanced: "0",
-        cdAmount: new Map(),
-        exits: emptyExits(),
-      };
+      r = emptyRsaStructure(s);
       rows.set(sid, r);
     }
     return r;

@@ -13,11 +13,8 @@ import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { examinedExitRows } from "./examinedExits.js";
 import { type Scope, scopeCondition } from "./scope.js";
 
-export interface StructureFigures {
-  structureId: number;
-  name: string;
-  kind: SiaeKind;
-  departement: string;
+/** Sums over the structures of the scope (what the dashboards show), or one structure's figures. */
+export interface ScopeTotals {
   etpConventionnes: string;
   etpRealises: string;
   /** Σ amount × months inside, by AF months (exact; see domain proration.ts). */
@@ -27,14 +24,11 @@ export interface StructureFigures {
   exits: ExitCounts;
 }
 
-/** Sums over the structures of the scope (what the dashboards show). */
-export interface ScopeTotals {
-  etpConventionnes: string;
-  etpRealises: string;
-  budgetTotal: ProratedAmount;
-  budgetCofinanced: ProratedAmount;
-  modulated: ProratedAmount;
-  exits: ExitCounts;
+export interface StructureFigures extends ScopeTotals {
+  structureId: number;
+  name: string;
+  kind: SiaeKind;
+  departement: string;
 }
 
 export interface RawFigures {
@@ -90,6 +84,19 @@ export function splitYears(period: Period): { years: [number, number] | null; ed
   const first = years[0];
   const lastYear = years.at(-1);
   return { years: first === undefined || lastYear === undefined ? null : [first, lastYear], edges };
+}
+
+/**
+ * A period's rows read from a yearly rollup for its whole calendar years (`byYears(first, last)`) and from
+ * monthly rows for the months around them (`byMonths(from, to)`, one call per run of months).
+ */
+export function yearsAndMonths(
+  period: Period,
+  byYears: (first: number, last: number) => RawBuilder<unknown>,
+  byMonths: (from: string, to: string) => RawBuilder<unknown>,
+): RawBuilder<unknown>[] {
+  const { years, edges } = splitYears(period);
+  return [...(years === null ? [] : [byYears(years[0], years[1])]), ...edges.map(([a, b]) => byMonths(a, b))];
 }
 
 /** The year when the period is exactly one calendar year (people present read from rollup_annex_year), else null. */
@@ -189,36 +196,30 @@ export async function queryFiguresMany(
   );
   // Hours per counting annex: whole calendar years from rollup_annex_year, other months from rollup_annex_month.
   const hourParts = items.flatMap(({ period }, i) => {
-    const { years, edges } = splitYears(period);
-    const parts: RawBuilder<unknown>[] = [];
-    if (years !== null)
-      parts.push(
-        sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year BETWEEN ${years[0]} AND ${years[1]}`,
-      );
-    for (const [a, b] of edges)
-      parts.push(
+    const parts = yearsAndMonths(
+      period,
+      (y0, y1) =>
+        sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_year r JOIN counting c ON c.id = r.annex_id WHERE r.year BETWEEN ${y0} AND ${y1}`,
+      (a, b) =>
         sql`SELECT ${i}::int AS p, r.annex_id, r.hours FROM rollup_annex_month r JOIN counting c ON c.id = r.annex_id WHERE r.month BETWEEN ${a}::date AND ${b}::date`,
-      );
+    );
     return parts.length > 0 ? parts : [sql`SELECT ${i}::int AS p, NULL::bigint AS annex_id, 0::numeric AS hours WHERE false`];
   });
   // Rule: people present = distinct persons with ≥ 1 h over the period on counting AFs — iae-reference §3.2/§10.
   // One calendar year: Σ solo_present of the counting annexes (people with a single annex that year) + the people
   // with several annexes that year (rollup_multi_person_year) whose hours on counting annexes reach 1 h.
   const presentOneYear = items.flatMap(({ period }, i) => oneYearCount(i, period, "solo_present", sql`true`));
-  const presentParts = items.flatMap(({ period }, i) => {
-    if (calendarYear(period) !== null) return [];
-    const { years, edges } = splitYears(period);
-    const parts: RawBuilder<unknown>[] = [];
-    if (years !== null)
-      parts.push(
-        sql`SELECT ${i}::int AS p, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${years[0]} AND ${years[1]}`,
-      );
-    for (const [a, b] of edges)
-      parts.push(
-        sql`SELECT ${i}::int AS p, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`,
-      );
-    return parts;
-  });
+  const presentParts = items.flatMap(({ period }, i) =>
+    calendarYear(period) !== null
+      ? []
+      : yearsAndMonths(
+          period,
+          (y0, y1) =>
+            sql`SELECT ${i}::int AS p, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id WHERE py.year BETWEEN ${y0} AND ${y1}`,
+          (a, b) =>
+            sql`SELECT ${i}::int AS p, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id WHERE d.month BETWEEN ${a}::date AND ${b}::date`,
+        ),
+  );
   const presentSql = sql.join(
     [
       ...presentOneYear,
@@ -249,25 +250,21 @@ export async function queryFiguresMany(
   );
   const rsaParts = items.flatMap(({ period }, i) => {
     if (calendarYear(period) !== null) return [];
-    const { years, edges } = splitYears(period);
     // The period's candidates straight from contract (the join to rsa_in below filters exactly): the same
     // filter on the CTE's period column was estimated at 2 rows for 2,388 and PostgreSQL then chose a nested
     // loop reading the materialized `counting` once per candidate (3.7 s of a 3.9 s national dashboard at
     // scale 0.02; plans in docs/plans/).
     const who = sql`(SELECT k.person_id FROM contract k
       WHERE ${rsaContractRunning("k", period.from, period.to)} AND k.structure_id IN (SELECT id FROM scoped))`;
-    const parts: RawBuilder<unknown>[] = [];
-    if (years !== null)
-      parts.push(
+    return yearsAndMonths(
+      period,
+      (y0, y1) =>
         sql`SELECT ${i}::int AS p, c.structure_id AS sid, py.person_id, py.hours FROM rollup_person_year py JOIN counting c ON c.id = py.annex_id
-          WHERE py.year BETWEEN ${years[0]} AND ${years[1]} AND py.person_id IN ${who}`,
-      );
-    for (const [a, b] of edges)
-      parts.push(
+          WHERE py.year BETWEEN ${y0} AND ${y1} AND py.person_id IN ${who}`,
+      (a, b) =>
         sql`SELECT ${i}::int AS p, c.structure_id AS sid, d.person_id, d.hours FROM monthly_declaration d JOIN counting c ON c.id = d.annex_id
           WHERE d.month BETWEEN ${a}::date AND ${b}::date AND d.person_id IN ${who}`,
-      );
-    return parts;
+    );
   });
   const rsaPresentSql = sql.join(
     [

@@ -17,7 +17,6 @@ import {
   type Period,
   peopleEntered,
   peoplePresent,
-  type RecruitmentExit,
   rsaAmongPresent,
   rsaShareAmongEntrants,
   structuresByKindAt,
@@ -31,7 +30,7 @@ import { computeSeries } from "./computeSeries.js";
 import { computeStructureTable } from "./structureTable.js";
 import { queryFigures } from "./figures.js";
 import type { Scope } from "./scope.js";
-import { type Dataset, insertDataset, randomDataset, twinRecords } from "./testkit/randomDataset.js";
+import { type Dataset, insertDataset, randomDataset, twinExits, twinRecords } from "./testkit/randomDataset.js";
 
 const read = (f: string) => readFileSync(new URL(`../../data/reference/passerelle/${f}`, import.meta.url), "utf8");
 const referential = parseExitReferential(read("ref_categorie_sortie.csv"), read("ref_motif_sortie.csv"));
@@ -69,25 +68,7 @@ function twin(ds: Dataset, scope: Scope, period: Period, at: string, kind?: Siae
   const decl = all.declarations.filter((d) => afIds.has(d.afId));
   const contracts = all.contracts.filter((c) => ids.has(Number(c.structureId)));
   const structures = ds.structures.filter((s) => ids.has(s.id)).map((s) => ({ id: String(s.id), kind: s.kind, createdOn: s.createdOn }));
-  const contractById = new Map(ds.contracts.map((c) => [c.id, c]));
-  const recruitmentOf = new Map(ds.contracts.map((c) => [String(c.id), String(c.recruitmentId ?? c.id)]));
-  const kindOf = new Map(ds.structures.map((s) => [s.id, s.kind]));
-  const exits: RecruitmentExit[] = ds.exits
-    .filter((e) => ids.has(e.structureId))
-    .map((e) => {
-      const initial = contractById.get(e.recruitmentId);
-      if (!initial) throw new Error("exit without contract");
-      return {
-        recruitmentId: String(e.recruitmentId),
-        personKey: String(e.personId),
-        structureId: String(e.structureId),
-        kind: kindOf.get(e.structureId) as SiaeKind,
-        mesure: initial.mesure,
-        recruitmentStart: initial.startsOn,
-        exitDate: e.exitOn,
-        motifCode: String(e.motif),
-      };
-    });
+  const { exits, recruitmentOf } = twinExits(ds, (id) => ids.has(id));
   const exitRecords = exitRecordsFor(exits, all.declarations, recruitmentOf, all.afs);
   const budget = budgetForPeriod(afs, period);
   return {

@@ -15,7 +15,7 @@ import { createPerson } from "./createPerson.js";
 import { createStructure } from "./createStructure.js";
 import { createStructureGroup } from "./createStructureGroup.js";
 import { declareMonthlyHours } from "./declareMonthlyHours.js";
-import { hire } from "./hire.js";
+import { type HireInput, hire } from "./hire.js";
 import { issueApproval } from "./issueApproval.js";
 import { prolongApproval } from "./prolongApproval.js";
 import { recordExit } from "./recordExit.js";
@@ -227,60 +227,16 @@ describe("write operations (one transaction each, audited)", () => {
     expect(await issuesOf(run((db) => issueApproval(db, deps, { personId: person, diagnosisId: d.id, startsOn: "2019-03-01" })))).toEqual([
       "personId",
     ]);
-    expect(
-      await issuesOf(
-        run((db) =>
-          hire(db, deps, {
-            personId: person,
-            structureId: aci,
-            approvalId: approval,
-            contractType: "CDDI",
-            startsOn: "2019-02-01",
-            plannedEndOn: "2019-04-30",
-            weeklyHours: 26,
-          }),
-        ),
-      ),
-    ).toEqual(["plannedEndOn"]);
-    expect(
-      await issuesOf(
-        run((db) =>
-          hire(db, deps, {
-            personId: person,
-            structureId: aci,
-            contractType: "CDDI",
-            startsOn: "2019-02-01",
-            plannedEndOn: "2019-07-31",
-            weeklyHours: 26,
-          }),
-        ),
-      ),
-    ).toEqual(["approvalId"]);
-    const c = await run((db) =>
-      hire(db, deps, {
-        personId: person,
-        structureId: aci,
-        approvalId: approval,
-        contractType: "CDDI",
-        startsOn: "2019-02-01",
-        plannedEndOn: "2019-07-31",
-        weeklyHours: 26,
-        rsa: "OUI-NM",
-      }),
-    );
+    // The person's CDDI in the ACI (26 h a week), from its start to its planned end.
+    const hireCddi = (o: Omit<HireInput, "personId" | "structureId" | "contractType" | "weeklyHours">) =>
+      run((db) => hire(db, deps, { personId: person, structureId: aci, contractType: "CDDI", weeklyHours: 26, ...o }));
+    expect(await issuesOf(hireCddi({ approvalId: approval, startsOn: "2019-02-01", plannedEndOn: "2019-04-30" }))).toEqual([
+      "plannedEndOn",
+    ]);
+    expect(await issuesOf(hireCddi({ startsOn: "2019-02-01", plannedEndOn: "2019-07-31" }))).toEqual(["approvalId"]);
+    const c = await hireCddi({ approvalId: approval, startsOn: "2019-02-01", plannedEndOn: "2019-07-31", rsa: "OUI-NM" });
     expect(c.rank).toBe(0);
-    const r = await run((db) =>
-      hire(db, deps, {
-        personId: person,
-        structureId: aci,
-        approvalId: approval,
-        renewalOf: c.id,
-        contractType: "CDDI",
-        startsOn: "2019-08-01",
-        plannedEndOn: "2020-01-31",
-        weeklyHours: 26,
-      }),
-    );
+    const r = await hireCddi({ approvalId: approval, renewalOf: c.id, startsOn: "2019-08-01", plannedEndOn: "2020-01-31" });
     expect(r).toMatchObject({ rank: 1, recruitmentId: c.id });
     contract = r.id;
   });

@@ -8,6 +8,7 @@ import type { Database } from "../../db/schema.js";
 import { addDays, type IsoDate, monthKey, monthKeysBetween } from "../../domain/calendar/isoDate.js";
 import { mulberry32 } from "../../domain/random.js";
 import type { AfState } from "../../domain/conventions/states.js";
+import type { RecruitmentExit } from "../../domain/indicators/exitHours.js";
 import type { AfRecord, ContractRecord, DeclarationRecord, RsaFlag } from "../../domain/indicators/records.js";
 import type { SiaeKind } from "../../domain/structures/kinds.js";
 
@@ -303,4 +304,31 @@ export function twinRecords(ds: Dataset): { afs: AfRecord[]; declarations: Decla
     rsa: c.rsa,
   }));
   return { afs, declarations, contracts };
+}
+
+/** The twin's exits of the dataset (those of the structures `keep` accepts) and each contract's recruitment. */
+export function twinExits(
+  ds: Dataset,
+  keep: (structureId: number) => boolean = () => true,
+): { exits: RecruitmentExit[]; recruitmentOf: Map<string, string> } {
+  const contractById = new Map(ds.contracts.map((c) => [c.id, c]));
+  const kindOf = new Map(ds.structures.map((s) => [s.id, s.kind]));
+  const exits = ds.exits
+    .filter((e) => keep(e.structureId))
+    .map((e): RecruitmentExit => {
+      const initial = contractById.get(e.recruitmentId);
+      if (!initial) throw new Error("exit without contract");
+      return {
+        recruitmentId: String(e.recruitmentId),
+        personKey: String(e.personId),
+        structureId: String(e.structureId),
+        kind: kindOf.get(e.structureId) as SiaeKind,
+        mesure: initial.mesure,
+        recruitmentStart: initial.startsOn,
+        exitDate: e.exitOn,
+        motifCode: String(e.motif),
+      };
+    });
+  const recruitmentOf = new Map(ds.contracts.map((c) => [String(c.id), String(c.recruitmentId ?? c.id)]));
+  return { exits, recruitmentOf };
 }

@@ -215,14 +215,18 @@ describe("fiche salarié against les-emplois's serializer test cases", () => {
     salarieLangueFrancaise: true,
     salarieMobilite: true,
   };
-  const eitiInput = {
-    salarieOETH: true,
+  // The EITI benefits as entered; an EITI's fiche sends them unchanged.
+  const eitiBenefits = {
     salarieBenefARE: true,
     salarieBenefAREDepuis: "01",
     salarieBenefPrimeActivite: true,
     salarieBenefPrimeActiviteDepuis: "02",
     salarieBenefCAPE: true,
     salarieBenefCESA: true,
+  };
+  const eitiInput = {
+    salarieOETH: true,
+    ...eitiBenefits,
     nomActeurCreationEntr: "Actor Étude",
     revenuMensuelMoyenTI: 12345.67,
     cotisationsTI: "03",
@@ -317,12 +321,7 @@ describe("fiche salarié against les-emplois's serializer test cases", () => {
       cotisationsTI: "03",
       nomActeurCreationEntr: "ACTOR ETUDE",
       revenuMensuelMoyenTI: "12345,67",
-      salarieBenefARE: true,
-      salarieBenefAREDepuis: "01",
-      salarieBenefPrimeActivite: true,
-      salarieBenefPrimeActiviteDepuis: "02",
-      salarieBenefCAPE: true,
-      salarieBenefCESA: true,
+      ...eitiBenefits,
       salarieOETH: false,
       salarieBenefATA: false,
     });

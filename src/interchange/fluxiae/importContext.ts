@@ -51,6 +51,29 @@ export function rejectRow(ctx: FluxImportContext, file: string, record: FluxIaeR
   for (const issue of issues) ctx.tally.reject({ file, line: record.line, column: issue.column, reason: issue.reason });
 }
 
+/**
+ * The last line of each key of a view (a key read twice: the last line wins, and the repetition is warned
+ * about on `column` with `reason(previousLine)`).
+ */
+export class LastLineOfKey {
+  private readonly lines = new Map<number, number>();
+  constructor(
+    private readonly ctx: FluxImportContext,
+    private readonly file: string,
+    private readonly column: string,
+  ) {}
+
+  read(key: number, line: number, reason: (previousLine: number) => string): void {
+    const previous = this.lines.get(key);
+    if (previous !== undefined) this.ctx.tally.warn({ file: this.file, line, column: this.column, reason: reason(previous) });
+    this.lines.set(key, line);
+  }
+
+  isLast(key: number, line: number): boolean {
+    return this.lines.get(key) === line;
+  }
+}
+
 /** Stable JSON (sorted keys) to compare stored jsonb with new values. */
 export function stableJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);

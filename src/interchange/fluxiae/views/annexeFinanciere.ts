@@ -17,7 +17,7 @@ import { validateAfPrefix } from "../../../domain/identifiers/index.js";
 import { loadBaremeRows } from "../../../operations/referenceData.js";
 import { type AspMesure, kindOfMesure, parseAspMesure } from "../../../domain/structures/index.js";
 import { type MappedColumn, computeExtra, type StoredValue } from "../columnMap.js";
-import { analyzeAsItGrows, type FluxImportContext, rejectRow, stableJson } from "../importContext.js";
+import { analyzeAsItGrows, type FluxImportContext, LastLineOfKey, rejectRow, stableJson } from "../importContext.js";
 import type { FluxIaeRecord, OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 import { findStructureOfAnyKind, resolveStructure } from "./structureResolver.js";
@@ -221,21 +221,17 @@ const COMPARED = AF_COLUMNS.map((c) => c.field);
 //  2. every row: rejections, and the rows of the kinds ACI/AI/EI/ETTI/EITI (they create the structures);
 //  3. the FDI_DC rows, attached to a structure of their ASP id.
 export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
-  const lastLine = new Map<number, number>();
+  const lastLine = new LastLineOfKey(ctx, view.file, "af_id_avenant_modification");
   for await (const record of (await view.reopen()).records()) {
     const raw = record.values.af_id_avenant_modification;
     const key = raw && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : null;
     if (key === null || record.problem) continue;
-    const previous = lastLine.get(key);
-    if (previous !== undefined) {
-      ctx.tally.warn({
-        file: view.file,
-        line: record.line,
-        column: "af_id_avenant_modification",
-        reason: `annexe ${record.values.af_numero_annexe_financiere ?? "?"}A${record.values.af_numero_avenant_renouvellement ?? "?"}M${record.values.af_numero_avenant_modification ?? "?"} (id ${key}) déjà lue ligne ${previous} : lignes fusionnées, la dernière l'emporte`,
-      });
-    }
-    lastLine.set(key, record.line);
+    lastLine.read(
+      key,
+      record.line,
+      (previous) =>
+        `annexe ${record.values.af_numero_annexe_financiere ?? "?"}A${record.values.af_numero_avenant_renouvellement ?? "?"}M${record.values.af_numero_avenant_modification ?? "?"} (id ${key}) déjà lue ligne ${previous} : lignes fusionnées, la dernière l'emporte`,
+    );
   }
   let fdiRows = 0;
   const batch = new AfBatch(ctx, view);
@@ -251,7 +247,7 @@ export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: O
       rejectRow(ctx, view.file, record, f.issues);
       continue;
     }
-    if (lastLine.get(parsed.aspAfId) !== record.line) {
+    if (!lastLine.isLast(parsed.aspAfId, record.line)) {
       ctx.tally.unchanged++; // merged into the later line of the same AF version
       continue;
     }
@@ -266,7 +262,7 @@ export async function importAnnexeFinanciereView(ctx: FluxImportContext, view: O
   for await (const record of (await view.reopen()).records()) {
     if (record.problem || record.values.af_mesure_dispositif_code?.trim().toUpperCase() !== "FDI_DC") continue;
     const parsed = parseAf(new RowFields(record.values));
-    if (parsed && parsed.kind === null && lastLine.get(parsed.aspAfId) === record.line) await batch.add(record, parsed);
+    if (parsed && parsed.kind === null && lastLine.isLast(parsed.aspAfId, record.line)) await batch.add(record, parsed);
   }
   await batch.flush();
 }

@@ -4,7 +4,7 @@
 // The gestion address is used (the ASP advises it), the admin one when the gestion one is empty.
 import { sql } from "kysely";
 import { checkSiret, normalizeCommuneCode, normalizeSiret } from "../../../domain/identifiers/index.js";
-import { type FluxImportContext, rejectRow, stableJson } from "../importContext.js";
+import { type FluxImportContext, LastLineOfKey, rejectRow, stableJson } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
 
@@ -94,7 +94,7 @@ interface StructureRow {
 }
 
 export async function importStructureView(ctx: FluxImportContext, view: OpenedView): Promise<void> {
-  const seen = new Map<number, number>();
+  const seen = new LastLineOfKey(ctx, view.file, "structure_id_siae");
   let batch: StructureRow[] = [];
   for await (const record of view.records()) {
     ctx.tally.rowsRead++;
@@ -110,16 +110,7 @@ export async function importStructureView(ctx: FluxImportContext, view: OpenedVi
       rejectRow(ctx, view.file, record, f.issues);
       continue;
     }
-    const previousLine = seen.get(aspId);
-    if (previousLine !== undefined) {
-      ctx.tally.warn({
-        file: view.file,
-        line: record.line,
-        column: "structure_id_siae",
-        reason: `structure ASP n°${aspId} déjà lue ligne ${previousLine} : la dernière ligne l'emporte`,
-      });
-    }
-    seen.set(aspId, record.line);
+    seen.read(aspId, record.line, (previous) => `structure ASP n°${aspId} déjà lue ligne ${previous} : la dernière ligne l'emporte`);
     const fields = await structureFieldsFromRaw(ctx, record.values);
     const siretRaw = f.text("structure_siret_actualise") ?? f.text("structure_siret_signature");
     if (siretRaw && !fields.siret)
