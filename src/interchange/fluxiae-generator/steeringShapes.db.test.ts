@@ -91,4 +91,31 @@ describe("steering shapes on generated data", () => {
     expect(detail?.campaign.decided).toBeLessThan(c.selected);
     expect(detail?.reminders.length).toBeGreaterThan(0);
   });
+
+  it("is deterministic: the same delivery imported elsewhere (its suivis/ folder is not read) gives the same shapes", async () => {
+    const other = await createTestDatabase();
+    try {
+      const report = await importPath(other.handle, dir, { pii: testCipher(), territory: NATION });
+      expect(report.rejected).toBe(0);
+      const again = await other.handle.db.transaction().execute((trx) => addGeneratedSteeringShapes(trx, testCipher(), { seed: 11 }));
+      expect({ ...again, followUps: { ...again.followUps, folder: null, files: 0 } }).toEqual({
+        ...summary,
+        followUps: { ...summary.followUps, folder: null, files: 0 },
+      });
+      const rows = async (db: TestDatabase) => ({
+        followUps: (
+          await sql<{
+            r: string;
+          }>`SELECT exit_id || '/' || horizon || '/' || situation AS r FROM follow_up ORDER BY exit_id, horizon`.execute(db.handle.db)
+        ).rows.map((x) => x.r),
+        sampled: (
+          await sql<{ r: string }>`SELECT structure_id || '/' || contract_id AS r FROM controle_hiring ORDER BY 1`.execute(db.handle.db)
+        ).rows.map((x) => x.r),
+        proofs: Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM controle_proof`.execute(db.handle.db)).rows[0]?.n),
+      });
+      expect(await rows(other)).toEqual(await rows(t));
+    } finally {
+      await other.destroy();
+    }
+  }, 240_000);
 });
