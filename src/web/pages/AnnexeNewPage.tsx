@@ -6,7 +6,7 @@ import { getStructure } from "../../contracts/structures.js";
 import { call } from "../api/client.js";
 import { useCalendar } from "../api/useCalendar.js";
 import { AfForm } from "../components/AfForm.js";
-import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
+import { StructureBreadcrumb } from "../components/StructureBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 
 export function AnnexeNewPage() {
@@ -25,7 +25,7 @@ export function AnnexeNewPage() {
   const inForce = s.conventions.find((c) => c.startsOn <= `${year}-01-01` && c.endsOn >= `${year}-01-01`);
   return (
     <>
-      <AnnexeBreadcrumb structure={s} current={{ label: "Nouvelle annexe financière", href: `/structures/${s.id}/annexes/nouvelle` }} />
+      <StructureBreadcrumb structure={s} current={{ label: "Nouvelle annexe financière", href: `/structures/${s.id}/annexes/nouvelle` }} />
       <h1>Nouvelle annexe financière</h1>
       <p className="fr-text--lead">
         {s.name} ({s.kind}) — l'aide au poste est calculée depuis le barème en vigueur à la date de début.

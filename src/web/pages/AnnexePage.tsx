@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router-dom";
 import { getAnnex } from "../../contracts/annexes.js";
 import { call } from "../api/client.js";
 import type { SessionUser } from "../auth/session.js";
-import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
+import { StructureBreadcrumb } from "../components/StructureBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros } from "../format.js";
 import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
@@ -32,7 +32,7 @@ export function AnnexePage({ user }: { user: SessionUser }) {
   const base = `/structures/${a.structureId}/annexes/${a.id}`;
   return (
     <>
-      <AnnexeBreadcrumb structure={structure} current={{ label: `Annexe ${a.number}`, href: base }} />
+      <StructureBreadcrumb structure={structure} current={{ label: `Annexe ${a.number}`, href: base }} />
       <h1>
         Annexe financière {a.number} <AnnexStateBadge state={a.state} />
       </h1>

@@ -2,7 +2,7 @@
 // version being modified; the version it replaces becomes HISTORISE.
 import { Link, useParams } from "react-router-dom";
 import { AfForm } from "../components/AfForm.js";
-import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
+import { StructureBreadcrumb } from "../components/StructureBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatEtp } from "../format.js";
 import { useAnnexDetail } from "./AnnexePage.js";
@@ -17,7 +17,7 @@ export function AnnexeVersionPage() {
   const current = a.versions.find((v) => v.state !== "HISTORISE");
   return (
     <>
-      <AnnexeBreadcrumb
+      <StructureBreadcrumb
         structure={{ id: a.structureId, name: a.structureName }}
         annex={a}
         current={{ label: "Nouvelle version", href: `/structures/${a.structureId}/annexes/${a.id}/avenant` }}

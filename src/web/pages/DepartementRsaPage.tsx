@@ -1,7 +1,6 @@
 // Conseil départemental: RSA beneficiaries in IAE in the département for a year. Aggregates only,
 // from GET /api/v1/departements/{code}/rsa; the year is in the URL (?annee=) so the page can be shared.
 import { useQuery } from "@tanstack/react-query";
-import { useId } from "react";
 import { Navigate, useParams, useSearchParams } from "react-router-dom";
 import { type DepartementRsa, getDepartementRsa, listDepartementRsaStructures } from "../../contracts/departements.js";
 import { call, hrefOf } from "../api/client.js";
@@ -13,24 +12,7 @@ import { formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
 import { UrlYearSelect } from "../components/YearSelect.js";
 import { num } from "../components/TableHead.js";
 import { DataTable } from "../components/DataTable.js";
-
-function Tile({ label, value, definition, testId }: { label: string; value: string; definition: string; testId: string }) {
-  const id = useId();
-  return (
-    <div className="kpi-tile" data-testid={testId}>
-      <p className="fr-text--sm fr-mb-0">{label}</p>
-      <p className="kpi-value" data-testid={`${testId}-value`}>
-        {value}
-      </p>
-      <button type="button" className="fr-btn--tooltip fr-btn" aria-describedby={id} title={definition}>
-        Définition : {label}
-      </button>
-      <span className="fr-tooltip fr-placement" id={id} role="tooltip" aria-hidden="true">
-        {definition}
-      </span>
-    </div>
-  );
-}
+import { FigureTile } from "../components/KpiTile.js";
 
 /** /rsa: the conseil départemental's own département (others pick one on the dashboard). */
 export function RsaHomeRedirect({ user }: { user: SessionUser }) {
@@ -76,31 +58,31 @@ function RsaFigures({ d, year }: { d: DepartementRsa; year: number }) {
     <>
       <h2 className="fr-h4">Chiffres {year}</h2>
       <div className="kpi-grid" data-testid="rsa-tiles">
-        <Tile
+        <FigureTile
           testId="rsa-present"
           label="Bénéficiaires du RSA présents"
           value={formatInt(d.people.presentRsa)}
           definition="Salariés ayant au moins une heure déclarée dans l'année sur une annexe financière du département et, dans la structure, un contrat en cours dans l'année signé alors qu'ils étaient bénéficiaires du RSA (majoré ou non)."
         />
-        <Tile
+        <FigureTile
           testId="rsa-share"
           label="Part des bénéficiaires du RSA"
           value={formatRate(d.people.rsaShare)}
           definition={`Bénéficiaires du RSA présents / salariés présents (${formatInt(d.people.present)} salariés présents dans l'année).`}
         />
-        <Tile
+        <FigureTile
           testId="rsa-entered"
           label="Bénéficiaires du RSA entrés"
           value={formatInt(d.people.enteredRsa)}
           definition={`Personnes embauchées dans l'année (contrat initial) bénéficiaires du RSA à l'embauche, sur ${formatInt(d.people.entered)} entrées (${formatRate(d.people.rsaShareEntered)}).`}
         />
-        <Tile
+        <FigureTile
           testId="rsa-etp-cd"
           label="ETP cofinancés par le département"
           value={formatEtp(d.etp.cofinances)}
           definition={`ETP conventionnés × part du montant de l'annexe financière financée par le conseil départemental (lignes de financement du département), sur ${formatEtp(d.etp.conventionnes)} ETP conventionnés. Montant du département : ${formatEuros(d.montantDepartement)}.`}
         />
-        <Tile
+        <FigureTile
           testId="rsa-dynamic"
           label="Sorties dynamiques des bénéficiaires du RSA"
           value={formatRate(d.exits.dynamicRate)}

@@ -17,6 +17,7 @@ import { RedeploymentSection } from "./RedeploymentSection.js";
 import { UrlYearSelect } from "../components/YearSelect.js";
 import { num } from "../components/TableHead.js";
 import { DataTable } from "../components/DataTable.js";
+import { FigureTile } from "../components/KpiTile.js";
 
 /** /pilotage: a DDETS goes to its own département; the DGEFP and the DREETS choose one. */
 export function EnvelopeHomePage({ user }: { user: SessionUser }) {
@@ -139,38 +140,26 @@ export function StructureEnvelopePage() {
   );
 }
 
-function Tile({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId: string }) {
-  return (
-    <div className="kpi-tile" data-testid={testId}>
-      <p className="fr-text--sm fr-mb-0">{label}</p>
-      <p className="kpi-value" data-testid={`${testId}-value`}>
-        {value}
-      </p>
-      {detail && <p className="fr-text--xs fr-mb-0">{detail}</p>}
-    </div>
-  );
-}
-
 function EnvelopeFigures({ d }: { d: Envelope }) {
   return (
     <>
       <h2 className="fr-h4">Situation au {formatDate(d.at)}</h2>
       <div className="kpi-grid" data-testid="envelope-tiles">
-        <Tile testId="env-conventionnes" label="ETP conventionnés" value={formatEtp(d.etp.conventionnes)} />
-        <Tile testId="env-realises" label="ETP réalisés à date" value={formatEtp(d.etp.realisesToDate)} />
-        <Tile
+        <FigureTile testId="env-conventionnes" label="ETP conventionnés" value={formatEtp(d.etp.conventionnes)} />
+        <FigureTile testId="env-realises" label="ETP réalisés à date" value={formatEtp(d.etp.realisesToDate)} />
+        <FigureTile
           testId="env-projected"
           label="ETP réalisés projetés en fin d'année"
           value={formatEtp(d.etp.projectedYearEnd)}
-          detail={`Intervalle : ${formatEtp(d.etp.projectedInterval.low)} à ${formatEtp(d.etp.projectedInterval.high)}`}
+          note={`Intervalle : ${formatEtp(d.etp.projectedInterval.low)} à ${formatEtp(d.etp.projectedInterval.high)}`}
         />
-        <Tile testId="env-rate" label="Taux de réalisation projeté" value={formatRate(d.etp.projectedRate)} />
-        <Tile testId="env-paid" label="Aide au poste versée à date" value={formatEuros(d.budget.paidToDate)} />
-        <Tile
+        <FigureTile testId="env-rate" label="Taux de réalisation projeté" value={formatRate(d.etp.projectedRate)} />
+        <FigureTile testId="env-paid" label="Aide au poste versée à date" value={formatEuros(d.budget.paidToDate)} />
+        <FigureTile
           testId="env-unused"
           label="Montant non consommé projeté"
           value={formatEuros(d.budget.projectedUnused)}
-          detail={`Sur ${formatEuros(d.budget.conventionne)} conventionnés ; projeté ${formatEuros(d.budget.projectedYearEnd)}`}
+          note={`Sur ${formatEuros(d.budget.conventionne)} conventionnés ; projeté ${formatEuros(d.budget.projectedYearEnd)}`}
         />
       </div>
       <p className="fr-mt-2w">

@@ -7,7 +7,7 @@ import { useParams } from "react-router-dom";
 import { simulateNextYear } from "../../contracts/annexes.js";
 import { call } from "../api/client.js";
 import { etpError, fromHundredths, ModulationPercentField, modulationError, toHundredths } from "../components/AfForm.js";
-import { AnnexeBreadcrumb } from "../components/AnnexeBreadcrumb.js";
+import { StructureBreadcrumb } from "../components/StructureBreadcrumb.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros } from "../format.js";
 import { useAnnexDetail } from "./AnnexePage.js";
@@ -47,7 +47,7 @@ export function SimulationNextYearPage() {
   const r = valid ? simulation.data : undefined;
   return (
     <>
-      <AnnexeBreadcrumb
+      <StructureBreadcrumb
         structure={{ id: a.structureId, name: a.structureName }}
         annex={a}
         current={{ label: "Simulation de l'année suivante", href: `/structures/${a.structureId}/annexes/${a.id}/simulation` }}

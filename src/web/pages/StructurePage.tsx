@@ -16,6 +16,7 @@ import { Empty, ErrorState, Loading } from "../components/States.js";
 import { formatDate, formatEtp, formatEuros, formatInt, formatRate } from "../format.js";
 import { AnnexStateBadge } from "../components/AnnexStateBadge.js";
 import { num, TableHead } from "../components/TableHead.js";
+import { StructureBreadcrumb } from "../components/StructureBreadcrumb.js";
 
 export function StructurePage({ user }: { user: SessionUser }) {
   const { structureId } = useParams();
@@ -43,20 +44,7 @@ export function StructurePage({ user }: { user: SessionUser }) {
   const allAnnexes = [...s.conventions.flatMap((c) => c.annexes), ...s.annexesWithoutConvention];
   return (
     <>
-      <nav className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/structures">
-              Structures
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page" href={`/structures/${s.id}`}>
-              {s.name}
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <StructureBreadcrumb structure={s} />
       <h1>
         {s.name} <Badge severity="info">{s.kind}</Badge>
       </h1>
