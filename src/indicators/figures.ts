@@ -24,6 +24,15 @@ export interface ScopeTotals {
   exits: ExitCounts;
 }
 
+const emptyTotals = (): ScopeTotals => ({
+  etpConventionnes: "0",
+  etpRealises: "0",
+  budgetTotal: new Map(),
+  budgetCofinanced: new Map(),
+  modulated: new Map(),
+  exits: { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 },
+});
+
 export interface StructureFigures extends ScopeTotals {
   structureId: number;
   name: string;
@@ -373,14 +382,7 @@ export async function queryFiguresMany(
     structuresAt: byKind(),
     createdLast2Years: 0,
     createdInPeriod: byKind(),
-    totals: {
-      etpConventionnes: "0",
-      etpRealises: "0",
-      budgetTotal: new Map(),
-      budgetCofinanced: new Map(),
-      modulated: new Map(),
-      exits: { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 },
-    },
+    totals: emptyTotals(),
     perStructure: [],
     fundingLines: new Map(),
     present: 0,
@@ -424,18 +426,7 @@ export async function queryFiguresMany(
     if (!s) {
       const n = names.get(id);
       if (!n) throw new Error(`queryFiguresMany: structure ${id} hors périmètre`);
-      s = {
-        structureId: id,
-        name: n.name,
-        kind: n.kind,
-        departement: n.departement,
-        etpConventionnes: "0",
-        etpRealises: "0",
-        budgetTotal: new Map(),
-        budgetCofinanced: new Map(),
-        modulated: new Map(),
-        exits: { examined: 0, durable: 0, transition: 0, positive: 0, other: 0 },
-      };
+      s = { structureId: id, name: n.name, kind: n.kind, departement: n.departement, ...emptyTotals() };
       m.set(id, s);
     }
     return s;

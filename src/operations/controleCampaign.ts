@@ -7,7 +7,8 @@ import { randomInt } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "../db/audit.js";
-import type { Db } from "../db/schema.js";
+import type { Updateable } from "kysely";
+import type { ControleStructureTable, Db } from "../db/schema.js";
 import { formatFrenchDate } from "../domain/calendar/isoDate.js";
 import { drawCampaign, validateSelectionPercent } from "../domain/controle/sampling.js";
 import {
@@ -224,6 +225,28 @@ function criterionOf(criteria: readonly CriterionRow[], criterionId: number): Cr
 }
 
 const fileRef = { campaignId: id, structureId: id };
+type FileRef = { campaignId: number; structureId: number };
+
+/** A change of a selected structure's file, in the audit trail of its campaign. */
+async function auditFile(db: Db, deps: OperationDeps, ref: FileRef, action: string, change: { before?: unknown; after: unknown }) {
+  await recordAudit(db, deps.actor, {
+    action: `controle.${action}`,
+    entity: "controle_campaign",
+    entityId: ref.campaignId,
+    structureId: ref.structureId,
+    ...change,
+  });
+}
+
+/** Writes `set` on a selected structure's file. */
+async function updateFile(db: Db, ref: FileRef, set: Updateable<ControleStructureTable>) {
+  await db
+    .updateTable("controle_structure")
+    .set(set)
+    .where("campaign_id", "=", ref.campaignId)
+    .where("structure_id", "=", ref.structureId)
+    .execute();
+}
 
 export const addProofInput = z
   .object({ ...fileRef, criterionId: id, fileName: attachmentFileName, content: z.instanceof(Uint8Array) })
@@ -254,11 +277,7 @@ export async function addControleProof(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(db, deps.actor, {
-    action: "controle.proof",
-    entity: "controle_campaign",
-    entityId: input.campaignId,
-    structureId: input.structureId,
+  await auditFile(db, deps, input, "proof", {
     after: {
       criterionId: criterion.id,
       criterion: criterion.code,
@@ -275,33 +294,20 @@ export async function addControleProof(
 async function moveFile(
   db: Db,
   deps: OperationDeps,
-  campaignId: number,
-  structureId: number,
+  ref: FileRef,
   from: FileState,
   to: FileState,
   action: string,
   after: Record<string, unknown> = {},
 ) {
   const now = new Date();
-  await db
-    .updateTable("controle_structure")
-    .set({
-      state: to,
-      ...(to === "soumis" && from === "pieces" ? { submitted_at: now } : {}),
-      ...(to === "contradictoire" ? { adversarial_at: now } : {}),
-      ...(to === "soumis_contradictoire" ? { adversarial_submitted_at: now } : {}),
-    })
-    .where("campaign_id", "=", campaignId)
-    .where("structure_id", "=", structureId)
-    .execute();
-  await recordAudit(db, deps.actor, {
-    action: `controle.${action}`,
-    entity: "controle_campaign",
-    entityId: campaignId,
-    structureId,
-    before: { state: from },
-    after: { state: to, ...after },
+  await updateFile(db, ref, {
+    state: to,
+    ...(to === "soumis" && from === "pieces" ? { submitted_at: now } : {}),
+    ...(to === "contradictoire" ? { adversarial_at: now } : {}),
+    ...(to === "soumis_contradictoire" ? { adversarial_submitted_at: now } : {}),
   });
+  await auditFile(db, deps, ref, action, { before: { state: from }, after: { state: to, ...after } });
 }
 
 export const fileInput = z.object(fileRef).strict();
@@ -312,7 +318,7 @@ export async function submitControleFile(db: Db, deps: OperationDeps, raw: z.inp
   const file = await loadFile(db, input.campaignId, input.structureId);
   const criteria = await loadCriteria(db, input.campaignId, input.structureId);
   const to = ruleOnField("state", () => submitFile(file.state, criteria, deps.clock.today(), file.deadlines));
-  await moveFile(db, deps, input.campaignId, input.structureId, file.state, to, "submit");
+  await moveFile(db, deps, input, file.state, to, "submit");
   return { state: to };
 }
 
@@ -335,11 +341,7 @@ export async function reviewControleCriterion(
     .set({ review, review_comment: input.comment, reviewed_at: new Date(), reviewed_by: deps.actor.label })
     .where("id", "=", criterion.id)
     .execute();
-  await recordAudit(db, deps.actor, {
-    action: "controle.review",
-    entity: "controle_campaign",
-    entityId: input.campaignId,
-    structureId: input.structureId,
+  await auditFile(db, deps, input, "review", {
     before: { criterionId: criterion.id, review: criterion.review },
     after: { criterionId: criterion.id, criterion: criterion.code, review, comment: input.comment },
   });
@@ -353,7 +355,7 @@ export async function closeControleReview(db: Db, deps: OperationDeps, raw: z.in
   const criteria = await loadCriteria(db, input.campaignId, input.structureId);
   const to = ruleOnField("state", () => closeReview(file.state, criteria));
   if (to !== file.state)
-    await moveFile(db, deps, input.campaignId, input.structureId, file.state, to, "adversarial", {
+    await moveFile(db, deps, input, file.state, to, "adversarial", {
       refused: criteria.filter((c) => c.review === "refusee").length,
     });
   return { state: to };
@@ -384,25 +386,16 @@ export async function decideControleFile(db: Db, deps: OperationDeps, raw: z.inp
     suspended_to: input.decision === "non_conforme" ? (input.suspendedTo ?? null) : null,
     aid_correction: input.decision === "non_conforme" ? (input.aidCorrection ?? "") : "",
   };
-  await db
-    .updateTable("controle_structure")
-    .set({
-      state: "decide",
-      decision: input.decision,
-      decision_reason: input.decision === "non_conforme" ? (input.reason ?? null) : null,
-      decision_comment: input.comment,
-      ...consequences,
-      decided_at: new Date(),
-      decided_by: deps.actor.label,
-    })
-    .where("campaign_id", "=", input.campaignId)
-    .where("structure_id", "=", input.structureId)
-    .execute();
-  await recordAudit(db, deps.actor, {
-    action: "controle.decide",
-    entity: "controle_campaign",
-    entityId: input.campaignId,
-    structureId: input.structureId,
+  await updateFile(db, input, {
+    state: "decide",
+    decision: input.decision,
+    decision_reason: input.decision === "non_conforme" ? (input.reason ?? null) : null,
+    decision_comment: input.comment,
+    ...consequences,
+    decided_at: new Date(),
+    decided_by: deps.actor.label,
+  });
+  await auditFile(db, deps, input, "decide", {
     before: { state: file.state },
     after: { state: "decide", decision: input.decision, reason: input.reason ?? null, comment: input.comment, ...consequences },
   });
@@ -428,17 +421,12 @@ export async function extendControleDeadline(
   const input = parseInput(extendInput, raw);
   const file = await loadFile(db, input.campaignId, input.structureId);
   const deadlines = ruleOnField("dueOn", () => extendDeadlines(file.state, file.deadlines, input.dueOn, deps.clock.today()));
-  await db
-    .updateTable("controle_structure")
-    .set({ proofs_due_on: deadlines.proofsDueOn, review_due_on: deadlines.reviewDueOn, adversarial_due_on: deadlines.adversarialDueOn })
-    .where("campaign_id", "=", input.campaignId)
-    .where("structure_id", "=", input.structureId)
-    .execute();
-  await recordAudit(db, deps.actor, {
-    action: "controle.deadline.extend",
-    entity: "controle_campaign",
-    entityId: input.campaignId,
-    structureId: input.structureId,
+  await updateFile(db, input, {
+    proofs_due_on: deadlines.proofsDueOn,
+    review_due_on: deadlines.reviewDueOn,
+    adversarial_due_on: deadlines.adversarialDueOn,
+  });
+  await auditFile(db, deps, input, "deadline.extend", {
     before: { state: file.state, ...file.deadlines },
     after: { ...deadlines, reason: input.reason },
   });
