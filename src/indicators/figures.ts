@@ -173,6 +173,14 @@ export function isMonthAligned(period: Period): boolean {
 
 type Json = string | number | null;
 
+/** The first and last day met by the periods and their dates of observation, and their calendar years. */
+function periodsHull(items: readonly PeriodAt[]): { from: string; to: string; fromYear: number; toYear: number } {
+  const days = items.flatMap(({ period, at }) => [period.from, period.to, at]).sort();
+  const from = days[0] ?? "";
+  const to = days[days.length - 1] ?? "";
+  return { from, to, fromYear: Number(from.slice(0, 4)), toYear: Number(to.slice(0, 4)) };
+}
+
 /**
  * Raw figures of several periods of one scope in ONE statement (one round trip): the counting annexes are
  * computed once (materialized) and every figure is grouped by period. Entries and examined exits come from
@@ -291,6 +299,12 @@ export async function queryFiguresMany(
     ],
     sql` UNION ALL `,
   );
+  // Only the annexes that can matter for the periods are read, so that a dashboard does not grow with the years
+  // stored: those whose period meets the periods' hull (conventionnés, structures at a date, budget) and those
+  // with hours declared in the hull's years even outside their own period (the hours and presence figures read
+  // the rollups by month/year, whatever the annex's dates). Both through indexes; a superset is harmless, every
+  // figure below filters on its own period.
+  const hull = periodsHull(items);
   const cond = scopeCondition(scope, kind);
   const none = sql`NULL::text`;
   const { rows } = await sql<
@@ -308,6 +322,10 @@ export async function queryFiguresMany(
         extract(year FROM a.starts_on)::int * 12 + extract(month FROM a.starts_on)::int AS mi_start,
         extract(year FROM a.ends_on)::int * 12 + extract(month FROM a.ends_on)::int AS mi_end
       FROM counting_annex a WHERE a.structure_id IN (SELECT id FROM scoped)
+        AND a.id IN (
+          SELECT f.id FROM financial_annex f WHERE f.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')
+            AND f.starts_on <= ${hull.to}::date AND f.ends_on >= ${hull.from}::date
+          UNION SELECT r.annex_id FROM rollup_annex_year r WHERE r.year BETWEEN ${hull.fromYear} AND ${hull.toYear})
     ),
     periods (p, from_d, to_d, at_d, from_month, l2y, mi_from, mi_to) AS (VALUES ${sql.join(periodRows)}),
     cp AS MATERIALIZED (

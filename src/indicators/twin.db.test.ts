@@ -108,13 +108,19 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
     await t.destroy();
   });
 
-  for (const seed of [11, 29, 47]) {
-    it(`seed ${seed}: every scope × period`, async () => {
+  // Seed 53: a fifth of the declarations on an annex whose own period does not cover the month.
+  for (const [seed, strayDeclarations] of [
+    [11, 0],
+    [29, 0],
+    [47, 0],
+    [53, 0.2],
+  ] as const) {
+    it(`seed ${seed}${strayDeclarations > 0 ? " (declarations outside their annex's period)" : ""}: every scope × period`, async () => {
       const db = t.handle.db;
       await sql`DELETE FROM structure`.execute(db);
       await sql`DELETE FROM person`.execute(db);
       await sql`DELETE FROM structure_group`.execute(db);
-      const ds = randomDataset(seed, { structures: 10, persons: 40 });
+      const ds = randomDataset(seed, { structures: 10, persons: 40, strayDeclarations });
       await t.handle.withTransaction(({ db: tx }) => insertDataset(tx, ds));
       const first = ds.structures[0];
       if (!first) throw new Error("no structure");

@@ -84,6 +84,11 @@ export interface DatasetOptions {
   structures?: number;
   persons?: number;
   idBase?: number;
+  /**
+   * Share of declarations recorded on an annex of the structure whose own period does not cover the month (the
+   * FluxIAE import does not refuse them): the indicators count hours by the month declared. 0 by default.
+   */
+  strayDeclarations?: number;
 }
 
 export function randomDataset(seed: number, options: DatasetOptions = {}): Dataset {
@@ -190,7 +195,8 @@ export function randomDataset(seed: number, options: DatasetOptions = {}): Datas
         for (const month of monthKeysBetween(chainStart, exitOn ?? plannedEnd)) {
           const covering = structureAfs.filter((a) => monthKey(a.startsOn) <= month && monthKey(a.endsOn) >= month);
           if (covering.length === 0 || rnd() < 0.1) continue;
-          const af = pick(covering);
+          const stray = (options.strayDeclarations ?? 0) > 0 && rnd() < (options.strayDeclarations ?? 0);
+          const af = pick(stray ? structureAfs : covering);
           const key = `${af.id}|${c.id}|${month}`;
           if (declKeys.has(key)) continue;
           declKeys.add(key);
