@@ -6,14 +6,14 @@
 // département with each selected structure's progress and what is due (overdue first), as the DDETS's page shows
 // them. JSON: campaigns[] (id, from, to, seed, percent, counts, deadlines, structures[], reminders[]).
 import type { Command } from "commander";
-import { formatFrenchDate, parseIsoDate } from "../../domain/calendar/isoDate.js";
+import { formatFrenchDate } from "../../domain/calendar/isoDate.js";
 import { validateSelectionPercent } from "../../domain/controle/sampling.js";
 import { DomainRuleError } from "../../domain/errors.js";
-import { normalizeDepartement } from "../../domain/identifiers/insee.js";
 import { controleSample } from "../../queries/controle.js";
 import { campaignDetail, listCampaigns } from "../../queries/controleCampaigns.js";
 import { instanceClock } from "../../server/instanceClock.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
+import { parseDateOption, parseDepartementOption, parsedOptions } from "../options.js";
 
 interface SampleOptions {
   departement?: string;
@@ -25,24 +25,14 @@ interface SampleOptions {
 }
 
 export function sampleOptions(opts: SampleOptions): { departement: string; from: string; to: string; seed: number; percent: number } {
-  if (!opts.departement) throw new InvalidInputError("indiquer --departement <code>");
-  let departement: string;
-  try {
-    departement = normalizeDepartement(opts.departement);
-  } catch {
-    throw new InvalidInputError(`--departement : code invalide « ${opts.departement} »`);
-  }
+  const departement = parseDepartementOption(opts.departement);
   const dates: string[] = [];
   for (const [name, v] of [
     ["--from", opts.from],
     ["--to", opts.to],
   ] as const) {
     if (v === undefined) throw new InvalidInputError(`indiquer ${name} <AAAA-MM-JJ>`);
-    try {
-      dates.push(parseIsoDate(v, "controle.period"));
-    } catch {
-      throw new InvalidInputError(`${name} : date invalide « ${v} » (format AAAA-MM-JJ)`);
-    }
+    dates.push(parseDateOption(v, name));
   }
   const [from = "", to = ""] = dates;
   if (from > to) throw new InvalidInputError("--from doit précéder --to");
@@ -79,14 +69,8 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle controle sample --departement 62 --from 2019-01-01 --to 2019-12-31 --seed 42 --json\n")
     .action(async (opts: SampleOptions) => {
-      let o: ReturnType<typeof sampleOptions>;
-      try {
-        o = sampleOptions(opts);
-      } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const o = parsedOptions(() => sampleOptions(opts));
+      if (o === undefined) return;
       await withDatabase(async (handle) => {
         const s = await controleSample(handle.db, o.departement, o.from, o.to, o.seed, o.percent);
         if (opts.json) return printJson(s);
@@ -110,27 +94,12 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle controle campaigns --departement 62 --json\n")
     .action(async (opts: { departement?: string; at?: string; json?: boolean }) => {
-      let departement: string;
-      let at: string | undefined;
-      try {
-        if (!opts.departement) throw new InvalidInputError("indiquer --departement <code>");
-        try {
-          departement = normalizeDepartement(opts.departement);
-        } catch {
-          throw new InvalidInputError(`--departement : code invalide « ${opts.departement} »`);
-        }
-        if (opts.at !== undefined) {
-          try {
-            at = parseIsoDate(opts.at, "controle.at");
-          } catch {
-            throw new InvalidInputError(`--at : date invalide « ${opts.at} » (format AAAA-MM-JJ)`);
-          }
-        }
-      } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const parsed = parsedOptions(() => ({
+        departement: parseDepartementOption(opts.departement),
+        at: opts.at === undefined ? undefined : parseDateOption(opts.at, "--at"),
+      }));
+      if (parsed === undefined) return;
+      const { departement, at } = parsed;
       await withDatabase(async (handle) => {
         const today = at ?? (await instanceClock(handle.db)).today();
         const campaigns = [];

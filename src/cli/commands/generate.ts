@@ -36,21 +36,17 @@ export function register(program: Command): void {
     .option("--years <n>", "nombre d'années (à partir de 2018)", "2")
     .option("--json", "un document JSON sur la sortie standard")
     .action(async (opts: GenerateCliOptions) => {
-      let scale: { factor: number; departement?: string };
       const seed = Number(opts.seed ?? "1");
       const years = Number(opts.years ?? "2");
+      const parsed = parsedOptions(() => {
+        if (opts.scale === undefined || opts.out === undefined) throw new InvalidInputError("--scale et --out sont obligatoires");
+        if (!Number.isInteger(seed) || seed < 0) throw new InvalidInputError("--seed : entier ≥ 0 attendu");
+        if (!Number.isInteger(years) || years < 1 || years > 10) throw new InvalidInputError("--years : entier entre 1 et 10 attendu");
+        return { scale: parseScale(opts.scale), out: opts.out };
+      });
+      if (parsed === undefined) return;
+      const { scale, out } = parsed;
       try {
-        if (opts.scale === undefined || opts.out === undefined) throw new RangeError("--scale et --out sont obligatoires");
-        scale = parseScale(opts.scale);
-        if (!Number.isInteger(seed) || seed < 0) throw new RangeError("--seed : entier ≥ 0 attendu");
-        if (!Number.isInteger(years) || years < 1 || years > 10) throw new RangeError("--years : entier entre 1 et 10 attendu");
-      } catch (error) {
-        process.stderr.write(`Erreur ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      try {
-        const out = opts.out;
         const summary = await generateFluxIae({ ...scale, out, seed, years, log: (s) => process.stderr.write(`${s}\n`) });
         if (opts.json) printJson(summary);
         else

@@ -8,6 +8,7 @@ import { parseKindFilter } from "../../indicators/scope.js";
 import { computeStructureTable } from "../../indicators/structureTable.js";
 import { formatChange, formatEuros, formatNumber, formatPercent } from "../../reports/format.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
+import { parseDateOption, parsedOptions } from "../options.js";
 
 interface IndicatorsOptions {
   scope: string;
@@ -59,20 +60,12 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON (un seul document sur stdout)")
     .addHelpText("after", "\nExemple :\n  passerelle indicators --scope departement:62 --year 2019 --json\n")
     .action(async (opts: IndicatorsOptions) => {
-      let scope: ReturnType<typeof parseScope>;
-      let period: { from: string; to: string };
-      let kind: ReturnType<typeof parseKindFilter>;
-      try {
-        scope = parseScope(opts.scope);
-        period = periodFromOptions(opts);
-        kind = parseKindFilter(opts.kind);
-        if (opts.at !== undefined && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(opts.at))
-          throw new InvalidInputError(`--at : date invalide « ${opts.at} »`);
-      } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const parsed = parsedOptions(() => {
+        if (opts.at !== undefined) parseDateOption(opts.at, "--at");
+        return { scope: parseScope(opts.scope), period: periodFromOptions(opts), kind: parseKindFilter(opts.kind) };
+      });
+      if (parsed === undefined) return;
+      const { scope, period, kind } = parsed;
       await withDatabase(async (handle) => {
         const base = { scope, ...period, ...(kind ? { kind } : {}) };
         const ind = await computeIndicators(handle.db, {

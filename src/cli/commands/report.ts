@@ -6,6 +6,7 @@ import { parseDepartementCode, parseRegionCode, ScopeError } from "../../contrac
 import type { ReportScope } from "../../reports/reportModel.js";
 import { writeReport } from "../../reports/writeReport.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
+import { parseDateOption, parsedOptions, parseYear, todayIso } from "../options.js";
 
 interface ReportOptions {
   departement?: string;
@@ -48,24 +49,17 @@ export function register(program: Command): void {
       "\nExemples :\n  passerelle report --departement 62 --year 2019 --format pdf --out bilan-62-2019.pdf\n  passerelle report --departement 62 --year 2019 --format csv --out bilan-62-2019/\n",
     )
     .action(async (opts: ReportOptions) => {
-      let scope: ReportScope;
-      let year: number;
-      let format: ReportFormat;
-      const generatedOn = opts.generatedOn ?? new Date().toISOString().slice(0, 10);
-      try {
-        scope = reportScopeFromOptions(opts);
-        if (!/^(19|20|21)[0-9]{2}$/.test(opts.year)) throw new InvalidInputError(`--year : année invalide « ${opts.year} »`);
-        year = Number(opts.year);
+      const generatedOn = opts.generatedOn ?? todayIso();
+      const parsed = parsedOptions(() => {
+        const scope = reportScopeFromOptions(opts);
+        const year = parseYear(opts.year);
         if (!(REPORT_FORMATS as readonly string[]).includes(opts.format))
           throw new InvalidInputError(`--format : « ${opts.format} » inconnu (html, pdf, csv, xlsx)`);
-        format = opts.format as ReportFormat;
-        if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(generatedOn))
-          throw new InvalidInputError(`--generated-on : date invalide « ${generatedOn} »`);
-      } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-        return;
-      }
+        parseDateOption(generatedOn, "--generated-on");
+        return { scope, year, format: opts.format as ReportFormat };
+      });
+      if (parsed === undefined) return;
+      const { scope, year, format } = parsed;
       await withDatabase(async (handle) => {
         process.stderr.write(`Calcul du bilan ${year}…\n`);
         const written = await writeReport(handle.db, { scope, year, generatedOn }, format, opts.out).catch((error: unknown) => {

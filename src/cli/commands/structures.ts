@@ -3,10 +3,18 @@
 import type { Command } from "commander";
 import type { StructureRow } from "../../contracts/structures.js";
 import { DomainRuleError } from "../../domain/errors.js";
-import { normalizeDepartement } from "../../domain/identifiers/index.js";
 import { parseSiaeKind } from "../../domain/structures/index.js";
 import { listStructures } from "../../queries/structures.js";
 import { CLI_PRINCIPAL, InvalidInputError, printJson, withDatabase } from "../context.js";
+import { parseDepartementOption, parsedOptions } from "../options.js";
+
+function kindOption(value: string): ListedStructure["kind"] {
+  try {
+    return parseSiaeKind(value);
+  } catch (error) {
+    throw new InvalidInputError(`--kind : ${error instanceof DomainRuleError ? error.message : String(error)}`);
+  }
+}
 
 interface ListOptions {
   departement?: string;
@@ -27,20 +35,12 @@ export function register(program: Command): void {
     .option("--kind <kind>", "type de structure : ACI, AI, EI, ETTI, EITI")
     .option("--json", "un document JSON sur la sortie standard")
     .action(async (opts: ListOptions) => {
-      let departement: string | undefined;
-      let kind: ListedStructure["kind"] | undefined;
-      try {
-        departement = opts.departement === undefined ? undefined : normalizeDepartement(opts.departement);
-        kind = opts.kind === undefined ? undefined : parseSiaeKind(opts.kind);
-      } catch (error) {
-        const message =
-          error instanceof DomainRuleError
-            ? `${opts.kind !== undefined && error.message.includes("SIAE") ? "--kind" : "--departement"} : ${error.message}`
-            : String(error);
-        process.stderr.write(`Erreur ${message}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const parsed = parsedOptions(() => ({
+        departement: opts.departement === undefined ? undefined : parseDepartementOption(opts.departement),
+        kind: opts.kind === undefined ? undefined : kindOption(opts.kind),
+      }));
+      if (parsed === undefined) return;
+      const { departement, kind } = parsed;
       await withDatabase(async (handle) => {
         if (departement !== undefined) {
           const known = await handle.db.selectFrom("ref_departement").select("code").where("code", "=", departement).executeTakeFirst();
