@@ -21,6 +21,11 @@ export type AspListColumn =
   | "naf"
   | "legalForm";
 
+/** A column the import reads when present (address, contact, activity): found by its synonyms. */
+function optional(key: AspListColumn, label: string, synonyms: readonly string[]): ColumnSpec<AspListColumn> {
+  return { key, label, required: false, synonyms };
+}
+
 export const ASP_LIST_COLUMNS: readonly ColumnSpec<AspListColumn>[] = [
   {
     key: "kind",
@@ -90,49 +95,14 @@ export const ASP_LIST_COLUMNS: readonly ColumnSpec<AspListColumn>[] = [
       "no_departement",
     ],
   },
-  {
-    key: "postalCode",
-    label: "code postal",
-    required: false,
-    synonyms: ["code_postal", "cp", "code_post_com", "codepostal", "code_postal_commune"],
-  },
-  {
-    key: "commune",
-    label: "commune",
-    required: false,
-    synonyms: ["commune", "lib_com", "ville", "libelle_commune", "nom_commune", "localite"],
-  },
-  {
-    key: "communeCode",
-    label: "code commune INSEE",
-    required: false,
-    synonyms: ["code_insee", "code_commune_insee", "code_commune", "insee", "code_insee_commune"],
-  },
-  {
-    key: "streetNumber",
-    label: "numéro de voie",
-    required: false,
-    synonyms: ["num_rue", "numero_rue", "numero_voie", "num_voie", "no_voie", "numero"],
-  },
-  { key: "streetName", label: "voie", required: false, synonyms: ["nom_rue", "libelle_voie", "nom_voie", "rue", "voie"] },
-  { key: "address", label: "adresse", required: false, synonyms: ["adresse", "adresse_postale", "adresse_structure"] },
-  {
-    key: "phone",
-    label: "téléphone",
-    required: false,
-    synonyms: ["telephone", "tel", "telephone_siae", "tel_siae", "telephone_structure"],
-  },
-  {
-    key: "email",
-    label: "courriel",
-    required: false,
-    synonyms: ["mail_siae", "mail", "email", "e_mail", "courriel", "adresse_mail", "adresse_electronique"],
-  },
-  { key: "naf", label: "code NAF", required: false, synonyms: ["code_naf2", "code_naf", "naf", "code_ape", "ape", "naf_code"] },
-  {
-    key: "legalForm",
-    label: "nature juridique",
-    required: false,
-    synonyms: ["nature_juridique", "forme_juridique", "categorie_juridique", "statut_juridique"],
-  },
+  optional("postalCode", "code postal", ["code_postal", "cp", "code_post_com", "codepostal", "code_postal_commune"]),
+  optional("commune", "commune", ["commune", "lib_com", "ville", "libelle_commune", "nom_commune", "localite"]),
+  optional("communeCode", "code commune INSEE", ["code_insee", "code_commune_insee", "code_commune", "insee", "code_insee_commune"]),
+  optional("streetNumber", "numéro de voie", ["num_rue", "numero_rue", "numero_voie", "num_voie", "no_voie", "numero"]),
+  optional("streetName", "voie", ["nom_rue", "libelle_voie", "nom_voie", "rue", "voie"]),
+  optional("address", "adresse", ["adresse", "adresse_postale", "adresse_structure"]),
+  optional("phone", "téléphone", ["telephone", "tel", "telephone_siae", "tel_siae", "telephone_structure"]),
+  optional("email", "courriel", ["mail_siae", "mail", "email", "e_mail", "courriel", "adresse_mail", "adresse_electronique"]),
+  optional("naf", "code NAF", ["code_naf2", "code_naf", "naf", "code_ape", "ape", "naf_code"]),
+  optional("legalForm", "nature juridique", ["nature_juridique", "forme_juridique", "categorie_juridique", "statut_juridique"]),
 ];

@@ -145,22 +145,26 @@ function EnvelopeFigures({ d }: { d: Envelope }) {
     <>
       <h2 className="fr-h4">Situation au {formatDate(d.at)}</h2>
       <div className="kpi-grid" data-testid="envelope-tiles">
-        <FigureTile testId="env-conventionnes" label="ETP conventionnés" value={formatEtp(d.etp.conventionnes)} />
-        <FigureTile testId="env-realises" label="ETP réalisés à date" value={formatEtp(d.etp.realisesToDate)} />
-        <FigureTile
-          testId="env-projected"
-          label="ETP réalisés projetés en fin d'année"
-          value={formatEtp(d.etp.projectedYearEnd)}
-          note={`Intervalle : ${formatEtp(d.etp.projectedInterval.low)} à ${formatEtp(d.etp.projectedInterval.high)}`}
-        />
-        <FigureTile testId="env-rate" label="Taux de réalisation projeté" value={formatRate(d.etp.projectedRate)} />
-        <FigureTile testId="env-paid" label="Aide au poste versée à date" value={formatEuros(d.budget.paidToDate)} />
-        <FigureTile
-          testId="env-unused"
-          label="Montant non consommé projeté"
-          value={formatEuros(d.budget.projectedUnused)}
-          note={`Sur ${formatEuros(d.budget.conventionne)} conventionnés ; projeté ${formatEuros(d.budget.projectedYearEnd)}`}
-        />
+        {[
+          { testId: "env-conventionnes", label: "ETP conventionnés", value: formatEtp(d.etp.conventionnes) },
+          { testId: "env-realises", label: "ETP réalisés à date", value: formatEtp(d.etp.realisesToDate) },
+          {
+            testId: "env-projected",
+            label: "ETP réalisés projetés en fin d'année",
+            value: formatEtp(d.etp.projectedYearEnd),
+            note: `Intervalle : ${formatEtp(d.etp.projectedInterval.low)} à ${formatEtp(d.etp.projectedInterval.high)}`,
+          },
+          { testId: "env-rate", label: "Taux de réalisation projeté", value: formatRate(d.etp.projectedRate) },
+          { testId: "env-paid", label: "Aide au poste versée à date", value: formatEuros(d.budget.paidToDate) },
+          {
+            testId: "env-unused",
+            label: "Montant non consommé projeté",
+            value: formatEuros(d.budget.projectedUnused),
+            note: `Sur ${formatEuros(d.budget.conventionne)} conventionnés ; projeté ${formatEuros(d.budget.projectedYearEnd)}`,
+          },
+        ].map((tile) => (
+          <FigureTile key={tile.testId} {...tile} />
+        ))}
       </div>
       <p className="fr-mt-2w">
         Projection : mois déclarés jusqu'à la date choisie, prolongés par le profil mensuel propre à chaque structure sur ses années
