@@ -11,7 +11,7 @@ import type { Period } from "../domain/indicators/records.js";
 import { lastTwoYearsStart } from "../domain/indicators/structureCreation.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { examinedExitRows } from "./examinedExits.js";
-import { type Scope, scopeCondition } from "./scope.js";
+import { type Scope, scopeCondition, structureInScope } from "./scope.js";
 
 /** Sums over the structures of the scope (what the dashboards show), or one structure's figures. */
 export interface ScopeTotals {
@@ -199,10 +199,8 @@ export async function queryFiguresMany(
     ({ period, at }, i) =>
       sql`(${i}::int, ${period.from}::date, ${period.to}::date, ${at}::date, ${monthStart(period.from)}::date, ${lastTwoYearsStart(at)}::date, ${monthIndexOf(period.from)}::int, ${monthIndexOf(period.to)}::int)`,
   );
-  // Rollup rows of the scope: every structure for the whole nation without a kind (the rollups' foreign keys
-  // reference structure), else a semi-join on the scoped structures (no per-row join work).
-  const inScope = (column: RawBuilder<unknown>) =>
-    scope.type === "nation" && kind === undefined ? sql`true` : sql`${column} IN (SELECT id FROM scoped)`;
+  // Rows of the scope (rollups, annexes): a semi-join on the scoped structures, none for the whole nation.
+  const inScope = (column: RawBuilder<unknown>) => structureInScope(column, scope, kind, sql`SELECT id FROM scoped`);
   const exitParts = items.map(({ period }, i) =>
     isMonthAligned(period) ? exitsFromRollup(i, period, inScope(sql`r.structure_id`), perStructure) : exitsFromRows(i, period),
   );
@@ -302,8 +300,10 @@ export async function queryFiguresMany(
   // Only the annexes that can matter for the periods are read, so that a dashboard does not grow with the years
   // stored: those whose period meets the periods' hull (conventionnés, structures at a date, budget) and those
   // with hours declared in the hull's years even outside their own period (the hours and presence figures read
-  // the rollups by month/year, whatever the annex's dates). Both through indexes; a superset is harmless, every
-  // figure below filters on its own period.
+  // the rollups by month/year, whatever the annex's dates). A scope's annexes are read through the structure
+  // index, the years' condition probed per annex by rollup_annex_year's key (building the set of the years'
+  // annexes for the whole nation first cost a département more than its own annexes); a superset is harmless,
+  // every figure below filters on its own period.
   const hull = periodsHull(items);
   const cond = scopeCondition(scope, kind);
   const none = sql`NULL::text`;
@@ -321,11 +321,9 @@ export async function queryFiguresMany(
         coalesce(a.total_amount, 0) AS total_amount, a.cofinanced_amount, coalesce(a.modulated_amount, 0) AS modulated_amount,
         extract(year FROM a.starts_on)::int * 12 + extract(month FROM a.starts_on)::int AS mi_start,
         extract(year FROM a.ends_on)::int * 12 + extract(month FROM a.ends_on)::int AS mi_end
-      FROM counting_annex a WHERE a.structure_id IN (SELECT id FROM scoped)
-        AND a.id IN (
-          SELECT f.id FROM financial_annex f WHERE f.state IN ('VALIDE', 'PROVISOIRE', 'CLOTURE')
-            AND f.starts_on <= ${hull.to}::date AND f.ends_on >= ${hull.from}::date
-          UNION SELECT r.annex_id FROM rollup_annex_year r WHERE r.year BETWEEN ${hull.fromYear} AND ${hull.toYear})
+      FROM counting_annex a WHERE ${inScope(sql`a.structure_id`)}
+        AND (a.starts_on <= ${hull.to}::date AND a.ends_on >= ${hull.from}::date
+          OR EXISTS (SELECT 1 FROM rollup_annex_year r WHERE r.annex_id = a.id AND r.year BETWEEN ${hull.fromYear} AND ${hull.toYear}))
     ),
     periods (p, from_d, to_d, at_d, from_month, l2y, mi_from, mi_to) AS (VALUES ${sql.join(periodRows)}),
     cp AS MATERIALIZED (
@@ -346,10 +344,9 @@ export async function queryFiguresMany(
       WHERE k.structure_id IN (SELECT id FROM scoped))
     SELECT
       (SELECT json_agg(json_build_array(p, kind, n, created))::text FROM (
-        SELECT c.p, s.kind, count(DISTINCT s.id)::int AS n,
-          count(DISTINCT s.id) FILTER (WHERE s.created_on BETWEEN pr.l2y AND pr.at_d)::int AS created
-        FROM cp c JOIN periods pr ON pr.p = c.p JOIN scoped s ON s.id = c.structure_id
-        WHERE pr.at_d BETWEEN c.starts_on AND c.ends_on GROUP BY c.p, s.kind) t) AS st,
+        SELECT pr.p, s.kind, count(*)::int AS n, count(*) FILTER (WHERE s.created_on BETWEEN pr.l2y AND pr.at_d)::int AS created
+        FROM (SELECT DISTINCT pr.p, c.structure_id FROM counting c JOIN periods pr ON pr.at_d BETWEEN c.starts_on AND c.ends_on) c
+        JOIN periods pr ON pr.p = c.p JOIN scoped s ON s.id = c.structure_id GROUP BY pr.p, s.kind) t) AS st,
       (SELECT json_agg(json_build_array(p, kind, n))::text FROM (
         SELECT pr.p, s.kind, count(*)::int AS n FROM scoped s JOIN periods pr ON s.created_on BETWEEN pr.from_d AND pr.to_d
         GROUP BY pr.p, s.kind) t) AS cr,

@@ -22,7 +22,7 @@ import {
 import type { Period } from "../domain/indicators/records.js";
 import type { SiaeKind } from "../domain/structures/kinds.js";
 import { isMonthAligned } from "./figures.js";
-import { type Scope, scopeCondition } from "./scope.js";
+import { type Scope, scopeCondition, structureInScope } from "./scope.js";
 
 // Rule: employed = CDI, CDD (any length), interim; durable = CDI, CDD ≥ 6 months (src/domain/followUp/followUp.ts)
 const EMPLOYED = ["CDI", "CDD_6M", "CDD_COURT", "INTERIM"];
@@ -44,8 +44,9 @@ export async function queryFollowUpCounts(
     ? await sql<Row>`
     SELECT r.horizon, r.grp, sum(r.due)::int AS due, sum(r.known)::int AS known, sum(r.employed)::int AS employed,
       sum(r.durable)::int AS durable
-    FROM rollup_follow_up_month r JOIN structure s ON s.id = r.structure_id
-    WHERE ${scopeCondition(scope, kind)} AND r.grp IN (${groups})
+    FROM rollup_follow_up_month r
+    WHERE ${structureInScope(sql`r.structure_id`, scope, kind, sql`SELECT s.id FROM structure s WHERE ${scopeCondition(scope, kind)}`)}
+      AND r.grp IN (${groups})
       AND r.exit_month BETWEEN ${addMonths(period.from, -12)}::date AND ${period.to}::date
       AND (r.exit_month + make_interval(months => r.horizon))::date BETWEEN ${period.from}::date AND ${period.to}::date
     GROUP BY r.horizon, r.grp`.execute(db)

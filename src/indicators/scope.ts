@@ -34,6 +34,21 @@ export function scopeCondition(scope: Scope, kind?: SiaeKind): RawBuilder<unknow
   }
 }
 
+/**
+ * Condition on a structure column (`column`) of rows read for the scope: none for the whole nation without a
+ * kind (every such row's foreign key references a structure), else a semi-join on `scopedIds` (the ids of the
+ * scope's structures). Joining the nation to structure cost one index probe per row (a nested loop over tens
+ * of thousands of rollup rows).
+ */
+export function structureInScope(
+  column: RawBuilder<unknown>,
+  scope: Scope,
+  kind: SiaeKind | undefined,
+  scopedIds: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return scope.type === "nation" && kind === undefined ? sql`true` : sql`${column} IN (${scopedIds})`;
+}
+
 /** French name of the scope ("Pas-de-Calais (62)"); throws ScopeError when it does not exist. */
 export async function describeScope(db: Kysely<Database>, scope: Scope): Promise<string> {
   const one = async (q: RawBuilder<{ name: string }>) => (await q.execute(db)).rows[0]?.name;
