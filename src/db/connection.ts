@@ -13,6 +13,7 @@ import { type BulkLoader, pgliteBulkLoader, postgresBulkLoader } from "./bulkLoa
 import { dataDirFromEnv } from "./dataDir.js";
 import { acquireDataDirLock, type DataDirLock } from "./dataDirLock.js";
 import { PgliteWorker } from "./pgliteWorker.js";
+import { preparingPool } from "./preparedStatements.js";
 import type { Database } from "./schema.js";
 
 export type Engine = "pglite" | "postgresql";
@@ -148,7 +149,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     throw new Error(`Impossible de se connecter à PostgreSQL (${redactUrl(url)}) : ${error.message}`);
   });
   probe.release();
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     engine: "postgresql",
     db,
@@ -204,7 +205,7 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
   const pglite = engine;
   // createPgConfig accepts any object with waitReady + execProtocolStream (the worker proxy has both).
   const pool = new pg.Pool(createPgConfig(pglite as PGlite) as unknown as pg.PoolConfig);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   let closed = false;
   return {
     engine: "pglite",

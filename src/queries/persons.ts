@@ -4,6 +4,7 @@
 import { type Kysely, sql } from "kysely";
 import type { PersonPage, PersonRow } from "../contracts/persons.js";
 import type { auditInsert } from "../db/audit.js";
+import { prepared } from "../db/preparedStatements.js";
 import type { Database } from "../db/schema.js";
 import { type Approval, approvalStatus, type ProlongationReason, type SuspensionReason } from "../domain/approvals/approval.js";
 import { diffDays, endOfMonth, maxDate } from "../domain/calendar/isoDate.js";
@@ -208,7 +209,7 @@ export async function personPage(
 ): Promise<PersonPage | null> {
   const { today } = options;
   const eligibility = seesEligibility(principal) ? sql`true` : sql`false`;
-  const page = await sql<PersonPageRow>`
+  const page = await prepared(sql<PersonPageRow>`
     WITH audit AS (${options.audit})
     SELECT p.id, p.last_name, p.first_name, p.birth_year, p.birth_date, p.nir_hash IS NOT NULL AS has_nir,
       (SELECT coalesce(json_agg(x ORDER BY x.made_on DESC), '[]') FROM (
@@ -250,7 +251,7 @@ export async function personPage(
       (SELECT coalesce(json_agg(x ORDER BY x.starts_on DESC), '[]') FROM (
          SELECT t.id, t.title, t.starts_on, t.ends_on, t.hours, t.qualifying FROM training t
          WHERE t.person_id = p.id AND ${visibleSupportRow(principal, "t")}) x) AS trainings
-    FROM person p WHERE p.id = ${target.id}`.execute(db);
+    FROM person p WHERE p.id = ${target.id}`).execute(db);
   const p = page.rows[0];
   if (!p) return null;
   const { diagnoses, criteria, approvals, suspensions, prolongations, contracts, exits, hours, actions, barriers, trainings } = p;

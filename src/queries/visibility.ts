@@ -23,9 +23,10 @@ export function visibleStructure(principal: Principal, id: RawBuilder<unknown>):
   }
 }
 
-/** The structures the principal is a member of (SIAE staff), as a condition on the structure id expression `id`. */
+/**
+ * The structures the principal is a member of (SIAE staff), as a condition on the structure id expression
+ * `id`: one array parameter, so that the statement's text does not depend on how many (prepared statements).
+ */
 export function memberStructure(principal: Principal, id: RawBuilder<unknown>): RawBuilder<boolean> {
-  return principal.structureIds.length > 0
-    ? sql<boolean>`${id} IN (${sql.join(principal.structureIds.map((s) => sql`${s}::bigint`))})`
-    : sql<boolean>`false`;
+  return principal.structureIds.length > 0 ? sql<boolean>`${id} = ANY(${principal.structureIds}::bigint[])` : sql<boolean>`false`;
 }

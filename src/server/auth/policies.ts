@@ -2,6 +2,7 @@
 // one target of the request, parsed by the route's contract (src/contracts/target.ts, src/server/route.ts).
 // Decisions: allow, 401 (no session), 403 (outside the caller's scope), 404 (no such resource).
 import { type Kysely, sql } from "kysely";
+import { prepared } from "../../db/preparedStatements.js";
 import type { Database } from "../../db/schema.js";
 import { type Scope, structureOf, type Target } from "../../contracts/target.js";
 import type { PolicyName, Principal } from "./principal.js";
@@ -143,13 +144,14 @@ async function scopeAllowed(db: Kysely<Database>, principal: Principal, scope: S
 
 /** Structures that employ or employed the person, or where one of their diagnoses was made (one statement). */
 async function personStructures(db: Kysely<Database>, personId: number): Promise<number[] | null> {
-  const result = await sql<{ structures: (number | string)[] | string | null }>`
+  // Run on every salarié page: prepared (src/db/preparedStatements.ts).
+  const result = await prepared(sql<{ structures: (number | string)[] | string | null }>`
     SELECT (SELECT coalesce(json_agg(u.structure_id), '[]') FROM (
         SELECT structure_id FROM contract WHERE person_id = p.id
         UNION SELECT structure_id FROM person_asp_id WHERE person_id = p.id
         UNION SELECT author_structure_id FROM eligibility_diagnosis
           WHERE person_id = p.id AND author_structure_id IS NOT NULL) u) AS structures
-    FROM person p WHERE p.id = ${personId}`.execute(db);
+    FROM person p WHERE p.id = ${personId}`).execute(db);
   const row = result.rows[0];
   if (!row) return null;
   const structures = typeof row.structures === "string" ? (JSON.parse(row.structures) as (number | string)[]) : (row.structures ?? []);

@@ -3,6 +3,7 @@
 // can serve any session. A new token is issued at every login (no session fixation).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { type Kysely, sql } from "kysely";
+import { prepared } from "../../db/preparedStatements.js";
 import type { Database, Role } from "../../db/schema.js";
 import type { Principal } from "./principal.js";
 
@@ -111,7 +112,8 @@ interface SessionRow {
 export async function loadSession(db: Kysely<Database>, token: string, now: Date): Promise<SessionInfo | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const id = sha256Hex(token);
-  const result = await sql<SessionRow>`
+  // Run on every authenticated request: prepared (src/db/preparedStatements.ts).
+  const result = await prepared(sql<SessionRow>`
     SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at,
       u.email, u.display_name, u.role, u.region_code, u.departement_code, u.disabled,
       CASE WHEN u.role = 'siae' THEN (
@@ -119,7 +121,7 @@ export async function loadSession(db: Kysely<Database>, token: string, now: Date
         FROM membership m WHERE m.user_id = u.id)
       ELSE '[]' END AS memberships
     FROM user_session s LEFT JOIN app_user u ON u.id = s.user_id
-    WHERE s.id = ${id}`.execute(db);
+    WHERE s.id = ${id}`).execute(db);
   const row = result.rows[0];
   if (!row) return null;
   const expiresAt = new Date(row.expires_at);
