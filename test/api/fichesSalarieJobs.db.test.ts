@@ -9,7 +9,7 @@ import type { App } from "../../src/server/context.js";
 import { buildDataset, type Dataset, NIR } from "../interchange-export/dataset.js";
 import { COMPLETE_FICHE_FIELDS } from "../support/ficheSalarie.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
-import { type TestUser, testApp, userWithSession } from "./support/apiKit.js";
+import { type TestUser, testApp, userWithSession, waitForJob } from "./support/apiKit.js";
 
 let t: TestDatabase;
 let app: App;
@@ -35,17 +35,7 @@ afterAll(async () => {
 const enqueue = (u: TestUser, id = data.aci) =>
   app.inject({ method: "POST", url: `/api/v1/structures/${id}/fiches-salarie/exports/jobs`, headers: u.headers });
 
-async function waitFor(id: string, who: TestUser): Promise<JobView> {
-  let state: JobView | null = null;
-  for (let i = 0; i < 400; i++) {
-    const poll = await app.inject({ url: `/api/v1/jobs/${id}`, headers: who.headers });
-    expect(poll.statusCode).toBe(200);
-    state = poll.json() as JobView;
-    if (state.status === "succeeded" || state.status === "failed") return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${id} still ${state?.status}`);
-}
+const waitFor = (id: string, who: TestUser) => waitForJob(app, id, who);
 
 const sentLines = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM fiche_salarie_line`.execute(t.handle.db)).rows[0]?.n;
 

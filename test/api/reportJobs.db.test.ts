@@ -9,7 +9,7 @@ import { reapAbandonedJobs } from "../../src/jobs/queue.js";
 import { enqueueReportJob } from "../../src/jobs/reportJob.js";
 import type { App } from "../../src/server/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDb.js";
-import { insertStructure, type TestUser, testApp, userWithSession } from "./support/apiKit.js";
+import { insertStructure, type TestUser, testApp, userWithSession, waitForJob } from "./support/apiKit.js";
 
 let t: TestDatabase;
 let app: App;
@@ -32,17 +32,7 @@ afterAll(async () => {
   await t.destroy();
 });
 
-async function waitFor(id: string, who: TestUser): Promise<JobView> {
-  let state: JobView | null = null;
-  for (let i = 0; i < 400; i++) {
-    const poll = await app.inject({ url: `/api/v1/jobs/${id}`, headers: who.headers });
-    expect(poll.statusCode).toBe(200);
-    state = poll.json() as JobView;
-    if (state.status === "succeeded" || state.status === "failed") return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${id} still ${state?.status}`);
-}
+const waitFor = (id: string, who: TestUser) => waitForJob(app, id, who);
 
 describe("annual report through the job queue", () => {
   it("answers 202 with the job, then serves the file the synchronous route sends", async () => {

@@ -207,7 +207,7 @@ export const CURRENT_DEADLINE: Record<Exclude<FileState, "decide">, keyof Deadli
 
 // Rule: deadlines are fixed when the campaign is drawn; the DDETS may extend one file's current deadline (never
 // shorten it), to a day after today; the later deadlines move by the same number of days so that their order and
-// the time left for each later phase are kept [M]
+// the time left for each later phase are kept [M] — iae-reference §4.4 (les-emplois' model) sets no deadline rule
 export function extendDeadlines(state: FileState, d: Deadlines, newDueOn: string, today: string): Deadlines {
   if (state === "decide") throw new DomainRuleError("controle.extend.decided", state, "dossier déjà décidé : plus d'échéance à prolonger");
   const key = CURRENT_DEADLINE[state];

@@ -58,7 +58,8 @@ export const SECONDARY_WITHHELD_REASON = `non publié hors de la structure : sin
 // Rule: secondary suppression — the overall figure is the sum of the exit groups, so a group withheld alone (or
 // groups withheld together covering fewer than 5 people) would be found again as the total minus the published
 // groups; the next-smallest groups are withheld too until the withheld groups cover at least 5 people (or every
-// group is withheld, the total being then itself under 5 and withheld) [M]
+// group is withheld, the total being then itself under 5 and withheld) [M] — the small-count rule of followUp.ts
+// (SMALL_COUNT); iae-reference §9 (personal data) gives no threshold, only pseudonymised statistics
 export function secondarySuppression(counts: readonly number[]): Set<number> {
   const withheld = new Set<number>();
   counts.forEach((n, i) => {

@@ -1,5 +1,6 @@
 // API tests of the /api/v1 routes: an app over a test database, users of each role with a session
 // (cookie + CSRF token), and small structure / AF fixtures.
+import type { JobView } from "../../../src/contracts/jobs.js";
 import { testCipher } from "../../../src/security/personalData.js";
 import { buildApp } from "../../../src/server/app.js";
 import { createSession, SESSION_COOKIE } from "../../../src/server/auth/sessions.js";
@@ -70,4 +71,17 @@ export async function insertStructure(
     .returning("id")
     .executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/** Polls GET /api/v1/jobs/{id} as `who` until the job has ended (succeeded or failed); each poll must answer 200. */
+export async function waitForJob(app: App, id: string, who: TestUser): Promise<JobView> {
+  let state: JobView | null = null;
+  for (let i = 0; i < 400; i++) {
+    const poll = await app.inject({ url: `/api/v1/jobs/${id}`, headers: who.headers });
+    if (poll.statusCode !== 200) throw new Error(`GET /api/v1/jobs/${id}: ${poll.statusCode}`);
+    state = poll.json() as JobView;
+    if (state.status === "succeeded" || state.status === "failed") return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${id} still ${state?.status}`);
 }
