@@ -12,6 +12,7 @@ import { mkdir, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { DatabaseHandle } from "../db/connection.js";
+import { parisDay, parisParts } from "../domain/calendar/parisTime.js";
 import { NATION } from "../interchange/importTerritory.js";
 import { rejectionRetentionDaysFromEnv, runRetention } from "../security/retention.js";
 import { enqueueImport } from "./importJob.js";
@@ -51,18 +52,7 @@ export function scheduleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sch
   };
 }
 
-const parisClock = (now: Date) => {
-  const parts = new Intl.DateTimeFormat("sv-SE", {
-    timeZone: "Europe/Paris",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return { date: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")) };
-};
+const parisClock = (now: Date) => ({ date: parisDay(now), hour: Number(parisParts(now).hour) });
 
 /** The retention job: the mode is the payload's (fixed when it was enqueued). Result: counts only. */
 export function retentionJobHandler(handle: DatabaseHandle, env: NodeJS.ProcessEnv = process.env): JobHandler {

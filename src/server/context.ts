@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { DatabaseHandle } from "../db/connection.js";
 import type { Clock } from "../domain/calendar/clock.js";
+import { parisDay } from "../domain/calendar/parisTime.js";
 import type { JobsConfig } from "../jobs/plugin.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import type { TrustedProxies } from "./auth/clientAddress.js";
@@ -48,8 +49,7 @@ export interface ServerClock extends Clock {
 
 export const systemClock: ServerClock = {
   now: () => new Date(),
-  // Calendar day in France (Europe/Paris), the day the users live in.
-  today: () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date()),
+  today: () => parisDay(new Date()),
 };
 
 export interface AppContext {

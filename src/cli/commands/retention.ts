@@ -1,10 +1,9 @@
 // `passerelle retention [--wet-run] [--today YYYY-MM-DD] [--json]` — anonymise people whose parcours
 // ended more than 2 years ago (src/security/retention.ts). Dry run by default: reports, writes nothing.
 import type { Command } from "commander";
+import { parisDay } from "../../domain/calendar/parisTime.js";
 import { auditRetentionDaysFromEnv, rejectionRetentionDaysFromEnv, runRetention } from "../../security/retention.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
-
-const parisToday = () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date());
 
 export function register(program: Command): void {
   program
@@ -15,7 +14,7 @@ export function register(program: Command): void {
     .option("--json", "résultat en JSON sur la sortie standard")
     .action(async (opts: { wetRun?: boolean; today?: string; json?: boolean }) => {
       await withDatabase(async (handle) => {
-        const today = opts.today ?? parisToday();
+        const today = opts.today ?? parisDay(new Date());
         if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) {
           throw new InvalidInputError(`--today : date invalide « ${today} » (attendu AAAA-MM-JJ).`);
         }

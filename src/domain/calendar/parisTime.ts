@@ -37,6 +37,12 @@ function parisOffsetMs(utcMs: number): number {
   return offset;
 }
 
+/** The calendar day in France (Europe/Paris) of an instant, YYYY-MM-DD: the day the users live in. */
+export function parisDay(d: Date): string {
+  const p = parisParts(d);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 export function parisParts(d: Date): { year: string; month: string; day: string; hour: string; minute: string; second: string } {
   const ms = d.getTime();
   if (Number.isNaN(ms)) throw new RangeError("date invalide");
