@@ -20,7 +20,7 @@ import { httpScenario } from "./scenarios/httpScenario.js";
 import { importScenario, NATIONAL_DB, SMALL_DB } from "./scenarios/importScenario.js";
 import { indicatorsScenario } from "./scenarios/indicatorsScenario.js";
 import { writesScenario } from "./scenarios/writesScenario.js";
-import { YEARS1_DB, YEARS10_DB, yearsScenario } from "./scenarios/yearsScenario.js";
+import { YEARS1_DB, YEARS2_DB, YEARS10_DB, yearsScenario } from "./scenarios/yearsScenario.js";
 
 const RUNNERS: Record<ScenarioId, (ctx: BenchContext) => Promise<void>> = {
   import: importScenario,
@@ -135,7 +135,7 @@ export async function runBench(options: BenchOptions): Promise<BenchContext> {
       }
     }
   } finally {
-    await cleanupDatasets(options.keepDatabase, [NATIONAL_DB, SMALL_DB, YEARS1_DB, YEARS10_DB]);
+    await cleanupDatasets(options.keepDatabase, [NATIONAL_DB, SMALL_DB, YEARS1_DB, YEARS2_DB, YEARS10_DB]);
     ctx.removeScratch();
   }
   const ended = new Date();
