@@ -64,7 +64,7 @@ describe("EtatMensuelIndiv first load without triggers", () => {
     const stepsOf = (r: typeof a) => Object.keys(r.views.find((v) => v.view === "EtatMensuelIndiv")?.steps ?? {});
     expect(stepsOf(a)).toContain("INSERT … ON CONFLICT (+ agrégats)");
     expect(stepsOf(b)).toEqual(
-      expect.arrayContaining(["INSERT … ON CONFLICT (sans déclencheurs)", "contrôle des clés étrangères", "reconstruction des agrégats"]),
+      expect.arrayContaining(["INSERT (sans déclencheurs)", "contrôle des clés étrangères", "reconstruction des agrégats"]),
     );
     expect(b.rejections).toEqual(a.rejections);
     expect({ inserted: b.inserted, updated: b.updated, unchanged: b.unchanged, rejected: b.rejected }).toEqual({

@@ -1,7 +1,8 @@
 // fluxIAE_EtatMensuelIndiv (≈ 7 million rows nationally) → monthly_declaration, streamed:
 // rows are parsed one at a time and COPYed into a temporary staging table (COPY on both engines), then
 // one INSERT … SELECT … ON CONFLICT (annex_id, contract_id, month) DO UPDATE upserts them, only
-// touching rows whose values changed. Memory stays flat whatever the size of the file.
+// touching rows whose values changed (a plain INSERT when the delivery's contracts have no declaration yet).
+// Memory stays flat whatever the size of the file.
 //  - emi_afi_id → the AF (af_id_annexe_financiere, shared by its versions): the current version, i.e.
 //    the version in force (highest VALIDE/PROVISOIRE/CLOTURE, as the indicators count it: view counting_annex),
 //    else the highest not HISTORISE/ANNULE/REJETE, else the latest — a draft amendment never takes the hours;
@@ -66,7 +67,7 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
       yield toCsvLine([record.line, afi, ctr, monthDate, hours, billed, pay, stateOf(f.text("emi_esm_etat_code")), motif, validatedAt]);
     }
   }
-  await timed(ctx, "lecture + COPY", () => ctx.tx.bulk.copyCsv("emi_stage", STAGE_COLUMNS, lines()));
+  const staged = await timed(ctx, "lecture + COPY", () => ctx.tx.bulk.copyCsv("emi_stage", STAGE_COLUMNS, lines()));
 
   await sql`ANALYZE emi_stage`.execute(db);
   // The statements below sort and hash the whole staging table (millions of rows nationally): give them
@@ -115,17 +116,38 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
     });
   }
   tally.unchanged += duplicates.rows.length;
+  // Keys attached (an AF and a contract found): every key of the file but the duplicates' and the orphans'.
+  // A key is an orphan on all its lines or on none; its kept line is the one not listed as a duplicate.
+  const duplicateLines = new Set(duplicates.rows.map((d) => d.line));
+  const orphanKeys = orphans.rows.filter((o) => !duplicateLines.has(o.line)).length;
+  const total = staged - duplicates.rows.length - orphanKeys;
 
   const bulk = await bulkMergePlan(db, ctx.bulkMinRows ?? 10_000);
+  // Without repeated keys the staging table is read as it is, without sorting it for DISTINCT ON.
+  const source =
+    duplicates.rows.length === 0
+      ? sql`emi_stage`
+      : sql`(SELECT DISTINCT ON (afi, ctr, month) * FROM emi_stage ORDER BY afi, ctr, month, line DESC)`;
+  const rows = sql`
+    SELECT ea.annex_id, c.id, c.person_id, c.structure_id, s.month, s.hours, s.billed, s.pay, s.state, m.code, s.validated_at
+    FROM ${source} s
+    JOIN contract c ON c.asp_contract_id = s.ctr
+    JOIN emi_annex ea ON ea.afi = s.afi
+    LEFT JOIN ref_exit_motif m ON m.code = s.motif`;
+  const columns = sql`(annex_id, contract_id, person_id, structure_id, month, hours, billed_hours, gross_pay, state, exit_motif_code, validated_at)`;
+  // No declaration yet on the delivery's contracts (the key holds the contract): nothing can conflict, a plain
+  // INSERT spares the speculative insertion of ON CONFLICT and the RETURNING rows. A concurrent writer of the
+  // same keys would make it fail on the unique key, and the whole import roll back.
+  const insertOnly = async () => {
+    const r = await sql`INSERT INTO monthly_declaration ${columns} ${rows}`.execute(db);
+    const n = Number(r.numAffectedRows ?? 0);
+    return { rows: [{ inserted: n, written: n }] };
+  };
   const merge = () =>
     sql<{ inserted: number; written: number }>`
     WITH w AS (
-    INSERT INTO monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours, billed_hours, gross_pay, state, exit_motif_code, validated_at)
-    SELECT ea.annex_id, c.id, c.person_id, c.structure_id, s.month, s.hours, s.billed, s.pay, s.state, m.code, s.validated_at
-    FROM (SELECT DISTINCT ON (afi, ctr, month) * FROM emi_stage ORDER BY afi, ctr, month, line DESC) s
-    JOIN contract c ON c.asp_contract_id = s.ctr
-    JOIN emi_annex ea ON ea.afi = s.afi
-    LEFT JOIN ref_exit_motif m ON m.code = s.motif
+    INSERT INTO monthly_declaration ${columns}
+    ${rows}
     ON CONFLICT (annex_id, contract_id, month) DO UPDATE SET
       hours = EXCLUDED.hours, billed_hours = EXCLUDED.billed_hours, gross_pay = EXCLUDED.gross_pay, state = EXCLUDED.state,
       exit_motif_code = EXCLUDED.exit_motif_code, validated_at = EXCLUDED.validated_at, person_id = EXCLUDED.person_id,
@@ -139,13 +161,13 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
     RETURNING (xmax = 0) AS inserted)
     SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM w`.execute(db);
   const written =
-    bulk === null ? await timed(ctx, "INSERT … ON CONFLICT (+ agrégats)", merge) : await mergeWithoutTriggers(ctx, db, bulk, merge);
+    bulk === null
+      ? await timed(ctx, "INSERT … ON CONFLICT (+ agrégats)", merge)
+      : bulk.fresh
+        ? await mergeWithoutTriggers(ctx, db, bulk.structureIds, "INSERT (sans déclencheurs)", insertOnly)
+        : await mergeWithoutTriggers(ctx, db, bulk.structureIds, "INSERT … ON CONFLICT (sans déclencheurs)", merge);
   const inserted = written.rows[0]?.inserted ?? 0;
   const writtenCount = written.rows[0]?.written ?? 0;
-  const attached = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (SELECT DISTINCT afi, ctr, month FROM emi_stage) s
-    JOIN emi_annex ea ON ea.afi = s.afi JOIN contract c ON c.asp_contract_id = s.ctr`.execute(db);
-  const total = attached.rows[0]?.n ?? 0;
   tally.inserted += inserted;
   tally.updated += writtenCount - inserted;
   tally.unchanged += total - writtenCount;
@@ -160,7 +182,7 @@ export async function importEtatMensuelIndivView(ctx: FluxImportContext, view: O
  * attached to these contracts, which an update may move) are listed BEFORE the merge. null: the usual
  * path (an incremental delivery changes few rows, which the triggers handle for less than a rebuild).
  */
-async function bulkMergePlan(db: Db, minRows: number): Promise<number[] | null> {
+async function bulkMergePlan(db: Db, minRows: number): Promise<{ structureIds: number[]; fresh: boolean } | null> {
   if (!(await canSkipTriggers(db))) return null;
   const sizes = await sql<{ staged: number; existing: number }>`
     SELECT (SELECT count(*)::int FROM emi_stage) AS staged,
@@ -177,7 +199,7 @@ async function bulkMergePlan(db: Db, minRows: number): Promise<number[] | null> 
     UNION SELECT a.structure_id::int FROM financial_annex a WHERE a.id IN (SELECT annex_id FROM emi_annex)
     UNION SELECT d.structure_id::int FROM monthly_declaration d WHERE d.contract_id IN (SELECT id FROM k)
     ORDER BY 1`.execute(db);
-  return rows.map((r) => Number(r.id));
+  return { structureIds: rows.map((r) => Number(r.id)), fresh: existing === 0 };
 }
 
 /**
@@ -188,7 +210,13 @@ async function bulkMergePlan(db: Db, minRows: number): Promise<number[] | null> 
  * again afterwards by one anti-join each (read from pg_constraint: a key added later is checked too).
  * Then the rollups of the touched structures are rebuilt from the base tables, once.
  */
-async function mergeWithoutTriggers<T>(ctx: FluxImportContext, db: Db, structureIds: number[], merge: () => Promise<T>): Promise<T> {
+async function mergeWithoutTriggers<T>(
+  ctx: FluxImportContext,
+  db: Db,
+  structureIds: number[],
+  step: string,
+  merge: () => Promise<T>,
+): Promise<T> {
   await timed(ctx, "verrou des lignes référencées", async () => {
     await sql`SELECT count(*) FROM (SELECT 1 FROM contract c WHERE c.asp_contract_id IN (SELECT DISTINCT ctr FROM emi_stage) FOR KEY SHARE) l`.execute(
       db,
@@ -198,7 +226,7 @@ async function mergeWithoutTriggers<T>(ctx: FluxImportContext, db: Db, structure
     );
   });
   await sql`SET LOCAL session_replication_role = replica`.execute(db);
-  const result = await timed(ctx, "INSERT … ON CONFLICT (sans déclencheurs)", merge);
+  const result = await timed(ctx, step, merge);
   await sql`SET LOCAL session_replication_role = origin`.execute(db);
   const problems = await timed(ctx, "contrôle des clés étrangères", () => foreignKeyViolations(db, ["monthly_declaration"]));
   if (problems.length > 0) throw new Error(`EtatMensuelIndiv : clés étrangères violées — ${problems.join(" ; ")}`);
