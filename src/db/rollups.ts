@@ -6,6 +6,10 @@
 //   rollup_entry_month        (structure_id, month, mesure_code)              initial contracts, RSA among them
 //   rollup_entry_repeat       initial contracts of persons having several (exact distinct counts)
 //   rollup_exit_month         (structure_id, month, motif_code, mesure_code)  examined exits
+// and by migrations/0840_rollup_scope_month.sql (triggers on the two tables above and on structure), per
+// (month, steering département, kind) — what the dashboards of the nation, a région or a département read:
+//   rollup_exit_scope_month   (month, departement_code, kind, motif_code, mesure_code)  examined exits
+//   rollup_entry_scope_month  (month, departement_code, kind, mesure_code)  initial contracts, RSA among them
 // and by migrations/0662_rollup_follow_up_month.sql (triggers on exit and follow_up):
 //   rollup_follow_up_month    (structure_id, exit_month, horizon, grp)  follow-ups due, known, employed, durable
 // and by migrations/0103_rollup_annex_year.sql (triggers on rollup_person_year):
@@ -50,6 +54,9 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
     if (ids.length === 0) return { annexMonths: 0, personYears: 0, recruitmentAnnexes: 0, entryMonths: 0, exitMonths: 0 };
   }
   const idList = ids === undefined ? null : sql.join(ids.map((id) => sql`${id}::bigint`));
+  // The per-(month, département, kind) rollups are recomputed whole at the end: their triggers skip the cell
+  // writes below (for this transaction only; outside a transaction the setting ends with its statement).
+  await sql`SELECT set_config('passerelle.rollup_scope_deferred', 'on', true)`.execute(db);
   const annexFilter = idList === null ? sql`true` : sql`annex_id IN (SELECT id FROM financial_annex WHERE structure_id IN (${idList}))`;
   const declFilter = idList === null ? sql`true` : sql`d.annex_id IN (SELECT id FROM financial_annex WHERE structure_id IN (${idList}))`;
   const recruitmentFilter =
@@ -101,6 +108,10 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
   await sql`SELECT structure_convention_departement_refresh(array_agg(id)) FROM structure WHERE ${idList === null ? sql`true` : sql`id IN (${idList})`}`.execute(
     db,
   );
+  // Per (month, département, kind), recomputed whole even for some structures: a structure written with triggers
+  // off may have changed kind or département, and its former group cannot be told from the rows any more.
+  await sql`SELECT set_config('passerelle.rollup_scope_deferred', 'off', true)`.execute(db);
+  await sql`SELECT rollup_scope_month_rebuild()`.execute(db);
   const counts = await sql<{ entries: number; exits: number }>`
     SELECT (SELECT count(*)::int FROM rollup_entry_month WHERE ${structureFilter}) AS entries,
       (SELECT count(*)::int FROM rollup_exit_month WHERE ${structureFilter}) AS exits`.execute(db);
@@ -199,6 +210,19 @@ export async function findRollupDrift(db: Kysely<Database>): Promise<{ table: st
     FULL JOIN rollup_exit_month r ON r.structure_id = e.structure_id AND r.month = e.month AND r.motif_code = e.motif_code AND r.mesure_code = e.mesure_code
     WHERE e.n IS DISTINCT FROM r.examined
     UNION ALL
+    SELECT 'rollup_exit_scope_month', coalesce(e.month, r.month)::text || '/' || coalesce(e.dep, r.departement_code) || '/' || coalesce(e.kind, r.kind) || '/' || coalesce(e.motif_code, r.motif_code)::text || '/' || coalesce(e.mesure_code, r.mesure_code)
+    FROM (SELECT x.month, coalesce(s.convention_departement_code, s.departement_code) AS dep, s.kind, x.motif_code, x.mesure_code, sum(x.n)::integer AS n
+          FROM (${expectedExitMonths}) x JOIN structure s ON s.id = x.structure_id GROUP BY 1, 2, 3, 4, 5) e
+    FULL JOIN rollup_exit_scope_month r ON r.month = e.month AND r.departement_code = e.dep AND r.kind = e.kind AND r.motif_code = e.motif_code AND r.mesure_code = e.mesure_code
+    WHERE e.n IS DISTINCT FROM r.examined
+    UNION ALL
+    SELECT 'rollup_entry_scope_month', coalesce(e.month, r.month)::text || '/' || coalesce(e.dep, r.departement_code) || '/' || coalesce(e.kind, r.kind) || '/' || coalesce(e.mesure_code, r.mesure_code)
+    FROM (SELECT date_trunc('month', c.starts_on)::date AS month, coalesce(s.convention_departement_code, s.departement_code) AS dep, s.kind, c.mesure_code,
+            count(*)::integer AS n, count(*) FILTER (WHERE c.rsa IN ('OUI-M', 'OUI-NM'))::integer AS rsa
+          FROM contract c JOIN structure s ON s.id = c.structure_id WHERE c.rank = 0 GROUP BY 1, 2, 3, 4) e
+    FULL JOIN rollup_entry_scope_month r ON r.month = e.month AND r.departement_code = e.dep AND r.kind = e.kind AND r.mesure_code = e.mesure_code
+    WHERE e.n IS DISTINCT FROM r.entries OR e.rsa IS DISTINCT FROM r.rsa_entries
+    UNION ALL
     SELECT 'rollup_follow_up_month', coalesce(e.structure_id, r.structure_id)::text || '/' || coalesce(e.exit_month, r.exit_month)::text || '/' || coalesce(e.horizon, r.horizon)::text || '/' || coalesce(e.grp, r.grp)
     FROM (SELECT e.structure_id, date_trunc('month', e.exit_on)::date AS exit_month, h.horizon, c.grp, count(*)::int AS due,
             count(*) FILTER (WHERE f.situation IS NOT NULL AND f.situation <> 'INCONNU')::int AS known,
@@ -229,6 +253,8 @@ const INDICATOR_TABLES = [
   "rollup_entry_month",
   "rollup_entry_repeat",
   "rollup_exit_month",
+  "rollup_exit_scope_month",
+  "rollup_entry_scope_month",
   "rollup_follow_up_month",
 ] as const;
 

@@ -11,7 +11,7 @@ import type { Period } from "../domain/indicators/records.js";
 import { lastTwoYearsStart } from "../domain/indicators/structureCreation.js";
 import { SIAE_KINDS, type SiaeKind } from "../domain/structures/kinds.js";
 import { examinedExitRows } from "./examinedExits.js";
-import { type Scope, scopeCondition, structureInScope } from "./scope.js";
+import { type Scope, scopeCondition, structureInScope, territoryCondition } from "./scope.js";
 
 /** Sums over the structures of the scope (what the dashboards show), or one structure's figures. */
 export interface ScopeTotals {
@@ -201,12 +201,25 @@ export async function queryFiguresMany(
   );
   // Rows of the scope (rollups, annexes): a semi-join on the scoped structures, none for the whole nation.
   const inScope = (column: RawBuilder<unknown>) => structureInScope(column, scope, kind, sql`SELECT id FROM scoped`);
+  // Whole months of a territory (nation, région, département) without the per-structure list: the rollups per
+  // (month, département, kind), a few rows per département and month instead of one per structure.
+  const territory = perStructure ? null : territoryCondition(scope, kind);
   const exitParts = items.map(({ period }, i) =>
-    isMonthAligned(period) ? exitsFromRollup(i, period, inScope(sql`r.structure_id`), perStructure) : exitsFromRows(i, period),
+    !isMonthAligned(period)
+      ? exitsFromRows(i, period)
+      : territory
+        ? exitsFromRollup(i, period, sql`rollup_exit_scope_month`, territory, false)
+        : exitsFromRollup(i, period, sql`rollup_exit_month`, inScope(sql`r.structure_id`), perStructure),
   );
   const entryParts = items.map(({ period }, i) =>
     isMonthAligned(period)
-      ? entriesFromRollup(i, period, inScope(sql`r.structure_id`), inScope(sql`x.structure_id`))
+      ? entriesFromRollup(
+          i,
+          period,
+          territory ? sql`rollup_entry_scope_month` : sql`rollup_entry_month`,
+          territory ?? inScope(sql`r.structure_id`),
+          inScope(sql`x.structure_id`),
+        )
       : entriesFromRows(i, period),
   );
   // Hours per counting annex: whole calendar years from rollup_annex_year, other months from rollup_annex_month.
@@ -495,14 +508,22 @@ export async function queryFiguresMany(
 // Rule: examined exits — thresholds ACI/EI ≥ 1 h and > 2.65 months (days × 0.0328767), AI/ETTI ≥ 150 h on the last AF,
 // EITI ≥ 1 h; retraits and mesures not counting for posts excluded — iae-reference §6.3 (twin: exitRecordsFor + countExaminedExits).
 // Whole months: rollup_exit_month holds the exits meeting the thresholds (migration 0102); the reference tables filter here.
-function exitsFromRollup(i: number, period: Period, inScope: RawBuilder<unknown>, perStructure: boolean): RawBuilder<unknown> {
+// `rollup` is rollup_exit_month (per structure) or rollup_exit_scope_month (per département and kind), both
+// read as `r` with the same motif, mesure and examined columns.
+function exitsFromRollup(
+  i: number,
+  period: Period,
+  rollup: RawBuilder<unknown>,
+  inScope: RawBuilder<unknown>,
+  perStructure: boolean,
+): RawBuilder<unknown> {
   // Summed per (structure or none, motif, mesure) first: the reference tables then join a few hundred rows, not every cell.
   const structure = perStructure ? sql`r.structure_id` : sql`NULL::bigint`;
   return sql`
     SELECT ${i}::int AS p, x.structure_id, cat.grp, sum(x.n)::int AS n
     FROM (
       SELECT ${structure} AS structure_id, r.motif_code, r.mesure_code, sum(r.examined) AS n
-      FROM rollup_exit_month r
+      FROM ${rollup} r
       WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date AND ${inScope}
       GROUP BY 1, 2, 3) x
     JOIN ref_mesure m ON m.code = x.mesure_code AND m.counts_for_posts
@@ -524,6 +545,7 @@ function exitsFromRows(i: number, period: Period): RawBuilder<unknown> {
 function entriesFromRollup(
   i: number,
   period: Period,
+  rollup: RawBuilder<unknown>,
   inScope: RawBuilder<unknown>,
   repeatInScope: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
@@ -531,7 +553,7 @@ function entriesFromRollup(
     SELECT ${i}::int AS p, e.entries - coalesce(d.extra, 0) AS entered, e.rsa - coalesce(d.extra_rsa, 0) AS rsa
     FROM (
       SELECT coalesce(sum(t.entries), 0) AS entries, coalesce(sum(t.rsa), 0) AS rsa FROM (
-        SELECT r.mesure_code, sum(r.entries) AS entries, sum(r.rsa_entries) AS rsa FROM rollup_entry_month r
+        SELECT r.mesure_code, sum(r.entries) AS entries, sum(r.rsa_entries) AS rsa FROM ${rollup} r
         WHERE r.month BETWEEN ${period.from}::date AND ${period.to}::date AND ${inScope}
         GROUP BY r.mesure_code) t
       JOIN ref_mesure m ON m.code = t.mesure_code AND m.counts_for_posts) e

@@ -165,4 +165,49 @@ describe("rollups maintained by triggers", () => {
     expect(await snapshot()).toEqual(expected);
     await expect(rebuildRollups(db, { structureIds: [-1] })).rejects.toThrow(/invalide/);
   });
+
+  it("per (month, département, kind): follow a structure's kind and steering département, its deletion, and writes made with triggers off", async () => {
+    const db = t.handle.db;
+    await sql`DELETE FROM structure`.execute(db);
+    await sql`DELETE FROM person`.execute(db);
+    const ds = randomDataset(13, { structures: 6, persons: 30 });
+    await t.handle.withTransaction(({ db: tx }) => insertDataset(tx, ds));
+    for (const table of ["rollup_exit_scope_month", "rollup_entry_scope_month"]) expect(await count(table), table).toBeGreaterThan(0);
+    expect(await findRollupDrift(db)).toEqual([]);
+    const [s0, s1, s2, s3] = ds.structures;
+    if (!s0 || !s1 || !s2 || !s3) throw new Error("dataset too small");
+    // The convention's département (an AF number moved to another DDETS: trigger of migration 0411), then the
+    // address's once the structure has no convention département.
+    await sql`UPDATE financial_annex SET number_prefix = substring(number_prefix FROM '^[A-Z]+') || '075' || substr(number_prefix, length(substring(number_prefix FROM '^[A-Z]+')) + 4) WHERE structure_id = ${s0.id}`.execute(
+      db,
+    );
+    expect(
+      (await sql<{ d: string }>`SELECT convention_departement_code AS d FROM structure WHERE id = ${s0.id}`.execute(db)).rows[0]?.d,
+    ).toBe("75");
+    expect(await findRollupDrift(db)).toEqual([]);
+    await sql`UPDATE structure SET convention_departement_code = NULL, departement_code = '80' WHERE id = ${s1.id}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    await sql`UPDATE structure SET kind = CASE kind WHEN 'EI' THEN 'ACI' ELSE 'EI' END, departement_code = '59' WHERE id IN (${s1.id}, ${s2.id})`.execute(
+      db,
+    );
+    expect(await findRollupDrift(db)).toEqual([]);
+    // A structure deleted (its cells go by cascade: the groups of their months are recomputed whole).
+    await sql`DELETE FROM structure WHERE id = ${s3.id}`.execute(db);
+    expect(await findRollupDrift(db)).toEqual([]);
+    // Triggers off (the bulk loads): a structure moved and exits written, then the scoped rebuild of the bulk path.
+    await t.handle.withTransaction(async ({ db: tx }) => {
+      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+      await sql`UPDATE structure SET convention_departement_code = '62', kind = 'ETTI' WHERE id = ${s2.id}`.execute(tx);
+      await sql`DELETE FROM exit WHERE structure_id = ${s0.id}`.execute(tx);
+      await sql`SET LOCAL session_replication_role = origin`.execute(tx);
+      await rebuildRollups(tx, { structureIds: [s0.id, s2.id] });
+    });
+    expect(await findRollupDrift(db)).toEqual([]);
+    // Repair of the tables themselves.
+    await sql`UPDATE rollup_exit_scope_month SET examined = examined + 1`.execute(db);
+    await sql`DELETE FROM rollup_entry_scope_month WHERE kind = 'AI'`.execute(db);
+    expect((await findRollupDrift(db)).length).toBeGreaterThan(0);
+    await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx));
+    expect(await findRollupDrift(db)).toEqual([]);
+  });
 });

@@ -49,6 +49,26 @@ export function structureInScope(
   return scope.type === "nation" && kind === undefined ? sql`true` : sql`${column} IN (${scopedIds})`;
 }
 
+/**
+ * Condition on the rows `r` of a rollup per (month, departement_code, kind) — migration 0840, keyed by the steering
+ * département like scopeCondition — for a territory (nation, région, département); null for a group or a
+ * structure, which those rollups cannot tell apart.
+ */
+export function territoryCondition(scope: Scope, kind?: SiaeKind): RawBuilder<unknown> | null {
+  const k = kind === undefined ? sql`true` : sql`r.kind = ${kind}`;
+  switch (scope.type) {
+    case "nation":
+      return k;
+    case "region":
+      return sql`r.departement_code IN (SELECT code FROM ref_departement WHERE region_code = ${scope.code}) AND ${k}`;
+    case "departement":
+      return sql`r.departement_code = ${scope.code} AND ${k}`;
+    case "group":
+    case "structure":
+      return null;
+  }
+}
+
 /** French name of the scope ("Pas-de-Calais (62)"); throws ScopeError when it does not exist. */
 export async function describeScope(db: Kysely<Database>, scope: Scope): Promise<string> {
   const one = async (q: RawBuilder<{ name: string }>) => (await q.execute(db)).rows[0]?.name;

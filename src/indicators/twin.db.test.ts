@@ -129,6 +129,7 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
         [{ type: "nation" }, first.kind],
         [{ type: "region", code: "32" }, undefined],
         [{ type: "departement", code: "62" }, undefined],
+        [{ type: "departement", code: "62" }, first.kind],
         [{ type: "group", id: ds.groupId }, undefined],
         [{ type: "structure", id: first.id }, undefined],
       ];
@@ -186,6 +187,14 @@ describe("indicators: SQL on rollups = pure twin (random data, both engines)", (
           expect(ind.budget.byFundingLine, `${where} lines`).toEqual(Object.fromEntries([...tw.lines].map(([k, v]) => [k, v.toNumber()])));
           expect(ind.budget.modulated).toBe(tw.modulated.toNumber());
           expect(ind.budget.perEtp.total).toBe(tw.perEtp === null ? null : tw.perEtp.toNumber());
+          // Without the per-structure list (the dashboards): a territory's entries and exits come from the rollups
+          // per (month, département, kind), the same figures.
+          const totalsOnly = await queryFigures(db, { scope, period, at, ...(kind ? { kind } : {}), perStructure: false });
+          expect(
+            { exits: totalsOnly.totals.exits, entered: totalsOnly.entered, rsaEntered: totalsOnly.rsaEntered },
+            `${where} totals only`,
+          ).toEqual({ exits: tw.exits.counts, entered: tw.entered, rsaEntered: raw.rsaEntered });
+          expect(summarise(totalsOnly, period, at, lines), `${where} totals only`).toEqual(ind);
           if (tw.exits.counts.examined > 0 && tw.present > 0 && !tw.etpConv.isZero()) nonTrivial++;
         }
       }
