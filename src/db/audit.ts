@@ -7,7 +7,7 @@
 // identity). Secrets (NIR, NTT, PASS numbers, passwords, tokens, e-mail, phone) are masked in every
 // entry; the other identity fields (names, birth date, address, notes, ASP ids…) in every entry about a
 // person (personId set or entity "person").
-import type { Kysely } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "./schema.js";
 
 export interface Actor {
@@ -94,9 +94,9 @@ export function redactForAudit(value: unknown, aboutPerson = false): unknown {
 }
 
 /** The INSERT of one audit row, not executed: embed it in the statement it describes (a WITH clause) for one commit. */
-export function auditInsert(db: Kysely<Database>, actor: Actor, entry: AuditEntry) {
+function auditRow(actor: Actor, entry: AuditEntry) {
   const aboutPerson = (entry.personId !== undefined && entry.personId !== null) || entry.entity === "person";
-  return db.insertInto("audit_event").values({
+  return {
     actor_user_id: actor.userId,
     actor_label: actor.label,
     action: entry.action,
@@ -107,7 +107,35 @@ export function auditInsert(db: Kysely<Database>, actor: Actor, entry: AuditEntr
     before: entry.before === undefined ? null : JSON.stringify(redactForAudit(entry.before, aboutPerson)),
     after: entry.after === undefined ? null : JSON.stringify(redactForAudit(entry.after, aboutPerson)),
     ip: actor.ip ?? null,
-  });
+  };
+}
+
+export function auditInsert(db: Kysely<Database>, actor: Actor, entry: AuditEntry) {
+  return db.insertInto("audit_event").values(auditRow(actor, entry));
+}
+
+/** Column types of an audit row: INSERT … SELECT does not type its parameters from the target columns. */
+const AUDIT_COLUMN_TYPES = {
+  actor_user_id: "bigint",
+  actor_label: "text",
+  action: "text",
+  entity: "text",
+  entity_id: "text",
+  person_id: "bigint",
+  structure_id: "bigint",
+  before: "jsonb",
+  after: "jsonb",
+  ip: "text",
+} as const;
+
+/** The audit row, inserted only when `condition` holds (a read whose access is checked in the same statement). */
+export function auditInsertWhen(db: Kysely<Database>, actor: Actor, entry: AuditEntry, condition: RawBuilder<boolean>) {
+  const row = auditRow(actor, entry);
+  const columns = Object.keys(AUDIT_COLUMN_TYPES) as (keyof typeof AUDIT_COLUMN_TYPES)[];
+  return db
+    .insertInto("audit_event")
+    .columns(columns)
+    .expression(sql`SELECT ${sql.join(columns.map((c) => sql`${row[c]}::${sql.raw(AUDIT_COLUMN_TYPES[c])}`))} WHERE ${condition}`);
 }
 
 export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {

@@ -7,7 +7,7 @@
 //
 // Only for statements whose TEXT does not depend on the data: values are parameters, lists one array
 // parameter (see memberStructure), so that there are a handful of texts per statement (one per role).
-// Only for statements run on their own (autocommit), as the three users are: the fallback below re-runs the
+// Only for statements run on their own (autocommit), as its users are: the fallback below re-runs the
 // statement after an error, which an explicit transaction would refuse once aborted.
 // A safety cap keeps a misuse from filling the server's memory: past MAX_NAMES distinct texts per pool,
 // statements run unnamed again. Through a transaction-mode pooler (PgBouncer), prepared statements need

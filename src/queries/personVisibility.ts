@@ -3,6 +3,7 @@
 //  - a conseil départemental sees the RSA contracts in its département only (limited view: no diagnosis,
 //    no support action, no training, no NIR);
 //  - a platform admin sees everything; State agents see no personal page.
+// Which persons a caller may open at all: personAccess (below).
 // Exits and monthly hours belong to a contract: visible when their contract is.
 import { type RawBuilder, sql } from "kysely";
 import type { Principal } from "../server/auth/principal.js";
@@ -58,4 +59,29 @@ export function visibleSupportRow(principal: Principal, alias: string): RawBuild
 /** Person-level eligibility data (diagnoses, criteria): not in the limited view. */
 export function seesEligibility(principal: Principal): boolean {
   return principal.role === "admin" || principal.role === "siae";
+}
+
+/**
+ * The one access rule to a salarié's personal page, as a condition on the person id expression `personId`
+ * (the caller passed personRolePrecheck, src/server/auth/policies.ts): a platform admin sees every person; a SIAE member the persons its
+ * structures employ or employed, or hold an ASP id for, or made a diagnosis of; a conseil départemental
+ * (read only) the RSA beneficiaries employed in its département. Used alone by `authorize` (policies.ts) and
+ * inside the salarié page's own statement (persons.ts), which evaluates it, writes the audit row only when
+ * it holds and reads the page, in one statement.
+ */
+export function personAccess(principal: Principal, personId: RawBuilder<unknown>): RawBuilder<boolean> {
+  switch (principal.role) {
+    case "admin":
+      return sql<boolean>`true`;
+    case "conseil_departemental":
+      return sql<boolean>`EXISTS (SELECT 1 FROM contract ac JOIN structure s ON s.id = ac.structure_id
+        WHERE ac.person_id = ${personId} AND ac.rsa <> 'NON' AND ${structureDepartement("s")} = ${principal.departementCode ?? ""})`;
+    case "siae":
+      return sql<boolean>`(EXISTS (SELECT 1 FROM contract ac WHERE ac.person_id = ${personId} AND ${memberStructure(principal, sql.ref("ac.structure_id"))})
+        OR EXISTS (SELECT 1 FROM person_asp_id aa WHERE aa.person_id = ${personId} AND ${memberStructure(principal, sql.ref("aa.structure_id"))})
+        OR EXISTS (SELECT 1 FROM eligibility_diagnosis ad WHERE ad.person_id = ${personId}
+          AND ${memberStructure(principal, sql.ref("ad.author_structure_id"))}))`;
+    default:
+      return sql<boolean>`false`;
+  }
 }

@@ -3,14 +3,22 @@
 // export does (personExport.ts); diagnosis validity is the domain rule (src/domain/eligibility).
 import { type Kysely, sql } from "kysely";
 import type { PersonPage, PersonRow } from "../contracts/persons.js";
-import type { auditInsert } from "../db/audit.js";
+import { type Actor, type AuditEntry, auditInsertWhen } from "../db/audit.js";
 import { prepared } from "../db/preparedStatements.js";
 import type { Database } from "../db/schema.js";
 import { type Approval, approvalStatus, type ProlongationReason, type SuspensionReason } from "../domain/approvals/approval.js";
 import { diffDays, endOfMonth, maxDate } from "../domain/calendar/isoDate.js";
 import { isDiagnosisValid } from "../domain/eligibility/diagnosis.js";
 import type { Principal } from "../server/auth/principal.js";
-import { limitedView, seesEligibility, visibleContract, visibleDeclaration, visibleExit, visibleSupportRow } from "./personVisibility.js";
+import {
+  limitedView,
+  personAccess,
+  seesEligibility,
+  visibleContract,
+  visibleDeclaration,
+  visibleExit,
+  visibleSupportRow,
+} from "./personVisibility.js";
 import { visibleStructure } from "./visibility.js";
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -197,21 +205,26 @@ interface PersonPageRow {
 }
 
 /**
- * A salarié's page in one statement (one round trip, one snapshot): each section is a JSON array built
- * by an indexed subquery on person_id, restricted by the visibility rule. `audit`: the read's audit row,
- * written by this same statement (one commit per page view). Null when the person does not exist.
+ * A salarié's page in one statement (one round trip, one snapshot), access check included: `gate` evaluates
+ * the person access rule (personAccess, src/server/auth/policies.ts — the one copy, also used by `authorize`);
+ * the read's audit row is inserted by this same statement only when access holds (one commit per page view);
+ * then each section is a JSON array built by an indexed subquery on person_id, restricted by the visibility
+ * rule, read only when access holds. The caller passed personRolePrecheck. `access`: null when no such person,
+ * false outside the caller's scope (no page, no audit row).
  */
 export async function personPage(
   db: Kysely<Database>,
   principal: Principal,
   target: { type: "person"; id: number },
-  options: { today: string; audit: ReturnType<typeof auditInsert> },
-): Promise<PersonPage | null> {
+  options: { today: string; audit: { actor: Actor; entry: AuditEntry } },
+): Promise<{ access: boolean | null; page: PersonPage | null }> {
   const { today } = options;
   const eligibility = seesEligibility(principal) ? sql`true` : sql`false`;
-  const page = await prepared(sql<PersonPageRow>`
-    WITH audit AS (${options.audit})
-    SELECT p.id, p.last_name, p.first_name, p.birth_year, p.birth_date, p.nir_hash IS NOT NULL AS has_nir,
+  const audit = auditInsertWhen(db, options.audit.actor, options.audit.entry, sql<boolean>`EXISTS (SELECT 1 FROM gate WHERE gate.allowed)`);
+  const page = await prepared(sql<PersonPageRow & { allowed: boolean }>`
+    WITH gate AS (SELECT p.id, ${personAccess(principal, sql.ref("p.id"))} AS allowed FROM person p WHERE p.id = ${target.id}),
+      audit AS (${audit})
+    SELECT gate.allowed, p.id, p.last_name, p.first_name, p.birth_year, p.birth_date, p.nir_hash IS NOT NULL AS has_nir,
       (SELECT coalesce(json_agg(x ORDER BY x.made_on DESC), '[]') FROM (
          SELECT id, author_kind, made_on, expires_on FROM eligibility_diagnosis WHERE person_id = p.id AND ${eligibility}) x) AS diagnoses,
       (SELECT coalesce(json_agg(x ORDER BY x.level, x.label), '[]') FROM (
@@ -251,16 +264,16 @@ export async function personPage(
       (SELECT coalesce(json_agg(x ORDER BY x.starts_on DESC), '[]') FROM (
          SELECT t.id, t.title, t.starts_on, t.ends_on, t.hours, t.qualifying FROM training t
          WHERE t.person_id = p.id AND ${visibleSupportRow(principal, "t")}) x) AS trainings
-    FROM person p WHERE p.id = ${target.id}`).execute(db);
+    FROM gate LEFT JOIN person p ON gate.allowed AND p.id = gate.id`).execute(db);
   const p = page.rows[0];
-  if (!p) return null;
+  if (!p?.allowed) return { access: p ? p.allowed : null, page: null };
   const { diagnoses, criteria, approvals, suspensions, prolongations, contracts, exits, hours, actions, barriers, trainings } = p;
   const chains = new Map<number, typeof contracts>();
   for (const c of contracts) {
     const key = Number(c.recruitment_id ?? c.id);
     chains.set(key, [...(chains.get(key) ?? []), c]);
   }
-  return {
+  const view: PersonPage = {
     id: Number(p.id),
     lastName: p.last_name,
     firstName: p.first_name,
@@ -360,4 +373,5 @@ export async function personPage(
       qualifying: t.qualifying,
     })),
   };
+  return { access: true, page: view };
 }

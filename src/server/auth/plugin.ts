@@ -16,7 +16,7 @@ import type { App, AppContext } from "../context.js";
 import { sendProblem } from "../problem.js";
 import { NO_TARGET, structureOf } from "../../contracts/target.js";
 import { type ParameterProblem, parseInput, parseTarget } from "../route.js";
-import { authorize, POLICY_NAMES } from "./policies.js";
+import { authorize, type Decision, POLICY_NAMES, personRolePrecheck } from "./policies.js";
 import type { PolicyName, Principal } from "./principal.js";
 import { LiveJobReaders } from "./liveJobReaders.js";
 import { loadSession, SESSION_COOKIE, type SessionInfo, sameSecret, sha256Hex } from "./sessions.js";
@@ -36,9 +36,10 @@ declare module "fastify" {
     /** Audit action of a person:read GET (default "person.read"), e.g. "person.export". */
     auditAction?: string;
     /**
-     * "inline" on a person:read GET: the handler writes the read's audit row itself, in the same statement
-     * as its read (`auditInsert(db, actor, request.readAudit)` in a WITH clause: one commit); the plugin
-     * then only prepares `request.readAudit`, and refuses to send a 2xx whose audit was not taken.
+     * "inline" on a person:read GET: the handler checks access (personAccess), writes the read's audit row
+     * and reads, in one statement (`auditInsertWhen` in a WITH clause: one commit); the plugin then only
+     * applies the role pre-check, prepares `request.readAudit`, and refuses to send a 2xx whose audit was
+     * not taken.
      */
     readAudit?: "inline";
   }
@@ -180,15 +181,26 @@ export function installAuth(app: App, ctx: AppContext): void {
     const target = parseTarget(contract, request.params, request.query, request.principal);
     if (!target.ok) return parameterProblem(reply, target.problem);
     request.target = target.value;
-    const decision = await authorize(ctx.handle.db, request.principal, policy, request.target);
-    if (!decision.allow) {
-      const titles = { 401: "Authentification requise", 403: "Accès refusé", 404: "Ressource introuvable" };
-      return sendProblem(reply, decision.status, titles[decision.status], decision.detail);
-    }
+    // A person:read GET whose handler writes its audit row inline checks access in that same statement
+    // (personAccess, one copy of the rule): here only the part that needs no database.
+    const personRead = policy === "person:read" && request.method === "GET" && target.value.type === "person";
+    const inline = personRead && request.routeOptions.config?.readAudit === "inline" && request.principal !== null;
+    const decision =
+      inline && request.principal
+        ? personRolePrecheck(request.principal, false)
+        : await authorize(ctx.handle.db, request.principal, policy, request.target);
+    if (!decision.allow) return sendDecision(reply, decision);
     const input = parseInput(contract, request.params, request.query);
-    if (!input.ok) return parameterProblem(reply, input.problem);
+    if (!input.ok) {
+      // Not yet checked against the database: a caller outside the scope learns nothing of the other parameters.
+      if (inline) {
+        const full = await authorize(ctx.handle.db, request.principal, policy, request.target);
+        if (!full.allow) return sendDecision(reply, full);
+      }
+      return parameterProblem(reply, input.problem);
+    }
     request.input = input.value;
-    if (policy === "person:read" && request.method === "GET" && target.value.type === "person") {
+    if (personRead && target.value.type === "person") {
       const personId = target.value.id;
       const entry: AuditEntry = {
         action: request.routeOptions.config?.auditAction ?? "person.read",
@@ -230,6 +242,12 @@ export function installAuth(app: App, ctx: AppContext): void {
       request.log.error({ err: error }, "audit of a write failed");
     }
   });
+}
+
+/** The problem+json of a refused access decision. */
+export function sendDecision(reply: FastifyReply, decision: Decision & { allow: false }): FastifyReply {
+  const titles = { 401: "Authentification requise", 403: "Accès refusé", 404: "Ressource introuvable" };
+  return sendProblem(reply, decision.status, titles[decision.status], decision.detail);
 }
 
 function parameterProblem(reply: FastifyReply, problem: ParameterProblem): FastifyReply {

@@ -7,6 +7,7 @@ import type { Database } from "../../db/schema.js";
 import { type Scope, structureOf, type Target } from "../../contracts/target.js";
 import type { PolicyName, Principal } from "./principal.js";
 import { structureDepartement } from "../../db/structureDepartement.js";
+import { personAccess } from "../../queries/personVisibility.js";
 
 export const POLICY_NAMES: readonly PolicyName[] = [
   "public",
@@ -142,33 +143,28 @@ async function scopeAllowed(db: Kysely<Database>, principal: Principal, scope: S
   }
 }
 
-/** Structures that employ or employed the person, or where one of their diagnoses was made (one statement). */
-async function personStructures(db: Kysely<Database>, personId: number): Promise<number[] | null> {
-  // Run on every salarié page: prepared (src/db/preparedStatements.ts).
-  const result = await prepared(sql<{ structures: (number | string)[] | string | null }>`
-    SELECT (SELECT coalesce(json_agg(u.structure_id), '[]') FROM (
-        SELECT structure_id FROM contract WHERE person_id = p.id
-        UNION SELECT structure_id FROM person_asp_id WHERE person_id = p.id
-        UNION SELECT author_structure_id FROM eligibility_diagnosis
-          WHERE person_id = p.id AND author_structure_id IS NOT NULL) u) AS structures
-    FROM person p WHERE p.id = ${personId}`).execute(db);
-  const row = result.rows[0];
-  if (!row) return null;
-  const structures = typeof row.structures === "string" ? (JSON.parse(row.structures) as (number | string)[]) : (row.structures ?? []);
-  return structures.map(Number);
+/** The part of the person rule that needs no database: which roles may read (or write) personal pages at all. */
+export function personRolePrecheck(principal: Principal, write: boolean): Decision {
+  const isAdmin = principal.role === "admin";
+  const cd = principal.role === "conseil_departemental" && !write;
+  return isAdmin || principal.role === "siae" || cd
+    ? ALLOW
+    : denied("Les services de l'État n'ont pas accès aux pages personnelles des salariés.");
 }
 
-/** A conseil départemental sees a person only as an RSA beneficiary employed in its département. */
-async function isRsaBeneficiaryOf(db: Kysely<Database>, personId: number, departementCode: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("contract as c")
-    .innerJoin("structure as s", "s.id", "c.structure_id")
-    .select("c.id")
-    .where("c.person_id", "=", personId)
-    .where("c.rsa", "<>", "NON")
-    .where(structureDepartement("s"), "=", departementCode)
-    .executeTakeFirst();
-  return row !== undefined;
+/** The decision once personAccess was evaluated: `allowed` null when no such person. */
+export function personDecision(principal: Principal, allowed: boolean | null): Decision {
+  if (allowed === null) return notFound("Personne introuvable.");
+  if (allowed) return ALLOW;
+  return principal.role === "conseil_departemental"
+    ? denied("Cette personne n'est pas bénéficiaire du RSA dans votre département.")
+    : denied("Cette personne n'est pas salariée de vos structures.");
+}
+
+async function personAllowed(db: Kysely<Database>, principal: Principal, personId: number): Promise<boolean | null> {
+  const result = await prepared(sql<{ allowed: boolean }>`
+    SELECT ${personAccess(principal, sql.ref("p.id"))} AS allowed FROM person p WHERE p.id = ${personId}`).execute(db);
+  return result.rows[0]?.allowed ?? null;
 }
 
 const unsupported = (policy: PolicyName, target: Target): Decision =>
@@ -228,22 +224,10 @@ export async function authorize(db: Kysely<Database>, principal: Principal | nul
       return structureDecision((_t, id) => isAdmin || structureAdmin(id), "Vous n'êtes pas administrateur de cette structure.");
     case "person:read":
     case "person:write": {
-      const write = policy === "person:write";
-      const cd = principal.role === "conseil_departemental" && !write;
-      if (!isAdmin && principal.role !== "siae" && !cd) {
-        return denied("Les services de l'État n'ont pas accès aux pages personnelles des salariés.");
-      }
-      if (target.type === "none") return ALLOW;
+      const precheck = personRolePrecheck(principal, policy === "person:write");
+      if (!precheck.allow || target.type === "none") return precheck;
       if (target.type !== "person") return unsupported(policy, target);
-      const structures = await personStructures(db, target.id);
-      if (!structures) return notFound("Personne introuvable.");
-      if (isAdmin) return ALLOW;
-      if (cd) {
-        return (await isRsaBeneficiaryOf(db, target.id, principal.departementCode ?? ""))
-          ? ALLOW
-          : denied("Cette personne n'est pas bénéficiaire du RSA dans votre département.");
-      }
-      return structures.some(member) ? ALLOW : denied("Cette personne n'est pas salariée de vos structures.");
+      return personDecision(principal, await personAllowed(db, principal, target.id));
     }
     case "import:write":
       if (!isAdmin && principal.role !== "national" && principal.role !== "departemental") {

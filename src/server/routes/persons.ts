@@ -3,11 +3,11 @@
 // timeline, contract chains, monthly hours, support actions, trainings, exits) and the RGPD export of
 // everything held about a person. Contracts: src/contracts/persons.ts; read models: src/queries/persons.ts,
 // src/queries/personExport.ts (one visibility rule: src/queries/personVisibility.ts).
-import { auditInsert } from "../../db/audit.js";
 import { exportPerson, getPerson, listPersons } from "../../contracts/persons.js";
 import { exportPerson as readPersonExport } from "../../queries/personExport.js";
 import { listPersons as readPersons, type PERSON_SORT_COLUMNS, personPage } from "../../queries/persons.js";
-import { actorOf } from "../auth/plugin.js";
+import { actorOf, sendDecision } from "../auth/plugin.js";
+import { personDecision } from "../auth/policies.js";
 import type { RouteModule } from "../context.js";
 import { sendExport } from "../lists/exportList.js";
 import { parseSort, window } from "../lists/listQuery.js";
@@ -50,13 +50,22 @@ const routes: RouteModule = async (app, ctx) => {
     return { items, total, page: q.page, pageSize: q.pageSize };
   });
 
-  // The read's audit row is written by the page's own statement: one commit per page view.
+  // The access check, the read's audit row and the read are the page's own statement: one round trip,
+  // one commit per page view (the auth plugin applied only the role pre-check).
   route(app, getPerson, { policy: "person:read", readAudit: "inline" }, async ({ target, principal, request, reply }) => {
     const audit = request.readAudit;
-    if (!audit) throw new Error("person page: the auth plugin prepared no audit entry");
-    const page = await personPage(db, principal!, target, { today: ctx.clock.today(), audit: auditInsert(db, actorOf(request), audit) });
+    if (!audit || !principal) throw new Error("person page: the auth plugin prepared no audit entry");
+    const { access, page } = await personPage(db, principal, target, {
+      today: ctx.clock.today(),
+      audit: { actor: actorOf(request), entry: audit },
+    });
+    if (!page) {
+      const decision = personDecision(principal, access);
+      if (!decision.allow) return sendDecision(reply, decision);
+      throw new Error("person page: access granted without a page");
+    }
     request.readAuditTaken = true;
-    return page ?? sendProblem(reply, 404, "Ressource introuvable", `Aucun salarié n° ${target.id}.`);
+    return page;
   });
 
   route(app, exportPerson, { policy: "person:read", auditAction: "person.export" }, async ({ target, principal, reply }) => {
