@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/support/testDb.js";
+import { createTestDatabase, type TestDatabase, testEngine } from "../../test/support/testDb.js";
 import { toCsvLine } from "../db/bulkLoad.js";
 import { findRollupDrift, rebuildRollups } from "../db/rollups.js";
 import { insertDataset, randomDataset } from "./testkit/randomDataset.js";
@@ -203,6 +203,55 @@ describe("rollups maintained by triggers", () => {
       await rebuildRollups(tx, { structureIds: [s0.id, s2.id] });
     });
     expect(await findRollupDrift(db)).toEqual([]);
+    // Two transactions writing cells of the same group: the second waits for the first and recomputes from its
+    // commit (before, its INSERT broke the primary key). Needs two connections: PostgreSQL only.
+    if (testEngine() === "postgresql") {
+      const ids = await sql<{ id: number }>`SELECT id FROM structure ORDER BY id LIMIT 2`.execute(db);
+      const [ia, ib] = ids.rows.map((r) => r.id);
+      if (ia === undefined || ib === undefined) throw new Error("dataset too small");
+      // Both structures in one group (kind and steering département of the first).
+      await sql`UPDATE structure b SET kind = a.kind, convention_departement_code = coalesce(a.convention_departement_code, a.departement_code)
+        FROM structure a WHERE a.id = ${ia} AND b.id = ${ib}`.execute(db);
+      expect(await findRollupDrift(db)).toEqual([]);
+      const p = { a: ia, b: ib, month: "2019-03-01" };
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      // A (motif, mesure) key neither structure has that month.
+      const key = await sql<{ motif: number; mesure: string }>`
+        SELECT mo.code AS motif, me.code AS mesure FROM ref_exit_motif mo CROSS JOIN ref_mesure me
+        WHERE NOT EXISTS (SELECT 1 FROM rollup_exit_month r WHERE r.month = ${p.month}::date AND r.motif_code = mo.code
+          AND r.mesure_code = me.code AND r.structure_id IN (${p.a}, ${p.b}))
+        ORDER BY 1, 2 LIMIT 1`.execute(db);
+      const k = key.rows[0];
+      if (!k) throw new Error("no free key");
+      const cell = (tx: typeof db, id: number) =>
+        sql`INSERT INTO rollup_exit_month (structure_id, month, motif_code, mesure_code, examined)
+          VALUES (${id}, ${p.month}::date, ${k.motif}, ${k.mesure}, 1)`.execute(tx);
+      const first = t.handle.withTransaction(async ({ db: tx }) => {
+        await cell(tx, p.a);
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const second = t.handle.withTransaction(({ db: tx }) => cell(tx, p.b));
+      await new Promise((r) => setTimeout(r, 200));
+      release();
+      await Promise.all([first, second]);
+      const both = await sql<{ scope: number; cells: number }>`
+        SELECT (SELECT sum(x.examined)::int FROM rollup_exit_scope_month x JOIN structure s
+                  ON x.departement_code = coalesce(s.convention_departement_code, s.departement_code) AND x.kind = s.kind
+                WHERE s.id = ${p.a} AND x.month = ${p.month}::date AND x.motif_code = ${k.motif} AND x.mesure_code = ${k.mesure}) AS scope,
+          (SELECT sum(r.examined)::int FROM rollup_exit_month r JOIN structure s ON s.id = r.structure_id JOIN structure o ON o.id = ${p.a}
+                WHERE coalesce(s.convention_departement_code, s.departement_code) = coalesce(o.convention_departement_code, o.departement_code)
+                  AND s.kind = o.kind AND r.month = ${p.month}::date AND r.motif_code = ${k.motif} AND r.mesure_code = ${k.mesure}) AS cells`.execute(
+        db,
+      );
+      expect(both.rows[0]?.cells).toBeGreaterThanOrEqual(2);
+      expect(both.rows[0]?.scope).toBe(both.rows[0]?.cells);
+      await sql`DELETE FROM rollup_exit_month WHERE month = ${p.month}::date AND motif_code = ${k.motif} AND mesure_code = ${k.mesure}
+        AND structure_id IN (${p.a}, ${p.b})`.execute(db);
+    }
     // Repair of the tables themselves.
     await sql`UPDATE rollup_exit_scope_month SET examined = examined + 1`.execute(db);
     await sql`DELETE FROM rollup_entry_scope_month WHERE kind = 'AI'`.execute(db);
