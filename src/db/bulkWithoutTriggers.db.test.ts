@@ -108,6 +108,24 @@ describe("bulkWithoutTriggers", () => {
     expect(exits.rows.map((r) => [String(r.month), r.examined])).toEqual([["2019-06-01", 1]]);
   });
 
+  it("a person-year row gone since the last rebuild takes its annex-year cell with it (no trigger does it)", async () => {
+    const ids = await seedStructureAndAnnex();
+    await t.handle.withTransaction(({ db }) =>
+      sql`insert into monthly_declaration (annex_id, contract_id, person_id, structure_id, month, hours) values
+        (${ids.annexId}, ${ids.contractId}, ${ids.personId}, ${ids.structureId}, '2019-01-01', 100)`.execute(db),
+    );
+    const cells = () => sql`select year from rollup_annex_year where annex_id = ${ids.annexId}`.execute(t.handle.db);
+    expect((await cells()).rows).toHaveLength(1);
+    const { skipped } = await t.handle.withTransaction(({ db }) =>
+      bulkWithoutTriggers(db, ["monthly_declaration"], [ids.structureId], async () => {
+        await sql`delete from monthly_declaration where annex_id = ${ids.annexId}`.execute(db);
+      }),
+    );
+    expect(skipped).toBe(true);
+    expect((await cells()).rows).toEqual([]);
+    expect(await findRollupDrift(t.handle.db)).toEqual([]);
+  });
+
   it("refuses rows whose foreign key points nowhere, and rolls everything back", async () => {
     const ids = await seedStructureAndAnnex();
     const before = await t.handle.db

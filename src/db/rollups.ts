@@ -62,6 +62,19 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
   const recruitmentFilter =
     idList === null ? sql`true` : sql`recruitment_id IN (SELECT id FROM contract WHERE structure_id IN (${idList}))`;
 
+  // The (annex, year) and (year, person) cells of the person-year rows about to be replaced are recomputed
+  // below together with those of the new rows: a person-year row may disappear (a declaration moved to
+  // another person), and the trigger on rollup_person_year that would refresh its cells does not fire when
+  // the caller has switched triggers off (bulkWithoutTriggers.ts).
+  if (idList !== null) {
+    await sql`CREATE TEMP TABLE IF NOT EXISTS rollup_rebuild_person_year (annex_id bigint, year smallint, person_id bigint) ON COMMIT DROP`.execute(
+      db,
+    );
+    await sql`TRUNCATE rollup_rebuild_person_year`.execute(db);
+    await sql`INSERT INTO rollup_rebuild_person_year SELECT annex_id, year, person_id FROM rollup_person_year WHERE ${annexFilter}`.execute(
+      db,
+    );
+  }
   await sql`DELETE FROM rollup_annex_month WHERE ${annexFilter}`.execute(db);
   await sql`DELETE FROM rollup_person_year WHERE ${annexFilter}`.execute(db);
   await sql`DELETE FROM rollup_recruitment_annex WHERE ${recruitmentFilter}`.execute(db);
@@ -87,7 +100,11 @@ export async function rebuildRollups(db: Kysely<Database>, scope: RebuildScope =
     await sql`DELETE FROM rollup_annex_year`.execute(db);
     await sql`DELETE FROM rollup_multi_person_year`.execute(db);
   }
-  await sql`SELECT rollup_annex_year_refresh(array_agg(year), array_agg(person_id), array_agg(annex_id)) FROM rollup_person_year WHERE ${annexFilter}`.execute(
+  const personYearKeys =
+    idList === null
+      ? sql`SELECT annex_id, year, person_id FROM rollup_person_year`
+      : sql`SELECT annex_id, year, person_id FROM rollup_person_year WHERE ${annexFilter} UNION SELECT annex_id, year, person_id FROM rollup_rebuild_person_year`;
+  await sql`SELECT rollup_annex_year_refresh(array_agg(year), array_agg(person_id), array_agg(annex_id)) FROM (${personYearKeys}) k`.execute(
     db,
   );
   // Entries and exits per (structure, month) cell (after rollup_recruitment_annex: exits read it).

@@ -13,9 +13,8 @@
 // — except for a bulk load (see mergeWithoutTriggers below), which rebuilds them once.
 import { sql } from "kysely";
 import { toCsvLine } from "../../../db/bulkLoad.js";
-import { rebuildRollups } from "../../../db/rollups.js";
 import type { Db } from "../../../db/schema.js";
-import { canSkipTriggers, foreignKeyViolations } from "../../../db/bulkWithoutTriggers.js";
+import { canSkipTriggers, foreignKeyViolations, rebuildRollupsWithoutTriggers } from "../../../db/bulkWithoutTriggers.js";
 import { type FluxImportContext, rejectRow, timed } from "../importContext.js";
 import type { OpenedView } from "../reader.js";
 import { RowFields } from "../rowFields.js";
@@ -230,6 +229,6 @@ async function mergeWithoutTriggers<T>(
   await sql`SET LOCAL session_replication_role = origin`.execute(db);
   const problems = await timed(ctx, "contrôle des clés étrangères", () => foreignKeyViolations(db, ["monthly_declaration"]));
   if (problems.length > 0) throw new Error(`EtatMensuelIndiv : clés étrangères violées — ${problems.join(" ; ")}`);
-  await timed(ctx, "reconstruction des agrégats", () => rebuildRollups(db, { structureIds }));
+  await timed(ctx, "reconstruction des agrégats", () => rebuildRollupsWithoutTriggers(db, structureIds));
   return result;
 }
