@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   }
 
   let handle: DatabaseHandle | null = null;
+  let cliSocket: { close(): Promise<void> } | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await cliSocket?.close();
       await app.close();
       // A job handed back may still hold a connection in its transaction: exiting rolls it back.
       await Promise.race([handle?.close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
@@ -199,6 +201,14 @@ async function main(): Promise<void> {
   const ready = await buildApp({ handle, clock, config, pii }, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
   await ready.ready();
   app = ready;
+  if (handle.engine === "pglite") {
+    // Read-only CLI commands (passerelle indicators…) run here while this process holds the data folder.
+    const { serveCliSocket } = await import("./cli/remote.js");
+    cliSocket = await serveCliSocket(handle, config.dataDir, log).catch((error: Error) => {
+      log(`Socket de la CLI non ouvert : ${error.message}`);
+      return null;
+    });
+  }
   if (demo) printDemoAccounts(demo, (s) => process.stderr.write(s));
   log(`Passerelle est prête : ${url}`);
 }

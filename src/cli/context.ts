@@ -5,6 +5,7 @@
 import type { Principal } from "../server/auth/principal.js";
 import type { DatabaseHandle } from "../db/connection.js";
 import { dataDirFromEnv } from "../db/dataDir.js";
+import { cliIo } from "./io.js";
 import { configuredPersonalDataCipher } from "../security/keyBinding.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 
@@ -33,8 +34,21 @@ export async function openConfiguredDatabase(): Promise<DatabaseHandle> {
   return handle;
 }
 
-/** Run fn with the configured database, closing it afterwards; maps errors to exit codes 1/2. */
+/**
+ * Run fn with the configured database, closing it afterwards; maps errors to exit codes 1/2. A command run
+ * by the server on a CLI's behalf (src/cli/remote.ts) uses the server's open database instead.
+ */
 export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>): Promise<T | undefined> {
+  const io = cliIo();
+  if (io.handle) {
+    try {
+      return await fn(io.handle);
+    } catch (error) {
+      io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+      io.exitCode = error instanceof InvalidInputError ? 1 : 2;
+      return undefined;
+    }
+  }
   let handle: DatabaseHandle | undefined;
   try {
     handle = await openConfiguredDatabase();
@@ -43,8 +57,8 @@ export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>
     await (await import("../db/auditChainer.js")).chainPendingAudit(handle.db);
     return result;
   } catch (error) {
-    process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof InvalidInputError ? 1 : 2;
+    io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+    io.exitCode = error instanceof InvalidInputError ? 1 : 2;
     return undefined;
   } finally {
     await handle?.close();
@@ -52,7 +66,7 @@ export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  cliIo().out(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /**

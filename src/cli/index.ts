@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { cliIo } from "./io.js";
 
 const COMMANDS_DIR = new URL("./commands/", import.meta.url);
 /**
@@ -27,6 +28,7 @@ function newProgram(): Command {
   return new Command("passerelle")
     .description("Passerelle — système d'information de l'insertion par l'activité économique (IAE)")
     .showHelpAfterError()
+    .configureOutput({ writeOut: (text) => cliIo().out(text), writeErr: (text) => cliIo().err(text) })
     .exitOverride();
 }
 
@@ -89,19 +91,30 @@ export async function writeCommandManifest(): Promise<void> {
   writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
 }
 
-/** Runs one command line (argv as process.argv: node, script, arguments); sets process.exitCode. */
+/**
+ * Runs one command line (argv as process.argv: node, script, arguments); sets process.exitCode. A read-only
+ * command on the embedded database held by a running server is run by that server (src/cli/remote.ts).
+ */
 export async function runCli(argv: readonly string[] = process.argv): Promise<void> {
+  const { runThroughServer } = await import("./remote.js");
+  if (await runThroughServer(argv)) return;
+  await runCliHere(argv);
+}
+
+/** Runs one command line in this process, writing to the current CLI output (src/cli/io.ts). */
+export async function runCliHere(argv: readonly string[]): Promise<void> {
+  const io = cliIo();
   const program = await buildProgram(argv);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help / --version exit 0; usage errors are invalid input.
-      process.exitCode = error.exitCode === 0 ? 0 : 1;
+      io.exitCode = error.exitCode === 0 ? 0 : 1;
       return;
     }
-    process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 2;
+    io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+    io.exitCode = io.exitCode && io.exitCode !== 0 ? io.exitCode : 2;
   }
 }
 

@@ -8,6 +8,7 @@ import { parseKindFilter } from "../../indicators/scope.js";
 import { computeStructureTable } from "../../indicators/structureTable.js";
 import { formatChange, formatEuros, formatNumber, formatPercent } from "../../reports/format.js";
 import { InvalidInputError, printJson, withDatabase } from "../context.js";
+import { cliIo } from "../io.js";
 import { parseDateOption, parsedOptions } from "../options.js";
 
 interface IndicatorsOptions {
@@ -97,7 +98,7 @@ export function register(program: Command): void {
           }),
           "Définitions : passerelle indicators … --json (clé « definitions »).",
         ];
-        process.stdout.write(`${lines.join("\n")}\n`);
+        cliIo().out(`${lines.join("\n")}\n`);
       });
     });
 }
