@@ -1,16 +1,16 @@
 -- Rollups recomputed by DELETE + INSERT of their keys (entries, exits, follow-up per (structure, month); repeated
--- entries per person; annex × year and multi-structure persons; (month, département, kind) groups) raced when two
+-- entries per person; annex × year and multi-structure persons) raced when two
 -- transactions recomputed the same key at once: the second one, not seeing the first one's uncommitted rows, failed
--- on the primary key when the first committed (src/indicators/rollupsConcurrent.db.test.ts: two SIAE of one
--- département hiring in the same month, or two hirings in one SIAE). Each refresh now first takes a
+-- on the primary key when the first committed (src/indicators/rollupsConcurrent.db.test.ts: two hirings in one SIAE
+-- and month, two persons' hours on one annex and year). The same as migration 0842 does for the (month,
+-- département, kind) groups of migration 0840, with its own lock keys. Each refresh now first takes a
 -- transaction-level advisory lock on its keys, in a fixed order; the recompute that follows runs after the other
 -- transaction has committed and, in READ COMMITTED, each of its statements sees that commit. The delta rollups of
 -- migration 0101 (INSERT … ON CONFLICT DO UPDATE) need no lock.
 --
--- Lock keys: (namespace, hash of the key). Namespaces: 1 structure, 2 person, 3 annex, 4 (month, département,
--- kind) group. A refresh of more than 64 keys (rebuildRollups, bulk loads, a structure deleted) takes instead the
--- whole namespace: key (0, namespace), exclusive; a refresh of a few keys holds (0, namespace) shared. Hash
--- collisions only make two writers wait for each other.
+-- Lock keys: (namespace, hash of the key). Namespaces: 1 structure, 2 person, 3 annex. A refresh of more than 64
+-- keys (rebuildRollups, bulk loads) takes instead the whole namespace: key (0, namespace), exclusive; a refresh of
+-- a few keys holds (0, namespace) shared. Hash collisions only make two writers wait for each other.
 --
 -- The refresh functions keep their names, which the triggers and src/db/rollups.ts call; their bodies move to
 -- <name>_unlocked. A later migration that redefines a body must redefine <name>_unlocked, not <name>.
@@ -87,28 +87,4 @@ BEGIN
     PERFORM rollup_lock_all(3);
   END IF;
   PERFORM rollup_annex_year_refresh_unlocked(p_years, p_persons, p_annexes);
-END $$;
-
--- A group per (month, département, kind); a NULL département (structure gone) recomputes its whole month, which
--- may touch any group: the whole namespace.
-ALTER FUNCTION rollup_scope_month_refresh(text, date[], text[], text[]) RENAME TO rollup_scope_month_refresh_unlocked;
-CREATE FUNCTION rollup_scope_month_refresh(p_table text, p_months date[], p_departements text[], p_kinds text[])
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  IF p_months IS NULL OR cardinality(p_months) = 0 THEN RETURN; END IF;
-  IF EXISTS (SELECT 1 FROM unnest(p_departements) AS u(d) WHERE d IS NULL) THEN
-    PERFORM rollup_lock_all(4);
-  ELSE
-    PERFORM rollup_lock(4, (
-      SELECT array_agg(hashtext(p_table || ' ' || m::text || ' ' || d || ' ' || coalesce(k, '')))
-      FROM unnest(p_months, p_departements, p_kinds) AS u(m, d, k)));
-  END IF;
-  PERFORM rollup_scope_month_refresh_unlocked(p_table, p_months, p_departements, p_kinds);
-END $$;
-
-ALTER FUNCTION rollup_scope_month_rebuild() RENAME TO rollup_scope_month_rebuild_unlocked;
-CREATE FUNCTION rollup_scope_month_rebuild() RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM rollup_lock_all(4);
-  PERFORM rollup_scope_month_rebuild_unlocked();
 END $$;
