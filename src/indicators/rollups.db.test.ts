@@ -255,6 +255,8 @@ describe("rollups maintained by triggers", () => {
     // Repair of the tables themselves.
     await sql`UPDATE rollup_exit_scope_month SET examined = examined + 1`.execute(db);
     await sql`DELETE FROM rollup_entry_scope_month WHERE kind = 'AI'`.execute(db);
+    await sql`INSERT INTO rollup_exit_scope_month (month, departement_code, kind, motif_code, mesure_code, examined)
+      SELECT '1990-01-01', '62', 'ACI', min(code), 'ACI_DC', 3 FROM ref_exit_motif`.execute(db);
     expect((await findRollupDrift(db)).length).toBeGreaterThan(0);
     await t.handle.withTransaction(({ db: tx }) => rebuildRollups(tx));
     expect(await findRollupDrift(db)).toEqual([]);
