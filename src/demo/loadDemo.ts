@@ -42,6 +42,7 @@ import { loadAnnualHoursRows, loadBaremeRows, loadCriteria, loadExitReferentialF
 import { type OperationDeps, parseInput } from "../operations/types.js";
 import type { Db } from "../db/schema.js";
 import { reserveIds } from "../db/reserveIds.js";
+import { vacuumAfterBulkLoad } from "../db/rollups.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { bulkWithoutTriggers } from "../db/bulkWithoutTriggers.js";
 import { type DemoActivity, type DemoKind, type DemoStructure, simulateActivity } from "./activity.js";
@@ -265,6 +266,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
       durationMs: 0,
     };
   });
+  await vacuumAfterBulkLoad(handle.db);
   summary.durationMs = Date.now() - t0;
   step(100, `Démo chargée en ${(summary.durationMs / 1000).toFixed(1)} s.`);
   return summary;

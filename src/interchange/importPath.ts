@@ -5,6 +5,7 @@
 import path from "node:path";
 import type { DatabaseHandle } from "../db/connection.js";
 import type { Actor } from "../db/audit.js";
+import { vacuumAfterBulkLoad } from "../db/rollups.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { importAspList } from "./asp-lists/importAspList.js";
 import { detectFormat } from "./detectFormat.js";
@@ -40,8 +41,8 @@ export async function importPath(handle: DatabaseHandle, pathOnDisk: string, opt
         originalName,
         onProgress: progress ? (done, total) => progress(done, total, "structures") : undefined,
       });
-    case "fluxiae":
-      return importFluxIae(handle, pathOnDisk, {
+    case "fluxiae": {
+      const report = await importFluxIae(handle, pathOnDisk, {
         dryRun: options.dryRun,
         actor: options.actor,
         territory: options.territory,
@@ -50,6 +51,9 @@ export async function importPath(handle: DatabaseHandle, pathOnDisk: string, opt
         originalName,
         onProgress: progress ? (done, view) => progress(done, null, view) : undefined,
       });
+      if (!options.dryRun && report.inserted + report.updated > 0) await vacuumAfterBulkLoad(handle.db);
+      return report;
+    }
     case "fiche-salarie-retour":
       throw new ImportInputError(
         `${originalName} : fichier retour de fiches salarié de l'ASP — utilisez « passerelle fiches-salarie retour ${originalName} ».`,
