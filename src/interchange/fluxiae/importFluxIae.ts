@@ -5,6 +5,7 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DatabaseHandle } from "../../db/connection.js";
+import { deferScopeRollups, endScopeRollupsDeferral } from "../../db/rollups.js";
 import type { Actor } from "../../db/audit.js";
 import type { PersonalDataCipher } from "../../security/personalData.js";
 import { ImportInputError, type ImportFormat, type ImportReport } from "../importReport.js";
@@ -124,6 +125,7 @@ export async function importFluxIae(
     handle,
     { format, source: displayName, checksum, dryRun: options.dryRun ?? false, actor: options.actor ?? IMPORT_ACTOR, territory },
     async (tx, tally) => {
+      await deferScopeRollups(tx.db);
       const ctx: FluxImportContext = {
         tx,
         tally,
@@ -212,6 +214,11 @@ export async function importFluxIae(
         const exits = await deriveExits(ctx);
         views.push({ view: "sorties (dérivées des contrats)", file: "", rows: exits, ms: Math.round(performance.now() - started) });
       }
+      const scopeStarted = performance.now();
+      await endScopeRollupsDeferral(tx.db);
+      // Reported beside the exits when contracts were written (its cost then; negligible otherwise).
+      if (ctx.touchedContracts)
+        views.push({ view: "agrégats par département (recalcul)", file: "", rows: 0, ms: Math.round(performance.now() - scopeStarted) });
     },
   );
   return { ...report, views };
