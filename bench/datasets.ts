@@ -13,7 +13,15 @@ import { migrate } from "../src/db/migrate.js";
 import { seedReference } from "../src/db/seedReference.js";
 import { createPersonalDataCipher, loadSecret } from "../src/security/personalData.js";
 import { type BenchContext, REPO_ROOT } from "./lib/context.js";
-import { databaseComment, dropBenchDatabase, postgresAvailable, recreateBenchDatabase, tempDataDir, urlFor } from "./lib/benchDatabases.js";
+import {
+  databaseComment,
+  dropBenchDatabase,
+  postgresAvailable,
+  recreateBenchDatabase,
+  tempDataDir,
+  urlFor,
+  usedBenchDatabases,
+} from "./lib/benchDatabases.js";
 import { type MeasuredRun, tail } from "./lib/processes.js";
 
 export type Built<T> = ({ ok: true } & T) | { ok: false; reason: string };
@@ -253,7 +261,7 @@ const cleanups: (() => void | Promise<void>)[] = [];
 /** Removes the temp PGlite folders and, unless kept, the PostgreSQL bench databases. */
 export async function cleanupDatasets(keepDatabase: boolean, names: readonly string[]): Promise<void> {
   for (const c of cleanups.splice(0)) await c();
-  if (!keepDatabase) for (const n of names) await dropBenchDatabase(n).catch(() => {});
+  if (!keepDatabase) for (const n of names) if (usedBenchDatabases.has(n)) await dropBenchDatabase(n).catch(() => {});
 }
 
 export { REPO_ROOT };

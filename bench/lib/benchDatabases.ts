@@ -10,6 +10,10 @@ export const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://
 
 const NAME_RE = /^passerelle_bench[a-z0-9_]*$/;
 
+/** Bench databases this run created or looked up for reuse: the only ones its cleanup drops (a scoped run
+ * leaves the others, which another run may be reusing). */
+export const usedBenchDatabases = new Set<string>();
+
 export function urlFor(name: string, adminUrl = POSTGRES_ADMIN_URL): string {
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
@@ -41,6 +45,7 @@ export async function postgresAvailable(): Promise<{ ok: true; version: string }
 /** Drops (if present) and creates an empty database named passerelle_bench*; returns its URL. */
 export async function recreateBenchDatabase(name = "passerelle_bench"): Promise<string> {
   if (!NAME_RE.test(name)) throw new Error(`refusing to recreate ${name}: bench databases are named passerelle_bench*`);
+  usedBenchDatabases.add(name);
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${name}`);
@@ -50,6 +55,7 @@ export async function recreateBenchDatabase(name = "passerelle_bench"): Promise<
 
 /** The comment of a bench database (null when absent): marks what it holds, for reuse across runs. */
 export async function databaseComment(name: string): Promise<string | null> {
+  usedBenchDatabases.add(name);
   return admin(async (c) => {
     const r = await c.query<{ comment: string | null }>(
       "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
