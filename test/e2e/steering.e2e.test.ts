@@ -46,6 +46,18 @@ describe.skipIf(!demoAvailable)("pilotage de l'enveloppe", () => {
       expect(norm(await cells.nth(1).textContent())).toBe(norm(formatEuros(l.conventionne)));
       expect(norm(await cells.nth(3).textContent())).toBe(norm(formatEuros(l.projectedYearEnd)));
     }
+    // Each structure's aide au poste, and its split by funding line (the lines with an amount).
+    const split = api.structures.find((s) => s.fundingLines.filter((l) => l.conventionne !== 0).length >= 2) ?? api.structures[0];
+    if (!split) throw new Error("no structure in the envelope");
+    const funding = page
+      .getByTestId("envelope-structures")
+      .locator(`tr[data-structure-id="${split.structureId}"] [data-testid="structure-funding"]`);
+    expect(norm(await funding.textContent())).toContain(norm(formatEuros(split.conventionne)));
+    for (const l of split.fundingLines.filter((x) => x.conventionne !== 0))
+      expect(norm(await funding.locator(`[data-funding-line="${l.code}"]`).textContent())).toBe(
+        norm(`${l.label} : ${formatEuros(l.conventionne)}`),
+      );
+    expect(await funding.locator("[data-funding-line]").count()).toBe(split.fundingLines.filter((x) => x.conventionne !== 0).length);
     const flagged = api.structures.find((s) => s.alert !== null);
     if (flagged) {
       const row = page.getByTestId("envelope-structures").locator(`tr[data-structure-id="${flagged.structureId}"]`);

@@ -210,6 +210,7 @@ function EnvelopeFigures({ d }: { d: Envelope }) {
           num("Taux projeté"),
           "Alerte",
           num("Versé à date"),
+          num("Aide au poste conventionnée, par ligne"),
         ]}
       >
         {d.structures.map((s) => (
@@ -234,6 +235,16 @@ function EnvelopeFigures({ d }: { d: Envelope }) {
               )}
             </td>
             <td className="numeric">{formatEuros(s.paidToDate)}</td>
+            <td className="numeric" data-testid="structure-funding">
+              {formatEuros(s.conventionne)}
+              {s.fundingLines
+                .filter((l) => l.conventionne !== 0)
+                .map((l) => (
+                  <span key={l.code} className="fr-text--xs fr-mb-0" style={{ display: "block" }} data-funding-line={l.code}>
+                    {l.label} : {formatEuros(l.conventionne)}
+                  </span>
+                ))}
+            </td>
           </tr>
         ))}
       </DataTable>
