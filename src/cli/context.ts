@@ -5,7 +5,7 @@
 import type { Principal } from "../server/auth/principal.js";
 import type { DatabaseHandle } from "../db/connection.js";
 import { dataDirFromEnv } from "../db/dataDir.js";
-import { cliIo } from "./io.js";
+import { cliIo, reportCliError } from "./io.js";
 import { configuredPersonalDataCipher } from "../security/keyBinding.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 
@@ -44,8 +44,7 @@ export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>
     try {
       return await fn(io.handle);
     } catch (error) {
-      io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-      io.exitCode = error instanceof InvalidInputError ? 1 : 2;
+      reportCliError(error, error instanceof InvalidInputError ? 1 : 2);
       return undefined;
     }
   }
@@ -57,8 +56,7 @@ export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>
     await (await import("../db/auditChainer.js")).chainPendingAudit(handle.db);
     return result;
   } catch (error) {
-    io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-    io.exitCode = error instanceof InvalidInputError ? 1 : 2;
+    reportCliError(error, error instanceof InvalidInputError ? 1 : 2);
     return undefined;
   } finally {
     await handle?.close();

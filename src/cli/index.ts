@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { cliIo } from "./io.js";
+import { cliIo, reportCliError } from "./io.js";
 
 const COMMANDS_DIR = new URL("./commands/", import.meta.url);
 /**
@@ -113,8 +113,7 @@ export async function runCliHere(argv: readonly string[]): Promise<void> {
       io.exitCode = error.exitCode === 0 ? 0 : 1;
       return;
     }
-    io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-    io.exitCode = io.exitCode && io.exitCode !== 0 ? io.exitCode : 2;
+    reportCliError(error, io.exitCode && io.exitCode !== 0 ? io.exitCode : 2);
   }
 }
 

@@ -31,6 +31,13 @@ export function cliIo(): CliIo {
   return current.getStore() ?? PROCESS_IO;
 }
 
+/** Prints « Erreur : … » for a failed command and sets its exit code (1: invalid input, 2: anything else). */
+export function reportCliError(error: unknown, exitCode: number): void {
+  const io = cliIo();
+  io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
+  io.exitCode = exitCode;
+}
+
 /** Runs fn with its CLI output (and database) redirected to `io`. */
 export function withCliIo<T>(io: CliIo, fn: () => Promise<T>): Promise<T> {
   return current.run(io, fn);

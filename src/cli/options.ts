@@ -4,16 +4,14 @@ import { parseIsoDate } from "../domain/calendar/isoDate.js";
 import { normalizeDepartement } from "../domain/identifiers/insee.js";
 import type { FinancingDocument } from "../reports/financingDocuments.js";
 import { InvalidInputError, printJson } from "./context.js";
-import { cliIo } from "./io.js";
+import { reportCliError } from "./io.js";
 
 /** Runs the option parsing; on an error, prints it and sets exit code 1, and returns undefined. */
 export function parsedOptions<T>(parse: () => T): T | undefined {
   try {
     return parse();
   } catch (error) {
-    const io = cliIo();
-    io.err(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-    io.exitCode = 1;
+    reportCliError(error, 1);
     return undefined;
   }
 }

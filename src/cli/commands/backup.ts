@@ -4,10 +4,10 @@
 // stopped). The encryption key is not in the backup; --include-key writes it to FILE.key and says so.
 // Heavy modules are imported inside the actions: `passerelle --help` loads none of them.
 import type { Command } from "commander";
+import { reportCliError } from "../io.js";
 
 function fail(error: unknown, invalid: (e: unknown) => boolean): void {
-  process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = invalid(error) ? 1 : 2;
+  reportCliError(error, invalid(error) ? 1 : 2);
 }
 
 export function register(program: Command): void {

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { sql } from "kysely";
 import { appRoleSql } from "../../db/roles.js";
 import { InvalidInputError, withDatabase } from "../context.js";
+import { reportCliError } from "../io.js";
 
 export function register(program: Command): void {
   const db = program.commands.find((c) => c.name() === "db") ?? program.command("db").description("Administration de la base PostgreSQL");
@@ -25,8 +26,7 @@ export function register(program: Command): void {
           createRole: Boolean(opts.create),
         });
       } catch (error) {
-        process.stderr.write(`Erreur : ${(error as Error).message}\n`);
-        process.exitCode = 1;
+        reportCliError(error, 1);
         return;
       }
       if (opts.printSql) {

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { generateFluxIae } from "../../interchange/fluxiae-generator/generateFluxIae.js";
 import { addGeneratedSteeringShapes } from "../../interchange/fluxiae-generator/steeringShapes.js";
 import { configuredCipher, InvalidInputError, printJson, withDatabase } from "../context.js";
+import { reportCliError } from "../io.js";
 import { parseDateOption, parseDepartementOption, parsedOptions } from "../options.js";
 
 interface GenerateCliOptions {
@@ -54,8 +55,7 @@ export function register(program: Command): void {
             `${summary.structures} structures, ${summary.people} salariés, ${summary.monthlyRows} états mensuels, ${summary.exits} sorties en ${(summary.durationMs / 1000).toFixed(1)} s → ${out}\n`,
           );
       } catch (error) {
-        process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 2;
+        reportCliError(error, 2);
       }
     });
   generate
