@@ -13,7 +13,7 @@
 // CHECK, NOT NULL and UNIQUE constraints are not triggers: they stay enforced row by row.
 // Without superuser rights (a managed PostgreSQL), nothing changes: triggers fire as usual.
 import { sql } from "kysely";
-import { rebuildRollups } from "./rollups.js";
+import { rebuildRollups, rollupTableNames } from "./rollups.js";
 import type { Db } from "./schema.js";
 
 /** True when this session may disable triggers (session_replication_role needs superuser). */
@@ -92,10 +92,7 @@ export async function rebuildRollupsWithoutTriggers(db: Db, structureIds: readon
   await sql`SET LOCAL session_replication_role = replica`.execute(db);
   await rebuildRollups(db, { structureIds });
   await sql`SET LOCAL session_replication_role = origin`.execute(db);
-  const { rows } = await sql<{ name: string }>`
-    SELECT relname AS name FROM pg_class
-    WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND relname LIKE 'rollup\_%'`.execute(db);
-  const rollupTables = rows.map((r) => r.name);
+  const rollupTables = await rollupTableNames(db);
   await lockReferencedRows(db, rollupTables);
   const problems = await foreignKeyViolations(db, rollupTables);
   if (problems.length > 0) throw new Error(`agrégats : clés étrangères violées — ${problems.join(" ; ")}`);

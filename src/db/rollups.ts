@@ -42,6 +42,14 @@ export interface RebuildResult {
   exitMonths: number;
 }
 
+/** Every rollup table of the schema (rollup_*), kept by triggers or rebuilt by rebuildRollups. */
+export async function rollupTableNames(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    SELECT relname AS name FROM pg_class
+    WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND relname LIKE 'rollup\_%' ORDER BY 1`.execute(db);
+  return rows.map((r) => r.name);
+}
+
 /**
  * Defers the per-(month, département, kind) rollups (rollup_entry_scope_month, rollup_exit_scope_month) to the end
  * of the transaction: their triggers, which recompute the groups of every cell statement, skip their work until

@@ -42,7 +42,7 @@ import { loadAnnualHoursRows, loadBaremeRows, loadCriteria, loadExitReferentialF
 import { type OperationDeps, parseInput } from "../operations/types.js";
 import type { Db } from "../db/schema.js";
 import { reserveIds } from "../db/reserveIds.js";
-import { vacuumAfterBulkLoad } from "../db/rollups.js";
+import { rollupTableNames, vacuumAfterBulkLoad } from "../db/rollups.js";
 import type { PersonalDataCipher } from "../security/personalData.js";
 import { bulkWithoutTriggers } from "../db/bulkWithoutTriggers.js";
 import { type DemoActivity, type DemoKind, type DemoStructure, simulateActivity } from "./activity.js";
@@ -243,12 +243,7 @@ export async function loadDemo(handle: DatabaseHandle, deps: LoadDemoDeps): Prom
     });
     if (!skipped) await analyze(["structure", "convention", "financial_annex", ...BULK_TABLES]);
     // Every rollup table (rebuilt above, or kept by the triggers).
-    const rollups = await sql<{
-      name: string;
-    }>`select tablename as name from pg_tables where schemaname = current_schema() and left(tablename, 7) = 'rollup_' order by 1`.execute(
-      db,
-    );
-    await analyze(rollups.rows.map((r) => r.name));
+    await analyze(await rollupTableNames(db));
     const byKind: Record<string, number> = {};
     for (const s of structures.plan) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
     return {
